@@ -1,0 +1,56 @@
+// Build: copy the pinned tree-sitter WASM files into grammars/ (checking their sha256
+// against grammars/manifest.json), then bundle each entry point with esbuild.
+// Type checking is separate (`npm run typecheck`): esbuild only strips types.
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+
+function copyGrammars() {
+  const manifest = JSON.parse(readFileSync(join(root, 'grammars/manifest.json'), 'utf8'));
+  for (const entry of manifest.files) {
+    const source = join(root, 'node_modules', entry.package, entry.from);
+    const pkg = JSON.parse(readFileSync(join(root, 'node_modules', entry.package, 'package.json'), 'utf8'));
+    if (pkg.version !== entry.version) {
+      throw new Error(`${entry.package} is ${pkg.version}, grammars/manifest.json pins ${entry.version}: run npm ci`);
+    }
+    const digest = createHash('sha256').update(readFileSync(source)).digest('hex');
+    if (digest !== entry.sha256) {
+      throw new Error(`${source} has sha256 ${digest}, grammars/manifest.json expects ${entry.sha256}`);
+    }
+    copyFileSync(source, join(root, 'grammars', entry.to));
+  }
+}
+
+// web-tree-sitter's ESM build reads import.meta, which esbuild empties in a CommonJS
+// bundle (tree-sitter/tree-sitter#4248): always resolve it to the package's .cjs file.
+const alias = { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.cjs') };
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  alias,
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...node, entryPoints: { cli: 'src/cli.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { 'parse-worker': 'src/analysis/parse-worker.ts' } },
+];
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+copyGrammars();
+const options = builds.map((b) => ({ ...b, absWorkingDir: root, outdir: join(root, 'dist') }));
+if (watch) {
+  for (const o of options) await (await esbuild.context(o)).watch();
+  console.log('watching for changes');
+} else {
+  await Promise.all(options.map((o) => esbuild.build(o)));
+}
