@@ -1,0 +1,76 @@
+// The JSON contract of every `netpaths` query (`--format json`), and the shape the
+// renderers and the webview consume. Scripts and documentation depend on it: add fields,
+// never rename or remove one. README.md, section "JSON output", documents it.
+
+/** Where a node sits on the packet's journey, e.g. `driver-irq`, `napi-softirq`, `ipv4`. */
+export type Stage = string;
+
+/** The execution context a function runs in on the path. */
+export type ExecContext = 'hardirq' | 'softirq' | 'process';
+
+/** How a call edge was found. */
+export type EdgeKind =
+  /** A plain call `name(...)`, or a static inline or function-like macro called by name. */
+  | 'direct'
+  /** A call through a function pointer: an ops-table field, a registered callback, a parameter. */
+  | 'indirect'
+  /** Deferred execution: raising a softirq reaches its handler later, on another stack. */
+  | 'async';
+
+export interface GraphNode {
+  /** Unique id: `FILE:NAME`, or `FILE:NAME:LINE` when one file defines NAME twice. */
+  id: string;
+  name: string;
+  /** Path relative to the kernel root, with `/` separators. */
+  file: string;
+  /** 1-based line of the function's name in its definition. */
+  line: number;
+  /** `macro` for a function-like macro that calls; absent for C functions. */
+  kind?: 'macro';
+  /** Annotations of the packet-path presets (absent on plain call-graph queries). */
+  stage?: Stage;
+  context?: ExecContext;
+  note?: string;
+  /** Set on a collapsed side branch that `--expand ID` opens. */
+  collapsed?: { hidden: number };
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  kind: EdgeKind;
+  /** File of the call site (relative to the kernel root). */
+  file: string;
+  /** 1-based line of the call statement. */
+  line: number;
+  /** How an indirect or async edge was resolved, e.g.
+   * `net_device_ops.ndo_start_xmit = e1000_xmit_frame at drivers/net/ethernet/intel/e1000e/netdev.c:7336`. */
+  via?: string;
+}
+
+/** An skb operation on a preset's path: what a call does to the packet buffer. */
+export interface SkbOp {
+  /** Id of the node whose body makes the call. */
+  node: string;
+  /** The operation called, e.g. `skb_pull`. */
+  op: string;
+  /** The length argument as written in the source, e.g. `ETH_HLEN`. */
+  len: string;
+  file: string;
+  line: number;
+  /** What it does to `data`, `tail` and `len`, in words. */
+  effect: string;
+}
+
+export interface GraphJson {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Only for `netpaths path`: each path a list of node ids from source to target. */
+  paths?: string[][];
+  /** Only for the `ingress`/`egress` presets: the skb timeline along the path, in path order. */
+  skb?: SkbOp[];
+  /** Only for presets: named markers such as netfilter hook points, keyed by node id. */
+  markers?: { node: string; label: string }[];
+  /** A title for renderers, e.g. `e1000e ingress`. */
+  title?: string;
+}
