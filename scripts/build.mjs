@@ -2,7 +2,7 @@
 // against grammars/manifest.json), then bundle each entry point with esbuild.
 // Type checking is separate (`npm run typecheck`): esbuild only strips types.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -30,6 +30,19 @@ function copyGrammars() {
 // bundle (tree-sitter/tree-sitter#4248): always resolve it to the package's .cjs file.
 const alias = { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.cjs') };
 
+// The index cache is valid only for the analysis code that wrote it: key it by a hash of
+// that code, so a rebuilt NetPaths never trusts facts an older extractor produced.
+function analysisHash() {
+  const hash = createHash('sha256');
+  const dir = join(root, 'src/analysis');
+  for (const name of readdirSync(dir, { recursive: true }).map(String).sort()) {
+    if (name.endsWith('.ts')) hash.update(name).update(readFileSync(join(dir, name)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+
 const node = {
   bundle: true,
   platform: 'node',
@@ -38,6 +51,10 @@ const node = {
   sourcemap: true,
   alias,
   logLevel: 'warning',
+  define: {
+    NETPATHS_BUILD_HASH: JSON.stringify(analysisHash()),
+    NETPATHS_VERSION: JSON.stringify(version),
+  },
 };
 
 const builds = [

@@ -1,0 +1,627 @@
+// Extraction: one parsed C file in, its FileFacts out. Runs inside a parse worker.
+// Invariant: extraction never throws on odd C. A construct it does not understand is
+// skipped; the tree's ERROR nodes are counted, never a reason to drop the file.
+
+import type { Node, Parser, Query, Tree } from 'web-tree-sitter';
+import type {
+  CallFact,
+  CalleeRef,
+  FileFacts,
+  FuncFact,
+  StoreFact,
+  StructFact,
+  TypeChain,
+  ValueRef,
+} from './facts';
+import {
+  ASSIGNING_WRAPPERS,
+  CONTAINER_OF_LIKE,
+  DEFERRED_MECHANISMS,
+  INDIRECT_CALL_WRAPPERS,
+  NOT_CALLS,
+  TEXT_ARG_CALLS,
+  TRANSPARENT_WRAPPERS,
+} from './kernel-idioms';
+
+/** The captures extraction works from; ordered by position in the file. */
+export const EXTRACT_QUERY = `
+(function_definition) @func
+(call_expression) @call
+(assignment_expression) @assign
+(declaration) @decl
+(struct_specifier body: (field_declaration_list)) @struct
+(union_specifier body: (field_declaration_list)) @struct
+(type_definition) @typedef
+(return_statement) @ret
+(preproc_include) @include
+(preproc_function_def) @macro
+(ERROR) @error
+`;
+
+const KEYED_CALLS: ReadonlySet<string> = new Set(
+  DEFERRED_MECHANISMS.flatMap((m) => [...m.register.map((r) => r.fn), ...m.raise.map((r) => r.fn)]),
+);
+
+const ALL_CAPS = /^[A-Z0-9_]+$/;
+
+interface Scope {
+  index: number;
+  end: number;
+  params: Map<string, number>;
+  /** Locals and parameters: name -> struct or typedef name of the type ('' if neither). */
+  types: Map<string, string>;
+  locals: Set<string>;
+  /** Locals declared with a struct or union type: they never hold a function. */
+  structLocals: Set<string>;
+  fact: FuncFact;
+  calls: CallFact[];
+  stores: StoreFact[];
+}
+
+/** Name of the identifier a declarator declares, through pointers, arrays and parentheses. */
+function declaredName(node: Node | null): string | undefined {
+  for (let n = node, guard = 0; n && guard < 16; guard++) {
+    switch (n.type) {
+      case 'identifier':
+      case 'field_identifier':
+      case 'type_identifier':
+        return n.text;
+      case 'parenthesized_declarator':
+        n = n.namedChild(0);
+        break;
+      default:
+        n = n.childForFieldName('declarator');
+    }
+  }
+  return undefined;
+}
+
+/** The function_declarator inside a definition's declarator, if any. */
+function functionDeclarator(node: Node | null): Node | undefined {
+  for (let n = node, guard = 0; n && guard < 16; guard++) {
+    if (n.type === 'function_declarator') {
+      // `int (*f(void))(int)`: a function returning a pointer to function; the outer one is a type.
+      const inner = n.childForFieldName('declarator');
+      if (inner && inner.type === 'parenthesized_declarator') {
+        const deeper = functionDeclarator(inner.namedChild(0));
+        if (deeper) return deeper;
+      }
+      return n;
+    }
+    n = n.type === 'parenthesized_declarator' ? n.namedChild(0) : n.childForFieldName('declarator');
+  }
+  return undefined;
+}
+
+/** The struct, union or typedef name a type node names, or ''. */
+function typeName(type: Node | null): string {
+  if (!type) return '';
+  switch (type.type) {
+    case 'struct_specifier':
+    case 'union_specifier':
+      return type.childForFieldName('name')?.text ?? '';
+    case 'type_identifier':
+      return type.text;
+    case 'type_descriptor':
+      return typeName(type.childForFieldName('type'));
+    default:
+      return '';
+  }
+}
+
+function isStatic(node: Node): boolean {
+  for (const child of node.children) {
+    if (child?.type === 'storage_class_specifier' && child.text === 'static') return true;
+  }
+  return false;
+}
+
+/** Strips parentheses, casts, `&` and `*` around an expression. */
+function unwrap(node: Node | null): Node | null {
+  for (let n = node, guard = 0; n && guard < 16; guard++) {
+    switch (n.type) {
+      case 'parenthesized_expression':
+        n = n.namedChild(0);
+        break;
+      case 'cast_expression':
+        n = n.childForFieldName('value');
+        break;
+      case 'pointer_expression':
+        n = n.childForFieldName('argument');
+        break;
+      default:
+        return n;
+    }
+  }
+  return null;
+}
+
+export class Extractor {
+  private readonly facts: FileFacts;
+  private readonly globalTypes = new Map<string, string>();
+  private scope: Scope | undefined;
+  private readonly macroSources: { name: string; params: string[]; body: string; nameLine: number; bodyLine: number }[] = [];
+  /** Maps a parsed row to the file's 1-based line (identity for the file itself). */
+  private lineOf: (row: number) => number = (row) => row + 1;
+  private macroMode = false;
+  private rowOffset = 0;
+
+  constructor(
+    path: string,
+    private readonly query: Query,
+  ) {
+    this.facts = {
+      path,
+      funcs: [],
+      calls: [],
+      stores: [],
+      structs: [],
+      typedefs: {},
+      globals: {},
+      includes: [],
+      errors: 0,
+    };
+  }
+
+  /** Extracts facts from the tree of one chunk of the file, which starts at `firstRow`. */
+  add(tree: Tree, firstRow: number): void {
+    this.lineOf = (row) => row + firstRow + 1;
+    this.rowOffset = firstRow;
+    this.walk(tree.rootNode);
+  }
+
+  /** Parses and extracts the file's function-like macros; returns the file's facts. */
+  finish(parser: Parser): FileFacts {
+    if (this.macroSources.length > 0) this.extractMacros(parser);
+    return this.facts;
+  }
+
+  private walk(root: Node): void {
+    for (const { name, node } of this.query.captures(root)) {
+      if (this.scope && node.startIndex >= this.scope.end) this.closeScope();
+      switch (name) {
+        case 'func':
+          this.openFunction(node);
+          break;
+        case 'call':
+          if (this.scope) this.call(node, this.scope);
+          break;
+        case 'assign':
+          if (this.scope) this.assign(node, this.scope);
+          break;
+        case 'decl':
+          this.declaration(node);
+          break;
+        case 'struct':
+          this.struct(node);
+          break;
+        case 'typedef':
+          this.typedef(node);
+          break;
+        case 'ret':
+          if (this.scope) this.ret(node, this.scope);
+          break;
+        case 'include':
+          this.include(node);
+          break;
+        case 'macro':
+          this.macro(node);
+          break;
+        case 'error':
+          if (!this.macroMode) this.facts.errors++;
+          break;
+      }
+    }
+    if (this.scope) this.closeScope();
+  }
+
+  // ---- functions -------------------------------------------------------------------
+
+  private openFunction(node: Node): void {
+    // C has no nested functions: one inside a body is an iterator macro such as
+    // `for_each_possible_cpu(i) { ... }` misread as a definition. Its calls belong to the outer function.
+    if (this.scope) return;
+    const declarator = functionDeclarator(node.childForFieldName('declarator'));
+    const name = declaredName(declarator?.childForFieldName('declarator') ?? null);
+    if (!declarator || !name) return;
+    const params = new Map<string, number>();
+    const types = new Map<string, string>();
+    const paramNames: string[] = [];
+    const list = declarator.childForFieldName('parameters');
+    if (list) {
+      for (const p of list.namedChildren) {
+        if (!p) continue;
+        if (p.type === 'variadic_parameter') {
+          params.set('__VA_ARGS__', paramNames.length);
+          paramNames.push('__VA_ARGS__');
+          continue;
+        }
+        if (p.type !== 'parameter_declaration') continue;
+        const pname = declaredName(p.childForFieldName('declarator')) ?? '';
+        if (pname) {
+          params.set(pname, paramNames.length);
+          types.set(pname, typeName(p.childForFieldName('type')));
+        }
+        paramNames.push(pname);
+      }
+    }
+    // `f(void)` has one unnamed parameter; keep positions only for named ones.
+    if (paramNames.length === 1 && paramNames[0] === '') paramNames.length = 0;
+    const fact: FuncFact = {
+      name,
+      line: this.lineOf(declarator.startPosition.row),
+      static: this.macroMode ? !this.facts.path.endsWith('.h') : isStatic(node),
+      params: paramNames,
+    };
+    if (this.macroMode) fact.macro = true;
+    const returns = typeName(node.childForFieldName('type'));
+    if (returns) fact.returns = returns;
+    const index = this.facts.funcs.length;
+    this.facts.funcs.push(fact);
+    this.scope = { index, end: node.endIndex, params, types, locals: new Set(), structLocals: new Set(), fact, calls: [], stores: [] };
+  }
+
+  /** Ends the current function: drops what refers to locals that never hold a function. */
+  private closeScope(): void {
+    const scope = this.scope;
+    if (!scope) return;
+    this.scope = undefined;
+    const aliases = scope.fact.aliases;
+    const keep = (v: ValueRef | null): ValueRef | null =>
+      v && 'l' in v && !aliases?.[v.l] ? null : v;
+    for (const call of scope.calls) {
+      if ('l' in call.callee && !aliases?.[call.callee.l]) continue;
+      call.args = call.args.map(keep);
+      this.facts.calls.push(call);
+    }
+    for (const store of scope.stores) {
+      if (keep(store.value)) this.facts.stores.push(store);
+    }
+  }
+
+  private ret(node: Node, scope: Scope): void {
+    const value = unwrap(node.namedChild(0));
+    if (value?.type !== 'identifier') return;
+    const name = value.text;
+    if (ALL_CAPS.test(name) || scope.types.has(name)) return;
+    (scope.fact.returnsIdents ??= []).push(name);
+  }
+
+  // ---- values and types ------------------------------------------------------------
+
+  private valueRef(node: Node | null, scope: Scope | undefined): ValueRef | null {
+    const n = unwrap(node);
+    if (!n) return null;
+    if (n.type === 'identifier') {
+      const name = n.text;
+      if (scope) {
+        const p = scope.params.get(name);
+        if (p !== undefined) return { p };
+        if (scope.locals.has(name)) return { l: name };
+      }
+      if (ALL_CAPS.test(name)) return null;
+      return { n: name };
+    }
+    if (n.type === 'call_expression') {
+      const fn = n.childForFieldName('function');
+      if (fn?.type === 'identifier' && !TRANSPARENT_WRAPPERS.has(fn.text)) return { c: fn.text };
+      if (fn?.type === 'identifier') return this.valueRef(n.childForFieldName('arguments')?.namedChild(0) ?? null, scope);
+    }
+    return null;
+  }
+
+  /** The struct type of an expression as far as this file can tell. */
+  private chainOf(node: Node | null, scope: Scope | undefined, depth = 0): TypeChain {
+    const none: TypeChain = { root: { none: true }, path: [] };
+    if (!node || depth > 12) return none;
+    switch (node.type) {
+      case 'identifier': {
+        const name = node.text;
+        const local = scope?.types.get(name);
+        if (local !== undefined) return local ? { root: { t: local }, path: [] } : none;
+        const global = this.globalTypes.get(name);
+        if (global !== undefined) return global ? { root: { t: global }, path: [] } : none;
+        return { root: { g: name }, path: [] };
+      }
+      case 'field_expression': {
+        const field = node.childForFieldName('field')?.text;
+        const inner = this.chainOf(node.childForFieldName('argument'), scope, depth + 1);
+        if (!field || 'none' in inner.root) return none;
+        inner.path.push(field);
+        return inner;
+      }
+      case 'call_expression': {
+        const fn = node.childForFieldName('function');
+        if (fn?.type !== 'identifier') return none;
+        const args = node.childForFieldName('arguments');
+        const typeArg = CONTAINER_OF_LIKE.get(fn.text);
+        if (typeArg !== undefined && args) {
+          const m = /\b(?:struct|union)\s+(\w+)/.exec(args.text);
+          return m?.[1] ? { root: { t: m[1] }, path: [] } : none;
+        }
+        if (TRANSPARENT_WRAPPERS.has(fn.text)) return this.chainOf(args?.namedChild(0) ?? null, scope, depth + 1);
+        return { root: { c: fn.text }, path: [] };
+      }
+      case 'cast_expression': {
+        const t = typeName(node.childForFieldName('type'));
+        return t ? { root: { t }, path: [] } : this.chainOf(node.childForFieldName('value'), scope, depth + 1);
+      }
+      case 'parenthesized_expression':
+        return this.chainOf(node.namedChild(0), scope, depth + 1);
+      case 'pointer_expression':
+      case 'subscript_expression':
+        return this.chainOf(node.childForFieldName('argument'), scope, depth + 1);
+      default:
+        return none;
+    }
+  }
+
+  private callee(node: Node | null, scope: Scope): CalleeRef | undefined {
+    const n = unwrap(node);
+    if (!n) return undefined;
+    if (n.type === 'identifier') {
+      const name = n.text;
+      const p = scope.params.get(name);
+      if (p !== undefined) return { p };
+      if (scope.locals.has(name)) return { l: name };
+      return { n: name };
+    }
+    if (n.type === 'field_expression') {
+      const field = n.childForFieldName('field')?.text;
+      if (!field) return undefined;
+      return { field, on: this.chainOf(n.childForFieldName('argument'), scope) };
+    }
+    if (n.type === 'call_expression') {
+      // `READ_ONCE(n->output)(n, skb)`: the wrapper's argument is the called pointer.
+      const fn = n.childForFieldName('function');
+      if (fn?.type === 'identifier' && TRANSPARENT_WRAPPERS.has(fn.text)) {
+        return this.callee(n.childForFieldName('arguments')?.namedChild(0) ?? null, scope);
+      }
+    }
+    return undefined;
+  }
+
+  // ---- calls, assignments, declarations --------------------------------------------
+
+  private call(node: Node, scope: Scope): void {
+    const fnNode = node.childForFieldName('function');
+    // A call whose callee is itself a wrapper call is seen twice; the inner call has no site of its own.
+    const callee = this.callee(fnNode, scope);
+    if (!callee) return;
+    // Compiler built-ins are not calls; `likely(x)` and kin are seen through (x is captured itself).
+    if ('n' in callee && (NOT_CALLS.has(callee.n) || TRANSPARENT_WRAPPERS.has(callee.n))) return;
+    const argList = node.childForFieldName('arguments');
+    const argNodes = argList ? argList.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') : [];
+    const line = this.lineOf(node.startPosition.row);
+    const col = node.startPosition.column + 1;
+    const fact: CallFact = { fn: scope.index, line, col, callee, args: argNodes.map((a) => this.valueRef(a, scope)) };
+    if ('n' in callee) {
+      if (KEYED_CALLS.has(callee.n)) fact.keys = argNodes.map((a) => (a.type === 'identifier' || a.type === 'number_literal' ? a.text : null));
+      if (TEXT_ARG_CALLS.test(callee.n)) fact.texts = argNodes.map((a) => a.text.slice(0, 80));
+      const assigning = ASSIGNING_WRAPPERS.get(callee.n);
+      const target = assigning ? unwrap(argNodes[assigning.target] ?? null) : null;
+      if (assigning && target?.type === 'field_expression') {
+        this.store(scope, line, target, argNodes[assigning.value] ?? null);
+      }
+      const wrapper = INDIRECT_CALL_WRAPPERS.get(callee.n);
+      if (wrapper) {
+        const rest = argNodes.slice(Math.max(...wrapper.candidates) + 1).map((a) => this.valueRef(a, scope));
+        const pointer = this.callee(argNodes[wrapper.pointer] ?? null, scope);
+        if (pointer) scope.calls.push({ fn: scope.index, line, col, callee: pointer, args: rest, wrapper: callee.n });
+        for (const c of wrapper.candidates) {
+          const cand = unwrap(argNodes[c] ?? null);
+          if (cand?.type === 'identifier') {
+            scope.calls.push({ fn: scope.index, line, col, callee: { n: cand.text }, args: rest, wrapper: callee.n });
+          }
+        }
+      }
+    }
+    scope.calls.push(fact);
+  }
+
+  private store(scope: Scope | undefined, line: number, target: Node, valueNode: Node | null): void {
+    const value = this.valueRef(valueNode, scope);
+    if (!value || 'c' in value) return;
+    const field = target.childForFieldName('field')?.text;
+    if (!field) return;
+    const on = this.chainOf(target.childForFieldName('argument'), scope);
+    const fact: StoreFact = { fn: scope?.index ?? -1, line, on, field, value };
+    if (scope) scope.stores.push(fact);
+    else this.facts.stores.push(fact);
+  }
+
+  private assign(node: Node, scope: Scope): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!left || !right) return;
+    const line = this.lineOf(node.startPosition.row);
+    if (left.type === 'field_expression') {
+      this.store(scope, line, left, right);
+    } else if (left.type === 'identifier' && scope.locals.has(left.text)) {
+      this.alias(scope, left.text, right);
+    }
+  }
+
+  /** Records that local `name` may hold what `valueNode` evaluates to. */
+  private alias(scope: Scope, name: string, valueNode: Node): void {
+    if (scope.structLocals.has(name)) return;
+    const values: Node[] = [];
+    const v = unwrap(valueNode);
+    if (v?.type === 'conditional_expression') {
+      for (const f of ['consequence', 'alternative'] as const) {
+        const branch = v.childForFieldName(f);
+        if (branch) values.push(branch);
+      }
+    } else if (v) {
+      values.push(v);
+    }
+    for (const value of values) {
+      const ref = this.valueRef(value, scope);
+      if (!ref || ('l' in ref && ref.l === name)) continue;
+      const aliases = (scope.fact.aliases ??= {});
+      (aliases[name] ??= []).push(ref);
+    }
+  }
+
+  private declaration(node: Node): void {
+    const scope = this.scope;
+    const type = typeName(node.childForFieldName('type'));
+    for (const declarator of node.childrenForFieldName('declarator')) {
+      if (!declarator) continue;
+      const name = declaredName(declarator);
+      if (!name) continue;
+      if (scope) {
+        scope.locals.add(name);
+        scope.types.set(name, type);
+        const spec = node.childForFieldName('type')?.type;
+        if (spec === 'struct_specifier' || spec === 'union_specifier') scope.structLocals.add(name);
+      } else if (declarator.type !== 'function_declarator') {
+        this.globalTypes.set(name, type);
+        if (type) this.facts.globals[name] = type;
+      }
+      if (declarator.type !== 'init_declarator') continue;
+      const value = declarator.childForFieldName('value');
+      if (!value) continue;
+      if (value.type === 'initializer_list') {
+        if (type) this.initializer(value, { root: { t: type }, path: [] }, scope, 0);
+      } else if (scope) {
+        this.alias(scope, name, value);
+      }
+    }
+  }
+
+  /** Designated initializers: `.ndo_start_xmit = e1000_xmit_frame` stores into the struct's field. */
+  private initializer(list: Node, on: TypeChain, scope: Scope | undefined, depth: number): void {
+    if (depth > 6) return;
+    for (const item of list.namedChildren) {
+      if (!item) continue;
+      if (item.type === 'initializer_list') {
+        // An element of an array of structs: the same struct type.
+        this.initializer(item, on, scope, depth + 1);
+        continue;
+      }
+      if (item.type !== 'initializer_pair') continue;
+      const fields = item.childrenForFieldName('designator').filter((d) => d?.type === 'field_designator');
+      const value = item.childForFieldName('value');
+      if (!value || fields.length === 0) {
+        if (value?.type === 'initializer_list') this.initializer(value, on, scope, depth + 1);
+        continue;
+      }
+      const names = fields.map((f) => f?.namedChild(0)?.text ?? '');
+      const field = names.pop() ?? '';
+      const chain: TypeChain = { root: on.root, path: [...on.path, ...names] };
+      if (value.type === 'initializer_list') {
+        this.initializer(value, { root: chain.root, path: [...chain.path, field] }, scope, depth + 1);
+        continue;
+      }
+      const ref = this.valueRef(value, scope);
+      if (!ref || 'c' in ref) continue;
+      const fact: StoreFact = { fn: scope?.index ?? -1, line: this.lineOf(item.startPosition.row), on: chain, field, value: ref };
+      if (scope) scope.stores.push(fact);
+      else this.facts.stores.push(fact);
+    }
+  }
+
+  // ---- types -------------------------------------------------------------------------
+
+  private struct(node: Node, nameOverride?: string): void {
+    const name = nameOverride ?? node.childForFieldName('name')?.text;
+    const body = node.childForFieldName('body');
+    if (!name || !body || this.macroMode) return;
+    const fields: Record<string, string> = {};
+    this.fields(body, fields, 0);
+    const fact: StructFact = { name, line: this.lineOf(node.startPosition.row), fields };
+    this.facts.structs.push(fact);
+  }
+
+  private fields(body: Node, into: Record<string, string>, depth: number): void {
+    for (const decl of body.namedChildren) {
+      if (decl?.type !== 'field_declaration') continue;
+      const typeNode = decl.childForFieldName('type');
+      const declarators = decl.childrenForFieldName('declarator');
+      if (declarators.length === 0) {
+        // An anonymous struct or union member: its fields belong to the outer struct.
+        const inner = typeNode?.childForFieldName('body');
+        if (inner && depth < 6) this.fields(inner, into, depth + 1);
+        continue;
+      }
+      const type = typeName(typeNode);
+      for (const d of declarators) {
+        const fname = declaredName(d);
+        if (fname) into[fname] = type;
+      }
+    }
+  }
+
+  private typedef(node: Node): void {
+    if (this.macroMode) return;
+    const type = node.childForFieldName('type');
+    for (const d of node.childrenForFieldName('declarator')) {
+      const alias = declaredName(d);
+      if (!alias || !type) continue;
+      if ((type.type === 'struct_specifier' || type.type === 'union_specifier') && !type.childForFieldName('name')) {
+        this.struct(type, alias);
+        continue;
+      }
+      const target = typeName(type);
+      if (target && target !== alias) this.facts.typedefs[alias] = target;
+    }
+  }
+
+  private include(node: Node): void {
+    const path = node.childForFieldName('path');
+    if (!path) return;
+    const text = path.text;
+    this.facts.includes.push(path.type === 'system_lib_string' ? text.slice(1, -1) : text);
+  }
+
+  // ---- function-like macros ----------------------------------------------------------
+
+  private macro(node: Node): void {
+    const value = node.childForFieldName('value');
+    const name = node.childForFieldName('name')?.text;
+    if (!value || !name) return;
+    const body = value.text;
+    // Only macros that call something become nodes of the graph.
+    if (!/[A-Za-z_]\w*\s*\(/.test(body)) return;
+    const params: string[] = [];
+    for (const p of node.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (!p) continue;
+      params.push(p.type === 'identifier' ? p.text : '__VA_ARGS__');
+    }
+    if (node.childForFieldName('parameters')?.text.includes('...') && !params.includes('__VA_ARGS__')) {
+      params.push('__VA_ARGS__');
+    }
+    this.macroSources.push({ name, params, body, nameLine: this.rowOffset + node.startPosition.row + 1, bodyLine: this.rowOffset + value.startPosition.row + 1 });
+  }
+
+  /**
+   * Parses the bodies of the file's function-like macros as C functions in one synthetic
+   * source, so a macro's calls (and calls of its parameters) are found like a function's.
+   */
+  private extractMacros(parser: Parser): void {
+    const lines: number[] = [];
+    const chunks: string[] = [];
+    const nameLines: number[] = [];
+    for (const m of this.macroSources) {
+      const params = m.params.map((p) => (p === '__VA_ARGS__' ? '...' : `long ${p}`)).join(', ');
+      const body = m.body.replace(/\\\r?\n/g, ' \n');
+      const bodyLines = body.split('\n');
+      chunks.push(`void ${m.name}(${params}) {${bodyLines.join('\n')}\n;}`);
+      nameLines.push(m.nameLine);
+      bodyLines.forEach((_, i) => lines.push(i === 0 ? m.nameLine : m.bodyLine + i));
+      lines.push(m.bodyLine + bodyLines.length - 1);
+    }
+    const tree = parser.parse(chunks.join('\n'));
+    if (!tree) return;
+    try {
+      this.macroMode = true;
+      this.lineOf = (row) => lines[row] ?? 0;
+      this.walk(tree.rootNode);
+    } finally {
+      this.macroMode = false;
+      this.lineOf = (row) => row + 1;
+      tree.delete();
+    }
+  }
+}

@@ -1,0 +1,124 @@
+// The index stage: walk, parse what changed, resolve, cache. The one entry point the CLI
+// and the extension call. Invariant: indexing never leaves a half-written cache; a
+// cancelled run changes nothing on disk.
+
+import { resolve as resolvePath } from 'node:path';
+import type { CachedFile } from './cache';
+import { IndexCache, defaultCacheDir } from './cache';
+import { Graph } from './graph';
+import { parseAll } from './pool';
+import { resolve } from './resolve';
+import type { SourceFile } from './walk';
+import { assertKernelTree, walkTree } from './walk';
+
+export interface IndexOptions {
+  root: string;
+  cacheDir?: string;
+  scope?: string[];
+  workers?: number;
+  signal?: AbortSignal;
+  /** Progress of parsing: files done and to do. */
+  onProgress?: (done: number, total: number) => void;
+  /** One-line messages for the user (a rebuilt cache, unreadable folders). */
+  log?: (line: string) => void;
+}
+
+export interface IndexReport {
+  graph: Graph;
+  files: number;
+  reparsed: number;
+  reused: number;
+  removed: number;
+  /** Wall-clock seconds spent. */
+  seconds: number;
+  cacheDir: string;
+  /** Files that could not be parsed, with the reason. */
+  skipped: { path: string; reason: string }[];
+}
+
+function cacheFor(options: IndexOptions): IndexCache {
+  const root = resolvePath(options.root);
+  return new IndexCache(options.cacheDir ?? defaultCacheDir(root, options.scope ?? []), root);
+}
+
+/** Builds or refreshes the index: unchanged files reuse their cached facts. */
+export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
+  const started = Date.now();
+  const root = resolvePath(options.root);
+  assertKernelTree(root);
+  const log = options.log ?? (() => undefined);
+  const cache = cacheFor(options);
+  const walked = walkTree(root, options.scope ?? []);
+  for (const p of walked.problems.slice(0, 5)) log(`skipped unreadable ${p}`);
+  if (walked.problems.length > 5) log(`skipped ${walked.problems.length - 5} more unreadable paths`);
+  if (walked.files.length === 0) throw new Error(`no .c or .h files under ${root}${options.scope?.length ? ` in scope ${options.scope.join(', ')}` : ''}`);
+
+  // Fast path: the manifest says nothing changed, so the cached graph stands.
+  const manifest = cache.readManifest();
+  if ('problem' in manifest) log(manifest.problem);
+  if ('value' in manifest && manifest.value.size === walked.files.length) {
+    const same = walked.files.every((f) => {
+      const m = manifest.value.get(f.path);
+      return m !== undefined && m[0] === f.size && m[1] === f.mtimeMs;
+    });
+    const graph = same ? cache.readGraph() : undefined;
+    if (graph && 'value' in graph) {
+      return report(new Graph(graph.value), walked.files.length, 0, 0, started, cache, []);
+    }
+  }
+
+  const previous = new Map<string, CachedFile>();
+  const cached = 'value' in manifest ? cache.readFacts() : { missing: true as const };
+  if ('problem' in cached) log(cached.problem);
+  if ('value' in cached) for (const c of cached.value) previous.set(c.path, c);
+
+  const toParse: SourceFile[] = [];
+  const entries: (CachedFile | undefined)[] = walked.files.map((f) => {
+    const old = previous.get(f.path);
+    if (old && old.size === f.size && old.mtimeMs === f.mtimeMs) return old;
+    toParse.push(f);
+    return undefined;
+  });
+  const present = new Set(walked.files.map((f) => f.path));
+  const removed = [...previous.keys()].filter((p) => !present.has(p)).length;
+
+  const parsed = await parseAll(root, toParse, {
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const fresh = new Map(toParse.map((f, i) => [f.path, { ...f, facts: parsed[i] } as CachedFile]));
+  const all = walked.files.map((f, i) => entries[i] ?? (fresh.get(f.path) as CachedFile));
+  options.signal?.throwIfAborted();
+  const graph = resolve(all.map((c) => c.facts));
+  options.signal?.throwIfAborted();
+  cache.write(all, graph);
+  return report(new Graph(graph), walked.files.length, toParse.length, removed, started, cache, all);
+}
+
+function report(graph: Graph, files: number, reparsed: number, removed: number, started: number, cache: IndexCache, all: CachedFile[]): IndexReport {
+  return {
+    graph,
+    files,
+    reparsed,
+    reused: files - reparsed,
+    removed,
+    seconds: (Date.now() - started) / 1000,
+    cacheDir: cache.dir,
+    // On the fast path the facts are not loaded; the graph's statistics still count skipped files.
+    skipped: all.filter((c) => c.facts.skipped).map((c) => ({ path: c.path, reason: c.facts.skipped as string })),
+  };
+}
+
+/**
+ * The graph for queries: loaded from the cache without re-walking the tree when there is
+ * one, built first when there is none. `netpaths index` refreshes a stale one.
+ */
+export async function openGraph(options: IndexOptions): Promise<Graph> {
+  const root = resolvePath(options.root);
+  assertKernelTree(root);
+  const cached = cacheFor(options).readGraph();
+  if ('value' in cached) return new Graph(cached.value);
+  if ('problem' in cached) options.log?.(cached.problem);
+  return (await buildIndex(options)).graph;
+}

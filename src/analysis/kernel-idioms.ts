@@ -1,0 +1,158 @@
+// Kernel C idioms the indexer must understand, kept as data. Adding an annotation macro,
+// a wrapper or a deferred-execution mechanism is one row here; each row is pinned by a
+// fixture under test/fixtures/c/ (see test/unit/idioms.test.ts).
+
+/**
+ * Annotation macros that tree-sitter-c cannot parse as part of a declaration. They are
+ * replaced by spaces of the same length before parsing, so every line and column of
+ * the file stays valid. Attributes, section markers and sparse annotations only: none of
+ * them changes which function is defined or called.
+ */
+export const BLANKED_ANNOTATIONS: readonly string[] = [
+  // Section and lifetime markers (include/linux/init.h, include/linux/cache.h).
+  '__init', '__exit', '__initdata', '__exitdata', '__initconst', '__ref', '__refdata',
+  '__net_init', '__net_exit', '__net_initdata', '__meminit', '__devinit', '__cpuinit',
+  '__read_mostly', '__ro_after_init', '__initdata_or_module', '__init_or_module',
+  '____cacheline_aligned', '____cacheline_aligned_in_smp', '__cacheline_aligned',
+  '__cacheline_aligned_in_smp', '__page_aligned_bss', '__page_aligned_data',
+  // Inlining and code-generation hints (include/linux/compiler_types.h, compiler_attributes.h).
+  '__always_inline', '__attribute_const__', 'noinline', 'noinline_for_stack', '__noinline',
+  '__cold', '__hot', '__pure', '__must_check', '__maybe_unused', '__always_unused',
+  '__used', '__visible', '__weak', 'notrace', '__noreturn', '__latent_entropy',
+  '__flatten', 'asmlinkage', '__no_kcsan', '__no_sanitize_address', '__noinstr', 'noinstr',
+  '__irq_entry', '__kprobes', 'nokprobe_inline', '__sched', '__lockfunc', '__packed',
+  '__randomize_layout', '__no_randomize_layout', '__designated_init', '__bpf_kfunc',
+  '__fix_address', '__naked', '__nostackprotector', '__init_memblock', '__net_initconst',
+  // INDIRECT_CALLABLE_SCOPE expands to `static` or nothing (include/linux/indirect_call_wrapper.h);
+  // blanking it keeps the function visible to every file, which is what the retpoline build does.
+  'INDIRECT_CALLABLE_SCOPE', 'INDIRECT_CALLABLE_DECLARE',
+  // Sparse address-space and locking annotations (include/linux/compiler_types.h).
+  '__user', '__kernel', '__iomem', '__percpu', '__rcu', '__force', '__bitwise', '__safe',
+  '__private', '__nocast', '__must_hold', '__acquires', '__releases', '__cond_acquires',
+  '__cond_releases', '__no_context_analysis',
+];
+
+/**
+ * Annotation macros that take an argument list, e.g. `__acquires(&lock)` or
+ * `__printf(2, 3)`: the name and its balanced parentheses are blanked together.
+ */
+export const BLANKED_ANNOTATIONS_WITH_ARGS: readonly string[] = [
+  '__acquires', '__releases', '__must_hold', '__cond_acquires', '__cond_releases',
+  '__printf', '__scanf', '__aligned', '__section', '__alias', '__malloc', '__alloc_size',
+  '__counted_by', '__counted_by_le', '__counted_by_be', '__nonstring', '__assume_aligned',
+  '__diag_ignore', '__diag_push', '__diag_pop', '__attribute__', '__attribute', '__no_sanitize_or_inline',
+  '__cleanup', '__free', 'EXPORT_SYMBOL', 'EXPORT_SYMBOL_GPL', 'EXPORT_SYMBOL_NS', 'EXPORT_SYMBOL_NS_GPL',
+  'EXPORT_INDIRECT_CALLABLE', 'ALLOW_ERROR_INJECTION', 'NOKPROBE_SYMBOL', 'STACK_FRAME_NON_STANDARD',
+  'DEFINE_PER_CPU', 'DEFINE_PER_CPU_ALIGNED', 'DEFINE_PER_CPU_SHARED_ALIGNED', 'DECLARE_PER_CPU',
+  'DECLARE_PER_CPU_ALIGNED', 'DEFINE_PER_CPU_READ_MOSTLY', 'DEFINE_PER_CPU_PAGE_ALIGNED',
+  'module_init', 'module_exit', 'late_initcall', 'subsys_initcall', 'core_initcall',
+  'fs_initcall', 'device_initcall', 'arch_initcall', 'postcore_initcall', 'pure_initcall',
+  'MODULE_LICENSE', 'MODULE_DESCRIPTION', 'MODULE_AUTHOR', 'MODULE_ALIAS', 'MODULE_DEVICE_TABLE',
+  'MODULE_PARM_DESC', 'MODULE_IMPORT_NS', 'MODULE_FIRMWARE', 'MODULE_SOFTDEP', 'MODULE_VERSION',
+];
+
+/**
+ * Definition macros whose first argument names the function they define. The parser
+ * sees `SYSCALL_DEFINE3(socket, int, family, ...) { ... }` as a call followed by a block;
+ * the preprocessor rewrites the head into `long sys_socket(...)` of the same length.
+ */
+export const DEFINING_MACROS: readonly { macro: RegExp; prefix: string }[] = [
+  { macro: /\bSYSCALL_DEFINE[0-6]\b/y, prefix: 'sys_' },
+  { macro: /\bCOMPAT_SYSCALL_DEFINE[0-6]\b/y, prefix: 'compat_sys_' },
+];
+
+/**
+ * Macros that only wrap an expression for the compiler (`READ_ONCE(n->output)(n, skb)`):
+ * when one stands where the called function should be, the call goes to its first argument.
+ */
+export const TRANSPARENT_WRAPPERS: ReadonlySet<string> = new Set([
+  'READ_ONCE', 'rcu_dereference', 'rcu_dereference_bh', 'rcu_dereference_sched',
+  'rcu_dereference_raw', 'rcu_dereference_check', 'rcu_dereference_protected',
+  'rcu_dereference_bh_check', 'rcu_access_pointer', 'smp_load_acquire', 'data_race',
+  'unlikely', 'likely',
+]);
+
+/**
+ * Macros that store a value into a place: `rcu_assign_pointer(dev->rx_handler, fn)` is
+ * the assignment `dev->rx_handler = fn` for the purpose of binding function pointers.
+ */
+export const ASSIGNING_WRAPPERS: ReadonlyMap<string, { target: number; value: number }> = new Map([
+  ['WRITE_ONCE', { target: 0, value: 1 }],
+  ['rcu_assign_pointer', { target: 0, value: 1 }],
+  ['RCU_INIT_POINTER', { target: 0, value: 1 }],
+  ['smp_store_release', { target: 0, value: 1 }],
+  ['static_call_update', { target: 0, value: 1 }],
+]);
+
+/**
+ * The retpoline-avoiding wrappers of include/linux/indirect_call_wrapper.h:
+ * `INDIRECT_CALL_2(f, f2, f1, args...)` calls `f`, which is expected to be one of the named
+ * candidates. The call goes to the candidates and to whatever the pointer `f` is bound to.
+ */
+export const INDIRECT_CALL_WRAPPERS: ReadonlyMap<string, { pointer: number; candidates: number[] }> =
+  new Map([
+    ['INDIRECT_CALL_1', { pointer: 0, candidates: [1] }],
+    ['INDIRECT_CALL_2', { pointer: 0, candidates: [1, 2] }],
+    ['INDIRECT_CALL_3', { pointer: 0, candidates: [1, 2, 3] }],
+    ['INDIRECT_CALL_4', { pointer: 0, candidates: [1, 2, 3, 4] }],
+    ['INDIRECT_CALL_INET', { pointer: 0, candidates: [1, 2] }],
+    ['INDIRECT_CALL_INET_1', { pointer: 0, candidates: [1] }],
+  ]);
+
+/**
+ * Deferred execution: a handler registered under a key runs later when something raises
+ * that key. Raising `NET_RX_SOFTIRQ` reaches `net_rx_action`, registered by
+ * `open_softirq(NET_RX_SOFTIRQ, net_rx_action)` in net/core/dev.c. Edges are `async`.
+ */
+export interface DeferredMechanism {
+  /** Shown in `via`, e.g. `softirq`. */
+  label: string;
+  register: { fn: string; key: number; handler: number }[];
+  raise: { fn: string; key: number }[];
+}
+
+export const DEFERRED_MECHANISMS: readonly DeferredMechanism[] = [
+  {
+    label: 'softirq',
+    register: [{ fn: 'open_softirq', key: 0, handler: 1 }],
+    raise: [
+      { fn: 'raise_softirq', key: 0 },
+      { fn: 'raise_softirq_irqoff', key: 0 },
+      { fn: '__raise_softirq_irqoff', key: 0 },
+    ],
+  },
+];
+
+/** Names tree-sitter reports as calls that are C keywords or compiler built-ins, never functions. */
+export const NOT_CALLS: ReadonlySet<string> = new Set([
+  'sizeof', 'typeof', '__typeof__', '__typeof', 'typeof_unqual', 'alignof', '_Alignof', '__alignof__',
+  'offsetof', '__builtin_offsetof', '__builtin_expect', '__builtin_constant_p', '__builtin_choose_expr',
+  '__builtin_types_compatible_p', 'defined', 'asm', '__asm__', '__asm', '_Static_assert', 'static_assert',
+  'return', 'if', 'while', 'for', 'switch',
+]);
+
+/**
+ * Macros whose result has the struct type named by one of their arguments:
+ * `container_of(napi, struct e1000_adapter, napi)` is a `struct e1000_adapter *`.
+ * The value is the index of that argument.
+ */
+export const CONTAINER_OF_LIKE: ReadonlyMap<string, number> = new Map([
+  ['container_of', 1],
+  ['container_of_const', 1],
+  ['list_entry', 1],
+  ['list_first_entry', 1],
+  ['list_first_entry_or_null', 1],
+  ['list_last_entry', 1],
+  ['list_next_entry', 1],
+  ['hlist_entry', 1],
+  ['hlist_entry_safe', 1],
+  ['rb_entry', 1],
+  ['rb_entry_safe', 1],
+  ['llist_entry', 1],
+]);
+
+/**
+ * Calls whose argument texts are kept (truncated) with the call site: the skb buffer
+ * operations, whose length expression the packet-path timeline shows.
+ */
+export const TEXT_ARG_CALLS = /^(?:__)?p?skb_|^eth_type_trans$|^eth_header$|^dev_hard_header$/;

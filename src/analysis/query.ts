@@ -1,0 +1,158 @@
+// The query stage: answers `where`, `callees`, `callers` and `path` on a loaded Graph
+// and returns the JSON contract (graph-json.ts). Pure: no I/O.
+
+import type { Graph } from './graph';
+import { ARG_SEPARATOR } from './graph';
+import type { GraphEdge, GraphJson, GraphNode } from './graph-json';
+
+/** A query that cannot be answered: one line for the user. */
+export class QueryError extends Error {}
+
+/** Resolves `NAME` or `FILE:NAME` (FILE relative to the kernel root) to node ids. */
+export function selectNodes(graph: Graph, spec: string): number[] {
+  const colon = spec.lastIndexOf(':');
+  const name = colon >= 0 ? spec.slice(colon + 1) : spec;
+  const file = colon >= 0 ? spec.slice(0, colon).replace(/^\.\//, '') : undefined;
+  let nodes = graph.lookup(name);
+  if (file !== undefined) nodes = nodes.filter((n) => graph.file(n) === file);
+  if (nodes.length === 0) {
+    const where = file !== undefined ? ` in ${file}` : '';
+    throw new QueryError(`unknown function ${name}${where}`);
+  }
+  return nodes;
+}
+
+export function nodeJson(graph: Graph, n: number): GraphNode {
+  const node: GraphNode = { id: graph.nodeId(n), name: graph.name(n), file: graph.file(n), line: graph.line(n) };
+  if (graph.isMacro(n)) node.kind = 'macro';
+  return node;
+}
+
+export function edgeJson(graph: Graph, e: number): GraphEdge {
+  const d = graph.data;
+  const from = graph.from(e);
+  const edge: GraphEdge = {
+    from: graph.nodeId(from),
+    to: graph.nodeId(graph.to(e)),
+    kind: graph.kind(e),
+    file: graph.file(from),
+    line: d.edgeLine[e] as number,
+  };
+  const via = graph.str(d.edgeVia[e] as number);
+  if (via !== undefined) edge.via = via;
+  return edge;
+}
+
+/** The argument texts recorded at an edge's call site (skb operations), if any. */
+export function edgeArgs(graph: Graph, e: number): string[] | undefined {
+  return graph.str(graph.data.edgeArgs[e] as number)?.split(ARG_SEPARATOR);
+}
+
+function toJson(graph: Graph, nodes: Iterable<number>, edges: Iterable<number>): GraphJson {
+  const nodeList = [...new Set(nodes)];
+  return { nodes: nodeList.map((n) => nodeJson(graph, n)), edges: [...new Set(edges)].map((e) => edgeJson(graph, e)) };
+}
+
+export function where(graph: Graph, specs: string[]): GraphJson {
+  return toJson(graph, specs.flatMap((s) => selectNodes(graph, s)), []);
+}
+
+/** Everything reachable from (or reaching) the given functions within `depth` calls. */
+export function neighbourhood(graph: Graph, specs: string[], depth: number, direction: 'callees' | 'callers'): GraphJson {
+  const start = specs.flatMap((s) => selectNodes(graph, s));
+  const seen = new Set<number>(start);
+  const edges: number[] = [];
+  let frontier = start;
+  for (let d = 0; d < depth && frontier.length > 0; d++) {
+    const next: number[] = [];
+    for (const n of frontier) {
+      for (const e of direction === 'callees' ? graph.outgoing(n) : graph.incoming(n)) {
+        edges.push(e);
+        const other = direction === 'callees' ? graph.to(e) : graph.from(e);
+        if (!seen.has(other)) {
+          seen.add(other);
+          next.push(other);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return toJson(graph, seen, edges);
+}
+
+export interface PathOptions {
+  maxDepth: number;
+  /** How many paths at most, shortest first. */
+  paths: number;
+}
+
+/** Up to `paths` shortest simple call paths from any `from` function to any `to` function. */
+export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], options: PathOptions): GraphJson {
+  const sources = fromSpecs.flatMap((s) => selectNodes(graph, s));
+  const targets = new Set(toSpecs.flatMap((s) => selectNodes(graph, s)));
+  // Distance to the nearest target, by a backward breadth-first search.
+  const dist = new Map<number, number>();
+  let frontier = [...targets];
+  for (const t of frontier) dist.set(t, 0);
+  for (let d = 1; d <= options.maxDepth && frontier.length > 0; d++) {
+    const next: number[] = [];
+    for (const n of frontier) {
+      for (const e of graph.incoming(n)) {
+        const m = graph.from(e);
+        if (!dist.has(m)) {
+          dist.set(m, d);
+          next.push(m);
+        }
+      }
+    }
+    frontier = next;
+  }
+  const reachable = sources.filter((s) => dist.has(s));
+  if (reachable.length === 0) {
+    throw new QueryError(`no path from ${fromSpecs.join(', ')} to ${toSpecs.join(', ')} within ${options.maxDepth} calls`);
+  }
+  // Enumerate simple paths of increasing length; dist prunes every step that cannot arrive in time.
+  const found: number[][] = [];
+  const best = Math.min(...reachable.map((s) => dist.get(s) as number));
+  let budget = 200_000;
+  for (let limit = best; limit <= options.maxDepth && found.length < options.paths && budget > 0; limit++) {
+    for (const s of reachable) {
+      const path = [s];
+      const onPath = new Set([s]);
+      const walk = (n: number, left: number): void => {
+        if (found.length >= options.paths || --budget <= 0) return;
+        if (targets.has(n)) {
+          if (left === 0) found.push([...path]);
+          return;
+        }
+        const seenNext = new Set<number>();
+        for (const e of graph.outgoing(n)) {
+          const m = graph.to(e);
+          const dm = dist.get(m);
+          if (dm === undefined || dm > left - 1 || onPath.has(m) || seenNext.has(m)) continue;
+          seenNext.add(m);
+          path.push(m);
+          onPath.add(m);
+          walk(m, left - 1);
+          path.pop();
+          onPath.delete(m);
+        }
+      };
+      walk(s, limit);
+    }
+  }
+  const edges: number[] = [];
+  for (const p of found) {
+    for (let i = 0; i + 1 < p.length; i++) {
+      for (const e of graph.outgoing(p[i] as number)) {
+        if (graph.to(e) === p[i + 1]) {
+          edges.push(e);
+          break;
+        }
+      }
+    }
+  }
+  const json = toJson(graph, found.flat(), edges);
+  json.paths = found.map((p) => p.map((n) => graph.nodeId(n)));
+  return json;
+}

@@ -1,0 +1,534 @@
+// Resolution: all files' facts in, one call graph out. This is where the kernel's
+// indirect calls become edges:
+//   1. calls through struct fields go to every function stored into that field of that
+//      struct type (designated initializers and assignments anywhere in the tree);
+//   2. a function that stores its parameter into a field registers whatever its callers
+//      pass there, transitively (netif_napi_add -> netif_napi_add_weight -> napi->poll);
+//   3. a function that calls its parameter calls whatever its callers pass there
+//      (NF_HOOK's okfn), attributed to the caller's call site;
+//   4. INDIRECT_CALL_* wrappers go to their candidates and to the pointer's bindings;
+//   5. raising a softirq reaches the handler registered for it (async edges);
+//   6. static inlines and calling macros are nodes like functions;
+//   7. a name resolves to the definition visible from the call site's file first.
+// Invariant: resolution never throws on odd facts; what it cannot resolve it counts.
+
+import type { FileFacts, FuncFact, TypeChain, ValueRef } from './facts';
+import type { GraphData, IndexStats } from './graph';
+import { ARG_SEPARATOR, EDGE_KINDS, NODE_MACRO, NODE_STATIC } from './graph';
+import type { EdgeKind } from './graph-json';
+import { DEFERRED_MECHANISMS, TEXT_ARG_CALLS } from './kernel-idioms';
+
+/** Above this many candidates, a field call whose struct type is unknown is left unresolved. */
+const UNTYPED_FANOUT_LIMIT = 24;
+const PREFERRED_ARCH = 'x86';
+
+interface Binding {
+  fn: number;
+  file: number;
+  line: number;
+  /** `net_device_ops.ndo_start_xmit`. */
+  slot: string;
+  /** The registration function, when the binding came through one. */
+  via?: string;
+}
+
+interface ParamStore {
+  param: number;
+  slotKey: string;
+  slot: string;
+  via: string;
+}
+
+class Strings {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+}
+
+/** Where a definition sits, for name resolution: lower is more visible. */
+function fileTier(path: string): number {
+  if (path.startsWith('arch/')) return path.startsWith(`arch/${PREFERRED_ARCH}/`) ? 1 : 3;
+  if (/^(tools|scripts|samples|Documentation|usr)\//.test(path)) return 3;
+  return 1;
+}
+
+function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+export function resolve(files: FileFacts[]): GraphData {
+  const strings = new Strings();
+
+  // ---- nodes -------------------------------------------------------------------------
+  const nodeFileIdx: number[] = [];
+  const nodeFact: FuncFact[] = [];
+  const nodeBase: number[] = [];
+  const byName = new Map<string, number[]>();
+  files.forEach((f, fi) => {
+    nodeBase.push(nodeFact.length);
+    for (const fn of f.funcs) {
+      const id = nodeFact.length;
+      nodeFact.push(fn);
+      nodeFileIdx.push(fi);
+      const list = byName.get(fn.name);
+      if (list) list.push(id);
+      else byName.set(fn.name, [id]);
+    }
+  });
+  const fileOf = (node: number): FileFacts => files[nodeFileIdx[node] as number] as FileFacts;
+
+  // ---- include-aware name resolution ------------------------------------------------
+  const includeSets = new Map<number, Set<string>>();
+  const includesOf = (fi: number): Set<string> => {
+    let set = includeSets.get(fi);
+    if (!set) {
+      const f = files[fi] as FileFacts;
+      set = new Set();
+      for (const inc of f.includes) {
+        if (inc.startsWith('"')) {
+          const rel = inc.slice(1, -1);
+          set.add(dirOf(f.path) ? `${dirOf(f.path)}/${rel}` : rel);
+        } else {
+          set.add(`include/${inc}`);
+          set.add(`arch/${PREFERRED_ARCH}/include/${inc}`);
+          set.add(`include/uapi/${inc}`);
+        }
+      }
+      includeSets.set(fi, set);
+    }
+    return set;
+  };
+  const nameCache = new Map<string, number[]>();
+  /** Definitions of `name` visible from file `fi`, best tier only. */
+  const resolveName = (name: string, fi: number): number[] => {
+    const candidates = byName.get(name);
+    if (!candidates) return [];
+    if (candidates.length === 1) {
+      const only = candidates[0] as number;
+      const fact = nodeFact[only] as FuncFact;
+      const path = fileOf(only).path;
+      // A static function in another .c file is invisible from here.
+      return nodeFileIdx[only] !== fi && fact.static && path.endsWith('.c') ? [] : candidates;
+    }
+    const key = `${name}\u0000${fi}`;
+    const cached = nameCache.get(key);
+    if (cached) return cached;
+    const from = files[fi] as FileFacts;
+    const includes = includesOf(fi);
+    let best: number[] = [];
+    let bestRank = Infinity;
+    for (const c of candidates) {
+      const cfi = nodeFileIdx[c] as number;
+      const path = (files[cfi] as FileFacts).path;
+      const fact = nodeFact[c] as FuncFact;
+      let rank: number;
+      if (cfi === fi) rank = 0;
+      else if (fact.static && path.endsWith('.c')) continue;
+      else if (includes.has(path)) rank = 1;
+      else if (dirOf(path) === dirOf(from.path)) rank = 2;
+      else rank = 2 + fileTier(path);
+      if (rank < bestRank) {
+        bestRank = rank;
+        best = [c];
+      } else if (rank === bestRank) {
+        best.push(c);
+      }
+    }
+    nameCache.set(key, best);
+    return best;
+  };
+
+  // ---- types -------------------------------------------------------------------------
+  const typedefs = new Map<string, string>();
+  const structs = new Map<string, { file: string; fields: Record<string, string> }[]>();
+  const globals = new Map<string, string>();
+  for (const f of files) {
+    for (const [alias, target] of Object.entries(f.typedefs)) if (!typedefs.has(alias)) typedefs.set(alias, target);
+    for (const s of f.structs) {
+      const list = structs.get(s.name);
+      const def = { file: f.path, fields: s.fields };
+      if (!list) structs.set(s.name, [def]);
+      else if (!list.some((d) => d.file === f.path)) list.push(def);
+    }
+    for (const [name, type] of Object.entries(f.globals)) if (!globals.has(name)) globals.set(name, type);
+  }
+  const normalize = (t: string): string => {
+    for (let i = 0; i < 6; i++) {
+      const next = typedefs.get(t);
+      if (!next || next === t) break;
+      t = next;
+    }
+    return t;
+  };
+  /** The struct definition of `name` seen from `fromPath`: the nearest by directory. */
+  const structDef = (name: string, fromPath: string): { key: string; fields: Record<string, string> } | undefined => {
+    const defs = structs.get(name);
+    if (!defs || defs.length === 0) return undefined;
+    if (defs.length === 1) return { key: name, fields: (defs[0] as { fields: Record<string, string> }).fields };
+    let best = defs[0] as { file: string; fields: Record<string, string> };
+    let bestLen = -1;
+    for (const d of defs) {
+      const len = d.file.startsWith('include/') ? 0.5 : commonPrefixLength(dirOf(d.file), dirOf(fromPath));
+      if (len > bestLen) {
+        bestLen = len;
+        best = d;
+      }
+    }
+    return { key: `${name}@${best.file}`, fields: best.fields };
+  };
+  /** The struct key of the object a TypeChain denotes, seen from file `fi`. */
+  const chainStruct = (chain: TypeChain, fi: number): { key: string; name: string } | undefined => {
+    const from = (files[fi] as FileFacts).path;
+    let type: string | undefined;
+    const root = chain.root;
+    if ('t' in root) type = root.t;
+    else if ('g' in root) type = globals.get(root.g);
+    else if ('c' in root) {
+      for (const n of resolveName(root.c, fi)) {
+        const r = (nodeFact[n] as FuncFact).returns;
+        if (r) {
+          type = r;
+          break;
+        }
+      }
+    }
+    if (!type) return undefined;
+    type = normalize(type);
+    for (const field of chain.path) {
+      const def = structDef(type, from);
+      const next = def?.fields[field];
+      if (!next) return undefined;
+      type = normalize(next);
+    }
+    const def = structDef(type, from);
+    return { key: def?.key ?? type, name: type };
+  };
+
+  // ---- values ------------------------------------------------------------------------
+  /** Function nodes a value may denote, seen from function `node`; params are reported apart. */
+  const valueFns = (v: ValueRef, node: number, out: Set<number>, params: Set<number> | undefined, depth = 0): void => {
+    if (depth > 4) return;
+    const fi = nodeFileIdx[node] as number;
+    if ('n' in v) {
+      for (const c of resolveName(v.n, fi)) if (!((nodeFact[c] as FuncFact).macro)) out.add(c);
+    } else if ('p' in v) {
+      params?.add(v.p);
+    } else if ('l' in v) {
+      for (const a of (nodeFact[node] as FuncFact).aliases?.[v.l] ?? []) valueFns(a, node, out, params, depth + 1);
+    } else {
+      for (const callee of resolveName(v.c, fi)) {
+        for (const ident of (nodeFact[callee] as FuncFact).returnsIdents ?? []) {
+          valueFns({ n: ident }, callee, out, undefined, depth + 1);
+        }
+      }
+    }
+  };
+
+  // ---- bindings: stores of functions into struct fields ------------------------------
+  const bindings = new Map<string, Binding[]>(); // slot key -> bindings
+  const byField = new Map<string, Binding[]>(); // field -> all bindings of that field
+  const untyped = new Map<string, Binding[]>(); // field -> bindings whose struct is unknown
+  const allBindings: Binding[] = [];
+  const seenBinding = new Set<string>();
+  const addBinding = (slotKey: string | undefined, field: string, b: Binding): void => {
+    const dedupe = `${slotKey ?? '?'}.${field}\u0000${b.fn}\u0000${b.file}\u0000${b.line}`;
+    if (seenBinding.has(dedupe)) return;
+    seenBinding.add(dedupe);
+    allBindings.push(b);
+    const push = (map: Map<string, Binding[]>, key: string): void => {
+      const list = map.get(key);
+      if (list) list.push(b);
+      else map.set(key, [b]);
+    };
+    push(byField, field);
+    if (slotKey) push(bindings, `${slotKey}.${field}`);
+    else push(untyped, field);
+  };
+  const paramStores = new Map<number, ParamStore[]>();
+
+  files.forEach((f, fi) => {
+    const fileId = strings.id(f.path);
+    for (const s of f.stores) {
+      const st = chainStruct(s.on, fi);
+      const slot = `${st?.name ?? '?'}.${s.field}`;
+      if (s.fn < 0) {
+        // File scope: a static initializer. Only plain names can appear there.
+        if (!('n' in s.value)) continue;
+        for (const c of resolveName(s.value.n, fi)) {
+          if ((nodeFact[c] as FuncFact).macro) continue;
+          addBinding(st?.key, s.field, { fn: c, file: fileId, line: s.line, slot });
+        }
+        continue;
+      }
+      const node = (nodeBase[fi] as number) + s.fn;
+      const fns = new Set<number>();
+      const params = new Set<number>();
+      valueFns(s.value, node, fns, params);
+      for (const c of fns) addBinding(st?.key, s.field, { fn: c, file: fileId, line: s.line, slot });
+      for (const p of params) {
+        const list = paramStores.get(node) ?? [];
+        list.push({ param: p, slotKey: st ? `${st.key}.${s.field}` : `?.${s.field}`, slot, via: (nodeFact[node] as FuncFact).name });
+        paramStores.set(node, list);
+      }
+    }
+  });
+
+  // ---- call sites resolved by name, and parameters passed through ----------------------
+  interface Site {
+    caller: number;
+    fi: number;
+    callIdx: number;
+  }
+  const sites: Site[] = [];
+  const invokes = new Map<number, Set<number>>(); // function -> params it calls
+  interface PassThrough {
+    caller: number;
+    callerParam: number;
+    callees: number[];
+    argIndex: number;
+  }
+  const passThroughs: PassThrough[] = [];
+  let callSites = 0;
+  files.forEach((f, fi) => {
+    f.calls.forEach((call, callIdx) => {
+      callSites++;
+      const caller = (nodeBase[fi] as number) + call.fn;
+      sites.push({ caller, fi, callIdx });
+      const callee = call.callee;
+      if ('p' in callee) {
+        addToSet(invokes, caller, callee.p);
+      } else if ('l' in callee) {
+        const params = new Set<number>();
+        for (const a of (nodeFact[caller] as FuncFact).aliases?.[callee.l] ?? []) valueFns(a, caller, new Set(), params);
+        for (const p of params) addToSet(invokes, caller, p);
+      }
+      if (!('n' in callee)) return;
+      const targets = resolveName(callee.n, fi);
+      if (targets.length === 0) return;
+      call.args.forEach((arg, argIndex) => {
+        if (!arg) return;
+        const params = new Set<number>();
+        if ('p' in arg) params.add(arg.p);
+        else if ('l' in arg) valueFns(arg, caller, new Set(), params);
+        for (const p of params) passThroughs.push({ caller, callerParam: p, callees: targets, argIndex });
+      });
+    });
+  });
+
+  // Fixpoint: a function that hands its parameter to one that stores or calls it does too.
+  for (let changed = true, round = 0; changed && round < 20; round++) {
+    changed = false;
+    for (const pt of passThroughs) {
+      for (const g of pt.callees) {
+        if (invokes.get(g)?.has(pt.argIndex) && !invokes.get(pt.caller)?.has(pt.callerParam)) {
+          addToSet(invokes, pt.caller, pt.callerParam);
+          changed = true;
+        }
+        for (const ps of paramStores.get(g) ?? []) {
+          if (ps.param !== pt.argIndex) continue;
+          const mine = paramStores.get(pt.caller) ?? [];
+          if (mine.some((m) => m.param === pt.callerParam && m.slotKey === ps.slotKey)) continue;
+          mine.push({ param: pt.callerParam, slotKey: ps.slotKey, slot: ps.slot, via: ps.via });
+          paramStores.set(pt.caller, mine);
+          changed = true;
+        }
+      }
+    }
+  }
+
+  // Registrations: calling a storing function with a function argument binds it.
+  const deferredRegistrations = new Map<string, { fn: number; file: number; line: number; label: string; registrar: string }[]>();
+  const registerFns = new Map<string, { key: number; handler: number; label: string }>();
+  const raiseFns = new Map<string, { key: number; label: string }>();
+  for (const m of DEFERRED_MECHANISMS) {
+    for (const r of m.register) registerFns.set(r.fn, { key: r.key, handler: r.handler, label: m.label });
+    for (const r of m.raise) raiseFns.set(r.fn, { key: r.key, label: m.label });
+  }
+  for (const site of sites) {
+    const f = files[site.fi] as FileFacts;
+    const call = f.calls[site.callIdx];
+    if (!call || !('n' in call.callee)) continue;
+    const name = call.callee.n;
+    const targets = resolveName(name, site.fi);
+    const fileId = strings.id(f.path);
+    const register = registerFns.get(name);
+    if (register) {
+      const key = call.keys?.[register.key];
+      const handler = call.args[register.handler];
+      if (key && handler) {
+        const fns = new Set<number>();
+        valueFns(handler, site.caller, fns, undefined);
+        for (const fn of fns) {
+          const list = deferredRegistrations.get(key) ?? [];
+          list.push({ fn, file: fileId, line: call.line, label: register.label, registrar: name });
+          deferredRegistrations.set(key, list);
+        }
+      }
+    }
+    for (const g of targets) {
+      const stores = paramStores.get(g);
+      if (!stores) continue;
+      for (const ps of stores) {
+        const arg = call.args[ps.param];
+        if (!arg) continue;
+        const fns = new Set<number>();
+        valueFns(arg, site.caller, fns, undefined);
+        const [slotKey, field] = splitSlot(ps.slotKey);
+        for (const fn of fns) {
+          addBinding(slotKey === '?' ? undefined : slotKey, field, { fn, file: fileId, line: call.line, slot: ps.slot, via: name });
+        }
+      }
+    }
+  }
+
+  // ---- edges ---------------------------------------------------------------------------
+  const edges: { from: number; to: number; line: number; col: number; kind: number; via: number; args: number }[] = [];
+  const seenEdge = new Set<string>();
+  let unresolved = 0;
+  const KIND = (k: EdgeKind): number => EDGE_KINDS.indexOf(k);
+  const addEdge = (from: number, to: number, line: number, col: number, kind: EdgeKind, via?: string, args?: string[]): void => {
+    const key = `${from}\u0000${to}\u0000${line}\u0000${kind}`;
+    if (seenEdge.has(key)) return;
+    seenEdge.add(key);
+    edges.push({
+      from, to, line, col, kind: KIND(kind),
+      via: via === undefined ? -1 : strings.id(via),
+      args: args ? strings.id(args.join(ARG_SEPARATOR)) : -1,
+    });
+  };
+  const bindingVia = (b: Binding): string =>
+    `${b.slot} = ${(nodeFact[b.fn] as FuncFact).name} at ${strings.list[b.file]}:${b.line}${b.via ? ` (${b.via})` : ''}`;
+
+  for (const site of sites) {
+    const f = files[site.fi] as FileFacts;
+    const call = f.calls[site.callIdx];
+    if (!call) continue;
+    const caller = site.caller;
+    const callee = call.callee;
+    const wrapperVia = call.wrapper;
+    if ('n' in callee) {
+      const targets = resolveName(callee.n, site.fi);
+      const texts = call.texts && TEXT_ARG_CALLS.test(callee.n) ? call.texts : undefined;
+      for (const t of targets) {
+        if (wrapperVia) addEdge(caller, t, call.line, call.col, 'indirect', `${wrapperVia} candidate ${callee.n}`);
+        else addEdge(caller, t, call.line, call.col, 'direct', undefined, texts);
+      }
+      // Calls through a parameter of the callee (NF_HOOK's okfn), attributed to this call site.
+      for (const g of targets) {
+        const inv = invokes.get(g);
+        if (!inv) continue;
+        const params = (nodeFact[g] as FuncFact).params;
+        for (const p of inv) {
+          const arg = call.args[p];
+          if (!arg) continue;
+          const fns = new Set<number>();
+          valueFns(arg, caller, fns, undefined);
+          for (const fn of fns) {
+            addEdge(caller, fn, call.line, call.col, 'indirect', `${callee.n}(${params[p] ?? `#${p}`} = ${(nodeFact[fn] as FuncFact).name})`);
+          }
+        }
+      }
+      const raise = raiseFns.get(callee.n);
+      const key = raise ? call.keys?.[raise.key] : undefined;
+      if (raise && key) {
+        for (const r of deferredRegistrations.get(key) ?? []) {
+          addEdge(caller, r.fn, call.line, call.col, 'async', `${raise.label} ${key}: ${r.registrar}(${key}, ${(nodeFact[r.fn] as FuncFact).name}) at ${strings.list[r.file]}:${r.line}`);
+        }
+      }
+    } else if ('field' in callee) {
+      const st = chainStruct(callee.on, site.fi);
+      let found: Binding[] | undefined = st ? bindings.get(`${st.key}.${callee.field}`) : undefined;
+      if (!found || found.length === 0) {
+        const loose = st ? untyped.get(callee.field) : byField.get(callee.field);
+        found = loose && loose.length <= UNTYPED_FANOUT_LIMIT ? loose : undefined;
+      }
+      if (!found || found.length === 0) {
+        unresolved++;
+        continue;
+      }
+      for (const b of found) {
+        addEdge(caller, b.fn, call.line, call.col, 'indirect', wrapperVia ? `${wrapperVia}: ${bindingVia(b)}` : bindingVia(b));
+      }
+    } else if ('l' in callee) {
+      const fns = new Set<number>();
+      valueFns(callee, caller, fns, undefined);
+      for (const fn of fns) addEdge(caller, fn, call.line, call.col, 'indirect', `local ${callee.l} = ${(nodeFact[fn] as FuncFact).name}`);
+      if (fns.size === 0 && !invokes.get(caller)) unresolved++;
+    }
+  }
+
+  // ---- pack ----------------------------------------------------------------------------
+  edges.sort((a, b) => a.from - b.from || a.line - b.line || a.col - b.col);
+  const n = nodeFact.length;
+  const data: GraphData = {
+    strings: [],
+    nodeName: new Int32Array(n),
+    nodeFile: new Int32Array(n),
+    nodeLine: new Int32Array(n),
+    nodeFlags: new Uint8Array(n),
+    edgeFrom: Int32Array.from(edges, (e) => e.from),
+    edgeTo: Int32Array.from(edges, (e) => e.to),
+    edgeLine: Int32Array.from(edges, (e) => e.line),
+    edgeCol: Int32Array.from(edges, (e) => e.col),
+    edgeKind: Uint8Array.from(edges, (e) => e.kind),
+    edgeVia: Int32Array.from(edges, (e) => e.via),
+    edgeArgs: Int32Array.from(edges, (e) => e.args),
+    bindSlot: Int32Array.from(allBindings, (b) => strings.id(b.slot)),
+    bindFn: Int32Array.from(allBindings, (b) => b.fn),
+    bindFile: Int32Array.from(allBindings, (b) => b.file),
+    bindLine: Int32Array.from(allBindings, (b) => b.line),
+    bindVia: Int32Array.from(allBindings, (b) => (b.via ? strings.id(b.via) : -1)),
+    stats: {
+      files: files.length,
+      functions: 0,
+      macros: 0,
+      callSites,
+      edges: edges.length,
+      indirectEdges: edges.filter((e) => e.kind === KIND('indirect')).length,
+      asyncEdges: edges.filter((e) => e.kind === KIND('async')).length,
+      bindings: allBindings.length,
+      filesWithErrors: files.filter((f) => f.errors > 0).length,
+      filesSkipped: files.filter((f) => f.skipped).length,
+      unresolvedPointerCalls: unresolved,
+    } satisfies IndexStats,
+  };
+  for (let i = 0; i < n; i++) {
+    const fact = nodeFact[i] as FuncFact;
+    data.nodeName[i] = strings.id(fact.name);
+    data.nodeFile[i] = strings.id(fileOf(i).path);
+    data.nodeLine[i] = fact.line;
+    data.nodeFlags[i] = (fact.macro ? NODE_MACRO : 0) | (fact.static ? NODE_STATIC : 0);
+    if (fact.macro) data.stats.macros++;
+    else data.stats.functions++;
+  }
+  data.strings = strings.list;
+  return data;
+}
+
+function addToSet(map: Map<number, Set<number>>, key: number, value: number): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+/** `net_device_ops@file.ndo_start_xmit` -> [`net_device_ops@file`, `ndo_start_xmit`]. */
+function splitSlot(slotKey: string): [string, string] {
+  const i = slotKey.lastIndexOf('.');
+  return [slotKey.slice(0, i), slotKey.slice(i + 1)];
+}

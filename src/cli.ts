@@ -1,0 +1,182 @@
+// The `netpaths` command line: a thin shell over src/analysis. Its output is a contract
+// (README.md, "Command line"): scripts and documentation pipelines depend on it.
+// Invariant: every failure is one line on stderr and exit code 1 (2 for usage errors);
+// never a stack trace.
+
+import { parseArgs } from 'node:util';
+import type { GraphJson } from './analysis/graph-json';
+import { buildIndex, openGraph } from './analysis/indexer';
+import type { IndexOptions } from './analysis/indexer';
+import { QueryError, findPaths, neighbourhood, where } from './analysis/query';
+import { formatGraph, isFormat } from './format';
+
+class UsageError extends Error {}
+
+const USAGE = `usage: netpaths <command> [options]
+
+commands:
+  index                              build or refresh the index and print its statistics
+  where FUNC...                      where functions are defined
+  callees FUNC... [--depth N]        what they call (N levels, default 1)
+  callers FUNC... [--depth N]        what calls them (N levels, default 1)
+  path --from A --to B [--max-depth N] [--paths K]
+                                     the K shortest call paths from A to B
+
+FUNC is a function name, or FILE:NAME with FILE relative to the kernel root.
+
+options:
+  --kernel DIR        the Linux tree (default: $NETPATHS_KERNEL, else the current folder)
+  --format F          text (default), json, mermaid or dot
+  --cache-dir DIR     where the index lives (default: $XDG_CACHE_HOME/netpaths/index/...)
+  --scope GLOB        index only matching files (repeatable), e.g. 'net/**'
+  --workers N         parse workers (default: one per core)
+  --quiet             no progress on stderr
+  --help, --version`;
+
+const options = {
+  kernel: { type: 'string' },
+  format: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  scope: { type: 'string', multiple: true },
+  workers: { type: 'string' },
+  depth: { type: 'string' },
+  from: { type: 'string', multiple: true },
+  to: { type: 'string', multiple: true },
+  'max-depth': { type: 'string' },
+  paths: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} needs a positive whole number, not '${value}'`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const [command, ...args] = positionals;
+  if (!command) throw new UsageError('no command given');
+  const format = values.format ?? 'text';
+  if (!isFormat(format)) throw new UsageError(`--format must be text, json, mermaid or dot, not '${format}'`);
+  const quiet = values.quiet ?? false;
+  const progress = !quiet && process.stderr.isTTY;
+  const indexOptions: IndexOptions = {
+    root: values.kernel ?? process.env.NETPATHS_KERNEL ?? process.cwd(),
+    scope: values.scope ?? [],
+    log: (line) => {
+      if (!quiet) process.stderr.write(`netpaths: ${line}\n`);
+    },
+  };
+  if (values['cache-dir']) indexOptions.cacheDir = values['cache-dir'];
+  if (values.workers !== undefined) indexOptions.workers = positiveInt(values.workers, 'workers', 1);
+  if (progress) {
+    let last = 0;
+    indexOptions.onProgress = (done, total) => {
+      const now = Date.now();
+      if (now - last < 200 && done < total) return;
+      last = now;
+      process.stderr.write(`\rnetpaths: parsing ${done}/${total} files`);
+      if (done === total) process.stderr.write('\n');
+    };
+  }
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  indexOptions.signal = controller.signal;
+
+  const needFuncs = (): string[] => {
+    if (args.length === 0) throw new UsageError(`${command} needs at least one FUNC`);
+    return args;
+  };
+  const print = (graph: GraphJson): void => {
+    process.stdout.write(formatGraph(graph, format));
+  };
+
+  switch (command) {
+    case 'index': {
+      if (args.length > 0) throw new UsageError('index takes no arguments');
+      const r = await buildIndex(indexOptions);
+      const s = r.graph.data.stats;
+      const summary = {
+        files: r.files,
+        reparsed: r.reparsed,
+        reused: r.reused,
+        removed: r.removed,
+        functions: s.functions,
+        macros: s.macros,
+        callSites: s.callSites,
+        edges: s.edges,
+        indirectEdges: s.indirectEdges,
+        asyncEdges: s.asyncEdges,
+        bindings: s.bindings,
+        filesWithParseErrors: s.filesWithErrors,
+        filesSkipped: s.filesSkipped,
+        unresolvedPointerCalls: s.unresolvedPointerCalls,
+        seconds: r.seconds,
+        cacheDir: r.cacheDir,
+      };
+      if (format === 'json') {
+        process.stdout.write(`${JSON.stringify({ ...summary, skipped: r.skipped }, null, 2)}\n`);
+      } else {
+        const width = Math.max(...Object.keys(summary).map((k) => k.length));
+        for (const [k, v] of Object.entries(summary)) process.stdout.write(`${k.padEnd(width)}  ${String(v)}\n`);
+        for (const sk of r.skipped.slice(0, 10)) process.stdout.write(`skipped  ${sk.path}: ${sk.reason}\n`);
+      }
+      return 0;
+    }
+    case 'where': {
+      const funcs = needFuncs();
+      print(where(await openGraph(indexOptions), funcs));
+      return 0;
+    }
+    case 'callees':
+    case 'callers': {
+      const funcs = needFuncs();
+      const depth = positiveInt(values.depth, 'depth', 1);
+      print(neighbourhood(await openGraph(indexOptions), funcs, depth, command));
+      return 0;
+    }
+    case 'path': {
+      if (args.length > 0) throw new UsageError('path takes --from and --to, not positional arguments');
+      if (!values.from?.length || !values.to?.length) throw new UsageError('path needs --from A and --to B');
+      const maxDepth = positiveInt(values['max-depth'], 'max-depth', 40);
+      const paths = positiveInt(values.paths, 'paths', 1);
+      print(findPaths(await openGraph(indexOptions), values.from, values.to, { maxDepth, paths }));
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+declare const NETPATHS_VERSION: string | undefined;
+const VERSION = typeof NETPATHS_VERSION === 'string' ? NETPATHS_VERSION : 'dev';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`netpaths: ${message.split('\n')[0]}\n`);
+    if (e instanceof UsageError) process.stderr.write("Try 'netpaths --help'.\n");
+    process.exitCode = e instanceof UsageError ? 2 : e instanceof QueryError ? 1 : 1;
+  },
+);
