@@ -20,6 +20,16 @@ export default tseslint.config(
     },
   },
   {
+    // node:test's describe/it return promises the runner itself awaits.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+      ],
+    },
+  },
+  {
     // Architecture invariant: the analysis core is pure. It never imports the VS Code API
     // nor touches the DOM, so the CLI, workers and tests can run it under plain Node.
     files: ['src/analysis/**/*.ts'],

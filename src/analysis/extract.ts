@@ -310,6 +310,20 @@ export class Extractor {
     return null;
   }
 
+  /** A function pointer read from a field: `skb->dev->rx_handler`, seen through READ_ONCE and kin. */
+  private fieldRead(node: Node, scope: Scope): ValueRef | null {
+    let n = unwrap(node);
+    for (let guard = 0; n?.type === 'call_expression' && guard < 4; guard++) {
+      const fn = n.childForFieldName('function');
+      if (fn?.type !== 'identifier' || !TRANSPARENT_WRAPPERS.has(fn.text)) return null;
+      n = unwrap(n.childForFieldName('arguments')?.namedChild(0) ?? null);
+    }
+    if (n?.type !== 'field_expression') return null;
+    const field = n.childForFieldName('field')?.text;
+    if (!field) return null;
+    return { f: field, on: this.chainOf(n.childForFieldName('argument'), scope) };
+  }
+
   /** The struct type of an expression as far as this file can tell. */
   private chainOf(node: Node | null, scope: Scope | undefined, depth = 0): TypeChain {
     const none: TypeChain = { root: { none: true }, path: [] };
@@ -456,7 +470,7 @@ export class Extractor {
       values.push(v);
     }
     for (const value of values) {
-      const ref = this.valueRef(value, scope);
+      const ref = this.valueRef(value, scope) ?? this.fieldRead(value, scope);
       if (!ref || ('l' in ref && ref.l === name)) continue;
       const aliases = (scope.fact.aliases ??= {});
       (aliases[name] ??= []).push(ref);

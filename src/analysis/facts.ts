@@ -10,8 +10,10 @@
  * - `{ p }` the enclosing function's parameter with that index
  * - `{ l }` a local variable of the enclosing function (see FuncFact.aliases)
  * - `{ c }` the result of calling that function (see FuncFact.returns)
+ * - `{ f, on }` a function pointer read from a struct field (only in FuncFact.aliases:
+ *   `rx_handler = rcu_dereference(skb->dev->rx_handler)`)
  */
-export type ValueRef = { n: string } | { p: number } | { l: string } | { c: string };
+export type ValueRef = { n: string } | { p: number } | { l: string } | { c: string } | { f: string; on: TypeChain };
 
 /**
  * The struct type of an expression, as far as one file can tell. `root` names a type

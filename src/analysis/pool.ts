@@ -67,7 +67,11 @@ export function parseAll(root: string, files: SourceFile[], options: PoolOptions
       w.postMessage({ id, root, files: batch.map((i) => (files[i] as SourceFile).path) } satisfies ParseRequest);
     };
     for (let k = 0; k < count; k++) {
-      const w = new Worker(workerScript());
+      const script = workerScript();
+      // From source (tests under tsx) the worker registers the TypeScript loader first.
+      const w = script.endsWith('.ts')
+        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true })
+        : new Worker(script);
       workers.push(w);
       w.on('message', (msg: ParseResponse) => {
         if ('error' in msg) return stop(new Error(`parse worker failed: ${msg.error}`));

@@ -231,6 +231,8 @@ export function resolve(files: FileFacts[]): GraphData {
       params?.add(v.p);
     } else if ('l' in v) {
       for (const a of (nodeFact[node] as FuncFact).aliases?.[v.l] ?? []) valueFns(a, node, out, params, depth + 1);
+    } else if ('f' in v) {
+      for (const b of fieldBindings(v.on, v.f, fi)) out.add(b.fn);
     } else {
       for (const callee of resolveName(v.c, fi)) {
         for (const ident of (nodeFact[callee] as FuncFact).returnsIdents ?? []) {
@@ -261,6 +263,14 @@ export function resolve(files: FileFacts[]): GraphData {
     else push(untyped, field);
   };
   const paramStores = new Map<number, ParamStore[]>();
+  /** Functions stored into `field` of the struct `on` denotes; the loose match when the type is unknown. */
+  function fieldBindings(on: TypeChain, field: string, fi: number): Binding[] {
+    const st = chainStruct(on, fi);
+    const exact = st ? bindings.get(`${st.key}.${field}`) : undefined;
+    if (exact && exact.length > 0) return exact;
+    const loose = st ? untyped.get(field) : byField.get(field);
+    return loose && loose.length <= UNTYPED_FANOUT_LIMIT ? loose : [];
+  }
 
   files.forEach((f, fi) => {
     const fileId = strings.id(f.path);
@@ -452,13 +462,8 @@ export function resolve(files: FileFacts[]): GraphData {
         }
       }
     } else if ('field' in callee) {
-      const st = chainStruct(callee.on, site.fi);
-      let found: Binding[] | undefined = st ? bindings.get(`${st.key}.${callee.field}`) : undefined;
-      if (!found || found.length === 0) {
-        const loose = st ? untyped.get(callee.field) : byField.get(callee.field);
-        found = loose && loose.length <= UNTYPED_FANOUT_LIMIT ? loose : undefined;
-      }
-      if (!found || found.length === 0) {
+      const found = fieldBindings(callee.on, callee.field, site.fi);
+      if (found.length === 0) {
         unresolved++;
         continue;
       }
@@ -466,9 +471,18 @@ export function resolve(files: FileFacts[]): GraphData {
         addEdge(caller, b.fn, call.line, call.col, 'indirect', wrapperVia ? `${wrapperVia}: ${bindingVia(b)}` : bindingVia(b));
       }
     } else if ('l' in callee) {
+      // A local function pointer: what was assigned to it, or what the field it was read from holds.
+      for (const a of (nodeFact[caller] as FuncFact).aliases?.[callee.l] ?? []) {
+        if ('f' in a) {
+          for (const b of fieldBindings(a.on, a.f, site.fi)) addEdge(caller, b.fn, call.line, call.col, 'indirect', bindingVia(b));
+          continue;
+        }
+        const fns = new Set<number>();
+        valueFns(a, caller, fns, undefined);
+        for (const fn of fns) addEdge(caller, fn, call.line, call.col, 'indirect', `local ${callee.l} = ${(nodeFact[fn] as FuncFact).name}`);
+      }
       const fns = new Set<number>();
       valueFns(callee, caller, fns, undefined);
-      for (const fn of fns) addEdge(caller, fn, call.line, call.col, 'indirect', `local ${callee.l} = ${(nodeFact[fn] as FuncFact).name}`);
       if (fns.size === 0 && !invokes.get(caller)) unresolved++;
     }
   }
