@@ -1,0 +1,152 @@
+// The skb buffer operations that move data/tail/len or set header offsets, as data: which
+// argument carries the length, and what the call does, so the path builder can print an skb
+// timeline such as `skb_pull(skb, ETH_HLEN): data += ETH_HLEN, len -= ETH_HLEN`.
+//
+// One row per operation. `params` are the parameter names as declared in Linux 6.12 and
+// `lenArg` the 0-based index of the length/offset argument among them (pinned against the
+// real declarations by test/integration/knowledge.test.ts, which also checks `file` defines
+// the name). `effect` maps a member to its new value, in order of execution; `LEN` stands
+// for the length argument as written at the call site. Operations that only read the skb
+// (skb_header_pointer) or change ownership (skb_orphan) are not buffer operations: no row.
+
+export type SkbOpField =
+  | 'data'
+  | 'tail'
+  | 'len'
+  | 'data_len'
+  | 'mac_header'
+  | 'network_header'
+  | 'transport_header'
+  | 'mac_len'
+  | 'csum'
+  /** NAPI_GRO_CB(skb)->data_offset: GRO's parse position; skb->data does not move. */
+  | 'gro_offset';
+
+/** What LEN means for this operation. */
+export type SkbLenMeaning =
+  /** Bytes added or removed. */
+  | 'delta'
+  /** The new total length (trim operations). */
+  | 'new-length'
+  /** An offset from skb->data (set-header operations). */
+  | 'offset'
+  /** Bytes that must be in the linear area (may-pull operations). */
+  | 'linear-bytes'
+  /** Headroom that must be available and writable. */
+  | 'headroom';
+
+export interface SkbOpRow {
+  name: string;
+  /** Parameter names as declared, e.g. ['skb', 'len']. */
+  params: readonly string[];
+  /** 0-based index in `params` of the length or offset argument. */
+  lenArg?: number;
+  /** The length the operation always uses when it takes none, e.g. `ETH_HLEN`. */
+  fixedLen?: string;
+  lenMeaning?: SkbLenMeaning;
+  /** New value of each member, in execution order; `LEN` is the length argument. */
+  effect: Readonly<Partial<Record<SkbOpField, string>>>;
+  /** What it is for, in a few words (printed after the effect). */
+  summary: string;
+  /** Where Linux 6.12 defines it, relative to the kernel root. */
+  file: string;
+}
+
+export const SKB_OPS: readonly SkbOpRow[] = [
+  // Remove bytes from the front (receive: consume a header).
+  { name: 'skb_pull', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { data: '+= LEN', len: '-= LEN' }, summary: 'strips a header from the front; returns NULL without changing anything if the packet is shorter', file: 'net/core/skbuff.c' },
+  { name: '__skb_pull', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { data: '+= LEN', len: '-= LEN' }, summary: 'strips a header from the front without a length check (BUG if it would eat paged data)', file: 'include/linux/skbuff.h' },
+  { name: 'skb_pull_inline', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { data: '+= LEN', len: '-= LEN' }, summary: 'inline skb_pull(): strips a header from the front, NULL if the packet is shorter', file: 'include/linux/skbuff.h' },
+  { name: 'skb_pull_data', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { data: '+= LEN', len: '-= LEN' }, summary: 'strips a header from the front and returns a pointer to the removed bytes', file: 'net/core/skbuff.c' },
+  { name: 'pskb_pull', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { data: '+= LEN', len: '-= LEN' }, summary: 'makes LEN bytes linear (copying from fragments if needed), then strips them from the front', file: 'include/linux/skbuff.h' },
+  { name: 'skb_pull_rcsum', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { data: '+= LEN', len: '-= LEN', csum: '-= sum(pulled bytes)' }, summary: 'strips a header and keeps a CHECKSUM_COMPLETE sum valid', file: 'net/core/skbuff.c' },
+  { name: 'udp_csum_pull_header', params: ['skb'], fixedLen: 'sizeof(struct udphdr)', lenMeaning: 'delta', effect: { data: '+= LEN', len: '-= LEN', csum: '-= sum(pulled bytes)' }, summary: 'strips the UDP header before the datagram is queued to its socket', file: 'include/net/udp.h' },
+  { name: 'eth_type_trans', params: ['skb', 'dev'], fixedLen: 'ETH_HLEN', lenMeaning: 'delta', effect: { mac_header: '= data', data: '+= LEN', len: '-= LEN' }, summary: 'marks and strips the Ethernet header, sets skb->dev and pkt_type, and returns the EtherType for skb->protocol', file: 'net/ethernet/eth.c' },
+  { name: 'eth_skb_pull_mac', params: ['skb'], fixedLen: 'ETH_HLEN', lenMeaning: 'delta', effect: { data: '+= LEN', len: '-= LEN' }, summary: 'strips the Ethernet header for eth_type_trans() and returns a pointer to it', file: 'include/linux/etherdevice.h' },
+  { name: 'skb_gro_pull', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { gro_offset: '+= LEN' }, summary: 'advances GRO\'s parse offset past a header; skb->data and len do not move', file: 'include/net/gro.h' },
+  // Make sure bytes are linear without consuming them.
+  { name: 'pskb_may_pull', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'linear-bytes', effect: {}, summary: 'ensures the first LEN bytes are in the linear area (may copy them from fragments); data and len do not change, false if the packet is shorter', file: 'include/linux/skbuff.h' },
+  { name: 'pskb_network_may_pull', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'linear-bytes', effect: {}, summary: 'ensures LEN bytes after the network header are linear; data and len do not change', file: 'include/linux/skbuff.h' },
+  // Add bytes at the front (transmit: prepend a header).
+  { name: 'skb_push', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { data: '-= LEN', len: '+= LEN' }, summary: 'prepends room for a header into the headroom (panics if the headroom is too small)', file: 'net/core/skbuff.c' },
+  { name: '__skb_push', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { data: '-= LEN', len: '+= LEN' }, summary: 'prepends room for a header without the headroom check', file: 'include/linux/skbuff.h' },
+  { name: 'skb_push_rcsum', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { data: '-= LEN', len: '+= LEN', csum: '+= sum(pushed bytes)' }, summary: 'puts a pulled header back and keeps a CHECKSUM_COMPLETE sum valid', file: 'include/linux/skbuff.h' },
+  { name: 'skb_cow_head', params: ['skb', 'headroom'], lenArg: 1, lenMeaning: 'headroom', effect: {}, summary: 'makes sure LEN bytes of private, writable headroom exist, reallocating the head if needed', file: 'include/linux/skbuff.h' },
+  // Add bytes at the end (build a packet).
+  { name: 'skb_put', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { tail: '+= LEN', len: '+= LEN' }, summary: 'appends room at the end of a linear skb (panics if the tailroom is too small)', file: 'net/core/skbuff.c' },
+  { name: '__skb_put', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { tail: '+= LEN', len: '+= LEN' }, summary: 'appends room at the end without the tailroom check', file: 'include/linux/skbuff.h' },
+  { name: 'skb_put_zero', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { tail: '+= LEN', len: '+= LEN' }, summary: 'appends LEN zeroed bytes', file: 'include/linux/skbuff.h' },
+  { name: '__skb_put_zero', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { tail: '+= LEN', len: '+= LEN' }, summary: 'appends LEN zeroed bytes without the tailroom check', file: 'include/linux/skbuff.h' },
+  { name: 'skb_put_data', params: ['skb', 'data', 'len'], lenArg: 2, lenMeaning: 'delta', effect: { tail: '+= LEN', len: '+= LEN' }, summary: 'appends a copy of LEN bytes', file: 'include/linux/skbuff.h' },
+  { name: '__skb_put_data', params: ['skb', 'data', 'len'], lenArg: 2, lenMeaning: 'delta', effect: { tail: '+= LEN', len: '+= LEN' }, summary: 'appends a copy of LEN bytes without the tailroom check', file: 'include/linux/skbuff.h' },
+  { name: 'skb_put_u8', params: ['skb', 'val'], fixedLen: '1', lenMeaning: 'delta', effect: { tail: '+= LEN', len: '+= LEN' }, summary: 'appends one byte', file: 'include/linux/skbuff.h' },
+  // Reserve headroom in an empty buffer.
+  { name: 'skb_reserve', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'delta', effect: { data: '+= LEN', tail: '+= LEN' }, summary: 'reserves headroom in an empty skb; len does not change', file: 'include/linux/skbuff.h' },
+  // Cut bytes from the end: LEN is the new length.
+  { name: 'skb_trim', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'new-length', effect: { len: '= LEN', tail: '= data + LEN' }, summary: 'cuts a linear skb down to LEN bytes (no-op if already shorter)', file: 'net/core/skbuff.c' },
+  { name: '__skb_trim', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'new-length', effect: { len: '= LEN', tail: '= data + LEN' }, summary: 'cuts a linear skb to LEN bytes without checks', file: 'include/linux/skbuff.h' },
+  { name: 'pskb_trim', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'new-length', effect: { len: '= LEN' }, summary: 'cuts the packet to LEN bytes, dropping or shrinking fragments if needed (no-op if already shorter)', file: 'include/linux/skbuff.h' },
+  { name: 'pskb_trim_rcsum', params: ['skb', 'len'], lenArg: 1, lenMeaning: 'new-length', effect: { len: '= LEN' }, summary: 'cuts link-layer padding off a received packet, keeping the checksum state valid', file: 'include/linux/skbuff.h' },
+  // Header offsets: recorded relative to head, data does not move.
+  { name: 'skb_reset_mac_header', params: ['skb'], effect: { mac_header: '= data' }, summary: 'marks the link-layer header at the current data', file: 'include/linux/skbuff.h' },
+  { name: 'skb_reset_network_header', params: ['skb'], effect: { network_header: '= data' }, summary: 'marks the network (IP) header at the current data', file: 'include/linux/skbuff.h' },
+  { name: 'skb_reset_transport_header', params: ['skb'], effect: { transport_header: '= data' }, summary: 'marks the transport (TCP/UDP) header at the current data', file: 'include/linux/skbuff.h' },
+  { name: 'skb_set_mac_header', params: ['skb', 'offset'], lenArg: 1, lenMeaning: 'offset', effect: { mac_header: '= data + LEN' }, summary: 'marks the link-layer header LEN bytes from data', file: 'include/linux/skbuff.h' },
+  { name: 'skb_set_network_header', params: ['skb', 'offset'], lenArg: 1, lenMeaning: 'offset', effect: { network_header: '= data + LEN' }, summary: 'marks the network header LEN bytes from data', file: 'include/linux/skbuff.h' },
+  { name: 'skb_set_transport_header', params: ['skb', 'offset'], lenArg: 1, lenMeaning: 'offset', effect: { transport_header: '= data + LEN' }, summary: 'marks the transport header LEN bytes from data', file: 'include/linux/skbuff.h' },
+  { name: 'skb_reset_mac_len', params: ['skb'], effect: { mac_len: '= network_header - mac_header' }, summary: 'records the link-layer header length', file: 'include/linux/skbuff.h' },
+];
+
+const BY_NAME: ReadonlyMap<string, SkbOpRow> = new Map(SKB_OPS.map((r) => [r.name, r]));
+
+/** The row for an operation name, if it is a known skb buffer operation. */
+export function findSkbOp(name: string): SkbOpRow | undefined {
+  return BY_NAME.get(name.trim());
+}
+
+/** The length text to show: the call's argument, else the fixed length, else the parameter name in capitals. */
+function lengthText(row: SkbOpRow, lenText: string | undefined): string {
+  const given = lenText?.trim();
+  if (given) return given;
+  if (row.fixedLen) return row.fixedLen;
+  return row.lenArg !== undefined ? (row.params[row.lenArg] ?? 'len').toUpperCase() : '';
+}
+
+/** Wraps compound length expressions in parentheses when they follow an operator. */
+function operand(len: string): string {
+  return /^[\w.>-]+$|^\(.*\)$|^\w+\([^()]*\)$/.test(len) ? len : `(${len})`;
+}
+
+/**
+ * What the operation does, without the call: `data += ETH_HLEN, len -= ETH_HLEN — strips a
+ * header from the front`. Suitable for `SkbOp.effect` in the graph JSON.
+ */
+export function skbOpEffect(name: string, lenText?: string): string | undefined {
+  const row = findSkbOp(name);
+  if (!row) return undefined;
+  const changes = skbOpChanges(name, lenText);
+  const summary = row.summary.replace(/\bLEN\b/g, lengthText(row, lenText));
+  return changes ? `${changes} — ${summary}` : summary;
+}
+
+/** Only the member changes, e.g. `data += ETH_HLEN, len -= ETH_HLEN`; '' when none move. */
+export function skbOpChanges(name: string, lenText?: string): string | undefined {
+  const row = findSkbOp(name);
+  if (!row) return undefined;
+  const len = operand(lengthText(row, lenText));
+  return Object.entries(row.effect)
+    .map(([field, value]) => `${field} ${value.replace(/\bLEN\b/g, len)}`)
+    .join(', ');
+}
+
+/**
+ * One line for the timeline: `skb_pull(skb, ETH_HLEN): data += ETH_HLEN, len -= ETH_HLEN —
+ * strips a header from the front ...`. Unknown names are reported as such.
+ */
+export function describeSkbOp(name: string, lenText?: string): string {
+  const row = findSkbOp(name);
+  if (!row) return `${name}(${lenText ?? ''}): not a known skb buffer operation`;
+  const len = lengthText(row, lenText);
+  const args = row.params.map((p, i) => (i === row.lenArg ? len : p));
+  return `${row.name}(${args.join(', ')}): ${skbOpEffect(name, lenText) ?? ''}`;
+}
