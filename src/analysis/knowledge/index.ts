@@ -1,0 +1,49 @@
+// Public API of the kernel knowledge tables: what the path builder, the CLI and the
+// extension import. Everything here is pure data and pure functions (no I/O, no vscode).
+
+export {
+  readSkbuffDoc,
+  readStructDoc,
+  type ReadStructOptions,
+  type SkbFieldDoc,
+  type StructDoc,
+  type StructFieldDoc,
+} from './skbuff-doc';
+export { SKB_FIELDS, type SkbFieldRow } from './skb-fields';
+export { CONCEPTS, type ConceptRow } from './concepts';
+export { explain, formatExplanation, listTopics, type Explanation, type ExplanationKind, type TopicSummary } from './explain';
+export {
+  SKB_OPS,
+  describeSkbOp,
+  findSkbOp,
+  skbOpChanges,
+  skbOpEffect,
+  type SkbLenMeaning,
+  type SkbOpField,
+  type SkbOpRow,
+} from './skb-ops';
+export {
+  FUNCTION_NOTES,
+  STAGES,
+  STAGE_RULES,
+  classifyStage,
+  functionNote,
+  globToRegExp,
+  matchStageRule,
+  type FunctionNote,
+  type StageInfo,
+  type StageRule,
+} from './stages';
+export {
+  HOOK_CALLS,
+  NF_HOOKS,
+  NF_PROTOS,
+  findHook,
+  hooksInvokedBy,
+  scanHookCalls,
+  type HookCallRow,
+  type HookCallSite,
+  type NfHookMacro,
+  type NfHookRow,
+  type NfProtoRow,
+} from './netfilter';
