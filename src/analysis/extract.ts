@@ -3,6 +3,7 @@
 // skipped; the tree's ERROR nodes are counted, never a reason to drop the file.
 
 import type { Node, Parser, Query, Tree } from 'web-tree-sitter';
+import { encodeCalls } from './facts';
 import type {
   CallFact,
   CalleeRef,
@@ -138,6 +139,7 @@ function unwrap(node: Node | null): Node | null {
 
 export class Extractor {
   private readonly facts: FileFacts;
+  private readonly calls: CallFact[] = [];
   private readonly globalTypes = new Map<string, string>();
   private scope: Scope | undefined;
   private readonly macroSources: { name: string; params: string[]; body: string; nameLine: number; bodyLine: number }[] = [];
@@ -153,7 +155,7 @@ export class Extractor {
     this.facts = {
       path,
       funcs: [],
-      calls: [],
+      calls: { ints: new Int32Array(0), strings: [], chains: [], extras: [] },
       stores: [],
       structs: [],
       typedefs: {},
@@ -173,6 +175,7 @@ export class Extractor {
   /** Parses and extracts the file's function-like macros; returns the file's facts. */
   finish(parser: Parser): FileFacts {
     if (this.macroSources.length > 0) this.extractMacros(parser);
+    this.facts.calls = encodeCalls(this.calls);
     return this.facts;
   }
 
@@ -272,7 +275,7 @@ export class Extractor {
     for (const call of scope.calls) {
       if ('l' in call.callee && !aliases?.[call.callee.l]) continue;
       call.args = call.args.map(keep);
-      this.facts.calls.push(call);
+      this.calls.push(call);
     }
     for (const store of scope.stores) {
       if (keep(store.value)) this.facts.stores.push(store);

@@ -41,6 +41,11 @@ function cacheFor(options: IndexOptions): IndexCache {
   return new IndexCache(options.cacheDir ?? defaultCacheDir(root, options.scope ?? []), root);
 }
 
+/** With NETPATHS_TIMING=1, where indexing spends its time goes to stderr. */
+function timing(phase: string, since: number): void {
+  if (process.env.NETPATHS_TIMING) process.stderr.write(`netpaths: ${phase} ${((Date.now() - since) / 1000).toFixed(2)} s, heap ${Math.round(process.memoryUsage().heapUsed / 1048576)} MiB\n`);
+}
+
 /** Builds or refreshes the index: unchanged files reuse their cached facts. */
 export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
   const started = Date.now();
@@ -87,12 +92,17 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  timing('parse', started);
   const fresh = new Map(toParse.map((f, i) => [f.path, { ...f, facts: parsed[i] } as CachedFile]));
   const all = walked.files.map((f, i) => entries[i] ?? (fresh.get(f.path) as CachedFile));
   options.signal?.throwIfAborted();
+  const resolveStarted = Date.now();
   const graph = resolve(all.map((c) => c.facts));
+  timing('resolve', resolveStarted);
   options.signal?.throwIfAborted();
+  const writeStarted = Date.now();
   cache.write(all, graph);
+  timing('write', writeStarted);
   return report(new Graph(graph), walked.files.length, toParse.length, removed, started, cache, all);
 }
 

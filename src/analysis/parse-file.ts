@@ -28,7 +28,7 @@ export const DEFAULT_LIMITS: ParseLimits = {
 };
 
 function emptyFacts(path: string, skipped?: string): FileFacts {
-  const facts: FileFacts = { path, funcs: [], calls: [], stores: [], structs: [], typedefs: {}, globals: {}, includes: [], errors: 0 };
+  const facts: FileFacts = { path, funcs: [], calls: { ints: new Int32Array(0), strings: [], chains: [], extras: [] }, stores: [], structs: [], typedefs: {}, globals: {}, includes: [], errors: 0 };
   if (skipped) facts.skipped = skipped;
   return facts;
 }

@@ -12,6 +12,7 @@
 //   7. a name resolves to the definition visible from the call site's file first.
 // Invariant: resolution never throws on odd facts; what it cannot resolve it counts.
 
+import { forEachCall } from './facts';
 import type { FileFacts, FuncFact, TypeChain, ValueRef } from './facts';
 import type { GraphData, IndexStats } from './graph';
 import { ARG_SEPARATOR, EDGE_KINDS, NODE_MACRO, NODE_STATIC } from './graph';
@@ -114,7 +115,9 @@ export function resolve(files: FileFacts[]): GraphData {
     }
     return set;
   };
+  // Resolution is asked file by file, so one file's answers are cached at a time.
   const nameCache = new Map<string, number[]>();
+  let nameCacheFile = -1;
   /** Definitions of `name` visible from file `fi`, best tier only. */
   const resolveName = (name: string, fi: number): number[] => {
     const candidates = byName.get(name);
@@ -126,8 +129,11 @@ export function resolve(files: FileFacts[]): GraphData {
       // A static function in another .c file is invisible from here.
       return nodeFileIdx[only] !== fi && fact.static && path.endsWith('.c') ? [] : candidates;
     }
-    const key = `${name}\u0000${fi}`;
-    const cached = nameCache.get(key);
+    if (fi !== nameCacheFile) {
+      nameCache.clear();
+      nameCacheFile = fi;
+    }
+    const cached = nameCache.get(name);
     if (cached) return cached;
     const from = files[fi] as FileFacts;
     const includes = includesOf(fi);
@@ -150,7 +156,7 @@ export function resolve(files: FileFacts[]): GraphData {
         best.push(c);
       }
     }
-    nameCache.set(key, best);
+    nameCache.set(name, best);
     return best;
   };
 
@@ -300,26 +306,14 @@ export function resolve(files: FileFacts[]): GraphData {
   });
 
   // ---- call sites resolved by name, and parameters passed through ----------------------
-  interface Site {
-    caller: number;
-    fi: number;
-    callIdx: number;
-  }
-  const sites: Site[] = [];
   const invokes = new Map<number, Set<number>>(); // function -> params it calls
-  interface PassThrough {
-    caller: number;
-    callerParam: number;
-    callees: number[];
-    argIndex: number;
-  }
-  const passThroughs: PassThrough[] = [];
+  /** Callee -> the callers that hand it one of their own parameters, and at which position. */
+  const passInto = new Map<number, { caller: number; callerParam: number; argIndex: number }[]>();
   let callSites = 0;
   files.forEach((f, fi) => {
-    f.calls.forEach((call, callIdx) => {
+    forEachCall(f.calls, (call) => {
       callSites++;
       const caller = (nodeBase[fi] as number) + call.fn;
-      sites.push({ caller, fi, callIdx });
       const callee = call.callee;
       if ('p' in callee) {
         addToSet(invokes, caller, callee.p);
@@ -328,37 +322,45 @@ export function resolve(files: FileFacts[]): GraphData {
         for (const a of (nodeFact[caller] as FuncFact).aliases?.[callee.l] ?? []) valueFns(a, caller, new Set(), params);
         for (const p of params) addToSet(invokes, caller, p);
       }
-      if (!('n' in callee)) return;
+      if (!('n' in callee) || !call.args.some((a) => a && ('p' in a || 'l' in a))) return;
       const targets = resolveName(callee.n, fi);
-      if (targets.length === 0) return;
       call.args.forEach((arg, argIndex) => {
         if (!arg) return;
         const params = new Set<number>();
         if ('p' in arg) params.add(arg.p);
         else if ('l' in arg) valueFns(arg, caller, new Set(), params);
-        for (const p of params) passThroughs.push({ caller, callerParam: p, callees: targets, argIndex });
+        for (const callerParam of params) {
+          for (const g of targets) {
+            const list = passInto.get(g);
+            const entry = { caller, callerParam, argIndex };
+            if (list) list.push(entry);
+            else passInto.set(g, [entry]);
+          }
+        }
       });
     });
   });
 
-  // Fixpoint: a function that hands its parameter to one that stores or calls it does too.
-  for (let changed = true, round = 0; changed && round < 20; round++) {
-    changed = false;
-    for (const pt of passThroughs) {
-      for (const g of pt.callees) {
-        if (invokes.get(g)?.has(pt.argIndex) && !invokes.get(pt.caller)?.has(pt.callerParam)) {
-          addToSet(invokes, pt.caller, pt.callerParam);
-          changed = true;
-        }
-        for (const ps of paramStores.get(g) ?? []) {
-          if (ps.param !== pt.argIndex) continue;
-          const mine = paramStores.get(pt.caller) ?? [];
-          if (mine.some((m) => m.param === pt.callerParam && m.slotKey === ps.slotKey)) continue;
-          mine.push({ param: pt.callerParam, slotKey: ps.slotKey, slot: ps.slot, via: ps.via });
-          paramStores.set(pt.caller, mine);
-          changed = true;
-        }
+  // Fixpoint over a worklist: a function that hands its parameter to one that stores or
+  // calls it does so too (netif_napi_add -> netif_napi_add_weight -> napi->poll = poll).
+  const work = [...new Set([...invokes.keys(), ...paramStores.keys()])];
+  for (let guard = 0; work.length > 0 && guard < 5_000_000; guard++) {
+    const g = work.pop() as number;
+    for (const pt of passInto.get(g) ?? []) {
+      let changed = false;
+      if (invokes.get(g)?.has(pt.argIndex) && !invokes.get(pt.caller)?.has(pt.callerParam)) {
+        addToSet(invokes, pt.caller, pt.callerParam);
+        changed = true;
       }
+      for (const ps of paramStores.get(g) ?? []) {
+        if (ps.param !== pt.argIndex) continue;
+        const mine = paramStores.get(pt.caller) ?? [];
+        if (mine.some((m) => m.param === pt.callerParam && m.slotKey === ps.slotKey)) continue;
+        mine.push({ param: pt.callerParam, slotKey: ps.slotKey, slot: ps.slot, via: ps.via });
+        paramStores.set(pt.caller, mine);
+        changed = true;
+      }
+      if (changed) work.push(pt.caller);
     }
   }
 
@@ -370,10 +372,9 @@ export function resolve(files: FileFacts[]): GraphData {
     for (const r of m.register) registerFns.set(r.fn, { key: r.key, handler: r.handler, label: m.label });
     for (const r of m.raise) raiseFns.set(r.fn, { key: r.key, label: m.label });
   }
-  for (const site of sites) {
-    const f = files[site.fi] as FileFacts;
-    const call = f.calls[site.callIdx];
-    if (!call || !('n' in call.callee)) continue;
+  files.forEach((f, fi) => forEachCall(f.calls, (call) => {
+    if (!('n' in call.callee) || !call.args.some((a) => a !== null)) return;
+    const site = { caller: (nodeBase[fi] as number) + call.fn, fi };
     const name = call.callee.n;
     const targets = resolveName(name, site.fi);
     const fileId = strings.id(f.path);
@@ -405,15 +406,21 @@ export function resolve(files: FileFacts[]): GraphData {
         }
       }
     }
-  }
+  }));
 
   // ---- edges ---------------------------------------------------------------------------
   const edges: { from: number; to: number; line: number; col: number; kind: number; via: number; args: number }[] = [];
-  const seenEdge = new Set<string>();
+  // A function's call sites are consecutive, so duplicates are looked for among its own edges only.
+  const seenEdge = new Set<number>();
+  let seenFor = -1;
   let unresolved = 0;
   const KIND = (k: EdgeKind): number => EDGE_KINDS.indexOf(k);
   const addEdge = (from: number, to: number, line: number, col: number, kind: EdgeKind, via?: string, args?: string[]): void => {
-    const key = `${from}\u0000${to}\u0000${line}\u0000${kind}`;
+    if (from !== seenFor) {
+      seenEdge.clear();
+      seenFor = from;
+    }
+    const key = (to * 4 + KIND(kind)) * 1_048_576 + line;
     if (seenEdge.has(key)) return;
     seenEdge.add(key);
     edges.push({
@@ -425,11 +432,9 @@ export function resolve(files: FileFacts[]): GraphData {
   const bindingVia = (b: Binding): string =>
     `${b.slot} = ${(nodeFact[b.fn] as FuncFact).name} at ${strings.list[b.file]}:${b.line}${b.via ? ` (${b.via})` : ''}`;
 
-  for (const site of sites) {
-    const f = files[site.fi] as FileFacts;
-    const call = f.calls[site.callIdx];
-    if (!call) continue;
-    const caller = site.caller;
+  files.forEach((f, fi) => forEachCall(f.calls, (call) => {
+    const site = { fi };
+    const caller = (nodeBase[fi] as number) + call.fn;
     const callee = call.callee;
     const wrapperVia = call.wrapper;
     if ('n' in callee) {
@@ -465,7 +470,7 @@ export function resolve(files: FileFacts[]): GraphData {
       const found = fieldBindings(callee.on, callee.field, site.fi);
       if (found.length === 0) {
         unresolved++;
-        continue;
+        return;
       }
       for (const b of found) {
         addEdge(caller, b.fn, call.line, call.col, 'indirect', wrapperVia ? `${wrapperVia}: ${bindingVia(b)}` : bindingVia(b));
@@ -485,7 +490,7 @@ export function resolve(files: FileFacts[]): GraphData {
       valueFns(callee, caller, fns, undefined);
       if (fns.size === 0 && !invokes.get(caller)) unresolved++;
     }
-  }
+  }));
 
   // ---- pack ----------------------------------------------------------------------------
   edges.sort((a, b) => a.from - b.from || a.line - b.line || a.col - b.col);
