@@ -146,6 +146,8 @@ export class Extractor {
   /** Maps a parsed row to the file's 1-based line (identity for the file itself). */
   private lineOf: (row: number) => number = (row) => row + 1;
   private macroMode = false;
+  /** In the synthetic source of macros: the row of each macro's head -> the line of its name. */
+  private readonly macroNameLines = new Map<number, number>();
   private rowOffset = 0;
 
   constructor(
@@ -250,9 +252,10 @@ export class Extractor {
     }
     // `f(void)` has one unnamed parameter; keep positions only for named ones.
     if (paramNames.length === 1 && paramNames[0] === '') paramNames.length = 0;
+    const row = declarator.startPosition.row;
     const fact: FuncFact = {
       name,
-      line: this.lineOf(declarator.startPosition.row),
+      line: (this.macroMode ? this.macroNameLines.get(row) : undefined) ?? this.lineOf(row),
       static: this.macroMode ? !this.facts.path.endsWith('.h') : isStatic(node),
       params: paramNames,
     };
@@ -619,14 +622,13 @@ export class Extractor {
   private extractMacros(parser: Parser): void {
     const lines: number[] = [];
     const chunks: string[] = [];
-    const nameLines: number[] = [];
     for (const m of this.macroSources) {
       const params = m.params.map((p) => (p === '__VA_ARGS__' ? '...' : `long ${p}`)).join(', ');
       const body = m.body.replace(/\\\r?\n/g, ' \n');
       const bodyLines = body.split('\n');
       chunks.push(`void ${m.name}(${params}) {${bodyLines.join('\n')}\n;}`);
-      nameLines.push(m.nameLine);
-      bodyLines.forEach((_, i) => lines.push(i === 0 ? m.nameLine : m.bodyLine + i));
+      this.macroNameLines.set(lines.length, m.nameLine);
+      bodyLines.forEach((_, i) => lines.push(m.bodyLine + i));
       lines.push(m.bodyLine + bodyLines.length - 1);
     }
     const tree = parser.parse(chunks.join('\n'));

@@ -1,0 +1,115 @@
+// Extraction of one file's facts, on small sources in the kernel's idioms.
+
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { Query } from 'web-tree-sitter';
+import { EXTRACT_QUERY } from '../../src/analysis/extract';
+import type { CallFact, FileFacts } from '../../src/analysis/facts';
+import { forEachCall } from '../../src/analysis/facts';
+import { extractFacts } from '../../src/analysis/parse-file';
+import type { CParser } from '../../src/analysis/parser';
+import { loadCParser } from '../../src/analysis/parser';
+
+let cparser: CParser;
+let query: Query;
+
+function facts(source: string, path = 'net/core/test.c'): FileFacts {
+  return extractFacts(path, source, cparser, query);
+}
+
+function calls(f: FileFacts): CallFact[] {
+  const out: CallFact[] = [];
+  forEachCall(f.calls, (c) => out.push(c));
+  return out;
+}
+
+describe('extract', () => {
+  before(async () => {
+    cparser = await loadCParser();
+    query = cparser.query(EXTRACT_QUERY);
+  });
+
+  it('finds definitions with the line of their name, static or not', () => {
+    const f = facts('static int\nfoo(void)\n{\n\treturn bar(1);\n}\nint baz(int x) { return x; }\n');
+    assert.deepEqual(
+      f.funcs.map((x) => [x.name, x.line, x.static]),
+      [
+        ['foo', 2, true],
+        ['baz', 6, false],
+      ],
+    );
+    assert.deepEqual(calls(f).map((c) => [c.callee, c.line, c.col]), [[{ n: 'bar' }, 4, 9]]);
+  });
+
+  it('types the receiver of a field call from a local declaration', () => {
+    const f = facts('int f(struct net_device *dev)\n{\n\tconst struct net_device_ops *ops = dev->netdev_ops;\n\treturn ops->ndo_open(dev);\n}\n');
+    const call = calls(f).find((c) => 'field' in c.callee);
+    assert.deepEqual(call?.callee, { field: 'ndo_open', on: { root: { t: 'net_device_ops' }, path: [] } });
+    assert.deepEqual(call?.args, [{ p: 0 }]);
+  });
+
+  it('walks field chains and sees through READ_ONCE', () => {
+    const f = facts('int f(struct neighbour *n, struct sk_buff *skb)\n{\n\treturn READ_ONCE(n->output)(n, skb) + skb->dev->netdev_ops->ndo_stop(skb->dev);\n}\n');
+    const fields = calls(f).filter((c) => 'field' in c.callee).map((c) => c.callee);
+    assert.deepEqual(fields, [
+      { field: 'output', on: { root: { t: 'neighbour' }, path: [] } },
+      { field: 'ndo_stop', on: { root: { t: 'sk_buff' }, path: ['dev', 'netdev_ops'] } },
+    ]);
+  });
+
+  it('records stores of functions into fields, from initializers and assignments', () => {
+    const f = facts('static const struct net_device_ops ops = {\n\t.ndo_open = my_open,\n};\nvoid g(struct napi_struct *napi, int (*poll)(struct napi_struct *, int))\n{\n\tnapi->poll = poll;\n}\n');
+    assert.deepEqual(
+      f.stores.map((s) => [s.fn, s.line, s.on, s.field, s.value]),
+      [
+        [-1, 2, { root: { t: 'net_device_ops' }, path: [] }, 'ndo_open', { n: 'my_open' }],
+        [0, 6, { root: { t: 'napi_struct' }, path: [] }, 'poll', { p: 1 }],
+      ],
+    );
+  });
+
+  it('keeps local function-pointer aliases and the functions a function returns', () => {
+    const f = facts('int r(void)\n{\n\tirq_handler_t handler = my_intr;\n\treturn request_irq(1, handler, 0, "x", NULL);\n}\nrx_handler_func_t *get(void)\n{\n\treturn my_rx;\n}\n');
+    assert.deepEqual(f.funcs[0]?.aliases, { handler: [{ n: 'my_intr' }] });
+    assert.deepEqual(calls(f)[0]?.args[1], { l: 'handler' });
+    assert.deepEqual(f.funcs[1]?.returnsIdents, ['my_rx']);
+  });
+
+  it('parses function-like macros that call as nodes, parameters and lines kept', () => {
+    const f = facts('#define NF_X(a, fn) \\\n\tdo { fn(a); helper(a); } while (0)\n');
+    const macro = f.funcs.find((x) => x.name === 'NF_X');
+    assert.equal(macro?.macro, true);
+    assert.equal(macro?.line, 1);
+    assert.deepEqual(macro?.params, ['a', 'fn']);
+    assert.deepEqual(calls(f).map((c) => [c.callee, c.line]), [
+      [{ p: 1 }, 2],
+      [{ n: 'helper' }, 2],
+    ]);
+  });
+
+  it('keeps the calls of a function whose body holds an iterator macro', () => {
+    const f = facts('int f(void)\n{\n\tint i;\n\tfor_each_possible_cpu(i) {\n\t\tinit(i);\n\t}\n\tafter();\n\treturn 0;\n}\n');
+    assert.deepEqual(f.funcs.map((x) => x.name), ['f']);
+    const names = calls(f).map((c) => ('n' in c.callee ? c.callee.n : '?'));
+    assert.ok(names.includes('init') && names.includes('after'), names.join(','));
+  });
+
+  it('records struct fields through anonymous unions, and typedefs', () => {
+    const f = facts('struct sk_buff {\n\tunion {\n\t\tstruct net_device *dev;\n\t\tunsigned long dev_scratch;\n\t};\n\tint (*destructor)(struct sk_buff *);\n};\ntypedef struct sk_buff skb_t;\n', 'include/linux/x.h');
+    assert.deepEqual(f.structs[0]?.fields, { dev: 'net_device', dev_scratch: '', destructor: '' });
+    assert.deepEqual(f.typedefs, { skb_t: 'sk_buff' });
+  });
+
+  it('keeps argument texts of skb operations and keys of softirq calls', () => {
+    const f = facts('void f(struct sk_buff *skb)\n{\n\tskb_pull(skb, ETH_HLEN);\n\traise_softirq_irqoff(NET_RX_SOFTIRQ);\n}\n');
+    const [pull, raise] = calls(f);
+    assert.deepEqual(pull?.texts, ['skb', 'ETH_HLEN']);
+    assert.deepEqual(raise?.keys, ['NET_RX_SOFTIRQ']);
+  });
+
+  it('never throws on broken C and counts its errors', () => {
+    const f = facts('int f(void {\n\t@@@ broken ((( \n}\nint g(void) { return h(); }\n');
+    assert.ok(f.errors > 0);
+    assert.ok(f.funcs.some((x) => x.name === 'g'));
+  });
+});
