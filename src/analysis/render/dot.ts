@@ -1,0 +1,87 @@
+// Graph JSON -> Graphviz DOT, for `dot -Tsvg` and tools that read DOT. Same order, lanes
+// and edge styles as the Mermaid renderer; node ids are generated, all text is escaped.
+
+import type { GraphJson, GraphNode } from '../graph-json';
+import { escapeDot, truncate } from './escape';
+import { prepareGraph, shortPath } from './model';
+import { contextTitle, isExecContext, stageTitle } from './stages';
+import { shortVia } from './via';
+
+export interface DotOptions {
+  /** `TD` (default) or `LR`, as for Mermaid. */
+  direction?: 'LR' | 'TD';
+  /** Draw at most this many functions, the first the packet reaches. */
+  maxNodes?: number;
+  /** Show `file:line` under each name (default true). */
+  showFiles?: boolean;
+}
+
+const CONTEXT_COLOURS = {
+  hardirq: { fill: '#fde8e8', line: '#c62828' },
+  softirq: { fill: '#fff4d6', line: '#b26a00' },
+  process: { fill: '#e6f0ff', line: '#1f6feb' },
+} as const;
+
+/** Graph JSON -> a DOT `digraph` with one `cluster_N` per stage. */
+export function toDot(graph: GraphJson, options: DotOptions = {}): string {
+  const prepared = prepareGraph(graph, options.maxNodes);
+  const showFiles = options.showFiles ?? true;
+  const ids = new Map<string, string>();
+  prepared.kept.forEach((node, i) => ids.set(node.id, `n${i}`));
+
+  const out: string[] = ['digraph netpaths {'];
+  const graphAttrs = [`rankdir=${options.direction === 'LR' ? 'LR' : 'TB'}`, 'fontname="Helvetica"', 'newrank=true', 'nodesep=0.3', 'ranksep=0.45'];
+  if (graph.title) graphAttrs.push(`label="${escapeDot(graph.title)}"`, 'labelloc=t', 'fontsize=16');
+  out.push(`  graph [${graphAttrs.join(', ')}];`);
+  out.push('  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#57606a", fontname="Helvetica", fontsize=11];');
+  out.push('  edge [fontname="Helvetica", fontsize=9, color="#57606a", arrowsize=0.7];');
+
+  const nodeLine = (node: GraphNode, indent: string): string => {
+    const id = ids.get(node.id) ?? 'n0';
+    const lines = [node.name];
+    if (showFiles) lines.push(`${shortPath(node.file)}:${node.line}`);
+    for (const op of prepared.skbByNode.get(node.id) ?? []) lines.push(`⇄ ${truncate(`${op.op}(${op.len})`, 34)}`);
+    for (const marker of prepared.markersByNode.get(node.id) ?? []) lines.push(`◆ ${marker}`);
+    if (node.collapsed) lines.push(`⊕ +${node.collapsed.hidden} hidden`);
+    const attrs = [`label="${lines.map(escapeDot).join('\\n')}"`];
+    const tooltip = [`${node.file}:${node.line}`];
+    if (isExecContext(node.context)) {
+      const c = CONTEXT_COLOURS[node.context];
+      attrs.push(`fillcolor="${c.fill}"`, `color="${c.line}"`);
+      tooltip.push(contextTitle(node.context));
+    }
+    if (node.note) tooltip.push(node.note);
+    attrs.push(`tooltip="${escapeDot(tooltip.join(' — '))}"`);
+    if (node.collapsed) attrs.push('shape=box3d');
+    else if (node.kind === 'macro') attrs.push('style="rounded,filled,dashed"');
+    if (prepared.markersByNode.has(node.id)) attrs.push('penwidth=2.5');
+    return `${indent}${id} [${attrs.join(', ')}];`;
+  };
+
+  prepared.lanes.forEach((lane, i) => {
+    out.push(`  subgraph cluster_${i} {`);
+    out.push(`    label="${escapeDot(stageTitle(lane.stage))}"; style="rounded,filled"; fillcolor="#f6f8fa"; color="#d0d7de"; fontsize=12;`);
+    for (const node of lane.nodes) out.push(nodeLine(node, '    '));
+    out.push('  }');
+  });
+  for (const node of prepared.unstaged) out.push(nodeLine(node, '  '));
+  if (prepared.omitted > 0) {
+    out.push(`  omitted [label="… ${prepared.omitted} more functions not drawn", shape=note, style=dashed];`);
+  }
+
+  for (const group of prepared.edges) {
+    const from = ids.get(group.from);
+    const to = ids.get(group.to);
+    if (!from || !to) continue;
+    const attrs: string[] = [];
+    const short = shortVia({ kind: group.kind, via: group.first.via });
+    if (group.kind === 'indirect') attrs.push('style=dashed', 'color="#8250df"');
+    if (group.kind === 'async') attrs.push('style=bold', 'penwidth=2.5', 'color="#b26a00"');
+    if (short) attrs.push(`label="${escapeDot(short)}"`);
+    const site = `${group.first.file}:${group.first.line}`;
+    attrs.push(`tooltip="${escapeDot(group.first.via ? `${group.first.via} (call at ${site})` : `call at ${site}`)}"`);
+    out.push(`  ${from} -> ${to} [${attrs.join(', ')}];`);
+  }
+  out.push('}');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,218 @@
+// Graph JSON -> Mermaid flowchart text. The webview draws exactly this text and "export for
+// docs" writes it, so what a reader sees in a document is what the panel showed.
+//
+// Safety: Mermaid node ids are generated (`n0`, `n1`...), never taken from the graph, and
+// every piece of graph data goes through `escapeMermaid`, so a function named `end`, a note
+// holding `</script>` or a `via` with `|` or `"` is drawn as text and cannot change the
+// diagram's structure. We emit no `click` lines: under `securityLevel: 'strict'` Mermaid
+// ignores them, and the webview maps clicks itself through `nodeIds`.
+
+import type { GraphJson, GraphNode } from '../graph-json';
+import { escapeMermaid, singleLine, truncate } from './escape';
+import { prepareGraph, shortPath } from './model';
+import type { EdgeGroup } from './model';
+import { isExecContext } from './stages';
+import { shortVia } from './via';
+
+export type MermaidDirection = 'LR' | 'TD';
+
+export interface MermaidOptions {
+  /**
+   * Flowchart direction: `TD` (top down, the default: a packet path is a long chain, and
+   * top-down keeps it readable in a panel or a document that scrolls vertically) or `LR`.
+   */
+  direction?: MermaidDirection;
+  /**
+   * Draw at most this many functions: the first ones the packet reaches. The rest are
+   * summarised by one extra node ("… N more functions not drawn").
+   */
+  maxNodes?: number;
+  /** Show `file:line` as each node's second line (default true); otherwise its stage. */
+  showFiles?: boolean;
+  /**
+   * Text for documents (GitHub, GitLab, mermaid.live): adds the title as front matter and
+   * leaves out the `eN@` edge ids the webview uses (older Mermaid versions reject them).
+   * Render exported SVG with {@link MERMAID_EXPORT_CONFIG}: `htmlLabels: false` is an
+   * initialize option, not part of the text.
+   */
+  forExport?: boolean;
+}
+
+/** One drawn edge: the call sites it stands for. */
+export interface MermaidEdgeRef {
+  /** Graph node id of the caller. */
+  from: string;
+  /** Graph node id of the callee. */
+  to: string;
+  /** Indexes into `graph.edges`: parallel calls of the same kind are drawn as one edge. */
+  edges: number[];
+}
+
+export interface MermaidResult {
+  /** The Mermaid flowchart definition. */
+  text: string;
+  /** Mermaid node id (`n0`...) -> graph node id. */
+  nodeIds: Record<string, string>;
+  /**
+   * Mermaid edge id (`e0`...) -> the call sites it draws. The webview text writes these ids
+   * (`n0 e0@--> n1`), so the SVG paths carry them as `data-id`.
+   */
+  edgeIds: Record<string, MermaidEdgeRef>;
+  /** Mermaid subgraph id (`s0`...) -> stage. */
+  stageIds: Record<string, string>;
+  /** Counts for limit checks and messages. */
+  stats: { nodes: number; edges: number; omittedNodes: number; totalNodes: number };
+}
+
+/**
+ * Mermaid initialize options for exported SVG (documents, images): labels as SVG text,
+ * since `<foreignObject>` HTML labels vanish in many SVG tools; wide wrapping so a kernel
+ * path is never broken mid-word; strict security.
+ */
+export const MERMAID_EXPORT_CONFIG = {
+  securityLevel: 'strict',
+  htmlLabels: false,
+  flowchart: { htmlLabels: false, wrappingWidth: 480, useMaxWidth: false },
+  markdownAutoWrap: false,
+} as const;
+
+/**
+ * Literal colours for the execution contexts, readable on light and dark pages. The
+ * webview replaces them with theme colours; documents keep these.
+ */
+const CLASS_DEFS: readonly string[] = [
+  'classDef hardirq fill:#fde8e8,stroke:#c62828,color:#24292f',
+  'classDef softirq fill:#fff4d6,stroke:#b26a00,color:#24292f',
+  'classDef process fill:#e6f0ff,stroke:#1f6feb,color:#24292f',
+  'classDef collapsed stroke-dasharray:6 3,stroke-width:2px',
+  'classDef nfhook stroke:#8250df,stroke-width:2.5px',
+  'classDef omitted fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:3 3',
+];
+
+const ARROWS: Record<EdgeGroup['kind'], string> = { direct: '-->', indirect: '-.->', async: '==>' };
+
+/** Graph JSON -> a Mermaid `flowchart` with one subgraph per stage, in path order. */
+export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): MermaidResult {
+  const direction: MermaidDirection = options.direction === 'LR' ? 'LR' : 'TD';
+  const showFiles = options.showFiles ?? true;
+  const forExport = options.forExport ?? false;
+  const prepared = prepareGraph(graph, options.maxNodes);
+
+  const nodeIds: Record<string, string> = {};
+  const mermaidId = new Map<string, string>();
+  prepared.kept.forEach((node, i) => {
+    const id = `n${i}`;
+    nodeIds[id] = node.id;
+    if (!mermaidId.has(node.id)) mermaidId.set(node.id, id);
+  });
+
+  const lines: string[] = [];
+  if (forExport && graph.title) {
+    // Front matter is YAML: a JSON string is a valid YAML double-quoted scalar.
+    lines.push('---', `title: ${JSON.stringify(documentTitle(graph.title))}`, '---');
+  }
+  lines.push(`flowchart ${direction}`);
+
+  const nodeLine = (node: GraphNode, indent: string): string => {
+    const id = mermaidId.get(node.id) ?? 'n0';
+    const label = nodeLabel(node, showFiles, prepared.skbByNode.get(node.id), prepared.markersByNode.get(node.id));
+    if (node.collapsed) return `${indent}${id}[["${label}"]]`;
+    if (node.kind === 'macro') return `${indent}${id}(["${label}"])`;
+    return `${indent}${id}["${label}"]`;
+  };
+
+  const stageIds: Record<string, string> = {};
+  prepared.lanes.forEach((lane, i) => {
+    const sid = `s${i}`;
+    stageIds[sid] = lane.stage;
+    lines.push(`  subgraph ${sid}["${escapeMermaid(lane.title)}"]`);
+    for (const node of lane.nodes) lines.push(nodeLine(node, '    '));
+    lines.push('  end');
+  });
+  for (const node of prepared.unstaged) lines.push(nodeLine(node, '  '));
+  if (prepared.omitted > 0) {
+    const count = prepared.omitted;
+    lines.push(`  omitted{{"… ${count} more function${count === 1 ? '' : 's'} not drawn"}}`);
+  }
+
+  const edgeIds: Record<string, MermaidEdgeRef> = {};
+  prepared.edges.forEach((group, i) => {
+    const eid = `e${i}`;
+    edgeIds[eid] = { from: group.from, to: group.to, edges: group.indexes };
+    const from = mermaidId.get(group.from);
+    const to = mermaidId.get(group.to);
+    if (!from || !to) return;
+    const short = shortVia({ kind: group.kind, via: group.first.via });
+    const label = short ? `|"${escapeMermaid(short)}"|` : '';
+    const id = forExport ? '' : `${eid}@`;
+    lines.push(`  ${from} ${id}${ARROWS[group.kind]}${label} ${to}`);
+  });
+
+  lines.push(...CLASS_DEFS.map((l) => `  ${l}`));
+  const byClass = new Map<string, string[]>();
+  const addClass = (cls: string, id: string): void => {
+    const list = byClass.get(cls);
+    if (list) list.push(id);
+    else byClass.set(cls, [id]);
+  };
+  for (const node of prepared.kept) {
+    const id = mermaidId.get(node.id);
+    if (!id || nodeIds[id] !== node.id) continue;
+    if (isExecContext(node.context)) addClass(node.context, id);
+    if (node.collapsed) addClass('collapsed', id);
+    if (prepared.markersByNode.has(node.id)) addClass('nfhook', id);
+  }
+  if (prepared.omitted > 0) addClass('omitted', 'omitted');
+  for (const [cls, ids] of byClass) {
+    // Short lines keep diffs readable and stay well under any parser's line limit.
+    for (let i = 0; i < ids.length; i += 40) lines.push(`  class ${ids.slice(i, i + 40).join(',')} ${cls}`);
+  }
+
+  return {
+    text: `${lines.join('\n')}\n`,
+    nodeIds,
+    edgeIds,
+    stageIds,
+    stats: {
+      nodes: prepared.kept.length,
+      edges: prepared.edges.length,
+      omittedNodes: prepared.omitted,
+      totalNodes: prepared.order.length,
+    },
+  };
+}
+
+/** A Markdown document fragment: the export text in a ```mermaid fence, titled by front matter. */
+export function toMermaidMarkdown(graph: GraphJson, options: Omit<MermaidOptions, 'forExport'> = {}): string {
+  const { text } = toMermaid(graph, { ...options, forExport: true });
+  // Every line of `text` is generated or escaped (no backticks survive escapeMermaid),
+  // so the fence cannot be closed early.
+  return `\`\`\`mermaid\n${text}\`\`\`\n`;
+}
+
+/** The label of a node: name, then a small location line, then badges. */
+function nodeLabel(node: GraphNode, showFiles: boolean, skb: readonly { op: string; len: string }[] | undefined, markers: readonly string[] | undefined): string {
+  const lines = [escapeMermaid(node.name)];
+  if (showFiles) lines.push(escapeMermaid(`${shortPath(node.file)}:${node.line}`));
+  else if (node.stage) lines.push(escapeMermaid(node.stage));
+  const badges: string[] = [];
+  if (skb && skb.length > 0) {
+    const first = skb[0];
+    const more = skb.length > 1 ? ` +${skb.length - 1}` : '';
+    if (first) badges.push(`⇄ ${escapeMermaid(truncate(`${first.op}(${first.len})`, 34))}${more}`);
+  }
+  for (const marker of markers ?? []) badges.push(`◆ ${escapeMermaid(truncate(marker, 34))}`);
+  if (node.collapsed) {
+    const hidden = Number.isFinite(node.collapsed.hidden) ? Math.max(0, Math.floor(node.collapsed.hidden)) : 0;
+    badges.push(`⊕ +${hidden} hidden`);
+  }
+  return [...lines, ...badges].join('<br/>');
+}
+
+/** A title for front matter: one line, and only characters that no Mermaid version treats specially. */
+function documentTitle(title: string): string {
+  return singleLine(title)
+    .replace(/[^\p{L}\p{N} _.,:/()+=*@!?~^'·→-]+/gu, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}

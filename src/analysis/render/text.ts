@@ -1,0 +1,129 @@
+// Graph JSON -> human-readable text for the terminal (`netpaths ... --format text`).
+// Three shapes, chosen by what the graph carries:
+//   - `paths` (netpaths path): each path as an indented chain, one call per line;
+//   - preset annotations (stages): one section per stage with notes, hooks and skb ops,
+//     then the skb timeline;
+//   - a plain call graph: the calls grouped by caller.
+// Every string from the graph passes through `plainText`, so a name cannot carry terminal
+// escape sequences.
+
+import type { GraphEdge, GraphJson, GraphNode } from '../graph-json';
+import { plainText } from './escape';
+import { prepareGraph } from './model';
+import type { PreparedGraph } from './model';
+import { contextTitle, isExecContext } from './stages';
+
+const ARROW: Record<GraphEdge['kind'], string> = { direct: '→', indirect: '⇢', async: '⇒' };
+
+/** Graph JSON -> plain text (UTF-8, `\n` line ends, ending with a newline). */
+export function toText(graph: GraphJson): string {
+  const prepared = prepareGraph(graph);
+  const byId = new Map(prepared.order.map((n) => [n.id, n]));
+  const out: string[] = [];
+  if (graph.title) out.push(plainText(graph.title), '');
+
+  if (graph.paths && graph.paths.length > 0) pathsText(graph, byId, out);
+  else if (prepared.lanes.length > 0) presetText(graph, prepared, out);
+  else callsText(graph, prepared, out);
+
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return `${out.join('\n')}\n`;
+}
+
+function where(node: GraphNode): string {
+  return `${plainText(node.file)}:${node.line}`;
+}
+
+/** `(indirect: napi_struct.poll = ... at ...; call at net/core/dev.c:6830)` */
+function edgeNote(edge: GraphEdge): string {
+  const site = `call at ${plainText(edge.file)}:${edge.line}`;
+  if (edge.kind === 'direct') return `(${site})`;
+  return `(${edge.kind}${edge.via ? `: ${plainText(edge.via)}` : ''}; ${site})`;
+}
+
+function findEdge(graph: GraphJson, from: string, to: string): GraphEdge | undefined {
+  return graph.edges.find((e) => e.from === from && e.to === to);
+}
+
+function pathsText(graph: GraphJson, byId: Map<string, GraphNode>, out: string[]): void {
+  const paths = graph.paths ?? [];
+  paths.forEach((path, p) => {
+    out.push(`Path ${p + 1} of ${paths.length} (${path.length} function${path.length === 1 ? '' : 's'})`);
+    path.forEach((id, i) => {
+      const node = byId.get(id);
+      const name = node ? `${plainText(node.name)}  ${where(node)}` : plainText(id);
+      if (i === 0) {
+        out.push(`  ${name}`);
+        return;
+      }
+      const edge = findEdge(graph, path[i - 1] ?? '', id);
+      const arrow = ARROW[edge?.kind ?? 'direct'];
+      out.push(`  ${'  '.repeat(i)}${arrow} ${name}${edge ? `  ${edgeNote(edge)}` : ''}`);
+    });
+    out.push('');
+  });
+}
+
+function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): void {
+  const byId = new Map(prepared.order.map((n) => [n.id, n]));
+  const callsFrom = new Map<string, GraphEdge[]>();
+  for (const edge of graph.edges) {
+    const list = callsFrom.get(edge.from);
+    if (list) list.push(edge);
+    else callsFrom.set(edge.from, [edge]);
+  }
+  const section = (title: string, nodes: GraphNode[]): void => {
+    out.push(`== ${title} ==`);
+    for (const node of nodes) {
+      const ctx = isExecContext(node.context) ? `  [${contextTitle(node.context)}]` : '';
+      const macro = node.kind === 'macro' ? '  (macro)' : '';
+      out.push(`  ${plainText(node.name)}  ${where(node)}${ctx}${macro}`);
+      if (node.note) out.push(`      ${plainText(node.note)}`);
+      for (const marker of prepared.markersByNode.get(node.id) ?? []) out.push(`      ◆ netfilter hook ${plainText(marker)}`);
+      for (const op of prepared.skbByNode.get(node.id) ?? []) {
+        out.push(`      ⇄ ${plainText(op.op)}(${plainText(op.len)})  ${plainText(op.file)}:${op.line}`);
+      }
+      if (node.collapsed) out.push(`      ⊕ ${node.collapsed.hidden} more functions collapsed (expand with --expand ${plainText(node.id)})`);
+      for (const edge of callsFrom.get(node.id) ?? []) {
+        const callee = byId.get(edge.to);
+        out.push(`      ${ARROW[edge.kind]} ${plainText(callee?.name ?? edge.to)}  ${edgeNote(edge)}`);
+      }
+    }
+    out.push('');
+  };
+  for (const lane of prepared.lanes) section(`${lane.title} (${plainText(lane.stage)})`, lane.nodes);
+  if (prepared.unstaged.length > 0) section('Other functions', prepared.unstaged);
+
+  const skb = graph.skb ?? [];
+  if (skb.length > 0) {
+    out.push('== skb timeline ==');
+    skb.forEach((op, i) => {
+      const fn = byId.get(op.node);
+      out.push(`  ${String(i + 1).padStart(2)}. ${plainText(op.op)}(${plainText(op.len)})  in ${plainText(fn?.name ?? op.node)}  ${plainText(op.file)}:${op.line}`);
+      if (op.effect) out.push(`      ${plainText(op.effect)}`);
+    });
+    out.push('');
+  }
+}
+
+function callsText(graph: GraphJson, prepared: PreparedGraph, out: string[]): void {
+  const byId = new Map(prepared.order.map((n) => [n.id, n]));
+  const callsFrom = new Map<string, GraphEdge[]>();
+  for (const edge of graph.edges) {
+    const list = callsFrom.get(edge.from);
+    if (list) list.push(edge);
+    else callsFrom.set(edge.from, [edge]);
+  }
+  const called = new Set(graph.edges.map((e) => e.to));
+  for (const node of prepared.order) {
+    const calls = callsFrom.get(node.id) ?? [];
+    if (calls.length === 0 && called.has(node.id)) continue;
+    out.push(`${plainText(node.name)}  ${where(node)}${node.kind === 'macro' ? '  (macro)' : ''}`);
+    if (calls.length === 0) out.push('  (no calls)');
+    for (const edge of calls) {
+      const callee = byId.get(edge.to);
+      out.push(`  ${ARROW[edge.kind]} ${plainText(callee?.name ?? edge.to)}  ${edgeNote(edge)}`);
+    }
+  }
+  out.push('', `${graph.nodes.length} functions, ${graph.edges.length} calls. → direct  ⇢ indirect (function pointer)  ⇒ async (softirq, work)`);
+}

@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { toMermaid, toMermaidMarkdown } from '../../../src/analysis/render/mermaid';
+import { ALL_FIXTURES, fixture, linesMatching } from './fixtures';
+
+/** One node statement: generated id, a shape, one quoted label of escaped text. */
+const NODE_LINE = /^(n\d+)(\[\["|\(\["|\[")((?:[A-Za-z0-9 _.,:/()+=*@$!?~^-]|#\d+;|<br\/>|[⇄◆⊕…])*)("\]\]|"\]\)|"\])$/;
+const EDGE_LINE = /^(n\d+) (?:e\d+@)?(-->|-\.->|==>)(?:\|"((?:[A-Za-z0-9 _.,:/()+=*@$!?~^-]|#\d+;)*)"\|)? (n\d+)$/;
+const SUBGRAPH_LINE = /^subgraph s\d+\["(?:[A-Za-z0-9 _.,:/()+=*@$!?~^-]|#\d+;)*"\]$/;
+
+/**
+ * A structural parse of our Mermaid output: every line must be one of the statements we
+ * generate. (The webview tests also render every fixture with the real Mermaid.)
+ */
+function assertWellFormed(text: string): void {
+  const lines = text.trimEnd().split('\n');
+  let i = 0;
+  if (lines[0] === '---') {
+    assert.match(lines[1] ?? '', /^title: "[^"\\]*"$/);
+    assert.equal(lines[2], '---');
+    i = 3;
+  }
+  assert.match(lines[i] ?? '', /^flowchart (LR|TD)$/);
+  let depth = 0;
+  for (const raw of lines.slice(i + 1)) {
+    const line = raw.trim();
+    if (SUBGRAPH_LINE.test(line)) depth++;
+    else if (line === 'end') depth--;
+    else if (NODE_LINE.test(line) || EDGE_LINE.test(line)) continue;
+    else if (/^omitted\{\{"… \d+ more functions? not drawn"\}\}$/.test(line)) continue;
+    else if (/^classDef [a-z]+ [a-z-]+:[^;,]+(,[a-z-]+:[^;,]+)*$/.test(line)) continue;
+    else if (/^class [a-z0-9,]+ [a-z]+$/.test(line)) continue;
+    else assert.fail(`unexpected Mermaid line: ${JSON.stringify(raw)}`);
+    assert.ok(depth >= 0 && depth <= 1, `subgraphs nest: ${raw}`);
+  }
+  assert.equal(depth, 0, 'every subgraph is closed');
+}
+
+describe('toMermaid on the e1000e ingress fixture', () => {
+  const graph = fixture('e1000e-ingress');
+  const result = toMermaid(graph);
+
+  it('draws every node once, under generated ids', () => {
+    const nodes = linesMatching(result.text, NODE_LINE);
+    assert.equal(nodes.length, graph.nodes.length);
+    assert.equal(Object.keys(result.nodeIds).length, graph.nodes.length);
+    assert.deepEqual(new Set(Object.values(result.nodeIds)), new Set(graph.nodes.map((n) => n.id)));
+    for (const id of Object.keys(result.nodeIds)) assert.match(id, /^n\d+$/);
+    assert.deepEqual(result.stats, { nodes: 35, edges: 35, omittedNodes: 0, totalNodes: 35 });
+  });
+
+  it('is top-down by default, left-right on request', () => {
+    assert.match(result.text, /^flowchart TD\n/);
+    assert.match(toMermaid(graph, { direction: 'LR' }).text, /^flowchart LR\n/);
+  });
+
+  it('has one titled subgraph per stage, in the order the packet reaches them', () => {
+    const titles = linesMatching(result.text, /^subgraph /).map((l) => /\["(.*)"\]$/.exec(l)?.[1]);
+    assert.deepEqual(titles, [
+      'Driver #183; hard IRQ',
+      'NAPI #183; NET_RX softirq',
+      'Softirq machinery',
+      'Driver #183; NAPI poll',
+      'Link layer #183; Ethernet',
+      'GRO #183; generic receive offload',
+      'Core RX #183; __netif_receive_skb',
+      'IPv4',
+      'Netfilter hooks',
+      'TCP',
+      'Socket',
+    ]);
+    assert.deepEqual(Object.values(result.stageIds), ['driver-irq', 'napi-softirq', 'softirq', 'driver-poll', 'link', 'gro', 'core-rx', 'ipv4', 'netfilter', 'tcp', 'socket']);
+  });
+
+  it('draws direct calls solid, indirect dotted with the short via, async thick', () => {
+    const edges = linesMatching(result.text, EDGE_LINE).map((l) => EDGE_LINE.exec(l));
+    const byArrow = (arrow: string): number => edges.filter((m) => m?.[2] === arrow).length;
+    assert.equal(byArrow('-->'), graph.edges.filter((e) => e.kind === 'direct').length);
+    assert.equal(byArrow('-.->'), graph.edges.filter((e) => e.kind === 'indirect').length);
+    assert.equal(byArrow('==>'), 1);
+    assert.ok(result.text.includes('==>|"NET_RX softirq"|'));
+    assert.ok(result.text.includes('-.->|"napi poll"|'));
+    assert.ok(result.text.includes('-.->|"sk_data_ready"|'));
+    for (const m of edges) if (m?.[2] === '-->') assert.equal(m[3], undefined, 'direct calls carry no label');
+  });
+
+  it('maps every edge id to its call sites', () => {
+    assert.equal(Object.keys(result.edgeIds).length, 35);
+    const async = Object.values(result.edgeIds).find((e) => graph.edges[e.edges[0] ?? -1]?.kind === 'async');
+    assert.equal(async?.from, 'kernel/softirq.c:__raise_softirq_irqoff');
+    assert.equal(async?.to, 'net/core/dev.c:net_rx_action');
+    const line = linesMatching(result.text, /==>/)[0] ?? '';
+    const eid = /(e\d+)@/.exec(line)?.[1] ?? '';
+    assert.deepEqual(result.edgeIds[eid], async);
+  });
+
+  it('labels nodes with name and short location, and badges skb ops, hooks and collapsed branches', () => {
+    const idOf = (name: string): string => Object.entries(result.nodeIds).find(([, g]) => g.endsWith(`:${name}`))?.[0] ?? '?';
+    const line = (name: string): string => linesMatching(result.text, new RegExp(`^${idOf(name)}[\\[(]`))[0] ?? '';
+    assert.equal(line('e1000_intr_msi'), `${idOf('e1000_intr_msi')}["e1000_intr_msi<br/>#8230;/e1000e/netdev.c:1792"]`);
+    assert.equal(line('e1000_clean_rx_irq'), `${idOf('e1000_clean_rx_irq')}["e1000_clean_rx_irq<br/>#8230;/e1000e/netdev.c:916<br/>⇄ skb_put(length) +1"]`);
+    assert.equal(line('eth_type_trans'), `${idOf('eth_type_trans')}["eth_type_trans<br/>net/ethernet/eth.c:161"]`);
+    assert.ok(line('ip_rcv').endsWith('<br/>◆ PRE_ROUTING"]'));
+    assert.ok(line('ip_rcv_core').includes('⇄ pskb_may_pull(iph-#62;ihl*4) +1'));
+    assert.equal(line('e1000_clean_tx_irq'), `${idOf('e1000_clean_tx_irq')}[["e1000_clean_tx_irq<br/>#8230;/e1000e/netdev.c:1219<br/>⊕ +9 hidden"]]`);
+    assert.ok(line('gro_normal_one').startsWith(`${idOf('gro_normal_one')}(["`), 'macros are stadiums');
+  });
+
+  it('styles contexts, hooks and collapsed nodes by class', () => {
+    const classes: Record<string, string[]> = Object.fromEntries(linesMatching(result.text, /^class /).map((l): [string, string[]] => [l.split(' ')[2] ?? '', (l.split(' ')[1] ?? '').split(',')]));
+    assert.equal(classes.hardirq?.length, 5);
+    assert.equal(classes.softirq?.length, 30);
+    assert.equal(classes.nfhook?.length, 2);
+    assert.equal(classes.collapsed?.length, 1);
+    assert.equal(linesMatching(result.text, /^classDef /).length, 6);
+  });
+
+  it('shows the stage instead of the file with showFiles: false', () => {
+    const text = toMermaid(graph, { showFiles: false }).text;
+    assert.ok(text.includes('["e1000_intr_msi<br/>driver-irq"]'));
+    assert.ok(!text.includes('netdev.c'));
+  });
+
+  it('writes no click lines, and no edge ids or extra syntax for documents', () => {
+    assert.ok(!/^\s*click /m.test(result.text));
+    const doc = toMermaid(graph, { forExport: true }).text;
+    assert.ok(doc.startsWith('---\ntitle: "e1000e ingress"\n---\nflowchart TD\n'));
+    assert.ok(!doc.includes('@-'), 'no edge ids');
+    assert.ok(!/^\s*click /m.test(doc));
+    assert.equal(doc.replace(/^---\n.*\n---\n/, ''), result.text.replace(/ e\d+@/g, ' '));
+  });
+});
+
+describe('toMermaid limits', () => {
+  it('draws the first maxNodes functions and summarises the rest', () => {
+    const result = toMermaid(fixture('large-150'), { maxNodes: 40 });
+    assert.equal(linesMatching(result.text, NODE_LINE).length, 40);
+    assert.ok(result.text.includes('omitted{{"… 110 more functions not drawn"}}'));
+    assert.ok(result.text.includes('class omitted omitted'));
+    assert.equal(result.stats.nodes, 40);
+    assert.equal(result.stats.omittedNodes, 110);
+    assert.equal(result.stats.totalNodes, 150);
+    assertWellFormed(result.text);
+  });
+
+  it('keeps a 150-node graph under Mermaid default text limit', () => {
+    const result = toMermaid(fixture('large-150'));
+    assert.equal(result.stats.nodes, 150);
+    assert.ok(result.text.length < 50_000, `${result.text.length} characters`);
+  });
+});
+
+describe('toMermaid escaping (hostile names)', () => {
+  const graph = fixture('hostile-names');
+  const result = toMermaid(graph);
+
+  it('produces only statements we generate: no data can end a label or add a statement', () => {
+    assertWellFormed(result.text);
+    assertWellFormed(toMermaid(graph, { forExport: true }).text);
+    assert.equal(linesMatching(result.text, NODE_LINE).length, graph.nodes.length);
+    assert.equal(linesMatching(result.text, /^subgraph /).length, 3);
+  });
+
+  it('carries no raw markup, quotes or keywords from the data', () => {
+    assert.ok(!result.text.includes('<script'));
+    assert.ok(!result.text.includes('</script'));
+    assert.ok(!result.text.includes('<img'));
+    assert.ok(!result.text.includes('%%'));
+    assert.ok(!result.text.includes('`'));
+    assert.doesNotMatch(result.text, /^[ \t]*(click|style|end[ \t]*\S)/m);
+  });
+
+  it('escapes names to entity codes that decode back to the original', () => {
+    const decode = (s: string): string => s.replace(/#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
+    for (const [mid, gid] of Object.entries(result.nodeIds)) {
+      const node = graph.nodes.find((n) => n.id === gid);
+      const line = linesMatching(result.text, new RegExp(`^${mid}[\\[(]`))[0] ?? '';
+      const label = /"(.*)"/.exec(line)?.[1] ?? '';
+      const name = decode(label.split('<br/>')[0] ?? '');
+      // eslint-disable-next-line no-control-regex -- labels collapse control characters to spaces
+      assert.equal(name, (node?.name ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim());
+    }
+  });
+
+  it('keeps a safe document title in front matter', () => {
+    const doc = toMermaid(graph, { forExport: true }).text;
+    const title = /^title: (".*")$/m.exec(doc)?.[1] ?? '';
+    assert.doesNotMatch(JSON.parse(title) as string, /[<>"%{}`#]/);
+  });
+});
+
+describe('every fixture', () => {
+  for (const name of ALL_FIXTURES) {
+    it(`${name}: well-formed in every mode`, () => {
+      const graph = fixture(name);
+      for (const options of [{}, { direction: 'LR' as const }, { forExport: true }, { showFiles: false }, { maxNodes: 5 }]) {
+        assertWellFormed(toMermaid(graph, options).text);
+      }
+    });
+  }
+});
+
+describe('toMermaidMarkdown', () => {
+  it('fences the export text with its title', () => {
+    const md = toMermaidMarkdown(fixture('e1000e-egress'));
+    assert.ok(md.startsWith('```mermaid\n---\ntitle: "e1000e egress"\n---\nflowchart TD\n'));
+    assert.ok(md.endsWith('\n```\n'));
+    assert.equal(md.match(/```/g)?.length, 2, 'nothing inside can close the fence');
+  });
+
+  it('cannot be closed early by hostile names', () => {
+    const md = toMermaidMarkdown(fixture('hostile-names'));
+    assert.equal(md.match(/```/g)?.length, 2);
+  });
+});
