@@ -60,6 +60,9 @@ const node = {
 const builds = [
   { ...node, entryPoints: { cli: 'src/cli.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { 'parse-worker': 'src/analysis/parse-worker.ts' } },
+  // The graph webview: its own browser bundle with Mermaid inside (never from a CDN).
+  // test/webview/harness.ts builds this entry alone with the same options.
+  { entryPoints: { webview: 'src/webview/main.ts' }, bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', minify: true, sourcemap: true, logLevel: 'warning' },
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });
