@@ -1,0 +1,290 @@
+// Walking a preset's milestones (rows.ts) on the call graph: each row's path is the shortest
+// call path from its parent's function to the row's functions. The same walk draws a preset
+// and decides, for `netpaths drivers`, whether a driver's path is complete.
+
+import type { Graph } from '../graph';
+import type { ExecContext } from '../graph-json';
+import { type Driver, type ReadText, discoverDrivers, reachedRole } from './drivers';
+import { DETOURS, IRQ_NAMES, ROLE_SLOTS, type DriverRole, type MilestoneRow } from './rows';
+import { type CallPath, type DistanceMap, distancesTo, pathFrom } from './search';
+
+/**
+ * Per-graph state shared by every preset and the driver list: the drivers, and distance
+ * maps keyed by their targets (most milestones do not depend on the driver).
+ */
+export class PresetContext {
+  private driverList: Driver[] | undefined;
+  private readonly maps = new Map<string, DistanceMap>();
+  private readonly detour = new Map<number, number>();
+  private irqHandlers: Map<number, string> | undefined;
+  private bindingsByFile: Map<string, number[]> | undefined;
+
+  constructor(
+    readonly graph: Graph,
+    readonly readText?: ReadText,
+  ) {}
+
+  drivers(): Driver[] {
+    this.driverList ??= discoverDrivers(this.graph, this.readText);
+    return this.driverList;
+  }
+
+  /** Extra cost of entering a node (rows.ts DETOURS). */
+  readonly enter = (node: number): number => {
+    let c = this.detour.get(node);
+    if (c === undefined) {
+      const name = this.graph.name(node);
+      const file = this.graph.file(node);
+      c = 0;
+      for (const d of DETOURS) if ((!d.name || d.name.test(name)) && (!d.file || d.file.test(file))) c += d.cost;
+      this.detour.set(node, c);
+    }
+    return c;
+  };
+
+  distances(targets: readonly number[], hops: number): DistanceMap {
+    const key = `${hops}:${[...targets].sort((a, b) => a - b).join(',')}`;
+    let map = this.maps.get(key);
+    if (!map) {
+      map = distancesTo(this.graph, targets, hops, this.enter);
+      this.maps.set(key, map);
+    }
+    return map;
+  }
+
+  /** Nodes named by any of `names`. */
+  named(names: readonly string[]): number[] {
+    return names.flatMap((n) => this.graph.lookup(n));
+  }
+
+  /** Binding ids (rows of the bindings table) made in a driver's files. */
+  driverBindings(driver: Driver): number[] {
+    if (!this.bindingsByFile) {
+      const d = this.graph.data;
+      this.bindingsByFile = new Map();
+      for (let b = 0; b < d.bindSlot.length; b++) {
+        const file = this.graph.str(d.bindFile[b] as number) ?? '';
+        if (!file.startsWith('drivers/')) continue;
+        const list = this.bindingsByFile.get(file);
+        if (list) list.push(b);
+        else this.bindingsByFile.set(file, [b]);
+      }
+    }
+    const out: number[] = [];
+    for (const [file, list] of this.bindingsByFile) if (driver.owns(file)) out.push(...list);
+    return out;
+  }
+
+  /** Every function bound as an interrupt handler anywhere in the tree, with where. */
+  allIrqHandlers(): Map<number, string> {
+    if (!this.irqHandlers) {
+      const d = this.graph.data;
+      const slots = new Set(ROLE_SLOTS.irq);
+      this.irqHandlers = new Map();
+      for (let b = 0; b < d.bindSlot.length; b++) {
+        if (!slots.has(this.graph.str(d.bindSlot[b] as number) ?? '')) continue;
+        const node = d.bindFn[b] as number;
+        if (this.irqHandlers.has(node)) continue;
+        const via = this.graph.str(d.bindVia[b] as number);
+        this.irqHandlers.set(node, `${via ? `by ${via} ` : ''}at ${this.graph.str(d.bindFile[b] as number) ?? '?'}:${d.bindLine[b] as number}`);
+      }
+    }
+    return this.irqHandlers;
+  }
+}
+
+/** One milestone as found: the path from its parent's function to its own. */
+export interface Leg {
+  row: MilestoneRow;
+  path: CallPath;
+  /** The function the path ends at (the milestone's function). */
+  end: number;
+  /** True when the milestone started afresh because its parent was missing. */
+  restarted: boolean;
+}
+
+/** The result of walking the milestones. */
+export interface Chain {
+  legs: Map<string, Leg>;
+  /** Legs in row order. */
+  order: Leg[];
+  /** Roots: the first function of each root or restarted leg, with its context. */
+  roots: { node: number; context: ExecContext | undefined }[];
+  /** Why required milestones are missing, one sentence each. */
+  missing: string[];
+  /** Other things the reader should know, e.g. an interrupt that arrives through a bus. */
+  remarks: string[];
+  /** Rows whose milestone was not found (optional ones included). */
+  absent: Set<string>;
+  /** Where driver functions were registered, for notes: node -> `by request_irq at FILE:LINE`. */
+  sites: Map<number, string>;
+  /** Driver roles of the functions the walk chose. */
+  roles: Map<number, DriverRole>;
+}
+
+function parentOf(rows: readonly MilestoneRow[], i: number): string | undefined {
+  const row = rows[i] as MilestoneRow;
+  if (row.root) return undefined;
+  return row.after ?? rows[i - 1]?.id;
+}
+
+/** Walks `rows` for `driver`. */
+export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], driver: Driver): Chain {
+  const g = ctx.graph;
+  const chain: Chain = { legs: new Map(), order: [], roots: [], missing: [], remarks: [], absent: new Set(), sites: new Map(), roles: new Map() };
+  /** Where the path continues after each row: its function, or its parent's when optional and absent. */
+  const at = new Map<string, number | undefined>();
+  /** Rows under a missing required row say nothing more (one reason per break). */
+  const silenced = new Set<string>();
+  for (const r of driver.irq) chain.sites.set(r.node, r.site);
+  // Without NAPI the interrupt handler hands packets to the backlog itself (INGRESS_LEGACY).
+  if (rows.some((r) => r.names?.includes('process_backlog'))) chain.remarks.push('no NAPI poll: the IRQ handler queues packets to the per-CPU backlog with netif_rx()');
+  for (const r of driver.poll) chain.sites.set(r.node, r.site);
+  for (const r of driver.xmit) chain.sites.set(r.node, r.site);
+
+  const children = (id: string): MilestoneRow[] => rows.filter((_, j) => parentOf(rows, j) === id);
+
+  /** Candidate functions of a row, as reached from `from` (for roles found by name from there). */
+  const candidates = (row: MilestoneRow, from: readonly number[]): number[] => {
+    if (row.names) return ctx.named(row.names);
+    switch (row.role) {
+      case 'irq':
+        return irqCandidates(ctx, driver, chain);
+      case 'poll':
+        return driver.poll.map((r) => r.node);
+      case 'xmit':
+        return driver.xmit.map((r) => r.node);
+      case 'refill':
+      case 'rx-clean':
+      case 'tx-clean':
+      case 'tx-ring':
+        return reachedRole(g, driver, from, row.role);
+      default:
+        return [];
+    }
+  };
+
+  /** How well a candidate continues into the row's first child: lower is better. */
+  const lookahead = (row: MilestoneRow, candidate: number): number => {
+    const child = children(row.id)[0];
+    if (!child) return 0;
+    const targets = candidates(child, [candidate]);
+    if (child.role && !child.names && child.role !== 'irq' && child.role !== 'poll' && child.role !== 'xmit') return targets.length > 0 ? 0 : Infinity;
+    return ctx.distances(targets, child.hops).get(candidate) ?? Infinity;
+  };
+
+  const rank = (row: MilestoneRow, list: readonly number[]): number[] =>
+    list.length <= 1 ? [...list] : [...list].map((n, i) => ({ n, i, s: lookahead(row, n) + ctx.enter(n) })).sort((a, b) => a.s - b.s || a.i - b.i).map((x) => x.n);
+
+  const addLeg = (row: MilestoneRow, path: CallPath, restarted: boolean): void => {
+    const end = path.nodes[path.nodes.length - 1] as number;
+    const leg: Leg = { row, path, end, restarted };
+    chain.legs.set(row.id, leg);
+    chain.order.push(leg);
+    at.set(row.id, end);
+    if (row.role) chain.roles.set(end, row.role);
+  };
+
+  const startHere = (row: MilestoneRow, list: readonly number[], restarted: boolean): boolean => {
+    const best = rank(row, list)[0];
+    if (best === undefined) return false;
+    chain.roots.push({ node: best, context: row.context });
+    addLeg(row, { nodes: [best], edges: [] }, restarted);
+    return true;
+  };
+
+  rows.forEach((row, i) => {
+    const parent = parentOf(rows, i);
+    const from = parent === undefined ? undefined : at.get(parent);
+    const fail = (reason: string): void => {
+      chain.absent.add(row.id);
+      const parentSilenced = parent !== undefined && silenced.has(parent);
+      if (row.optional && !parentSilenced) {
+        at.set(row.id, from);
+        return;
+      }
+      at.set(row.id, undefined);
+      silenced.add(row.id);
+      if (row.required && !parentSilenced) chain.missing.push(reason);
+    };
+
+    if (row.root || (from === undefined && row.restart)) {
+      let list = candidates(row, []);
+      if (row.role === 'irq' && list.length === 0) list = transportIrq(ctx, driver, chain);
+      if (!startHere(row, list, !row.root)) {
+        fail(row.role === 'irq' ? 'no IRQ handler registered (request_irq and kin) in its files' : row.role === 'poll' ? 'no NAPI poll registered' : `no ${row.label}`);
+      }
+      return;
+    }
+    if (from === undefined) {
+      fail(`nothing leads to ${row.label}`);
+      return;
+    }
+    const list = candidates(row, [from]);
+    if (list.length === 0) {
+      fail(row.role === 'xmit' ? 'no ndo_start_xmit registered' : row.role === 'poll' ? 'no NAPI poll registered' : `no ${row.label} found within ${row.hops} calls of ${g.name(from)}`);
+      return;
+    }
+    // Named milestones: the nearest of them. A driver's registered functions: the one that
+    // continues best (the poll that delivers packets, not the TX-only one).
+    for (const targets of row.names ? [list] : rank(row, list).map((t) => [t])) {
+      const path = pathFrom(g, ctx.distances(targets, row.hops), from);
+      if (path) {
+        addLeg(row, path, false);
+        return;
+      }
+    }
+    fail(`no path from ${g.name(from)} to ${row.label} within ${row.hops} calls`);
+  });
+  return chain;
+}
+
+/**
+ * A driver's interrupt handlers: those it passes to request_irq and kin, then those it stores
+ * in a struct of its own first (IRQ_NAMES), which the bindings table sees as that field.
+ */
+function irqCandidates(ctx: PresetContext, driver: Driver, chain: Chain): number[] {
+  const g = ctx.graph;
+  const out = driver.irq.map((r) => r.node);
+  const seen = new Set(out);
+  for (const b of ctx.driverBindings(driver)) {
+    const fn = g.data.bindFn[b] as number;
+    if (seen.has(fn) || !IRQ_NAMES.test(g.name(fn)) || !driver.owns(g.file(fn))) continue;
+    seen.add(fn);
+    out.push(fn);
+    const slot = g.str(g.data.bindSlot[b] as number) ?? '?';
+    chain.sites.set(fn, `as ${slot} at ${g.str(g.data.bindFile[b] as number) ?? '?'}:${g.data.bindLine[b] as number}`);
+  }
+  return out;
+}
+
+/**
+ * When a driver registers no IRQ handler itself, the interrupt may reach it through a bus
+ * (virtio's vring_interrupt calls the driver's virtqueue callback). Finds a handler bound
+ * anywhere that reaches a driver function scheduling NAPI within a few calls.
+ */
+function transportIrq(ctx: PresetContext, driver: Driver, chain: Chain): number[] {
+  const g = ctx.graph;
+  const schedule = ctx.distances(ctx.named(['____napi_schedule']), 8);
+  const schedulers: number[] = [];
+  for (const [node, cost] of schedule.entries()) if (cost <= 40 && driver.owns(g.file(node))) schedulers.push(node);
+  if (schedulers.length === 0) return [];
+  const handlers = ctx.allIrqHandlers();
+  const map = ctx.distances(schedulers, 3);
+  const found = [...handlers.keys()].filter((h) => map.has(h) && !g.file(h).startsWith('drivers/net/')).sort((a, b) => (map.get(a) as number) - (map.get(b) as number));
+  const h = found[0];
+  if (h === undefined) return [];
+  chain.sites.set(h, handlers.get(h) as string);
+  chain.remarks.push(`no IRQ handler of its own: the interrupt arrives through ${g.name(h)} (${g.file(h)})`);
+  return [h];
+}
+
+/** The first function of `path` after `from` that is not yet in `seen`, and the rest. */
+export function offPath(path: CallPath, seen: ReadonlySet<number>): { attach: number; nodes: number[]; edges: number[] } | undefined {
+  for (let i = 1; i < path.nodes.length; i++) {
+    if (!seen.has(path.nodes[i] as number)) return { attach: path.nodes[i - 1] as number, nodes: path.nodes.slice(i), edges: path.edges.slice(i - 1) };
+  }
+  return undefined;
+}
+
+export { pathFrom };

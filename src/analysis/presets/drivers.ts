@@ -1,0 +1,170 @@
+// Driver discovery: which network drivers the tree has and their entry points, found from the
+// bindings table (every function stored into a struct field), never from a per-driver list.
+// A driver is a module under drivers/net/ (named as the kernel's Makefiles name it, so
+// drivers/net/ethernet/intel/e1000e is `e1000e` and drivers/net/virtio_net.c `virtio_net`)
+// whose files bind a function to `irqaction.handler` (request_irq and kin), `napi_struct.poll`
+// (netif_napi_add and kin) or `net_device_ops.ndo_start_xmit`.
+//
+// Invariant: pure; Makefile text comes through `DriverSources.readText`. Without it, a
+// driver is its folder (a file directly in drivers/net or drivers/net/ethernet is its own).
+
+import type { Graph } from '../graph';
+import { type KbuildModules, moduleOf, parseKbuild } from './kbuild';
+import { DETOURS, ROLE_NAMES, ROLE_SEARCH_HOPS, ROLE_SLOTS, type DriverRole } from './rows';
+
+/** Reads a file of the kernel tree (relative path), undefined when it cannot. */
+export type ReadText = (path: string) => string | undefined;
+
+/** A function a driver registered, with where it registered it. */
+export interface Registration {
+  node: number;
+  /** `request_irq at drivers/net/.../netdev.c:2169` */
+  site: string;
+}
+
+export interface Driver {
+  /** The module name, e.g. `e1000e`, `virtio_net`. */
+  name: string;
+  /** The folder of the Makefile that builds it (relative to the kernel root). */
+  dir: string;
+  /** Other names `--driver` accepts: the folder's last component. */
+  aliases: string[];
+  /** The driver's source files that made registrations. */
+  files: string[];
+  irq: Registration[];
+  poll: Registration[];
+  xmit: Registration[];
+  /** Whether a file (relative path) belongs to the driver. */
+  owns(file: string): boolean;
+}
+
+const CONTAINER_DIRS = new Set(['drivers/net', 'drivers/net/ethernet', 'drivers/net/wireless', 'drivers/net/wan', 'drivers/net/can']);
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Finds every driver under drivers/net/ with at least one registered entry point. */
+export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
+  const d = graph.data;
+  const slotRole = new Map<string, 'irq' | 'poll' | 'xmit'>();
+  for (const [role, slots] of Object.entries(ROLE_SLOTS) as ['irq' | 'poll' | 'xmit', readonly string[]][]) for (const s of slots) slotRole.set(s, role);
+  const makefiles = new Map<string, KbuildModules | undefined>();
+  const makefile = (dir: string): KbuildModules | undefined => {
+    if (!makefiles.has(dir)) {
+      const text = readText?.(`${dir}/Makefile`) ?? readText?.(`${dir}/Kbuild`);
+      makefiles.set(dir, text === undefined ? undefined : parseKbuild(text));
+    }
+    return makefiles.get(dir);
+  };
+
+  interface Unit {
+    name: string;
+    dir: string;
+    sources?: Set<string>;
+    files: Set<string>;
+    irq: Registration[];
+    poll: Registration[];
+    xmit: Registration[];
+  }
+  const units = new Map<string, Unit>();
+  const unitOf = new Map<string, Unit>();
+  for (let b = 0; b < d.bindSlot.length; b++) {
+    const role = slotRole.get(graph.str(d.bindSlot[b] as number) ?? '');
+    if (!role) continue;
+    const file = graph.str(d.bindFile[b] as number) ?? '';
+    if (!file.startsWith('drivers/net/')) continue;
+    let unit = unitOf.get(file);
+    if (!unit) {
+      const mod = readText ? moduleOf(file, makefile) : undefined;
+      const dir = dirname(file);
+      const name = mod?.name ?? (CONTAINER_DIRS.has(dir) ? basename(file).replace(/\.c$/, '') : basename(dir));
+      const key = `${mod?.dir ?? dir}\0${name}`;
+      unit = units.get(key);
+      if (!unit) {
+        unit = { name, dir: mod?.dir ?? dir, files: new Set(), irq: [], poll: [], xmit: [] };
+        if (mod) unit.sources = new Set(mod.sources);
+        else if (CONTAINER_DIRS.has(dir)) unit.sources = new Set([file]);
+        units.set(key, unit);
+      }
+      unitOf.set(file, unit);
+    }
+    unit.files.add(file);
+    const node = d.bindFn[b] as number;
+    const list = unit[role];
+    if (list.some((r) => r.node === node)) continue;
+    const via = graph.str(d.bindVia[b] as number);
+    list.push({ node, site: `${via ? `by ${via} ` : ''}at ${file}:${d.bindLine[b] as number}` });
+  }
+
+  const drivers: Driver[] = [];
+  const names = new Map<string, number>();
+  for (const u of units.values()) names.set(u.name, (names.get(u.name) ?? 0) + 1);
+  for (const u of [...units.values()].sort((a, b) => a.dir.localeCompare(b.dir) || a.name.localeCompare(b.name))) {
+    // Two folders building modules of the same name (rare): tell them apart by the parent folder.
+    const name = (names.get(u.name) ?? 0) > 1 ? `${basename(dirname(u.dir))}/${u.name}` : u.name;
+    const folder = basename(u.dir);
+    const sources = u.sources;
+    const dir = u.dir;
+    const shared = CONTAINER_DIRS.has(dir) || [...units.values()].some((o) => o !== u && o.dir === dir);
+    drivers.push({
+      name,
+      dir,
+      aliases: !shared && folder !== name ? [folder] : [],
+      files: [...u.files].sort(),
+      irq: u.irq,
+      poll: u.poll,
+      xmit: u.xmit,
+      // A module's sources and the headers of its folder; a folder driver owns its whole folder.
+      owns: (file: string) => (sources ? sources.has(file) || (file.endsWith('.h') && dirname(file) === dir) || (!shared && file.startsWith(`${dir}/`)) : file.startsWith(`${dir}/`)),
+    });
+  }
+  return drivers;
+}
+
+/** The driver `--driver NAME` means: its name, an alias, or its folder. */
+export function findDriver(drivers: readonly Driver[], name: string): Driver | undefined {
+  const key = name.replace(/\/+$/, '');
+  return drivers.find((d) => d.name === key) ?? drivers.find((d) => d.aliases.includes(key)) ?? drivers.find((d) => d.dir === key);
+}
+
+/**
+ * The driver's functions reached from `from` within ROLE_SEARCH_HOPS calls through its own
+ * files whose names say they play `role` (RX refill, TX completion, the TX ring), nearest
+ * first; zero-copy and XDP variants (DETOURS) are left out.
+ */
+export function reachedRole(graph: Graph, driver: Driver, from: readonly number[], role: 'rx-clean' | 'refill' | 'tx-clean' | 'tx-ring', hops = ROLE_SEARCH_HOPS): number[] {
+  const pattern = ROLE_NAMES[role];
+  const seen = new Set<number>(from);
+  const found: number[] = [];
+  let frontier = [...from];
+  for (let depth = 0; depth < hops && frontier.length > 0; depth++) {
+    const level = found.length;
+    const next: number[] = [];
+    for (const n of frontier) {
+      for (const e of graph.outgoing(n)) {
+        const m = graph.to(e);
+        if (seen.has(m) || !driver.owns(graph.file(m))) continue;
+        seen.add(m);
+        next.push(m);
+        const name = graph.name(m);
+        if (pattern.test(name) && !DETOURS.some((d) => d.name?.test(name) || d.file?.test(graph.file(m)))) found.push(m);
+      }
+    }
+    // Within one distance, the plainest name first: e1000_alloc_rx_buffers before its _ps variant.
+    const tail = found.splice(level).sort((a, b) => graph.name(a).length - graph.name(b).length);
+    found.push(...tail);
+    frontier = next;
+  }
+  return found;
+}
+
+/** Registered functions of a role (irq, poll, xmit). */
+export function registered(driver: Driver, role: DriverRole): Registration[] {
+  return role === 'irq' ? driver.irq : role === 'poll' ? driver.poll : role === 'xmit' ? driver.xmit : [];
+}

@@ -1,0 +1,263 @@
+// The packet-path presets as data: the milestones each path must pass, the side branches it
+// shows collapsed, and how a driver's own functions are recognised. Adding a hop, a branch
+// or a naming convention is one row; build.ts and drivers.ts hold no function names.
+//
+// Terms: ingress is the receive path (wire -> socket), egress the transmit path. NAPI is the
+// kernel's polling API: the hard IRQ only schedules a poll, which runs in the NET_RX softirq.
+// GRO (generic receive offload) merges segments of a flow before the stack sees them. A qdisc
+// is the queueing discipline on a transmit queue; NET_TX softirq drains qdiscs later.
+
+import type { ExecContext, Stage } from '../graph-json';
+
+/** A function a driver provides, found from its code. */
+export type DriverRole = 'irq' | 'poll' | 'xmit' | 'rx-clean' | 'rx-handoff' | 'refill' | 'tx-clean' | 'tx-ring';
+
+/** Struct fields whose bound functions give a driver's entry points (bindings table slots). */
+export const ROLE_SLOTS: Readonly<Record<'irq' | 'poll' | 'xmit', readonly string[]>> = {
+  irq: ['irqaction.handler', 'irqaction.thread_fn'],
+  poll: ['napi_struct.poll'],
+  xmit: ['net_device_ops.ndo_start_xmit'],
+};
+
+/**
+ * Names of driver functions reached from the poll (or the xmit) that play a role. Matched on
+ * the function name; only functions of the driver's own files qualify.
+ */
+export const ROLE_NAMES: Readonly<Record<'rx-clean' | 'refill' | 'tx-clean' | 'tx-ring', RegExp>> = {
+  'rx-clean': /clean_rx|rx_clean|rx_irq|process_rx|rx_process|rx_poll|poll_rx|handle_rx|rx_handler|receive|_rx$|_rx_/,
+  refill: /alloc\w*_rx|rx_\w*alloc|refill|alloc_(?:rx_)?(?:page|frag|skb|buffer)s?|fill_rx|rx_fill|post_rx|rx_post|replenish|rx_refill/,
+  'tx-clean': /clean_tx|tx_clean|tx_complete|complete_tx|tx_compl|clean_tx_irq|tx_poll|poll_tx|free_tx|tx_done|tx_reclaim|reclaim_tx|tx_int|xmit_done|tx_irq|(?:^|_)tx$/,
+  'tx-ring': /tx_map|tx_queue|tx_desc|desc_tx|tx_ring|ring_tx|doorbell|kick|tx_submit|submit_tx|xmit_ring|xmit_frame_ring|tx_fill|fill_tx|post_send|tx_post/,
+};
+
+/**
+ * Interrupt handlers a driver stores in a struct of its own before handing them to
+ * request_irq (`vsi->irq_handler = ice_msix_clean_rings`, bnxt's `irq->handler`): recognised
+ * by name among the driver's functions bound to any field.
+ */
+export const IRQ_NAMES = /(?:^|_)(?:irq|intr|isr|interrupt|msix|msi|int)(?:_|$)|interrupt|_intr|_isr|clean_rings/;
+
+/** How far from the poll (or xmit) role functions are looked for. */
+export const ROLE_SEARCH_HOPS = 4;
+
+/**
+ * Functions a shortest path should only take when nothing else is as short, and never
+ * drawn as helpers: zero-copy AF_XDP, XDP and FCoE variants of the RX clean and
+ * special-purpose queues, which the default path does not run. The value
+ * is added to the cost of entering the function (a call costs 1000, search.ts CALL_COST).
+ */
+export const DETOURS: readonly { name?: RegExp; file?: RegExp; cost: number }[] = [
+  { name: /(?:^|_)(?:zc|xsk|xdp|fcoe)(?:_|$)/, cost: 1500 },
+  // Special-purpose NAPI instances: PTP timestamping queues, trap queues, self-tests.
+  { name: /(?:^|_)(?:ptp|trap|test|selftest)(?:_|$)/, cost: 1500 },
+  { file: /(?:^|[/_-])(?:xsk|xdp)[^/]*\.c$/, cost: 1500 },
+];
+
+/**
+ * One hop of a preset's main path. A row's path starts at its parent's function (`after`,
+ * default the previous row) and ends at the nearest of `names` (or the driver's `role`
+ * functions) within `hops` calls.
+ */
+export interface MilestoneRow {
+  id: string;
+  /** Parent milestone; absent on a root and then the previous row. */
+  after?: string;
+  /** A root of the path (no parent): it starts at its own functions. */
+  root?: boolean;
+  names?: readonly string[];
+  role?: DriverRole;
+  hops: number;
+  /** What the reader calls it, for "no path to ..." explanations. */
+  label: string;
+  /** When not found, the path goes on from the parent instead of failing. */
+  optional?: boolean;
+  /** When the parent is missing, start afresh here (its own functions become a root). */
+  restart?: boolean;
+  /** The context of a root's functions. */
+  context?: ExecContext;
+  /** Part of what makes a driver's path complete. */
+  required?: boolean;
+  /** Show the function collapsed: `--expand` opens its callees. */
+  collapse?: boolean;
+}
+
+/** The receive path, from the NIC interrupt to the socket wake-up. */
+export const INGRESS: readonly MilestoneRow[] = [
+  { id: 'irq', root: true, role: 'irq', hops: 0, label: 'an IRQ handler', context: 'hardirq', required: true },
+  { id: 'napi-schedule', names: ['____napi_schedule'], hops: 8, label: 'the NAPI schedule (____napi_schedule)', required: true },
+  { id: 'net-rx', names: ['net_rx_action'], hops: 3, label: 'the NET_RX softirq (net_rx_action)', restart: true, context: 'softirq', required: true },
+  { id: 'napi-poll', names: ['__napi_poll'], hops: 4, label: '__napi_poll', required: true },
+  { id: 'poll', role: 'poll', hops: 2, label: "the driver's NAPI poll", restart: true, context: 'softirq', required: true },
+  {
+    id: 'rx-deliver',
+    names: ['napi_gro_receive', 'gro_receive_skb', 'napi_gro_frags', 'napi_gro_receive_list', 'netif_receive_skb', 'netif_receive_skb_list', 'netif_rx', '__netif_rx', 'netif_rx_ni', 'netif_receive_skb_core'],
+    hops: 8,
+    label: 'netif_receive_skb/napi_gro_receive',
+    required: true,
+  },
+  { id: 'core-rx', names: ['__netif_receive_skb_core', '__netif_receive_skb_list_core'], hops: 10, label: '__netif_receive_skb_core', required: true },
+  // GRO hands skbs over in lists, so the list variant is the one a NIC's packets take.
+  { id: 'ipv4', names: ['ip_list_rcv', 'ip_rcv'], hops: 5, label: 'ip_rcv/ip_list_rcv', required: true },
+  { id: 'dst-input', names: ['dst_input'], hops: 6, label: 'dst_input', required: true },
+  { id: 'local-deliver', names: ['ip_local_deliver'], hops: 3, label: 'ip_local_deliver', required: true },
+  { id: 'l4-deliver', names: ['ip_protocol_deliver_rcu'], hops: 4, label: 'ip_protocol_deliver_rcu', required: true },
+  { id: 'tcp', names: ['tcp_v4_rcv'], hops: 3, label: 'tcp_v4_rcv', required: true },
+  { id: 'tcp-established', names: ['tcp_rcv_established'], hops: 4, label: 'tcp_rcv_established' },
+  { id: 'tcp-queue', after: 'tcp-established', names: ['tcp_queue_rcv'], hops: 3, label: 'the TCP receive queue (tcp_queue_rcv)', optional: true },
+  { id: 'tcp-ready', after: 'tcp-established', names: ['tcp_data_ready'], hops: 3, label: 'tcp_data_ready', optional: true },
+  { id: 'tcp-wake', after: 'tcp-ready', names: ['sock_def_readable'], hops: 3, label: 'the socket wake-up (sock_def_readable)', required: true },
+  { id: 'udp', after: 'l4-deliver', names: ['udp_rcv'], hops: 3, label: 'udp_rcv', required: true },
+  { id: 'udp-wake', names: ['sock_def_readable'], hops: 10, label: 'the socket wake-up (sock_def_readable)', required: true },
+];
+
+/**
+ * The receive path of a driver without NAPI: its IRQ handler builds the skb and queues it to
+ * the per-CPU backlog with netif_rx(); the backlog's own NAPI instance (process_backlog)
+ * then feeds it to the stack from the NET_RX softirq. From the core on, as INGRESS.
+ */
+export const INGRESS_LEGACY: readonly MilestoneRow[] = [
+  { id: 'irq', root: true, role: 'irq', hops: 0, label: 'an IRQ handler', context: 'hardirq', required: true },
+  { id: 'rx-deliver', names: ['netif_rx', '__netif_rx', 'netif_rx_internal', 'netif_receive_skb'], hops: 6, label: 'netif_rx', required: true },
+  { id: 'backlog', names: ['enqueue_to_backlog'], hops: 4, label: 'the backlog queue (enqueue_to_backlog)', optional: true },
+  { id: 'napi-schedule', names: ['____napi_schedule'], hops: 4, label: 'the backlog NAPI schedule (____napi_schedule)', optional: true },
+  { id: 'net-rx', names: ['net_rx_action'], hops: 3, label: 'the NET_RX softirq (net_rx_action)', restart: true, context: 'softirq', required: true },
+  { id: 'napi-poll', names: ['__napi_poll'], hops: 4, label: '__napi_poll', required: true },
+  { id: 'poll', names: ['process_backlog'], hops: 2, label: 'the backlog poll (process_backlog)', required: true },
+  { id: 'core-rx', names: ['__netif_receive_skb_core', '__netif_receive_skb_list_core'], hops: 6, label: '__netif_receive_skb_core', required: true },
+  ...INGRESS.slice(INGRESS.findIndex((r) => r.id === 'ipv4')),
+];
+
+/** The transmit path, from the socket send calls to the driver's descriptor ring. */
+export const EGRESS: readonly MilestoneRow[] = [
+  { id: 'tcp-send', root: true, names: ['tcp_sendmsg'], hops: 0, label: 'tcp_sendmsg', context: 'process', required: true },
+  { id: 'tcp-push', names: ['tcp_push', '__tcp_push_pending_frames', 'tcp_push_one'], hops: 4, label: 'tcp_push' },
+  { id: 'tcp-write', names: ['tcp_write_xmit'], hops: 3, label: 'tcp_write_xmit' },
+  { id: 'tcp-transmit', names: ['__tcp_transmit_skb'], hops: 4, label: '__tcp_transmit_skb', required: true },
+  { id: 'ip-queue', names: ['ip_queue_xmit'], hops: 2, label: 'ip_queue_xmit', required: true },
+  { id: 'ip-local-out', names: ['ip_local_out'], hops: 4, label: 'ip_local_out', required: true },
+  { id: 'ip-output', names: ['ip_output'], hops: 4, label: 'ip_output', required: true },
+  { id: 'ip-finish', names: ['ip_finish_output2'], hops: 4, label: 'ip_finish_output2', required: true },
+  { id: 'neigh', names: ['neigh_output'], hops: 3, label: 'neigh_output', required: true },
+  { id: 'neigh-hh', names: ['neigh_hh_output'], hops: 2, label: 'neigh_hh_output', optional: true },
+  { id: 'dev-queue', names: ['__dev_queue_xmit'], hops: 4, label: '__dev_queue_xmit', required: true },
+  { id: 'qdisc', names: ['__dev_xmit_skb'], hops: 3, label: 'the qdisc (__dev_xmit_skb)', required: true },
+  { id: 'qdisc-direct', names: ['sch_direct_xmit'], hops: 3, label: 'sch_direct_xmit', required: true },
+  { id: 'hard-start', names: ['dev_hard_start_xmit'], hops: 3, label: 'dev_hard_start_xmit', required: true },
+  { id: 'xmit', role: 'xmit', hops: 5, label: "the driver's ndo_start_xmit", required: true },
+  { id: 'tx-ring', role: 'tx-ring', hops: 4, label: 'the TX descriptor ring', optional: true },
+  // The queued case: __dev_xmit_skb enqueues, __qdisc_run drains; NET_TX softirq resumes it.
+  { id: 'qdisc-run', after: 'qdisc', names: ['__qdisc_run'], hops: 3, label: '__qdisc_run', optional: true },
+  { id: 'qdisc-restart', after: 'qdisc-run', names: ['sch_direct_xmit'], hops: 3, label: 'sch_direct_xmit', optional: true },
+  { id: 'net-tx', after: 'qdisc-run', names: ['net_tx_action'], hops: 4, label: 'the NET_TX softirq (net_tx_action)', optional: true },
+  { id: 'net-tx-run', after: 'net-tx', names: ['__qdisc_run'], hops: 3, label: '__qdisc_run', optional: true },
+  // UDP joins the IP output path.
+  { id: 'udp-send', root: true, names: ['udp_sendmsg'], hops: 0, label: 'udp_sendmsg', context: 'process' },
+  { id: 'udp-out', names: ['ip_local_out', 'ip_send_skb'], hops: 6, label: 'ip_local_out', optional: true },
+  // TX completion runs in the NAPI poll, in the NET_RX softirq.
+  { id: 'tx-napi', root: true, names: ['__napi_poll'], hops: 0, label: '__napi_poll', context: 'softirq' },
+  { id: 'tx-poll', role: 'poll', hops: 2, label: "the driver's NAPI poll", restart: true, context: 'softirq' },
+  { id: 'tx-clean', role: 'tx-clean', hops: 4, label: 'TX completion', required: true, collapse: true },
+];
+
+/**
+ * A side branch: the first call off the main path towards `names` (or the driver's `role`
+ * functions) becomes one collapsed node; `--expand` opens the rest and the `expand` chains.
+ */
+export interface BranchRow {
+  id: string;
+  label: string;
+  names?: readonly string[];
+  role?: DriverRole;
+  /** Calls from the main path to the branch target. */
+  hops: number;
+  /** Main-path milestones the branch may leave from (their path segments); all when absent. */
+  from?: readonly string[];
+  /** What `--expand` shows beyond the target: paths to these names; else the target's callees. */
+  expand?: readonly { names: readonly string[]; hops: number }[];
+  /** Draw the branch's path open (not collapsed). */
+  open?: boolean;
+}
+
+export const INGRESS_BRANCHES: readonly BranchRow[] = [
+  { id: 'refill', label: 'RX ring refill', role: 'refill', hops: 3, from: ['poll', 'rx-deliver'], open: true },
+  { id: 'tx-clean', label: 'TX completion', role: 'tx-clean', hops: 3, from: ['poll', 'rx-deliver'] },
+  { id: 'gro', label: 'GRO merge', names: ['dev_gro_receive', 'napi_gro_complete', 'gro_receive_skb'], hops: 2, from: ['core-rx'], expand: [{ names: ['tcp4_gro_receive'], hops: 4 }, { names: ['udp4_gro_receive'], hops: 4 }] },
+  { id: 'rps', label: 'RPS / backlog', names: ['enqueue_to_backlog'], hops: 3, from: ['core-rx'], expand: [{ names: ['process_backlog'], hops: 7 }] },
+  { id: 'ipv6', label: 'IPv6', names: ['ipv6_list_rcv', 'ipv6_rcv'], hops: 3, from: ['ipv4'], expand: [{ names: ['tcp_v6_rcv'], hops: 12 }, { names: ['udpv6_rcv'], hops: 12 }] },
+  { id: 'netfilter', label: 'netfilter hook', names: ['nf_hook_slow', 'nf_hook_slow_list'], hops: 3, from: ['dst-input', 'l4-deliver'], expand: [{ names: ['nf_hook_entry_hookfn'], hops: 3 }] },
+];
+
+export const EGRESS_BRANCHES: readonly BranchRow[] = [
+  { id: 'neigh-resolve', label: 'neighbour resolution', names: ['neigh_resolve_output'], hops: 2, from: ['neigh-hh', 'dev-queue'], expand: [{ names: ['eth_header'], hops: 5 }] },
+  { id: 'netfilter', label: 'netfilter hook', names: ['nf_hook_slow'], hops: 3, from: ['ip-local-out', 'ip-finish'], expand: [{ names: ['nf_hook_entry_hookfn'], hops: 3 }] },
+  { id: 'gso', label: 'GSO / checksum', names: ['validate_xmit_skb_list', 'validate_xmit_skb'], hops: 2, from: ['qdisc-direct', 'hard-start', 'qdisc-restart'], expand: [{ names: ['__skb_gso_segment', 'skb_gso_segment'], hops: 4 }] },
+];
+
+/** Stages of the driver's own functions, by role (the core stack's come from knowledge/stages.ts). */
+export const ROLE_STAGES: Readonly<Record<DriverRole, Stage>> = {
+  irq: 'driver-irq',
+  poll: 'driver-rx',
+  'rx-clean': 'driver-rx',
+  'rx-handoff': 'driver-rx',
+  refill: 'driver-rx',
+  'tx-clean': 'driver-tx',
+  xmit: 'driver-tx',
+  'tx-ring': 'driver-tx',
+};
+
+/** Our one-line notes on the driver roles; `SITE` becomes where the driver registered it. */
+export const ROLE_NOTES: Readonly<Record<DriverRole, string>> = {
+  irq: 'The NIC interrupt handler (hard IRQ), registered SITE: acknowledges the device and schedules NAPI instead of processing packets here.',
+  poll: "The driver's NAPI poll, registered SITE: run from the NET_RX softirq, it reclaims finished TX descriptors and receives up to budget packets.",
+  'rx-clean': 'RX clean: walks the RX descriptor ring, turns each completed descriptor into an skb and hands it to the stack.',
+  'rx-handoff': "Finishes the skb (protocol from eth_type_trans, checksum and VLAN results from the descriptor) and hands it to the stack.",
+  refill: 'RX ring refill: allocates fresh buffers, maps them for DMA and returns the descriptors to the NIC.',
+  'tx-clean': 'TX completion: frees the skbs of descriptors the NIC has sent, unmaps their DMA and wakes a stopped queue.',
+  xmit: "The driver's ndo_start_xmit, registered SITE: maps the skb for DMA and fills TX descriptors.",
+  'tx-ring': 'Fills the TX descriptors and writes the tail register (the doorbell) so the NIC fetches the frame.',
+};
+
+/** Notes for functions in a driver's files that have no role, by the stage they inherit. */
+export const DRIVER_HELPER_NOTE = "A helper of the driver's SIDE.";
+
+/** Functions on the path whose body only forwards to the next hop get this note when none is known. */
+export const STAGE_FALLBACK_NOTE = 'A step of the STAGE stage: NOTE';
+
+/**
+ * Callees worth a node of their own even off the main path: skb operations with a stage of
+ * their own (eth_type_trans strips the Ethernet header) and header helpers with skb
+ * operations of their own (ip_rcv_core). Generic skb helpers stay timeline entries only.
+ */
+export const HELPER_STAGES_EXCLUDED: ReadonlySet<Stage> = new Set(['skb', 'core', 'softirq']);
+
+/** Callees never drawn as helpers: they move the skb only on paths the presets do not show. */
+export const HELPERS_EXCLUDED: ReadonlySet<string> = new Set([
+  // TCP_REPAIR: queues data restored by checkpoint/restore, not sent data.
+  'tcp_send_rcvq',
+]);
+
+/** Default cap on nodes added by `--depth`. */
+export const WIDEN_LIMIT = 120;
+
+/**
+ * Our one-line notes on path functions that knowledge/stages.ts FUNCTION_NOTES does not cover
+ * (yet): the list-receive variants, the NF_HOOK wrappers and the *_irqoff schedule calls.
+ * A FUNCTION_NOTES row for the same name wins.
+ */
+export const PRESET_NOTES: Readonly<Record<string, string>> = {
+  napi_schedule_irqoff: 'Called by an IRQ handler with interrupts already off: claims the NAPI instance and queues it for polling.',
+  __napi_schedule_irqoff: 'Queues a claimed NAPI instance without saving the interrupt state (interrupts are already off).',
+  napi_skb_finish: "Acts on GRO's verdict: a packet GRO did not hold goes on to the stack through gro_normal_one().",
+  __netif_receive_skb_list: 'Splits a received list into runs with the same pfmemalloc setting and passes each to the list core.',
+  __netif_receive_skb_list_ptype: "Delivers a run of skbs to one protocol: its list handler (ip_list_rcv) if it has one, else one skb at a time.",
+  ip_sublist_rcv: 'Runs NF_INET_PRE_ROUTING over a list of IPv4 packets, then routes and delivers the survivors.',
+  ip_list_rcv_finish: 'After PRE_ROUTING for a list: early demux and route lookup per packet, grouping packets with the same route.',
+  ip_sublist_rcv_finish: 'Calls dst_input() for each packet of a group that shares a route.',
+  ipv6_list_rcv: 'List version of ipv6_rcv(): validates each IPv6 header and runs PRE_ROUTING per sub-list.',
+  NF_HOOK: 'Runs the netfilter hook on the packet and, if every rule accepts it, calls the continuation (okfn).',
+  NF_HOOK_LIST: 'Runs the netfilter hook on each packet of a list and keeps the accepted ones for the caller.',
+  NF_HOOK_COND: 'Runs the netfilter hook unless the condition says to skip it, then the continuation (okfn).',
+  nf_hook: 'Looks up the hook functions registered for this family and hook point and runs them (nf_hook_slow) if there are any.',
+  nf_hook_slow: 'Calls each registered hook function in priority order until one drops, steals or queues the packet.',
+  nf_hook_slow_list: 'nf_hook_slow() for each packet of a list, keeping the accepted ones.',
+};

@@ -1,0 +1,168 @@
+// Shortest call paths for the presets: a backward search from a set of target functions gives
+// every function's distance to the nearest target, and a path from any source then follows
+// the distances down. One distance map answers every source, so listing all drivers costs one
+// search per milestone, not one per driver.
+//
+// Costs: a direct or async call costs 1000, a call through a function pointer 1100, so among
+// paths of equal length the one with fewer resolved pointers wins (they are over-approximations).
+// A target starts at its index in the target list (below one call), so among equally short
+// paths the earlier-listed target wins: a milestone row lists its preferred function first.
+
+import type { Graph } from '../graph';
+
+/** The cost of one direct call; DETOURS costs are in the same unit. */
+export const CALL_COST = 1000;
+const COST: Readonly<Record<string, number>> = { direct: CALL_COST, indirect: 1100, async: CALL_COST };
+const DETOUR_SLACK = 1500;
+
+/** The cost of one call edge in the search. */
+export function edgeCost(graph: Graph, edge: number): number {
+  return COST[graph.kind(edge)] ?? CALL_COST;
+}
+
+/** Distances (in cost units) from functions to the nearest of a set of targets. */
+export class DistanceMap {
+  constructor(
+    readonly targets: ReadonlySet<number>,
+    private readonly dist: Map<number, number>,
+    /** Extra cost of entering a function (DETOURS), the same the search used. */
+    readonly enter: (node: number) => number = () => 0,
+  ) {}
+
+  /** Every function that reaches a target, with its cost. */
+  entries(): IterableIterator<[number, number]> {
+    return this.dist.entries();
+  }
+
+  has(node: number): boolean {
+    return this.dist.has(node);
+  }
+
+  /** Cost from `node` to the nearest target, undefined when none is reachable within the bound. */
+  get(node: number): number | undefined {
+    return this.dist.get(node);
+  }
+}
+
+/** A binary min-heap of [cost, node] pairs. */
+class Heap {
+  private readonly items: [number, number][] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(cost: number, node: number): void {
+    const a = this.items;
+    a.push([cost, node]);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if ((a[p] as [number, number])[0] <= cost) break;
+      a[i] = a[p] as [number, number];
+      i = p;
+    }
+    a[i] = [cost, node];
+  }
+
+  pop(): [number, number] | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        let best = last[0];
+        if (l < a.length && (a[l] as [number, number])[0] < best) {
+          m = l;
+          best = (a[l] as [number, number])[0];
+        }
+        if (r < a.length && (a[r] as [number, number])[0] < best) m = r;
+        if (m === i) break;
+        a[i] = a[m] as [number, number];
+        i = m;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}
+
+/**
+ * Distances to `targets` for every function that reaches one within `maxHops` calls
+ * (a backward Dijkstra over callers). `enter` adds a cost to passing through a function.
+ */
+export function distancesTo(graph: Graph, targets: Iterable<number>, maxHops: number, enter: (node: number) => number = () => 0): DistanceMap {
+  const targetSet = new Set(targets);
+  const dist = new Map<number, number>();
+  const heap = new Heap();
+  let rank = 0;
+  for (const t of targetSet) {
+    const start = Math.min(rank++, CALL_COST / 10);
+    dist.set(t, start);
+    heap.push(start, t);
+  }
+  // One detour's worth of slack, so a path of maxHops calls through one detour still counts.
+  const bound = maxHops * (COST.indirect ?? 1100) + DETOUR_SLACK;
+  while (heap.size > 0) {
+    const [d, n] = heap.pop() as [number, number];
+    if (d > (dist.get(n) ?? Infinity)) continue;
+    for (const e of graph.incoming(n)) {
+      const m = graph.from(e);
+      const dm = d + edgeCost(graph, e) + enter(n);
+      if (dm > bound || dm >= (dist.get(m) ?? Infinity)) continue;
+      dist.set(m, dm);
+      heap.push(dm, m);
+    }
+  }
+  return new DistanceMap(targetSet, dist, enter);
+}
+
+/** A call path: nodes from source to target and the edge taken between each pair. */
+export interface CallPath {
+  nodes: number[];
+  edges: number[];
+}
+
+/**
+ * The shortest path from `source` down a distance map to its nearest target. Ties go to the
+ * cheaper edge kind, then to the first edge in the caller's body order.
+ */
+export function pathFrom(graph: Graph, map: DistanceMap, source: number): CallPath | undefined {
+  let d = map.get(source);
+  if (d === undefined) return undefined;
+  const nodes = [source];
+  const edges: number[] = [];
+  let n = source;
+  while (!map.targets.has(n)) {
+    let next: { edge: number; to: number; cost: number } | undefined;
+    for (const e of graph.outgoing(n)) {
+      const m = graph.to(e);
+      const dm = map.get(m);
+      const c = edgeCost(graph, e) + map.enter(m);
+      if (dm === undefined || dm + c !== d) continue;
+      // Ties: the cheaper call kind, then the plainer (shorter) name: e1000_clean_rx_irq
+      // before e1000_clean_rx_irq_ps, both bound to adapter->clean_rx.
+      if (!next || c < next.cost || (c === next.cost && graph.name(m).length < graph.name(next.to).length)) next = { edge: e, to: m, cost: c };
+    }
+    if (!next) return undefined;
+    edges.push(next.edge);
+    nodes.push(next.to);
+    n = next.to;
+    d = map.get(n);
+  }
+  return { nodes, edges };
+}
+
+/** The best path from any of `sources`; ties go to the earlier source. */
+export function bestPathFrom(graph: Graph, map: DistanceMap, sources: readonly number[]): CallPath | undefined {
+  let best: number | undefined;
+  for (const s of sources) {
+    const d = map.get(s);
+    if (d !== undefined && (best === undefined || d < (map.get(best) as number))) best = s;
+  }
+  return best === undefined ? undefined : pathFrom(graph, map, best);
+}

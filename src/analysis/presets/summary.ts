@@ -1,0 +1,84 @@
+// `netpaths drivers`: every driver with its entry points and whether its ingress and egress
+// paths can be drawn completely, partially or not at all, and why.
+
+import type { Graph } from '../graph';
+import { type PresetContext, walkChain } from './chain';
+import { type Driver, reachedRole } from './drivers';
+import { milestonesFor } from './build';
+
+export type Completeness = 'complete' | 'partial' | 'none';
+
+/** One row of `netpaths drivers --format json`. Node lists hold JSON node ids (`FILE:NAME`). */
+export interface DriverSummary {
+  name: string;
+  dir: string;
+  irq: string[];
+  poll: string[];
+  xmit: string[];
+  refill: string[];
+  txClean: string[];
+  ingress: Completeness;
+  egress: Completeness;
+  /** Why a path is partial or missing, and other remarks; empty when there is nothing to say. */
+  why: string;
+  /** Other names `--driver` accepts. */
+  aliases: string[];
+}
+
+function ids(g: Graph, nodes: Iterable<number>): string[] {
+  return [...new Set([...nodes].map((n) => g.nodeId(n)))];
+}
+
+/** Summarises one driver: its entry points and how far its paths go. */
+export function summarise(ctx: PresetContext, driver: Driver): DriverSummary {
+  const g = ctx.graph;
+  const polls = driver.poll.map((r) => r.node);
+  const why: string[] = [];
+  const irq = driver.irq.map((r) => r.node);
+  let ingress: Completeness = 'none';
+  if (polls.length === 0 && driver.irq.length === 0) why.push('ingress: no NAPI poll and no IRQ handler registered');
+  else {
+    const chain = walkChain(ctx, milestonesFor('ingress', driver), driver);
+    ingress = chain.missing.length === 0 ? 'complete' : 'partial';
+    // The handler the path starts from, when found another way (a field of the driver's own, a bus).
+    const used = chain.legs.get('irq')?.end;
+    if (used !== undefined && !irq.includes(used)) irq.push(used);
+    for (const m of chain.missing) why.push(`ingress: ${m}`);
+    for (const r of chain.remarks) why.push(`ingress: ${r}`);
+  }
+  let egress: Completeness = 'none';
+  if (driver.xmit.length === 0) why.push('egress: no ndo_start_xmit registered');
+  else {
+    const chain = walkChain(ctx, milestonesFor('egress', driver), driver);
+    egress = chain.missing.length === 0 ? 'complete' : 'partial';
+    for (const m of chain.missing) why.push(`egress: ${m}`);
+  }
+  return {
+    name: driver.name,
+    dir: driver.dir,
+    irq: ids(g, irq),
+    poll: ids(g, polls),
+    xmit: ids(g, driver.xmit.map((r) => r.node)),
+    refill: ids(g, reachedRole(g, driver, polls, 'refill')),
+    txClean: ids(g, reachedRole(g, driver, polls, 'tx-clean')),
+    ingress,
+    egress,
+    why: why.join('; '),
+    aliases: driver.aliases,
+  };
+}
+
+export function listDrivers(ctx: PresetContext): DriverSummary[] {
+  return ctx.drivers().map((d) => summarise(ctx, d));
+}
+
+/** How many drivers under `prefix` (default drivers/net/ethernet/) have each completeness. */
+export function countDrivers(list: readonly DriverSummary[], prefix = 'drivers/net/ethernet/'): { total: number; complete: number; partial: number; none: number } {
+  const mine = list.filter((d) => `${d.dir}/`.startsWith(prefix));
+  return {
+    total: mine.length,
+    complete: mine.filter((d) => d.ingress === 'complete').length,
+    partial: mine.filter((d) => d.ingress === 'partial').length,
+    none: mine.filter((d) => d.ingress === 'none').length,
+  };
+}

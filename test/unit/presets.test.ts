@@ -1,0 +1,267 @@
+// The packet-path presets on test/fixtures/kernel-paths, a miniature stack written in the
+// kernel's idioms: IRQ to socket, socket to the driver's ring, with drivers that each
+// exercise one way of finding entry points (acme like e1000e, ringo keeping its IRQ handler
+// in a field like ice, oldie without NAPI, quiet without an IRQ, blinky transmit-only, vnet
+// one file in drivers/net).
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { GraphJson, GraphNode } from '../../src/analysis/graph-json';
+import { buildIndex } from '../../src/analysis/indexer';
+import { PresetContext, buildPreset, listDrivers, type DriverSummary } from '../../src/analysis/presets';
+import { QueryError } from '../../src/analysis/query';
+
+const root = join(__dirname, '../fixtures/kernel-paths');
+let cacheDir: string;
+let ctx: PresetContext;
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(join(root, path), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** 1-based line of the first line of `file` containing `needle`. */
+function lineOf(file: string, needle: string): number {
+  const i = (readText(file) ?? '').split('\n').findIndex((l) => l.includes(needle));
+  assert.ok(i >= 0, `${needle} not in ${file}`);
+  return i + 1;
+}
+
+function node(g: GraphJson, name: string): GraphNode {
+  const n = g.nodes.find((x) => x.name === name);
+  assert.ok(n, `${name} is not in ${g.title ?? 'the graph'}: ${g.nodes.map((x) => x.name).join(', ')}`);
+  return n;
+}
+
+function edge(g: GraphJson, from: string, to: string): GraphJson['edges'][number] {
+  const e = g.edges.find((x) => x.from === node(g, from).id && x.to === node(g, to).id);
+  assert.ok(e, `no edge ${from} -> ${to}`);
+  return e;
+}
+
+describe('packet-path presets on kernel-paths', () => {
+  before(async () => {
+    cacheDir = mkdtempSync(join(tmpdir(), 'netpaths-presets-'));
+    ctx = new PresetContext((await buildIndex({ root, cacheDir, workers: 2 })).graph, readText);
+  });
+  after(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+  describe('netpaths drivers', () => {
+    let list: DriverSummary[];
+    const find = (name: string): DriverSummary => {
+      const d = list.find((x) => x.name === name);
+      assert.ok(d, `no driver ${name} in ${list.map((x) => x.name).join(', ')}`);
+      return d;
+    };
+    before(() => {
+      list = listDrivers(ctx);
+    });
+
+    it('finds every driver with an entry point, named as its Makefile builds it', () => {
+      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'oldie', 'quietnet', 'ringo', 'vnet']);
+      assert.equal(find('quietnet').dir, 'drivers/net/ethernet/quiet');
+      assert.deepEqual(find('quietnet').aliases, ['quiet']);
+      assert.equal(find('vnet').dir, 'drivers/net');
+    });
+
+    it('lists the entry points found from the bindings, and the refill found from the poll', () => {
+      const acme = find('acme');
+      assert.deepEqual(acme.poll, ['drivers/net/ethernet/acme/acme_main.c:acme_poll']);
+      assert.deepEqual(acme.xmit, ['drivers/net/ethernet/acme/acme_main.c:acme_xmit_frame']);
+      assert.ok(acme.irq.includes('drivers/net/ethernet/acme/acme_main.c:acme_intr'));
+      assert.deepEqual(acme.refill, ['drivers/net/ethernet/acme/acme_main.c:acme_alloc_rx_buffers'], 'reached only through adapter->alloc_rx_buf');
+      assert.deepEqual(acme.txClean, ['drivers/net/ethernet/acme/acme_main.c:acme_clean_tx_irq']);
+      assert.deepEqual(find('vnet').refill, ['drivers/net/vnet.c:vnet_refill']);
+    });
+
+    it('says how complete each path is, and why not', () => {
+      const status = Object.fromEntries(list.map((d) => [d.name, `${d.ingress}/${d.egress}`]));
+      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/none', vnet: 'complete/partial' });
+      assert.match(find('blinky').why, /ingress: no NAPI poll and no IRQ handler registered/);
+      assert.match(find('quietnet').why, /ingress: no IRQ handler registered/);
+      assert.match(find('quietnet').why, /egress: no ndo_start_xmit registered/);
+      assert.match(find('vnet').why, /egress: no TX completion found within \d+ calls of vnet_poll/);
+      assert.match(find('oldie').why, /no NAPI poll: the IRQ handler queues packets to the per-CPU backlog/);
+      assert.equal(find('acme').why, '');
+    });
+
+    it('finds an IRQ handler the driver keeps in a field of its own', () => {
+      assert.deepEqual(find('ringo').irq, ['drivers/net/ethernet/ringo/ringo.c:ringo_msix_clean_rings']);
+    });
+  });
+
+  describe('ingress --driver acme', () => {
+    let g: GraphJson;
+    before(() => {
+      g = buildPreset(ctx, 'acme', 'ingress');
+    });
+
+    it('is titled and runs from the IRQ handler to both socket wake-ups', () => {
+      assert.equal(g.title, 'acme ingress');
+      for (const name of ['acme_intr', '__napi_schedule', 'net_rx_action', '__napi_poll', 'acme_poll', 'acme_clean_rx_irq', 'napi_gro_receive', '__netif_receive_skb_core', 'ip_rcv', 'ip_rcv_finish', 'dst_input', 'ip_local_deliver', 'ip_protocol_deliver_rcu', 'tcp_v4_rcv', 'tcp_data_ready', 'udp_rcv', '__udp_enqueue_schedule_skb', 'sock_def_readable']) node(g, name);
+      assert.equal(edge(g, 'tcp_data_ready', 'sock_def_readable').kind, 'indirect');
+      assert.equal(edge(g, '__udp_enqueue_schedule_skb', 'sock_def_readable').kind, 'indirect');
+      assert.equal(g.nodes[0]?.name, 'acme_intr', 'nodes come in packet order');
+    });
+
+    it('picks the IRQ handler that schedules NAPI, not the other one', () => {
+      assert.ok(!g.nodes.some((n) => n.name === 'acme_msix_other'));
+    });
+
+    it('annotates every node with a stage, a context and a note', () => {
+      for (const n of g.nodes) {
+        assert.ok(n.stage, `${n.name} has no stage`);
+        assert.ok(n.context, `${n.name} has no context`);
+        assert.ok(n.note && n.note.length > 10, `${n.name} has no note`);
+      }
+      const expect: Record<string, [string, string]> = {
+        acme_intr: ['driver-irq', 'hardirq'],
+        ____napi_schedule: ['napi-softirq', 'hardirq'],
+        net_rx_action: ['napi-softirq', 'softirq'],
+        acme_poll: ['driver-rx', 'softirq'],
+        acme_clean_rx_irq: ['driver-rx', 'softirq'],
+        acme_alloc_rx_buffers: ['driver-rx', 'softirq'],
+        acme_clean_tx_irq: ['driver-tx', 'softirq'],
+        eth_type_trans: ['link', 'softirq'],
+        napi_gro_receive: ['gro', 'softirq'],
+        ip_rcv: ['ipv4', 'softirq'],
+        tcp_v4_rcv: ['tcp', 'softirq'],
+        udp_rcv: ['udp', 'softirq'],
+        sock_def_readable: ['socket', 'softirq'],
+      };
+      for (const [name, [stage, context]] of Object.entries(expect)) {
+        const n = node(g, name);
+        assert.deepEqual([n.stage, n.context], [stage, context], name);
+      }
+      assert.match(node(g, 'acme_intr').note ?? '', /registered by request_irq at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+/);
+      assert.match(node(g, 'acme_alloc_rx_buffers').note ?? '', /refill/i);
+    });
+
+    it('keeps how every indirect edge was bound', () => {
+      for (const e of g.edges) if (e.kind !== 'direct') assert.ok(e.via, `${e.from} -> ${e.to} has no via`);
+      assert.match(edge(g, '__napi_poll', 'acme_poll').via ?? '', /^napi_struct\.poll = acme_poll at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+ \(netif_napi_add/);
+      assert.match(edge(g, 'acme_poll', 'acme_clean_rx_irq').via ?? '', /^acme_adapter\.clean_rx = acme_clean_rx_irq/);
+      assert.match(edge(g, 'acme_clean_rx_irq', 'acme_alloc_rx_buffers').via ?? '', /^acme_adapter\.alloc_rx_buf = acme_alloc_rx_buffers/);
+      assert.equal(edge(g, '____napi_schedule', 'net_rx_action').kind, 'async');
+    });
+
+    it('draws the skb timeline with lengths and lines from the source', () => {
+      const ops = (g.skb ?? []).map((s) => `${s.node.split(':').pop() ?? ''} ${s.op}(${s.len}) ${s.file}:${s.line}`);
+      const eth = `acme_receive_skb eth_type_trans(ETH_HLEN) drivers/net/ethernet/acme/acme_main.c:${lineOf('drivers/net/ethernet/acme/acme_main.c', 'eth_type_trans(')}`;
+      const ip = `ip_rcv_core pskb_may_pull(iph->ihl*4) net/ipv4/ip_input.c:${lineOf('net/ipv4/ip_input.c', 'iph->ihl*4')}`;
+      const ipPull = `ip_local_deliver_finish __skb_pull(skb_network_header_len(skb)) net/ipv4/ip_input.c:${lineOf('net/ipv4/ip_input.c', '__skb_pull(')}`;
+      for (const want of [eth, ip, ipPull]) assert.ok(ops.includes(want), `${want} not in\n${ops.join('\n')}`);
+      assert.ok(ops.indexOf(eth) < ops.indexOf(ip) && ops.indexOf(ip) < ops.indexOf(ipPull), 'in packet order');
+      const first = g.skb?.find((s) => s.op === 'eth_type_trans');
+      assert.match(first?.effect ?? '', /data \+= ETH_HLEN, len -= ETH_HLEN/);
+    });
+
+    it('marks the netfilter hook points the path runs', () => {
+      const marks = (g.markers ?? []).map((m) => `${m.node} ${m.label}`);
+      assert.ok(marks.includes('net/ipv4/ip_input.c:ip_rcv NF_INET_PRE_ROUTING'), marks.join('; '));
+      assert.ok(marks.includes('net/ipv4/ip_input.c:ip_local_deliver NF_INET_LOCAL_IN'), marks.join('; '));
+    });
+
+    it('collapses side branches, and --expand opens one', () => {
+      const tx = node(g, 'acme_clean_tx_irq');
+      assert.deepEqual(tx.collapsed, { hidden: 1 });
+      assert.ok(!g.nodes.some((n) => n.name === 'napi_consume_skb'));
+      const open = buildPreset(ctx, 'acme', 'ingress', { expand: ['acme_clean_tx_irq'] });
+      assert.equal(node(open, 'acme_clean_tx_irq').collapsed, undefined);
+      node(open, 'napi_consume_skb');
+      assert.equal(open.nodes.length, g.nodes.length + 1);
+    });
+
+    it('--expand on a plain node shows its callees; an unknown one is an error', () => {
+      const open = buildPreset(ctx, 'acme', 'ingress', { expand: ['tcp_v4_rcv'] });
+      node(open, 'pskb_may_pull');
+      assert.throws(() => buildPreset(ctx, 'acme', 'ingress', { expand: ['no_such_fn'] }), /no node no_such_fn in this preset/);
+    });
+
+    it('--depth widens the graph with packet-path callees', () => {
+      const wide = buildPreset(ctx, 'acme', 'ingress', { depth: 2 });
+      assert.ok(wide.nodes.length > g.nodes.length, `${wide.nodes.length} <= ${g.nodes.length}`);
+    });
+  });
+
+  describe('egress --driver acme', () => {
+    let g: GraphJson;
+    before(() => {
+      g = buildPreset(ctx, 'acme', 'egress');
+    });
+
+    it('runs from tcp_sendmsg and udp_sendmsg to the driver through ndo_start_xmit', () => {
+      for (const name of ['tcp_sendmsg', '__tcp_transmit_skb', 'ip_queue_xmit', 'ip_local_out', 'ip_output', 'ip_finish_output2', 'neigh_output', 'neigh_hh_output', '__dev_queue_xmit', '__dev_xmit_skb', 'sch_direct_xmit', 'dev_hard_start_xmit', 'netdev_start_xmit', 'acme_xmit_frame', 'acme_tx_queue', 'udp_sendmsg']) node(g, name);
+      assert.match(edge(g, '__netdev_start_xmit', 'acme_xmit_frame').via ?? '', /^net_device_ops\.ndo_start_xmit = acme_xmit_frame at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+/);
+      assert.match(edge(g, '__tcp_transmit_skb', 'ip_queue_xmit').via ?? '', /inet_connection_sock_af_ops\.queue_xmit = ip_queue_xmit/);
+    });
+
+    it('runs in process context except the NET_TX softirq and TX completion', () => {
+      const expect: Record<string, [string, string]> = {
+        tcp_sendmsg: ['tcp', 'process'],
+        __dev_queue_xmit: ['core-tx', 'process'],
+        __dev_xmit_skb: ['qdisc', 'process'],
+        sch_direct_xmit: ['qdisc', 'process'],
+        acme_xmit_frame: ['driver-tx', 'process'],
+        acme_tx_queue: ['driver-tx', 'process'],
+        net_tx_action: ['qdisc', 'softirq'],
+        acme_poll: ['driver-rx', 'softirq'],
+        acme_clean_tx_irq: ['driver-tx', 'softirq'],
+      };
+      for (const [name, [stage, context]] of Object.entries(expect)) {
+        const n = node(g, name);
+        assert.deepEqual([n.stage, n.context], [stage, context], name);
+      }
+      assert.equal(edge(g, '__netif_schedule', 'net_tx_action').kind, 'async');
+    });
+
+    it('shows the headers pushed on the way down', () => {
+      const ops = (g.skb ?? []).map((s) => `${s.node.split(':').pop() ?? ''} ${s.op}(${s.len})`);
+      for (const want of ['__tcp_transmit_skb skb_push(tcp_header_size)', '__ip_queue_xmit skb_push(sizeof(struct iphdr) + (inet_opt ? inet_opt->opt.optlen : 0))', 'neigh_hh_output __skb_push(hh_len)']) {
+        assert.ok(ops.includes(want), `${want} not in\n${ops.join('\n')}`);
+      }
+      assert.ok(ops.indexOf('__tcp_transmit_skb skb_push(tcp_header_size)') < ops.indexOf('neigh_hh_output __skb_push(hh_len)'));
+    });
+
+    it('marks LOCAL_OUT and POST_ROUTING', () => {
+      const marks = (g.markers ?? []).map((m) => `${m.node.split(':').pop() ?? ''} ${m.label}`);
+      assert.ok(marks.includes('__ip_local_out NF_INET_LOCAL_OUT'), marks.join('; '));
+      assert.ok(marks.includes('ip_output NF_INET_POST_ROUTING'), marks.join('; '));
+    });
+  });
+
+  describe('other drivers', () => {
+    it('oldie: an IRQ handler without NAPI reaches the stack through the backlog', () => {
+      const g = buildPreset(ctx, 'oldie', 'ingress');
+      for (const name of ['oldie_interrupt', 'netif_rx', 'enqueue_to_backlog', 'net_rx_action', 'process_backlog', 'tcp_v4_rcv', 'sock_def_readable']) node(g, name);
+      assert.equal(node(g, 'oldie_rx').context, 'hardirq');
+      assert.equal(node(g, 'process_backlog').context, 'softirq');
+    });
+
+    it('quiet: without an IRQ handler the path starts at the NET_RX softirq', () => {
+      const g = buildPreset(ctx, 'quiet', 'ingress');
+      assert.equal(g.title, 'quietnet ingress');
+      assert.equal(g.nodes[0]?.name, 'net_rx_action');
+      assert.equal(node(g, 'quiet_poll').context, 'softirq');
+      node(g, 'sock_def_readable');
+    });
+
+    it('vnet: a driver that is one file in drivers/net', () => {
+      const g = buildPreset(ctx, 'vnet', 'ingress');
+      for (const name of ['vnet_interrupt', 'vnet_poll', 'vnet_receive', 'netif_receive_skb', 'vnet_refill']) node(g, name);
+    });
+
+    it('an unknown driver is a one-line error naming the drivers command', () => {
+      assert.throws(
+        () => buildPreset(ctx, 'nosuch', 'ingress'),
+        (e: unknown) => e instanceof QueryError && e.message === 'unknown driver nosuch (netpaths drivers lists them)',
+      );
+    });
+  });
+});
