@@ -41,11 +41,6 @@ interface ManifestFile {
   mtimes: Float64Array;
 }
 
-interface GraphFile {
-  version: string;
-  root: string;
-  graph: GraphData;
-}
 
 /** The default cache folder of a kernel tree and scope: `$XDG_CACHE_HOME/netpaths/index/<hash>`. */
 export function defaultCacheDir(root: string, scope: string[]): string {
@@ -93,7 +88,7 @@ export class IndexCache {
   }
 
   private get graphPath(): string {
-    return join(this.dir, 'graph.v8');
+    return join(this.dir, 'graph.bin');
   }
 
   private get manifestPath(): string {
@@ -115,8 +110,20 @@ export class IndexCache {
   }
 
   readGraph(): CacheRead<GraphData> {
-    const r = read<GraphFile>(this.graphPath, this.root, 'graph');
-    return 'value' in r ? { value: r.value.graph } : r;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.graphPath);
+    } catch {
+      return { missing: true };
+    }
+    try {
+      const { header, graph } = decodeGraph(bytes);
+      if (header.version !== INDEX_VERSION) return { problem: `the graph cache ${this.graphPath} is from another NetPaths version; rebuilding it` };
+      if (header.root !== resolve(this.root)) return { problem: `the graph cache ${this.graphPath} belongs to ${header.root}; rebuilding it` };
+      return { value: graph };
+    } catch {
+      return { problem: `the graph cache ${this.graphPath} is corrupt; rebuilding it` };
+    }
   }
 
   write(files: CachedFile[], graph: GraphData): void {
@@ -124,7 +131,7 @@ export class IndexCache {
     rmSync(this.manifestPath, { force: true });
     const root = resolve(this.root);
     writeAtomic(this.factsPath, serialize({ version: INDEX_VERSION, root, files } satisfies FactsFile));
-    writeAtomic(this.graphPath, serialize({ version: INDEX_VERSION, root, graph } satisfies GraphFile));
+    writeAtomic(this.graphPath, encodeGraph(graph, { version: INDEX_VERSION, root }));
     const manifest: ManifestFile = {
       version: INDEX_VERSION,
       root,
@@ -139,4 +146,72 @@ export class IndexCache {
   clear(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+// ---- the graph file -------------------------------------------------------------------
+// Queries load it on every run, so it is laid out to be mapped, not parsed: a JSON header,
+// then each typed array's bytes (8-byte aligned), then the string table joined by NUL.
+// Loading is one read and a view per column.
+
+const MAGIC = 'NPG1';
+const COLUMNS = [
+  'nodeName', 'nodeFile', 'nodeLine', 'nodeFlags',
+  'edgeFrom', 'edgeTo', 'edgeLine', 'edgeCol', 'edgeKind', 'edgeVia', 'edgeArgs',
+  'bindSlot', 'bindFn', 'bindFile', 'bindLine', 'bindVia',
+] as const;
+type Column = (typeof COLUMNS)[number];
+
+interface GraphHeader {
+  version: string;
+  root: string;
+  stats: GraphData['stats'];
+  columns: Record<Column, { offset: number; length: number; type: 'i32' | 'u8' }>;
+  strings: { offset: number; bytes: number; count: number };
+}
+
+const align8 = (n: number): number => (n + 7) & ~7;
+
+export function encodeGraph(graph: GraphData, meta: { version: string; root: string }): Buffer {
+  const strings = Buffer.from(graph.strings.join('\0'), 'utf8');
+  const columns = {} as GraphHeader['columns'];
+  let offset = 0;
+  for (const c of COLUMNS) {
+    const a = graph[c];
+    columns[c] = { offset, length: a.length, type: a instanceof Uint8Array ? 'u8' : 'i32' };
+    offset = align8(offset + a.byteLength);
+  }
+  const header: GraphHeader = { ...meta, stats: graph.stats, columns, strings: { offset, bytes: strings.length, count: graph.strings.length } };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const start = align8(8 + headerBytes.length);
+  const out = Buffer.alloc(start + offset + strings.length);
+  out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(headerBytes.length, 4);
+  headerBytes.copy(out, 8);
+  for (const c of COLUMNS) {
+    const a = graph[c];
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(out, start + columns[c].offset);
+  }
+  strings.copy(out, start + offset);
+  return out;
+}
+
+export function decodeGraph(bytes: Buffer): { header: GraphHeader; graph: GraphData } {
+  if (bytes.toString('latin1', 0, 4) !== MAGIC) throw new Error('not a NetPaths graph file');
+  const headerLength = bytes.readUInt32LE(4);
+  const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as GraphHeader;
+  const start = align8(8 + headerLength);
+  // Typed-array views need aligned offsets into the buffer; copy once if the read was not aligned.
+  const base = (bytes.byteOffset + start) % 8 === 0 ? bytes : Buffer.from(bytes);
+  const column = (c: Column): Int32Array | Uint8Array => {
+    const { offset, length, type } = header.columns[c];
+    const at = base.byteOffset + start + offset;
+    if (at + length * (type === 'u8' ? 1 : 4) > base.byteOffset + base.length) throw new Error('truncated graph file');
+    return type === 'u8' ? new Uint8Array(base.buffer, at, length) : new Int32Array(base.buffer, at, length);
+  };
+  const s = header.strings;
+  const strings = s.count === 0 ? [] : base.toString('utf8', start + s.offset, start + s.offset + s.bytes).split('\0');
+  if (strings.length !== s.count) throw new Error('string table does not match its header');
+  const graph = { strings, stats: header.stats } as GraphData;
+  for (const c of COLUMNS) (graph as unknown as Record<Column, Int32Array | Uint8Array>)[c] = column(c);
+  return { header, graph };
 }

@@ -409,7 +409,7 @@ export function resolve(files: FileFacts[]): GraphData {
   }));
 
   // ---- edges ---------------------------------------------------------------------------
-  const edges: { from: number; to: number; line: number; col: number; kind: number; via: number; args: number }[] = [];
+  const edges = new EdgeColumns();
   // A function's call sites are consecutive, so duplicates are looked for among its own edges only.
   const seenEdge = new Set<number>();
   let seenFor = -1;
@@ -423,11 +423,7 @@ export function resolve(files: FileFacts[]): GraphData {
     const key = (to * 4 + KIND(kind)) * 1_048_576 + line;
     if (seenEdge.has(key)) return;
     seenEdge.add(key);
-    edges.push({
-      from, to, line, col, kind: KIND(kind),
-      via: via === undefined ? -1 : strings.id(via),
-      args: args ? strings.id(args.join(ARG_SEPARATOR)) : -1,
-    });
+    edges.push(from, to, line, col, KIND(kind), via === undefined ? -1 : strings.id(via), args ? strings.id(args.join(ARG_SEPARATOR)) : -1);
   };
   const bindingVia = (b: Binding): string =>
     `${b.slot} = ${(nodeFact[b.fn] as FuncFact).name} at ${strings.list[b.file]}:${b.line}${b.via ? ` (${b.via})` : ''}`;
@@ -493,7 +489,7 @@ export function resolve(files: FileFacts[]): GraphData {
   }));
 
   // ---- pack ----------------------------------------------------------------------------
-  edges.sort((a, b) => a.from - b.from || a.line - b.line || a.col - b.col);
+  const e = edges.finish();
   const n = nodeFact.length;
   const data: GraphData = {
     strings: [],
@@ -501,13 +497,13 @@ export function resolve(files: FileFacts[]): GraphData {
     nodeFile: new Int32Array(n),
     nodeLine: new Int32Array(n),
     nodeFlags: new Uint8Array(n),
-    edgeFrom: Int32Array.from(edges, (e) => e.from),
-    edgeTo: Int32Array.from(edges, (e) => e.to),
-    edgeLine: Int32Array.from(edges, (e) => e.line),
-    edgeCol: Int32Array.from(edges, (e) => e.col),
-    edgeKind: Uint8Array.from(edges, (e) => e.kind),
-    edgeVia: Int32Array.from(edges, (e) => e.via),
-    edgeArgs: Int32Array.from(edges, (e) => e.args),
+    edgeFrom: e.from,
+    edgeTo: e.to,
+    edgeLine: e.line,
+    edgeCol: e.col,
+    edgeKind: Uint8Array.from(e.kind),
+    edgeVia: e.via,
+    edgeArgs: e.args,
     bindSlot: Int32Array.from(allBindings, (b) => strings.id(b.slot)),
     bindFn: Int32Array.from(allBindings, (b) => b.fn),
     bindFile: Int32Array.from(allBindings, (b) => b.file),
@@ -518,9 +514,9 @@ export function resolve(files: FileFacts[]): GraphData {
       functions: 0,
       macros: 0,
       callSites,
-      edges: edges.length,
-      indirectEdges: edges.filter((e) => e.kind === KIND('indirect')).length,
-      asyncEdges: edges.filter((e) => e.kind === KIND('async')).length,
+      edges: e.from.length,
+      indirectEdges: e.kind.filter((k) => k === KIND('indirect')).length,
+      asyncEdges: e.kind.filter((k) => k === KIND('async')).length,
       bindings: allBindings.length,
       filesWithErrors: files.filter((f) => f.errors > 0).length,
       filesSkipped: files.filter((f) => f.skipped).length,
@@ -550,4 +546,39 @@ function addToSet(map: Map<number, Set<number>>, key: number, value: number): vo
 function splitSlot(slotKey: string): [string, string] {
   const i = slotKey.lastIndexOf('.');
   return [slotKey.slice(0, i), slotKey.slice(i + 1)];
+}
+
+/**
+ * Edges as growable columns: millions of them, so never one object each. Call sites are
+ * visited file by file and function by function, and node ids follow the same order, so
+ * edges arrive grouped by caller; `finish` checks that and sorts only if it is not so.
+ */
+class EdgeColumns {
+  private size = 0;
+  private cols: Int32Array[] = Array.from({ length: 7 }, () => new Int32Array(1024));
+
+  push(...values: [number, number, number, number, number, number, number]): void {
+    if (this.size === (this.cols[0] as Int32Array).length) {
+      this.cols = this.cols.map((c) => {
+        const bigger = new Int32Array(c.length * 2);
+        bigger.set(c);
+        return bigger;
+      });
+    }
+    for (let k = 0; k < 7; k++) (this.cols[k] as Int32Array)[this.size] = values[k] as number;
+    this.size++;
+  }
+
+  finish(): { from: Int32Array; to: Int32Array; line: Int32Array; col: Int32Array; kind: Int32Array; via: Int32Array; args: Int32Array } {
+    let cols = this.cols.map((c) => c.slice(0, this.size));
+    const from = cols[0] as Int32Array;
+    let sorted = true;
+    for (let i = 1; i < from.length && sorted; i++) sorted = (from[i - 1] as number) <= (from[i] as number);
+    if (!sorted) {
+      const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) => (from[a] as number) - (from[b] as number) || a - b);
+      cols = cols.map((c) => Int32Array.from(order, (i) => c[i] as number));
+    }
+    const [f, to, line, col, kind, via, args] = cols as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+    return { from: f, to, line, col, kind, via, args };
+  }
 }
