@@ -3,10 +3,14 @@
 // Invariant: every failure is one line on stderr and exit code 1 (2 for usage errors);
 // never a stack trace.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GraphJson } from './analysis/graph-json';
 import { buildIndex, openGraph } from './analysis/indexer';
 import type { IndexOptions } from './analysis/indexer';
+import { explain, formatExplanation, listTopics, readSkbuffDoc } from './analysis/knowledge';
+import { PresetContext, buildPreset, formatDriverTable, listDrivers } from './analysis/presets';
 import { QueryError, findPaths, neighbourhood, where } from './analysis/query';
 import { formatGraph, isFormat } from './format';
 
@@ -21,6 +25,14 @@ commands:
   callers FUNC... [--depth N]        what calls them (N levels, default 1)
   path --from A --to B [--max-depth N] [--paths K]
                                      the K shortest call paths from A to B
+  drivers                            the network drivers found, their entry points and
+                                     whether their ingress/egress paths are complete
+  ingress --driver NAME [--expand FUNC]... [--depth N]
+                                     the annotated receive path of a driver, IRQ to socket
+  egress --driver NAME [--expand FUNC]... [--depth N]
+                                     the annotated transmit path, socket to the driver
+  explain [TOPIC]                    what an sk_buff field or a concept means (skb->data,
+                                     napi, gro, ...); without TOPIC, the topics
 
 FUNC is a function name, or FILE:NAME with FILE relative to the kernel root.
 
@@ -44,6 +56,8 @@ const options = {
   to: { type: 'string', multiple: true },
   'max-depth': { type: 'string' },
   paths: { type: 'string' },
+  driver: { type: 'string' },
+  expand: { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -108,6 +122,14 @@ async function main(argv: string[]): Promise<number> {
   const print = (graph: GraphJson): void => {
     process.stdout.write(formatGraph(graph, format));
   };
+  /** Reads a file of the kernel tree for the presets (Makefiles, netfilter hook sites). */
+  const readText = (path: string): string | undefined => {
+    try {
+      return readFileSync(join(indexOptions.root, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 
   switch (command) {
     case 'index': {
@@ -159,6 +181,38 @@ async function main(argv: string[]): Promise<number> {
       const maxDepth = positiveInt(values['max-depth'], 'max-depth', 40);
       const paths = positiveInt(values.paths, 'paths', 1);
       print(findPaths(await openGraph(indexOptions), values.from, values.to, { maxDepth, paths }));
+      return 0;
+    }
+    case 'drivers': {
+      if (args.length > 0) throw new UsageError('drivers takes no arguments');
+      const list = listDrivers(new PresetContext(await openGraph(indexOptions), readText));
+      process.stdout.write(format === 'json' ? `${JSON.stringify(list, null, 2)}\n` : formatDriverTable(list));
+      return 0;
+    }
+    case 'ingress':
+    case 'egress': {
+      if (args.length > 0) throw new UsageError(`${command} takes --driver NAME, not positional arguments`);
+      if (!values.driver) throw new UsageError(`${command} needs --driver NAME (netpaths drivers lists them)`);
+      const depth = positiveInt(values.depth, 'depth', 1);
+      const ctx = new PresetContext(await openGraph(indexOptions), readText);
+      print(buildPreset(ctx, values.driver, command, { expand: values.expand ?? [], depth }));
+      return 0;
+    }
+    case 'explain': {
+      if (args.length === 0) {
+        const topics = listTopics();
+        if (format === 'json') process.stdout.write(`${JSON.stringify(topics, null, 2)}\n`);
+        else process.stdout.write(topics.map((t) => `${t.kind.padEnd(10)}  ${t.title}\n`).join(''));
+        return 0;
+      }
+      // The user's own skbuff.h, when the kernel tree has one, adds the field's type, line and kernel-doc.
+      const skbuff = readText('include/linux/skbuff.h');
+      const doc = skbuff === undefined ? undefined : readSkbuffDoc(skbuff);
+      const found = args.map((topic) => ({ topic, e: explain(topic, doc) }));
+      const unknown = found.find((f) => !f.e);
+      if (unknown) throw new QueryError(`nothing known about ${unknown.topic} (netpaths explain lists the topics)`);
+      const explanations = found.map((f) => f.e);
+      process.stdout.write(format === 'json' ? `${JSON.stringify(explanations.length === 1 ? explanations[0] : explanations, null, 2)}\n` : `${explanations.map((e) => (e ? formatExplanation(e) : '')).join('\n\n')}\n`);
       return 0;
     }
     default:
