@@ -1,6 +1,7 @@
 // Output formats of the CLI: one place that turns a GraphJson into text for stdout.
 
 import type { GraphJson } from './analysis/graph-json';
+import { toDot, toMermaid, toText } from './analysis/render';
 
 export const FORMATS = ['text', 'json', 'mermaid', 'dot'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -10,14 +11,16 @@ export function isFormat(s: string): s is Format {
 }
 
 export function formatGraph(graph: GraphJson, format: Format): string {
+  const withNewline = (s: string): string => (s.endsWith('\n') ? s : `${s}\n`);
   switch (format) {
     case 'json':
       return `${JSON.stringify(graph, null, 2)}\n`;
-    default: {
-      const lines = graph.nodes.map((n) => `${n.name}  ${n.file}:${n.line}`);
-      for (const e of graph.edges) lines.push(`${e.from} -> ${e.to}  [${e.kind}] ${e.file}:${e.line}${e.via ? `  via ${e.via}` : ''}`);
-      for (const p of graph.paths ?? []) lines.push(p.join(' -> '));
-      return `${lines.join('\n')}\n`;
-    }
+    case 'mermaid':
+      // The export form: no click lines, so GitHub and other renderers draw it as is.
+      return withNewline(toMermaid(graph, { forExport: true }).text);
+    case 'dot':
+      return withNewline(toDot(graph));
+    case 'text':
+      return withNewline(toText(graph));
   }
 }
