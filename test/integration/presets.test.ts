@@ -1,0 +1,195 @@
+// The annotated packet-path presets on the real Linux 6.12 tree: what issue #3 says they
+// must show for e1000e and ixgbe, and the driver figure the README quotes.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { GraphJson, GraphNode } from '../../src/analysis/graph-json';
+import type { DriverSummary } from '../../src/analysis/presets';
+import { kernelRoot, queryJson, runCli } from '../helpers/kernel';
+
+function sourceLine(file: string, line: number): string {
+  return readFileSync(join(kernelRoot(), file), 'utf8').split('\n')[line - 1] ?? '';
+}
+
+function node(g: GraphJson, name: string): GraphNode {
+  const n = g.nodes.find((x) => x.name === name);
+  assert.ok(n, `${name} is not in ${g.title ?? 'the graph'}: ${g.nodes.map((x) => x.name).join(', ')}`);
+  return n;
+}
+
+const DRIVERS = {
+  e1000e: { dir: 'drivers/net/ethernet/intel/e1000e/', poll: 'e1000e_poll', xmit: 'e1000_xmit_frame', refill: /^e1000_alloc(_jumbo)?_rx_buffers(_ps)?$/ },
+  ixgbe: { dir: 'drivers/net/ethernet/intel/ixgbe/', poll: 'ixgbe_poll', xmit: 'ixgbe_xmit_frame', refill: /^ixgbe_alloc_rx_buffers$/ },
+} as const;
+
+describe('packet-path presets on the real 6.12 tree', () => {
+  before(() => {
+    const r = runCli(['index']);
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  for (const [driver, want] of Object.entries(DRIVERS)) {
+    describe(`ingress --driver ${driver}`, () => {
+      let g: GraphJson;
+      before(() => {
+        g = queryJson<GraphJson>(['ingress', '--driver', driver]);
+      });
+
+      it('is a focused graph from the IRQ handler to TCP, UDP and the socket wake-up', () => {
+        assert.equal(g.title, `${driver} ingress`);
+        assert.ok(g.nodes.length >= 20 && g.nodes.length <= 60, `${g.nodes.length} nodes`);
+        for (const name of ['net_rx_action', '__napi_poll', want.poll, 'napi_gro_receive', 'dst_input', 'ip_local_deliver', 'ip_protocol_deliver_rcu', 'tcp_v4_rcv', 'udp_rcv', 'sock_def_readable']) node(g, name);
+        assert.ok(g.nodes.some((n) => n.name === 'ip_rcv' || n.name === 'ip_list_rcv'));
+        assert.ok(g.nodes.some((n) => n.name === '__netif_receive_skb_core' || n.name === '__netif_receive_skb_list_core'));
+      });
+
+      it('has stages and contexts right: IRQ handler hardirq, poll softirq', () => {
+        const irq = g.nodes[0];
+        assert.ok(irq?.file.startsWith(want.dir), `starts at ${irq?.id}`);
+        assert.deepEqual([irq?.stage, irq?.context], ['driver-irq', 'hardirq']);
+        assert.match(sourceLine(irq?.file ?? '', irq?.line ?? 0), new RegExp(`\\b${irq?.name ?? ''}\\(`));
+        assert.deepEqual([node(g, want.poll).stage, node(g, want.poll).context], ['driver-rx', 'softirq']);
+        assert.equal(node(g, 'net_rx_action').context, 'softirq');
+        assert.equal(node(g, 'tcp_v4_rcv').stage, 'tcp');
+        assert.equal(node(g, 'udp_rcv').stage, 'udp');
+        assert.equal(node(g, 'sock_def_readable').stage, 'socket');
+        for (const n of g.nodes) assert.ok(n.stage && n.context && n.note, `${n.id} lacks an annotation`);
+      });
+
+      it('shows the ring refill, and explains every indirect edge', () => {
+        const refill = g.nodes.find((n) => want.refill.test(n.name));
+        assert.ok(refill, `no refill in ${g.nodes.map((n) => n.name).join(', ')}`);
+        assert.equal(refill.stage, 'driver-rx');
+        for (const e of g.edges) if (e.kind !== 'direct') assert.ok(e.via, `${e.from} -> ${e.to}`);
+        const poll = g.edges.find((e) => e.to === node(g, want.poll).id);
+        assert.match(poll?.via ?? '', new RegExp(`^napi_struct\\.poll = ${want.poll} at ${want.dir}\\S+:\\d+ \\(netif_napi_add`));
+      });
+
+      it('draws the skb timeline: the Ethernet and IP header pulls with their lines', () => {
+        const skb = g.skb ?? [];
+        const eth = skb.find((s) => s.op === 'eth_type_trans');
+        assert.ok(eth, `no eth_type_trans in ${skb.map((s) => s.op).join(', ')}`);
+        assert.equal(eth.len, 'ETH_HLEN');
+        assert.match(sourceLine(eth.file, eth.line), /eth_type_trans\(/);
+        assert.ok(eth.file.startsWith(want.dir));
+        const ip = skb.find((s) => s.node === 'net/ipv4/ip_input.c:ip_rcv_core' && s.len === 'iph->ihl*4');
+        assert.ok(ip, 'no IP header length check in ip_rcv_core');
+        assert.match(sourceLine(ip.file, ip.line), /pskb_may_pull\(skb, iph->ihl\*4\)/);
+        const pull = skb.find((s) => s.node === 'net/ipv4/ip_input.c:ip_local_deliver_finish' && s.op === '__skb_pull');
+        assert.ok(pull, 'no IP header pull in ip_local_deliver_finish');
+        assert.match(sourceLine(pull.file, pull.line), /__skb_pull\(/);
+        assert.ok(skb.indexOf(eth) < skb.indexOf(ip) && skb.indexOf(ip) < skb.indexOf(pull), 'in packet order');
+      });
+
+      it('marks PRE_ROUTING and LOCAL_IN', () => {
+        const labels = (g.markers ?? []).map((m) => m.label);
+        assert.ok(labels.includes('NF_INET_PRE_ROUTING') && labels.includes('NF_INET_LOCAL_IN'), labels.join(', '));
+      });
+    });
+
+    describe(`egress --driver ${driver}`, () => {
+      let g: GraphJson;
+      before(() => {
+        g = queryJson<GraphJson>(['egress', '--driver', driver]);
+      });
+
+      it("reaches the driver's xmit through ndo_start_xmit, through the qdisc", () => {
+        assert.ok(g.nodes.length >= 20 && g.nodes.length <= 60, `${g.nodes.length} nodes`);
+        for (const name of ['ip_queue_xmit', 'ip_output', 'ip_finish_output2', 'neigh_output', '__dev_queue_xmit', 'dev_hard_start_xmit', 'netdev_start_xmit']) node(g, name);
+        const xmit = g.nodes.find((n) => n.name === want.xmit && n.file.startsWith(want.dir));
+        assert.ok(xmit);
+        const last = g.edges.find((e) => e.to === xmit.id);
+        assert.equal(last?.kind, 'indirect');
+        assert.match(last?.via ?? '', new RegExp(`^net_device_ops\\.ndo_start_xmit = ${want.xmit} at ${want.dir}`));
+        assert.deepEqual([xmit.stage, xmit.context], ['driver-tx', 'process']);
+        assert.equal(node(g, '__dev_xmit_skb').stage, 'qdisc');
+        assert.equal(node(g, 'sch_direct_xmit').stage, 'qdisc');
+        assert.deepEqual([node(g, 'tcp_sendmsg').stage, node(g, 'tcp_sendmsg').context], ['tcp', 'process']);
+        assert.equal(node(g, 'net_tx_action').context, 'softirq');
+      });
+
+      it('pushes the Ethernet header in neighbour output', () => {
+        const push = (g.skb ?? []).find((s) => s.node === 'include/net/neighbour.h:neigh_hh_output' && s.op === '__skb_push');
+        assert.ok(push, (g.skb ?? []).map((s) => `${s.node} ${s.op}`).join('\n'));
+        assert.equal(push.len, 'hh_len');
+        assert.match(sourceLine(push.file, push.line), /__skb_push\(skb, hh_len\)/);
+        const labels = (g.markers ?? []).map((m) => m.label);
+        assert.ok(labels.includes('NF_INET_LOCAL_OUT') && labels.includes('NF_INET_POST_ROUTING'), labels.join(', '));
+      });
+
+      it('shows TX completion in the NAPI poll, in softirq', () => {
+        const clean = g.nodes.find((n) => n.stage === 'driver-tx' && n.context === 'softirq');
+        assert.ok(clean, 'no TX completion node');
+        assert.ok(g.edges.some((e) => e.from === node(g, want.poll).id && e.to === clean.id));
+      });
+    });
+  }
+
+  describe('netpaths drivers', () => {
+    let list: DriverSummary[];
+    before(() => {
+      list = queryJson<DriverSummary[]>(['drivers']);
+    });
+
+    it('lists every driver with its entry points', () => {
+      const e1000e = list.find((d) => d.name === 'e1000e');
+      assert.ok(e1000e);
+      assert.equal(e1000e.dir, 'drivers/net/ethernet/intel/e1000e');
+      assert.deepEqual([e1000e.ingress, e1000e.egress], ['complete', 'complete']);
+      assert.ok(e1000e.refill.includes('drivers/net/ethernet/intel/e1000e/netdev.c:e1000_alloc_rx_buffers'));
+      for (const name of ['ixgbe', 'igb', 'i40e', 'ice', 'e1000', 'virtio_net', 'veth']) assert.ok(list.some((d) => d.name === name), `${name} missing`);
+      for (const d of list) assert.deepEqual(Object.keys(d).slice(0, 9), ['name', 'dir', 'irq', 'poll', 'xmit', 'refill', 'txClean', 'ingress', 'egress'].slice(0, 9));
+      for (const d of list) if (d.ingress !== 'complete') assert.ok(d.why, `${d.name} says nothing about its ${d.ingress} ingress`);
+    });
+
+    it('draws a complete ingress for at least ten Ethernet drivers, and says how many', () => {
+      const eth = list.filter((d) => d.dir.startsWith('drivers/net/ethernet/') || d.dir === 'drivers/net/ethernet');
+      const complete = eth.filter((d) => d.ingress === 'complete');
+      assert.ok(complete.length >= 10, `${complete.length} complete`);
+      const text = runCli(['drivers']);
+      assert.equal(text.status, 0, text.stderr);
+      assert.match(text.stdout, new RegExp(`^${complete.length} of ${eth.length} Ethernet drivers \\(drivers/net/ethernet\\) have a complete ingress path`, 'm'));
+    });
+
+    it('a driver without an IRQ handler of its own says why', () => {
+      const veth = list.find((d) => d.name === 'veth');
+      assert.equal(veth?.ingress, 'partial');
+      assert.match(veth?.why ?? '', /no IRQ handler/);
+    });
+  });
+
+  describe('options and errors', () => {
+    it('--expand opens a collapsed side branch', () => {
+      const g = queryJson<GraphJson>(['ingress', '--driver', 'ixgbe']);
+      const collapsed = g.nodes.find((n) => n.collapsed && n.name === 'ixgbe_clean_tx_irq');
+      assert.ok(collapsed, 'TX completion is collapsed');
+      const open = queryJson<GraphJson>(['ingress', '--driver', 'ixgbe', '--expand', collapsed.id]);
+      assert.equal(node(open, 'ixgbe_clean_tx_irq').collapsed, undefined);
+      assert.ok(open.nodes.length > g.nodes.length);
+    });
+
+    it('mermaid output carries the annotations', () => {
+      const r = runCli(['egress', '--driver', 'e1000e', '--format', 'mermaid']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /flowchart/);
+      assert.match(r.stdout, /e1000_xmit_frame/);
+    });
+
+    it('an unknown driver is one line and exit code 1', () => {
+      const r = runCli(['ingress', '--driver', 'no_such_nic']);
+      assert.equal(r.status, 1);
+      assert.equal(r.stderr, 'netpaths: unknown driver no_such_nic (netpaths drivers lists them)\n');
+    });
+
+    it('explain reads the tree’s own skbuff.h', () => {
+      const r = runCli(['explain', 'skb->data']);
+      assert.equal(r.status, 0, r.stderr);
+      const m = /include\/linux\/skbuff\.h:(\d+)/.exec(r.stdout);
+      assert.ok(m, r.stdout);
+      assert.match(sourceLine('include/linux/skbuff.h', Number(m[1])), /\*data;|\bdata\b/);
+      assert.match(runCli(['explain', 'napi']).stdout, /NAPI/);
+    });
+  });
+});
