@@ -10,7 +10,7 @@ import type { Graph } from '../graph';
 import type { ExecContext, GraphEdge, GraphJson, GraphNode, SkbOp, Stage } from '../graph-json';
 import { STAGES, classifyStage, findSkbOp, functionNote, hooksInvokedBy, scanHookCalls, skbOpEffect, type HookCallSite } from '../knowledge';
 import { QueryError, edgeArgs, edgeJson, nodeJson } from '../query';
-import { type Chain, type PresetContext, offPath, walkChain } from './chain';
+import { type Chain, type PresetContext, foreignCall, offPath, walkChain } from './chain';
 import { type Driver, findDriver, reachedRole } from './drivers';
 import {
   DRIVER_HELPER_NOTE,
@@ -30,7 +30,7 @@ import {
   type DriverRole,
   type MilestoneRow,
 } from './rows';
-import { bestPathFrom } from './search';
+import { bestPathFrom, forwardPath } from './search';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -46,10 +46,22 @@ export const PRESET_ROWS: Readonly<Record<Direction, { milestones: readonly Mile
   egress: { milestones: EGRESS, branches: EGRESS_BRANCHES },
 };
 
-/** The milestones a driver's preset walks: drivers without a NAPI poll take the backlog route. */
-export function milestonesFor(direction: Direction, driver: Driver): readonly MilestoneRow[] {
+/**
+ * The milestones a driver's preset walks. A driver without a NAPI poll whose IRQ handler
+ * reaches netif_rx() before any NAPI schedule takes the backlog route (INGRESS_LEGACY); one
+ * whose poll is registered by a library elsewhere keeps the NAPI route and says so.
+ */
+export function milestonesFor(ctx: PresetContext, direction: Direction, driver: Driver): readonly MilestoneRow[] {
   if (direction === 'egress') return EGRESS;
-  return driver.poll.length > 0 || driver.irq.length === 0 ? INGRESS : INGRESS_LEGACY;
+  if (driver.poll.length > 0 || driver.irq.length === 0) return INGRESS;
+  // netif_rx() itself schedules the backlog NAPI, so compare: which does the handler reach first?
+  const nearest = (rows: readonly MilestoneRow[], id: string): number => {
+    const row = rows.find((r) => r.id === id);
+    const map = ctx.distances(ctx.named(row?.names ?? []), row?.hops ?? 8);
+    return Math.min(...driver.irq.map((r) => map.get(r.node) ?? Infinity));
+  };
+  const backlog = nearest(INGRESS_LEGACY, 'rx-deliver');
+  return backlog < Infinity && backlog < nearest(INGRESS, 'napi-schedule') ? INGRESS_LEGACY : INGRESS;
 }
 
 /** Looks the driver up or fails with the CLI's one-line message. */
@@ -111,7 +123,7 @@ export function buildPreset(ctx: PresetContext, driverName: string, direction: D
   const driver = requireDriver(ctx, driverName);
   const depth = options.depth ?? 1;
   const rows = PRESET_ROWS[direction];
-  const chain = walkChain(ctx, milestonesFor(direction, driver), driver);
+  const chain = walkChain(ctx, milestonesFor(ctx, direction, driver), driver);
   if (chain.order.length === 0) throw new QueryError(`no ${direction} path for driver ${driver.name}: ${chain.missing.join('; ') || 'nothing found'}`);
 
   const cut = new Cut();
@@ -155,7 +167,9 @@ function addBranch(ctx: PresetContext, driver: Driver, chain: Chain, cut: Cut, r
   const targets = row.names ? ctx.named(row.names) : row.role ? reachedRole(g, driver, sources.filter((s) => driver.owns(g.file(s))), row.role as 'refill' | 'tx-clean') : [];
   const fresh = targets.filter((t) => !cut.nodes.has(t));
   if (fresh.length === 0) return;
-  const path = bestPathFrom(g, ctx.distances(fresh, row.hops), sources);
+  let path = bestPathFrom(g, ctx.distances(fresh, row.hops), sources);
+  const foreign = foreignCall(g, driver);
+  if (path?.edges.some(foreign)) path = forwardPath(g, path.nodes[0] as number, new Set(fresh), row.hops, ctx.enter, foreign);
   if (!path) return;
   const off = offPath(path, cut.nodes);
   if (!off) return;

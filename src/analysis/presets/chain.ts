@@ -6,7 +6,7 @@ import type { Graph } from '../graph';
 import type { ExecContext } from '../graph-json';
 import { type Driver, type ReadText, discoverDrivers, reachedRole } from './drivers';
 import { DETOURS, IRQ_NAMES, ROLE_SLOTS, type DriverRole, type MilestoneRow } from './rows';
-import { type CallPath, type DistanceMap, distancesTo, pathFrom } from './search';
+import { type CallPath, type DistanceMap, distancesTo, forwardPath, pathFrom } from './search';
 
 /**
  * Per-graph state shared by every preset and the driver list: the drivers, and distance
@@ -227,8 +227,12 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
     }
     // Named milestones: the nearest of them. A driver's registered functions: the one that
     // continues best (the poll that delivers packets, not the TX-only one).
+    const foreign = foreignCall(g, driver);
     for (const targets of row.names ? [list] : rank(row, list).map((t) => [t])) {
-      const path = pathFrom(g, ctx.distances(targets, row.hops), from);
+      const set = new Set(targets);
+      let path = pathFrom(g, ctx.distances(targets, row.hops), from);
+      // The registered function itself (the poll, the xmit) is reached by a pointer call: not foreign.
+      if (path?.edges.some((e) => !set.has(g.to(e)) && foreign(e))) path = forwardPath(g, from, set, row.hops, ctx.enter, (e) => !set.has(g.to(e)) && foreign(e));
       if (path) {
         addLeg(row, path, false);
         return;
@@ -277,6 +281,19 @@ function transportIrq(ctx: PresetContext, driver: Driver, chain: Chain): number[
   chain.sites.set(h, handlers.get(h) as string);
   chain.remarks.push(`no IRQ handler of its own: the interrupt arrives through ${g.name(h)} (${g.file(h)})`);
   return [h];
+}
+
+/**
+ * Calls this driver's path never takes: a pointer call into another driver's code (an
+ * over-approximated resolution can make it look shorter). Direct calls into shared library
+ * code stay allowed; only drivers/ outside the driver's own folder is foreign.
+ */
+export function foreignCall(g: Graph, driver: Driver): (edge: number) => boolean {
+  return (e) => {
+    if (g.kind(e) !== 'indirect') return false;
+    const file = g.file(g.to(e));
+    return file.startsWith('drivers/') && !file.startsWith(`${driver.dir}/`) && !driver.owns(file);
+  };
 }
 
 /** The first function of `path` after `from` that is not yet in `seen`, and the rest. */

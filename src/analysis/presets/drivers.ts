@@ -9,7 +9,7 @@
 // driver is its folder (a file directly in drivers/net or drivers/net/ethernet is its own).
 
 import type { Graph } from '../graph';
-import { type KbuildModules, moduleOf, parseKbuild } from './kbuild';
+import { type KbuildModules, modulesOf, parseKbuild } from './kbuild';
 import { DETOURS, ROLE_NAMES, ROLE_SEARCH_HOPS, ROLE_SLOTS, type DriverRole } from './rows';
 
 /** Reads a file of the kernel tree (relative path), undefined when it cannot. */
@@ -73,33 +73,40 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
     xmit: Registration[];
   }
   const units = new Map<string, Unit>();
-  const unitOf = new Map<string, Unit>();
+  const unitsOf = new Map<string, Unit[]>();
+  const unitsFor = (file: string): Unit[] => {
+    let list = unitsOf.get(file);
+    if (list) return list;
+    const dir = dirname(file);
+    const mods = readText ? modulesOf(file, makefile) : [];
+    const keys: { name: string; dir: string; sources?: string[] }[] =
+      mods.length > 0 ? mods : [{ name: CONTAINER_DIRS.has(dir) ? basename(file).replace(/\.c$/, '') : basename(dir), dir, ...(CONTAINER_DIRS.has(dir) ? { sources: [file] } : {}) }];
+    list = keys.map((k) => {
+      const key = `${k.dir}\0${k.name}`;
+      let unit = units.get(key);
+      if (!unit) {
+        unit = { name: k.name, dir: k.dir, files: new Set(), irq: [], poll: [], xmit: [] };
+        if (k.sources) unit.sources = new Set(k.sources);
+        units.set(key, unit);
+      }
+      return unit;
+    });
+    unitsOf.set(file, list);
+    return list;
+  };
   for (let b = 0; b < d.bindSlot.length; b++) {
     const role = slotRole.get(graph.str(d.bindSlot[b] as number) ?? '');
     if (!role) continue;
     const file = graph.str(d.bindFile[b] as number) ?? '';
     if (!file.startsWith('drivers/net/')) continue;
-    let unit = unitOf.get(file);
-    if (!unit) {
-      const mod = readText ? moduleOf(file, makefile) : undefined;
-      const dir = dirname(file);
-      const name = mod?.name ?? (CONTAINER_DIRS.has(dir) ? basename(file).replace(/\.c$/, '') : basename(dir));
-      const key = `${mod?.dir ?? dir}\0${name}`;
-      unit = units.get(key);
-      if (!unit) {
-        unit = { name, dir: mod?.dir ?? dir, files: new Set(), irq: [], poll: [], xmit: [] };
-        if (mod) unit.sources = new Set(mod.sources);
-        else if (CONTAINER_DIRS.has(dir)) unit.sources = new Set([file]);
-        units.set(key, unit);
-      }
-      unitOf.set(file, unit);
-    }
-    unit.files.add(file);
     const node = d.bindFn[b] as number;
-    const list = unit[role];
-    if (list.some((r) => r.node === node)) continue;
     const via = graph.str(d.bindVia[b] as number);
-    list.push({ node, site: `${via ? `by ${via} ` : ''}at ${file}:${d.bindLine[b] as number}` });
+    for (const unit of unitsFor(file)) {
+      unit.files.add(file);
+      const list = unit[role];
+      if (list.some((r) => r.node === node)) continue;
+      list.push({ node, site: `${via ? `by ${via} ` : ''}at ${file}:${d.bindLine[b] as number}` });
+    }
   }
 
   const drivers: Driver[] = [];

@@ -6,5 +6,5 @@ export { buildPreset, milestonesFor, requireDriver, PRESET_ROWS, type Direction,
 export { discoverDrivers, findDriver, reachedRole, type Driver, type ReadText, type Registration } from './drivers';
 export { countDrivers, listDrivers, summarise, type Completeness, type DriverSummary } from './summary';
 export { formatDriverTable } from './table';
-export { moduleOf, parseKbuild, type KbuildModules, type ModuleOf } from './kbuild';
+export { moduleOf, modulesOf, parseKbuild, type KbuildModules, type ModuleOf } from './kbuild';
 export { EGRESS, EGRESS_BRANCHES, INGRESS, INGRESS_BRANCHES, INGRESS_LEGACY, ROLE_NAMES, ROLE_NOTES, ROLE_SLOTS, ROLE_STAGES, type BranchRow, type DriverRole, type MilestoneRow } from './rows';

@@ -52,20 +52,27 @@ export interface ModuleOf {
 }
 
 /**
- * Finds the module a source file (relative to the kernel root) is built into, looking in the
+ * Finds the modules a source file (relative to the kernel root) is built into, looking in the
  * Makefiles of its folder and up to `levels` parents (`mlx5/core/Makefile` lists `en/txrx.o`).
+ * Usually one; an object linked into several modules (ti's cpsw_priv.o) gives each.
  */
-export function moduleOf(file: string, makefile: (dir: string) => KbuildModules | undefined, levels = 3): ModuleOf | undefined {
+export function modulesOf(file: string, makefile: (dir: string) => KbuildModules | undefined, levels = 3): ModuleOf[] {
   const parts = file.split('/');
   const object = `${parts.pop() ?? ''}`.replace(/\.c$/, '.o');
   for (let up = 0; up <= levels && parts.length > 0; up++) {
     const dir = parts.join('/');
     const rel = [...file.split('/').slice(parts.length, -1), object].join('/');
-    const modules = makefile(dir);
-    for (const [name, objects] of modules ?? []) {
-      if (objects.includes(rel)) return { name, dir, sources: objects.map((o) => `${dir}/${o.replace(/\.o$/, '.c')}`) };
+    const found: ModuleOf[] = [];
+    for (const [name, objects] of makefile(dir) ?? []) {
+      if (objects.includes(rel)) found.push({ name, dir, sources: objects.map((o) => `${dir}/${o.replace(/\.o$/, '.c')}`) });
     }
+    if (found.length > 0) return found;
     parts.pop();
   }
-  return undefined;
+  return [];
+}
+
+/** The first module a source file is built into (see modulesOf). */
+export function moduleOf(file: string, makefile: (dir: string) => KbuildModules | undefined, levels = 3): ModuleOf | undefined {
+  return modulesOf(file, makefile, levels)[0];
 }

@@ -27,7 +27,7 @@ export const ROLE_NAMES: Readonly<Record<'rx-clean' | 'refill' | 'tx-clean' | 't
   'rx-clean': /clean_rx|rx_clean|rx_irq|process_rx|rx_process|rx_poll|poll_rx|handle_rx|rx_handler|receive|_rx$|_rx_/,
   refill: /alloc\w*_rx|rx_\w*alloc|refill|alloc_(?:rx_)?(?:page|frag|skb|buffer)s?|fill_rx|rx_fill|post_rx|rx_post|replenish|rx_refill/,
   'tx-clean': /clean_tx|tx_clean|tx_complete|complete_tx|tx_compl|clean_tx_irq|tx_poll|poll_tx|free_tx|tx_done|tx_reclaim|reclaim_tx|tx_int|xmit_done|tx_irq|(?:^|_)tx$/,
-  'tx-ring': /tx_map|tx_queue|tx_desc|desc_tx|tx_ring|ring_tx|doorbell|kick|tx_submit|submit_tx|xmit_ring|xmit_frame_ring|tx_fill|fill_tx|post_send|tx_post/,
+  'tx-ring': /tx_map|tx_queue|tx_desc|desc_tx|tx_ring|ring_tx|doorbell|kick|tx_submit|submit_tx|tx_fill|fill_tx|post_send|tx_post/,
 };
 
 /**
@@ -260,4 +260,15 @@ export const PRESET_NOTES: Readonly<Record<string, string>> = {
   nf_hook: 'Looks up the hook functions registered for this family and hook point and runs them (nf_hook_slow) if there are any.',
   nf_hook_slow: 'Calls each registered hook function in priority order until one drops, steals or queues the packet.',
   nf_hook_slow_list: 'nf_hook_slow() for each packet of a list, keeping the accepted ones.',
+  napi_schedule_rps: "Schedules the backlog NAPI of the CPU an skb was queued to: locally, or by an IPI to the remote CPU for RPS.",
+  napi_frags_skb: 'napi_gro_frags() helper: turns the page fragments the driver attached into an skb with the MAC header parsed.',
+  napi_frags_finish: "Acts on GRO's verdict for a fragment-built skb: deliver it, or recycle the NAPI skb if GRO merged it.",
+  napi_reuse_skb: 'Recycles the NAPI instance skb after GRO merged its data, saving an allocation for the next packet.',
+  napi_complete: 'napi_complete_done() with no packet count: the poll is done and the interrupt may be re-enabled.',
+  netif_receive_skb_list: 'Receives a list of skbs built by the driver (no GRO): RPS steering, then the list core.',
+  tcp_stream_alloc_skb: 'Allocates a transmit skb for the write queue, reserving MAX_TCP_HEADER of headroom for the headers pushed later.',
+  tcp_transmit_skb: 'Transmits one segment: __tcp_transmit_skb() with a clone, so the original stays queued for retransmission.',
+  validate_xmit_skb_list: 'Runs validate_xmit_skb() on each skb of a list before the driver sees it: software GSO, checksums, VLAN tags.',
+  __netif_schedule: 'Puts a qdisc with packets left on this CPU\'s output queue so the NET_TX softirq runs it again.',
+  __netif_reschedule: "Adds the qdisc to the CPU's softnet output_queue and raises NET_TX_SOFTIRQ.",
 };

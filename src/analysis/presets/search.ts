@@ -166,3 +166,41 @@ export function bestPathFrom(graph: Graph, map: DistanceMap, sources: readonly n
   }
   return best === undefined ? undefined : pathFrom(graph, map, best);
 }
+
+/**
+ * The shortest path from `source` to any of `targets` that never takes a `blocked` call
+ * (a forward Dijkstra, bounded like distancesTo). For the rare leg whose shared-map path
+ * wanders through another driver's code.
+ */
+export function forwardPath(graph: Graph, source: number, targets: ReadonlySet<number>, maxHops: number, enter: (node: number) => number, blocked: (edge: number) => boolean): CallPath | undefined {
+  const dist = new Map<number, number>([[source, 0]]);
+  const via = new Map<number, number>();
+  const heap = new Heap();
+  heap.push(0, source);
+  const bound = maxHops * (COST.indirect ?? 1100) + DETOUR_SLACK;
+  while (heap.size > 0) {
+    const [d, n] = heap.pop() as [number, number];
+    if (d > (dist.get(n) ?? Infinity)) continue;
+    if (targets.has(n)) {
+      const nodes = [n];
+      const edges: number[] = [];
+      for (let m = n; m !== source; ) {
+        const e = via.get(m) as number;
+        edges.unshift(e);
+        m = graph.from(e);
+        nodes.unshift(m);
+      }
+      return { nodes, edges };
+    }
+    for (const e of graph.outgoing(n)) {
+      const m = graph.to(e);
+      if (blocked(e)) continue;
+      const dm = d + edgeCost(graph, e) + enter(m);
+      if (dm > bound || dm >= (dist.get(m) ?? Infinity)) continue;
+      dist.set(m, dm);
+      via.set(m, e);
+      heap.push(dm, m);
+    }
+  }
+  return undefined;
+}

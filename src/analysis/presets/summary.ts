@@ -38,7 +38,7 @@ export function summarise(ctx: PresetContext, driver: Driver): DriverSummary {
   let ingress: Completeness = 'none';
   if (polls.length === 0 && driver.irq.length === 0) why.push('ingress: no NAPI poll and no IRQ handler registered');
   else {
-    const chain = walkChain(ctx, milestonesFor('ingress', driver), driver);
+    const chain = walkChain(ctx, milestonesFor(ctx, 'ingress', driver), driver);
     ingress = chain.missing.length === 0 ? 'complete' : 'partial';
     // The handler the path starts from, when found another way (a field of the driver's own, a bus).
     const used = chain.legs.get('irq')?.end;
@@ -49,7 +49,7 @@ export function summarise(ctx: PresetContext, driver: Driver): DriverSummary {
   let egress: Completeness = 'none';
   if (driver.xmit.length === 0) why.push('egress: no ndo_start_xmit registered');
   else {
-    const chain = walkChain(ctx, milestonesFor('egress', driver), driver);
+    const chain = walkChain(ctx, milestonesFor(ctx, 'egress', driver), driver);
     egress = chain.missing.length === 0 ? 'complete' : 'partial';
     for (const m of chain.missing) why.push(`egress: ${m}`);
   }
