@@ -46,9 +46,9 @@ describe('netpaths on the real 6.12 tree', () => {
 
   it('index reports its statistics', () => {
     const stats = queryJson<{ files: number; functions: number; indirectEdges: number; reparsed: number }>(['index']);
-    assert.ok(stats.files > 50_000, `files: ${stats.files}`);
-    assert.ok(stats.functions > 300_000, `functions: ${stats.functions}`);
-    assert.ok(stats.indirectEdges > 10_000, `indirect edges: ${stats.indirectEdges}`);
+    assert.ok(stats.files > 15_000, `files: ${stats.files}`);
+    assert.ok(stats.functions > 150_000, `functions: ${stats.functions}`);
+    assert.ok(stats.indirectEdges > 50_000, `indirect edges: ${stats.indirectEdges}`);
     assert.equal(stats.reparsed, 0, 'a second index run reparses nothing');
   });
 
@@ -106,8 +106,16 @@ describe('netpaths on the real 6.12 tree', () => {
     ['ixgbe', 'ixgbe_xmit_frame'],
   ] as const) {
     it(`transmit: tcp_sendmsg to ${driver}'s xmit through ndo_start_xmit`, () => {
-      const { g, hops } = path('tcp_sendmsg', xmit);
-      assertThrough(hops, ['ip_queue_xmit', 'ip_output', 'ip_finish_output2', 'neigh_output', '__dev_queue_xmit', 'dev_hard_start_xmit', 'netdev_start_xmit']);
+      // Two legs: the shortest path from tcp_sendmsg to a driver may leave through a socket
+      // backlog (release_sock -> sk_backlog_rcv -> pppoe): real, but not the TCP/IP path.
+      const tcp = path('tcp_sendmsg', 'ip_queue_xmit');
+      assertThrough(tcp.hops, ['tcp_sendmsg', '__tcp_transmit_skb', 'ip_queue_xmit']);
+      // dst_output's pointer may also lead through a VRF device's output: ask for ip_output's leg.
+      const ip = path('ip_queue_xmit', 'ip_output');
+      assertThrough(ip.hops, ['ip_queue_xmit', 'ip_local_out', 'dst_output', 'ip_output']);
+      assert.equal(hop(ip.g, 'dst_output', 'ip_output').kind, 'indirect');
+      const { g, hops } = path('ip_output', xmit);
+      assertThrough(hops, ['ip_output', 'ip_finish_output2', 'neigh_output', '__dev_queue_xmit', 'dev_hard_start_xmit', 'netdev_start_xmit']);
       const last = g.edges.find((e) => e.to === g.paths?.[0]?.at(-1));
       assert.equal(last?.kind, 'indirect');
       assert.match(last?.via ?? '', /^net_device_ops\.ndo_start_xmit = \w+ at drivers\/net\/ethernet\/intel\//);
