@@ -195,7 +195,11 @@ async function main(argv: string[]): Promise<number> {
       if (!values.driver) throw new UsageError(`${command} needs --driver NAME (netpaths drivers lists them)`);
       const depth = positiveInt(values.depth, 'depth', 1);
       const ctx = new PresetContext(await openGraph(indexOptions), readText);
-      print(buildPreset(ctx, values.driver, command, { expand: values.expand ?? [], depth }));
+      const report = (missing: readonly string[], remarks: readonly string[]): void => {
+        if (missing.length > 0) indexOptions.log?.(`the ${command} path of ${values.driver ?? ''} is partial: ${missing.join('; ')}`);
+        for (const r of remarks) indexOptions.log?.(`${values.driver ?? ''}: ${r}`);
+      };
+      print(buildPreset(ctx, values.driver, command, { expand: values.expand ?? [], depth, onReport: report }));
       return 0;
     }
     case 'explain': {

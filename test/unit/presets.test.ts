@@ -257,6 +257,15 @@ describe('packet-path presets on kernel-paths', () => {
       for (const name of ['vnet_interrupt', 'vnet_poll', 'vnet_receive', 'netif_receive_skb', 'vnet_refill']) node(g, name);
     });
 
+    it('reports what a partial path lacks, and refuses a direction with nothing to draw', () => {
+      let missing: readonly string[] = [];
+      buildPreset(ctx, 'quiet', 'ingress', { onReport: (m) => (missing = m) });
+      assert.deepEqual(missing, ['no IRQ handler registered (request_irq and kin) in its files']);
+      assert.throws(() => buildPreset(ctx, 'quiet', 'egress'), /^Error: quietnet registers no ndo_start_xmit: no egress path to draw$/);
+      assert.throws(() => buildPreset(ctx, 'blinky', 'ingress'), /blinky registers no NAPI poll and no IRQ handler/);
+      node(buildPreset(ctx, 'blinky', 'egress'), 'blinky_xmit');
+    });
+
     it('an unknown driver is a one-line error naming the drivers command', () => {
       assert.throws(
         () => buildPreset(ctx, 'nosuch', 'ingress'),

@@ -39,6 +39,8 @@ export interface PresetOptions {
   expand?: readonly string[];
   /** How far to widen: 1 (default) shows the focused path; N adds N-1 levels of callees. */
   depth?: number;
+  /** Told what the path lacks (`missing`, empty when complete) and other remarks. */
+  onReport?: (missing: readonly string[], remarks: readonly string[]) => void;
 }
 
 export const PRESET_ROWS: Readonly<Record<Direction, { milestones: readonly MilestoneRow[]; branches: readonly BranchRow[] }>> = {
@@ -123,8 +125,11 @@ export function buildPreset(ctx: PresetContext, driverName: string, direction: D
   const driver = requireDriver(ctx, driverName);
   const depth = options.depth ?? 1;
   const rows = PRESET_ROWS[direction];
+  if (direction === 'egress' && driver.xmit.length === 0) throw new QueryError(`${driver.name} registers no ndo_start_xmit: no egress path to draw`);
+  if (direction === 'ingress' && driver.poll.length === 0 && driver.irq.length === 0) throw new QueryError(`${driver.name} registers no NAPI poll and no IRQ handler: no ingress path to draw`);
   const chain = walkChain(ctx, milestonesFor(ctx, direction, driver), driver);
   if (chain.order.length === 0) throw new QueryError(`no ${direction} path for driver ${driver.name}: ${chain.missing.join('; ') || 'nothing found'}`);
+  options.onReport?.(chain.missing, chain.remarks);
 
   const cut = new Cut();
   for (const leg of chain.order) {

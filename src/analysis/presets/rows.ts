@@ -208,7 +208,7 @@ export const ROLE_STAGES: Readonly<Record<DriverRole, Stage>> = {
 /** Our one-line notes on the driver roles; `SITE` becomes where the driver registered it. */
 export const ROLE_NOTES: Readonly<Record<DriverRole, string>> = {
   irq: 'The NIC interrupt handler (hard IRQ), registered SITE: acknowledges the device and schedules NAPI instead of processing packets here.',
-  poll: "The driver's NAPI poll, registered SITE: run from the NET_RX softirq, it reclaims finished TX descriptors and receives up to budget packets.",
+  poll: "The driver's NAPI poll, registered SITE: run from the NET_RX softirq with a budget, it receives up to that many packets (a NIC's also reclaims finished TX descriptors).",
   'rx-clean': 'RX clean: walks the RX descriptor ring, turns each completed descriptor into an skb and hands it to the stack.',
   'rx-handoff': "Finishes the skb (protocol from eth_type_trans, checksum and VLAN results from the descriptor) and hands it to the stack.",
   refill: 'RX ring refill: allocates fresh buffers, maps them for DMA and returns the descriptors to the NIC.',
