@@ -183,8 +183,11 @@ function addBranch(ctx: PresetContext, driver: Driver, chain: Chain, cut: Cut, r
   // What the target opens onto: paths to the expand names, else its callees.
   const beyond: Hidden = { nodes: [], edges: [] };
   if (row.expand) {
+    const ends: (number | undefined)[] = [];
     for (const x of row.expand) {
-      const p = bestPathFrom(g, ctx.distances(ctx.named(x.names), x.hops), [target]);
+      const start = x.from === undefined ? target : ends[x.from];
+      const p = start === undefined ? undefined : bestPathFrom(g, ctx.distances(ctx.named(x.names), x.hops), [start]);
+      ends.push(p?.nodes[p.nodes.length - 1]);
       if (p) {
         beyond.nodes.push(...p.nodes.slice(1));
         beyond.edges.push(...p.edges);

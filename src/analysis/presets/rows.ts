@@ -107,7 +107,8 @@ export const INGRESS: readonly MilestoneRow[] = [
   { id: 'tcp-ready', after: 'tcp-established', names: ['tcp_data_ready'], hops: 3, label: 'tcp_data_ready', optional: true },
   { id: 'tcp-wake', after: 'tcp-ready', names: ['sock_def_readable'], hops: 3, label: 'the socket wake-up (sock_def_readable)', required: true },
   { id: 'udp', after: 'l4-deliver', names: ['udp_rcv'], hops: 3, label: 'udp_rcv', required: true },
-  { id: 'udp-wake', names: ['sock_def_readable'], hops: 10, label: 'the socket wake-up (sock_def_readable)', required: true },
+  { id: 'udp-queue', names: ['__udp_enqueue_schedule_skb'], hops: 8, label: 'the UDP receive queue (__udp_enqueue_schedule_skb)', optional: true },
+  { id: 'udp-wake', names: ['sock_def_readable'], hops: 3, label: 'the socket wake-up (sock_def_readable)', required: true },
 ];
 
 /**
@@ -172,8 +173,11 @@ export interface BranchRow {
   hops: number;
   /** Main-path milestones the branch may leave from (their path segments); all when absent. */
   from?: readonly string[];
-  /** What `--expand` shows beyond the target: paths to these names; else the target's callees. */
-  expand?: readonly { names: readonly string[]; hops: number }[];
+  /**
+   * What `--expand` shows beyond the target: paths to these names, each from the target or
+   * from where an earlier entry (`from`, its index) ended; else the target's callees.
+   */
+  expand?: readonly { names: readonly string[]; hops: number; from?: number }[];
   /** Draw the branch's path open (not collapsed). */
   open?: boolean;
 }
@@ -183,7 +187,7 @@ export const INGRESS_BRANCHES: readonly BranchRow[] = [
   { id: 'tx-clean', label: 'TX completion', role: 'tx-clean', hops: 3, from: ['poll', 'rx-deliver'] },
   { id: 'gro', label: 'GRO merge', names: ['dev_gro_receive', 'napi_gro_complete', 'gro_receive_skb'], hops: 2, from: ['core-rx'], expand: [{ names: ['tcp4_gro_receive'], hops: 4 }, { names: ['udp4_gro_receive'], hops: 4 }] },
   { id: 'rps', label: 'RPS / backlog', names: ['enqueue_to_backlog'], hops: 3, from: ['core-rx'], expand: [{ names: ['process_backlog'], hops: 7 }] },
-  { id: 'ipv6', label: 'IPv6', names: ['ipv6_list_rcv', 'ipv6_rcv'], hops: 3, from: ['ipv4'], expand: [{ names: ['tcp_v6_rcv'], hops: 12 }, { names: ['udpv6_rcv'], hops: 12 }] },
+  { id: 'ipv6', label: 'IPv6', names: ['ipv6_list_rcv', 'ipv6_rcv'], hops: 3, from: ['ipv4'], expand: [{ names: ['ip6_protocol_deliver_rcu'], hops: 10 }, { names: ['tcp_v6_rcv'], hops: 2, from: 0 }, { names: ['udpv6_rcv'], hops: 2, from: 0 }] },
   { id: 'netfilter', label: 'netfilter hook', names: ['nf_hook_slow', 'nf_hook_slow_list'], hops: 3, from: ['dst-input', 'l4-deliver'], expand: [{ names: ['nf_hook_entry_hookfn'], hops: 3 }] },
 ];
 
@@ -254,6 +258,9 @@ export const PRESET_NOTES: Readonly<Record<string, string>> = {
   ip_list_rcv_finish: 'After PRE_ROUTING for a list: early demux and route lookup per packet, grouping packets with the same route.',
   ip_sublist_rcv_finish: 'Calls dst_input() for each packet of a group that shares a route.',
   ipv6_list_rcv: 'List version of ipv6_rcv(): validates each IPv6 header and runs PRE_ROUTING per sub-list.',
+  ip6_sublist_rcv: 'Runs NF_INET_PRE_ROUTING over a list of IPv6 packets, then routes and delivers the survivors.',
+  ip6_list_rcv_finish: 'After PRE_ROUTING for a list: early demux and route lookup per IPv6 packet, grouping packets with the same route.',
+  ip6_sublist_rcv_finish: 'Calls dst_input() for each IPv6 packet of a group that shares a route.',
   NF_HOOK: 'Runs the netfilter hook on the packet and, if every rule accepts it, calls the continuation (okfn).',
   NF_HOOK_LIST: 'Runs the netfilter hook on each packet of a list and keeps the accepted ones for the caller.',
   NF_HOOK_COND: 'Runs the netfilter hook unless the condition says to skip it, then the continuation (okfn).',
