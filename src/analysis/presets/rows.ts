@@ -27,7 +27,7 @@ export const ROLE_NAMES: Readonly<Record<'rx-clean' | 'refill' | 'tx-clean' | 't
   'rx-clean': /clean_rx|rx_clean|rx_irq|process_rx|rx_process|rx_poll|poll_rx|handle_rx|rx_handler|receive|_rx$|_rx_/,
   refill: /alloc\w*_rx|rx_\w*alloc|refill|alloc_(?:rx_)?(?:page|frag|skb|buffer)s?|fill_rx|rx_fill|post_rx|rx_post|replenish|rx_refill/,
   'tx-clean': /clean_tx|tx_clean|tx_complete|complete_tx|tx_compl|clean_tx_irq|tx_poll|poll_tx|free_tx|tx_done|tx_reclaim|reclaim_tx|tx_int|xmit_done|tx_irq|(?:^|_)tx$/,
-  'tx-ring': /tx_map|tx_queue|tx_desc|desc_tx|tx_ring|ring_tx|doorbell|kick|tx_submit|submit_tx|tx_fill|fill_tx|post_send|tx_post/,
+  'tx-ring': /(?:^|_)(?:tx_map|tx_queue|tx_desc|desc_tx|tx_ring|ring_tx|tx_submit|submit_tx|tx_fill|fill_tx|post_send|tx_post)(?:_|$)|doorbell|kick/,
 };
 
 /**
@@ -192,6 +192,8 @@ export const INGRESS_BRANCHES: readonly BranchRow[] = [
 ];
 
 export const EGRESS_BRANCHES: readonly BranchRow[] = [
+  // Drivers often split the ring work: e1000e maps in e1000_tx_map, writes the tail in e1000_tx_queue.
+  { id: 'tx-doorbell', label: 'TX descriptors and doorbell', role: 'tx-ring', hops: 2, from: ['xmit', 'tx-ring'], open: true },
   { id: 'neigh-resolve', label: 'neighbour resolution', names: ['neigh_resolve_output'], hops: 2, from: ['neigh-hh', 'dev-queue'], expand: [{ names: ['eth_header'], hops: 5 }] },
   { id: 'netfilter', label: 'netfilter hook', names: ['nf_hook_slow'], hops: 3, from: ['ip-local-out', 'ip-finish'], expand: [{ names: ['nf_hook_entry_hookfn'], hops: 3 }] },
   { id: 'gso', label: 'GSO / checksum', names: ['validate_xmit_skb_list', 'validate_xmit_skb'], hops: 2, from: ['qdisc-direct', 'hard-start', 'qdisc-restart'], expand: [{ names: ['__skb_gso_segment', 'skb_gso_segment'], hops: 4 }] },
