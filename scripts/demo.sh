@@ -31,5 +31,5 @@ done
 np path --from drivers/net/ethernet/intel/e1000e/netdev.c:e1000_intr_msi --to tcp_v4_rcv --format mermaid >"$out/e1000e-rx-call-path.mmd"
 np path --from tcp_sendmsg --to ixgbe_xmit_frame --format mermaid >"$out/ixgbe-tx-call-path.mmd"
 np drivers >"$out/drivers.txt"
-echo "netpaths: wrote $(ls "$out" | wc -l) files to $out/:" >&2
-ls -1 "$out" >&2
+echo "netpaths: wrote to $out/:" >&2
+find "$out" -maxdepth 1 -type f | sort >&2

@@ -109,23 +109,8 @@ if [[ -f "$dest/$MARKER" ]] && looks_like_kernel "$dest"; then
   exit 0
 fi
 
-is_root() { [[ $(id -u) -eq 0 ]]; }
-
-# Runs a command as root: directly when we are root, through sudo when it needs no
-# password (there is no terminal to ask one on in CI), otherwise not at all.
-as_root() {
-  if is_root; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo -n "$@"
-  else
-    return 1
-  fi
-}
-
-can_be_root() {
-  is_root || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }
-}
+# shellcheck source=scripts/lib/root.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/root.sh"
 
 install_package() {
   if ! command -v apt-get >/dev/null 2>&1; then

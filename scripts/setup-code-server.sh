@@ -69,23 +69,8 @@ if is_complete && verify; then
   exit 0
 fi
 
-is_root() { [[ $(id -u) -eq 0 ]]; }
-
-# Runs a command as root: directly when we are root, through sudo when it needs no
-# password (there is no terminal to ask one on in CI), otherwise not at all.
-as_root() {
-  if is_root; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo -n "$@"
-  else
-    return 1
-  fi
-}
-
-package_installed() {
-  [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
-}
+# shellcheck source=scripts/lib/root.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/root.sh"
 
 # System packages: Kerberos headers and pkg-config for the kerberos native module,
 # ripgrep in place of the binary code-server would download, Chromium for the tests,
