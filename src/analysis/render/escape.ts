@@ -8,7 +8,10 @@
  * HTML entity after parsing: the browser then shows the character as text, never as markup,
  * and the Mermaid lexer never sees a quote, bracket, pipe, semicolon or `%%`.
  */
-const MERMAID_SAFE = /[A-Za-z0-9 _.,:/()+=*@$!?~^-]/;
+// Printable characters beyond ASCII pass as they are: none can end a quoted label, and
+// Mermaid leaves `#NNN;` codes undecoded in subgraph titles and edge labels when
+// htmlLabels is off (the export mode), where `Driver #183; hard IRQ` showed its code.
+const MERMAID_SAFE = /[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]/u;
 
 /** Collapses newlines, tabs and other control or separator characters into one space. */
 export function singleLine(text: string): string {
@@ -25,8 +28,9 @@ export function truncate(text: string, max: number): string {
 
 /**
  * Escapes `text` for use between the double quotes of a Mermaid label (node, subgraph
- * title or edge label). The result contains only `[A-Za-z0-9 _.,:/()+=*@$!?~^-]` and
- * entity codes `#NNN;`, so no input can end the label, start a statement or inject markup.
+ * title or edge label). The result contains only `[A-Za-z0-9 _.,:/()+=*@$!?~^-]`, printable
+ * non-ASCII characters and entity codes `#NNN;`, so no input can end the label, start a
+ * statement or inject markup.
  */
 export function escapeMermaid(text: string): string {
   let out = '';

@@ -4,9 +4,9 @@ import { toMermaid, toMermaidMarkdown } from '../../../src/analysis/render/merma
 import { ALL_FIXTURES, fixture, linesMatching } from './fixtures';
 
 /** One node statement: generated id, a shape, one quoted label of escaped text. */
-const NODE_LINE = /^(n\d+)(\[\["|\(\["|\[")((?:[A-Za-z0-9 _.,:/()+=*@$!?~^-]|#\d+;|<br\/>|[⇄◆⊕…])*)("\]\]|"\]\)|"\])$/;
-const EDGE_LINE = /^(n\d+) (?:e\d+@)?(-->|-\.->|==>)(?:\|"((?:[A-Za-z0-9 _.,:/()+=*@$!?~^-]|#\d+;)*)"\|)? (n\d+)$/;
-const SUBGRAPH_LINE = /^subgraph s\d+\["(?:[A-Za-z0-9 _.,:/()+=*@$!?~^-]|#\d+;)*"\]$/;
+const NODE_LINE = /^(n\d+)(\[\["|\(\["|\[")((?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;|<br\/>|[⇄◆⊕…])*)("\]\]|"\]\)|"\])$/u;
+const EDGE_LINE = /^(n\d+) (?:e\d+@)?(-->|-\.->|==>)(?:\|"((?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;)*)"\|)? (n\d+)$/u;
+const SUBGRAPH_LINE = /^subgraph s\d+\["(?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;)*"\]$/u;
 
 /**
  * A structural parse of our Mermaid output: every line must be one of the statements we
@@ -57,13 +57,13 @@ describe('toMermaid on the e1000e ingress fixture', () => {
   it('has one titled subgraph per stage, in the order the packet reaches them', () => {
     const titles = linesMatching(result.text, /^subgraph /).map((l) => /\["(.*)"\]$/.exec(l)?.[1]);
     assert.deepEqual(titles, [
-      'Driver #183; hard IRQ',
-      'NAPI #183; NET_RX softirq',
+      'Driver · hard IRQ',
+      'NAPI · NET_RX softirq',
       'Softirq machinery',
-      'Driver #183; NAPI poll',
-      'Link layer #183; Ethernet',
-      'GRO #183; generic receive offload',
-      'Core RX #183; __netif_receive_skb',
+      'Driver · NAPI poll',
+      'Link layer · Ethernet',
+      'GRO · generic receive offload',
+      'Core RX · __netif_receive_skb',
       'IPv4',
       'Netfilter hooks',
       'TCP',
@@ -97,12 +97,12 @@ describe('toMermaid on the e1000e ingress fixture', () => {
   it('labels nodes with name and short location, and badges skb ops, hooks and collapsed branches', () => {
     const idOf = (name: string): string => Object.entries(result.nodeIds).find(([, g]) => g.endsWith(`:${name}`))?.[0] ?? '?';
     const line = (name: string): string => linesMatching(result.text, new RegExp(`^${idOf(name)}[\\[(]`))[0] ?? '';
-    assert.equal(line('e1000_intr_msi'), `${idOf('e1000_intr_msi')}["e1000_intr_msi<br/>#8230;/e1000e/netdev.c:1792"]`);
-    assert.equal(line('e1000_clean_rx_irq'), `${idOf('e1000_clean_rx_irq')}["e1000_clean_rx_irq<br/>#8230;/e1000e/netdev.c:916<br/>⇄ skb_put(length) +1"]`);
+    assert.equal(line('e1000_intr_msi'), `${idOf('e1000_intr_msi')}["e1000_intr_msi<br/>…/e1000e/netdev.c:1792"]`);
+    assert.equal(line('e1000_clean_rx_irq'), `${idOf('e1000_clean_rx_irq')}["e1000_clean_rx_irq<br/>…/e1000e/netdev.c:916<br/>⇄ skb_put(length) +1"]`);
     assert.equal(line('eth_type_trans'), `${idOf('eth_type_trans')}["eth_type_trans<br/>net/ethernet/eth.c:161"]`);
     assert.ok(line('ip_rcv').endsWith('<br/>◆ PRE_ROUTING"]'));
     assert.ok(line('ip_rcv_core').includes('⇄ pskb_may_pull(iph-#62;ihl*4) +1'));
-    assert.equal(line('e1000_clean_tx_irq'), `${idOf('e1000_clean_tx_irq')}[["e1000_clean_tx_irq<br/>#8230;/e1000e/netdev.c:1219<br/>⊕ +9 hidden"]]`);
+    assert.equal(line('e1000_clean_tx_irq'), `${idOf('e1000_clean_tx_irq')}[["e1000_clean_tx_irq<br/>…/e1000e/netdev.c:1219<br/>⊕ +9 hidden"]]`);
     assert.ok(line('gro_normal_one').startsWith(`${idOf('gro_normal_one')}(["`), 'macros are stadiums');
   });
 
