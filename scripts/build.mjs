@@ -30,12 +30,14 @@ function copyGrammars() {
 // bundle (tree-sitter/tree-sitter#4248): always resolve it to the package's .cjs file.
 const alias = { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.cjs') };
 
-// The index cache is valid only for the analysis code that wrote it: key it by a hash of
-// that code, so a rebuilt NetPaths never trusts facts an older extractor produced.
+// The index cache is valid only for the code that wrote it: key it by a hash of the
+// walk, parse, extract and resolve stages (the files directly in src/analysis), so a
+// rebuilt NetPaths never trusts facts an older extractor produced. Presets, knowledge
+// and renderers (its subfolders) read the index and do not invalidate it.
 function analysisHash() {
   const hash = createHash('sha256');
   const dir = join(root, 'src/analysis');
-  for (const name of readdirSync(dir, { recursive: true }).map(String).sort()) {
+  for (const name of readdirSync(dir).sort()) {
     if (name.endsWith('.ts')) hash.update(name).update(readFileSync(join(dir, name)));
   }
   return hash.digest('hex').slice(0, 12);
