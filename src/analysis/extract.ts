@@ -405,7 +405,6 @@ export class Extractor {
 
   private call(node: Node, scope: Scope): void {
     const fnNode = node.childForFieldName('function');
-    // A call whose callee is itself a wrapper call is seen twice; the inner call has no site of its own.
     const callee = this.callee(fnNode, scope);
     if (!callee) return;
     // Compiler built-ins are not calls; `likely(x)` and kin are seen through (x is captured itself).

@@ -1,6 +1,7 @@
 // Kernel C idioms the indexer must understand, kept as data. Adding an annotation macro,
-// a wrapper or a deferred-execution mechanism is one row here; each row is pinned by a
-// fixture under test/fixtures/c/ (see test/unit/idioms.test.ts).
+// a wrapper or a deferred-execution mechanism is one row here. The tables' behaviour is
+// pinned by test/unit/preprocess.test.ts, test/unit/extract.test.ts and the inline
+// expectations of the fixture tree test/fixtures/kernel-mini (test/unit/resolve.test.ts).
 
 /**
  * Annotation macros that tree-sitter-c cannot parse as part of a declaration. They are
