@@ -29,6 +29,24 @@ function ids(g: Graph, nodes: Iterable<number>): string[] {
   return [...new Set([...nodes].map((n) => g.nodeId(n)))];
 }
 
+/** A driver's entry points alone, without walking its paths: cheap enough for a side bar of every driver. */
+export type DriverEntryPoints = Pick<DriverSummary, 'name' | 'dir' | 'irq' | 'poll' | 'xmit' | 'refill' | 'txClean' | 'aliases'>;
+
+export function entryPoints(ctx: PresetContext, driver: Driver): DriverEntryPoints {
+  const g = ctx.graph;
+  const polls = driver.poll.map((r) => r.node);
+  return {
+    name: driver.name,
+    dir: driver.dir,
+    irq: ids(g, driver.irq.map((r) => r.node)),
+    poll: ids(g, polls),
+    xmit: ids(g, driver.xmit.map((r) => r.node)),
+    refill: ids(g, reachedRole(g, driver, polls, 'refill')),
+    txClean: ids(g, reachedRole(g, driver, polls, 'tx-clean')),
+    aliases: driver.aliases,
+  };
+}
+
 /** Summarises one driver: its entry points and how far its paths go. */
 export function summarise(ctx: PresetContext, driver: Driver): DriverSummary {
   const g = ctx.graph;

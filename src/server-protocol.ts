@@ -1,0 +1,73 @@
+// The protocol between the extension host and the analysis server (src/server.ts), a Node
+// child process that owns the index and the loaded graph. Both sides import this file.
+//
+// Architecture invariant: the extension host never indexes or holds the call graph
+// itself. A full kernel's graph takes about a gigabyte and its indexing minutes of CPU;
+// both live in the server process, so the editor stays responsive and a crash or an
+// out-of-memory there costs a restart of the server, never of the extension host.
+
+import type { GraphEdge, GraphJson, GraphNode } from './analysis/graph-json';
+import type { Direction, DriverEntryPoints } from './analysis/presets';
+
+/** What to index: the same knobs as the CLI's --kernel, --cache-dir, --scope, --workers. */
+export interface OpenParams {
+  root: string;
+  cacheDir: string;
+  scope: string[];
+  workers?: number;
+}
+
+/** What `open` reports: the same numbers as `netpaths index`. */
+export interface IndexSummary {
+  root: string;
+  files: number;
+  reparsed: number;
+  reused: number;
+  removed: number;
+  functions: number;
+  edges: number;
+  indirectEdges: number;
+  filesSkipped: number;
+  seconds: number;
+}
+
+/** A function with the calls that link it to the function asked about (call hierarchy). */
+export interface CallGroup {
+  node: GraphNode;
+  /** Calls between the two functions, one per call site. */
+  edges: GraphEdge[];
+}
+
+/** The requests the host sends, with the result type of each. */
+export interface Requests {
+  /** Build or refresh the index and load its graph. Reports `progress` events while parsing. */
+  open: { params: OpenParams; result: IndexSummary };
+  /** Every driver with its entry points (IRQ, poll, xmit, ring refill, TX clean), by name. */
+  drivers: { params: Record<string, never>; result: DriverEntryPoints[] };
+  /** The annotated ingress or egress path of a driver. */
+  preset: { params: { driver: string; direction: Direction; depth: number; expand: string[] }; result: { graph: GraphJson; remarks: string[] } };
+  /** Callees or callers of functions (`FILE:NAME` or names) to a depth. */
+  neighbourhood: { params: { specs: string[]; depth: number; direction: 'callees' | 'callers' }; result: GraphJson };
+  /** Shortest call paths between two sets of functions. */
+  path: { params: { from: string[]; to: string[]; maxDepth: number; paths: number }; result: GraphJson };
+  /** Definitions named `name`. */
+  where: { params: { name: string }; result: GraphNode[] };
+  /** The function at a position: the one named by `word` when it is defined, else the definition in `file` nearest above `line`. */
+  functionAt: { params: { file: string; line: number; word?: string }; result: GraphNode | null };
+  /** The driver a file belongs to, if any. */
+  driverOf: { params: { file: string }; result: string | null };
+  /** Direct callers (`incoming`) or callees (`outgoing`) of one node, grouped by function. */
+  calls: { params: { nodeId: string; direction: 'incoming' | 'outgoing' }; result: CallGroup[] };
+}
+
+export type Method = keyof Requests;
+
+/** Host -> server. `cancel` aborts a running `open`; the server then answers it with `cancelled: true`. */
+export type HostToServer = { type: 'request'; id: number; method: Method; params: unknown } | { type: 'cancel'; id: number };
+
+/** Server -> host. Errors are one line, as the CLI prints them. */
+export type ServerToHost =
+  | { type: 'response'; id: number; result: unknown }
+  | { type: 'error'; id: number; message: string; cancelled?: boolean; notIndexed?: boolean }
+  | { type: 'progress'; id: number; done: number; total: number }
+  | { type: 'log'; line: string };

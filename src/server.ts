@@ -1,0 +1,204 @@
+// The analysis server: a Node child process the extension forks (dist/server.js). It owns
+// the index and the loaded call graph and answers the requests of src/server-protocol.ts
+// over the IPC channel. A thin shell over src/analysis, like the CLI.
+//
+// Invariants: only `open` changes state, and it swaps the loaded graph in one step when the
+// new one is complete: queries meanwhile answer from the old one. Every failure is
+// one line in an `error` reply; the process never exits on a bad request.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Graph } from './analysis/graph';
+import { buildIndex } from './analysis/indexer';
+import { PresetContext, buildPreset, entryPoints } from './analysis/presets';
+import { QueryError, edgeJson, findPaths, neighbourhood, nodeJson, selectNodes } from './analysis/query';
+import type { CallGroup, HostToServer, IndexSummary, Method, Requests, ServerToHost } from './server-protocol';
+
+interface Loaded {
+  root: string;
+  graph: Graph;
+  presets: PresetContext;
+  /** Nodes of each file, by line: built on first use. */
+  byFile?: Map<string, number[]>;
+}
+
+let loaded: Loaded | undefined;
+const running = new Map<number, AbortController>();
+
+function send(message: ServerToHost): void {
+  process.send?.(message);
+}
+
+class NotIndexed extends Error {}
+
+function current(): Loaded {
+  if (!loaded) throw new NotIndexed('the kernel is not indexed yet');
+  return loaded;
+}
+
+function readText(root: string): (path: string) => string | undefined {
+  return (path) => {
+    try {
+      return readFileSync(join(root, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function nodesOfFile(l: Loaded, file: string): number[] {
+  if (!l.byFile) {
+    const map = new Map<string, number[]>();
+    for (let n = 0; n < l.graph.nodeCount; n++) {
+      const f = l.graph.file(n);
+      const list = map.get(f);
+      if (list) list.push(n);
+      else map.set(f, [n]);
+    }
+    for (const list of map.values()) list.sort((a, b) => l.graph.line(a) - l.graph.line(b));
+    l.byFile = map;
+  }
+  return l.byFile.get(file) ?? [];
+}
+
+function callGroups(g: Graph, node: number, direction: 'incoming' | 'outgoing'): CallGroup[] {
+  const groups = new Map<number, CallGroup>();
+  const edges = direction === 'incoming' ? g.incoming(node) : g.outgoing(node);
+  for (const e of edges) {
+    const other = direction === 'incoming' ? g.from(e) : g.to(e);
+    let group = groups.get(other);
+    if (!group) {
+      group = { node: nodeJson(g, other), edges: [] };
+      groups.set(other, group);
+    }
+    group.edges.push(edgeJson(g, e));
+  }
+  return [...groups.values()];
+}
+
+type Handlers = { [M in Method]: (params: Requests[M]['params'], id: number) => Promise<Requests[M]['result']> | Requests[M]['result'] };
+
+const handlers: Handlers = {
+  async open(params, id) {
+    const controller = new AbortController();
+    running.set(id, controller);
+    try {
+      let last = 0;
+      const report = await buildIndex({
+        root: params.root,
+        cacheDir: params.cacheDir,
+        scope: params.scope,
+        ...(params.workers !== undefined ? { workers: params.workers } : {}),
+        signal: controller.signal,
+        log: (line) => send({ type: 'log', line }),
+        onProgress: (done, total) => {
+          const now = Date.now();
+          if (now - last < 150 && done < total) return;
+          last = now;
+          send({ type: 'progress', id, done, total });
+        },
+      });
+      const graph = report.graph;
+      loaded = { root: params.root, graph, presets: new PresetContext(graph, readText(params.root)) };
+      const s = graph.data.stats;
+      const summary: IndexSummary = {
+        root: params.root,
+        files: report.files,
+        reparsed: report.reparsed,
+        reused: report.reused,
+        removed: report.removed,
+        functions: s.functions,
+        edges: s.edges,
+        indirectEdges: s.indirectEdges,
+        filesSkipped: s.filesSkipped,
+        seconds: report.seconds,
+      };
+      return summary;
+    } finally {
+      running.delete(id);
+    }
+  },
+  drivers() {
+    const l = current();
+    return l.presets.drivers().map((d) => entryPoints(l.presets, d));
+  },
+  preset(params) {
+    const l = current();
+    const remarks: string[] = [];
+    const graph = buildPreset(l.presets, params.driver, params.direction, {
+      depth: params.depth,
+      expand: params.expand,
+      onReport: (missing, notes) => {
+        if (missing.length > 0) remarks.push(`the ${params.direction} path of ${params.driver} is partial: ${missing.join('; ')}`);
+        remarks.push(...notes);
+      },
+    });
+    return { graph, remarks };
+  },
+  neighbourhood(params) {
+    return neighbourhood(current().graph, params.specs, params.depth, params.direction);
+  },
+  path(params) {
+    return findPaths(current().graph, params.from, params.to, { maxDepth: params.maxDepth, paths: params.paths });
+  },
+  where(params) {
+    const g = current().graph;
+    return g.lookup(params.name).map((n) => nodeJson(g, n));
+  },
+  functionAt(params) {
+    const l = current();
+    const g = l.graph;
+    if (params.word) {
+      const named = g.lookup(params.word);
+      // The definition in this file first (a static of the file), else the only one or the first.
+      const pick = named.find((n) => g.file(n) === params.file) ?? named[0];
+      if (pick !== undefined) return nodeJson(g, pick);
+    }
+    let best: number | undefined;
+    for (const n of nodesOfFile(l, params.file)) {
+      if (g.line(n) > params.line) break;
+      best = n;
+    }
+    return best === undefined ? null : nodeJson(g, best);
+  },
+  driverOf(params) {
+    const l = current();
+    return l.presets.drivers().find((d) => d.owns(params.file))?.name ?? null;
+  },
+  calls(params) {
+    const g = current().graph;
+    const [node] = selectNodes(g, params.nodeId);
+    if (node === undefined) throw new QueryError(`unknown function ${params.nodeId}`);
+    return callGroups(g, node, params.direction);
+  },
+};
+
+async function handle(message: HostToServer): Promise<void> {
+  if (message.type === 'cancel') {
+    running.get(message.id)?.abort();
+    return;
+  }
+  const { id, method } = message;
+  const handler = handlers[method] as ((params: unknown, id: number) => unknown) | undefined;
+  if (!handler) {
+    send({ type: 'error', id, message: `unknown request ${String(method)}` });
+    return;
+  }
+  try {
+    const result = await handler(message.params, id);
+    send({ type: 'response', id, result });
+  } catch (e) {
+    const text = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'failed';
+    const cancelled = e instanceof Error && (e.name === 'AbortError' || /aborted|cancelled/i.test(e.message));
+    send({ type: 'error', id, message: text, ...(cancelled ? { cancelled: true } : {}), ...(e instanceof NotIndexed ? { notIndexed: true } : {}) });
+  }
+}
+
+// Queries are synchronous and answered in the order they arrive; `open` runs in the
+// background (its parsing is on worker threads), so queries go on answering from the
+// graph already loaded, and `cancel` reaches it while it waits for its workers.
+process.on('message', (raw: unknown) => {
+  if (typeof raw !== 'object' || raw === null) return;
+  void handle(raw as HostToServer);
+});
+process.on('disconnect', () => process.exit(0));
