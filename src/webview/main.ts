@@ -42,6 +42,8 @@ interface SavedState {
   search?: string;
   timelineOpen?: boolean;
   selected?: string;
+  /** The host's `GraphMessage.restore`, handed back to it when VS Code revives the panel. */
+  restore?: unknown;
 }
 
 interface Current {
@@ -107,6 +109,7 @@ function readState(raw: unknown): SavedState {
   if (typeof r.search === 'string') out.search = r.search.slice(0, 200);
   if (typeof r.timelineOpen === 'boolean') out.timelineOpen = r.timelineOpen;
   if (typeof r.selected === 'string') out.selected = r.selected;
+  if (r.restore !== undefined) out.restore = r.restore;
   return out;
 }
 
@@ -121,6 +124,7 @@ function saveState(): void {
       search: searchBox.value,
       timelineOpen: !timelinePanel.hidden,
       ...(selected !== undefined ? { selected } : {}),
+      ...(saved.restore !== undefined ? { restore: saved.restore } : {}),
     };
     vscode.setState(saved);
   }, 150);
@@ -821,6 +825,10 @@ async function exportSvg(): Promise<void> {
 function onHostMessage(message: HostToWebview): void {
   switch (message.type) {
     case 'graph':
+      if (message.restore !== undefined) {
+        saved = { ...saved, restore: message.restore };
+        saveState();
+      }
       void drawGraph(message, false);
       break;
     case 'highlight':
@@ -837,6 +845,11 @@ function onHostMessage(message: HostToWebview): void {
       break;
     case 'status':
       setStatus(message.text, message.busy ?? false);
+      break;
+    case 'requestExport':
+      // The palette's Export Diagram: the same path as choosing the format in the toolbar.
+      exportSelect.value = message.format;
+      exportSelect.dispatchEvent(new Event('change'));
       break;
   }
 }

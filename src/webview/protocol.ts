@@ -31,6 +31,12 @@ export interface GraphMessage {
   depth?: number;
   /** Graph node id to select and centre once drawn (e.g. the function at the cursor). */
   focus?: string;
+  /**
+   * What the host needs to draw this graph again after a reload (the query). Opaque to the
+   * webview, which keeps it in its state; VS Code hands that state back to the host's
+   * panel serializer, which validates it like any other input.
+   */
+  restore?: unknown;
 }
 
 /** Search for functions whose name contains `query` and highlight them (as if typed in the search box). */
@@ -61,7 +67,13 @@ export interface StatusMessage {
   busy?: boolean;
 }
 
-export type HostToWebview = GraphMessage | HighlightMessage | SetDepthMessage | FocusNodeMessage | StatusMessage;
+/** Export the graph as if the format had been chosen in the toolbar (the palette's Export Diagram). */
+export interface RequestExportMessage {
+  type: 'requestExport';
+  format: ExportFormat;
+}
+
+export type HostToWebview = GraphMessage | HighlightMessage | SetDepthMessage | FocusNodeMessage | StatusMessage | RequestExportMessage;
 
 // ---------------------------------------------------------------------------------------
 // Webview -> host
@@ -257,6 +269,8 @@ export function isHostMessage(x: unknown): x is HostToWebview {
       return typeof own(x, 'nodeId') === 'string';
     case 'status':
       return typeof own(x, 'text') === 'string';
+    case 'requestExport':
+      return (EXPORT_FORMATS as readonly unknown[]).includes(own(x, 'format'));
     default:
       return false;
   }
