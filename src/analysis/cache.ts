@@ -4,12 +4,13 @@
 // is rebuilt with a one-line message.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { FileFacts } from './facts';
 import type { GraphData } from './graph';
+import { StringTable } from './graph';
 
 /**
  * Bump when extraction or resolution changes what a cache holds: caches of another
@@ -26,11 +27,18 @@ export interface CachedFile {
   facts: FileFacts;
 }
 
-interface FactsFile {
+/** The first record of the facts file; the files follow in records of `FACTS_PER_RECORD`. */
+interface FactsHeader {
   version: string;
   root: string;
-  files: CachedFile[];
+  count: number;
 }
+
+/**
+ * Files per record of the facts file. Serializing the whole tree's facts at once needs a
+ * buffer of 400 MB (and V8 doubles it as it grows): records keep the peak to a few MB.
+ */
+const FACTS_PER_RECORD = 512;
 
 /** What the unchanged-tree check needs, small enough to load in milliseconds. */
 interface ManifestFile {
@@ -49,10 +57,46 @@ export function defaultCacheDir(root: string, scope: string[]): string {
   return join(base, 'netpaths', 'index', key);
 }
 
-function writeAtomic(path: string, data: Buffer): void {
+/** Writes `parts` one after the other into a temporary file, then renames it over `path`. */
+function writeAtomic(path: string, parts: Iterable<Uint8Array>): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
+  const fd = openSync(tmp, 'w');
+  try {
+    for (const part of parts) {
+      for (let done = 0; done < part.byteLength; ) done += writeSync(fd, part, done);
+    }
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
+}
+
+/** A v8-serialized value preceded by its length (uint32 LE). */
+function* record(value: unknown): Generator<Uint8Array> {
+  const bytes = serialize(value);
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(bytes.length);
+  yield length;
+  yield bytes;
+}
+
+/** Reads the records `record` wrote, one at a time. */
+function* readRecords(path: string): Generator<unknown> {
+  const fd = openSync(path, 'r');
+  try {
+    const length = Buffer.alloc(4);
+    for (let at = 0; ; ) {
+      const got = readSync(fd, length, 0, 4, at);
+      if (got === 0) return;
+      if (got !== 4) throw new Error('truncated record');
+      const bytes = Buffer.alloc(length.readUInt32LE(0));
+      if (readSync(fd, bytes, 0, bytes.length, at + 4) !== bytes.length) throw new Error('truncated record');
+      at += 4 + bytes.length;
+      yield deserialize(bytes);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export type CacheRead<T> = { value: T } | { missing: true } | { problem: string };
@@ -105,8 +149,27 @@ export class IndexCache {
   }
 
   readFacts(): CacheRead<CachedFile[]> {
-    const r = read<FactsFile>(this.factsPath, this.root, 'facts');
-    return 'value' in r ? { value: Array.isArray(r.value.files) ? r.value.files : [] } : r;
+    const files: CachedFile[] = [];
+    let header: FactsHeader | undefined;
+    try {
+      for (const value of readRecords(this.factsPath)) {
+        if (!header) {
+          header = value as FactsHeader;
+          if (!header || typeof header !== 'object' || header.version !== INDEX_VERSION) {
+            return { problem: `the facts cache ${this.factsPath} is from another NetPaths version; rebuilding it` };
+          }
+          if (header.root !== resolve(this.root)) return { problem: `the facts cache ${this.factsPath} belongs to ${header.root}; rebuilding it` };
+          continue;
+        }
+        if (!Array.isArray(value)) throw new Error('not a record of files');
+        for (const f of value as CachedFile[]) files.push(f);
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
+      return { problem: `the facts cache ${this.factsPath} is corrupt; rebuilding it` };
+    }
+    if (!header || files.length !== header.count) return { problem: `the facts cache ${this.factsPath} is corrupt; rebuilding it` };
+    return { value: files };
   }
 
   readGraph(): CacheRead<GraphData> {
@@ -130,8 +193,11 @@ export class IndexCache {
     mkdirSync(this.dir, { recursive: true });
     rmSync(this.manifestPath, { force: true });
     const root = resolve(this.root);
-    writeAtomic(this.factsPath, serialize({ version: INDEX_VERSION, root, files } satisfies FactsFile));
-    writeAtomic(this.graphPath, encodeGraph(graph, { version: INDEX_VERSION, root }));
+    writeAtomic(this.factsPath, (function* () {
+      yield* record({ version: INDEX_VERSION, root, count: files.length } satisfies FactsHeader);
+      for (let i = 0; i < files.length; i += FACTS_PER_RECORD) yield* record(files.slice(i, i + FACTS_PER_RECORD));
+    })());
+    writeAtomic(this.graphPath, graphParts(graph, { version: INDEX_VERSION, root }));
     const manifest: ManifestFile = {
       version: INDEX_VERSION,
       root,
@@ -140,7 +206,7 @@ export class IndexCache {
       mtimes: Float64Array.from(files, (f) => f.mtimeMs),
     };
     // Written last: a manifest promises that the facts and graph beside it match it.
-    writeAtomic(this.manifestPath, serialize(manifest));
+    writeAtomic(this.manifestPath, [serialize(manifest)]);
   }
 
   clear(): void {
@@ -150,67 +216,79 @@ export class IndexCache {
 
 // ---- the graph file -------------------------------------------------------------------
 // Queries load it on every run, so it is laid out to be mapped, not parsed: a JSON header,
-// then each typed array's bytes (8-byte aligned), then the string table joined by NUL.
-// Loading is one read and a view per column.
+// then each typed array's bytes (8-byte aligned), then the string table's UTF-8 bytes with
+// their offsets as one more column. Loading is one read and a view per column; strings are
+// decoded when asked for.
 
-const MAGIC = 'NPG1';
+const MAGIC = 'NPG2';
 const COLUMNS = [
-  'nodeName', 'nodeFile', 'nodeLine', 'nodeFlags',
+  'nodeName', 'nodeFile', 'nodeLine', 'nodeFlags', 'nodeByName',
   'edgeFrom', 'edgeTo', 'edgeLine', 'edgeCol', 'edgeKind', 'edgeVia', 'edgeArgs',
+  'outStart', 'inStart', 'inEdges',
   'bindSlot', 'bindFn', 'bindFile', 'bindLine', 'bindVia',
 ] as const;
 type Column = (typeof COLUMNS)[number];
+type ColumnEntry = { offset: number; length: number; type: 'i32' | 'u8' };
 
 interface GraphHeader {
   version: string;
   root: string;
   stats: GraphData['stats'];
-  columns: Record<Column, { offset: number; length: number; type: 'i32' | 'u8' }>;
+  columns: Record<Column | 'stringOffsets', ColumnEntry>;
   strings: { offset: number; bytes: number; count: number };
 }
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
-export function encodeGraph(graph: GraphData, meta: { version: string; root: string }): Buffer {
-  const strings = Buffer.from(graph.strings.join('\0'), 'utf8');
+/** The graph file as a list of buffers, written one after the other (no copy of the columns). */
+function graphParts(graph: GraphData, meta: { version: string; root: string }): Uint8Array[] {
+  const arrays: [Column | 'stringOffsets', Int32Array | Uint8Array][] = COLUMNS.map((c) => [c, graph[c]]);
+  arrays.push(['stringOffsets', graph.strings.offsets]);
   const columns = {} as GraphHeader['columns'];
   let offset = 0;
-  for (const c of COLUMNS) {
-    const a = graph[c];
+  for (const [c, a] of arrays) {
     columns[c] = { offset, length: a.length, type: a instanceof Uint8Array ? 'u8' : 'i32' };
     offset = align8(offset + a.byteLength);
   }
-  const header: GraphHeader = { ...meta, stats: graph.stats, columns, strings: { offset, bytes: strings.length, count: graph.strings.length } };
+  const strings = graph.strings.bytes;
+  const header: GraphHeader = { ...meta, stats: graph.stats, columns, strings: { offset, bytes: strings.byteLength, count: graph.strings.count } };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const start = align8(8 + headerBytes.length);
-  const out = Buffer.alloc(start + offset + strings.length);
-  out.write(MAGIC, 0, 'latin1');
-  out.writeUInt32LE(headerBytes.length, 4);
-  headerBytes.copy(out, 8);
-  for (const c of COLUMNS) {
-    const a = graph[c];
-    Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(out, start + columns[c].offset);
+  const head = Buffer.alloc(start);
+  head.write(MAGIC, 0, 'latin1');
+  head.writeUInt32LE(headerBytes.length, 4);
+  headerBytes.copy(head, 8);
+  const parts: Uint8Array[] = [head];
+  for (const [, a] of arrays) {
+    parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    if (align8(a.byteLength) > a.byteLength) parts.push(Buffer.alloc(align8(a.byteLength) - a.byteLength));
   }
-  strings.copy(out, start + offset);
-  return out;
+  parts.push(strings);
+  return parts;
+}
+
+export function encodeGraph(graph: GraphData, meta: { version: string; root: string }): Buffer {
+  return Buffer.concat(graphParts(graph, meta));
 }
 
 export function decodeGraph(bytes: Buffer): { header: GraphHeader; graph: GraphData } {
-  if (bytes.toString('latin1', 0, 4) !== MAGIC) throw new Error('not a NetPaths graph file');
+  if (bytes.toString('latin1', 0, 4) !== MAGIC) throw new Error('not a NetPaths graph file of this version');
   const headerLength = bytes.readUInt32LE(4);
   const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as GraphHeader;
   const start = align8(8 + headerLength);
   // Typed-array views need aligned offsets into the buffer; copy once if the read was not aligned.
   const base = (bytes.byteOffset + start) % 8 === 0 ? bytes : Buffer.from(bytes);
-  const column = (c: Column): Int32Array | Uint8Array => {
+  const column = (c: Column | 'stringOffsets'): Int32Array | Uint8Array => {
     const { offset, length, type } = header.columns[c];
     const at = base.byteOffset + start + offset;
     if (at + length * (type === 'u8' ? 1 : 4) > base.byteOffset + base.length) throw new Error('truncated graph file');
     return type === 'u8' ? new Uint8Array(base.buffer, at, length) : new Int32Array(base.buffer, at, length);
   };
   const s = header.strings;
-  const strings = s.count === 0 ? [] : base.toString('utf8', start + s.offset, start + s.offset + s.bytes).split('\0');
-  if (strings.length !== s.count) throw new Error('string table does not match its header');
+  const offsets = column('stringOffsets') as Int32Array;
+  if (start + s.offset + s.bytes > base.length) throw new Error('truncated graph file');
+  if (offsets.length !== s.count + 1 || offsets[s.count] !== s.bytes) throw new Error('string table does not match its header');
+  const strings = new StringTable(base.subarray(start + s.offset, start + s.offset + s.bytes), offsets);
   const graph = { strings, stats: header.stats } as GraphData;
   for (const c of COLUMNS) (graph as unknown as Record<Column, Int32Array | Uint8Array>)[c] = column(c);
   return { header, graph };

@@ -1,6 +1,8 @@
 // The resolved call graph in a compact, columnar form: what queries load from the cache.
 // Invariant: a Graph is immutable once built; node and edge ids are array indexes, and
-// every string lives once in `strings`. Loading one is a few typed-array copies.
+// every string lives once in `strings`. Loading one is a few typed-array views: the
+// adjacency and the name index are columns of the file, and a string is decoded only
+// when something asks for it.
 
 import type { EdgeKind } from './graph-json';
 
@@ -10,15 +12,72 @@ export const EDGE_KINDS: readonly EdgeKind[] = ['direct', 'indirect', 'async'];
 export const NODE_MACRO = 1;
 export const NODE_STATIC = 2;
 
+/**
+ * The graph's strings as UTF-8 bytes and offsets, each decoded on first use: a
+ * whole-tree graph holds hundreds of thousands, and a query reads a few hundred.
+ */
+export class StringTable {
+  private readonly decoded: (string | undefined)[];
+
+  /** `offsets` has one entry per string plus the end: string i is bytes[offsets[i], offsets[i+1]). */
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly offsets: Int32Array,
+  ) {
+    this.decoded = new Array<string | undefined>(Math.max(0, offsets.length - 1));
+  }
+
+  static from(list: readonly string[]): StringTable {
+    let total = 0;
+    for (const s of list) total += Buffer.byteLength(s, 'utf8');
+    const bytes = Buffer.allocUnsafe(total);
+    const offsets = new Int32Array(list.length + 1);
+    let at = 0;
+    list.forEach((s, i) => {
+      offsets[i] = at;
+      at += bytes.write(s, at, 'utf8');
+    });
+    offsets[list.length] = at;
+    const table = new StringTable(bytes, offsets);
+    list.forEach((s, i) => (table.decoded[i] = s));
+    return table;
+  }
+
+  get count(): number {
+    return this.decoded.length;
+  }
+
+  get(id: number): string | undefined {
+    if (id < 0 || id >= this.decoded.length) return undefined;
+    let s = this.decoded[id];
+    if (s === undefined) {
+      const b = this.bytes;
+      s = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', this.offsets[id], this.offsets[id + 1]);
+      this.decoded[id] = s;
+    }
+    return s;
+  }
+
+  toArray(): string[] {
+    return Array.from({ length: this.count }, (_, i) => this.get(i) as string);
+  }
+}
+
 export interface GraphData {
-  strings: string[];
+  strings: StringTable;
   /** Per node: name and file (string ids), line, flags. */
   nodeName: Int32Array;
   nodeFile: Int32Array;
   nodeLine: Int32Array;
   nodeFlags: Uint8Array;
-  /** Per edge: caller and callee node ids, call line and column, kind, `via` string id or -1,
-   * argument texts (string id or -1, for skb operations). Sorted by caller. */
+  /** Node ids ordered by name (UTF-16 code units), for `Graph.lookup`. */
+  nodeByName: Int32Array;
+  /**
+   * Per edge: caller and callee node ids, call line and column, kind, `via`, argument texts
+   * (string id or -1, for skb operations). Sorted by caller. `via` is a string id, -1 for
+   * none, or `-2 - b` for an edge through binding b, whose text `Graph.via` writes from the
+   * binding's columns (most indirect edges: storing each text would take most of the file).
+   */
   edgeFrom: Int32Array;
   edgeTo: Int32Array;
   edgeLine: Int32Array;
@@ -26,6 +85,11 @@ export interface GraphData {
   edgeKind: Uint8Array;
   edgeVia: Int32Array;
   edgeArgs: Int32Array;
+  /** Outgoing edges of node n are edges outStart[n] .. outStart[n+1]-1 (edges are sorted by caller). */
+  outStart: Int32Array;
+  /** Incoming edges of node n are inEdges[inStart[n]] .. inEdges[inStart[n+1]-1]. */
+  inStart: Int32Array;
+  inEdges: Int32Array;
   /** Function pointers stored into struct fields: `struct.field` string id, function node, site. */
   bindSlot: Int32Array;
   bindFn: Int32Array;
@@ -58,26 +122,9 @@ export const ARG_SEPARATOR = '\u0001';
 /** A loaded graph with the indexes queries need. */
 export class Graph {
   readonly data: GraphData;
-  /** Outgoing edges of node n are edgeOrder[outStart[n] .. outStart[n+1]). */
-  private readonly outStart: Int32Array;
-  private readonly inStart: Int32Array;
-  private readonly inEdges: Int32Array;
-  private byName: Map<string, number[]> | undefined;
 
   constructor(data: GraphData) {
     this.data = data;
-    const n = data.nodeName.length;
-    const m = data.edgeFrom.length;
-    // Edges are stored sorted by caller, so outgoing ranges are prefix sums of counts.
-    this.outStart = new Int32Array(n + 1);
-    for (let e = 0; e < m; e++) this.outStart[(data.edgeFrom[e] as number) + 1]!++;
-    for (let i = 0; i < n; i++) this.outStart[i + 1]! += this.outStart[i]!;
-    this.inStart = new Int32Array(n + 1);
-    for (let e = 0; e < m; e++) this.inStart[(data.edgeTo[e] as number) + 1]!++;
-    for (let i = 0; i < n; i++) this.inStart[i + 1]! += this.inStart[i]!;
-    const fill = this.inStart.slice(0, n);
-    this.inEdges = new Int32Array(m);
-    for (let e = 0; e < m; e++) this.inEdges[fill[data.edgeTo[e] as number]!++] = e;
   }
 
   get nodeCount(): number {
@@ -85,11 +132,11 @@ export class Graph {
   }
 
   name(node: number): string {
-    return this.data.strings[this.data.nodeName[node] as number] as string;
+    return this.data.strings.get(this.data.nodeName[node] as number) as string;
   }
 
   file(node: number): string {
-    return this.data.strings[this.data.nodeFile[node] as number] as string;
+    return this.data.strings.get(this.data.nodeFile[node] as number) as string;
   }
 
   line(node: number): number {
@@ -101,32 +148,34 @@ export class Graph {
   }
 
   str(id: number): string | undefined {
-    return id < 0 ? undefined : this.data.strings[id];
+    return this.data.strings.get(id);
   }
 
-  /** Node ids of every definition named `name`. */
+  /** Node ids of every definition named `name`, in id order (a binary search of `nodeByName`). */
   lookup(name: string): number[] {
-    if (!this.byName) {
-      const map = new Map<string, number[]>();
-      for (let i = 0; i < this.nodeCount; i++) {
-        const key = this.name(i);
-        const list = map.get(key);
-        if (list) list.push(i);
-        else map.set(key, [i]);
-      }
-      this.byName = map;
+    const order = this.data.nodeByName;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.name(order[mid] as number) < name) lo = mid + 1;
+      else hi = mid;
     }
-    return this.byName.get(name) ?? [];
+    const found: number[] = [];
+    for (let i = lo; i < order.length && this.name(order[i] as number) === name; i++) found.push(order[i] as number);
+    return found;
   }
 
   /** Edge ids leaving `node`. */
   *outgoing(node: number): Iterable<number> {
-    for (let e = this.outStart[node] as number; e < (this.outStart[node + 1] as number); e++) yield e;
+    const start = this.data.outStart;
+    for (let e = start[node] as number; e < (start[node + 1] as number); e++) yield e;
   }
 
   /** Edge ids entering `node`. */
   *incoming(node: number): Iterable<number> {
-    for (let i = this.inStart[node] as number; i < (this.inStart[node + 1] as number); i++) yield this.inEdges[i] as number;
+    const { inStart, inEdges } = this.data;
+    for (let i = inStart[node] as number; i < (inStart[node + 1] as number); i++) yield inEdges[i] as number;
   }
 
   from(edge: number): number {
@@ -141,6 +190,13 @@ export class Graph {
     return EDGE_KINDS[this.data.edgeKind[edge] as number] as EdgeKind;
   }
 
+  /** How an indirect or async edge was resolved (JSON `via`); undefined for a direct call. */
+  via(edge: number): string | undefined {
+    const v = this.data.edgeVia[edge] as number;
+    if (v >= -1) return this.str(v);
+    return bindingText(this, -2 - v);
+  }
+
   /** Stable id of a node in JSON output: FILE:NAME, or FILE:NAME:LINE when the file defines NAME twice. */
   nodeId(node: number): string {
     const file = this.file(node);
@@ -148,4 +204,39 @@ export class Graph {
     const twins = this.lookup(name).filter((o) => o !== node && this.file(o) === file);
     return twins.length > 0 ? `${file}:${name}:${this.line(node)}` : `${file}:${name}`;
   }
+}
+
+/**
+ * What a binding says about an edge through it:
+ * `net_device_ops.ndo_start_xmit = e1000_xmit_frame at drivers/.../netdev.c:7336`, with the
+ * registration function in parentheses when the binding came through one.
+ */
+export function bindingText(graph: Graph, b: number): string {
+  const d = graph.data;
+  const via = graph.str(d.bindVia[b] as number);
+  return `${graph.str(d.bindSlot[b] as number) ?? '?'} = ${graph.name(d.bindFn[b] as number)} at ${graph.str(d.bindFile[b] as number) ?? '?'}:${d.bindLine[b] as number}${via ? ` (${via})` : ''}`;
+}
+
+/** Node ids sorted by name, then id: the `nodeByName` column. */
+export function nameOrder(names: Map<string, number[]>): Int32Array {
+  const order = new Int32Array([...names.values()].reduce((n, l) => n + l.length, 0));
+  let at = 0;
+  // The default sort compares UTF-16 code units, as `<` does in `Graph.lookup`.
+  for (const name of [...names.keys()].sort()) for (const node of names.get(name) as number[]) order[at++] = node;
+  return order;
+}
+
+/** The adjacency columns of edges sorted by caller: outStart, inStart, inEdges. */
+export function adjacency(nodes: number, from: Int32Array, to: Int32Array): { outStart: Int32Array; inStart: Int32Array; inEdges: Int32Array } {
+  const m = from.length;
+  const outStart = new Int32Array(nodes + 1);
+  for (let e = 0; e < m; e++) outStart[(from[e] as number) + 1]!++;
+  for (let i = 0; i < nodes; i++) outStart[i + 1]! += outStart[i]!;
+  const inStart = new Int32Array(nodes + 1);
+  for (let e = 0; e < m; e++) inStart[(to[e] as number) + 1]!++;
+  for (let i = 0; i < nodes; i++) inStart[i + 1]! += inStart[i]!;
+  const fill = inStart.slice(0, nodes);
+  const inEdges = new Int32Array(m);
+  for (let e = 0; e < m; e++) inEdges[fill[to[e] as number]!++] = e;
+  return { outStart, inStart, inEdges };
 }

@@ -43,7 +43,11 @@ function cacheFor(options: IndexOptions): IndexCache {
 
 /** With NETPATHS_TIMING=1, where indexing spends its time goes to stderr. */
 function timing(phase: string, since: number): void {
-  if (process.env.NETPATHS_TIMING) process.stderr.write(`netpaths: ${phase} ${((Date.now() - since) / 1000).toFixed(2)} s, heap ${Math.round(process.memoryUsage().heapUsed / 1048576)} MiB\n`);
+  if (!process.env.NETPATHS_TIMING) return;
+  const mib = (bytes: number): number => Math.round(bytes / 1048576);
+  // maxRSS counts the whole process, parse workers included (it is in KiB).
+  const peak = mib(process.resourceUsage().maxRSS * 1024);
+  process.stderr.write(`netpaths: ${phase} ${((Date.now() - since) / 1000).toFixed(2)} s, heap ${mib(process.memoryUsage().heapUsed)} MiB, rss ${mib(process.memoryUsage.rss())} MiB, peak rss ${peak} MiB\n`);
 }
 
 /** Builds or refreshes the index: unchanged files reuse their cached facts. */

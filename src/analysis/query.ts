@@ -38,7 +38,7 @@ export function edgeJson(graph: Graph, e: number): GraphEdge {
     file: graph.file(from),
     line: d.edgeLine[e] as number,
   };
-  const via = graph.str(d.edgeVia[e] as number);
+  const via = graph.via(e);
   if (via !== undefined) edge.via = via;
   return edge;
 }

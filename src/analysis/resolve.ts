@@ -15,7 +15,7 @@
 import { forEachCall } from './facts';
 import type { FileFacts, FuncFact, TypeChain, ValueRef } from './facts';
 import type { GraphData, IndexStats } from './graph';
-import { ARG_SEPARATOR, EDGE_KINDS, NODE_MACRO, NODE_STATIC } from './graph';
+import { ARG_SEPARATOR, EDGE_KINDS, NODE_MACRO, NODE_STATIC, StringTable, adjacency, nameOrder } from './graph';
 import type { EdgeKind } from './graph-json';
 import { DEFERRED_MECHANISMS, TEXT_ARG_CALLS } from './kernel-idioms';
 
@@ -24,6 +24,8 @@ const UNTYPED_FANOUT_LIMIT = 24;
 const PREFERRED_ARCH = 'x86';
 
 interface Binding {
+  /** Position in the graph's binding columns, which an edge through it refers to. */
+  index: number;
   fn: number;
   file: number;
   line: number;
@@ -254,10 +256,11 @@ export function resolve(files: FileFacts[]): GraphData {
   const untyped = new Map<string, Binding[]>(); // field -> bindings whose struct is unknown
   const allBindings: Binding[] = [];
   const seenBinding = new Set<string>();
-  const addBinding = (slotKey: string | undefined, field: string, b: Binding): void => {
-    const dedupe = `${slotKey ?? '?'}.${field}\u0000${b.fn}\u0000${b.file}\u0000${b.line}`;
+  const addBinding = (slotKey: string | undefined, field: string, fields: Omit<Binding, 'index'>): void => {
+    const dedupe = `${slotKey ?? '?'}.${field}\u0000${fields.fn}\u0000${fields.file}\u0000${fields.line}`;
     if (seenBinding.has(dedupe)) return;
     seenBinding.add(dedupe);
+    const b: Binding = { index: allBindings.length, ...fields };
     allBindings.push(b);
     const push = (map: Map<string, Binding[]>, key: string): void => {
       const list = map.get(key);
@@ -415,7 +418,10 @@ export function resolve(files: FileFacts[]): GraphData {
   let seenFor = -1;
   let unresolved = 0;
   const KIND = (k: EdgeKind): number => EDGE_KINDS.indexOf(k);
-  const addEdge = (from: number, to: number, line: number, col: number, kind: EdgeKind, via?: string, args?: string[]): void => {
+  /** `via` as GraphData.edgeVia holds it: a text, or a binding whose columns tell the text. */
+  const viaText = (text: string): number => strings.id(text);
+  const viaBinding = (b: Binding): number => -2 - b.index;
+  const addEdge = (from: number, to: number, line: number, col: number, kind: EdgeKind, via = -1, args?: string[]): void => {
     if (from !== seenFor) {
       seenEdge.clear();
       seenFor = from;
@@ -423,8 +429,9 @@ export function resolve(files: FileFacts[]): GraphData {
     const key = (to * 4 + KIND(kind)) * 1_048_576 + line;
     if (seenEdge.has(key)) return;
     seenEdge.add(key);
-    edges.push(from, to, line, col, KIND(kind), via === undefined ? -1 : strings.id(via), args ? strings.id(args.join(ARG_SEPARATOR)) : -1);
+    edges.push(from, to, line, col, KIND(kind), via, args ? strings.id(args.join(ARG_SEPARATOR)) : -1);
   };
+  // The text of `Graph.via` for an edge through `b` (kept as a text only after a wrapper's name).
   const bindingVia = (b: Binding): string =>
     `${b.slot} = ${(nodeFact[b.fn] as FuncFact).name} at ${strings.list[b.file]}:${b.line}${b.via ? ` (${b.via})` : ''}`;
 
@@ -437,7 +444,7 @@ export function resolve(files: FileFacts[]): GraphData {
       const targets = resolveName(callee.n, site.fi);
       const texts = call.texts && TEXT_ARG_CALLS.test(callee.n) ? call.texts : undefined;
       for (const t of targets) {
-        if (wrapperVia) addEdge(caller, t, call.line, call.col, 'indirect', `${wrapperVia} candidate ${callee.n}`);
+        if (wrapperVia) addEdge(caller, t, call.line, call.col, 'indirect', viaText(`${wrapperVia} candidate ${callee.n}`));
         else addEdge(caller, t, call.line, call.col, 'direct', undefined, texts);
       }
       // Calls through a parameter of the callee (NF_HOOK's okfn), attributed to this call site.
@@ -451,7 +458,7 @@ export function resolve(files: FileFacts[]): GraphData {
           const fns = new Set<number>();
           valueFns(arg, caller, fns, undefined);
           for (const fn of fns) {
-            addEdge(caller, fn, call.line, call.col, 'indirect', `${callee.n}(${params[p] ?? `#${p}`} = ${(nodeFact[fn] as FuncFact).name})`);
+            addEdge(caller, fn, call.line, call.col, 'indirect', viaText(`${callee.n}(${params[p] ?? `#${p}`} = ${(nodeFact[fn] as FuncFact).name})`));
           }
         }
       }
@@ -459,7 +466,7 @@ export function resolve(files: FileFacts[]): GraphData {
       const key = raise ? call.keys?.[raise.key] : undefined;
       if (raise && key) {
         for (const r of deferredRegistrations.get(key) ?? []) {
-          addEdge(caller, r.fn, call.line, call.col, 'async', `${raise.label} ${key}: ${r.registrar}(${key}, ${(nodeFact[r.fn] as FuncFact).name}) at ${strings.list[r.file]}:${r.line}`);
+          addEdge(caller, r.fn, call.line, call.col, 'async', viaText(`${raise.label} ${key}: ${r.registrar}(${key}, ${(nodeFact[r.fn] as FuncFact).name}) at ${strings.list[r.file]}:${r.line}`));
         }
       }
     } else if ('field' in callee) {
@@ -469,18 +476,18 @@ export function resolve(files: FileFacts[]): GraphData {
         return;
       }
       for (const b of found) {
-        addEdge(caller, b.fn, call.line, call.col, 'indirect', wrapperVia ? `${wrapperVia}: ${bindingVia(b)}` : bindingVia(b));
+        addEdge(caller, b.fn, call.line, call.col, 'indirect', wrapperVia ? viaText(`${wrapperVia}: ${bindingVia(b)}`) : viaBinding(b));
       }
     } else if ('l' in callee) {
       // A local function pointer: what was assigned to it, or what the field it was read from holds.
       for (const a of (nodeFact[caller] as FuncFact).aliases?.[callee.l] ?? []) {
         if ('f' in a) {
-          for (const b of fieldBindings(a.on, a.f, site.fi)) addEdge(caller, b.fn, call.line, call.col, 'indirect', bindingVia(b));
+          for (const b of fieldBindings(a.on, a.f, site.fi)) addEdge(caller, b.fn, call.line, call.col, 'indirect', viaBinding(b));
           continue;
         }
         const fns = new Set<number>();
         valueFns(a, caller, fns, undefined);
-        for (const fn of fns) addEdge(caller, fn, call.line, call.col, 'indirect', `local ${callee.l} = ${(nodeFact[fn] as FuncFact).name}`);
+        for (const fn of fns) addEdge(caller, fn, call.line, call.col, 'indirect', viaText(`local ${callee.l} = ${(nodeFact[fn] as FuncFact).name}`));
       }
       const fns = new Set<number>();
       valueFns(callee, caller, fns, undefined);
@@ -492,11 +499,12 @@ export function resolve(files: FileFacts[]): GraphData {
   const e = edges.finish();
   const n = nodeFact.length;
   const data: GraphData = {
-    strings: [],
+    strings: StringTable.from([]),
     nodeName: new Int32Array(n),
     nodeFile: new Int32Array(n),
     nodeLine: new Int32Array(n),
     nodeFlags: new Uint8Array(n),
+    nodeByName: nameOrder(byName),
     edgeFrom: e.from,
     edgeTo: e.to,
     edgeLine: e.line,
@@ -504,6 +512,7 @@ export function resolve(files: FileFacts[]): GraphData {
     edgeKind: Uint8Array.from(e.kind),
     edgeVia: e.via,
     edgeArgs: e.args,
+    ...adjacency(n, e.from, e.to),
     bindSlot: Int32Array.from(allBindings, (b) => strings.id(b.slot)),
     bindFn: Int32Array.from(allBindings, (b) => b.fn),
     bindFile: Int32Array.from(allBindings, (b) => b.file),
@@ -532,7 +541,7 @@ export function resolve(files: FileFacts[]): GraphData {
     if (fact.macro) data.stats.macros++;
     else data.stats.functions++;
   }
-  data.strings = strings.list;
+  data.strings = StringTable.from(strings.list);
   return data;
 }
 
@@ -549,36 +558,45 @@ function splitSlot(slotKey: string): [string, string] {
 }
 
 /**
- * Edges as growable columns: millions of them, so never one object each. Call sites are
- * visited file by file and function by function, and node ids follow the same order, so
- * edges arrive grouped by caller; `finish` checks that and sorts only if it is not so.
+ * Edges as growable columns: millions of them, so never one object each. They grow by
+ * blocks, never by copying, and `finish` packs each column in turn, dropping its blocks as
+ * it goes (the whole tree has six million edges: doubling arrays cost hundreds of MB).
+ * Call sites are visited file by file and function by function, and node ids follow the
+ * same order, so edges arrive grouped by caller; `finish` checks that and sorts only if it
+ * is not so.
  */
 class EdgeColumns {
+  private static readonly BLOCK = 65536;
   private size = 0;
-  private cols: Int32Array[] = Array.from({ length: 7 }, () => new Int32Array(1024));
+  private blocks: Int32Array[][] = Array.from({ length: 7 }, () => []);
 
   push(...values: [number, number, number, number, number, number, number]): void {
-    if (this.size === (this.cols[0] as Int32Array).length) {
-      this.cols = this.cols.map((c) => {
-        const bigger = new Int32Array(c.length * 2);
-        bigger.set(c);
-        return bigger;
-      });
-    }
-    for (let k = 0; k < 7; k++) (this.cols[k] as Int32Array)[this.size] = values[k] as number;
+    const at = this.size % EdgeColumns.BLOCK;
+    if (at === 0) for (const col of this.blocks) col.push(new Int32Array(EdgeColumns.BLOCK));
+    const block = Math.floor(this.size / EdgeColumns.BLOCK);
+    for (let k = 0; k < 7; k++) ((this.blocks[k] as Int32Array[])[block] as Int32Array)[at] = values[k] as number;
     this.size++;
   }
 
+  private pack(k: number): Int32Array {
+    const out = new Int32Array(this.size);
+    const blocks = this.blocks[k] as Int32Array[];
+    blocks.forEach((b, i) => out.set(b.subarray(0, Math.min(EdgeColumns.BLOCK, this.size - i * EdgeColumns.BLOCK)), i * EdgeColumns.BLOCK));
+    this.blocks[k] = [];
+    return out;
+  }
+
   finish(): { from: Int32Array; to: Int32Array; line: Int32Array; col: Int32Array; kind: Int32Array; via: Int32Array; args: Int32Array } {
-    let cols = this.cols.map((c) => c.slice(0, this.size));
-    const from = cols[0] as Int32Array;
+    const from = this.pack(0);
     let sorted = true;
     for (let i = 1; i < from.length && sorted; i++) sorted = (from[i - 1] as number) <= (from[i] as number);
+    let order: Int32Array | undefined;
     if (!sorted) {
-      const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) => (from[a] as number) - (from[b] as number) || a - b);
-      cols = cols.map((c) => Int32Array.from(order, (i) => c[i] as number));
+      order = Int32Array.from({ length: this.size }, (_, i) => i).sort((a, b) => (from[a] as number) - (from[b] as number) || a - b);
     }
-    const [f, to, line, col, kind, via, args] = cols as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+    const cols = [from];
+    for (let k = 1; k < 7; k++) cols.push(this.pack(k));
+    const [f, to, line, col, kind, via, args] = (order ? cols.map((c) => Int32Array.from(order, (i) => c[i] as number)) : cols) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
     return { from: f, to, line, col, kind, via, args };
   }
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeGraph, encodeGraph } from '../../src/analysis/cache';
+import { Graph, StringTable } from '../../src/analysis/graph';
 import { buildIndex, openGraph } from '../../src/analysis/indexer';
 
 let work: string;
@@ -58,9 +59,27 @@ describe('index cache', () => {
     const bytes = encodeGraph(graph.data, { version: 'v', root: '/r' });
     const { header, graph: back } = decodeGraph(bytes);
     assert.equal(header.root, '/r');
-    assert.deepEqual(back.strings, graph.data.strings);
+    assert.deepEqual(back.strings.toArray(), graph.data.strings.toArray());
     assert.deepEqual([...back.edgeTo], [...graph.data.edgeTo]);
     assert.deepEqual(back.stats, graph.data.stats);
     assert.throws(() => decodeGraph(bytes.subarray(0, bytes.length - 100)));
+    // The decoded graph answers as the built one: names found by binary search, `via`
+    // texts written from the binding columns.
+    const loaded = new Graph(back);
+    for (let n = 0; n < graph.nodeCount; n++) assert.deepEqual(loaded.lookup(graph.name(n)), graph.lookup(graph.name(n)));
+    assert.deepEqual(loaded.lookup('no_such_function'), []);
+    const vias = (g: Graph): (string | undefined)[] => Array.from(g.data.edgeTo, (_, e) => g.via(e));
+    assert.deepEqual(vias(loaded), vias(graph));
+    assert.ok(vias(loaded).some((v) => v?.includes(' = ') && v.includes(' at ')));
+  });
+
+  it('keeps non-ASCII strings whole in the string table', () => {
+    const list = ['', 'napi_poll', 'caf\u00e9 \u2192 \u{1f600}', 'x'];
+    const table = StringTable.from(list);
+    const bytes = Buffer.from(table.bytes);
+    const back = new StringTable(bytes, Int32Array.from(table.offsets));
+    assert.deepEqual(back.toArray(), list);
+    assert.equal(back.get(-1), undefined);
+    assert.equal(back.get(list.length), undefined);
   });
 });

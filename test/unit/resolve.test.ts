@@ -31,7 +31,7 @@ function edgesAt(e: EdgeExpectation): { kind: string; via: string; to: number }[
   for (const f of from) {
     for (const edge of graph.outgoing(f)) {
       if (to.has(graph.to(edge)) && graph.data.edgeLine[edge] === e.line) {
-        found.push({ kind: graph.kind(edge), via: graph.str(graph.data.edgeVia[edge] as number) ?? '', to: graph.to(edge) });
+        found.push({ kind: graph.kind(edge), via: graph.via(edge) ?? '', to: graph.to(edge) });
       }
     }
   }
