@@ -1,0 +1,139 @@
+// Hovers in C files: sk_buff members, skb buffer operations and packet-path functions,
+// explained from the knowledge tables and the kernel-doc of the tree's own skbuff.h. The
+// content comes from src/analysis/knowledge/hover.ts; this shell supplies the text around
+// the cursor, the parsed header and file links. It never needs the index.
+
+import { promises as fs } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import * as vscode from 'vscode';
+import { MAX_HOVER_LINE, hoverAt, readSkbuffDoc, type SkbFieldDoc } from './analysis/knowledge';
+
+/** What this feature uses of the extension's FeatureContext. */
+interface HoverContext {
+  extension: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  config(): { hover: boolean };
+  kernelRoot(): string | undefined;
+}
+
+/**
+ * How far above the cursor to look for declarations (`struct sk_buff *nskb`): the enclosing
+ * function, up to the `}` in column 0 that ends the one before it, but no further than this.
+ */
+const BEFORE_LINES = 300;
+const AFTER_LINES = 3;
+/** skbuff.h is about 200 KB; anything far larger is not the header we mean. */
+const MAX_HEADER_BYTES = 4 * 1024 * 1024;
+
+export function register(ctx: HoverContext): void {
+  const headers = new SkbuffDocCache(ctx.log);
+  const root = ctx.kernelRoot();
+  // Parse the header ahead of the first hover (about 10 ms), off the hover's path.
+  if (root && ctx.config().hover) void headers.get(root);
+  ctx.extension.subscriptions.push(
+    vscode.languages.registerHoverProvider(
+      { language: 'c', scheme: 'file' },
+      { provideHover: (document, position, token) => provideHover(ctx, headers, document, position, token) },
+    ),
+  );
+}
+
+async function provideHover(
+  ctx: HoverContext,
+  headers: SkbuffDocCache,
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  token: vscode.CancellationToken,
+): Promise<vscode.Hover | undefined> {
+  if (!ctx.config().hover) return undefined;
+  const line = document.lineAt(position.line).text;
+  if (line.length > MAX_HOVER_LINE) return undefined;
+  const root = ctx.kernelRoot();
+  const doc = root ? await headers.get(root) : undefined;
+  if (token.isCancellationRequested) return undefined;
+
+  const file = root ? kernelPath(root, document.uri.fsPath) : undefined;
+  const options: Parameters<typeof hoverAt>[2] = {
+    before: linesAbove(document, position.line),
+    after: linesBelow(document, position.line),
+    linkTo: (target, lineNo) => (root ? vscode.Uri.file(join(root, ...target.split('/'))).with({ fragment: `L${lineNo}` }).toString() : undefined),
+  };
+  if (doc) options.doc = doc;
+  if (file !== undefined) options.file = file;
+  const result = hoverAt(line, position.character, options);
+  if (!result) return undefined;
+  // Untrusted, no HTML, no theme icons: the text is escaped by the builder and links open files only.
+  const markdown = new vscode.MarkdownString(result.markdown);
+  markdown.isTrusted = false;
+  markdown.supportHtml = false;
+  markdown.supportThemeIcons = false;
+  return new vscode.Hover(markdown, new vscode.Range(position.line, result.target.start, position.line, result.target.end));
+}
+
+/** `fsPath` relative to the kernel root with `/` separators, or undefined outside it. */
+function kernelPath(root: string, fsPath: string): string | undefined {
+  const rel = relative(root, fsPath);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
+}
+
+function linesAbove(document: vscode.TextDocument, line: number): string[] {
+  const out: string[] = [];
+  for (let i = line - 1; i >= 0 && line - i <= BEFORE_LINES; i--) {
+    const text = document.lineAt(i).text;
+    if (text.startsWith('}')) break;
+    out.push(text.length > MAX_HOVER_LINE ? '' : text);
+  }
+  return out.reverse();
+}
+
+function linesBelow(document: vscode.TextDocument, line: number): string[] {
+  const out: string[] = [];
+  for (let i = line + 1; i < document.lineCount && i - line <= AFTER_LINES; i++) {
+    const text = document.lineAt(i).text;
+    out.push(text.length > MAX_HOVER_LINE ? '' : text);
+  }
+  return out;
+}
+
+/**
+ * `struct sk_buff` members of `<root>/include/linux/skbuff.h`, parsed once and parsed again
+ * when the file's size or mtime changes (a `git checkout` of another version). A missing
+ * header means no kernel-doc: hovers still show our own text.
+ */
+class SkbuffDocCache {
+  private cached: { key: string; doc: SkbFieldDoc[] } | undefined;
+  private loading: { key: string; promise: Promise<SkbFieldDoc[] | undefined> } | undefined;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  async get(root: string): Promise<readonly SkbFieldDoc[] | undefined> {
+    const path = join(root, 'include', 'linux', 'skbuff.h');
+    let key: string;
+    try {
+      const stat = await fs.stat(path);
+      if (!stat.isFile() || stat.size > MAX_HEADER_BYTES) return undefined;
+      key = `${path}\0${stat.size}\0${stat.mtimeMs}`;
+    } catch {
+      return undefined;
+    }
+    if (this.cached?.key === key) return this.cached.doc;
+    if (this.loading?.key === key) return this.loading.promise;
+    const promise = fs
+      .readFile(path, 'utf8')
+      .then((text) => {
+        const doc = readSkbuffDoc(text);
+        this.cached = { key, doc };
+        this.log.info(`hover: read ${doc.length} struct sk_buff members from ${path}`);
+        return doc;
+      })
+      .catch((e: unknown) => {
+        this.log.warn(`hover: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      })
+      .finally(() => {
+        if (this.loading?.promise === promise) this.loading = undefined;
+      });
+    this.loading = { key, promise };
+    return promise;
+  }
+}
