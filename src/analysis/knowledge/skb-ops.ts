@@ -125,7 +125,9 @@ export function skbOpEffect(name: string, lenText?: string): string | undefined 
   const row = findSkbOp(name);
   if (!row) return undefined;
   const changes = skbOpChanges(name, lenText);
-  const summary = row.summary.replace(/\bLEN\b/g, lengthText(row, lenText));
+  const length = lengthText(row, lenText);
+  // A function replacer: the length is source text, and `$&` in it must stay `$&`.
+  const summary = row.summary.replace(/\bLEN\b/g, () => length);
   return changes ? `${changes} — ${summary}` : summary;
 }
 
@@ -135,7 +137,7 @@ export function skbOpChanges(name: string, lenText?: string): string | undefined
   if (!row) return undefined;
   const len = operand(lengthText(row, lenText));
   return Object.entries(row.effect)
-    .map(([field, value]) => `${field} ${value.replace(/\bLEN\b/g, len)}`)
+    .map(([field, value]) => `${field} ${value.replace(/\bLEN\b/g, () => len)}`)
     .join(', ');
 }
 
