@@ -68,8 +68,8 @@ describe('describeSkbOp()', () => {
     assert.equal(skbOpChanges('__skb_pull', 'skb_network_header_len(skb)'), 'data += skb_network_header_len(skb), len -= skb_network_header_len(skb)');
     assert.equal(skbOpChanges('__skb_push', 'iph->ihl*4'), 'data -= (iph->ihl*4), len += (iph->ihl*4)');
     // The length is source text: replacement patterns in it stay as written.
-    assert.equal(skbOpChanges('skb_pull', '$&'), 'data += $&, len -= $&');
-    assert.match(skbOpEffect('skb_pull', "$'") ?? '', /^data \+= \$', len -= \$'/);
+    assert.equal(skbOpChanges('skb_pull', '$&'), 'data += ($&), len -= ($&)');
+    assert.match(skbOpEffect('skb_pull', "$'") ?? '', /^data \+= \(\$'\), len -= \(\$'\)/);
     assert.equal(skbOpChanges('skb_push', 'sizeof(struct iphdr)'), 'data -= sizeof(struct iphdr), len += sizeof(struct iphdr)');
   });
 
