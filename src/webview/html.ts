@@ -108,6 +108,7 @@ export function buildWebviewHtml(options: WebviewHtmlOptions): string {
         <option value="markdown">Markdown (Mermaid)</option>
         <option value="mermaid">Mermaid</option>
         <option value="svg">SVG image</option>
+        <option value="html">HTML page (pan and zoom)</option>
         <option value="dot">Graphviz DOT</option>
         <option value="text">Text</option>
         <option value="json">JSON</option>

@@ -788,13 +788,16 @@ exportSelect.addEventListener('change', () => {
   const format = exportSelect.value as ExportFormat | '';
   exportSelect.value = '';
   if (format === '') return;
-  if (format === 'svg') void exportSvg();
+  if (format === 'svg' || format === 'html') void exportSvg(format);
   else post({ type: 'export', format });
 });
 
-/** Draws the current text again for documents (SVG text labels, light theme) and sends it to the host. */
+/**
+ * Draws the current text again for documents (SVG text labels, light theme) and sends it
+ * to the host, which writes it as an SVG file or inside a standalone HTML page.
+ */
 let exportSeq = 0;
-async function exportSvg(): Promise<void> {
+async function exportSvg(format: 'svg' | 'html'): Promise<void> {
   if (!current) return;
   const id = `np-export-${++exportSeq}`;
   setStatus('Preparing SVG…', true);
@@ -810,7 +813,7 @@ async function exportSvg(): Promise<void> {
       layout: config.layout,
     };
     const { svg } = await renderWith(exportConfig, id, current.mermaid.text);
-    post({ type: 'export', format: 'svg', svg });
+    post({ type: 'export', format, svg });
   } catch (error) {
     post({ type: 'error', message: `SVG export failed: ${error instanceof Error ? error.message : String(error)}` });
   } finally {

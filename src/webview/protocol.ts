@@ -11,9 +11,17 @@
 import type { GraphJson } from '../analysis/graph-json';
 import type { MermaidResult } from '../analysis/render/mermaid';
 
-/** Formats the host can export the current graph to. `svg` carries the SVG the webview drew. */
-export const EXPORT_FORMATS = ['mermaid', 'markdown', 'svg', 'dot', 'text', 'json'] as const;
+/**
+ * Formats the host can export the current graph to. `svg` and `html` (a standalone page
+ * with the drawing) carry the SVG the webview drew for documents.
+ */
+export const EXPORT_FORMATS = ['mermaid', 'markdown', 'svg', 'html', 'dot', 'text', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The formats whose export message must carry the drawing. */
+export function exportNeedsSvg(format: ExportFormat): boolean {
+  return format === 'svg' || format === 'html';
+}
 
 // ---------------------------------------------------------------------------------------
 // Host -> webview
@@ -121,7 +129,7 @@ export interface DepthMessage {
   delta: 1 | -1;
 }
 
-/** Export the current graph. For `svg`, `svg` holds the drawing made with `htmlLabels: false`. */
+/** Export the current graph. For `svg` and `html`, `svg` holds the drawing made with `htmlLabels: false`. */
 export interface ExportMessage {
   type: 'export';
   format: ExportFormat;
@@ -234,10 +242,11 @@ function parse(x: unknown): WebviewToHost | undefined {
       const format = own(x, 'format');
       if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) return undefined;
       const svg = own(x, 'svg');
-      if (svg === undefined) return format === 'svg' ? undefined : { type, format: format as ExportFormat };
-      if (format !== 'svg' || typeof svg !== 'string' || svg.length === 0 || svg.length > MAX_EXPORT_SVG) return undefined;
+      const needsSvg = exportNeedsSvg(format as ExportFormat);
+      if (svg === undefined) return needsSvg ? undefined : { type, format: format as ExportFormat };
+      if (!needsSvg || typeof svg !== 'string' || svg.length === 0 || svg.length > MAX_EXPORT_SVG) return undefined;
       if (!/^\s*<svg[\s>]/.test(svg)) return undefined;
-      return { type, format, svg };
+      return { type, format: format as ExportFormat, svg };
     }
     case 'error': {
       const message = own(x, 'message');
