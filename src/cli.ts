@@ -12,7 +12,10 @@ import type { IndexOptions } from './analysis/indexer';
 import { explain, formatExplanation, listTopics, readSkbuffDoc } from './analysis/knowledge';
 import { PresetContext, buildPreset, formatDriverTable, listDrivers } from './analysis/presets';
 import { QueryError, findPaths, neighbourhood, where } from './analysis/query';
-import { formatGraph, isFormat } from './format';
+import { LinkTemplateError, kernelVersion, parseLinkTemplate } from './analysis/render/links';
+import type { LinkTemplate } from './analysis/render/links';
+import { drawGraph, formatGraph, isDrawnFormat, isFormat } from './format';
+import { ChromiumMissingError, chromiumMissingMessage, findChromium, renderMermaidSvg } from './render-svg';
 
 class UsageError extends Error {}
 
@@ -38,7 +41,11 @@ FUNC is a function name, or FILE:NAME with FILE relative to the kernel root.
 
 options:
   --kernel DIR        the Linux tree (default: $NETPATHS_KERNEL, else the current folder)
-  --format F          text (default), json, mermaid or dot
+  --format F          text (default), json, mermaid or dot; svg (an image) or html (a
+                      page with pan and zoom) for graphs, drawn in a headless Chromium
+  --link-template T   where svg, html (and mermaid) link each function: {path}, {line}
+                      and {version} are replaced (default '{path}#L{line}'), e.g.
+                      'https://elixir.bootlin.com/linux/v{version}/source/{path}#L{line}'
   --cache-dir DIR     where the index lives (default: $XDG_CACHE_HOME/netpaths/index/...)
   --scope GLOB        index only matching files (repeatable), e.g. 'net/**'
   --workers N         parse workers (default: one per core)
@@ -48,6 +55,7 @@ options:
 const options = {
   kernel: { type: 'string' },
   format: { type: 'string' },
+  'link-template': { type: 'string' },
   'cache-dir': { type: 'string' },
   scope: { type: 'string', multiple: true },
   workers: { type: 'string' },
@@ -89,7 +97,10 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = positionals;
   if (!command) throw new UsageError('no command given');
   const format = values.format ?? 'text';
-  if (!isFormat(format)) throw new UsageError(`--format must be text, json, mermaid or dot, not '${format}'`);
+  if (!isFormat(format)) throw new UsageError(`--format must be text, json, mermaid, dot, svg or html, not '${format}'`);
+  const drawn = isDrawnFormat(format);
+  if (drawn && ['index', 'drivers', 'explain'].includes(command)) throw new UsageError(`--format ${format} draws graphs: use it with where, callees, callers, path, ingress or egress`);
+  if (values['link-template'] !== undefined && !drawn && format !== 'mermaid') throw new UsageError('--link-template applies to --format svg, html or mermaid');
   const quiet = values.quiet ?? false;
   const progress = !quiet && process.stderr.isTTY;
   const indexOptions: IndexOptions = {
@@ -119,15 +130,35 @@ async function main(argv: string[]): Promise<number> {
     if (args.length === 0) throw new UsageError(`${command} needs at least one FUNC`);
     return args;
   };
-  const print = (graph: GraphJson): void => {
-    process.stdout.write(formatGraph(graph, format));
-  };
   /** Reads a file of the kernel tree for the presets (Makefiles, netfilter hook sites). */
   const readText = (path: string): string | undefined => {
     try {
       return readFileSync(join(indexOptions.root, path), 'utf8');
     } catch {
       return undefined;
+    }
+  };
+  // Links and Chromium are checked before any indexing, so a typo or a missing browser
+  // fails at once rather than after a long first index.
+  let links: LinkTemplate | undefined;
+  if (drawn || values['link-template'] !== undefined) {
+    const makefile = readText('Makefile');
+    try {
+      links = parseLinkTemplate(values['link-template'], makefile === undefined ? undefined : kernelVersion(makefile));
+    } catch (e) {
+      if (e instanceof LinkTemplateError) throw new UsageError(`--link-template ${JSON.stringify(e.template)}: ${e.problem}`);
+      throw e;
+    }
+  }
+  const chromium = drawn ? findChromium() : undefined;
+  if (drawn && chromium === undefined) throw new ChromiumMissingError(chromiumMissingMessage(format));
+  const print = async (graph: GraphJson, title: string): Promise<void> => {
+    if (isDrawnFormat(format)) {
+      const render = (text: string): Promise<string> => renderMermaidSvg(text, { format, ...(chromium ? { chromium } : {}) });
+      process.stdout.write(await drawGraph(graph, format, { title, render, ...(links ? { links } : {}) }));
+    } else {
+      // Mermaid gets click lines only when a template was asked for: the default output stays plain.
+      process.stdout.write(formatGraph(graph, format, values['link-template'] !== undefined ? links : undefined));
     }
   };
 
@@ -165,14 +196,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'where': {
       const funcs = needFuncs();
-      print(where(await openGraph(indexOptions), funcs));
+      await print(where(await openGraph(indexOptions), funcs), `where ${funcs.join(' ')}`);
       return 0;
     }
     case 'callees':
     case 'callers': {
       const funcs = needFuncs();
       const depth = positiveInt(values.depth, 'depth', 1);
-      print(neighbourhood(await openGraph(indexOptions), funcs, depth, command));
+      await print(neighbourhood(await openGraph(indexOptions), funcs, depth, command), `${command === 'callees' ? 'calls from' : 'callers of'} ${funcs.join(', ')}`);
       return 0;
     }
     case 'path': {
@@ -180,7 +211,7 @@ async function main(argv: string[]): Promise<number> {
       if (!values.from?.length || !values.to?.length) throw new UsageError('path needs --from A and --to B');
       const maxDepth = positiveInt(values['max-depth'], 'max-depth', 40);
       const paths = positiveInt(values.paths, 'paths', 1);
-      print(findPaths(await openGraph(indexOptions), values.from, values.to, { maxDepth, paths }));
+      await print(findPaths(await openGraph(indexOptions), values.from, values.to, { maxDepth, paths }), `${values.from.join(', ')} → ${values.to.join(', ')}`);
       return 0;
     }
     case 'drivers': {
@@ -199,7 +230,7 @@ async function main(argv: string[]): Promise<number> {
         if (missing.length > 0) indexOptions.log?.(`the ${command} path of ${values.driver ?? ''} is partial: ${missing.join('; ')}`);
         for (const r of remarks) indexOptions.log?.(`${values.driver ?? ''}: ${r}`);
       };
-      print(buildPreset(ctx, values.driver, command, { expand: values.expand ?? [], depth, onReport: report }));
+      await print(buildPreset(ctx, values.driver, command, { expand: values.expand ?? [], depth, onReport: report }), `${values.driver} ${command}`);
       return 0;
     }
     case 'explain': {

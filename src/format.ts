@@ -2,25 +2,54 @@
 
 import type { GraphJson } from './analysis/graph-json';
 import { toDot, toMermaid, toText } from './analysis/render';
+import { nodeLinks, withClickLines } from './analysis/render/links';
+import type { LinkTemplate } from './analysis/render/links';
+import { exportDocument } from './export';
 
-export const FORMATS = ['text', 'json', 'mermaid', 'dot'] as const;
+export const FORMATS = ['text', 'json', 'mermaid', 'dot', 'svg', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
+
+/** Formats drawn by Mermaid in a headless Chromium (src/render-svg.ts). */
+export type DrawnFormat = 'svg' | 'html';
+export type TextFormat = Exclude<Format, DrawnFormat>;
 
 export function isFormat(s: string): s is Format {
   return (FORMATS as readonly string[]).includes(s);
 }
 
-export function formatGraph(graph: GraphJson, format: Format): string {
+export function isDrawnFormat(format: Format): format is DrawnFormat {
+  return format === 'svg' || format === 'html';
+}
+
+/**
+ * A graph in a text format. `links` adds `click` lines to Mermaid (only when the user
+ * asked for a link template, so the default output stays plain Mermaid).
+ */
+export function formatGraph(graph: GraphJson, format: TextFormat, links?: LinkTemplate): string {
   const withNewline = (s: string): string => (s.endsWith('\n') ? s : `${s}\n`);
   switch (format) {
     case 'json':
       return `${JSON.stringify(graph, null, 2)}\n`;
-    case 'mermaid':
-      // The export form: no click lines, so GitHub and other renderers draw it as is.
-      return withNewline(toMermaid(graph, { forExport: true }).text);
+    case 'mermaid': {
+      // The export form, so GitHub and other renderers draw it as is.
+      const result = toMermaid(graph, { forExport: true });
+      return withNewline(links ? withClickLines(result.text, nodeLinks(graph, result.nodeIds, links)) : result.text);
+    }
     case 'dot':
       return withNewline(toDot(graph));
     case 'text':
       return withNewline(toText(graph));
   }
+}
+
+/**
+ * A graph drawn as an SVG image or a standalone HTML page, each function linked to its
+ * source line. `render` turns Mermaid text into SVG (`renderMermaidSvg`).
+ */
+export async function drawGraph(graph: GraphJson, format: DrawnFormat, options: { title: string; links?: LinkTemplate; render: (mermaidText: string) => Promise<string> }): Promise<string> {
+  const titled = graph.title ? graph : { ...graph, title: options.title };
+  const mermaid = toMermaid(titled);
+  // The document form of the same diagram (same node ids): a title, no edge ids.
+  const svg = await options.render(toMermaid(titled, { forExport: true }).text);
+  return exportDocument(format, { graph: titled, mermaid, svg, title: titled.title ?? options.title, ...(options.links ? { links: options.links } : {}) }).content;
 }
