@@ -105,7 +105,9 @@ const SCRIPT = `(() => {
   };
   viewport.addEventListener('pointerup', release);
   viewport.addEventListener('pointercancel', release);
-  // A drag that ends on a node is a pan, not a click on its source link.
+  // A drag that ends on a node is a pan, not a click on its source link. With the pointer
+  // captured Chromium sends that click to the viewport; a browser that sends it to the
+  // link has it cancelled here.
   viewport.addEventListener('click', (e) => {
     if (!dragged) return;
     dragged = false;
