@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FileFacts } from './facts';
+import { internFacts } from './facts';
 import type { ParseRequest, ParseResponse } from './parse-worker';
 import type { SourceFile } from './walk';
 
@@ -48,9 +49,12 @@ export function parseAll(root: string, files: SourceFile[], options: PoolOptions
     let done = 0;
     let finished = false;
     const inFlight = new Map<number, number[]>();
+    // Strings shared across files' facts (see internFacts); the main thread is idle meanwhile.
+    const strings = new Map<string, string>();
     const stop = (error?: Error): void => {
       if (finished) return;
       finished = true;
+      strings.clear();
       options.signal?.removeEventListener('abort', onAbort);
       for (const w of workers) void w.terminate();
       if (error) reject(error);
@@ -77,7 +81,10 @@ export function parseAll(root: string, files: SourceFile[], options: PoolOptions
         if ('error' in msg) return stop(new Error(`parse worker failed: ${msg.error}`));
         const batch = inFlight.get(msg.id) ?? [];
         inFlight.delete(msg.id);
-        msg.facts.forEach((f, j) => (results[batch[j] as number] = f));
+        msg.facts.forEach((f, j) => {
+          internFacts(f, strings);
+          results[batch[j] as number] = f;
+        });
         done += batch.length;
         options.onProgress?.(done, total);
         if (done === total) stop();

@@ -97,25 +97,24 @@ export function resolve(files: FileFacts[]): GraphData {
   const fileOf = (node: number): FileFacts => files[nodeFileIdx[node] as number] as FileFacts;
 
   // ---- include-aware name resolution ------------------------------------------------
-  const includeSets = new Map<number, Set<string>>();
-  const includesOf = (fi: number): Set<string> => {
-    let set = includeSets.get(fi);
-    if (!set) {
-      const f = files[fi] as FileFacts;
-      set = new Set();
-      for (const inc of f.includes) {
-        if (inc.startsWith('"')) {
-          const rel = inc.slice(1, -1);
-          set.add(dirOf(f.path) ? `${dirOf(f.path)}/${rel}` : rel);
-        } else {
-          set.add(`include/${inc}`);
-          set.add(`arch/${PREFERRED_ARCH}/include/${inc}`);
-          set.add(`include/uapi/${inc}`);
-        }
-      }
-      includeSets.set(fi, set);
+  // Whether file `fi` includes `path`: `#include <linux/x.h>` names include/linux/x.h, its
+  // x86 and uapi variants; `#include "x.h"` the file beside it. Checked against the file's
+  // own include texts, so no set of full paths is built per file (60k of them on the tree).
+  let includeSet: Set<string> = new Set();
+  let includeSetFile = -1;
+  const X86_INCLUDE = `arch/${PREFERRED_ARCH}/include/`;
+  const includes = (fi: number, path: string): boolean => {
+    const f = files[fi] as FileFacts;
+    if (fi !== includeSetFile) {
+      includeSet = new Set(f.includes);
+      includeSetFile = fi;
     }
-    return set;
+    if (path.startsWith('include/uapi/') && includeSet.has(path.slice(13))) return true;
+    if (path.startsWith('include/') && includeSet.has(path.slice(8))) return true;
+    if (path.startsWith(X86_INCLUDE) && includeSet.has(path.slice(X86_INCLUDE.length))) return true;
+    const dir = dirOf(f.path);
+    if (!dir) return includeSet.has(`"${path}"`);
+    return path.length > dir.length && path.startsWith(dir) && path.charCodeAt(dir.length) === 47 /* / */ && includeSet.has(`"${path.slice(dir.length + 1)}"`);
   };
   // Resolution is asked file by file, so one file's answers are cached at a time.
   const nameCache = new Map<string, number[]>();
@@ -138,7 +137,6 @@ export function resolve(files: FileFacts[]): GraphData {
     const cached = nameCache.get(name);
     if (cached) return cached;
     const from = files[fi] as FileFacts;
-    const includes = includesOf(fi);
     let best: number[] = [];
     let bestRank = Infinity;
     for (const c of candidates) {
@@ -148,7 +146,7 @@ export function resolve(files: FileFacts[]): GraphData {
       let rank: number;
       if (cfi === fi) rank = 0;
       else if (fact.static && path.endsWith('.c')) continue;
-      else if (includes.has(path)) rank = 1;
+      else if (includes(fi, path)) rank = 1;
       else if (dirOf(path) === dirOf(from.path)) rank = 2;
       else rank = 2 + fileTier(path);
       if (rank < bestRank) {
@@ -310,8 +308,12 @@ export function resolve(files: FileFacts[]): GraphData {
 
   // ---- call sites resolved by name, and parameters passed through ----------------------
   const invokes = new Map<number, Set<number>>(); // function -> params it calls
-  /** Callee -> the callers that hand it one of their own parameters, and at which position. */
-  const passInto = new Map<number, { caller: number; callerParam: number; argIndex: number }[]>();
+  // Callee -> the callers that hand it one of their own parameters, and at which position:
+  // rows (caller, callerParam, argIndex, next row of the same callee or -1), in call order.
+  // Millions on the whole tree, so rows of a table rather than objects.
+  const passInto = new IntColumns(4);
+  const passHead = new Int32Array(nodeFact.length).fill(-1);
+  const passTail = new Int32Array(nodeFact.length).fill(-1);
   let callSites = 0;
   files.forEach((f, fi) => {
     forEachCall(f.calls, (call) => {
@@ -334,10 +336,10 @@ export function resolve(files: FileFacts[]): GraphData {
         else if ('l' in arg) valueFns(arg, caller, new Set(), params);
         for (const callerParam of params) {
           for (const g of targets) {
-            const list = passInto.get(g);
-            const entry = { caller, callerParam, argIndex };
-            if (list) list.push(entry);
-            else passInto.set(g, [entry]);
+            const row = passInto.push(caller, callerParam, argIndex, -1);
+            if (passTail[g] === -1) passHead[g] = row;
+            else passInto.set(passTail[g] as number, 3, row);
+            passTail[g] = row;
           }
         }
       });
@@ -349,7 +351,8 @@ export function resolve(files: FileFacts[]): GraphData {
   const work = [...new Set([...invokes.keys(), ...paramStores.keys()])];
   for (let guard = 0; work.length > 0 && guard < 5_000_000; guard++) {
     const g = work.pop() as number;
-    for (const pt of passInto.get(g) ?? []) {
+    for (let row = passHead[g] as number; row >= 0; row = passInto.get(row, 3)) {
+      const pt = { caller: passInto.get(row, 0), callerParam: passInto.get(row, 1), argIndex: passInto.get(row, 2) };
       let changed = false;
       if (invokes.get(g)?.has(pt.argIndex) && !invokes.get(pt.caller)?.has(pt.callerParam)) {
         addToSet(invokes, pt.caller, pt.callerParam);
@@ -558,44 +561,69 @@ function splitSlot(slotKey: string): [string, string] {
 }
 
 /**
- * Edges as growable columns: millions of them, so never one object each. They grow by
- * blocks, never by copying, and `finish` packs each column in turn, dropping its blocks as
- * it goes (the whole tree has six million edges: doubling arrays cost hundreds of MB).
- * Call sites are visited file by file and function by function, and node ids follow the
- * same order, so edges arrive grouped by caller; `finish` checks that and sorts only if it
- * is not so.
+ * A table of int32 columns that grows by blocks, never by copying: edges and parameter
+ * passes number in the millions on the whole tree, so never one object each (and doubling
+ * arrays would cost hundreds of MB at the peak).
  */
-class EdgeColumns {
+class IntColumns {
   private static readonly BLOCK = 65536;
-  private size = 0;
-  private blocks: Int32Array[][] = Array.from({ length: 7 }, () => []);
+  size = 0;
+  private blocks: Int32Array[][];
 
-  push(...values: [number, number, number, number, number, number, number]): void {
-    const at = this.size % EdgeColumns.BLOCK;
-    if (at === 0) for (const col of this.blocks) col.push(new Int32Array(EdgeColumns.BLOCK));
-    const block = Math.floor(this.size / EdgeColumns.BLOCK);
-    for (let k = 0; k < 7; k++) ((this.blocks[k] as Int32Array[])[block] as Int32Array)[at] = values[k] as number;
-    this.size++;
+  constructor(readonly width: number) {
+    this.blocks = Array.from({ length: width }, () => []);
   }
 
-  private pack(k: number): Int32Array {
+  /** Appends a row; returns its index. */
+  push(...values: number[]): number {
+    const at = this.size % IntColumns.BLOCK;
+    if (at === 0) for (const col of this.blocks) col.push(new Int32Array(IntColumns.BLOCK));
+    const block = Math.floor(this.size / IntColumns.BLOCK);
+    for (let k = 0; k < this.width; k++) ((this.blocks[k] as Int32Array[])[block] as Int32Array)[at] = values[k] as number;
+    return this.size++;
+  }
+
+  get(row: number, k: number): number {
+    return ((this.blocks[k] as Int32Array[])[Math.floor(row / IntColumns.BLOCK)] as Int32Array)[row % IntColumns.BLOCK] as number;
+  }
+
+  set(row: number, k: number, value: number): void {
+    ((this.blocks[k] as Int32Array[])[Math.floor(row / IntColumns.BLOCK)] as Int32Array)[row % IntColumns.BLOCK] = value;
+  }
+
+  /** Column k as one array; its blocks are dropped, so pack each column once, in turn. */
+  pack(k: number): Int32Array {
     const out = new Int32Array(this.size);
     const blocks = this.blocks[k] as Int32Array[];
-    blocks.forEach((b, i) => out.set(b.subarray(0, Math.min(EdgeColumns.BLOCK, this.size - i * EdgeColumns.BLOCK)), i * EdgeColumns.BLOCK));
+    blocks.forEach((b, i) => out.set(b.subarray(0, Math.min(IntColumns.BLOCK, this.size - i * IntColumns.BLOCK)), i * IntColumns.BLOCK));
     this.blocks[k] = [];
     return out;
   }
+}
+
+/**
+ * Edges as columns. Call sites are visited file by file and function by function, and node
+ * ids follow the same order, so edges arrive grouped by caller; `finish` checks that and
+ * sorts only if it is not so.
+ */
+class EdgeColumns {
+  private readonly table = new IntColumns(7);
+
+  push(from: number, to: number, line: number, col: number, kind: number, via: number, args: number): void {
+    this.table.push(from, to, line, col, kind, via, args);
+  }
 
   finish(): { from: Int32Array; to: Int32Array; line: Int32Array; col: Int32Array; kind: Int32Array; via: Int32Array; args: Int32Array } {
-    const from = this.pack(0);
+    const size = this.table.size;
+    const from = this.table.pack(0);
     let sorted = true;
     for (let i = 1; i < from.length && sorted; i++) sorted = (from[i - 1] as number) <= (from[i] as number);
     let order: Int32Array | undefined;
     if (!sorted) {
-      order = Int32Array.from({ length: this.size }, (_, i) => i).sort((a, b) => (from[a] as number) - (from[b] as number) || a - b);
+      order = Int32Array.from({ length: size }, (_, i) => i).sort((a, b) => (from[a] as number) - (from[b] as number) || a - b);
     }
     const cols = [from];
-    for (let k = 1; k < 7; k++) cols.push(this.pack(k));
+    for (let k = 1; k < 7; k++) cols.push(this.table.pack(k));
     const [f, to, line, col, kind, via, args] = (order ? cols.map((c) => Int32Array.from(order, (i) => c[i] as number)) : cols) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
     return { from: f, to, line, col, kind, via, args };
   }
