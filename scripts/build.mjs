@@ -62,6 +62,9 @@ const node = {
 const builds = [
   { ...node, entryPoints: { cli: 'src/cli.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { 'parse-worker': 'src/analysis/parse-worker.ts' } },
+  // The extension host's bundle (vscode is provided by VS Code) and the analysis server it forks.
+  { ...node, entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] },
+  { ...node, entryPoints: { server: 'src/server.ts' } },
   // The graph webview: its own browser bundle with Mermaid inside (never from a CDN).
   // test/webview/harness.ts builds this entry alone with the same options.
   { entryPoints: { webview: 'src/webview/main.ts' }, bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', minify: true, sourcemap: true, logLevel: 'warning' },

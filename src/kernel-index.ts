@@ -1,0 +1,197 @@
+// The index as the extension sees it: which folder is the kernel, whether it is indexed,
+// and the one indexing run at a time, shown in a cancellable notification and the status
+// bar. The indexing itself runs in the analysis server (src/server.ts), never here.
+
+import { createHash } from 'node:crypto';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import * as vscode from 'vscode';
+import { type NetpathsConfig, readConfig } from './config';
+import { type IndexClient, RequestError } from './index-client';
+import type { IndexSummary } from './server-protocol';
+
+type State = { kind: 'idle' } | { kind: 'indexing' } | { kind: 'ready'; summary: IndexSummary } | { kind: 'failed'; message: string } | { kind: 'cancelled' };
+
+export class KernelIndex implements vscode.Disposable {
+  private readonly status: vscode.StatusBarItem;
+  private state: State = { kind: 'idle' };
+  private running: Promise<boolean> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when an index was loaded (or lost): views refresh. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly extension: vscode.ExtensionContext,
+    private readonly client: IndexClient,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.status = vscode.window.createStatusBarItem('netpaths.status', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'NetPaths';
+    this.render();
+    this.status.show();
+  }
+
+  dispose(): void {
+    this.status.dispose();
+    this.changed.dispose();
+  }
+
+  /** The kernel tree: the setting (absolute or relative to the first folder), else the first workspace folder. */
+  root(config: NetpathsConfig = readConfig()): string | undefined {
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+    if (config.kernelRoot) {
+      if (isAbsolute(config.kernelRoot)) return resolve(config.kernelRoot);
+      return folder ? resolve(folder.uri.fsPath, config.kernelRoot) : undefined;
+    }
+    return folder?.uri.fsPath;
+  }
+
+  /** `file` relative to the kernel root with `/` separators, or undefined when outside it. */
+  relativePath(uri: vscode.Uri): string | undefined {
+    const root = this.root();
+    if (!root || uri.scheme !== 'file') return undefined;
+    const rel = relative(root, uri.fsPath);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+    return rel.split(sep).join('/');
+  }
+
+  /** The URI of a file given relative to the kernel root. */
+  uri(file: string): vscode.Uri | undefined {
+    const root = this.root();
+    return root ? vscode.Uri.file(join(root, ...file.split('/'))) : undefined;
+  }
+
+  isReady(): boolean {
+    return this.state.kind === 'ready' && this.client.isReady();
+  }
+
+  /** Indexes unless an index is loaded; true when one is. Shows what went wrong itself. */
+  ensureIndexed(): Promise<boolean> {
+    if (this.isReady()) return Promise.resolve(true);
+    return this.index();
+  }
+
+  /** Builds or refreshes the index (the one run at a time); true on success. */
+  index(): Promise<boolean> {
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Drops the loaded graph, e.g. after the kernel root or scope changed. */
+  reset(): void {
+    this.client.stop('the kernel root or scope changed');
+    this.setState({ kind: 'idle' });
+  }
+
+  private cacheDir(root: string, config: NetpathsConfig): string {
+    // Workspace storage is per workspace; the key separates roots and scopes inside it.
+    const key = createHash('sha256').update(root).update('\0').update(config.scope.join('\0')).digest('hex').slice(0, 16);
+    const base = this.extension.storageUri?.fsPath ?? this.extension.globalStorageUri.fsPath;
+    return join(base, 'index', key);
+  }
+
+  private async run(): Promise<boolean> {
+    const config = readConfig();
+    const root = this.root(config);
+    if (!root) {
+      this.fail('NetPaths needs a kernel tree: open a Linux source folder, or set netpaths.kernelRoot.', true);
+      return false;
+    }
+    this.setState({ kind: 'indexing' });
+    this.status.text = '$(sync~spin) NetPaths: indexing…';
+    const started = Date.now();
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'NetPaths: indexing the kernel', cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        try {
+          const summary = await this.client.request(
+            'open',
+            { root, cacheDir: this.cacheDir(root, config), scope: config.scope, ...(config.workers > 0 ? { workers: config.workers } : {}) },
+            {
+              signal: controller.signal,
+              onProgress: (done, total) => {
+                const percent = total > 0 ? (done / total) * 100 : 0;
+                progress.report({ message: `parsing ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} files`, increment: percent - reported });
+                reported = percent;
+                this.status.text = `$(sync~spin) NetPaths: ${Math.floor(percent)}%`;
+              },
+            },
+          );
+          this.log.info(`indexed ${root}: ${summary.files} files (${summary.reparsed} parsed, ${summary.reused} from the cache), ${summary.functions} functions, ${summary.edges} calls in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          this.setState({ kind: 'ready', summary });
+          return true;
+        } catch (e) {
+          if (e instanceof RequestError && e.cancelled) {
+            this.log.info('indexing cancelled');
+            this.setState({ kind: 'cancelled' });
+            return false;
+          }
+          const message = e instanceof Error ? e.message : String(e);
+          this.fail(message, /kernel tree|not a folder|cannot read/.test(message));
+          return false;
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  }
+
+  private fail(message: string, offerSetting: boolean): void {
+    this.log.error(message);
+    this.setState({ kind: 'failed', message });
+    const action = offerSetting ? 'Set Kernel Root' : 'Show Log';
+    void vscode.window.showErrorMessage(`NetPaths: ${message}`, action).then((choice) => {
+      if (choice === 'Set Kernel Root') void vscode.commands.executeCommand('workbench.action.openSettings', 'netpaths.kernelRoot');
+      else if (choice === 'Show Log') this.log.show();
+    });
+  }
+
+  private setState(state: State): void {
+    this.state = state;
+    void vscode.commands.executeCommand('setContext', 'netpaths.indexed', state.kind === 'ready');
+    void vscode.commands.executeCommand('setContext', 'netpaths.indexing', state.kind === 'indexing');
+    this.render();
+    this.changed.fire();
+  }
+
+  private render(): void {
+    const s = this.state;
+    switch (s.kind) {
+      case 'idle':
+        this.status.text = '$(circuit-board) NetPaths';
+        this.status.tooltip = 'NetPaths: not indexed yet. Click to index the kernel.';
+        this.status.command = 'netpaths.reindex';
+        break;
+      case 'indexing':
+        this.status.text = '$(sync~spin) NetPaths: indexing…';
+        this.status.tooltip = 'NetPaths is indexing the kernel (cancel it in the notification).';
+        this.status.command = undefined;
+        break;
+      case 'ready': {
+        const m = s.summary;
+        this.status.text = `$(circuit-board) NetPaths: ${compact(m.functions)} functions`;
+        this.status.tooltip = `NetPaths index of ${m.root}\n${m.files.toLocaleString('en-US')} files, ${m.functions.toLocaleString('en-US')} functions, ${m.edges.toLocaleString('en-US')} calls (${m.indirectEdges.toLocaleString('en-US')} through pointers)\nClick to show an ingress path.`;
+        this.status.command = 'netpaths.showIngress';
+        break;
+      }
+      case 'cancelled':
+        this.status.text = '$(circle-slash) NetPaths: not indexed';
+        this.status.tooltip = 'Indexing was cancelled. Click to index again.';
+        this.status.command = 'netpaths.reindex';
+        break;
+      case 'failed':
+        this.status.text = '$(warning) NetPaths';
+        this.status.tooltip = `NetPaths: ${s.message}\nClick to try again.`;
+        this.status.command = 'netpaths.reindex';
+        break;
+    }
+  }
+}
+
+function compact(n: number): string {
+  return n >= 10_000 ? `${Math.round(n / 1000).toLocaleString('en-US')}k` : n.toLocaleString('en-US');
+}

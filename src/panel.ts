@@ -1,0 +1,237 @@
+// The graph panel: one webview per query, drawn by dist/webview.js from the graph the host
+// posts after the page says `ready`. Owns its disposables; revived after a reload by the
+// serializer registered in `register`.
+
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { GraphJson } from './analysis/graph-json';
+import { toMermaid } from './analysis/render';
+import type { FeatureContext } from './context';
+import { RequestError } from './index-client';
+import { type PanelQuery, parsePanelQuery, panelTitle, queryDepth, withCollapsed, withDepth, withExpanded, MAX_DEPTH } from './panel-query';
+import { buildWebviewHtml } from './webview/html';
+import { type ExportFormat, type HostToWebview, type WebviewToHost, parseWebviewMessage } from './webview/protocol';
+
+export const VIEW_TYPE = 'netpaths.graph';
+
+/** What the host does with an export the webview asked for (src/export-command.ts). */
+export type ExportHandler = (panel: GraphPanel, format: ExportFormat, svg: string | undefined) => Promise<void>;
+
+export class GraphPanel {
+  private static readonly open = new Set<GraphPanel>();
+  private static lastActive: GraphPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private graph: GraphJson | undefined;
+  private ready = false;
+  private drawing = 0;
+  private focus: string | undefined;
+
+  /** The panel that was active last, for Export Diagram from the palette. */
+  static active(): GraphPanel | undefined {
+    return GraphPanel.lastActive && GraphPanel.open.has(GraphPanel.lastActive) ? GraphPanel.lastActive : [...GraphPanel.open].pop();
+  }
+
+  /** Opens a panel for `query`, or reveals the one already showing it. */
+  static show(ctx: FeatureContext, onExport: ExportHandler, query: PanelQuery, focus?: string): GraphPanel {
+    const title = panelTitle(query);
+    for (const p of GraphPanel.open) {
+      if (panelTitle(p.query) === title) {
+        p.panel.reveal();
+        p.setQuery(query, focus);
+        return p;
+      }
+    }
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title, vscode.ViewColumn.Beside, GraphPanel.options(ctx));
+    return new GraphPanel(ctx, onExport, panel, query, focus);
+  }
+
+  static options(ctx: FeatureContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist'), vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')],
+    };
+  }
+
+  constructor(
+    private readonly ctx: FeatureContext,
+    private readonly onExport: ExportHandler,
+    readonly panel: vscode.WebviewPanel,
+    private query: PanelQuery,
+    focus?: string,
+  ) {
+    this.focus = focus;
+    GraphPanel.open.add(this);
+    GraphPanel.lastActive = this;
+    const webview = panel.webview;
+    webview.options = GraphPanel.options(ctx);
+    panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'netpaths.svg');
+    const asset = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(ctx.extension.extensionUri, ...path)).toString();
+    webview.html = buildWebviewHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      scriptUri: asset('dist', 'webview.js'),
+      styleUri: asset('media', 'webview.css'),
+      title: panelTitle(query),
+      config: {},
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseWebviewMessage(raw);
+        if (!message) {
+          ctx.log.warn('ignored a malformed message from the graph webview');
+          return;
+        }
+        this.receive(message).catch((e: unknown) => this.report(e));
+      }),
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) GraphPanel.lastActive = this;
+      }),
+      panel.onDidDispose(() => this.dispose()),
+      ctx.index.onDidChange(() => {
+        if (this.ready && ctx.index.isReady()) void this.draw();
+      }),
+    );
+  }
+
+  get currentGraph(): GraphJson | undefined {
+    return this.graph;
+  }
+
+  get title(): string {
+    return panelTitle(this.query);
+  }
+
+  /** Asks the webview for an export (it draws the SVG for `svg` and `html`). */
+  requestExport(format: ExportFormat): void {
+    this.post({ type: 'requestExport', format });
+  }
+
+  private setQuery(query: PanelQuery, focus?: string): void {
+    this.query = query;
+    this.focus = focus;
+    this.panel.title = panelTitle(query);
+    if (this.ready) void this.draw();
+  }
+
+  private post(message: HostToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async receive(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        await this.draw();
+        return;
+      case 'openNode': {
+        const node = this.graph?.nodes.find((n) => n.id === message.nodeId);
+        const file = message.file ?? node?.file;
+        const line = message.line ?? node?.line;
+        if (file !== undefined && line !== undefined) await this.reveal(file, line);
+        return;
+      }
+      case 'openEdge':
+        await this.reveal(message.file, message.line);
+        return;
+      case 'expand':
+      case 'collapse': {
+        const next = message.type === 'expand' ? withExpanded(this.query, message.nodeId) : withCollapsed(this.query, message.nodeId);
+        if (next) this.setQuery(next, message.nodeId);
+        else this.post({ type: 'status', text: message.type === 'expand' ? 'Already shown.' : 'Only a branch opened with ⊕ can be collapsed.' });
+        return;
+      }
+      case 'depth': {
+        const next = withDepth(this.query, message.delta);
+        if (next) this.setQuery(next);
+        return;
+      }
+      case 'export':
+        await this.onExport(this, message.format, message.svg);
+        return;
+      case 'error':
+        this.ctx.log.error(`graph webview: ${message.message}`);
+        return;
+    }
+  }
+
+  /** Opens `file` (relative to the kernel root) at a 1-based line in the editor beside the panel. */
+  private async reveal(file: string, line: number): Promise<void> {
+    const uri = this.ctx.index.uri(file);
+    if (!uri) return;
+    const position = new vscode.Position(Math.max(0, line - 1), 0);
+    const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    try {
+      await vscode.window.showTextDocument(uri, { viewColumn: column, selection: new vscode.Range(position, position), preserveFocus: false });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`NetPaths: cannot open ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+  }
+
+  /** Runs the query and posts the graph. Only the latest of overlapping draws posts. */
+  async draw(): Promise<void> {
+    const seq = ++this.drawing;
+    this.post({ type: 'status', text: this.ctx.index.isReady() ? 'Computing the graph…' : 'Indexing the kernel…', busy: true });
+    if (!(await this.ctx.index.ensureIndexed())) {
+      if (seq === this.drawing) this.post({ type: 'status', text: 'No index: run “NetPaths: Reindex”.' });
+      return;
+    }
+    try {
+      const q = this.query;
+      const client = this.ctx.client;
+      let graph: GraphJson;
+      let remarks: string[] = [];
+      if (q.kind === 'preset') ({ graph, remarks } = await client.request('preset', { driver: q.driver, direction: q.direction, depth: q.depth, expand: q.expand }));
+      else if (q.kind === 'neighbourhood') graph = await client.request('neighbourhood', { specs: q.specs, depth: q.depth, direction: q.direction });
+      else graph = await client.request('path', { from: q.from, to: q.to, maxDepth: 40, paths: q.paths });
+      if (seq !== this.drawing) return;
+      graph.title ??= panelTitle(q);
+      this.graph = graph;
+      for (const r of remarks) this.ctx.log.info(`${panelTitle(q)}: ${r}`);
+      const depth = queryDepth(q);
+      this.post({
+        type: 'graph',
+        graph,
+        mermaid: toMermaid(graph),
+        ...(depth !== undefined ? { depth } : {}),
+        ...(this.focus !== undefined ? { focus: this.focus } : {}),
+        restore: q,
+      });
+      if (depth !== undefined) this.post({ type: 'setDepth', depth, maxDepth: MAX_DEPTH });
+      this.post({ type: 'status', text: remarks[0] ?? '' });
+    } catch (e) {
+      if (seq === this.drawing) this.report(e);
+    }
+  }
+
+  private report(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    this.post({ type: 'status', text: message });
+    if (!(e instanceof RequestError)) this.ctx.log.error(message);
+    void vscode.window.showWarningMessage(`NetPaths: ${message}`);
+  }
+
+  dispose(): void {
+    GraphPanel.open.delete(this);
+    if (GraphPanel.lastActive === this) GraphPanel.lastActive = undefined;
+    while (this.disposables.length > 0) this.disposables.pop()?.dispose();
+  }
+}
+
+/** Registers the serializer that redraws panels after a reload. */
+export function register(ctx: FeatureContext, onExport: ExportHandler): void {
+  ctx.extension.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        const restore = typeof state === 'object' && state !== null ? (state as Record<string, unknown>).restore : undefined;
+        const query = parsePanelQuery(restore);
+        if (!query) {
+          panel.dispose();
+          return Promise.resolve();
+        }
+        new GraphPanel(ctx, onExport, panel, query);
+        return Promise.resolve();
+      },
+    }),
+  );
+}

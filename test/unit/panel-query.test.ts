@@ -1,0 +1,62 @@
+// The panel's query: what survives a reload must come back exactly, and state forged or
+// corrupted in the webview must be refused rather than run.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MAX_DEPTH, type PanelQuery, panelTitle, parsePanelQuery, withCollapsed, withDepth, withExpanded } from '../../src/panel-query';
+
+const ingress: PanelQuery = { kind: 'preset', driver: 'e1000e', direction: 'ingress', depth: 1, expand: [] };
+const callers: PanelQuery = { kind: 'neighbourhood', specs: ['drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll'], direction: 'callers', depth: 2 };
+const path: PanelQuery = { kind: 'path', from: ['tcp_sendmsg'], to: ['e1000_xmit_frame'], paths: 1 };
+
+describe('panel query', () => {
+  it('round-trips through the webview state (JSON)', () => {
+    for (const q of [ingress, callers, path]) assert.deepEqual(parsePanelQuery(JSON.parse(JSON.stringify(q))), q);
+  });
+
+  it('refuses state it did not write', () => {
+    const bad: unknown[] = [
+      undefined,
+      null,
+      'preset',
+      { ...ingress, kind: 'shell' },
+      { ...ingress, direction: 'sideways' },
+      { ...ingress, depth: 0 },
+      { ...ingress, depth: MAX_DEPTH + 1 },
+      { ...ingress, depth: 1.5 },
+      { ...ingress, driver: '' },
+      { ...ingress, driver: 'a\nb' },
+      { ...ingress, driver: 'x'.repeat(600) },
+      { ...ingress, expand: 'e1000e_poll' },
+      { ...ingress, expand: [1] },
+      { ...callers, specs: [] },
+      { ...path, paths: 0 },
+      { ...path, to: [] },
+    ];
+    for (const b of bad) assert.equal(parsePanelQuery(b), undefined, JSON.stringify(b));
+  });
+
+  it('titles each kind of graph', () => {
+    assert.equal(panelTitle(ingress), 'e1000e ingress');
+    assert.equal(panelTitle(callers), 'callers of e1000e_poll');
+    assert.equal(panelTitle(path), 'tcp_sendmsg → e1000_xmit_frame');
+  });
+
+  it('changes depth within its limits', () => {
+    assert.deepEqual(withDepth(ingress, 1), { ...ingress, depth: 2 });
+    assert.equal(withDepth(ingress, -1), undefined);
+    assert.equal(withDepth({ ...ingress, depth: MAX_DEPTH }, 1), undefined);
+    assert.deepEqual(withDepth(path, 1), { ...path, paths: 2 });
+    assert.equal(withDepth(path, -1), undefined);
+  });
+
+  it('expands and collapses side branches of a preset, once each', () => {
+    const open = withExpanded(ingress, 'net/core/dev.c:netif_receive_skb');
+    assert.ok(open && open.kind === 'preset');
+    assert.deepEqual(open.expand, ['net/core/dev.c:netif_receive_skb']);
+    assert.equal(withExpanded(open, 'net/core/dev.c:netif_receive_skb'), undefined);
+    assert.deepEqual(withCollapsed(open, 'net/core/dev.c:netif_receive_skb'), ingress);
+    assert.equal(withCollapsed(ingress, 'net/core/dev.c:netif_receive_skb'), undefined);
+    assert.equal(withExpanded(path, 'x'), undefined);
+  });
+});
