@@ -63,8 +63,9 @@ function icon(path: string): string {
 /** The complete HTML page of the graph webview. Throws if `nonce` or `cspSource` could break out of the CSP. */
 export function buildWebviewHtml(options: WebviewHtmlOptions): string {
   checkToken('nonce', options.nonce, /^[A-Za-z0-9+/=_-]{16,}$/);
-  // A CSP source list: schemes, hosts, wildcards and paths, never a quote or a `;`.
-  checkToken('cspSource', options.cspSource, /^[A-Za-z0-9:/.*+_\-\s]+$/);
+  // A CSP source list: schemes, hosts, wildcards and paths, and the keyword 'self' (which
+  // code-server's webviews use), never another quoted keyword, a `;` or a `,`.
+  checkToken('cspSource', options.cspSource, /^\s*(?:(?:'self'|[A-Za-z0-9:/.*+_-]+)(?:\s+|$))+$/);
   const csp = contentSecurityPolicy(options.cspSource, options.nonce);
   const config = escapeHtml(JSON.stringify(normaliseConfig(options.config)));
   const title = escapeHtml(options.title);

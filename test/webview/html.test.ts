@@ -47,6 +47,10 @@ describe('buildWebviewHtml', () => {
     assert.throws(() => buildWebviewHtml({ ...base, nonce: "abc' 'unsafe-inline" }), /nonce/);
     assert.throws(() => buildWebviewHtml({ ...base, nonce: 'short' }), /nonce/);
     assert.throws(() => buildWebviewHtml({ ...base, cspSource: "https://x; script-src 'unsafe-inline'" }), /cspSource/);
+    assert.throws(() => buildWebviewHtml({ ...base, cspSource: "'unsafe-inline' https://x" }), /cspSource/);
+    assert.throws(() => buildWebviewHtml({ ...base, cspSource: "'self'https://x" }), /cspSource/);
+    // code-server's webviews serve resources from 'self' as well as a CDN-like host.
+    assert.match(buildWebviewHtml({ ...base, cspSource: "'self' https://*.vscode-cdn.net" }), /style-src &#39;self&#39; https:\/\/\*\.vscode-cdn\.net &#39;unsafe-inline&#39;/);
   });
 
   it('escapes the five HTML-significant characters', () => {
