@@ -4,8 +4,9 @@
 // Safety: Mermaid node ids are generated (`n0`, `n1`...), never taken from the graph, and
 // every piece of graph data goes through `escapeMermaid`, so a function named `end`, a note
 // holding `</script>` or a `via` with `|` or `"` is drawn as text and cannot change the
-// diagram's structure. We emit no `click` lines: under `securityLevel: 'strict'` Mermaid
-// ignores them, and the webview maps clicks itself through `nodeIds`.
+// diagram's structure. The panel's text has no `click` lines: the webview maps clicks itself
+// through `nodeIds`. Exports add `href` click lines or SVG links (render/links.ts); strict
+// security refuses only `call` callbacks and `javascript:` URLs.
 
 import type { GraphJson, GraphNode } from '../graph-json';
 import { escapeMermaid, singleLine, truncate } from './escape';
@@ -71,6 +72,8 @@ export interface MermaidResult {
  */
 export const MERMAID_EXPORT_CONFIG = {
   securityLevel: 'strict',
+  // The panel's look: Mermaid 12 would otherwise draw documents in its `neo` look.
+  look: 'classic',
   htmlLabels: false,
   flowchart: { htmlLabels: false, wrappingWidth: 480, useMaxWidth: false },
   markdownAutoWrap: false,
