@@ -229,8 +229,9 @@ export function sanitizeSvg(markup: string): string {
     }
     switch (token.kind) {
       case 'text':
-        // A lone `<` became text in the tokenizer; write it escaped so no parser sees a tag.
-        out.push(xmlEntities(token.raw.replace(/</g, '&lt;')));
+        // Mermaid's leftover codes undone; a lone `<` that became text in the tokenizer is
+        // written escaped so no parser sees a tag.
+        out.push(xmlEntities(undoMermaidCodes(token.raw).replace(/</g, '&lt;')));
         break;
       case 'other':
         if (token.cdata !== undefined) out.push(escapeXml(token.cdata));
@@ -253,6 +254,17 @@ export function sanitizeSvg(markup: string): string {
     }
   }
   return out.join('');
+}
+
+/**
+ * With `htmlLabels: false` (the export drawing), Mermaid turns the `#60;` codes of
+ * `escapeMermaid` into `&#60;` but leaves that as text in subgraph titles and edge labels,
+ * so `<` showed as `&#60;`. Undone here, left to right, so an escaped `&` (`#38;`) before
+ * a `#` and digits stays text.
+ */
+function undoMermaidCodes(raw: string): string {
+  // In markup the text `&#60;` is `&amp;#60;`; it becomes the reference `&#60;` again.
+  return raw.replace(/&amp;#(\d{1,7});/g, '&#$1;');
 }
 
 /** Element and attribute names as Mermaid writes them (a subset of XML names). */

@@ -121,6 +121,13 @@ describe('sanitizeSvg', () => {
     assert.equal(out, '<svg><text title="a&#160;b &amp; c &amp; d">x&#160;y &amp; z \ufffd \ufffd &#128512;</text></svg>');
   });
 
+  it("undoes the codes Mermaid leaves as text in export titles and edge labels, left to right", () => {
+    // `<x>` drawn with htmlLabels off: Mermaid writes the text `&#60;x&#62;`.
+    assert.equal(sanitizeSvg('<svg><text>a &amp;#60;x&amp;#62;</text></svg>'), '<svg><text>a &#60;x&#62;</text></svg>');
+    // The text `&#60;` itself (escapeMermaid: `#38;#35;60#59;`) stays that text.
+    assert.equal(sanitizeSvg('<svg><text>&amp;#38;&amp;#35;60&amp;#59;</text></svg>'), '<svg><text>&#38;&#35;60&#59;</text></svg>');
+  });
+
   it('is idempotent', () => {
     assert.equal(sanitizeSvg(clean), clean);
   });
