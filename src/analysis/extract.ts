@@ -280,8 +280,38 @@ export class Extractor {
       call.args = call.args.map(keep);
       this.calls.push(call);
     }
+    // Only the aliases of locals that a kept call or store (or another such alias) names
+    // can ever be read: the others are about half of them, and facts stay in memory.
+    const used = new Set<string>();
+    const use = (v: ValueRef | null): void => {
+      if (v && 'l' in v) used.add(v.l);
+    };
+    for (const call of scope.calls) {
+      if ('l' in call.callee) {
+        if (!aliases?.[call.callee.l]) continue;
+        used.add(call.callee.l);
+      }
+      for (const a of call.args) use(a);
+    }
     for (const store of scope.stores) {
-      if (keep(store.value)) this.facts.stores.push(store);
+      if (keep(store.value)) {
+        use(store.value);
+        this.facts.stores.push(store);
+      }
+    }
+    if (aliases) {
+      const kept: Record<string, ValueRef[]> = {};
+      const seen = new Set<string>();
+      const pending = [...used];
+      for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+        if (seen.has(name) || !Object.hasOwn(aliases, name)) continue;
+        seen.add(name);
+        const values = aliases[name] as ValueRef[];
+        kept[name] = values;
+        for (const v of values) if ('l' in v) pending.push(v.l);
+      }
+      if (seen.size > 0) scope.fact.aliases = kept;
+      else delete scope.fact.aliases;
     }
   }
 
