@@ -16,6 +16,7 @@ import { LinkTemplateError, kernelVersion, parseLinkTemplate } from './analysis/
 import type { LinkTemplate } from './analysis/render/links';
 import { drawGraph, formatGraph, isDrawnFormat, isFormat } from './format';
 import { ChromiumMissingError, chromiumMissingMessage, findChromium, renderMermaidSvg } from './render-svg';
+import { NotKernelTreeError } from './analysis/walk';
 
 class UsageError extends Error {}
 
@@ -270,7 +271,8 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`netpaths: ${message.split('\n')[0]}\n`);
+    const hint = e instanceof NotKernelTreeError ? ': pass --kernel DIR or set NETPATHS_KERNEL' : '';
+    process.stderr.write(`netpaths: ${message.split('\n')[0]}${hint}\n`);
     if (e instanceof UsageError) process.stderr.write("Try 'netpaths --help'.\n");
     process.exitCode = e instanceof UsageError ? 2 : e instanceof QueryError ? 1 : 1;
   },

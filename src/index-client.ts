@@ -11,6 +11,8 @@ export class RequestError extends Error {
     message: string,
     readonly cancelled = false,
     readonly notIndexed = false,
+    /** The folder is not a kernel tree (or cannot be read): the user must point at another. */
+    readonly notKernel = false,
   ) {
     super(message);
   }
@@ -140,7 +142,7 @@ export class IndexClient {
         const p = this.pending.get(message.id);
         this.pending.delete(message.id);
         if (message.notIndexed) this.ready = false;
-        p?.reject(new RequestError(message.message, message.cancelled ?? false, message.notIndexed ?? false));
+        p?.reject(new RequestError(message.message, message.cancelled ?? false, message.notIndexed ?? false, message.notKernel ?? false));
         return;
       }
     }

@@ -131,7 +131,8 @@ export class KernelIndex implements vscode.Disposable {
             return false;
           }
           const message = e instanceof Error ? e.message : String(e);
-          this.fail(message, /kernel tree|not a folder|cannot read/.test(message));
+          if (e instanceof RequestError && e.notKernel) this.fail(`${message}. Open a Linux source folder, or set netpaths.kernelRoot to one.`, true);
+          else this.fail(message, false);
           return false;
         } finally {
           sub.dispose();

@@ -68,6 +68,6 @@ export type HostToServer = { type: 'request'; id: number; method: Method; params
 /** Server -> host. Errors are one line, as the CLI prints them. */
 export type ServerToHost =
   | { type: 'response'; id: number; result: unknown }
-  | { type: 'error'; id: number; message: string; cancelled?: boolean; notIndexed?: boolean }
+  | { type: 'error'; id: number; message: string; cancelled?: boolean; notIndexed?: boolean; notKernel?: boolean }
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'log'; line: string };

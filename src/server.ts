@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph } from './analysis/graph';
 import { buildIndex } from './analysis/indexer';
+import { NotKernelTreeError } from './analysis/walk';
 import { PresetContext, buildPreset, entryPoints } from './analysis/presets';
 import { QueryError, edgeJson, findPaths, neighbourhood, nodeJson, selectNodes } from './analysis/query';
 import type { CallGroup, HostToServer, IndexSummary, Method, Requests, ServerToHost } from './server-protocol';
@@ -190,7 +191,14 @@ async function handle(message: HostToServer): Promise<void> {
   } catch (e) {
     const text = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'failed';
     const cancelled = e instanceof Error && (e.name === 'AbortError' || /aborted|cancelled/i.test(e.message));
-    send({ type: 'error', id, message: text, ...(cancelled ? { cancelled: true } : {}), ...(e instanceof NotIndexed ? { notIndexed: true } : {}) });
+    send({
+      type: 'error',
+      id,
+      message: text,
+      ...(cancelled ? { cancelled: true } : {}),
+      ...(e instanceof NotIndexed ? { notIndexed: true } : {}),
+      ...(e instanceof NotKernelTreeError ? { notKernel: true } : {}),
+    });
   }
 }
 

@@ -20,18 +20,24 @@ export interface WalkResult {
 
 const SKIPPED_DIRS = new Set(['.git', '.pc', 'node_modules']);
 
-/** Throws a one-line error unless `root` looks like a Linux source tree. */
+/**
+ * The folder given as the kernel is not one. Its message says what is wrong; each shell
+ * adds how to point at another folder (the CLI: --kernel; the extension: a setting).
+ */
+export class NotKernelTreeError extends Error {}
+
+/** Throws a one-line `NotKernelTreeError` unless `root` looks like a Linux source tree. */
 export function assertKernelTree(root: string): void {
   let isDir = false;
   try {
     isDir = statSync(root).isDirectory();
   } catch (e) {
-    throw new Error(`cannot read ${root}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new NotKernelTreeError(`cannot read ${root}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  if (!isDir) throw new Error(`${root} is not a folder`);
+  if (!isDir) throw new NotKernelTreeError(`${root} is not a folder`);
   const markers = ['Kbuild', 'Kconfig', 'MAINTAINERS'];
   if (!markers.some((m) => existsSync(join(root, m))) || !existsSync(join(root, 'include/linux'))) {
-    throw new Error(`${root} does not look like a Linux kernel tree (no Kbuild/Kconfig and include/linux): pass --kernel DIR or set NETPATHS_KERNEL`);
+    throw new NotKernelTreeError(`${root} does not look like a Linux kernel tree (no Kbuild/Kconfig and include/linux)`);
   }
 }
 

@@ -105,7 +105,7 @@ describe('analysis server', () => {
   });
 
   it('says clearly when a folder is not a kernel tree', async () => {
-    await assert.rejects(client.request('open', { root: tmpdir(), cacheDir, scope: [] }), (e: unknown) => e instanceof RequestError && !e.message.includes('\n') && /kernel/i.test(e.message));
+    await assert.rejects(client.request('open', { root: tmpdir(), cacheDir, scope: [] }), (e: unknown) => e instanceof RequestError && e.notKernel && !e.message.includes('\n') && /kernel tree/i.test(e.message) && !/--kernel/.test(e.message));
   });
 
   it('fails pending requests with one line when the server dies, and starts again on the next', async () => {
