@@ -47,7 +47,8 @@ function timing(phase: string, since: number): void {
   const mib = (bytes: number): number => Math.round(bytes / 1048576);
   // maxRSS counts the whole process, parse workers included (it is in KiB).
   const peak = mib(process.resourceUsage().maxRSS * 1024);
-  process.stderr.write(`netpaths: ${phase} ${((Date.now() - since) / 1000).toFixed(2)} s, heap ${mib(process.memoryUsage().heapUsed)} MiB, rss ${mib(process.memoryUsage.rss())} MiB, peak rss ${peak} MiB\n`);
+  const m = process.memoryUsage();
+  process.stderr.write(`netpaths: ${phase} ${((Date.now() - since) / 1000).toFixed(2)} s, heap ${mib(m.heapUsed)} of ${mib(m.heapTotal)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, rss ${mib(m.rss)} MiB, peak rss ${peak} MiB\n`);
 }
 
 /** Builds or refreshes the index: unchanged files reuse their cached facts. */

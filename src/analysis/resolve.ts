@@ -312,8 +312,8 @@ export function resolve(files: FileFacts[]): GraphData {
   // rows (caller, callerParam, argIndex, next row of the same callee or -1), in call order.
   // Millions on the whole tree, so rows of a table rather than objects.
   const passInto = new IntColumns(4);
-  const passHead = new Int32Array(nodeFact.length).fill(-1);
-  const passTail = new Int32Array(nodeFact.length).fill(-1);
+  let passHead = new Int32Array(nodeFact.length).fill(-1);
+  let passTail = new Int32Array(nodeFact.length).fill(-1);
   let callSites = 0;
   files.forEach((f, fi) => {
     forEachCall(f.calls, (call) => {
@@ -370,6 +370,10 @@ export function resolve(files: FileFacts[]): GraphData {
     }
   }
 
+  // The closures above keep resolve's locals alive to its end: drop what is done with.
+  passInto.clear();
+  passHead = passTail = new Int32Array(0);
+
   // Registrations: calling a storing function with a function argument binds it.
   const deferredRegistrations = new Map<string, { fn: number; file: number; line: number; label: string; registrar: string }[]>();
   const registerFns = new Map<string, { key: number; handler: number; label: string }>();
@@ -413,6 +417,8 @@ export function resolve(files: FileFacts[]): GraphData {
       }
     }
   }));
+
+  seenBinding.clear(); // no binding is added from here on
 
   // ---- edges ---------------------------------------------------------------------------
   const edges = new EdgeColumns();
@@ -581,6 +587,12 @@ class IntColumns {
     const block = Math.floor(this.size / IntColumns.BLOCK);
     for (let k = 0; k < this.width; k++) ((this.blocks[k] as Int32Array[])[block] as Int32Array)[at] = values[k] as number;
     return this.size++;
+  }
+
+  /** Drops every row. */
+  clear(): void {
+    this.size = 0;
+    this.blocks = this.blocks.map(() => []);
   }
 
   get(row: number, k: number): number {
