@@ -8,12 +8,11 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { GraphJson } from '../../src/analysis/graph-json';
-import { E2E_SCOPE, FinalError, Timings, VsCode, cliJson, kernelRoot, log, packageExtension, sleep, waitFor } from './harness';
+import { E2E_SCOPE, FinalError, Timings, VsCode, cliJson, kernelRoot, log, packageExtension, removeTempDir, sleep, tempDir, waitFor } from './harness';
 
 const timings = new Timings();
 after(() => {
@@ -47,7 +46,7 @@ function firstUse(file: string, needle: string): number {
 
 describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
   const kernel = kernelRoot();
-  const cacheDir = mkdtempSync(join(tmpdir(), 'netpaths-e2e-cli-'));
+  const cacheDir = tempDir('netpaths-e2e-cli-');
   const startedAt = new Date();
   let vs: VsCode;
   /** A test of the UI: a failure comes with a screenshot and the end of NetPaths' log. */
@@ -67,7 +66,7 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
 
   after(async () => {
     await vs?.close();
-    rmSync(cacheDir, { recursive: true, force: true });
+    removeTempDir(cacheDir);
   });
 
   ui('indexes the tree when it opens, showing progress, then the status bar says how many functions', async () => {
@@ -117,6 +116,9 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     // The tab of the panel carries the same title.
     const tabs = await vs.page.locator('.part.editor .tab .label-name').allTextContents();
     assert.ok(tabs.includes('e1000e ingress'), `no "e1000e ingress" editor tab; tabs: ${tabs.join(', ')}`);
+    // The page's strict CSP let the bundle, the stylesheet and Mermaid's styles through.
+    const refused = vs.consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e));
+    assert.deepEqual(refused, [], 'the webview broke its Content-Security-Policy');
   });
 
   ui('the ingress graph runs from the NAPI poll through GRO and the core receive to TCP', async () => {
@@ -241,7 +243,7 @@ describe('NetPaths in VS Code on a folder that is not a kernel tree', () => {
   const ui = (name: string, body: () => Promise<void>): void => {
     it(name, () => vs.step(name, body));
   };
-  const folder = mkdtempSync(join(tmpdir(), 'netpaths-e2e-not-a-kernel-'));
+  const folder = tempDir('netpaths-e2e-not-a-kernel-');
 
   before(async () => {
     // A Kbuild file activates the extension, as in a kernel tree; nothing else is there.
@@ -253,7 +255,7 @@ describe('NetPaths in VS Code on a folder that is not a kernel tree', () => {
 
   after(async () => {
     await vs?.close();
-    rmSync(folder, { recursive: true, force: true });
+    removeTempDir(folder);
   });
 
   ui('says in one clear message that the folder is not a kernel tree', async () => {
@@ -274,6 +276,16 @@ describe('NetPaths in VS Code on a folder that is not a kernel tree', () => {
       status.every((t) => !/indexing|%/.test(t)),
       `the status bar still shows progress: ${status.join(', ')}`,
     );
+  });
+
+  ui('the message speaks VS Code: the netpaths.kernelRoot setting, not command-line flags', async () => {
+    const message = await waitFor('the NetPaths error notification', async () => (await vs.notifications()).find((n) => /kernel tree/i.test(n)), 30_000);
+    const buttons = await vs.page.locator('.notification-list-item .monaco-button').allTextContents();
+    assert.ok(
+      buttons.some((b) => /kernel root/i.test(b)),
+      `no button leads to the setting; buttons: ${buttons.join(', ')}`,
+    );
+    assert.doesNotMatch(message, /--kernel\b|NETPATHS_KERNEL/, 'the notification gives command-line advice to a VS Code user');
   });
 
   ui('a command on it answers with the same message, not a stack trace', async () => {

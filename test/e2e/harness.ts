@@ -132,6 +132,26 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 /** Process groups started here and not yet stopped; the exit handler kills what is left. */
 const liveGroups = new Set<number>();
+/** Temp folders made here and not yet removed; the exit handler removes what is left. */
+const liveDirs = new Set<string>();
+
+/** A fresh folder under the system temp folder, removed by removeTempDir or at exit. */
+export function tempDir(prefix: string): string {
+  installExitHandlers();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  liveDirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  liveDirs.delete(dir);
+}
+
+function cleanUpNow(): void {
+  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+}
 
 function killGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
@@ -151,12 +171,10 @@ function installExitHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   // Synchronous last resort: a test that threw before close(), or the runner exiting.
-  process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-  });
+  process.on('exit', cleanUpNow);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+      cleanUpNow();
       process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
     });
   }
@@ -252,7 +270,7 @@ export class VsCode {
     const entry = codeServerEntry();
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
     mkdirSync(RESULTS, { recursive: true });
-    const dir = mkdtempSync(join(tmpdir(), 'netpaths-e2e-'));
+    const dir = tempDir('netpaths-e2e-');
     const extensionsDir = join(dir, 'extensions');
     const userDataDir = join(dir, 'user-data');
     mkdirSync(join(userDataDir, 'User'), { recursive: true });
@@ -325,7 +343,7 @@ export class VsCode {
     } catch (e) {
       await browser?.close().catch(() => undefined);
       await stopGroup(pid).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
       throw e;
     }
   }
@@ -340,7 +358,7 @@ export class VsCode {
     // reads a failure; the rest of the temp folder goes.
     const logs = join(this.dir, 'user-data', 'logs');
     if (existsSync(logs)) cpSync(logs, join(RESULTS, `logs-${this.name}`), { recursive: true });
-    rmSync(this.dir, { recursive: true, force: true });
+    removeTempDir(this.dir);
   }
 
   /** The NetPaths output channel so far (its log file under the user-data folder). */
@@ -467,6 +485,8 @@ export class VsCode {
     const items = this.page.locator('.notification-list-item');
     const out: string[] = [];
     for (const item of await items.all()) {
+      // A closed toast can stay in the DOM for its fade-out; only what is on screen counts.
+      if (!(await item.isVisible().catch(() => false))) continue;
       const message = await item.locator('.notification-list-item-message').textContent().catch(() => null);
       const source = await item.locator('.notification-list-item-source').textContent().catch(() => null);
       if (message) out.push(`${message.trim()}${source ? ` (${source.trim()})` : ''}`);
