@@ -229,6 +229,18 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     assert.ok(rows.some((r) => r.startsWith('e1000_xmit_frame')), 'e1000_xmit_frame is not listed');
   });
 
+  ui('Reindex refreshes from the cache in the extension storage (nothing changed: nothing parsed)', async () => {
+    const indexedLines = (): string[] => vs.extensionLog(500).split('\n').filter((l) => /\] indexed /.test(l));
+    const before = indexedLines().length;
+    const started = Date.now();
+    await vs.runCommand('NetPaths: Reindex');
+    const line = await waitFor('a second "indexed" line in the NetPaths log', () => indexedLines()[before], 120_000, 100);
+    timings.record('reindex-warm', 'NetPaths: Reindex with nothing changed -> index ready', Date.now() - started);
+    await vs.waitForStatusBar(/^NetPaths: [\d,.]+k? functions$/, 30_000);
+    log(`reindex: ${line}`);
+    assert.match(line, /\(0 parsed, \d+ from the cache\)/, `the warm reindex parsed files again: ${line}`);
+  });
+
   it('leaves the kernel tree untouched', () => {
     // Files created or modified in the tree since the tests started (the index lives in
     // the extension's workspace storage, the CLI's in a temp folder).
