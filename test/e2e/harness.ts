@@ -637,8 +637,8 @@ export class VsCode {
         if (at < 0) return `"${text}" is not on line ${line}: ${full}`;
         const start = at + text.indexOf(word);
         const end = start + word.length;
-        // (No named helper functions in here: tsx would wrap them in a __name() call the
-        // page does not have.)
+        // No named helper functions in here: tsx compiles with esbuild's keepNames, which
+        // wraps them in a __name() call the page does not have (privatenumber/tsx#113).
         const a = pieces.find((p) => start < p.start + p.node.data.length);
         const b = pieces.find((p) => end <= p.start + p.node.data.length);
         if (!a || !b) return 'offset outside the line';
