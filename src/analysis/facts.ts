@@ -116,9 +116,13 @@ export interface EncodedCalls {
   extras: { call: number; keys?: (string | null)[]; texts?: string[]; wrapper?: string }[];
 }
 
-// Layout of one call in `ints`: fn, line, col, calleeTag, calleeA, calleeB, argc, then
-// argc pairs (tag, value). Tags: 0 none, 1 name, 2 parameter, 3 local, 4 call result,
-// 5 field (calleeA = field name, calleeB = chain index).
+// Layout of one call in `ints`: fn, line, col, calleeTag | argc << 3, calleeA, calleeB,
+// then one int per argument, tag | value << 3 (values are string ids or parameter indexes,
+// never negative). Tags: 0 none, 1 name, 2 parameter, 3 local, 4 call result, 5 field
+// (calleeA = field name, calleeB = chain index). Call sites are most of the facts.
+const TAG_BITS = 3;
+const TAG_MASK = (1 << TAG_BITS) - 1;
+const HEAD = 6;
 const NONE = 0;
 const NAME = 1;
 const PARAM = 2;
@@ -141,25 +145,26 @@ export function encodeCalls(calls: CallFact[]): EncodedCalls {
   };
   const chains: TypeChain[] = [];
   const extras: EncodedCalls['extras'] = [];
+  const tagged = (tag: number, v: number): number => tag | (v << TAG_BITS);
   const value = (v: ValueRef | null): void => {
-    if (!v) ints.push(NONE, 0);
-    else if ('n' in v) ints.push(NAME, str(v.n));
-    else if ('p' in v) ints.push(PARAM, v.p);
-    else if ('l' in v) ints.push(LOCAL, str(v.l));
-    else if ('c' in v) ints.push(CALL, str(v.c));
-    else ints.push(NONE, 0);
+    if (!v) ints.push(NONE);
+    else if ('n' in v) ints.push(tagged(NAME, str(v.n)));
+    else if ('p' in v) ints.push(tagged(PARAM, v.p));
+    else if ('l' in v) ints.push(tagged(LOCAL, str(v.l)));
+    else if ('c' in v) ints.push(tagged(CALL, str(v.c)));
+    else ints.push(NONE);
   };
   calls.forEach((c, i) => {
     ints.push(c.fn, c.line, c.col);
     const callee = c.callee;
-    if ('n' in callee) ints.push(NAME, str(callee.n), 0);
-    else if ('p' in callee) ints.push(PARAM, callee.p, 0);
-    else if ('l' in callee) ints.push(LOCAL, str(callee.l), 0);
+    const argc = c.args.length;
+    if ('n' in callee) ints.push(tagged(NAME, argc), str(callee.n), 0);
+    else if ('p' in callee) ints.push(tagged(PARAM, argc), callee.p, 0);
+    else if ('l' in callee) ints.push(tagged(LOCAL, argc), str(callee.l), 0);
     else {
       chains.push(callee.on);
-      ints.push(FIELD, str(callee.field), chains.length - 1);
+      ints.push(tagged(FIELD, argc), str(callee.field), chains.length - 1);
     }
-    ints.push(c.args.length);
     for (const a of c.args) value(a);
     if (c.keys || c.texts || c.wrapper) {
       const extra: EncodedCalls['extras'][number] = { call: i };
@@ -175,7 +180,7 @@ export function encodeCalls(calls: CallFact[]): EncodedCalls {
 export function callCount(encoded: EncodedCalls): number {
   let n = 0;
   const ints = encoded.ints;
-  for (let at = 0; at < ints.length; at += 7 + 2 * (ints[at + 6] as number)) n++;
+  for (let at = 0; at < ints.length; at += HEAD + ((ints[at + 3] as number) >>> TAG_BITS)) n++;
   return n;
 }
 
@@ -183,8 +188,9 @@ export function callCount(encoded: EncodedCalls): number {
 export function forEachCall(encoded: EncodedCalls, visit: (call: CallFact, ordinal: number) => void): void {
   const { ints, strings, chains } = encoded;
   const s = (i: number): string => strings[i] as string;
-  const value = (tag: number, v: number): ValueRef | null => {
-    switch (tag) {
+  const value = (packed: number): ValueRef | null => {
+    const v = packed >>> TAG_BITS;
+    switch (packed & TAG_MASK) {
       case NAME:
         return { n: s(v) };
       case PARAM:
@@ -199,16 +205,16 @@ export function forEachCall(encoded: EncodedCalls, visit: (call: CallFact, ordin
   };
   let extra = 0;
   for (let at = 0, ordinal = 0; at < ints.length; ordinal++) {
-    const tag = ints[at + 3] as number;
+    const tag = (ints[at + 3] as number) & TAG_MASK;
+    const argc = (ints[at + 3] as number) >>> TAG_BITS;
     const a = ints[at + 4] as number;
     let callee: CalleeRef;
     if (tag === NAME) callee = { n: s(a) };
     else if (tag === PARAM) callee = { p: a };
     else if (tag === LOCAL) callee = { l: s(a) };
     else callee = { field: s(a), on: chains[ints[at + 5] as number] as TypeChain };
-    const argc = ints[at + 6] as number;
     const args: (ValueRef | null)[] = new Array<ValueRef | null>(argc);
-    for (let k = 0; k < argc; k++) args[k] = value(ints[at + 7 + 2 * k] as number, ints[at + 8 + 2 * k] as number);
+    for (let k = 0; k < argc; k++) args[k] = value(ints[at + HEAD + k] as number);
     const call: CallFact = { fn: ints[at] as number, line: ints[at + 1] as number, col: ints[at + 2] as number, callee, args };
     const x = encoded.extras[extra];
     if (x && x.call === ordinal) {
@@ -218,7 +224,7 @@ export function forEachCall(encoded: EncodedCalls, visit: (call: CallFact, ordin
       extra++;
     }
     visit(call, ordinal);
-    at += 7 + 2 * argc;
+    at += HEAD + argc;
   }
 }
 
