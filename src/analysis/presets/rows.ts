@@ -96,8 +96,12 @@ export const INGRESS: readonly MilestoneRow[] = [
     required: true,
   },
   { id: 'core-rx', names: ['__netif_receive_skb_core', '__netif_receive_skb_list_core'], hops: 10, label: '__netif_receive_skb_core', required: true },
+  // The list path still runs every skb through __netif_receive_skb_core (taps, rx_handler
+  // such as a bridge or bond, VLAN, the protocol lookup) before handing the list to the
+  // protocol: a branch of its own, so the path goes on from core-rx.
+  { id: 'core-classify', after: 'core-rx', names: ['__netif_receive_skb_core'], hops: 2, label: '__netif_receive_skb_core (taps, rx_handler, protocol lookup)', optional: true },
   // GRO hands skbs over in lists, so the list variant is the one a NIC's packets take.
-  { id: 'ipv4', names: ['ip_list_rcv', 'ip_rcv'], hops: 5, label: 'ip_rcv/ip_list_rcv', required: true },
+  { id: 'ipv4', after: 'core-rx', names: ['ip_list_rcv', 'ip_rcv'], hops: 5, label: 'ip_rcv/ip_list_rcv', required: true },
   { id: 'dst-input', names: ['dst_input'], hops: 6, label: 'dst_input', required: true },
   { id: 'local-deliver', names: ['ip_local_deliver'], hops: 3, label: 'ip_local_deliver', required: true },
   { id: 'l4-deliver', names: ['ip_protocol_deliver_rcu'], hops: 4, label: 'ip_protocol_deliver_rcu', required: true },
