@@ -4,7 +4,7 @@
 // is rebuilt with a one-line message.
 
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -84,11 +84,12 @@ function* record(value: unknown): Generator<Uint8Array> {
 function* readRecords(path: string): Generator<unknown> {
   const fd = openSync(path, 'r');
   try {
+    const size = fstatSync(fd).size;
     const length = Buffer.alloc(4);
     for (let at = 0; ; ) {
       const got = readSync(fd, length, 0, 4, at);
       if (got === 0) return;
-      if (got !== 4) throw new Error('truncated record');
+      if (got !== 4 || at + 4 + length.readUInt32LE(0) > size) throw new Error('truncated record');
       const bytes = Buffer.alloc(length.readUInt32LE(0));
       if (readSync(fd, bytes, 0, bytes.length, at + 4) !== bytes.length) throw new Error('truncated record');
       at += 4 + bytes.length;
@@ -162,7 +163,11 @@ export class IndexCache {
           continue;
         }
         if (!Array.isArray(value)) throw new Error('not a record of files');
-        for (const f of value as CachedFile[]) files.push(f);
+        for (const f of value as CachedFile[]) {
+          // Deserialized typed arrays are views into the record's buffer: a copy lets it go.
+          f.facts.calls.ints = f.facts.calls.ints.slice();
+          files.push(f);
+        }
       }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
