@@ -164,7 +164,10 @@ const handlers: Handlers = {
   },
   driverOf(params) {
     const l = current();
-    return l.presets.drivers().find((d) => d.owns(params.file))?.name ?? null;
+    // The most specific owner: a driver in the file's own folder before one in a parent folder.
+    const owners = l.presets.drivers().filter((d) => d.owns(params.file));
+    owners.sort((a, b) => b.dir.length - a.dir.length);
+    return owners[0]?.name ?? null;
   },
   calls(params) {
     const g = current().graph;

@@ -119,6 +119,10 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
     const sources = u.sources;
     const dir = u.dir;
     const shared = CONTAINER_DIRS.has(dir) || [...units.values()].some((o) => o !== u && o.dir === dir);
+    // Folders of other drivers below this one (e100 in intel/ above e1000e in intel/e1000e/):
+    // their files are theirs.
+    const below = [...new Set([...units.values()].filter((o) => o.dir.startsWith(`${dir}/`)).map((o) => `${o.dir}/`))];
+    const inOwnFolder = (file: string): boolean => file.startsWith(`${dir}/`) && !below.some((b) => file.startsWith(b));
     drivers.push({
       name,
       dir,
@@ -128,7 +132,7 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
       poll: u.poll,
       xmit: u.xmit,
       // A module's sources and the headers of its folder; a folder driver owns its whole folder.
-      owns: (file: string) => (sources ? sources.has(file) || (file.endsWith('.h') && dirname(file) === dir) || (!shared && file.startsWith(`${dir}/`)) : file.startsWith(`${dir}/`)),
+      owns: (file: string) => (sources ? sources.has(file) || (file.endsWith('.h') && dirname(file) === dir) || (!shared && inOwnFolder(file)) : inOwnFolder(file)),
     });
   }
   return drivers;
