@@ -41,7 +41,10 @@ export class GraphPanel {
         return p;
       }
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title, vscode.ViewColumn.Beside, GraphPanel.options(ctx));
+    // Beside the editor the first time; later graphs join the column the last one is in,
+    // instead of opening one more column each time.
+    const column = GraphPanel.active()?.panel.viewColumn ?? vscode.ViewColumn.Beside;
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title, column, GraphPanel.options(ctx));
     return new GraphPanel(ctx, onExport, panel, query, focus);
   }
 

@@ -28,6 +28,9 @@ export function fitView(width: number, height: number, viewWidth: number, viewHe
   return { scale, x: (viewWidth - width * scale) / 2, y: (viewHeight - height * scale) / 2 };
 }
 
+/** The smallest scale the first view of a graph uses: below it, labels cannot be read. */
+export const READABLE_SCALE = 0.45;
+
 /**
  * The first view of a graph: fit the width (never above 100%, never below 45% so labels
  * stay readable), centred horizontally and starting at the top, where the path begins.
@@ -36,8 +39,12 @@ export function fitView(width: number, height: number, viewWidth: number, viewHe
 export function initialView(width: number, height: number, viewWidth: number, viewHeight: number, padding = 24): ViewTransform {
   if (width <= 0 || height <= 0 || viewWidth <= 0 || viewHeight <= 0) return { x: 0, y: 0, scale: 1 };
   const widthScale = Math.min(1, (viewWidth - 2 * padding) / width);
-  if (height * widthScale <= viewHeight - 2 * padding) return fitView(width, height, viewWidth, viewHeight, padding);
-  const scale = clampScale(Math.max(widthScale, 0.45));
+  if (height * widthScale <= viewHeight - 2 * padding) {
+    // A wide graph in a narrow panel would fit only at an unreadable size: start readable instead.
+    const fit = fitView(width, height, viewWidth, viewHeight, padding);
+    if (fit.scale >= READABLE_SCALE) return fit;
+  }
+  const scale = clampScale(Math.max(widthScale, READABLE_SCALE));
   const x = width * scale <= viewWidth - 2 * padding ? (viewWidth - width * scale) / 2 : padding;
   return { scale, x, y: padding };
 }

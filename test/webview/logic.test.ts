@@ -98,6 +98,15 @@ describe('viewport maths', () => {
     assert.equal(initialView(3000, 4000, 1000, 800).scale, 0.45);
   });
 
+  it('starts a wide graph in a narrow panel readable, at the top left, not fitted to 18%', () => {
+    // The egress graph in a third editor column: 2200 x 700 in 420 x 800.
+    const v = initialView(2200, 700, 420, 800);
+    assert.equal(v.scale, 0.45);
+    assert.deepEqual([v.x, v.y], [24, 24]);
+    // A small graph still fits and is centred.
+    assert.deepEqual(initialView(300, 200, 1000, 800), fitView(300, 200, 1000, 800));
+  });
+
   it('centres a content point, formats and parses transforms', () => {
     assert.deepEqual(centreOn({ x: 0, y: 0, scale: 2 }, 100, 50, 1000, 800), { x: 300, y: 300, scale: 2 });
     assert.equal(toCss({ x: 1, y: 2, scale: 0.5 }), 'translate(1.0px, 2.0px) scale(0.5000)');
