@@ -27,6 +27,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import picomatch from 'picomatch';
+import { benchExtension } from './bench-extension.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/cli.js');
@@ -567,6 +568,13 @@ out.push(`  NetPaths path query / cscope -3:     time ${x(ratios.pathQueryVsCsco
 out.push('Queries are whole processes, Node start-up included. Peak memory is the largest single');
 out.push('process (GNU time %M): worker threads count, helper processes are not added.');
 if (!hasTime) out.push(`Peak memory not measured: ${TIME_BIN} is missing (apt-get install time).`);
+// The extension's latencies, on the index NetPaths just built (scripts/bench-extension.mjs).
+let extension;
+if (npCold?.ok) {
+  const measured = await benchExtension({ root, kernel, scope, cacheDir: dirs.np, repeat });
+  out.push(...measured.lines);
+  extension = measured.numbers;
+}
 process.stdout.write(`${out.join('\n')}\n`);
 
 if (args.json) {
@@ -582,6 +590,7 @@ if (args.json) {
     peakMemoryMeasured: hasTime,
     steps,
     ratios,
+    extension,
   };
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
   log(`numbers written to ${args.json}`);
