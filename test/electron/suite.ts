@@ -5,19 +5,10 @@
 
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../src/command-ids';
 
 const EXTENSION_ID = 'netpaths.netpaths';
 
-/** The commands the extension promises (package.json `contributes.commands` must hold them). */
-const PUBLIC_COMMANDS = [
-  'netpaths.showIngress',
-  'netpaths.showEgress',
-  'netpaths.showCallees',
-  'netpaths.showCallers',
-  'netpaths.showPath',
-  'netpaths.exportDiagram',
-  'netpaths.reindex',
-];
 
 interface Manifest {
   activationEvents?: string[];
@@ -58,7 +49,7 @@ const checks: [string, () => Promise<void> | void][] = [
     () => {
       const manifest = extension().packageJSON as Manifest;
       const declared = new Map((manifest.contributes?.commands ?? []).map((c) => [c.command, c]));
-      for (const id of PUBLIC_COMMANDS) {
+      for (const id of COMMANDS) {
         const c = declared.get(id);
         assert.ok(c, `${id} is not declared in package.json`);
         assert.ok(c.title && c.title.trim() !== '', `${id} has no title`);
