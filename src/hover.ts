@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { MAX_HOVER_LINE, hoverAt, readSkbuffDoc, type SkbFieldDoc } from './analysis/knowledge';
+import { MAX_HOVER_LINE, hoverAt, readSkbuffDoc, surroundingLines, type SkbFieldDoc } from './analysis/knowledge';
 
 /** What this feature uses of the extension's FeatureContext. */
 interface HoverContext {
@@ -16,12 +16,6 @@ interface HoverContext {
   kernelRoot(): string | undefined;
 }
 
-/**
- * How far above the cursor to look for declarations (`struct sk_buff *nskb`): the enclosing
- * function, up to the `}` in column 0 that ends the one before it, but no further than this.
- */
-const BEFORE_LINES = 300;
-const AFTER_LINES = 3;
 /** skbuff.h is about 200 KB; anything far larger is not the header we mean. */
 const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 
@@ -53,9 +47,10 @@ async function provideHover(
   if (token.isCancellationRequested) return undefined;
 
   const file = root ? kernelPath(root, document.uri.fsPath) : undefined;
+  const around = surroundingLines((i) => document.lineAt(i).text, document.lineCount, position.line);
   const options: Parameters<typeof hoverAt>[2] = {
-    before: linesAbove(document, position.line),
-    after: linesBelow(document, position.line),
+    before: around.before,
+    after: around.after,
     linkTo: (target, lineNo) => (root ? vscode.Uri.file(join(root, ...target.split('/'))).with({ fragment: `L${lineNo}` }).toString() : undefined),
   };
   if (doc) options.doc = doc;
@@ -74,25 +69,6 @@ async function provideHover(
 function kernelPath(root: string, fsPath: string): string | undefined {
   const rel = relative(root, fsPath);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
-}
-
-function linesAbove(document: vscode.TextDocument, line: number): string[] {
-  const out: string[] = [];
-  for (let i = line - 1; i >= 0 && line - i <= BEFORE_LINES; i--) {
-    const text = document.lineAt(i).text;
-    if (text.startsWith('}')) break;
-    out.push(text.length > MAX_HOVER_LINE ? '' : text);
-  }
-  return out.reverse();
-}
-
-function linesBelow(document: vscode.TextDocument, line: number): string[] {
-  const out: string[] = [];
-  for (let i = line + 1; i < document.lineCount && i - line <= AFTER_LINES; i++) {
-    const text = document.lineAt(i).text;
-    out.push(text.length > MAX_HOVER_LINE ? '' : text);
-  }
-  return out;
 }
 
 /**

@@ -84,7 +84,8 @@ function callGroups(g: Graph, node: number, direction: 'incoming' | 'outgoing'):
  * faster. A request arriving meanwhile waits for it (well under a second on a full tree).
  */
 function warmUp(l: Loaded): void {
-  setImmediate(() => {
+  // After the requests that follow a load (the Drivers view's list) have been answered.
+  setTimeout(() => {
     if (loaded !== l) return;
     try {
       const drivers = l.presets.drivers();
@@ -95,8 +96,10 @@ function warmUp(l: Loaded): void {
     } catch {
       // A driver whose path cannot be drawn warms nothing; the real request will say why.
     }
-  });
+  }, WARM_UP_DELAY_MS).unref();
 }
+
+const WARM_UP_DELAY_MS = 1000;
 
 type Handlers = { [M in Method]: (params: Requests[M]['params'], id: number) => Promise<Requests[M]['result']> | Requests[M]['result'] };
 

@@ -72,6 +72,30 @@ export interface HoverResult {
 /** Lines longer than this are generated or minified: no hover (keeps every answer fast). */
 export const MAX_HOVER_LINE = 4000;
 
+/** How far up declarations are looked for (a function body rarely runs longer). */
+const BEFORE_LINES = 300;
+/** How far down a call split over lines is followed. */
+const AFTER_LINES = 3;
+
+/**
+ * The lines `hoverAt` reads around 0-based `line`: up to the previous function's closing
+ * `}` in column 0 above, a few below; over-long lines are replaced by empty ones.
+ */
+export function surroundingLines(lineAt: (i: number) => string, lineCount: number, line: number): { before: string[]; after: string[] } {
+  const before: string[] = [];
+  for (let i = line - 1; i >= 0 && line - i <= BEFORE_LINES; i--) {
+    const text = lineAt(i);
+    if (text.startsWith('}')) break;
+    before.push(text.length > MAX_HOVER_LINE ? '' : text);
+  }
+  const after: string[] = [];
+  for (let i = line + 1; i < lineCount && i - line <= AFTER_LINES; i++) {
+    const text = lineAt(i);
+    after.push(text.length > MAX_HOVER_LINE ? '' : text);
+  }
+  return { before: before.reverse(), after };
+}
+
 const SKBUFF_H = 'include/linux/skbuff.h';
 /** How far above the line an expression split over lines may start. */
 const SPLIT_LINES = 3;

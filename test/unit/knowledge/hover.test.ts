@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { code, findHoverTarget, functionMarkdown, hoverAt, MAX_HOVER_LINE, skbOpDiagram, text, type HoverOptions } from '../../../src/analysis/knowledge/hover';
+import { code, findHoverTarget, functionMarkdown, hoverAt, MAX_HOVER_LINE, skbOpDiagram, surroundingLines, text, type HoverOptions } from '../../../src/analysis/knowledge/hover';
 import { findSkbOp } from '../../../src/analysis/knowledge/skb-ops';
 import { readSkbuffDoc, type SkbFieldDoc } from '../../../src/analysis/knowledge/skbuff-doc';
 
@@ -359,5 +359,19 @@ describe('hostile text renders as text', () => {
     assert.equal(code('a`b'), '``a`b``');
     assert.equal(code('`x'), '`` `x ``');
     assert.equal(code('a\u0000b'), '`a b`');
+  });
+});
+
+describe('surroundingLines', () => {
+  const file = ['int a;', '}', 'static void f(struct sk_buff *skb)', '{', '\tskb_pull(skb,', '\t\t ETH_HLEN);', '\treturn;', '}', 'x'.repeat(MAX_HOVER_LINE + 1)];
+  const at = (i: number): string => file[i] ?? '';
+
+  test('reads up to the previous function and a few lines down', () => {
+    assert.deepEqual(surroundingLines(at, file.length, 4), { before: ['static void f(struct sk_buff *skb)', '{'], after: ['\t\t ETH_HLEN);', '\treturn;', '}'] });
+  });
+
+  test('blanks over-long lines instead of reading them', () => {
+    assert.deepEqual(surroundingLines(at, file.length, 7).after, ['']);
+    assert.deepEqual(surroundingLines(at, file.length, 0), { before: [], after: ['}', 'static void f(struct sk_buff *skb)', '{'] });
   });
 });
