@@ -24,8 +24,8 @@ export interface StageInfo {
 /** The stage vocabulary, in rough path order; renderers may use the order and labels. */
 export const STAGES: readonly StageInfo[] = [
   { id: 'driver-irq', label: 'Driver IRQ', direction: 'rx', note: 'The NIC interrupt handler (assigned by driver-role discovery, not by STAGE_RULES).' },
-  { id: 'driver-poll', label: 'Driver NAPI poll', direction: 'both', note: "The driver's NAPI poll: RX descriptor processing, skb building and TX completion (driver-role discovery)." },
-  { id: 'driver-xmit', label: 'Driver transmit', direction: 'tx', note: "The driver's ndo_start_xmit and what it calls (driver-role discovery)." },
+  { id: 'driver-rx', label: 'Driver receive', direction: 'rx', note: "The driver's NAPI poll and its receive side: RX descriptor processing, skb building, ring refill (driver-role discovery)." },
+  { id: 'driver-tx', label: 'Driver transmit', direction: 'tx', note: "The driver's ndo_start_xmit, its TX ring, and TX completion run from the poll (driver-role discovery)." },
   { id: 'napi-softirq', label: 'NAPI / NET_RX softirq', direction: 'rx', note: 'Scheduling NAPI and running poll functions from NET_RX_SOFTIRQ.' },
   { id: 'gro', label: 'GRO', direction: 'rx', note: 'Generic receive offload: merging same-flow packets during the poll.' },
   { id: 'link', label: 'Link layer', direction: 'both', note: 'Ethernet header parsing and building.' },

@@ -10,6 +10,7 @@ import {
   globToRegExp,
   matchStageRule,
 } from '../../../src/analysis/knowledge/stages';
+import { ROLE_STAGES } from '../../../src/analysis/presets/rows';
 
 /** (name, file) -> expected stage and context; `null` context means "no default". */
 const PINNED: [string, string, string, ExecContext | null][] = [
@@ -189,6 +190,11 @@ describe('STAGE_RULES and STAGES', () => {
       assert.ok(r.file !== undefined || r.name !== undefined, 'a rule without patterns would match everything');
       assert.ok(!(r.file ?? '').startsWith('drivers/'), 'driver roles are discovered elsewhere');
     }
+  });
+
+  test('the stages the presets give driver roles are stages of this vocabulary', () => {
+    const ids = new Set(STAGES.map((s) => s.id));
+    for (const [role, stage] of Object.entries(ROLE_STAGES)) assert.ok(ids.has(stage), `${role} -> ${stage}`);
   });
 
   test('every rule is reachable: some input reaches it first', () => {
