@@ -184,6 +184,9 @@ export function explain(topic: string, doc?: readonly SkbFieldDoc[]): Explanatio
     return undefined;
   }
 
+  // A name that is also a concept's alias (NF_HOOK: netfilter) gets the concept, which says more.
+  const aliased = CONCEPT_INDEX.get(squash(raw));
+  if (aliased && functionNote(raw)) return fromConcept(aliased);
   const exact = fromFunction(raw) ?? (/^NF(?:PROTO|_INET|_NETDEV)_\w+$/.test(raw) ? fromHook(raw) : undefined);
   if (exact) return exact;
 
@@ -205,7 +208,8 @@ export function listTopics(): TopicSummary[] {
   const out: TopicSummary[] = [];
   for (const r of SKB_FIELDS) out.push({ topic: r.field, kind: 'skb-field', title: fieldTitle(r) });
   for (const c of CONCEPTS) out.push({ topic: c.id, kind: 'concept', title: c.title });
-  for (const n of FUNCTION_NOTES) out.push({ topic: n.name, kind: 'function', title: `${n.name}()` });
+  // A function that is a concept's alias (NF_HOOK) is listed with its concept.
+  for (const n of FUNCTION_NOTES) if (!CONCEPT_INDEX.has(squash(n.name))) out.push({ topic: n.name, kind: 'function', title: `${n.name}()` });
   for (const o of SKB_OPS) if (!functionNote(o.name)) out.push({ topic: o.name, kind: 'skb-op', title: `${o.name}()` });
   for (const h of NF_HOOKS) out.push({ topic: h.id, kind: 'netfilter', title: h.id });
   for (const p of NF_PROTOS) out.push({ topic: p.id, kind: 'netfilter', title: p.id });

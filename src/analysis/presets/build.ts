@@ -21,7 +21,6 @@ import {
   INGRESS,
   INGRESS_BRANCHES,
   INGRESS_LEGACY,
-  PRESET_NOTES,
   ROLE_NOTES,
   ROLE_STAGES,
   STAGE_FALLBACK_NOTE,
@@ -432,7 +431,7 @@ function noteFor(g: Graph, chain: Chain, cut: Cut, n: number, stage: Stage): str
     const text = ROLE_NOTES[role];
     return site ? text.replace('SITE', site) : text.replace(' registered SITE', '').replace(', registered SITE:', ':').replace('SITE', '');
   }
-  const known = functionNote(name)?.note ?? PRESET_NOTES[name] ?? classifyStage(name, g.file(n))?.note;
+  const known = functionNote(name)?.note ?? classifyStage(name, g.file(n))?.note;
   if (known) return known;
   const op = findSkbOp(name);
   if (op) return `${op.summary[0]?.toUpperCase() ?? ''}${op.summary.slice(1)}.`;

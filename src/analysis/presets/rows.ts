@@ -249,39 +249,3 @@ export const HELPERS_EXCLUDED: ReadonlySet<string> = new Set([
 /** Default cap on nodes added by `--depth`. */
 export const WIDEN_LIMIT = 120;
 
-/**
- * Our one-line notes on path functions that knowledge/stages.ts FUNCTION_NOTES does not cover
- * (yet): the list-receive variants, the NF_HOOK wrappers and the *_irqoff schedule calls.
- * A FUNCTION_NOTES row for the same name wins.
- */
-export const PRESET_NOTES: Readonly<Record<string, string>> = {
-  napi_schedule_irqoff: 'Called by an IRQ handler with interrupts already off: claims the NAPI instance and queues it for polling.',
-  __napi_schedule_irqoff: 'Queues a claimed NAPI instance without saving the interrupt state (interrupts are already off).',
-  napi_skb_finish: "Acts on GRO's verdict: a packet GRO did not hold goes on to the stack through gro_normal_one().",
-  __netif_receive_skb_list: 'Splits a received list into runs with the same pfmemalloc setting and passes each to the list core.',
-  __netif_receive_skb_list_ptype: "Delivers a run of skbs to one protocol: its list handler (ip_list_rcv) if it has one, else one skb at a time.",
-  ip_sublist_rcv: 'Runs NF_INET_PRE_ROUTING over a list of IPv4 packets, then routes and delivers the survivors.',
-  ip_list_rcv_finish: 'After PRE_ROUTING for a list: early demux and route lookup per packet, grouping packets with the same route.',
-  ip_sublist_rcv_finish: 'Calls dst_input() for each packet of a group that shares a route.',
-  ipv6_list_rcv: 'List version of ipv6_rcv(): validates each IPv6 header and runs PRE_ROUTING per sub-list.',
-  ip6_sublist_rcv: 'Runs NF_INET_PRE_ROUTING over a list of IPv6 packets, then routes and delivers the survivors.',
-  ip6_list_rcv_finish: 'After PRE_ROUTING for a list: early demux and route lookup per IPv6 packet, grouping packets with the same route.',
-  ip6_sublist_rcv_finish: 'Calls dst_input() for each IPv6 packet of a group that shares a route.',
-  NF_HOOK: 'Runs the netfilter hook on the packet and, if every rule accepts it, calls the continuation (okfn).',
-  NF_HOOK_LIST: 'Runs the netfilter hook on each packet of a list and keeps the accepted ones for the caller.',
-  NF_HOOK_COND: 'Runs the netfilter hook unless the condition says to skip it, then the continuation (okfn).',
-  nf_hook: 'Looks up the hook functions registered for this family and hook point and runs them (nf_hook_slow) if there are any.',
-  nf_hook_slow: 'Calls each registered hook function in priority order until one drops, steals or queues the packet.',
-  nf_hook_slow_list: 'nf_hook_slow() for each packet of a list, keeping the accepted ones.',
-  napi_schedule_rps: "Schedules the backlog NAPI of the CPU an skb was queued to: locally, or by an IPI to the remote CPU for RPS.",
-  napi_frags_skb: 'napi_gro_frags() helper: turns the page fragments the driver attached into an skb with the MAC header parsed.',
-  napi_frags_finish: "Acts on GRO's verdict for a fragment-built skb: deliver it, or recycle the NAPI skb if GRO merged it.",
-  napi_reuse_skb: 'Recycles the NAPI instance skb after GRO merged its data, saving an allocation for the next packet.',
-  napi_complete: 'napi_complete_done() with no packet count: the poll is done and the interrupt may be re-enabled.',
-  netif_receive_skb_list: 'Receives a list of skbs built by the driver (no GRO): RPS steering, then the list core.',
-  tcp_stream_alloc_skb: 'Allocates a transmit skb for the write queue, reserving MAX_TCP_HEADER of headroom for the headers pushed later.',
-  tcp_transmit_skb: 'Transmits one segment: __tcp_transmit_skb() with a clone, so the original stays queued for retransmission.',
-  validate_xmit_skb_list: 'Runs validate_xmit_skb() on each skb of a list before the driver sees it: software GSO, checksums, VLAN tags.',
-  __netif_schedule: 'Puts a qdisc with packets left on this CPU\'s output queue so the NET_TX softirq runs it again.',
-  __netif_reschedule: "Adds the qdisc to the CPU's softnet output_queue and raises NET_TX_SOFTIRQ.",
-};
