@@ -225,10 +225,10 @@ export class IndexCache {
 // their offsets as one more column. Loading is one read and a view per column; strings are
 // decoded when asked for.
 
-const MAGIC = 'NPG2';
+const MAGIC = 'NPG3';
 const COLUMNS = [
   'nodeName', 'nodeFile', 'nodeLine', 'nodeFlags', 'nodeByName',
-  'edgeFrom', 'edgeTo', 'edgeLine', 'edgeCol', 'edgeKind', 'edgeVia', 'edgeArgs',
+  'edgeFrom', 'edgeTo', 'edgeLine', 'edgeCol', 'edgeKind', 'viaEdges', 'viaValues', 'argEdges', 'argValues',
   'outStart', 'inStart', 'inEdges',
   'bindSlot', 'bindFn', 'bindFile', 'bindLine', 'bindVia',
 ] as const;

@@ -72,19 +72,22 @@ export interface GraphData {
   nodeFlags: Uint8Array;
   /** Node ids ordered by name (UTF-16 code units), for `Graph.lookup`. */
   nodeByName: Int32Array;
-  /**
-   * Per edge: caller and callee node ids, call line and column, kind, `via`, argument texts
-   * (string id or -1, for skb operations). Sorted by caller. `via` is a string id, -1 for
-   * none, or `-2 - b` for an edge through binding b, whose text `Graph.via` writes from the
-   * binding's columns (most indirect edges: storing each text would take most of the file).
-   */
+  /** Per edge: caller and callee node ids, call line and column, kind. Sorted by caller. */
   edgeFrom: Int32Array;
   edgeTo: Int32Array;
   edgeLine: Int32Array;
   edgeCol: Int32Array;
   edgeKind: Uint8Array;
-  edgeVia: Int32Array;
-  edgeArgs: Int32Array;
+  /**
+   * `via` of the edges that have one (a tenth of them), as sorted edge ids and values: a
+   * string id, or `-2 - b` for an edge through binding b, whose text `Graph.via` writes
+   * from the binding's columns (storing each text would take most of the file).
+   */
+  viaEdges: Int32Array;
+  viaValues: Int32Array;
+  /** Argument texts recorded at a call site (skb operations): sorted edge ids, string ids. */
+  argEdges: Int32Array;
+  argValues: Int32Array;
   /** Outgoing edges of node n are edges outStart[n] .. outStart[n+1]-1 (edges are sorted by caller). */
   outStart: Int32Array;
   /** Incoming edges of node n are inEdges[inStart[n]] .. inEdges[inStart[n+1]-1]. */
@@ -116,7 +119,7 @@ export interface IndexStats {
   unresolvedPointerCalls: number;
 }
 
-/** Separator of argument texts inside one `edgeArgs` string. */
+/** Separator of argument texts inside one `argValues` string. */
 export const ARG_SEPARATOR = '\u0001';
 
 /** A loaded graph with the indexes queries need. */
@@ -192,9 +195,14 @@ export class Graph {
 
   /** How an indirect or async edge was resolved (JSON `via`); undefined for a direct call. */
   via(edge: number): string | undefined {
-    const v = this.data.edgeVia[edge] as number;
+    const v = sparseValue(this.data.viaEdges, this.data.viaValues, edge);
     if (v >= -1) return this.str(v);
     return bindingText(this, -2 - v);
+  }
+
+  /** The argument texts recorded at the edge's call site, joined by ARG_SEPARATOR. */
+  argsText(edge: number): string | undefined {
+    return this.str(sparseValue(this.data.argEdges, this.data.argValues, edge));
   }
 
   /** Stable id of a node in JSON output: FILE:NAME, or FILE:NAME:LINE when the file defines NAME twice. */
@@ -204,6 +212,18 @@ export class Graph {
     const twins = this.lookup(name).filter((o) => o !== node && this.file(o) === file);
     return twins.length > 0 ? `${file}:${name}:${this.line(node)}` : `${file}:${name}`;
   }
+}
+
+/** The value of `edge` in a sparse column (sorted edge ids and their values), or -1. */
+function sparseValue(edges: Int32Array, values: Int32Array, edge: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((edges[mid] as number) < edge) lo = mid + 1;
+    else hi = mid;
+  }
+  return edges[lo] === edge ? (values[lo] as number) : -1;
 }
 
 /**

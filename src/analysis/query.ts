@@ -45,7 +45,7 @@ export function edgeJson(graph: Graph, e: number): GraphEdge {
 
 /** The argument texts recorded at an edge's call site (skb operations), if any. */
 export function edgeArgs(graph: Graph, e: number): string[] | undefined {
-  return graph.str(graph.data.edgeArgs[e] as number)?.split(ARG_SEPARATOR);
+  return graph.argsText(e)?.split(ARG_SEPARATOR);
 }
 
 function toJson(graph: Graph, nodes: Iterable<number>, edges: Iterable<number>): GraphJson {

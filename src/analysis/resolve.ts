@@ -427,7 +427,7 @@ export function resolve(files: FileFacts[]): GraphData {
   let seenFor = -1;
   let unresolved = 0;
   const KIND = (k: EdgeKind): number => EDGE_KINDS.indexOf(k);
-  /** `via` as GraphData.edgeVia holds it: a text, or a binding whose columns tell the text. */
+  /** `via` as GraphData.viaValues holds it: a text, or a binding whose columns tell the text. */
   const viaText = (text: string): number => strings.id(text);
   const viaBinding = (b: Binding): number => -2 - b.index;
   const addEdge = (from: number, to: number, line: number, col: number, kind: EdgeKind, via = -1, args?: string[]): void => {
@@ -519,8 +519,10 @@ export function resolve(files: FileFacts[]): GraphData {
     edgeLine: e.line,
     edgeCol: e.col,
     edgeKind: Uint8Array.from(e.kind),
-    edgeVia: e.via,
-    edgeArgs: e.args,
+    viaEdges: e.viaEdges,
+    viaValues: e.viaValues,
+    argEdges: e.argEdges,
+    argValues: e.argValues,
     ...adjacency(n, e.from, e.to),
     bindSlot: Int32Array.from(allBindings, (b) => strings.id(b.slot)),
     bindFn: Int32Array.from(allBindings, (b) => b.fn),
@@ -614,18 +616,23 @@ class IntColumns {
 }
 
 /**
- * Edges as columns. Call sites are visited file by file and function by function, and node
- * ids follow the same order, so edges arrive grouped by caller; `finish` checks that and
- * sorts only if it is not so.
+ * Edges as columns: dense ones for what every edge has, sparse ones (edge id, value) for
+ * `via` and argument texts, which few edges have. Call sites are visited file by file and
+ * function by function, and node ids follow the same order, so edges arrive grouped by
+ * caller; `finish` checks that and sorts only if it is not so.
  */
 class EdgeColumns {
-  private readonly table = new IntColumns(7);
+  private readonly table = new IntColumns(5);
+  private readonly via = new IntColumns(2);
+  private readonly args = new IntColumns(2);
 
   push(from: number, to: number, line: number, col: number, kind: number, via: number, args: number): void {
-    this.table.push(from, to, line, col, kind, via, args);
+    if (via !== -1) this.via.push(this.table.size, via);
+    if (args !== -1) this.args.push(this.table.size, args);
+    this.table.push(from, to, line, col, kind);
   }
 
-  finish(): { from: Int32Array; to: Int32Array; line: Int32Array; col: Int32Array; kind: Int32Array; via: Int32Array; args: Int32Array } {
+  finish(): { from: Int32Array; to: Int32Array; line: Int32Array; col: Int32Array; kind: Int32Array; viaEdges: Int32Array; viaValues: Int32Array; argEdges: Int32Array; argValues: Int32Array } {
     const size = this.table.size;
     const from = this.table.pack(0);
     let sorted = true;
@@ -635,8 +642,25 @@ class EdgeColumns {
       order = Int32Array.from({ length: size }, (_, i) => i).sort((a, b) => (from[a] as number) - (from[b] as number) || a - b);
     }
     const cols = [from];
-    for (let k = 1; k < 7; k++) cols.push(this.table.pack(k));
-    const [f, to, line, col, kind, via, args] = (order ? cols.map((c) => Int32Array.from(order, (i) => c[i] as number)) : cols) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
-    return { from: f, to, line, col, kind, via, args };
+    for (let k = 1; k < 5; k++) cols.push(this.table.pack(k));
+    const [f, to, line, col, kind] = (order ? cols.map((c) => Int32Array.from(order, (i) => c[i] as number)) : cols) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+    // A sparse column's edge ids follow the edges to their sorted places: spread it to one
+    // value per edge, reorder that like the dense columns, and gather it again.
+    const sparse = (table: IntColumns): [Int32Array, Int32Array] => {
+      const edges = table.pack(0);
+      const values = table.pack(1);
+      if (!order) return [edges, values];
+      const dense = new Int32Array(size).fill(-1);
+      edges.forEach((e, r) => (dense[e] = values[r] as number));
+      const moved = Int32Array.from(order, (i) => dense[i] as number);
+      const kept: number[] = [];
+      moved.forEach((v, e) => {
+        if (v !== -1) kept.push(e);
+      });
+      return [Int32Array.from(kept), Int32Array.from(kept, (e) => moved[e] as number)];
+    };
+    const [viaEdges, viaValues] = sparse(this.via);
+    const [argEdges, argValues] = sparse(this.args);
+    return { from: f, to, line, col, kind, viaEdges, viaValues, argEdges, argValues };
   }
 }
