@@ -10,7 +10,10 @@ import type { FeatureContext } from './context';
 import { RequestError } from './index-client';
 import { type PanelQuery, parsePanelQuery, panelTitle, queryDepth, withCollapsed, withDepth, withExpanded, MAX_DEPTH } from './panel-query';
 import { buildWebviewHtml } from './webview/html';
-import { type ExportFormat, type HostToWebview, type WebviewToHost, parseWebviewMessage } from './webview/protocol';
+import { type DrawnMessage, type ExportFormat, type HostToWebview, type WebviewToHost, parseWebviewMessage } from './webview/protocol';
+
+/** A query's outcome: its graph, or the one line the panel shows instead. */
+type Computed = { graph: GraphJson; remarks: string[]; queryMs: number } | { status: string };
 
 export const VIEW_TYPE = 'netpaths.graph';
 
@@ -25,6 +28,11 @@ export class GraphPanel {
   private ready = false;
   private drawing = 0;
   private focus: string | undefined;
+  /** The graph of the current query: being computed, or computed. */
+  private pending: Promise<Computed> | undefined;
+  /** When the current query was asked for, and what its graph cost, until the page says it drew it. */
+  private requestedAt = 0;
+  private awaitingDraw: { seq: number; queryMs: number } | undefined;
 
   /** The panel that was active last, for Export Diagram from the palette. */
   static active(): GraphPanel | undefined {
@@ -92,9 +100,10 @@ export class GraphPanel {
       }),
       panel.onDidDispose(() => this.dispose()),
       ctx.index.onDidChange(() => {
-        if (this.ready && ctx.index.isReady()) void this.draw();
+        if (ctx.index.isReady()) this.refresh();
       }),
     );
+    this.refresh();
   }
 
   get currentGraph(): GraphJson | undefined {
@@ -114,7 +123,7 @@ export class GraphPanel {
     this.query = query;
     this.focus = focus;
     this.panel.title = panelTitle(query);
-    if (this.ready) void this.draw();
+    this.refresh();
   }
 
   private post(message: HostToWebview): void {
@@ -125,7 +134,7 @@ export class GraphPanel {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        await this.draw();
+        await this.deliver(this.drawing);
         return;
       case 'openNode': {
         const node = this.graph?.nodes.find((n) => n.id === message.nodeId);
@@ -152,6 +161,9 @@ export class GraphPanel {
       case 'export':
         await this.onExport(this, message.format, message.svg);
         return;
+      case 'drawn':
+        this.logDrawn(message);
+        return;
       case 'error':
         this.ctx.log.error(`graph webview: ${message.message}`);
         return;
@@ -171,14 +183,20 @@ export class GraphPanel {
     }
   }
 
-  /** Runs the query and posts the graph. Only the latest of overlapping draws posts. */
-  async draw(): Promise<void> {
+  /**
+   * Starts computing the current query's graph at once, while the page may still be
+   * loading; it is posted when the page is ready. Only the latest query posts.
+   */
+  private refresh(): void {
     const seq = ++this.drawing;
-    this.post({ type: 'status', text: this.ctx.index.isReady() ? 'Computing the graph…' : 'Indexing the kernel…', busy: true });
-    if (!(await this.ctx.index.ensureIndexed())) {
-      if (seq === this.drawing) this.post({ type: 'status', text: 'No index: run “NetPaths: Reindex”.' });
-      return;
-    }
+    this.requestedAt = Date.now();
+    this.pending = this.compute(seq);
+    if (this.ready) void this.deliver(seq);
+  }
+
+  private async compute(seq: number): Promise<Computed> {
+    if (!(await this.ctx.index.ensureIndexed())) return { status: 'No index: run “NetPaths: Reindex”.' };
+    const started = Date.now();
     try {
       const q = this.query;
       const client = this.ctx.client;
@@ -187,29 +205,61 @@ export class GraphPanel {
       if (q.kind === 'preset') ({ graph, remarks } = await client.request('preset', { driver: q.driver, direction: q.direction, depth: q.depth, expand: q.expand }));
       else if (q.kind === 'neighbourhood') graph = await client.request('neighbourhood', { specs: q.specs, depth: q.depth, direction: q.direction });
       else graph = await client.request('path', { from: q.from, to: q.to, maxDepth: 40, paths: q.paths });
-      if (seq !== this.drawing) return;
       graph.title ??= panelTitle(q);
-      this.graph = graph;
-      for (const r of remarks) this.ctx.log.info(`${panelTitle(q)}: ${r}`);
-      const depth = queryDepth(q);
-      this.post({
-        type: 'graph',
-        graph,
-        mermaid: toMermaid(graph),
-        ...(depth !== undefined ? { depth } : {}),
-        ...(this.focus !== undefined ? { focus: this.focus } : {}),
-        restore: q,
-      });
-      if (depth !== undefined) this.post({ type: 'setDepth', depth, maxDepth: MAX_DEPTH });
-      this.post({ type: 'status', text: remarks[0] ?? '' });
+      return { graph, remarks, queryMs: Date.now() - started };
     } catch (e) {
-      if (seq === this.drawing) this.report(e);
+      if (seq !== this.drawing) return { status: '' };
+      const message = e instanceof Error ? e.message : String(e);
+      if (!(e instanceof RequestError)) this.ctx.log.error(message);
+      void vscode.window.showWarningMessage(`NetPaths: ${message}`);
+      return { status: message };
+    }
+  }
+
+  /** Posts the graph of query `seq` once computed (the page is ready). */
+  private async deliver(seq: number): Promise<void> {
+    this.post({ type: 'status', text: this.ctx.index.isReady() ? 'Computing the graph…' : 'Indexing the kernel…', busy: true });
+    const result = await this.pending;
+    if (!result || seq !== this.drawing) return;
+    if ('status' in result) {
+      this.post({ type: 'status', text: result.status });
+      return;
+    }
+    const { graph, remarks } = result;
+    const q = this.query;
+    this.graph = graph;
+    for (const r of remarks) this.ctx.log.info(`${panelTitle(q)}: ${r}`);
+    const depth = queryDepth(q);
+    this.awaitingDraw = { seq, queryMs: result.queryMs };
+    this.post({
+      type: 'graph',
+      graph,
+      mermaid: toMermaid(graph),
+      ...(depth !== undefined ? { depth } : {}),
+      ...(this.focus !== undefined ? { focus: this.focus } : {}),
+      restore: q,
+    });
+    if (depth !== undefined) this.post({ type: 'setDepth', depth, maxDepth: MAX_DEPTH });
+    this.post({ type: 'status', text: remarks[0] ?? '' });
+  }
+
+  /** Logs where the time of a drawing went: the query, the page's start, Mermaid. */
+  private logDrawn(message: DrawnMessage): void {
+    const parts = [`Mermaid ${message.renderMs} ms`];
+    if (message.loadMs !== undefined) parts.unshift(`page load ${message.loadMs} ms`);
+    const waited = this.awaitingDraw?.seq === this.drawing ? this.awaitingDraw : undefined;
+    this.awaitingDraw = undefined;
+    if (waited) {
+      parts.unshift(`graph ${waited.queryMs} ms`);
+      this.ctx.log.info(`${this.title}: ${message.nodes} functions drawn ${Date.now() - this.requestedAt} ms after the request (${parts.join(', ')})`);
+    } else {
+      this.ctx.log.info(`${this.title}: ${message.nodes} functions redrawn (${parts.join(', ')})`);
     }
   }
 
   private report(e: unknown): void {
     const message = e instanceof Error ? e.message : String(e);
-    this.post({ type: 'status', text: message });
+    if (this.ready) this.post({ type: 'status', text: message });
     if (!(e instanceof RequestError)) this.ctx.log.error(message);
     void vscode.window.showWarningMessage(`NetPaths: ${message}`);
   }

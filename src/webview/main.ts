@@ -98,6 +98,8 @@ let matches: string[] = [];
 let matchIndex = -1;
 let selected: string | undefined = saved.selected;
 let renderSeq = 0;
+/** When the page had loaded and said `ready` (ms since its navigation began); reported with its first drawing. */
+let loadedAt: number | undefined;
 
 function readState(raw: unknown): SavedState {
   if (typeof raw !== 'object' || raw === null) return {};
@@ -254,6 +256,7 @@ async function drawGraph(message: GraphMessage, keepView: boolean): Promise<void
   setMessage(undefined);
   setStatus(`Drawing ${result.stats.nodes} functions…`, true);
   const svgId = `np-graph-${seq}`;
+  const renderStart = performance.now();
   try {
     const { svg } = await renderWith(mermaidConfig(), svgId, result.text);
     if (seq !== renderSeq) return;
@@ -288,6 +291,8 @@ async function drawGraph(message: GraphMessage, keepView: boolean): Promise<void
     if (hasSkb && saved.timelineOpen) setTimelineOpen(true);
     saveState();
     app.dataset.state = 'drawn';
+    post({ type: 'drawn', nodes: result.stats.nodes, renderMs: performance.now() - renderStart, ...(loadedAt !== undefined ? { loadMs: loadedAt } : {}) });
+    loadedAt = undefined;
   } catch (error) {
     if (seq !== renderSeq) return;
     canvas.replaceChildren();
@@ -870,4 +875,5 @@ new MutationObserver(() => {
 window.addEventListener('resize', () => hideTooltip());
 
 if (saved.search) searchBox.value = saved.search;
+loadedAt = performance.now();
 post({ type: 'ready' });

@@ -136,6 +136,18 @@ export interface ExportMessage {
   svg?: string;
 }
 
+/**
+ * A graph is on screen: how many functions, how long Mermaid took to lay it out and draw
+ * it, and, for the page's first drawing, how long the page took to load and start (both in
+ * milliseconds). The host logs them beside its own query time.
+ */
+export interface DrawnMessage {
+  type: 'drawn';
+  nodes: number;
+  renderMs: number;
+  loadMs?: number;
+}
+
 /** Something failed in the webview (a render error); the host logs it. */
 export interface ErrorMessage {
   type: 'error';
@@ -150,6 +162,7 @@ export type WebviewToHost =
   | CollapseMessage
   | DepthMessage
   | ExportMessage
+  | DrawnMessage
   | ErrorMessage;
 
 // ---------------------------------------------------------------------------------------
@@ -185,6 +198,11 @@ export function isRelativeKernelPath(x: unknown): x is string {
   const path = x as string;
   if (path.startsWith('/') || path.includes('\\') || /^[A-Za-z]:/.test(path) || path.includes(':')) return false;
   return path.split('/').every((segment) => segment !== '..' && segment !== '.' && segment !== '');
+}
+
+/** A duration in milliseconds as the webview measures them: finite, not negative, under a day. */
+function duration(x: unknown): number | undefined {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0 && x < 86_400_000 ? Math.round(x) : undefined;
 }
 
 function line(x: unknown): number | undefined {
@@ -247,6 +265,15 @@ function parse(x: unknown): WebviewToHost | undefined {
       if (!needsSvg || typeof svg !== 'string' || svg.length === 0 || svg.length > MAX_EXPORT_SVG) return undefined;
       if (!/^\s*<svg[\s>]/.test(svg)) return undefined;
       return { type, format: format as ExportFormat, svg };
+    }
+    case 'drawn': {
+      const nodes = own(x, 'nodes');
+      const renderMs = duration(own(x, 'renderMs'));
+      const rawLoad = own(x, 'loadMs');
+      const loadMs = duration(rawLoad);
+      if (typeof nodes !== 'number' || !Number.isInteger(nodes) || nodes < 0 || nodes > 1_000_000 || renderMs === undefined) return undefined;
+      if (rawLoad === undefined) return { type, nodes, renderMs };
+      return loadMs === undefined ? undefined : { type, nodes, renderMs, loadMs };
     }
     case 'error': {
       const message = own(x, 'message');

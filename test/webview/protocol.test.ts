@@ -18,6 +18,8 @@ describe('parseWebviewMessage accepts each declared message', () => {
     { type: 'export', format: 'markdown' },
     { type: 'export', format: 'json' },
     { type: 'export', format: 'svg', svg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' },
+    { type: 'drawn', nodes: 58, renderMs: 412 },
+    { type: 'drawn', nodes: 0, renderMs: 0, loadMs: 350 },
     { type: 'error', message: 'boom' },
   ];
   for (const message of valid) {
@@ -56,6 +58,11 @@ describe('parseWebviewMessage rejects hostile or malformed input', () => {
     ['svg attached to another format', { type: 'export', format: 'json', svg: '<svg></svg>' }],
     ['svg that is not svg', { type: 'export', format: 'svg', svg: '<html><script>alert(1)</script>' }],
     ['svg too large', { type: 'export', format: 'svg', svg: `<svg>${'x'.repeat(MAX_EXPORT_SVG)}</svg>` }],
+    ['drawn without a render time', { type: 'drawn', nodes: 3 }],
+    ['drawn with negative nodes', { type: 'drawn', nodes: -1, renderMs: 5 }],
+    ['drawn with fractional nodes', { type: 'drawn', nodes: 1.5, renderMs: 5 }],
+    ['drawn with an infinite time', { type: 'drawn', nodes: 3, renderMs: Number.POSITIVE_INFINITY }],
+    ['drawn with a load time as string', { type: 'drawn', nodes: 3, renderMs: 5, loadMs: '9' }],
     ['error without message', { type: 'error' }],
     ['error with object message', { type: 'error', message: { toString: 'x' } }],
   ];

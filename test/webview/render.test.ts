@@ -83,6 +83,16 @@ describe('drawing the e1000e ingress graph (dark theme)', () => {
     assert.deepEqual(wp.problems, [], 'no console errors or CSP violations');
   });
 
+  it('tells the host it drew the graph: how many functions, Mermaid time, page load time', async () => {
+    const drawn = (await wp.messages()).filter((m) => m.type === 'drawn');
+    assert.equal(drawn.length, 1, 'one drawing, one message');
+    const first = drawn[0];
+    assert.ok(first?.type === 'drawn');
+    assert.equal(first.nodes, ingress.nodes.length);
+    assert.ok(first.renderMs > 0, `Mermaid took ${first.renderMs} ms`);
+    assert.ok(first.loadMs !== undefined && first.loadMs > 0, 'the first drawing reports the page load');
+  });
+
   it('styles edges by kind and contexts with theme colours', async () => {
     const kinds = await wp.page.$$eval('#np-canvas path.flowchart-link', (paths) => paths.map((p) => ['direct', 'indirect', 'async'].find((k) => p.classList.contains(`np-edge-${k}`))));
     assert.equal(kinds.filter((k) => k === 'indirect').length, ingress.edges.filter((e) => e.kind === 'indirect').length);
