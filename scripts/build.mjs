@@ -2,10 +2,11 @@
 // against grammars/manifest.json), then bundle each entry point with esbuild.
 // Type checking is separate (`npm run typecheck`): esbuild only strips types.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { webviewBuildOptions } from './lib/webview-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -65,14 +66,17 @@ const builds = [
   // The extension host's bundle (vscode is provided by VS Code) and the analysis server it forks.
   { ...node, entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] },
   { ...node, entryPoints: { server: 'src/server.ts' } },
-  // The graph webview: its own browser bundle with Mermaid inside (never from a CDN).
-  // test/webview/harness.ts builds this entry alone with the same options.
-  { entryPoints: { webview: 'src/webview/main.ts' }, bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', minify: true, sourcemap: true, logLevel: 'warning' },
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });
 copyGrammars();
 const options = builds.map((b) => ({ ...b, absWorkingDir: root, outdir: join(root, 'dist') }));
+// The graph webview: its own browser bundle with Mermaid inside (never from a CDN), in
+// dist/webview/ with its chunks; the old chunks go first, so the package holds only these.
+rmSync(join(root, 'dist/webview'), { recursive: true, force: true });
+rmSync(join(root, 'dist/webview.js'), { force: true });
+rmSync(join(root, 'dist/webview.js.map'), { force: true });
+options.push(webviewBuildOptions(root, join(root, 'dist/webview')));
 if (watch) {
   for (const o of options) await (await esbuild.context(o)).watch();
   console.log('watching for changes');

@@ -1,4 +1,4 @@
-// The graph panel: one webview per query, drawn by dist/webview.js from the graph the host
+// The graph panel: one webview per query, drawn by dist/webview/webview.js from the graph the host
 // posts after the page says `ready`. Owns its disposables; revived after a reload by the
 // serializer registered in `register`.
 
@@ -81,7 +81,7 @@ export class GraphPanel {
     webview.html = buildWebviewHtml({
       cspSource: webview.cspSource,
       nonce: randomBytes(18).toString('base64'),
-      scriptUri: asset('dist', 'webview.js'),
+      scriptUri: asset('dist', 'webview', 'webview.js'),
       styleUri: asset('media', 'webview.css'),
       title: panelTitle(query),
       config: {},

@@ -2,9 +2,9 @@
 // depends on VS Code (the CSP source, webview URIs, a nonce from crypto.randomBytes), so
 // this file imports neither `vscode` nor Node, and tests build the very same page.
 //
-// Invariant: no data is ever spliced into script text. The page loads one script by nonce;
-// the graph arrives later by postMessage, and the small config travels in an escaped
-// `data-config` attribute. (Two well-known graph extensions inline their data in a
+// Invariant: no data is ever spliced into script text. The page loads one module script by
+// nonce (the chunks it imports inherit the nonce); the graph arrives later by postMessage,
+// and the small config travels in an escaped `data-config` attribute. (Two well-known graph extensions inline their data in a
 // <script> and run `</script>` in a label as markup.)
 
 import { normaliseConfig } from './config';
@@ -15,7 +15,7 @@ export interface WebviewHtmlOptions {
   cspSource: string;
   /** A fresh random nonce per page load (base64 or hex), made by the host. */
   nonce: string;
-  /** `webview.asWebviewUri(dist/webview.js)` as a string. */
+  /** `webview.asWebviewUri(dist/webview/webview.js)` as a string: an ES module. */
   scriptUri: string;
   /** `webview.asWebviewUri(dist/webview.css)` as a string. */
   styleUri: string;
@@ -146,7 +146,7 @@ export function buildWebviewHtml(options: WebviewHtmlOptions): string {
   </footer>
   <div id="np-tooltip" class="np-tooltip" role="tooltip" hidden></div>
 </div>
-<script nonce="${escapeHtml(options.nonce)}" src="${escapeHtml(options.scriptUri)}"></script>
+<script type="module" nonce="${escapeHtml(options.nonce)}" src="${escapeHtml(options.scriptUri)}"></script>
 </body>
 </html>
 `;

@@ -3,14 +3,15 @@
 // playwright-core. `acquireVsCodeApi` is stubbed by an init script that records every
 // message the page posts, so tests assert on the protocol exactly as the host sees it.
 //
-// The bundle is built here alone, with the options of its entry in scripts/build.mjs, so
-// these tests do not depend on the other entries of the build compiling.
+// The bundle is built here alone, with the options scripts/build.mjs uses
+// (scripts/lib/webview-build.mjs), so these tests do not depend on the other entries of
+// the build compiling.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
@@ -20,6 +21,7 @@ import type { MermaidOptions } from '../../src/analysis/render/mermaid';
 import type { WebviewConfig } from '../../src/webview/config';
 import { buildWebviewHtml } from '../../src/webview/html';
 import type { HostToWebview, WebviewToHost } from '../../src/webview/protocol';
+import { webviewBuildOptions } from '../../scripts/lib/webview-build.mjs';
 
 export const ROOT = join(__dirname, '..', '..');
 export const RESULTS = join(ROOT, 'test-results');
@@ -28,23 +30,13 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 let bundle: Promise<string> | undefined;
 
-/** Builds src/webview/main.ts like scripts/build.mjs does; returns the bundle's path. */
+/** Builds src/webview/main.ts like scripts/build.mjs does; returns the folder of the bundle and its chunks. */
 export function buildBundle(): Promise<string> {
   bundle ??= (async () => {
+    rmSync(BUNDLE_DIR, { recursive: true, force: true });
     mkdirSync(BUNDLE_DIR, { recursive: true });
-    await esbuild.build({
-      absWorkingDir: ROOT,
-      entryPoints: { webview: 'src/webview/main.ts' },
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      target: 'chrome120',
-      minify: true,
-      sourcemap: true,
-      logLevel: 'warning',
-      outdir: BUNDLE_DIR,
-    });
-    return join(BUNDLE_DIR, 'webview.js');
+    await esbuild.build(webviewBuildOptions(ROOT, BUNDLE_DIR));
+    return BUNDLE_DIR;
   })();
   return bundle;
 }
@@ -199,7 +191,7 @@ const INIT_SCRIPT = `
 /** Launches Chromium and serves the page. Fails (does not skip) when Chromium is missing. */
 export async function startHarness(): Promise<Harness> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the webview tests`);
-  const bundlePath = await buildBundle();
+  const bundleDir = await buildBundle();
   const css = readFileSync(join(ROOT, 'media/webview.css'));
   const pages = new Map<string, string>();
   const server = createServer((req, res) => {
@@ -208,9 +200,16 @@ export async function startHarness(): Promise<Harness> {
     if (page !== undefined) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(page);
-    } else if (url.pathname === '/dist/webview.js') {
+    } else if (url.pathname.startsWith('/dist/webview/') && url.pathname.endsWith('.js') && !url.pathname.includes('..')) {
+      // The module and the chunks it imports, from the bundle's folder only.
+      const file = normalize(join(bundleDir, url.pathname.slice('/dist/webview/'.length)));
+      if (!file.startsWith(bundleDir + sep) || !existsSync(file)) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
-      res.end(readFileSync(bundlePath));
+      res.end(readFileSync(file));
     } else if (url.pathname === '/media/webview.css') {
       res.writeHead(200, { 'content-type': 'text/css; charset=utf-8' });
       res.end(css);
@@ -236,7 +235,7 @@ export async function startHarness(): Promise<Harness> {
       const html = buildWebviewHtml({
         cspSource: origin,
         nonce: randomBytes(16).toString('base64'),
-        scriptUri: `${origin}/dist/webview.js`,
+        scriptUri: `${origin}/dist/webview/webview.js`,
         styleUri: `${origin}/media/webview.css`,
         title: 'NetPaths',
         config,

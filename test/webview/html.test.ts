@@ -6,7 +6,7 @@ import { buildWebviewHtml, contentSecurityPolicy, escapeHtml } from '../../src/w
 const base = {
   cspSource: 'https://*.vscode-cdn.net',
   nonce: 'c2VjcmV0LW5vbmNlLTEyMzQ1Ng==',
-  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/webview.js',
   styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/webview.css',
   title: 'e1000e ingress',
   config: {},
@@ -24,11 +24,11 @@ describe('buildWebviewHtml', () => {
     assert.equal(contentSecurityPolicy('x', 'n').split('; ').length, 5);
   });
 
-  it('loads exactly one script, by nonce and URI, with no inline code', () => {
+  it('loads exactly one script, a module, by nonce and URI, with no inline code', () => {
     const html = buildWebviewHtml(base);
     const scripts = html.match(/<script\b[^>]*>[\s\S]*?<\/script>/g) ?? [];
     assert.equal(scripts.length, 1);
-    assert.equal(scripts[0], `<script nonce="c2VjcmV0LW5vbmNlLTEyMzQ1Ng==" src="${base.scriptUri}"></script>`);
+    assert.equal(scripts[0], `<script type="module" nonce="c2VjcmV0LW5vbmNlLTEyMzQ1Ng==" src="${base.scriptUri}"></script>`);
     assert.ok(!/\son[a-z]+=/i.test(html), 'no inline event handlers');
   });
 
