@@ -36,6 +36,19 @@ function hasName(text: string, name: string): boolean {
   return new RegExp(`(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)`).test(text);
 }
 
+/**
+ * The panel's own account of its first drawing, from NetPaths' log: the time from the
+ * request to the drawing and where it went (the graph query, the page load, Mermaid).
+ */
+function drawnLine(vs: VsCode, title: string): { ms: number; detail: string } | undefined {
+  const lines = vs.extensionLog(400).split('\n');
+  for (const l of lines.reverse()) {
+    const m = new RegExp(`${title}: (\\d+) functions drawn (\\d+) ms after the request \\(([^)]*)\\)`).exec(l);
+    if (m) return { ms: Number(m[2]), detail: `${m[1]} functions: ${m[3]}` };
+  }
+  return undefined;
+}
+
 /** The first line of `file` (1-based) that uses `skb->data` in code, not in a comment. */
 function firstUse(file: string, needle: string): number {
   const lines = readFileSync(file, 'utf8').split('\n');
@@ -107,6 +120,8 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     const frame = await vs.graphFrame('e1000e ingress', 120_000);
     timings.record('ingress-graph', 'Show Ingress Path: driver chosen -> graph drawn', Date.now() - chosen);
     await vs.screenshot('ingress-graph');
+    const own = await waitFor('the panel to log its drawing', () => drawnLine(vs, 'e1000e ingress'), 30_000);
+    timings.record('ingress-graph-panel', `Show Ingress Path: panel request -> graph drawn, as the panel logs it (${own.detail})`, own.ms);
 
     const texts = await vs.graphNodeTexts(frame);
     const drawn = texts.join('\n');
@@ -202,6 +217,8 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     const frame = await vs.graphFrame('e1000e egress', 120_000);
     timings.record('egress-graph', 'Show Egress Path: driver chosen -> graph drawn', Date.now() - chosen);
     await vs.screenshot('egress-graph');
+    const own = await waitFor('the panel to log its drawing', () => drawnLine(vs, 'e1000e egress'), 30_000);
+    timings.record('egress-graph-panel', `Show Egress Path: panel request -> graph drawn, as the panel logs it (${own.detail})`, own.ms);
     const drawn = (await vs.graphNodeTexts(frame)).join('\n');
     const absent = ['tcp_sendmsg', 'ip_queue_xmit', '__dev_queue_xmit', 'dev_hard_start_xmit', 'e1000_xmit_frame'].filter((name) => !hasName(drawn, name));
     assert.deepEqual(absent, [], 'stages of the transmit path missing from the egress graph');

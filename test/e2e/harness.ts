@@ -198,12 +198,21 @@ async function stopGroup(pid: number, graceMs = 5000): Promise<void> {
 // VS Code
 
 let cleaned = false;
-/** Empties test-results/e2e/ once per run, so no screenshot of an earlier run is mistaken for this one's. */
+/**
+ * Empties test-results/e2e/ once per run, so no screenshot of an earlier run is mistaken for
+ * this one's. node --test runs each test file in its own process, children of one runner:
+ * a marker with the runner's pid keeps the second file from wiping the first one's results.
+ */
 function cleanResultsOnce(): void {
   if (cleaned) return;
   cleaned = true;
+  const marker = join(RESULTS, '.run');
+  const run = String(process.ppid);
+  const previous = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : undefined;
+  if (previous === run) return;
   rmSync(RESULTS, { recursive: true, force: true });
   mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(marker, `${run}\n`);
 }
 
 export interface StartOptions {
@@ -418,9 +427,22 @@ export class VsCode {
   /** Opens the quick input with `prefix` ('>' commands, '' files, ':' go to line). */
   async openPalette(prefix: string): Promise<void> {
     const input = this.quickInput().locator('input');
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    // F1 now and then opens nothing (focus in a tree view that just took it, say): try
+    // again, with the other key binding of the palette last.
+    const keys = ['F1', 'F1', 'Control+Shift+P'];
+    for (const [attempt, key] of keys.entries()) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press(key);
+      const shown = await input
+        .waitFor({ state: 'visible', timeout: attempt === keys.length - 1 ? 15_000 : 5_000 })
+        .then(() => true)
+        .catch((e: unknown) => {
+          if (attempt === keys.length - 1) throw e;
+          return false;
+        });
+      if (shown) break;
+      log(`the command palette did not open with ${key}; trying again`);
+    }
     await input.fill(prefix);
   }
 
@@ -441,6 +463,9 @@ export class VsCode {
         const n = await rows.count();
         for (let i = 0; i < n; i++) {
           const r = rows.nth(i);
+          // Before the palette applies what was typed (it filters a moment later), the
+          // whole command list is there, its rows mostly scrolled out of sight.
+          if (!(await r.isVisible())) continue;
           const text = ((await r.locator(MAIN_LABEL).first().textContent({ timeout: 1000 }).catch(() => null)) ?? '').replace(/\s+/g, ' ').trim();
           if (options.exact ? text === label || text.endsWith(`: ${label}`) : text.includes(label)) return r;
         }
@@ -534,12 +559,40 @@ export class VsCode {
     if (line !== undefined) await this.goToLine(line);
   }
 
-  /** Moves the cursor of the active editor to `line` (Go to Line). */
-  async goToLine(line: number): Promise<void> {
+  /** Moves the cursor of the active editor to `line`, and to `column` (1-based) when given (Go to Line). */
+  async goToLine(line: number, column?: number): Promise<void> {
     await this.openPalette(':');
-    await this.typeInQuickInput(String(line));
+    await this.typeInQuickInput(column === undefined ? String(line) : `${line}:${column}`);
     await this.page.keyboard.press('Enter');
-    await waitFor(`the cursor on line ${line}`, async () => ((await this.cursor())?.line === line ? true : undefined), 10_000);
+    await waitFor(
+      `the cursor on line ${line}${column === undefined ? '' : `, column ${column}`}`,
+      async () => {
+        const c = await this.cursor();
+        return c?.line === line && (column === undefined || c.column === column) ? true : undefined;
+      },
+      10_000,
+    );
+  }
+
+  /**
+   * Reloads the window as "Developer: Reload Window" from the palette does, and resolves once
+   * the new workbench is drawn and connected (a marker set on the old page must be gone).
+   */
+  async reloadWindow(): Promise<void> {
+    await this.page.evaluate(() => {
+      (window as unknown as Record<string, unknown>).__netpathsBeforeReload = true;
+    });
+    await this.runCommand('Developer: Reload Window');
+    await waitFor(
+      'the reloaded workbench',
+      async () => {
+        const fresh = await this.page.evaluate(() => !('__netpathsBeforeReload' in window) && document.querySelector('.monaco-workbench') !== null);
+        return fresh ? true : undefined;
+      },
+      60_000,
+    );
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'attached', timeout: 60_000 });
   }
 
   /**
