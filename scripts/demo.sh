@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, from a fresh clone: build NetPaths, get a real Linux 6.12 tree, index it,
-# and write annotated ingress and egress diagrams of e1000e and ixgbe, plus the plain
+# and write annotated ingress and egress diagrams of e1000e and ixgbe (Mermaid, text, JSON,
+# and SVG and HTML pictures where a headless Chromium is installed), plus the plain
 # call paths from the NIC interrupt to tcp_v4_rcv and from tcp_sendmsg to the driver.
 # Output goes to ./netpaths-out (or $1). By default the index covers what network paths
 # touch (net/, drivers/net/, include/, kernel/, arch/x86/); NETPATHS_FULL=1 indexes the whole tree.
@@ -28,6 +29,20 @@ for driver in e1000e ixgbe; do
     { echo "# $driver $dir"; echo; echo '```mermaid'; cat "$out/$driver-$dir.mmd"; echo '```'; } >"$out/$driver-$dir.md"
   done
 done
+# Pictures too, where a headless Chromium can draw them (the CLI says in one line when not).
+if np ingress --driver e1000e --format svg >"$out/e1000e-ingress.svg" 2>"$out/svg-error.txt"; then
+  rm -f "$out/svg-error.txt"
+  for driver in e1000e ixgbe; do
+    for dir in ingress egress; do
+      np "$dir" --driver "$driver" --format svg >"$out/$driver-$dir.svg"
+      np "$dir" --driver "$driver" --format html >"$out/$driver-$dir.html"
+    done
+  done
+else
+  rm -f "$out/e1000e-ingress.svg"
+  echo "netpaths: no SVG or HTML pictures: $(head -n 1 "$out/svg-error.txt")" >&2
+  rm -f "$out/svg-error.txt"
+fi
 np path --from drivers/net/ethernet/intel/e1000e/netdev.c:e1000_intr_msi --to tcp_v4_rcv --format mermaid >"$out/e1000e-rx-call-path.mmd"
 np path --from tcp_sendmsg --to ixgbe_xmit_frame --format mermaid >"$out/ixgbe-tx-call-path.mmd"
 np drivers >"$out/drivers.txt"
