@@ -77,6 +77,9 @@ export const MERMAID_EXPORT_CONFIG = {
   htmlLabels: false,
   flowchart: { htmlLabels: false, wrappingWidth: 480, useMaxWidth: false },
   markdownAutoWrap: false,
+  // Mermaid draws edge labels on a half-transparent box: on paper the thick softirq edge
+  // then runs through its own "NET_RX softirq" label.
+  themeCSS: '.edgeLabel rect{opacity:1;fill:#f6f8fa}',
 } as const;
 
 /**
