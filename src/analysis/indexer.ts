@@ -2,6 +2,7 @@
 // and the extension call. Invariant: indexing never leaves a half-written cache; a
 // cancelled run changes nothing on disk.
 
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { resolve as resolvePath } from 'node:path';
 import type { CachedFile } from './cache';
 import { IndexCache, defaultCacheDir } from './cache';
@@ -41,14 +42,19 @@ function cacheFor(options: IndexOptions): IndexCache {
   return new IndexCache(options.cacheDir ?? defaultCacheDir(root, options.scope ?? []), root);
 }
 
+let lastElu: EventLoopUtilization | undefined;
+
 /** With NETPATHS_TIMING=1, where indexing spends its time goes to stderr. */
 function timing(phase: string, since: number): void {
   if (!process.env.NETPATHS_TIMING) return;
+  // How busy this (the main) thread was since the last phase: the rest of the CPU went to the workers.
+  const elu = performance.eventLoopUtilization(lastElu);
+  lastElu = performance.eventLoopUtilization();
   const mib = (bytes: number): number => Math.round(bytes / 1048576);
   // maxRSS counts the whole process, parse workers included (it is in KiB).
   const peak = mib(process.resourceUsage().maxRSS * 1024);
   const m = process.memoryUsage();
-  process.stderr.write(`netpaths: ${phase} ${((Date.now() - since) / 1000).toFixed(2)} s, heap ${mib(m.heapUsed)} of ${mib(m.heapTotal)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, rss ${mib(m.rss)} MiB, peak rss ${peak} MiB\n`);
+  process.stderr.write(`netpaths: ${phase} ${((Date.now() - since) / 1000).toFixed(2)} s, main thread busy ${Math.round(elu.utilization * 100)}%, heap ${mib(m.heapUsed)} of ${mib(m.heapTotal)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, rss ${mib(m.rss)} MiB, peak rss ${peak} MiB\n`);
 }
 
 /** Builds or refreshes the index: unchanged files reuse their cached facts. */
