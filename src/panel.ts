@@ -3,6 +3,7 @@
 // serializer registered in `register`.
 
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { GraphJson } from './analysis/graph-json';
 import { toMermaid } from './analysis/render';
@@ -82,6 +83,7 @@ export class GraphPanel {
       cspSource: webview.cspSource,
       nonce: randomBytes(18).toString('base64'),
       scriptUri: asset('dist', 'webview', 'webview.js'),
+      preloadUris: firstDrawChunks(ctx).map((chunk) => asset('dist', 'webview', ...chunk.split('/'))),
       styleUri: asset('media', 'webview.css'),
       title: panelTitle(query),
       config: {},
@@ -269,6 +271,26 @@ export class GraphPanel {
     if (GraphPanel.lastActive === this) GraphPanel.lastActive = undefined;
     while (this.disposables.length > 0) this.disposables.pop()?.dispose();
   }
+}
+
+let firstDraw: string[] | undefined;
+
+/**
+ * The chunks of the webview's first drawing, as the build listed them in
+ * dist/webview/first-draw.json (relative paths under dist/webview). Without the file the
+ * page still works: Mermaid imports them when it first draws.
+ */
+function firstDrawChunks(ctx: FeatureContext): string[] {
+  if (firstDraw) return firstDraw;
+  try {
+    const file = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview', 'first-draw.json').fsPath;
+    const list: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    firstDraw = Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string' && /^chunks\/[\w.-]+\.js$/.test(x)) : [];
+  } catch (e) {
+    ctx.log.warn(`no list of the webview's first chunks: ${e instanceof Error ? e.message : String(e)}`);
+    firstDraw = [];
+  }
+  return firstDraw;
 }
 
 /** Registers the serializer that redraws panels after a reload. */

@@ -17,6 +17,8 @@ export interface WebviewHtmlOptions {
   nonce: string;
   /** `webview.asWebviewUri(dist/webview/webview.js)` as a string: an ES module. */
   scriptUri: string;
+  /** Chunks the first drawing imports (dist/webview/first-draw.json), fetched while the module loads. */
+  preloadUris?: string[];
   /** `webview.asWebviewUri(dist/webview.css)` as a string. */
   styleUri: string;
   /** The panel's title, shown in the toolbar until a graph arrives. */
@@ -69,6 +71,7 @@ export function buildWebviewHtml(options: WebviewHtmlOptions): string {
   const csp = contentSecurityPolicy(options.cspSource, options.nonce);
   const config = escapeHtml(JSON.stringify(normaliseConfig(options.config)));
   const title = escapeHtml(options.title);
+  const preloads = (options.preloadUris ?? []).map((uri) => `<link rel="modulepreload" nonce="${escapeHtml(options.nonce)}" href="${escapeHtml(uri)}">\n`).join('');
 
   return `<!DOCTYPE html>
 <html lang="en">
@@ -77,7 +80,7 @@ export function buildWebviewHtml(options: WebviewHtmlOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeHtml(options.styleUri)}">
-<title>${title}</title>
+${preloads}<title>${title}</title>
 </head>
 <body>
 <div id="np-app" class="np-app" data-config="${config}">

@@ -21,7 +21,7 @@ import type { MermaidOptions } from '../../src/analysis/render/mermaid';
 import type { WebviewConfig } from '../../src/webview/config';
 import { buildWebviewHtml } from '../../src/webview/html';
 import type { HostToWebview, WebviewToHost } from '../../src/webview/protocol';
-import { webviewBuildOptions } from '../../scripts/lib/webview-build.mjs';
+import { FIRST_DRAW_FILE, webviewBuildOptions } from '../../scripts/lib/webview-build.mjs';
 
 export const ROOT = join(__dirname, '..', '..');
 export const RESULTS = join(ROOT, 'test-results');
@@ -192,6 +192,9 @@ const INIT_SCRIPT = `
 export async function startHarness(): Promise<Harness> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the webview tests`);
   const bundleDir = await buildBundle();
+  const firstDraw = JSON.parse(readFileSync(join(bundleDir, FIRST_DRAW_FILE), 'utf8')) as string[];
+  const absent = firstDraw.filter((chunk) => !existsSync(join(bundleDir, chunk)));
+  if (firstDraw.length === 0 || absent.length > 0) throw new Error(`${FIRST_DRAW_FILE} lists no chunks, or chunks the build did not write: ${absent.join(', ')}`);
   const css = readFileSync(join(ROOT, 'media/webview.css'));
   const pages = new Map<string, string>();
   const server = createServer((req, res) => {
@@ -236,6 +239,7 @@ export async function startHarness(): Promise<Harness> {
         cspSource: origin,
         nonce: randomBytes(16).toString('base64'),
         scriptUri: `${origin}/dist/webview/webview.js`,
+        preloadUris: firstDraw.map((chunk) => `${origin}/dist/webview/${chunk}`),
         styleUri: `${origin}/media/webview.css`,
         title: 'NetPaths',
         config,

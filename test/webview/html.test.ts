@@ -32,6 +32,18 @@ describe('buildWebviewHtml', () => {
     assert.ok(!/\son[a-z]+=/i.test(html), 'no inline event handlers');
   });
 
+  it('preloads the chunks of the first drawing as module preloads with the same nonce, escaped', () => {
+    const chunk = 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/chunks/flowDiagram-A.js';
+    const html = buildWebviewHtml({ ...base, preloadUris: [chunk, 'x"><script>alert(1)</script>'] });
+    const links = html.match(/<link rel="modulepreload"[^>]*>/g) ?? [];
+    assert.deepEqual(links, [
+      `<link rel="modulepreload" nonce="c2VjcmV0LW5vbmNlLTEyMzQ1Ng==" href="${chunk}">`,
+      '<link rel="modulepreload" nonce="c2VjcmV0LW5vbmNlLTEyMzQ1Ng==" href="x&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;">',
+    ]);
+    assert.equal((html.match(/<script\b/g) ?? []).length, 1);
+    assert.equal(buildWebviewHtml(base).includes('modulepreload'), false);
+  });
+
   it('escapes the title and keeps the config in an escaped data attribute', () => {
     const hostile = '</script><script>alert(1)</script>"\'&';
     const html = buildWebviewHtml({ ...base, title: hostile, config: { maxTextSize: 20_000, layout: 'elk' } });
