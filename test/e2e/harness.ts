@@ -419,9 +419,19 @@ export class VsCode {
 
   /** Opens the command palette, types `title`, waits for the exact entry and runs it. */
   async runCommand(title: string): Promise<void> {
-    await this.openPalette('>');
-    await this.typeInQuickInput(title);
-    await this.chooseQuickPickItem(title, { exact: true });
+    // The palette lists the commands enabled when it opens: one that becomes enabled a
+    // moment later (a view that just got its results) shows up only in a new palette.
+    for (let attempt = 1; ; attempt++) {
+      await this.openPalette('>');
+      await this.typeInQuickInput(title);
+      try {
+        await this.chooseQuickPickItem(title, { exact: true, timeoutMs: attempt < 3 ? 8_000 : 20_000 });
+        return;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        log(`"${title}" is not in the command palette yet; opening it again`);
+      }
+    }
   }
 
   /** Opens the quick input with `prefix` ('>' commands, '' files, ':' go to line). */
