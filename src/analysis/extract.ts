@@ -469,8 +469,11 @@ export class Extractor {
   }
 
   private store(scope: Scope | undefined, line: number, target: Node, valueNode: Node | null): void {
-    const value = this.valueRef(valueNode, scope);
-    if (!value || 'c' in value) return;
+    // A function, or inside a function the value of another field (`neigh->ops->output`).
+    const value = this.valueRef(valueNode, scope) ?? (scope && valueNode ? this.fieldRead(valueNode, scope) : null);
+    // A field of an object whose type this file cannot tell is never followed (resolve
+    // needs the source's struct): dropping it here keeps the facts small.
+    if (!value || 'c' in value || ('f' in value && 'none' in value.on.root)) return;
     const field = target.childForFieldName('field')?.text;
     if (!field) return;
     const on = this.chainOf(target.childForFieldName('argument'), scope);

@@ -1,7 +1,8 @@
 // Resolution: all files' facts in, one call graph out. This is where the kernel's
 // indirect calls become edges:
 //   1. calls through struct fields go to every function stored into that field of that
-//      struct type (designated initializers and assignments anywhere in the tree);
+//      struct type (designated initializers and assignments anywhere in the tree, and
+//      copies of another field: neigh->output = neigh->ops->output);
 //   2. a function that stores its parameter into a field registers whatever its callers
 //      pass there, transitively (netif_napi_add -> netif_napi_add_weight -> napi->poll);
 //   3. a function that calls its parameter calls whatever its callers pass there
@@ -13,7 +14,7 @@
 // Invariant: resolution never throws on odd facts; what it cannot resolve it counts.
 
 import { forEachCall } from './facts';
-import type { FileFacts, FuncFact, TypeChain, ValueRef } from './facts';
+import type { FileFacts, FuncFact, StoreFact, TypeChain, ValueRef } from './facts';
 import type { GraphData, IndexStats } from './graph';
 import { ARG_SEPARATOR, EDGE_KINDS, NODE_MACRO, NODE_STATIC, StringTable, adjacency, nameOrder } from './graph';
 import type { EdgeKind } from './graph-json';
@@ -279,9 +280,15 @@ export function resolve(files: FileFacts[]): GraphData {
     return loose && loose.length <= UNTYPED_FANOUT_LIMIT ? loose : [];
   }
 
+  // Stores that copy one field into another wait until every other binding is known.
+  const copies: { s: StoreFact; fi: number; fileId: number }[] = [];
   files.forEach((f, fi) => {
     const fileId = strings.id(f.path);
     for (const s of f.stores) {
+      if ('f' in s.value) {
+        copies.push({ s, fi, fileId });
+        continue;
+      }
       const st = chainStruct(s.on, fi);
       const slot = `${st?.name ?? '?'}.${s.field}`;
       if (s.fn < 0) {
@@ -305,6 +312,24 @@ export function resolve(files: FileFacts[]): GraphData {
       }
     }
   });
+
+  // `neigh->output = neigh->ops->output`: the target field gets every function stored
+  // into the source field, when the source's struct type is known (a guess by field name
+  // alone would spread any `->output` to every other) and holds a handful of functions:
+  // `entry->hook = reg->hook` would make every netfilter hook of the tree a callee of
+  // nf_hook_slow, and shortest paths would run through them. One level: a copy of a copy
+  // is not followed.
+  const copied: [string | undefined, string, Omit<Binding, 'index'>][] = [];
+  for (const { s, fi, fileId } of copies) {
+    const v = s.value as { f: string; on: TypeChain };
+    const src = chainStruct(v.on, fi);
+    const from = src ? bindings.get(`${src.key}.${v.f}`) : undefined;
+    if (!src || !from || from.length > UNTYPED_FANOUT_LIMIT) continue;
+    const st = chainStruct(s.on, fi);
+    const slot = `${st?.name ?? '?'}.${s.field}`;
+    for (const b of from) copied.push([st?.key, s.field, { fn: b.fn, file: fileId, line: s.line, slot, via: `from ${src.name}.${v.f}` }]);
+  }
+  for (const [slotKey, field, b] of copied) addBinding(slotKey, field, b);
 
   // ---- call sites resolved by name, and parameters passed through ----------------------
   const invokes = new Map<number, Set<number>>(); // function -> params it calls

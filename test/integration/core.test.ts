@@ -122,6 +122,21 @@ describe('netpaths on the real 6.12 tree', () => {
     });
   }
 
+  it('neigh->output reaches the neighbour ops it is copied from: neigh_resolve_output and neigh_connected_output', () => {
+    // neighbour.c never stores these by name: WRITE_ONCE(neigh->output, neigh->ops->output).
+    const g = queryJson<GraphJson>(['callees', 'neigh_output']);
+    for (const [fn, from] of [
+      ['neigh_resolve_output', 'neigh_ops.output'],
+      ['neigh_connected_output', 'neigh_ops.connected_output'],
+    ] as const) {
+      const e = hop(g, 'neigh_output', fn);
+      assert.equal(e.kind, 'indirect');
+      assert.match(e.via ?? '', new RegExp(`^neighbour\\.output = ${fn} at \\S+:\\d+ \\(from ${from.replace('.', '\\.')}\\)$`));
+      const [file, line] = (e.via ?? '').split(' at ')[1]?.split(' ')[0]?.split(':') ?? [];
+      assert.match(sourceLine(file ?? '', Number(line)), /->output\b.*->ops->\w*output/, `${file}:${line} is not a copy of an ops field`);
+    }
+  });
+
   it('definition and call-site lines are exactly those of the source', () => {
     const g = queryJson<GraphJson>(['callees', 'net/core/dev.c:__napi_poll']);
     const self = g.nodes.find((n) => n.name === '__napi_poll');
