@@ -331,6 +331,22 @@ export function resolve(files: FileFacts[]): GraphData {
   }
   for (const [slotKey, field, b] of copied) addBinding(slotKey, field, b);
 
+  // A slot may bind one function in many places (e1000e's poll in its own file, a copy of
+  // neigh_ops.output in an s390 driver): an edge explains itself with the first, so put
+  // first the bindings made in the function's own file, then in its folder.
+  const rankBinding = (b: Binding): number => {
+    const fnPath = (files[nodeFileIdx[b.fn] as number] as FileFacts).path;
+    const at = strings.list[b.file] as string;
+    return at === fnPath ? 0 : dirOf(at) === dirOf(fnPath) ? 1 : 2;
+  };
+  for (const map of [bindings, byField, untyped]) {
+    for (const list of map.values()) {
+      if (list.length < 2) continue;
+      const ranked = list.map((b) => ({ b, r: rankBinding(b) })).sort((x, y) => x.r - y.r);
+      ranked.forEach((x, i) => (list[i] = x.b));
+    }
+  }
+
   // ---- call sites resolved by name, and parameters passed through ----------------------
   const invokes = new Map<number, Set<number>>(); // function -> params it calls
   // Callee -> the callers that hand it one of their own parameters, and at which position:
