@@ -95,7 +95,10 @@ export class GraphPanel {
           ctx.log.warn('ignored a malformed message from the graph webview');
           return;
         }
-        this.receive(message).catch((e: unknown) => this.report(e));
+        this.receive(message).catch((e: unknown) => {
+          const text = this.report(e);
+          if (this.ready) this.post({ type: 'status', text });
+        });
       }),
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.active) GraphPanel.lastActive = this;
@@ -211,10 +214,7 @@ export class GraphPanel {
       return { graph, remarks, queryMs: Date.now() - started };
     } catch (e) {
       if (seq !== this.drawing) return { status: '' };
-      const message = e instanceof Error ? e.message : String(e);
-      if (!(e instanceof RequestError)) this.ctx.log.error(message);
-      void vscode.window.showWarningMessage(`NetPaths: ${message}`);
-      return { status: message };
+      return { status: this.report(e) };
     }
   }
 
@@ -259,11 +259,12 @@ export class GraphPanel {
     }
   }
 
-  private report(e: unknown): void {
+  /** Tells the user (and the log, unless the server refused the request) what failed; returns the line. */
+  private report(e: unknown): string {
     const message = e instanceof Error ? e.message : String(e);
-    if (this.ready) this.post({ type: 'status', text: message });
     if (!(e instanceof RequestError)) this.ctx.log.error(message);
     void vscode.window.showWarningMessage(`NetPaths: ${message}`);
+    return message;
   }
 
   dispose(): void {
