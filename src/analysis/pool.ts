@@ -1,5 +1,7 @@
 // A pool of parse workers. The main thread only hands out batches and collects facts;
 // every parse happens on a worker thread. Large files go first so the pool ends evenly.
+// Each worker holds two batches, so it starts the next one while the main thread takes in
+// the facts of the last one instead of waiting for it.
 
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +96,7 @@ export function parseAll(root: string, files: SourceFile[], options: PoolOptions
       w.on('exit', (code) => {
         if (!finished && code !== 0) stop(new Error(`parse worker exited with code ${code}`));
       });
+      feed(w);
       feed(w);
     }
   });
