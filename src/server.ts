@@ -124,6 +124,8 @@ const handlers: Handlers = {
         },
       });
       const graph = report.graph;
+      // The graph it replaces may read its cache file a page at a time: let the file go.
+      loaded?.graph.close();
       loaded = { root: params.root, graph, presets: new PresetContext(graph, readText(params.root)) };
       warmUp(loaded);
       const s = graph.data.stats;

@@ -9,8 +9,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { FileFacts } from './facts';
-import type { GraphData } from './graph';
-import { StringTable } from './graph';
+import type { Column as GraphColumn, EdgeColumns, GraphData } from './graph';
+import { EDGE_COLUMNS, Graph, StringTable } from './graph';
 
 /**
  * Bump when extraction or resolution changes what a cache holds: caches of another
@@ -177,19 +177,32 @@ export class IndexCache {
     return { value: files };
   }
 
-  readGraph(): CacheRead<GraphData> {
-    let bytes: Buffer;
+  /**
+   * The cached graph, reading only what queries touch: the small columns when first used,
+   * the per-edge columns a page at a time (see `openGraphFile`). The Graph keeps the file
+   * open until `close`; a reindex renames a new file over it, so the open one stays whole.
+   */
+  readGraph(): CacheRead<Graph> {
+    let fd: number;
     try {
-      bytes = readFileSync(this.graphPath);
+      fd = openSync(this.graphPath, 'r');
     } catch {
       return { missing: true };
     }
+    const release = (): void => closeSync(fd);
     try {
-      const { header, graph } = decodeGraph(bytes);
-      if (header.version !== INDEX_VERSION) return { problem: `the graph cache ${this.graphPath} is from another NetPaths version; rebuilding it` };
-      if (header.root !== resolve(this.root)) return { problem: `the graph cache ${this.graphPath} belongs to ${header.root}; rebuilding it` };
-      return { value: graph };
+      const { header, graph, edges } = openGraphFile(fileReader(fd), fstatSync(fd).size);
+      if (header.version !== INDEX_VERSION) {
+        release();
+        return { problem: `the graph cache ${this.graphPath} is from another NetPaths version; rebuilding it` };
+      }
+      if (header.root !== resolve(this.root)) {
+        release();
+        return { problem: `the graph cache ${this.graphPath} belongs to ${header.root}; rebuilding it` };
+      }
+      return { value: new Graph(graph, edges, release) };
     } catch {
+      release();
       return { problem: `the graph cache ${this.graphPath} is corrupt; rebuilding it` };
     }
   }
@@ -220,10 +233,10 @@ export class IndexCache {
 }
 
 // ---- the graph file -------------------------------------------------------------------
-// Queries load it on every run, so it is laid out to be mapped, not parsed: a JSON header,
-// then each typed array's bytes (8-byte aligned), then the string table's UTF-8 bytes with
-// their offsets as one more column. Loading is one read and a view per column; strings are
-// decoded when asked for.
+// Queries load it on every run, so it is laid out to be read in place, not parsed: a JSON
+// header, then each typed array's bytes (8-byte aligned), then the string table's UTF-8
+// bytes with their offsets as one more column. A query reads the header, the columns it
+// uses, and pages of the per-edge columns; strings are decoded when asked for.
 
 const MAGIC = 'NPG3';
 const COLUMNS = [
@@ -276,25 +289,111 @@ export function encodeGraph(graph: GraphData, meta: { version: string; root: str
   return Buffer.concat(graphParts(graph, meta));
 }
 
-export function decodeGraph(bytes: Buffer): { header: GraphHeader; graph: GraphData } {
-  if (bytes.toString('latin1', 0, 4) !== MAGIC) throw new Error('not a NetPaths graph file of this version');
-  const headerLength = bytes.readUInt32LE(4);
-  const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as GraphHeader;
+/** Reads `length` bytes at `position` into a buffer of its own, aligned for typed-array views. */
+export type ReadAt = (position: number, length: number) => Buffer;
+
+function fileReader(fd: number): ReadAt {
+  return (position, length) => {
+    const bytes = Buffer.from(new ArrayBuffer(length));
+    for (let done = 0; done < length; ) {
+      const n = readSync(fd, bytes, done, length - done, position + done);
+      if (n === 0) throw new Error('truncated graph file');
+      done += n;
+    }
+    return bytes;
+  };
+}
+
+/** Entries per page of an edge column. */
+const PAGE_BITS = 14;
+
+/**
+ * A column of the graph file read a page at a time. A query follows a few hundred edges
+ * of 5.8 million: reading every column whole made a `callers` query spend two thirds of
+ * its time faulting in 170 MB of fresh memory.
+ */
+export class PagedColumn implements GraphColumn {
+  private readonly pages: (Int32Array | Uint8Array | undefined)[] = [];
+
+  constructor(
+    private readonly readAt: ReadAt,
+    private readonly position: number,
+    readonly length: number,
+    private readonly width: 1 | 4,
+    private readonly pageBits = PAGE_BITS,
+  ) {}
+
+  get(i: number): number {
+    const p = i >>> this.pageBits;
+    const page = this.pages[p] ?? this.load(p);
+    return page[i & ((1 << this.pageBits) - 1)] as number;
+  }
+
+  private load(p: number): Int32Array | Uint8Array {
+    const size = 1 << this.pageBits;
+    const first = p * size;
+    const count = Math.max(0, Math.min(size, this.length - first));
+    const bytes = this.readAt(this.position + first * this.width, count * this.width);
+    const page = this.width === 4 ? new Int32Array(bytes.buffer, bytes.byteOffset, count) : new Uint8Array(bytes.buffer, bytes.byteOffset, count);
+    if (count > 0) this.pages[p] = page;
+    return page;
+  }
+}
+
+/** Defines `key` on `target` as computed by `make` on first read, then kept. */
+function lazy<T extends object>(target: T, key: PropertyKey, make: () => unknown): void {
+  Object.defineProperty(target, key, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = make();
+      Object.defineProperty(target, key, { value, enumerable: true });
+      return value;
+    },
+  });
+}
+
+/**
+ * Opens a graph file of `size` bytes: reads and checks its header at once, every column
+ * when it is first used. `edges` reads the per-edge columns a page at a time; the same
+ * columns in `graph` are read whole.
+ */
+function openGraphFile(readAt: ReadAt, size: number): { header: GraphHeader; graph: GraphData; edges: EdgeColumns } {
+  if (size < 8) throw new Error('not a NetPaths graph file of this version');
+  const head = readAt(0, 8);
+  if (head.toString('latin1', 0, 4) !== MAGIC) throw new Error('not a NetPaths graph file of this version');
+  const headerLength = head.readUInt32LE(4);
+  if (8 + headerLength > size) throw new Error('truncated graph file');
+  const header = JSON.parse(readAt(8, headerLength).toString('utf8')) as GraphHeader;
   const start = align8(8 + headerLength);
-  // Typed-array views need aligned offsets into the buffer; copy once if the read was not aligned.
-  const base = (bytes.byteOffset + start) % 8 === 0 ? bytes : Buffer.from(bytes);
+  const s = header.strings;
+  for (const c of [...COLUMNS, 'stringOffsets'] as const) {
+    const { offset, length, type } = header.columns[c];
+    if (start + offset + length * (type === 'u8' ? 1 : 4) > size) throw new Error('truncated graph file');
+  }
+  if (start + s.offset + s.bytes > size) throw new Error('truncated graph file');
   const column = (c: Column | 'stringOffsets'): Int32Array | Uint8Array => {
     const { offset, length, type } = header.columns[c];
-    const at = base.byteOffset + start + offset;
-    if (at + length * (type === 'u8' ? 1 : 4) > base.byteOffset + base.length) throw new Error('truncated graph file');
-    return type === 'u8' ? new Uint8Array(base.buffer, at, length) : new Int32Array(base.buffer, at, length);
+    const bytes = readAt(start + offset, length * (type === 'u8' ? 1 : 4));
+    return type === 'u8' ? new Uint8Array(bytes.buffer, bytes.byteOffset, length) : new Int32Array(bytes.buffer, bytes.byteOffset, length);
   };
-  const s = header.strings;
-  const offsets = column('stringOffsets') as Int32Array;
-  if (start + s.offset + s.bytes > base.length) throw new Error('truncated graph file');
-  if (offsets.length !== s.count + 1 || offsets[s.count] !== s.bytes) throw new Error('string table does not match its header');
-  const strings = new StringTable(base.subarray(start + s.offset, start + s.offset + s.bytes), offsets);
-  const graph = { strings, stats: header.stats } as GraphData;
-  for (const c of COLUMNS) (graph as unknown as Record<Column, Int32Array | Uint8Array>)[c] = column(c);
+  const graph = { stats: header.stats } as GraphData;
+  for (const c of COLUMNS) lazy(graph, c, () => column(c));
+  lazy(graph, 'strings', () => {
+    const offsets = column('stringOffsets') as Int32Array;
+    if (offsets.length !== s.count + 1 || offsets[s.count] !== s.bytes) throw new Error('string table does not match its header');
+    return new StringTable(readAt(start + s.offset, s.bytes), offsets);
+  });
+  const edges = {} as EdgeColumns;
+  for (const c of EDGE_COLUMNS) {
+    const { offset, length, type } = header.columns[c];
+    edges[c] = new PagedColumn(readAt, start + offset, length, type === 'u8' ? 1 : 4);
+  }
+  return { header, graph, edges };
+}
+
+/** Decodes a graph file held in memory (its columns are read when first used). */
+export function decodeGraph(bytes: Buffer): { header: GraphHeader; graph: GraphData } {
+  const { header, graph } = openGraphFile((position, length) => Buffer.from(bytes.subarray(position, position + length)), bytes.length);
   return { header, graph };
 }

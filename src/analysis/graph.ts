@@ -122,12 +122,52 @@ export interface IndexStats {
 /** Separator of argument texts inside one `argValues` string. */
 export const ARG_SEPARATOR = '\u0001';
 
-/** A loaded graph with the indexes queries need. */
+/** Read access to one column by index: a typed array in memory, or pages of the graph file. */
+export interface Column {
+  readonly length: number;
+  get(i: number): number;
+}
+
+/** The per-edge columns: 5.8 million entries each on the whole tree, of which a query reads a few. */
+export const EDGE_COLUMNS = ['edgeFrom', 'edgeTo', 'edgeLine', 'edgeCol', 'edgeKind', 'inEdges'] as const;
+export type EdgeColumns = Record<(typeof EDGE_COLUMNS)[number], Column>;
+
+function arrayColumn(a: Int32Array | Uint8Array): Column {
+  return { length: a.length, get: (i) => a[i] as number };
+}
+
+/**
+ * A loaded graph with the indexes queries need. Its edges are read through `Column`s, so a
+ * graph loaded from the cache reads only the pages of the edge columns a query touches
+ * (see `IndexCache.readGraph`); `close` lets go of the file.
+ */
 export class Graph {
   readonly data: GraphData;
+  private readonly edges: EdgeColumns;
 
-  constructor(data: GraphData) {
+  constructor(
+    data: GraphData,
+    edges?: EdgeColumns,
+    private readonly release?: () => void,
+  ) {
     this.data = data;
+    this.edges = edges ?? {
+      edgeFrom: arrayColumn(data.edgeFrom),
+      edgeTo: arrayColumn(data.edgeTo),
+      edgeLine: arrayColumn(data.edgeLine),
+      edgeCol: arrayColumn(data.edgeCol),
+      edgeKind: arrayColumn(data.edgeKind),
+      inEdges: arrayColumn(data.inEdges),
+    };
+  }
+
+  /** Closes the graph file behind a graph loaded from the cache; the graph is not used after. */
+  close(): void {
+    this.release?.();
+  }
+
+  get edgeCount(): number {
+    return this.edges.edgeFrom.length;
   }
 
   get nodeCount(): number {
@@ -177,20 +217,38 @@ export class Graph {
 
   /** Edge ids entering `node`. */
   *incoming(node: number): Iterable<number> {
-    const { inStart, inEdges } = this.data;
-    for (let i = inStart[node] as number; i < (inStart[node + 1] as number); i++) yield inEdges[i] as number;
+    const { inStart } = this.data;
+    const inEdges = this.edges.inEdges;
+    for (let i = inStart[node] as number; i < (inStart[node + 1] as number); i++) yield inEdges.get(i);
+  }
+
+  /** Calls `visit` with the caller of each edge entering `node` (for searches over much of the graph). */
+  forEachCaller(node: number, visit: (caller: number) => void): void {
+    const { inStart } = this.data;
+    const { inEdges, edgeFrom } = this.edges;
+    for (let i = inStart[node] as number, end = inStart[node + 1] as number; i < end; i++) visit(edgeFrom.get(inEdges.get(i)));
   }
 
   from(edge: number): number {
-    return this.data.edgeFrom[edge] as number;
+    return this.edges.edgeFrom.get(edge);
   }
 
   to(edge: number): number {
-    return this.data.edgeTo[edge] as number;
+    return this.edges.edgeTo.get(edge);
   }
 
   kind(edge: number): EdgeKind {
-    return EDGE_KINDS[this.data.edgeKind[edge] as number] as EdgeKind;
+    return EDGE_KINDS[this.edges.edgeKind.get(edge)] as EdgeKind;
+  }
+
+  /** The line of the call statement of `edge`. */
+  edgeLine(edge: number): number {
+    return this.edges.edgeLine.get(edge);
+  }
+
+  /** The column of the call of `edge`. */
+  edgeCol(edge: number): number {
+    return this.edges.edgeCol.get(edge);
   }
 
   /** How an indirect or async edge was resolved (JSON `via`); undefined for a direct call. */

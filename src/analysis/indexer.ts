@@ -79,7 +79,7 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
     });
     const graph = same ? cache.readGraph() : undefined;
     if (graph && 'value' in graph) {
-      return report(new Graph(graph.value), walked.files.length, 0, 0, started, cache, []);
+      return report(graph.value, walked.files.length, 0, 0, started, cache, []);
     }
   }
 
@@ -139,7 +139,7 @@ export async function openGraph(options: IndexOptions): Promise<Graph> {
   const root = resolvePath(options.root);
   assertKernelTree(root);
   const cached = cacheFor(options).readGraph();
-  if ('value' in cached) return new Graph(cached.value);
+  if ('value' in cached) return cached.value;
   if ('problem' in cached) options.log?.(cached.problem);
   return (await buildIndex(options)).graph;
 }

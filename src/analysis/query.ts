@@ -29,14 +29,13 @@ export function nodeJson(graph: Graph, n: number): GraphNode {
 }
 
 export function edgeJson(graph: Graph, e: number): GraphEdge {
-  const d = graph.data;
   const from = graph.from(e);
   const edge: GraphEdge = {
     from: graph.nodeId(from),
     to: graph.nodeId(graph.to(e)),
     kind: graph.kind(e),
     file: graph.file(from),
-    line: d.edgeLine[e] as number,
+    line: graph.edgeLine(e),
   };
   const via = graph.via(e);
   if (via !== undefined) edge.via = via;
@@ -90,25 +89,27 @@ export interface PathOptions {
 export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], options: PathOptions): GraphJson {
   const sources = fromSpecs.flatMap((s) => selectNodes(graph, s));
   const targets = new Set(toSpecs.flatMap((s) => selectNodes(graph, s)));
-  // Distance to the nearest target (-1: none within maxDepth), by a backward breadth-first
-  // search. It can cover most of the graph, so it reads the adjacency columns directly.
-  const { inStart, inEdges, edgeFrom } = graph.data;
+  // Distance to the nearest target (-1: not known to be within `depth`), by a backward
+  // breadth-first search taken only as deep as the paths sought: from a target's callers
+  // outwards it soon covers most of the graph, and the shortest paths are usually short.
   const dist = new Int32Array(graph.nodeCount).fill(-1);
   let frontier = [...targets];
   for (const t of frontier) dist[t] = 0;
-  for (let d = 1; d <= options.maxDepth && frontier.length > 0; d++) {
+  let depth = 0;
+  const deepen = (): void => {
+    const d = ++depth;
     const next: number[] = [];
     for (const n of frontier) {
-      for (let i = inStart[n] as number, end = inStart[n + 1] as number; i < end; i++) {
-        const m = edgeFrom[inEdges[i] as number] as number;
+      graph.forEachCaller(n, (m) => {
         if ((dist[m] as number) < 0) {
           dist[m] = d;
           next.push(m);
         }
-      }
+      });
     }
     frontier = next;
-  }
+  };
+  while (depth < options.maxDepth && frontier.length > 0 && !sources.some((s) => (dist[s] as number) >= 0)) deepen();
   const reachable = sources.filter((s) => (dist[s] as number) >= 0);
   if (reachable.length === 0) {
     throw new QueryError(`no path from ${fromSpecs.join(', ')} to ${toSpecs.join(', ')} within ${options.maxDepth} calls`);
@@ -118,6 +119,9 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
   const best = Math.min(...reachable.map((s) => dist[s] as number));
   let budget = 200_000;
   for (let limit = best; limit <= options.maxDepth && found.length < options.paths && budget > 0; limit++) {
+    // Paths of `limit` calls pass only through nodes within `limit` of a target.
+    while (depth < limit && frontier.length > 0) deepen();
+    const reachable = sources.filter((s) => (dist[s] as number) >= 0);
     for (const s of reachable) {
       const path = [s];
       const onPath = new Set([s]);

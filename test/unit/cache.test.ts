@@ -5,7 +5,7 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodeGraph, encodeGraph } from '../../src/analysis/cache';
+import { IndexCache, PagedColumn, decodeGraph, encodeGraph } from '../../src/analysis/cache';
 import { Graph, StringTable } from '../../src/analysis/graph';
 import { buildIndex, openGraph } from '../../src/analysis/indexer';
 
@@ -71,6 +71,43 @@ describe('index cache', () => {
     const vias = (g: Graph): (string | undefined)[] => Array.from(g.data.edgeTo, (_, e) => g.via(e));
     assert.deepEqual(vias(loaded), vias(graph));
     assert.ok(vias(loaded).some((v) => v?.includes(' = ') && v.includes(' at ')));
+  });
+
+  it('answers from the cache file as from the graph just built, edge by edge', async () => {
+    const { graph } = await buildIndex({ root, cacheDir, workers: 1 });
+    const read = new IndexCache(cacheDir, root).readGraph();
+    assert.ok('value' in read);
+    const loaded = read.value;
+    try {
+      assert.equal(loaded.edgeCount, graph.edgeCount);
+      assert.ok(graph.edgeCount > 50, `${graph.edgeCount} edges`);
+      const edge = (g: Graph, e: number): unknown[] => [g.from(e), g.to(e), g.kind(e), g.edgeLine(e), g.edgeCol(e), g.via(e)];
+      for (let e = 0; e < graph.edgeCount; e++) assert.deepEqual(edge(loaded, e), edge(graph, e));
+      for (let n = 0; n < graph.nodeCount; n++) {
+        assert.deepEqual([...loaded.incoming(n)], [...graph.incoming(n)]);
+        const callers: number[] = [];
+        loaded.forEachCaller(n, (m) => callers.push(m));
+        assert.deepEqual(callers, [...graph.incoming(n)].map((e) => graph.from(e)));
+      }
+    } finally {
+      loaded.close();
+    }
+  });
+
+  it('reads a paged column only a page at a time, and only the pages asked for', () => {
+    const values = Int32Array.from({ length: 1000 }, (_, i) => i * 7 - 3);
+    const file = Buffer.concat([Buffer.alloc(16), Buffer.from(values.buffer)]);
+    const reads: number[] = [];
+    const column = new PagedColumn((position, length) => {
+      reads.push(position);
+      return Buffer.from(file.subarray(position, position + length));
+    }, 16, values.length, 4, 4);
+    assert.equal(column.get(0), -3);
+    assert.equal(column.get(15), 15 * 7 - 3);
+    assert.equal(column.get(999), 999 * 7 - 3);
+    assert.equal(column.get(17), 17 * 7 - 3);
+    assert.deepEqual(reads, [16, 16 + 62 * 64, 16 + 64]);
+    assert.equal(column.get(1000), undefined);
   });
 
   it('keeps non-ASCII strings whole in the string table', () => {

@@ -30,7 +30,7 @@ function edgesAt(e: EdgeExpectation): { kind: string; via: string; to: number }[
   const found = [];
   for (const f of from) {
     for (const edge of graph.outgoing(f)) {
-      if (to.has(graph.to(edge)) && graph.data.edgeLine[edge] === e.line) {
+      if (to.has(graph.to(edge)) && graph.edgeLine(edge) === e.line) {
         found.push({ kind: graph.kind(edge), via: graph.via(edge) ?? '', to: graph.to(edge) });
       }
     }

@@ -303,7 +303,7 @@ function annotate(ctx: PresetContext, driver: Driver, direction: Direction, chai
   const position = new Map(order.map((n, i) => [n, i]));
   const edges: GraphEdge[] = [...cut.edges]
     .filter((e) => cut.nodes.has(g.from(e)) && cut.nodes.has(g.to(e)))
-    .sort((a, b) => (position.get(g.from(a)) ?? 0) - (position.get(g.from(b)) ?? 0) || (g.data.edgeLine[a] as number) - (g.data.edgeLine[b] as number))
+    .sort((a, b) => (position.get(g.from(a)) ?? 0) - (position.get(g.from(b)) ?? 0) || g.edgeLine(a) - g.edgeLine(b))
     .map((e) => edgeJson(g, e));
   const json: GraphJson = { title: `${driver.name} ${direction}`, nodes, edges };
   json.skb = timeline(g, chain, cut);
@@ -316,7 +316,7 @@ function annotate(ctx: PresetContext, driver: Driver, direction: Direction, chai
  * since `napi_skb_finish(napi, skb, dev_gro_receive(napi, skb))` runs the inner call first.
  */
 function byCallOrder(g: Graph, a: number, b: number): number {
-  return (g.data.edgeLine[a] as number) - (g.data.edgeLine[b] as number) || (g.data.edgeCol[b] as number) - (g.data.edgeCol[a] as number);
+  return g.edgeLine(a) - g.edgeLine(b) || g.edgeCol(b) - g.edgeCol(a);
 }
 
 /** Outgoing drawn edges of a node in call order. */
@@ -454,7 +454,7 @@ function timeline(g: Graph, chain: Chain, cut: Cut): SkbOp[] {
         for (const e of g.outgoing(n)) {
           const c = g.to(e);
           const isOp = findSkbOp(g.name(c)) !== undefined;
-          if (isOp || (cut.edges.has(e) && cut.nodes.has(c))) items.push({ line: g.data.edgeLine[e] as number, col: g.data.edgeCol[e] as number, e, op: isOp });
+          if (isOp || (cut.edges.has(e) && cut.nodes.has(c))) items.push({ line: g.edgeLine(e), col: g.edgeCol(e), e, op: isOp });
         }
       }
       items.sort((a, b) => a.line - b.line || b.col - a.col);
@@ -488,7 +488,7 @@ function skbOp(g: Graph, e: number): SkbOp {
   const args = edgeArgs(g, e);
   const given = row?.lenArg !== undefined ? args?.[row.lenArg] : undefined;
   const len = given ?? row?.fixedLen ?? '';
-  return { node: g.nodeId(from), op, len, file: g.file(from), line: g.data.edgeLine[e] as number, effect: skbOpEffect(op, given) ?? '' };
+  return { node: g.nodeId(from), op, len, file: g.file(from), line: g.edgeLine(e), effect: skbOpEffect(op, given) ?? '' };
 }
 
 /** Netfilter hook points the drawn functions run, read from their source when it can be. */
