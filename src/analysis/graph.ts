@@ -18,6 +18,8 @@ export const NODE_STATIC = 2;
  */
 export class StringTable {
   private readonly decoded: (string | undefined)[];
+  /** `bytes` as a Buffer, made once: decoding a string is then a slice of it. */
+  private readonly view: Buffer;
 
   /** `offsets` has one entry per string plus the end: string i is bytes[offsets[i], offsets[i+1]). */
   constructor(
@@ -25,6 +27,7 @@ export class StringTable {
     readonly offsets: Int32Array,
   ) {
     this.decoded = new Array<string | undefined>(Math.max(0, offsets.length - 1));
+    this.view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   static from(list: readonly string[]): StringTable {
@@ -51,8 +54,7 @@ export class StringTable {
     if (id < 0 || id >= this.decoded.length) return undefined;
     let s = this.decoded[id];
     if (s === undefined) {
-      const b = this.bytes;
-      s = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', this.offsets[id], this.offsets[id + 1]);
+      s = this.view.toString('utf8', this.offsets[id], this.offsets[id + 1]);
       this.decoded[id] = s;
     }
     return s;
@@ -220,6 +222,13 @@ export class Graph {
     const { inStart } = this.data;
     const inEdges = this.edges.inEdges;
     for (let i = inStart[node] as number; i < (inStart[node + 1] as number); i++) yield inEdges.get(i);
+  }
+
+  /** Calls `visit` with each edge entering `node`: `incoming` for searches over much of the graph. */
+  forEachIncoming(node: number, visit: (edge: number) => void): void {
+    const { inStart } = this.data;
+    const inEdges = this.edges.inEdges;
+    for (let i = inStart[node] as number, end = inStart[node + 1] as number; i < end; i++) visit(inEdges.get(i));
   }
 
   /** Calls `visit` with the caller of each edge entering `node` (for searches over much of the graph). */

@@ -15,14 +15,17 @@ import { type CallPath, type DistanceMap, distancesTo, forwardPath, pathFrom } f
 export class PresetContext {
   private driverList: Driver[] | undefined;
   private readonly maps = new Map<string, DistanceMap>();
-  private readonly detour = new Map<number, number>();
+  /** Per node, the cost `enter` found, or -1 before it is asked (searches ask millions of times). */
+  private readonly detour: Int32Array;
   private irqHandlers: Map<number, string> | undefined;
-  private bindingsByFile: Map<string, number[]> | undefined;
+  private bindingsByFile: { byFile: Map<string, number[]>; sorted: string[]; order: Map<string, number> } | undefined;
 
   constructor(
     readonly graph: Graph,
     readonly readText?: ReadText,
-  ) {}
+  ) {
+    this.detour = new Int32Array(graph.nodeCount).fill(-1);
+  }
 
   drivers(): Driver[] {
     this.driverList ??= discoverDrivers(this.graph, this.readText);
@@ -31,13 +34,13 @@ export class PresetContext {
 
   /** Extra cost of entering a node (rows.ts DETOURS). */
   readonly enter = (node: number): number => {
-    let c = this.detour.get(node);
-    if (c === undefined) {
+    let c = this.detour[node] as number;
+    if (c < 0) {
       const name = this.graph.name(node);
       const file = this.graph.file(node);
       c = 0;
       for (const d of DETOURS) if ((!d.name || d.name.test(name)) && (!d.file || d.file.test(file))) c += d.cost;
-      this.detour.set(node, c);
+      this.detour[node] = c;
     }
     return c;
   };
@@ -61,18 +64,31 @@ export class PresetContext {
   driverBindings(driver: Driver): number[] {
     if (!this.bindingsByFile) {
       const d = this.graph.data;
-      this.bindingsByFile = new Map();
+      const byFile = new Map<string, number[]>();
       for (let b = 0; b < d.bindSlot.length; b++) {
         const file = this.graph.str(d.bindFile[b] as number) ?? '';
         if (!file.startsWith('drivers/')) continue;
-        const list = this.bindingsByFile.get(file);
+        const list = byFile.get(file);
         if (list) list.push(b);
-        else this.bindingsByFile.set(file, [b]);
+        else byFile.set(file, [b]);
       }
+      this.bindingsByFile = { byFile, sorted: [...byFile.keys()].sort(), order: new Map([...byFile.keys()].map((f, i) => [f, i])) };
     }
-    const out: number[] = [];
-    for (const [file, list] of this.bindingsByFile) if (driver.owns(file)) out.push(...list);
-    return out;
+    // A driver owns files of its own folder only: look at that range of the sorted paths,
+    // then keep the order in which the files were first met.
+    const { byFile, sorted, order } = this.bindingsByFile;
+    const prefix = `${driver.dir}/`;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const files: string[] = [];
+    for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) if (driver.owns(sorted[i] as string)) files.push(sorted[i] as string);
+    files.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
+    return files.flatMap((f) => byFile.get(f) as number[]);
   }
 
   /** Every function bound as an interrupt handler anywhere in the tree, with where. */

@@ -110,13 +110,15 @@ export function distancesTo(graph: Graph, targets: Iterable<number>, maxHops: nu
   while (heap.size > 0) {
     const [d, n] = heap.pop() as [number, number];
     if (d > (dist.get(n) ?? Infinity)) continue;
-    for (const e of graph.incoming(n)) {
+    const through = d + enter(n);
+    graph.forEachIncoming(n, (e) => {
+      const dm = through + edgeCost(graph, e);
+      if (dm > bound) return;
       const m = graph.from(e);
-      const dm = d + edgeCost(graph, e) + enter(n);
-      if (dm > bound || dm >= (dist.get(m) ?? Infinity)) continue;
+      if (dm >= (dist.get(m) ?? Infinity)) return;
       dist.set(m, dm);
       heap.push(dm, m);
-    }
+    });
   }
   return new DistanceMap(targetSet, dist, enter);
 }
