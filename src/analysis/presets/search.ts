@@ -175,34 +175,53 @@ export function bestPathFrom(graph: Graph, map: DistanceMap, sources: readonly n
  * wanders through another driver's code.
  */
 export function forwardPath(graph: Graph, source: number, targets: ReadonlySet<number>, maxHops: number, enter: (node: number) => number, blocked: (edge: number) => boolean): CallPath | undefined {
-  const dist = new Map<number, number>([[source, 0]]);
-  const via = new Map<number, number>();
+  // Per node: best cost so far and the edge it came by, in arrays kept per graph and reset
+  // after each search (the driver list runs hundreds of these; Maps were most of their time).
+  const { dist, via } = scratchOf(graph);
+  const touched: number[] = [source];
+  dist[source] = 0;
   const heap = new Heap();
   heap.push(0, source);
   const bound = maxHops * (COST.indirect ?? 1100) + DETOUR_SLACK;
-  while (heap.size > 0) {
-    const [d, n] = heap.pop() as [number, number];
-    if (d > (dist.get(n) ?? Infinity)) continue;
-    if (targets.has(n)) {
-      const nodes = [n];
-      const edges: number[] = [];
-      for (let m = n; m !== source; ) {
-        const e = via.get(m) as number;
-        edges.unshift(e);
-        m = graph.from(e);
-        nodes.unshift(m);
+  try {
+    while (heap.size > 0) {
+      const [d, n] = heap.pop() as [number, number];
+      if (d > (dist[n] as number)) continue;
+      if (targets.has(n)) {
+        const nodes = [n];
+        const edges: number[] = [];
+        for (let m = n; m !== source; ) {
+          const e = via[m] as number;
+          edges.unshift(e);
+          m = graph.from(e);
+          nodes.unshift(m);
+        }
+        return { nodes, edges };
       }
-      return { nodes, edges };
+      for (const e of graph.outgoing(n)) {
+        const m = graph.to(e);
+        if (blocked(e)) continue;
+        const dm = d + edgeCost(graph, e) + enter(m);
+        if (dm > bound || dm >= (dist[m] as number)) continue;
+        if (dist[m] === Infinity) touched.push(m);
+        dist[m] = dm;
+        via[m] = e;
+        heap.push(dm, m);
+      }
     }
-    for (const e of graph.outgoing(n)) {
-      const m = graph.to(e);
-      if (blocked(e)) continue;
-      const dm = d + edgeCost(graph, e) + enter(m);
-      if (dm > bound || dm >= (dist.get(m) ?? Infinity)) continue;
-      dist.set(m, dm);
-      via.set(m, e);
-      heap.push(dm, m);
-    }
+    return undefined;
+  } finally {
+    for (const n of touched) dist[n] = Infinity;
   }
-  return undefined;
+}
+
+const scratch = new WeakMap<Graph, { dist: Float64Array; via: Int32Array }>();
+
+function scratchOf(graph: Graph): { dist: Float64Array; via: Int32Array } {
+  let s = scratch.get(graph);
+  if (!s) {
+    s = { dist: new Float64Array(graph.nodeCount).fill(Infinity), via: new Int32Array(graph.nodeCount) };
+    scratch.set(graph, s);
+  }
+  return s;
 }
