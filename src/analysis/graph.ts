@@ -199,13 +199,7 @@ export class Graph {
   /** Node ids of every definition named `name`, in id order (a binary search of `nodeByName`). */
   lookup(name: string): number[] {
     const order = this.data.nodeByName;
-    let lo = 0;
-    let hi = order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.name(order[mid] as number) < name) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(order.length, (i) => this.name(order[i] as number) < name);
     const found: number[] = [];
     for (let i = lo; i < order.length && this.name(order[i] as number) === name; i++) found.push(order[i] as number);
     return found;
@@ -281,15 +275,21 @@ export class Graph {
   }
 }
 
-/** The value of `edge` in a sparse column (sorted edge ids and their values), or -1. */
-function sparseValue(edges: Int32Array, values: Int32Array, edge: number): number {
+/** The first index in [0, n) at which `below` is false, for `below` true then false over the range. */
+export function lowerBound(n: number, below: (i: number) => boolean): number {
   let lo = 0;
-  let hi = edges.length;
+  let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((edges[mid] as number) < edge) lo = mid + 1;
+    if (below(mid)) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+/** The value of `edge` in a sparse column (sorted edge ids and their values), or -1. */
+function sparseValue(edges: Int32Array, values: Int32Array, edge: number): number {
+  const lo = lowerBound(edges.length, (i) => (edges[i] as number) < edge);
   return edges[lo] === edge ? (values[lo] as number) : -1;
 }
 

@@ -2,7 +2,7 @@
 // call path from its parent's function to the row's functions. The same walk draws a preset
 // and decides, for `netpaths drivers`, whether a driver's path is complete.
 
-import type { Graph } from '../graph';
+import { type Graph, lowerBound } from '../graph';
 import type { ExecContext } from '../graph-json';
 import { type Driver, type ReadText, discoverDrivers, reachedRole } from './drivers';
 import { DETOURS, IRQ_NAMES, ROLE_SLOTS, type DriverRole, type MilestoneRow } from './rows';
@@ -78,13 +78,7 @@ export class PresetContext {
     // then keep the order in which the files were first met.
     const { byFile, sorted, order } = this.bindingsByFile;
     const prefix = `${driver.dir}/`;
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] as string) < prefix) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(sorted.length, (i) => (sorted[i] as string) < prefix);
     const files: string[] = [];
     for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) if (driver.owns(sorted[i] as string)) files.push(sorted[i] as string);
     files.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
