@@ -191,18 +191,15 @@ export class IndexCache {
     }
     const release = (): void => closeSync(fd);
     try {
-      const { header, graph, edges } = openGraphFile(fileReader(fd), fstatSync(fd).size);
-      if (header.version !== INDEX_VERSION) {
-        release();
-        return { problem: `the graph cache ${this.graphPath} is from another NetPaths version; rebuilding it` };
-      }
+      const { header, graph, edges } = openGraphFile(fileReader(fd), fstatSync(fd).size, INDEX_VERSION);
       if (header.root !== resolve(this.root)) {
         release();
         return { problem: `the graph cache ${this.graphPath} belongs to ${header.root}; rebuilding it` };
       }
       return { value: new Graph(graph, edges, release) };
-    } catch {
+    } catch (e) {
       release();
+      if (e instanceof OtherVersion) return { problem: `the graph cache ${this.graphPath} is from another NetPaths version; rebuilding it` };
       return { problem: `the graph cache ${this.graphPath} is corrupt; rebuilding it` };
     }
   }
@@ -238,11 +235,14 @@ export class IndexCache {
 // bytes with their offsets as one more column. A query reads the header, the columns it
 // uses, and pages of the per-edge columns; strings are decoded when asked for.
 
-const MAGIC = 'NPG3';
+const MAGIC = 'NPG4';
+
+/** A graph file of another layout or NetPaths version: rebuilt, and said so. */
+class OtherVersion extends Error {}
 const COLUMNS = [
   'nodeName', 'nodeFile', 'nodeLine', 'nodeFlags', 'nodeByName',
   'edgeFrom', 'edgeTo', 'edgeLine', 'edgeCol', 'edgeKind', 'viaEdges', 'viaValues', 'argEdges', 'argValues',
-  'outStart', 'inStart', 'inEdges',
+  'outStart', 'inStart', 'inEdges', 'inFrom',
   'bindSlot', 'bindFn', 'bindFile', 'bindLine', 'bindVia',
 ] as const;
 type Column = (typeof COLUMNS)[number];
@@ -358,13 +358,16 @@ function lazy<T extends object>(target: T, key: PropertyKey, make: () => unknown
  * when it is first used. `edges` reads the per-edge columns a page at a time; the same
  * columns in `graph` are read whole.
  */
-function openGraphFile(readAt: ReadAt, size: number): { header: GraphHeader; graph: GraphData; edges: EdgeColumns } {
-  if (size < 8) throw new Error('not a NetPaths graph file of this version');
+function openGraphFile(readAt: ReadAt, size: number, version?: string): { header: GraphHeader; graph: GraphData; edges: EdgeColumns } {
+  if (size < 8) throw new Error('not a NetPaths graph file');
   const head = readAt(0, 8);
-  if (head.toString('latin1', 0, 4) !== MAGIC) throw new Error('not a NetPaths graph file of this version');
+  const magic = head.toString('latin1', 0, 4);
+  if (!magic.startsWith('NPG')) throw new Error('not a NetPaths graph file');
+  if (magic !== MAGIC) throw new OtherVersion(`graph file layout ${magic}, not ${MAGIC}`);
   const headerLength = head.readUInt32LE(4);
   if (8 + headerLength > size) throw new Error('truncated graph file');
   const header = JSON.parse(readAt(8, headerLength).toString('utf8')) as GraphHeader;
+  if (version !== undefined && header.version !== version) throw new OtherVersion(`graph file of ${header.version}`);
   const start = align8(8 + headerLength);
   const s = header.strings;
   for (const c of [...COLUMNS, 'stringOffsets'] as const) {

@@ -1,7 +1,7 @@
 // The index cache: incremental re-indexing, and recovery from a damaged or foreign cache.
 
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -92,6 +92,23 @@ describe('index cache', () => {
     } finally {
       loaded.close();
     }
+  });
+
+  it('calls a graph file of an older layout or version another version, not corrupt', async () => {
+    await buildIndex({ root, cacheDir, workers: 1 });
+    const file = join(cacheDir, 'graph.bin');
+    const bytes = readFileSync(file);
+    const cache = new IndexCache(cacheDir, root);
+    writeFileSync(file, Buffer.concat([Buffer.from('NPG3'), bytes.subarray(4)]));
+    const older = cache.readGraph();
+    assert.ok('problem' in older && /another NetPaths version; rebuilding it$/.test(older.problem), JSON.stringify(older));
+    writeFileSync(file, bytes.toString('latin1').replace(/netpaths-index-1\+\w+/, (v) => v.replace(/.$/, (c) => (c === 'x' ? 'y' : 'x'))), 'latin1');
+    const other = cache.readGraph();
+    assert.ok('problem' in other && /another NetPaths version; rebuilding it$/.test(other.problem), JSON.stringify(other));
+    writeFileSync(file, bytes);
+    const same = cache.readGraph();
+    assert.ok('value' in same);
+    same.value.close();
   });
 
   it('reads a paged column only a page at a time, and only the pages asked for', () => {

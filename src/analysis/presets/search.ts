@@ -111,11 +111,9 @@ export function distancesTo(graph: Graph, targets: Iterable<number>, maxHops: nu
     const [d, n] = heap.pop() as [number, number];
     if (d > (dist.get(n) ?? Infinity)) continue;
     const through = d + enter(n);
-    graph.forEachIncoming(n, (e) => {
+    graph.forEachIncoming(n, (e, m) => {
       const dm = through + edgeCost(graph, e);
-      if (dm > bound) return;
-      const m = graph.from(e);
-      if (dm >= (dist.get(m) ?? Infinity)) return;
+      if (dm > bound || dm >= (dist.get(m) ?? Infinity)) return;
       dist.set(m, dm);
       heap.push(dm, m);
     });
