@@ -24,6 +24,9 @@ export const BLANKED_ANNOTATIONS: readonly string[] = [
   '__irq_entry', '__kprobes', 'nokprobe_inline', '__sched', '__lockfunc', '__packed',
   '__randomize_layout', '__no_randomize_layout', '__designated_init', '__bpf_kfunc',
   '__fix_address', '__naked', '__nostackprotector', '__init_memblock', '__net_initconst',
+  '__cpuidle', '__head', '__deprecated', '__gnu_inline',
+  // `extern inline` plus attributes (include/linux/fortify-string.h): a header inline like any other.
+  '__FORTIFY_INLINE',
   // INDIRECT_CALLABLE_SCOPE expands to `static` or nothing (include/linux/indirect_call_wrapper.h);
   // blanking it keeps the function visible to every file, which is what the retpoline build does.
   'INDIRECT_CALLABLE_SCOPE', 'INDIRECT_CALLABLE_DECLARE',
@@ -42,7 +45,7 @@ export const BLANKED_ANNOTATIONS_WITH_ARGS: readonly string[] = [
   '__printf', '__scanf', '__aligned', '__section', '__alias', '__malloc', '__alloc_size',
   '__counted_by', '__counted_by_le', '__counted_by_be', '__nonstring', '__assume_aligned',
   '__diag_ignore', '__diag_push', '__diag_pop', '__attribute__', '__attribute', '__no_sanitize_or_inline',
-  '__cleanup', '__free', 'EXPORT_SYMBOL', 'EXPORT_SYMBOL_GPL', 'EXPORT_SYMBOL_NS', 'EXPORT_SYMBOL_NS_GPL',
+  '__cleanup', '__free', '__realloc_size', '__diagnose_as', 'EXPORT_SYMBOL', 'EXPORT_SYMBOL_GPL', 'EXPORT_SYMBOL_NS', 'EXPORT_SYMBOL_NS_GPL',
   'EXPORT_INDIRECT_CALLABLE', 'ALLOW_ERROR_INJECTION', 'NOKPROBE_SYMBOL', 'STACK_FRAME_NON_STANDARD',
   'DEFINE_PER_CPU', 'DEFINE_PER_CPU_ALIGNED', 'DEFINE_PER_CPU_SHARED_ALIGNED', 'DECLARE_PER_CPU',
   'DECLARE_PER_CPU_ALIGNED', 'DEFINE_PER_CPU_READ_MOSTLY', 'DEFINE_PER_CPU_PAGE_ALIGNED',
@@ -53,6 +56,17 @@ export const BLANKED_ANNOTATIONS_WITH_ARGS: readonly string[] = [
 ];
 
 /**
+ * Inline assembly: `asm volatile("lock " __ASM_SIZE(bts) " %1,%0" : ...)`. tree-sitter-c
+ * accepts only string literals in the template, and a macro there makes it misread the
+ * whole function around it. What stands between the parentheses becomes an empty template,
+ * `asm volatile(""   )`: an asm statement calls no C function.
+ */
+export const INLINE_ASM = {
+  keywords: ['asm', '__asm__', '__asm'],
+  qualifiers: ['volatile', '__volatile__', '__volatile', 'goto', 'inline', '__inline__', '__inline'],
+} as const;
+
+/**
  * Definition macros whose first argument names the function they define. The parser
  * sees `SYSCALL_DEFINE3(socket, int, family, ...) { ... }` as a call followed by a block;
  * the preprocessor rewrites the head into `long sys_socket(...)` of the same length.
@@ -60,6 +74,9 @@ export const BLANKED_ANNOTATIONS_WITH_ARGS: readonly string[] = [
 export const DEFINING_MACROS: readonly { macro: RegExp; prefix: string }[] = [
   { macro: /\bSYSCALL_DEFINE[0-6]\b/y, prefix: 'sys_' },
   { macro: /\bCOMPAT_SYSCALL_DEFINE[0-6]\b/y, prefix: 'compat_sys_' },
+  // BPF helpers (include/linux/filter.h): `BPF_CALL_2(bpf_skb_load_bytes, ...)` defines the
+  // function a `struct bpf_func_proto` stores in `.func`.
+  { macro: /\bBPF_CALL_[0-5]\b/y, prefix: '' },
 ];
 
 /**

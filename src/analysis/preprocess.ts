@@ -6,6 +6,7 @@ import {
   BLANKED_ANNOTATIONS,
   BLANKED_ANNOTATIONS_WITH_ARGS,
   DEFINING_MACROS,
+  INLINE_ASM,
 } from './kernel-idioms';
 
 const escape = (s: string): string => s.replace(/[$]/g, '\\$');
@@ -13,6 +14,11 @@ const escape = (s: string): string => s.replace(/[$]/g, '\\$');
 const plainPattern = new RegExp(`\\b(?:${BLANKED_ANNOTATIONS.map(escape).join('|')})\\b(?!\\s*\\()`, 'g');
 const withArgsPattern = new RegExp(
   `\\b(?:${BLANKED_ANNOTATIONS_WITH_ARGS.map(escape).join('|')})\\s*\\(`,
+  'g',
+);
+
+const asmPattern = new RegExp(
+  `\\b(?:${INLINE_ASM.keywords.join('|')})(?:\\s+(?:${INLINE_ASM.qualifiers.join('|')})\\b)*\\s*\\(`,
   'g',
 );
 
@@ -34,7 +40,8 @@ function apply(text: string, edits: Edit[]): string {
     out.push(text.slice(at, e.from));
     const head = e.head ?? '';
     const tail = e.tail ?? '';
-    const middle = text.slice(e.from + head.length, e.to - tail.length).replace(/[^\n]/g, ' ');
+    // A backslash that continues a #define line stays, or the rest of the macro would become code.
+    const middle = text.slice(e.from + head.length, e.to - tail.length).replace(/[^\n\\]|\\(?!\n)/g, ' ');
     out.push(head, middle, tail);
     at = e.to;
   }
@@ -42,12 +49,19 @@ function apply(text: string, edits: Edit[]): string {
   return out.join('');
 }
 
-/** Index just past the parenthesis that closes the one at `open`, or -1. */
+/** Index just past the parenthesis that closes the one at `open`, or -1. Parentheses in string and character literals do not count. */
 function closingParen(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 40 /* ( */) depth++;
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      // To the closing quote on the same line, past escapes; an unclosed literal ends the search.
+      for (i++; i < text.length && text.charCodeAt(i) !== c; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \\ */) i++;
+        else if (d === 10 /* \n */) return -1;
+      }
+    } else if (c === 40 /* ( */) depth++;
     else if (c === 41 /* ) */) {
       depth--;
       if (depth === 0) return i + 1;
@@ -84,6 +98,20 @@ export function preprocess(text: string): string {
     edits.push({ from: m.index, to: m.index + m[0].length });
   }
 
+  asmPattern.lastIndex = 0;
+  for (let m = asmPattern.exec(text); m; m = asmPattern.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const end = closingParen(text, open);
+    if (end < 0) continue;
+    // `asm volatile(""    )`: still an asm statement or label wherever the original stood,
+    // and never a whitespace-only #define value, which tree-sitter-c misreads.
+    let at = open + 1;
+    while (at + 1 < end - 1 && (text.charCodeAt(at) === 10 || text.charCodeAt(at + 1) === 10)) at++;
+    if (end - 1 - at < 2) continue;
+    edits.push({ from: open + 1, to: at }, { from: at, to: end - 1, head: '""' });
+    asmPattern.lastIndex = end;
+  }
+
   for (const { macro, prefix } of DEFINING_MACROS) {
     const global = new RegExp(macro.source, 'g');
     for (let m = global.exec(text); m; m = global.exec(text)) {
@@ -91,6 +119,7 @@ export function preprocess(text: string): string {
       if (e) edits.push(e);
     }
   }
+  edits.push(...conditionalEdits(text));
   return apply(text, edits);
 }
 
@@ -117,4 +146,154 @@ function rewriteDefiningMacro(
   const head = `long ${prefix}${nameMatch[1]}(`;
   if (head.length > close - start - 1) return undefined;
   return { from: start, to: close, head, tail: ')' };
+}
+
+// ---- conditionals inside constructs ------------------------------------------------
+// tree-sitter-c accepts `#if` groups only where whole declarations, statements, fields
+// or enumerators stand. Elsewhere a group wrecks the tree around it and the function it
+// sits in is lost: `iowrite32(` / `#else` / `iowrite32be(` in an argument list, a
+// function head split by `#ifdef`, `#ifdef CONFIG_NET_POLL_CONTROLLER` inside an ops
+// table's initializer. Such a group is rewritten the way one configuration would see it:
+//   - in an initializer list every branch stays and only the directive lines are blanked,
+//     so the bindings of all configurations are kept (`.ndo_x = a, .ndo_x = b,` parses);
+//   - inside parentheses or brackets, and where the first branch leaves a construct open
+//     (a function head, `if (a) {`), the first branch stays and the others are blanked.
+
+/** One `#if` group being scanned. */
+interface Group {
+  /** [start, end) of each directive line of the group, `#if` first. */
+  lines: [number, number][];
+  context: 'expression' | 'initializer' | 'other';
+  /** Bracket stack when the group opened; each branch starts from it. */
+  stack: number[];
+  /** Start of the first `#elif`/`#else` line, or -1. */
+  elseAt: number;
+  /** Bracket stack and last significant character at the end of the first branch. */
+  firstStack?: number[];
+  firstLast: number;
+  /** Last significant character before the group. */
+  before: number;
+}
+
+// Bracket stack entries: the opening character, or INITIALIZER_BRACE for `= {`.
+const INITIALIZER_BRACE = -123;
+
+/** Index of the end of a block comment (its star) at or after `at`, or -1. */
+function commentEnd(text: string, at: number): number {
+  for (let i = at; i + 1 < text.length; i++) {
+    if (text.charCodeAt(i) === 42 /* * */ && text.charCodeAt(i + 1) === 47 /* / */) return i;
+  }
+  return -1;
+}
+
+/** End of the logical line at `at` (its `\n`, or the text's end), past `\`-continuations and comments. */
+function lineEnd(text: string, at: number): number {
+  for (let i = at; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */) return i;
+    if (c === 92 /* \\ */ && text.charCodeAt(i + 1) === 10) i++;
+    else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
+      const close = commentEnd(text, i + 2);
+      if (close < 0) return text.length;
+      i = close + 1;
+    }
+  }
+  return text.length;
+}
+
+/**
+ * Whether the first branch leaves a construct open that the code after the group closes:
+ * `if (a) {` inside a function, or a function head followed by its body. At the top level
+ * only the latter counts, since there a branch may hold something other than C (the
+ * assembler of `#ifdef __ASSEMBLY__`).
+ */
+function isSplit(group: Group, text: string, after: number): boolean {
+  const first = group.firstStack ?? group.stack;
+  if (group.stack.length > 0 && first.length !== group.stack.length) return true;
+  if (first.length !== group.stack.length || group.firstLast !== 41 /* ) */) return false;
+  const next = /\S/.exec(text.slice(after, after + 200));
+  return next?.[0] === '{';
+}
+
+/** Edits that make the `#if` groups standing inside constructs parseable (see above). */
+export function conditionalEdits(text: string): Edit[] {
+  const edits: Edit[] = [];
+  if (!/^[ \t]*#[ \t]*if/m.test(text)) return edits;
+  let stack: number[] = [];
+  let last = 0; // Last significant character outside comments, literals and directives.
+  const groups: Group[] = [];
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 12) continue;
+    if (lineStart && c === 35 /* # */) {
+      const start = text.lastIndexOf('\n', i) + 1;
+      const end = lineEnd(text, i);
+      const word = /^#[ \t]*(\w*)/.exec(text.slice(i, Math.min(end, i + 40)))?.[1] ?? '';
+      if (word === 'if' || word === 'ifdef' || word === 'ifndef') {
+        const top = stack[stack.length - 1];
+        const context = top === 40 || top === 91 ? 'expression' : top === INITIALIZER_BRACE ? 'initializer' : 'other';
+        groups.push({ lines: [[start, end]], context, stack: [...stack], elseAt: -1, firstLast: last, before: last });
+      } else if (word === 'elif' || word === 'else' || word === 'elifdef' || word === 'elifndef') {
+        const group = groups[groups.length - 1];
+        if (group) {
+          group.lines.push([start, end]);
+          if (group.elseAt < 0) {
+            group.elseAt = start;
+            group.firstStack = stack;
+            group.firstLast = last;
+          }
+          stack = [...group.stack];
+          last = group.before;
+        }
+      } else if (word === 'endif') {
+        const group = groups.pop();
+        if (group) {
+          group.lines.push([start, end]);
+          if (group.elseAt < 0) {
+            group.firstStack = stack;
+            group.firstLast = last;
+          }
+          if (group.context === 'initializer') {
+            for (const [from, to] of group.lines) edits.push({ from, to });
+          } else if (group.context === 'expression' || isSplit(group, text, end)) {
+            edits.push({ from: (group.lines[0] as [number, number])[0], to: (group.lines[0] as [number, number])[1] });
+            edits.push(group.elseAt >= 0 ? { from: group.elseAt, to: end } : { from: start, to: end });
+          } else if ((group.firstStack ?? stack).length !== group.stack.length) {
+            // An unbalanced branch left as it is: what follows is read from before the group.
+            group.firstStack = group.stack;
+            group.firstLast = group.before;
+          }
+          stack = group.firstStack ?? stack;
+          last = group.firstLast;
+        }
+      }
+      i = end - 1;
+      continue;
+    }
+    lineStart = false;
+    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      i = lineEnd(text, i) - 1;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
+      const close = commentEnd(text, i + 2);
+      i = close < 0 ? text.length : close + 1;
+    } else if (c === 34 /* " */ || c === 39 /* ' */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== c && text.charCodeAt(i) !== 10; i++) {
+        if (text.charCodeAt(i) === 92) i++;
+      }
+      last = c;
+    } else {
+      if (c === 40 || c === 91) stack.push(c);
+      else if (c === 123 /* { */) {
+        const top = stack[stack.length - 1];
+        stack.push(last === 61 /* = */ || (top === INITIALIZER_BRACE && (last === 44 || last === 123)) ? INITIALIZER_BRACE : 123);
+      } else if (c === 41 || c === 93 || c === 125) stack.pop();
+      last = c;
+    }
+  }
+  return edits;
 }

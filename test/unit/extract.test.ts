@@ -107,6 +107,42 @@ describe('extract', () => {
     assert.deepEqual(raise?.keys, ['NET_RX_SOFTIRQ']);
   });
 
+  it('keeps functions around inline asm with macros and #if groups inside expressions', () => {
+    const f = facts(
+      [
+        'static inline void sync_set_bit(long nr, volatile unsigned long *addr)',
+        '{',
+        '\tasm volatile("lock " __ASM_SIZE(bts) " %1,%0" : "+m" (ADDR) : "Ir" (nr) : "memory");',
+        '}',
+        'void xmit_doorbell(struct ring *ring)',
+        '{',
+        '\twmb();',
+        '#if defined(__LITTLE_ENDIAN)',
+        '\tiowrite32(',
+        '#else',
+        '\tiowrite32be(',
+        '#endif',
+        '\t\t  ring->doorbell_qpn, ring->doorbell_address);',
+        '}',
+        'static const struct net_device_ops ops = {',
+        '#ifdef CONFIG_NET_POLL_CONTROLLER',
+        '\t.ndo_poll_controller = e_netpoll,',
+        '#endif',
+        '\t.ndo_start_xmit = e_xmit,',
+        '};',
+        'BPF_CALL_2(bpf_skb_pull_data, struct sk_buff *, skb, u32, len)',
+        '{',
+        '\treturn __bpf_try_make_writable(skb, len);',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(f.funcs.map((x) => [x.name, x.line]), [['sync_set_bit', 1], ['xmit_doorbell', 5], ['bpf_skb_pull_data', 21]]);
+    assert.deepEqual(calls(f).filter((c) => c.fn === 1).map((c) => ['n' in c.callee ? c.callee.n : '?', c.line]), [['wmb', 7], ['iowrite32', 9]]);
+    assert.deepEqual(f.stores.map((s) => [s.field, s.value, s.line]), [['ndo_poll_controller', { n: 'e_netpoll' }, 17], ['ndo_start_xmit', { n: 'e_xmit' }, 19]]);
+    assert.equal(f.errors, 0);
+  });
+
   it('never throws on broken C and counts its errors', () => {
     const f = facts('int f(void {\n\t@@@ broken ((( \n}\nint g(void) { return h(); }\n');
     assert.ok(f.errors > 0);

@@ -41,6 +41,93 @@ describe('preprocess', () => {
     assert.match(out.split('\n')[1] as string, /^ +\)$/);
   });
 
+  it('empties inline asm, whose template may hold macros, keeping lines and #define continuations', () => {
+    const input = [
+      'static inline void sync_set_bit(long nr, volatile unsigned long *addr)',
+      '{',
+      '\tasm volatile(',
+      '\t\t"lock " __ASM_SIZE(bts) " %1,%0" : "+m" (ADDR) : "Ir" (nr) : "memory");',
+      '}',
+      '#define mb() asm volatile(ALTERNATIVE("lock addl $0,-4(%%esp)", "mfence", \\',
+      '\t\t\t\t      X86_FEATURE_XMM2) ::: "memory", "cc")',
+      'register unsigned long current_stack_pointer asm(_ASM_SP);',
+      '',
+    ].join('\n');
+    const out = preprocess(input);
+    assertSameShape(input, out);
+    assert.equal(out.replace(/\s+/g, ' '), 'static inline void sync_set_bit(long nr, volatile unsigned long *addr) { asm volatile( "" ); } #define mb() asm volatile("" \\ ) register unsigned long current_stack_pointer asm("" ); ');
+  });
+
+  it('keeps one configuration of an #if inside an argument list or a split function head', () => {
+    const input = [
+      'static void doorbell(struct ring *ring)',
+      '{',
+      '#if defined(__LITTLE_ENDIAN)',
+      '\tiowrite32(',
+      '#else',
+      '\tiowrite32be(',
+      '#endif',
+      '\t\t  ring->doorbell_qpn, ring->doorbell_address);',
+      '}',
+      '#ifdef CONFIG_IXGBE_DCB',
+      'void set_drop(struct adapter *adapter)',
+      '#else',
+      'static void set_drop(struct adapter *adapter)',
+      '#endif',
+      '{',
+      '\tif (',
+      '#ifdef CONFIG_X86_32',
+      '\t    regno == 1 ||',
+      '#endif',
+      '\t    regno == 2)',
+      '\t\treturn;',
+      '}',
+      '',
+    ].join('\n');
+    const out = preprocess(input);
+    assertSameShape(input, out);
+    assert.equal(
+      out.replace(/\s+/g, ' '),
+      'static void doorbell(struct ring *ring) { iowrite32( ring->doorbell_qpn, ring->doorbell_address); } void set_drop(struct adapter *adapter) { if ( regno == 1 || regno == 2) return; } ',
+    );
+  });
+
+  it('keeps every branch of an #if inside an initializer, and whole groups elsewhere', () => {
+    const input = [
+      '#ifndef __ASSEMBLY__',
+      'static const struct net_device_ops ops = {',
+      '\t.ndo_open = e_open,',
+      '#ifdef CONFIG_NET_POLL_CONTROLLER',
+      '\t.ndo_poll_controller = e_netpoll,',
+      '#else',
+      '\t.ndo_poll_controller = NULL,',
+      '#endif',
+      '};',
+      '#ifdef CONFIG_X',
+      'int f(void) { return 1; }',
+      '#else',
+      'int f(void) { return 0; }',
+      '#endif',
+      '#endif',
+      '#ifdef __ASSEMBLY__',
+      '.macro FOO reg (',
+      '#else',
+      'int g(void);',
+      '#endif',
+      '',
+    ].join('\n');
+    const out = preprocess(input);
+    assertSameShape(input, out);
+    const lines = out.split('\n');
+    assert.deepEqual(lines.slice(3, 8).map((l) => l.trim()), ['', '.ndo_poll_controller = e_netpoll,', '', '.ndo_poll_controller = NULL,', '']);
+    assert.deepEqual(lines.slice(9, 20), input.split('\n').slice(9, 20), 'groups of whole items stay as they are');
+  });
+
+  it('rewrites BPF_CALL_n into the helper it defines', () => {
+    const input = 'BPF_CALL_2(bpf_skb_pull_data, struct sk_buff *, skb, u32, len)\n{\n\treturn 0;\n}\n';
+    assert.match(preprocess(input), /^long bpf_skb_pull_data\( +\)\n\{/);
+  });
+
   it('returns the very same string when there is nothing to do', () => {
     const input = 'int main(void) { return 0; }\n';
     assert.equal(preprocess(input), input);
