@@ -67,6 +67,14 @@ export const INLINE_ASM = {
 } as const;
 
 /**
+ * Iterator macros: `for_each_possible_cpu(i)`, `list_for_each_entry(pos, head, member)`,
+ * `skb_queue_walk(list, skb)`. A use followed by its loop body is rewritten into `while`
+ * (`while                (i) qlen += ...;`): tree-sitter-c reads a macro call followed
+ * by a bare statement as an error that swallows the functions after it.
+ */
+export const ITERATOR_MACRO = /^(?:\w+_)?for_each(?:_\w+)?$|^\w+_walk(?:_\w+)?$/;
+
+/**
  * Definition macros whose first argument names the function they define. The parser
  * sees `SYSCALL_DEFINE3(socket, int, family, ...) { ... }` as a call followed by a block;
  * the preprocessor rewrites the head into `long sys_socket(...)` of the same length.

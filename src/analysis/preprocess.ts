@@ -7,6 +7,7 @@ import {
   BLANKED_ANNOTATIONS_WITH_ARGS,
   DEFINING_MACROS,
   INLINE_ASM,
+  ITERATOR_MACRO,
 } from './kernel-idioms';
 
 const escape = (s: string): string => s.replace(/[$]/g, '\\$');
@@ -119,7 +120,7 @@ export function preprocess(text: string): string {
       if (e) edits.push(e);
     }
   }
-  edits.push(...conditionalEdits(text));
+  edits.push(...conditionalEdits(text), ...iteratorEdits(text));
   return apply(text, edits);
 }
 
@@ -294,6 +295,45 @@ export function conditionalEdits(text: string): Edit[] {
       } else if (c === 41 || c === 93 || c === 125) stack.pop();
       last = c;
     }
+  }
+  return edits;
+}
+
+// ---- iterator macros ---------------------------------------------------------------
+
+const iteratorCandidate = /\b\w*(?:for_each|_walk)\w*(?=\s*\()/g;
+
+/** Whether `at` lies on a directive line, continuation lines of a `#define` included. */
+function onDirectiveLine(text: string, at: number): boolean {
+  let start = text.lastIndexOf('\n', at - 1) + 1;
+  while (start >= 2 && text.charCodeAt(start - 2) === 92 /* \\ */) start = text.lastIndexOf('\n', start - 2) + 1;
+  return /^[ \t]*#/.test(text.slice(start, start + 64));
+}
+
+/**
+ * Rewrites uses of iterator macros that stand where a statement starts and are followed
+ * by their loop body into `while (...)` of the same length (see ITERATOR_MACRO). Calls of
+ * functions with such names (`idr_for_each(&idr, fn, data);`) are left alone.
+ */
+export function iteratorEdits(text: string): Edit[] {
+  const edits: Edit[] = [];
+  iteratorCandidate.lastIndex = 0;
+  for (let m = iteratorCandidate.exec(text); m; m = iteratorCandidate.exec(text)) {
+    const name = m[0];
+    if (!ITERATOR_MACRO.test(name)) continue;
+    // Before it: the end of a statement, a block's brace, a condition's `)`, a label or a comment.
+    let p = m.index - 1;
+    while (p >= 0 && /\s/.test(text.charAt(p))) p--;
+    const before = text.charAt(p);
+    const word = /(?:^|\W)(else|do)$/.test(text.slice(Math.max(0, p - 5), p + 1));
+    if (!(p < 0 || ';{}):'.includes(before) || (before === '/' && text.charAt(p - 1) === '*') || word)) continue;
+    const close = closingParen(text, text.indexOf('(', m.index + name.length));
+    if (close < 0) continue;
+    // After it: the loop body, never the `;` or operator of an ordinary call.
+    const next = /\S/.exec(text.slice(close, close + 400))?.[0] ?? '';
+    if (!/[A-Za-z_{(*/+-]/.test(next)) continue;
+    if (onDirectiveLine(text, m.index)) continue;
+    edits.push({ from: m.index, to: m.index + name.length, head: 'while' });
   }
   return edits;
 }

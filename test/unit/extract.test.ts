@@ -143,6 +143,30 @@ describe('extract', () => {
     assert.equal(f.errors, 0);
   });
 
+  it('keeps the functions after an iterator macro whose body is a bare statement', () => {
+    const f = facts(
+      [
+        'static inline int qdisc_qlen_sum(const struct Qdisc *q)',
+        '{',
+        '\tif (qdisc_is_percpu_stats(q)) {',
+        '\t\tfor_each_possible_cpu(i)',
+        '\t\t\tqlen += per_cpu_ptr(q->cpu_qstats, i)->qlen;',
+        '\t}',
+        '\treturn qlen;',
+        '}',
+        'static inline spinlock_t *qdisc_lock(struct Qdisc *qdisc)',
+        '{',
+        '\treturn &qdisc->q.lock;',
+        '}',
+        '',
+      ].join('\n'),
+      'include/net/sch_generic.h',
+    );
+    assert.deepEqual(f.funcs.map((x) => x.name), ['qdisc_qlen_sum', 'qdisc_lock']);
+    assert.deepEqual(calls(f).map((c) => ('n' in c.callee ? c.callee.n : '?')), ['qdisc_is_percpu_stats', 'per_cpu_ptr']);
+    assert.equal(f.errors, 0);
+  });
+
   it('never throws on broken C and counts its errors', () => {
     const f = facts('int f(void {\n\t@@@ broken ((( \n}\nint g(void) { return h(); }\n');
     assert.ok(f.errors > 0);

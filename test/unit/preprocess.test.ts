@@ -123,6 +123,32 @@ describe('preprocess', () => {
     assert.deepEqual(lines.slice(9, 20), input.split('\n').slice(9, 20), 'groups of whole items stay as they are');
   });
 
+  it('turns an iterator macro followed by its loop body into while, and leaves calls and #defines alone', () => {
+    const input = [
+      'static inline int qdisc_qlen_sum(const struct Qdisc *q)',
+      '{',
+      '\tif (percpu)',
+      '\t\tfor_each_possible_cpu(i)',
+      '\t\t\tqlen += per_cpu_ptr(q->cpu_qstats, i)->qlen;',
+      '\tlist_for_each_entry_rcu(ptype, &ptype_all, list) {',
+      '\t\tdeliver_skb(skb, ptype, orig_dev);',
+      '\t}',
+      '\tidr_for_each(&idr, free_one, NULL);',
+      '\tskb = tcp_sacktag_walk(skb, sk, NULL, state, start, end, dup);',
+      '\treturn qlen;',
+      '}',
+      '#define for_each_dev(d) \\',
+      '\tlist_for_each_entry(d, &devs, list)',
+      '',
+    ].join('\n');
+    const out = preprocess(input);
+    assertSameShape(input, out);
+    const lines = out.split('\n');
+    assert.equal(lines[3], '\t\twhile                (i)');
+    assert.equal(lines[5], '\twhile                  (ptype, &ptype_all, list) {');
+    assert.deepEqual(lines.slice(8, 14), input.split('\n').slice(8, 14));
+  });
+
   it('rewrites BPF_CALL_n into the helper it defines', () => {
     const input = 'BPF_CALL_2(bpf_skb_pull_data, struct sk_buff *, skb, u32, len)\n{\n\treturn 0;\n}\n';
     assert.match(preprocess(input), /^long bpf_skb_pull_data\( +\)\n\{/);
