@@ -117,6 +117,16 @@ function isStatic(node: Node): boolean {
   return false;
 }
 
+/** Braces opened minus braces closed in `text`, outside string and character literals. */
+function braceDepth(text: string): number {
+  let depth = 0;
+  for (const m of text.matchAll(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[{}]/g)) {
+    if (m[0] === '{') depth++;
+    else if (m[0] === '}') depth--;
+  }
+  return depth;
+}
+
 /** Strips parentheses, casts, `&` and `*` around an expression. */
 function unwrap(node: Node | null): Node | null {
   for (let n = node, guard = 0; n && guard < 16; guard++) {
@@ -650,21 +660,36 @@ export class Extractor {
   /**
    * Parses the bodies of the file's function-like macros as C functions in one synthetic
    * source, so a macro's calls (and calls of its parameters) are found like a function's.
+   * A body that is no C (a fragment of asm, a `case` list) damages the tree around it, so a
+   * source whose tree has errors is split in halves and each half parsed again, down to the
+   * single macros at fault.
    */
-  private extractMacros(parser: Parser): void {
+  private extractMacros(parser: Parser, macros = this.macroSources): void {
     const lines: number[] = [];
     const chunks: string[] = [];
-    for (const m of this.macroSources) {
+    this.macroNameLines.clear();
+    for (const m of macros) {
       const params = m.params.map((p) => (p === '__VA_ARGS__' ? '...' : `long ${p}`)).join(', ');
       const body = m.body.replace(/\\\r?\n/g, ' \n');
       const bodyLines = body.split('\n');
-      chunks.push(`void ${m.name}(${params}) {${bodyLines.join('\n')}\n;}`);
+      // Bodies that open a block another macro closes (`do_each_pid_task`) are balanced.
+      const depth = braceDepth(body);
+      const open = depth < 0 ? '{'.repeat(-depth) : '';
+      const close = depth > 0 ? '}'.repeat(depth) : '';
+      chunks.push(`void ${m.name}(${params}) {${open}${bodyLines.join('\n')}\n;${close}}`);
       this.macroNameLines.set(lines.length, m.nameLine);
       bodyLines.forEach((_, i) => lines.push(m.bodyLine + i));
       lines.push(m.bodyLine + bodyLines.length - 1);
     }
     const tree = parser.parse(chunks.join('\n'));
     if (!tree) return;
+    if (macros.length > 1 && tree.rootNode.hasError) {
+      tree.delete();
+      const half = macros.length >> 1;
+      this.extractMacros(parser, macros.slice(0, half));
+      this.extractMacros(parser, macros.slice(half));
+      return;
+    }
     try {
       this.macroMode = true;
       this.lineOf = (row) => lines[row] ?? 0;

@@ -219,7 +219,7 @@ function isSplit(group: Group, text: string, after: number): boolean {
 /** Edits that make the `#if` groups standing inside constructs parseable (see above). */
 export function conditionalEdits(text: string): Edit[] {
   const edits: Edit[] = [];
-  if (!/^[ \t]*#[ \t]*if/m.test(text)) return edits;
+  if (!/#[ \t]*if/.test(text)) return edits;
   let stack: number[] = [];
   let last = 0; // Last significant character outside comments, literals and directives.
   const groups: Group[] = [];
@@ -301,7 +301,9 @@ export function conditionalEdits(text: string): Edit[] {
 
 // ---- iterator macros ---------------------------------------------------------------
 
-const iteratorCandidate = /\b\w*(?:for_each|_walk)\w*(?=\s*\()/g;
+const iteratorCandidate = /for_each|_walk/g;
+
+const isWordChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 
 /** Whether `at` lies on a directive line, continuation lines of a `#define` included. */
 function onDirectiveLine(text: string, at: number): boolean {
@@ -319,21 +321,26 @@ export function iteratorEdits(text: string): Edit[] {
   const edits: Edit[] = [];
   iteratorCandidate.lastIndex = 0;
   for (let m = iteratorCandidate.exec(text); m; m = iteratorCandidate.exec(text)) {
-    const name = m[0];
-    if (!ITERATOR_MACRO.test(name)) continue;
+    let from = m.index;
+    let to = from + m[0].length;
+    while (from > 0 && isWordChar(text.charCodeAt(from - 1))) from--;
+    while (to < text.length && isWordChar(text.charCodeAt(to))) to++;
+    iteratorCandidate.lastIndex = to;
+    const name = text.slice(from, to);
+    if (!ITERATOR_MACRO.test(name) || !/^\s*\(/.test(text.slice(to, to + 80))) continue;
     // Before it: the end of a statement, a block's brace, a condition's `)`, a label or a comment.
-    let p = m.index - 1;
+    let p = from - 1;
     while (p >= 0 && /\s/.test(text.charAt(p))) p--;
     const before = text.charAt(p);
     const word = /(?:^|\W)(else|do)$/.test(text.slice(Math.max(0, p - 5), p + 1));
     if (!(p < 0 || ';{}):'.includes(before) || (before === '/' && text.charAt(p - 1) === '*') || word)) continue;
-    const close = closingParen(text, text.indexOf('(', m.index + name.length));
+    const close = closingParen(text, text.indexOf('(', to));
     if (close < 0) continue;
     // After it: the loop body, never the `;` or operator of an ordinary call.
     const next = /\S/.exec(text.slice(close, close + 400))?.[0] ?? '';
     if (!/[A-Za-z_{(*/+-]/.test(next)) continue;
-    if (onDirectiveLine(text, m.index)) continue;
-    edits.push({ from: m.index, to: m.index + name.length, head: 'while' });
+    if (onDirectiveLine(text, from)) continue;
+    edits.push({ from, to, head: 'while' });
   }
   return edits;
 }

@@ -167,6 +167,27 @@ describe('extract', () => {
     assert.equal(f.errors, 0);
   });
 
+  it('finds each calling macro even when another macro body of the file is no C', () => {
+    const f = facts(
+      [
+        '#define FOP_START(op) \\',
+        '\textern void em_##op(struct fastop *fake); \\',
+        '\tasm(".pushsection .text, \\"ax\\" \\n\\t" \\',
+        '\t    ".global em_" #op " \\n\\t"',
+        '#define CASES(x) case 1: case (x):',
+        '#define do_each_pid_task(pid, type, task) \\',
+        '\tdo { hlist_for_each_entry_rcu((task), &(pid)->tasks[type], pid_links[type]) {',
+        '#define napi_schedule_irqoff_m(n) __napi_schedule_irqoff(n)',
+        '',
+      ].join('\n'),
+      'include/linux/test.h',
+    );
+    const macros = f.funcs.filter((x) => x.macro).map((x) => [x.name, x.line]);
+    assert.deepEqual(macros.filter(([n]) => n !== 'FOP_START' && n !== 'CASES'), [['do_each_pid_task', 6], ['napi_schedule_irqoff_m', 8]]);
+    const names = calls(f).map((c) => ('n' in c.callee ? c.callee.n : '?'));
+    assert.ok(names.includes('__napi_schedule_irqoff') && names.includes('hlist_for_each_entry_rcu'), names.join(' '));
+  });
+
   it('never throws on broken C and counts its errors', () => {
     const f = facts('int f(void {\n\t@@@ broken ((( \n}\nint g(void) { return h(); }\n');
     assert.ok(f.errors > 0);
