@@ -117,6 +117,22 @@ function isStatic(node: Node): boolean {
   return false;
 }
 
+const FIELD_MACRO = /#[ \t]*define[ \t]+([a-z_]\w*)[ \t]+([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+)[ \t]*(?=\n|\/[*/]|$)/g;
+
+/**
+ * Object-like macros that stand for a path of fields (include/net/sock.h: `#define sk_prot
+ * __sk_common.skc_prot`), so that `sk->sk_prot->recvmsg` can be typed through them.
+ */
+export function fieldMacros(text: string): Record<string, string[]> | undefined {
+  let out: Record<string, string[]> | undefined;
+  FIELD_MACRO.lastIndex = 0;
+  for (let m = FIELD_MACRO.exec(text); m; m = FIELD_MACRO.exec(text)) {
+    const name = m[1] as string;
+    (out ??= {})[name] = (m[2] as string).split('.').map((f) => f.trim());
+  }
+  return out;
+}
+
 /** Braces opened minus braces closed in `text`, outside string and character literals. */
 function braceDepth(text: string): number {
   let depth = 0;

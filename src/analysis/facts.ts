@@ -99,6 +99,11 @@ export interface FileFacts {
   typedefs: Record<string, string>;
   /** File-scope variables: name -> struct or typedef name of their type. */
   globals: Record<string, string>;
+  /**
+   * Object-like macros that name a field path, by macro name: `#define sk_prot
+   * __sk_common.skc_prot` gives `sk_prot: ['__sk_common', 'skc_prot']`.
+   */
+  fieldMacros?: Record<string, string[]>;
   /** `#include` targets as written: `linux/skbuff.h`, or `"e1000.h"` with the quotes. */
   includes: string[];
   /** Number of ERROR or MISSING nodes in the tree (kept, never a reason to drop the file). */

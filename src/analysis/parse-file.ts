@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Query } from 'web-tree-sitter';
-import { Extractor } from './extract';
+import { Extractor, fieldMacros } from './extract';
 import type { FileFacts } from './facts';
 import type { CParser } from './parser';
 import { preprocess } from './preprocess';
@@ -59,7 +59,10 @@ export function extractFacts(path: string, text: string, cparser: CParser, query
       tree.delete();
     }
   }
-  return extractor.finish(cparser.parser);
+  const facts = extractor.finish(cparser.parser);
+  const aliases = fieldMacros(text);
+  if (aliases) facts.fieldMacros = aliases;
+  return facts;
 }
 
 /**

@@ -2,7 +2,8 @@
 // indirect calls become edges:
 //   1. calls through struct fields go to every function stored into that field of that
 //      struct type (designated initializers and assignments anywhere in the tree, and
-//      copies of another field: neigh->output = neigh->ops->output);
+//      copies of another field: neigh->output = neigh->ops->output); a field macro such
+//      as `#define sk_prot __sk_common.skc_prot` types `sk->sk_prot` through its path;
 //   2. a function that stores its parameter into a field registers whatever its callers
 //      pass there, transitively (netif_napi_add -> netif_napi_add_weight -> napi->poll);
 //   3. a function that calls its parameter calls whatever its callers pass there
@@ -165,6 +166,8 @@ export function resolve(files: FileFacts[]): GraphData {
   const typedefs = new Map<string, string>();
   const structs = new Map<string, { file: string; fields: Record<string, string> }[]>();
   const globals = new Map<string, string>();
+  /** `sk_prot` -> ['__sk_common', 'skc_prot']: fields that a macro names (FileFacts.fieldMacros). */
+  const fieldMacros = new Map<string, string[]>();
   for (const f of files) {
     for (const [alias, target] of Object.entries(f.typedefs)) if (!typedefs.has(alias)) typedefs.set(alias, target);
     for (const s of f.structs) {
@@ -174,6 +177,7 @@ export function resolve(files: FileFacts[]): GraphData {
       else if (!list.some((d) => d.file === f.path)) list.push(def);
     }
     for (const [name, type] of Object.entries(f.globals)) if (!globals.has(name)) globals.set(name, type);
+    for (const [name, path] of Object.entries(f.fieldMacros ?? {})) if (!fieldMacros.has(name)) fieldMacros.set(name, path);
   }
   const normalize = (t: string): string => {
     for (let i = 0; i < 6; i++) {
@@ -218,10 +222,19 @@ export function resolve(files: FileFacts[]): GraphData {
     if (!type) return undefined;
     type = normalize(type);
     for (const field of chain.path) {
-      const def = structDef(type, from);
-      const next = def?.fields[field];
-      if (!next) return undefined;
-      type = normalize(next);
+      const next = structDef(type, from)?.fields[field];
+      if (next) {
+        type = normalize(next);
+        continue;
+      }
+      // A field that is a macro for a path of fields (`sk->sk_prot`): follow the path.
+      const macro = fieldMacros.get(field);
+      if (!macro) return undefined;
+      for (const f of macro) {
+        const step = structDef(type, from)?.fields[f];
+        if (!step) return undefined;
+        type = normalize(step);
+      }
     }
     const def = structDef(type, from);
     return { key: def?.key ?? type, name: type };

@@ -138,6 +138,19 @@ describe('netpaths on the real 6.12 tree', () => {
     }
   });
 
+  it('sk->sk_prot reads through its field macro: socket calls reach the protocol and nothing else', () => {
+    // include/net/sock.h: #define sk_prot __sk_common.skc_prot
+    const g = queryJson<GraphJson>(['callees', 'net/core/sock.c:sock_common_recvmsg']);
+    const e = hop(g, 'sock_common_recvmsg', 'tcp_recvmsg');
+    assert.equal(e.kind, 'indirect');
+    assert.match(e.via ?? '', /^proto\.recvmsg = tcp_recvmsg at net\/ipv4\/tcp_ipv4\.c:\d+$/);
+    assert.match(sourceLine(e.file, e.line), /sk->sk_prot->recvmsg\(/);
+    const targets = g.edges.map((x) => g.nodes.find((n) => n.id === x.to)?.name ?? '');
+    // proto_ops.recvmsg (inet_recvmsg, sock_common_recvmsg itself) is another struct's field.
+    assert.ok(!targets.includes('inet_recvmsg') && !targets.includes('sock_common_recvmsg'), targets.join(' '));
+    for (const fn of ['udp_recvmsg', 'raw_recvmsg']) assert.ok(targets.includes(fn), `${fn} missing: ${targets.join(' ')}`);
+  });
+
   it('definition and call-site lines are exactly those of the source', () => {
     const g = queryJson<GraphJson>(['callees', 'net/core/dev.c:__napi_poll']);
     const self = g.nodes.find((n) => n.name === '__napi_poll');
