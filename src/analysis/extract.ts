@@ -133,6 +133,50 @@ export function fieldMacros(text: string): Record<string, string[]> | undefined 
   return out;
 }
 
+/** One `.field = fn` entry of an initializer macro, with the line it stands on. */
+export interface InitializerEntry {
+  field: string;
+  value: string;
+  line: number;
+}
+
+const OBJECT_MACRO = /#[ \t]*define[ \t]+([A-Za-z_]\w*)(?=[ \t]|\\\n)/g;
+const ENTRY = /\.[ \t]*([a-z_]\w*)[ \t]*=[ \t\\\n]*&?[ \t]*([A-Za-z_]\w*)[ \t]*(?=,|\\|\n|$)/g;
+
+/**
+ * Object-like macros whose body is designated-initializer entries, expanded by the ops
+ * tables of the same file: `#define X550_COMMON_MAC .fw_recovery_mode = &fn, \` ... then
+ * `static const struct ixgbe_mac_operations mac_ops_X550 = { X550_COMMON_MAC ... }`.
+ */
+export function initializerMacros(text: string): Map<string, InitializerEntry[]> | undefined {
+  let out: Map<string, InitializerEntry[]> | undefined;
+  if (!text.includes('#define')) return out;
+  let counted = 0; // Lines are counted once, up to the macro at hand.
+  let countedLine = 1;
+  OBJECT_MACRO.lastIndex = 0;
+  for (let m = OBJECT_MACRO.exec(text); m; m = OBJECT_MACRO.exec(text)) {
+    // The body: to the end of the logical line.
+    let end = m.index;
+    do end = text.indexOf('\n', end + 1);
+    while (end > 0 && text.charCodeAt(end - 1) === 92 /* \\ */);
+    const body = text.slice(m.index + m[0].length, end < 0 ? text.length : end);
+    if (!body.includes('.')) continue;
+    for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < m.index; nl = text.indexOf('\n', nl + 1)) countedLine++;
+    counted = m.index;
+    let line = countedLine;
+    let at = 0;
+    const entries: InitializerEntry[] = [];
+    ENTRY.lastIndex = 0;
+    for (let e = ENTRY.exec(body); e; e = ENTRY.exec(body)) {
+      for (let nl = body.indexOf('\n', at); nl >= 0 && nl < e.index; nl = body.indexOf('\n', nl + 1)) line++;
+      at = e.index;
+      entries.push({ field: e[1] as string, value: e[2] as string, line });
+    }
+    if (entries.length > 0) (out ??= new Map()).set(m[1], entries);
+  }
+  return out;
+}
+
 /** Braces opened minus braces closed in `text`, outside string and character literals. */
 function braceDepth(text: string): number {
   let depth = 0;
@@ -179,6 +223,8 @@ export class Extractor {
   constructor(
     path: string,
     private readonly query: Query,
+    /** The file's initializer macros (`initializerMacros`), expanded where an initializer names one. */
+    private readonly initMacros?: Map<string, InitializerEntry[]>,
   ) {
     this.facts = {
       path,
@@ -578,6 +624,21 @@ export class Extractor {
         this.initializer(item, on, scope, depth + 1);
         continue;
       }
+      if (item.type === 'identifier') {
+        this.macroInitializer(item.text, on, scope);
+        continue;
+      }
+      if (item.type === 'assignment_expression') {
+        // `{ COMMON_OPS .reset = fn, }` reads as the assignment `COMMON_OPS.reset = fn`.
+        const left = item.childForFieldName('left');
+        const macro = left?.type === 'field_expression' ? left.childForFieldName('argument') : null;
+        const field = left?.childForFieldName('field');
+        const value = item.childForFieldName('right');
+        if (macro?.type !== 'identifier' || !field || !value) continue;
+        this.macroInitializer(macro.text, on, scope);
+        this.storeValue(value, on, field.text, field, scope);
+        continue;
+      }
       if (item.type !== 'initializer_pair') continue;
       const fields = item.childrenForFieldName('designator').filter((d) => d?.type === 'field_designator');
       const value = item.childForFieldName('value');
@@ -592,11 +653,27 @@ export class Extractor {
         this.initializer(value, { root: chain.root, path: [...chain.path, field] }, scope, depth + 1);
         continue;
       }
-      const ref = this.valueRef(value, scope);
-      if (!ref || 'c' in ref) continue;
-      const fact: StoreFact = { fn: scope?.index ?? -1, line: this.lineOf(item.startPosition.row), on: chain, field, value: ref };
-      if (scope) scope.stores.push(fact);
-      else this.facts.stores.push(fact);
+      this.storeValue(value, chain, field, item, scope);
+    }
+  }
+
+  /** Records `on.field = value` from an initializer, when the value can be a function. */
+  private storeValue(value: Node, on: TypeChain, field: string, at: Node, scope: Scope | undefined): void {
+    const ref = this.valueRef(value, scope);
+    if (!ref || 'c' in ref) return;
+    this.pushStore({ fn: scope?.index ?? -1, line: this.lineOf(at.startPosition.row), on, field, value: ref }, scope);
+  }
+
+  private pushStore(fact: StoreFact, scope: Scope | undefined): void {
+    if (scope) scope.stores.push(fact);
+    else this.facts.stores.push(fact);
+  }
+
+  /** The entries of an initializer macro named inside an initializer of `on`'s type. */
+  private macroInitializer(name: string, on: TypeChain, scope: Scope | undefined): void {
+    for (const e of this.initMacros?.get(name) ?? []) {
+      if (ALL_CAPS.test(e.value)) continue;
+      this.pushStore({ fn: scope?.index ?? -1, line: e.line, on, field: e.field, value: { n: e.value } }, scope);
     }
   }
 

@@ -188,6 +188,38 @@ describe('extract', () => {
     assert.ok(names.includes('__napi_schedule_irqoff') && names.includes('hlist_for_each_entry_rcu'), names.join(' '));
   });
 
+  it('expands initializer macros of the file where an ops table names them', () => {
+    const f = facts(
+      [
+        '#define X550_COMMON_MAC \\',
+        '\t.init_hw\t\t\t= &ixgbe_init_hw_generic, \\',
+        '\t.reset_hw\t\t= NULL, \\',
+        '\t.set_source_address_pruning\t= \\',
+        '\t\t\t\t&ixgbe_set_source_address_pruning_X550, \\',
+        '\t.fw_recovery_mode\t\t= &ixgbe_fw_recovery_mode_X550',
+        '',
+        'static const struct ixgbe_mac_operations mac_ops_X550 = {',
+        '\tX550_COMMON_MAC',
+        '\t.led_on\t\t\t= ixgbe_led_on_generic,',
+        '\t.get_media_type\t\t= &ixgbe_get_media_type_X550,',
+        '};',
+        'static const struct ixgbe_mac_operations mac_ops_X550EM_x = {',
+        '\tX550_COMMON_MAC,',
+        '};',
+        '',
+      ].join('\n'),
+      'drivers/net/ethernet/intel/ixgbe/ixgbe_x550.c',
+    );
+    const stores = f.stores.map((s) => [s.on.root, s.field, s.value, s.line]);
+    const t = { t: 'ixgbe_mac_operations' };
+    const common = [
+      [t, 'init_hw', { n: 'ixgbe_init_hw_generic' }, 2],
+      [t, 'set_source_address_pruning', { n: 'ixgbe_set_source_address_pruning_X550' }, 4],
+      [t, 'fw_recovery_mode', { n: 'ixgbe_fw_recovery_mode_X550' }, 6],
+    ];
+    assert.deepEqual(stores, [...common, [t, 'led_on', { n: 'ixgbe_led_on_generic' }, 10], [t, 'get_media_type', { n: 'ixgbe_get_media_type_X550' }, 11], ...common]);
+  });
+
   it('never throws on broken C and counts its errors', () => {
     const f = facts('int f(void {\n\t@@@ broken ((( \n}\nint g(void) { return h(); }\n');
     assert.ok(f.errors > 0);
