@@ -541,6 +541,12 @@ export class Extractor {
   }
 
   private store(scope: Scope | undefined, line: number, target: Node, valueNode: Node | null): void {
+    // `mac->ops.setup_physical_interface = copper ? setup_copper : setup_serdes`: either.
+    const choice = unwrap(valueNode);
+    if (choice?.type === 'conditional_expression') {
+      for (const branch of ['consequence', 'alternative'] as const) this.store(scope, line, target, choice.childForFieldName(branch));
+      return;
+    }
     // A function, or inside a function the value of another field (`neigh->ops->output`).
     const value = this.valueRef(valueNode, scope) ?? (scope && valueNode ? this.fieldRead(valueNode, scope) : null);
     // A field of an object whose type this file cannot tell is never followed (resolve

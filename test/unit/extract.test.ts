@@ -68,6 +68,28 @@ describe('extract', () => {
     );
   });
 
+  it('stores both functions a conditional expression may give a field', () => {
+    const f = facts(
+      [
+        'static s32 igb_get_invariants_82575(struct e1000_hw *hw)',
+        '{',
+        '\tstruct e1000_mac_info *mac = &hw->mac;',
+        '\tmac->ops.setup_physical_interface =',
+        '\t\t(hw->phy.media_type == e1000_media_type_copper)',
+        '\t\t\t? igb_setup_copper_link_82575',
+        '\t\t\t: igb_setup_serdes_link_82575;',
+        '\treturn 0;',
+        '}',
+        '',
+      ].join('\n'),
+      'drivers/net/ethernet/intel/igb/e1000_82575.c',
+    );
+    assert.deepEqual(
+      f.stores.map((s) => [s.on, s.field, s.value, s.line]),
+      ['igb_setup_copper_link_82575', 'igb_setup_serdes_link_82575'].map((n) => [{ root: { t: 'e1000_mac_info' }, path: ['ops'] }, 'setup_physical_interface', { n }, 4]),
+    );
+  });
+
   it('keeps local function-pointer aliases and the functions a function returns', () => {
     const f = facts('int r(void)\n{\n\tirq_handler_t handler = my_intr;\n\treturn request_irq(1, handler, 0, "x", NULL);\n}\nrx_handler_func_t *get(void)\n{\n\treturn my_rx;\n}\n');
     assert.deepEqual(f.funcs[0]?.aliases, { handler: [{ n: 'my_intr' }] });
