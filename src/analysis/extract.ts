@@ -4,6 +4,7 @@
 
 import type { Node, Parser, Query, Tree } from 'web-tree-sitter';
 import { encodeCalls } from './facts';
+import { lineEnd } from './preprocess';
 import type {
   CallFact,
   CalleeRef,
@@ -117,22 +118,6 @@ function isStatic(node: Node): boolean {
   return false;
 }
 
-const FIELD_MACRO = /#[ \t]*define[ \t]+([a-z_]\w*)[ \t]+([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+)[ \t]*(?=\n|\/[*/]|$)/g;
-
-/**
- * Object-like macros that stand for a path of fields (include/net/sock.h: `#define sk_prot
- * __sk_common.skc_prot`), so that `sk->sk_prot->recvmsg` can be typed through them.
- */
-export function fieldMacros(text: string): Record<string, string[]> | undefined {
-  let out: Record<string, string[]> | undefined;
-  FIELD_MACRO.lastIndex = 0;
-  for (let m = FIELD_MACRO.exec(text); m; m = FIELD_MACRO.exec(text)) {
-    const name = m[1] as string;
-    (out ??= {})[name] = (m[2] as string).split('.').map((f) => f.trim());
-  }
-  return out;
-}
-
 /** One `.field = fn` entry of an initializer macro, with the line it stands on. */
 export interface InitializerEntry {
   field: string;
@@ -140,27 +125,40 @@ export interface InitializerEntry {
   line: number;
 }
 
+/** What the file's object-like macros tell extraction and resolution. */
+export interface ObjectMacros {
+  /**
+   * Macros that stand for a path of fields (include/net/sock.h: `#define sk_prot
+   * __sk_common.skc_prot`), so that `sk->sk_prot->recvmsg` can be typed through them.
+   */
+  fields?: Record<string, string[]>;
+  /**
+   * Macros whose body is designated-initializer entries, expanded by the ops tables of the
+   * same file: `#define X550_COMMON_MAC .fw_recovery_mode = &fn, \` ... then
+   * `static const struct ixgbe_mac_operations mac_ops_X550 = { X550_COMMON_MAC ... }`.
+   */
+  initializers?: Map<string, InitializerEntry[]>;
+}
+
 const OBJECT_MACRO = /#[ \t]*define[ \t]+([A-Za-z_]\w*)(?=[ \t]|\\\n)/g;
+const FIELD_PATH = /^[A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+$/;
 const ENTRY = /\.[ \t]*([a-z_]\w*)[ \t]*=[ \t\\\n]*&?[ \t]*([A-Za-z_]\w*)[ \t]*(?=,|\\|\n|$)/g;
 
-/**
- * Object-like macros whose body is designated-initializer entries, expanded by the ops
- * tables of the same file: `#define X550_COMMON_MAC .fw_recovery_mode = &fn, \` ... then
- * `static const struct ixgbe_mac_operations mac_ops_X550 = { X550_COMMON_MAC ... }`.
- */
-export function initializerMacros(text: string): Map<string, InitializerEntry[]> | undefined {
-  let out: Map<string, InitializerEntry[]> | undefined;
-  if (!text.includes('#define')) return out;
+/** One pass over the file's object-like macros whose bodies name fields (see ObjectMacros). */
+export function objectMacros(text: string): ObjectMacros {
+  const out: ObjectMacros = {};
   let counted = 0; // Lines are counted once, up to the macro at hand.
   let countedLine = 1;
   OBJECT_MACRO.lastIndex = 0;
   for (let m = OBJECT_MACRO.exec(text); m; m = OBJECT_MACRO.exec(text)) {
-    // The body: to the end of the logical line.
-    let end = m.index;
-    do end = text.indexOf('\n', end + 1);
-    while (end > 0 && text.charCodeAt(end - 1) === 92 /* \\ */);
-    const body = text.slice(m.index + m[0].length, end < 0 ? text.length : end);
+    const name = m[1] as string;
+    const body = text.slice(m.index + m[0].length, lineEnd(text, m.index));
     if (!body.includes('.')) continue;
+    const path = body.replace(/\/\*.*?\*\/|\/\/.*/g, '').trim();
+    if (/^[a-z_]/.test(name) && FIELD_PATH.test(path)) {
+      (out.fields ??= {})[name] = path.split('.').map((f) => f.trim());
+      continue;
+    }
     for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < m.index; nl = text.indexOf('\n', nl + 1)) countedLine++;
     counted = m.index;
     let line = countedLine;
@@ -172,7 +170,7 @@ export function initializerMacros(text: string): Map<string, InitializerEntry[]>
       at = e.index;
       entries.push({ field: e[1] as string, value: e[2] as string, line });
     }
-    if (entries.length > 0) (out ??= new Map()).set(m[1], entries);
+    if (entries.length > 0) (out.initializers ??= new Map()).set(name, entries);
   }
   return out;
 }
@@ -223,7 +221,7 @@ export class Extractor {
   constructor(
     path: string,
     private readonly query: Query,
-    /** The file's initializer macros (`initializerMacros`), expanded where an initializer names one. */
+    /** The file's initializer macros (`objectMacros`), expanded where an initializer names one. */
     private readonly initMacros?: Map<string, InitializerEntry[]>,
   ) {
     this.facts = {
@@ -555,9 +553,7 @@ export class Extractor {
     const field = target.childForFieldName('field')?.text;
     if (!field) return;
     const on = this.chainOf(target.childForFieldName('argument'), scope);
-    const fact: StoreFact = { fn: scope?.index ?? -1, line, on, field, value };
-    if (scope) scope.stores.push(fact);
-    else this.facts.stores.push(fact);
+    this.pushStore({ fn: scope?.index ?? -1, line, on, field, value }, scope);
   }
 
   private assign(node: Node, scope: Scope): void {

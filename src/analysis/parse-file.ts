@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Query } from 'web-tree-sitter';
-import { Extractor, fieldMacros, initializerMacros } from './extract';
+import { Extractor, objectMacros } from './extract';
 import type { FileFacts } from './facts';
 import type { CParser } from './parser';
 import { preprocess } from './preprocess';
@@ -49,7 +49,8 @@ export function extractFacts(path: string, text: string, cparser: CParser, query
       return timedOut;
     },
   };
-  const extractor = new Extractor(path, query, initializerMacros(text));
+  const macros = objectMacros(text);
+  const extractor = new Extractor(path, query, macros.initializers);
   for (const chunk of chunks(source, limits.chunkLines)) {
     const tree = cparser.parser.parse(chunk.text, null, options);
     if (!tree) return emptyFacts(path, timedOut ? `parse timed out after ${limits.timeoutMs} ms` : 'parser returned no tree');
@@ -60,8 +61,7 @@ export function extractFacts(path: string, text: string, cparser: CParser, query
     }
   }
   const facts = extractor.finish(cparser.parser);
-  const aliases = fieldMacros(text);
-  if (aliases) facts.fieldMacros = aliases;
+  if (macros.fields) facts.fieldMacros = macros.fields;
   return facts;
 }
 

@@ -188,7 +188,7 @@ function commentEnd(text: string, at: number): number {
 }
 
 /** End of the logical line at `at` (its `\n`, or the text's end), past `\`-continuations and comments. */
-function lineEnd(text: string, at: number): number {
+export function lineEnd(text: string, at: number): number {
   for (let i = at; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10 /* \n */) return i;
