@@ -34,6 +34,20 @@ function where(node: GraphNode): string {
   return `${plainText(node.file)}:${node.line}`;
 }
 
+/**
+ * A callee's name, with its definition when the graph holds another function of that name:
+ * `migrate_disable` is a static inline in preempt.h for one configuration and a function in
+ * kernel/sched/core.c for another, and both are callees of one call.
+ */
+function calleeLabel(graph: GraphJson): (node: GraphNode | undefined, id: string) => string {
+  const count = new Map<string, number>();
+  for (const n of graph.nodes) count.set(n.name, (count.get(n.name) ?? 0) + 1);
+  return (node, id) => {
+    if (!node) return plainText(id);
+    return (count.get(node.name) ?? 0) > 1 ? `${plainText(node.name)}  ${where(node)}` : plainText(node.name);
+  };
+}
+
 /** `(indirect: napi_struct.poll = ... at ...; call at net/core/dev.c:6830)` */
 function edgeNote(edge: GraphEdge): string {
   const site = `call at ${plainText(edge.file)}:${edge.line}`;
@@ -66,6 +80,7 @@ function pathsText(graph: GraphJson, byId: Map<string, GraphNode>, out: string[]
 
 function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): void {
   const byId = new Map(prepared.order.map((n) => [n.id, n]));
+  const label = calleeLabel(graph);
   const callsFrom = new Map<string, GraphEdge[]>();
   for (const edge of graph.edges) {
     const list = callsFrom.get(edge.from);
@@ -85,8 +100,7 @@ function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): v
       }
       if (node.collapsed) out.push(`      ⊕ ${node.collapsed.hidden} more functions collapsed (expand with --expand ${plainText(node.id)})`);
       for (const edge of callsFrom.get(node.id) ?? []) {
-        const callee = byId.get(edge.to);
-        out.push(`      ${ARROW[edge.kind]} ${plainText(callee?.name ?? edge.to)}  ${edgeNote(edge)}`);
+        out.push(`      ${ARROW[edge.kind]} ${label(byId.get(edge.to), edge.to)}  ${edgeNote(edge)}`);
       }
     }
     out.push('');
@@ -108,6 +122,7 @@ function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): v
 
 function callsText(graph: GraphJson, prepared: PreparedGraph, out: string[]): void {
   const byId = new Map(prepared.order.map((n) => [n.id, n]));
+  const label = calleeLabel(graph);
   const callsFrom = new Map<string, GraphEdge[]>();
   for (const edge of graph.edges) {
     const list = callsFrom.get(edge.from);
@@ -121,8 +136,7 @@ function callsText(graph: GraphJson, prepared: PreparedGraph, out: string[]): vo
     out.push(`${plainText(node.name)}  ${where(node)}${node.kind === 'macro' ? '  (macro)' : ''}`);
     if (calls.length === 0) out.push('  (no calls)');
     for (const edge of calls) {
-      const callee = byId.get(edge.to);
-      out.push(`  ${ARROW[edge.kind]} ${plainText(callee?.name ?? edge.to)}  ${edgeNote(edge)}`);
+      out.push(`  ${ARROW[edge.kind]} ${label(byId.get(edge.to), edge.to)}  ${edgeNote(edge)}`);
     }
   }
   out.push('', `${graph.nodes.length} functions, ${graph.edges.length} calls. → direct  ⇢ indirect (function pointer)  ⇒ async (softirq, work)`);

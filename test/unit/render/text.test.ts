@@ -44,6 +44,29 @@ describe('toText', () => {
     );
   });
 
+  it('tells apart callees that share a name by where each is defined', () => {
+    // One call, two definitions: a static inline for one configuration, a function for another.
+    const text = toText({
+      nodes: [
+        { id: 'net/core/dev.c:__netif_receive_skb_core', name: '__netif_receive_skb_core', file: 'net/core/dev.c', line: 5641 },
+        { id: 'include/linux/preempt.h:migrate_disable', name: 'migrate_disable', file: 'include/linux/preempt.h', line: 433 },
+        { id: 'kernel/sched/core.c:migrate_disable', name: 'migrate_disable', file: 'kernel/sched/core.c', line: 2334 },
+        { id: 'net/core/dev.c:deliver_skb', name: 'deliver_skb', file: 'net/core/dev.c', line: 2368 },
+      ],
+      edges: [
+        { from: 'net/core/dev.c:__netif_receive_skb_core', to: 'include/linux/preempt.h:migrate_disable', kind: 'direct', file: 'net/core/dev.c', line: 5673 },
+        { from: 'net/core/dev.c:__netif_receive_skb_core', to: 'kernel/sched/core.c:migrate_disable', kind: 'direct', file: 'net/core/dev.c', line: 5673 },
+        { from: 'net/core/dev.c:__netif_receive_skb_core', to: 'net/core/dev.c:deliver_skb', kind: 'direct', file: 'net/core/dev.c', line: 5698 },
+      ],
+    });
+    const calls = text.split('\n').filter((l) => l.startsWith('  → '));
+    assert.deepEqual(calls, [
+      '  → migrate_disable  include/linux/preempt.h:433  (call at net/core/dev.c:5673)',
+      '  → migrate_disable  kernel/sched/core.c:2334  (call at net/core/dev.c:5673)',
+      '  → deliver_skb  (call at net/core/dev.c:5698)',
+    ]);
+  });
+
   it('prints presets by stage with annotations, then the skb timeline', () => {
     const text = toText(fixture('e1000e-ingress'));
     const headers = text.split('\n').filter((l) => l.startsWith('== '));
