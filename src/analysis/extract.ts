@@ -118,12 +118,12 @@ function isStatic(node: Node): boolean {
   return false;
 }
 
-/** One `.field = fn` entry of an initializer macro, with the line it stands on. */
-export interface InitializerEntry {
-  field: string;
-  value: string;
-  line: number;
-}
+/**
+ * One `.field = fn` entry of an initializer macro, with the line it stands on, or another
+ * initializer macro named in its body (mac80211_hwsim's `HWSIM_COMMON_OPS` ends with
+ * `HWSIM_DEBUGFS_OPS`).
+ */
+export type InitializerEntry = { field: string; value: string; line: number } | { macro: string };
 
 /** What the file's object-like macros tell extraction and resolution. */
 export interface ObjectMacros {
@@ -143,6 +143,8 @@ export interface ObjectMacros {
 const OBJECT_MACRO = /#[ \t]*define[ \t]+([A-Za-z_]\w*)(?=[ \t]|\\\n)/g;
 const FIELD_PATH = /^[A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+$/;
 const ENTRY = /\.[ \t]*([a-z_]\w*)[ \t]*=[ \t\\\n]*&?[ \t]*([A-Za-z_]\w*)[ \t]*(?=,|\\|\n|$)/g;
+/** An upper-case name standing alone among the entries: another initializer macro. */
+const NESTED = /(?:^|[\\\n,{])[ \t]*([A-Z_][A-Z0-9_]*)[ \t]*(?=\\|\n|,|$)/g;
 
 /** One pass over the file's object-like macros whose bodies name fields (see ObjectMacros). */
 export function objectMacros(text: string): ObjectMacros {
@@ -170,6 +172,8 @@ export function objectMacros(text: string): ObjectMacros {
       at = e.index;
       entries.push({ field: e[1] as string, value: e[2] as string, line });
     }
+    NESTED.lastIndex = 0;
+    for (let n = NESTED.exec(body); n; n = NESTED.exec(body)) if (n[1] !== name) entries.push({ macro: n[1] as string });
     if (entries.length > 0) (out.initializers ??= new Map()).set(name, entries);
   }
   return out;
@@ -671,9 +675,13 @@ export class Extractor {
     else this.facts.stores.push(fact);
   }
 
-  /** The entries of an initializer macro named inside an initializer of `on`'s type. */
-  private macroInitializer(name: string, on: TypeChain, scope: Scope | undefined): void {
+  /** The entries of an initializer macro named inside an initializer of `on`'s type, and of the macros it names. */
+  private macroInitializer(name: string, on: TypeChain, scope: Scope | undefined, depth = 0): void {
     for (const e of this.initMacros?.get(name) ?? []) {
+      if ('macro' in e) {
+        if (depth < 4) this.macroInitializer(e.macro, on, scope, depth + 1);
+        continue;
+      }
       if (ALL_CAPS.test(e.value)) continue;
       this.pushStore({ fn: scope?.index ?? -1, line: e.line, on, field: e.field, value: { n: e.value } }, scope);
     }

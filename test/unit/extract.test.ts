@@ -242,6 +242,38 @@ describe('extract', () => {
     assert.deepEqual(stores, [...common, [t, 'led_on', { n: 'ixgbe_led_on_generic' }, 10], [t, 'get_media_type', { n: 'ixgbe_get_media_type_X550' }, 11], ...common]);
   });
 
+  it('expands an initializer macro named inside another, under either branch of its #ifdef', () => {
+    const f = facts(
+      [
+        '#ifdef CONFIG_MAC80211_DEBUGFS',
+        '#define HWSIM_DEBUGFS_OPS\t\t\t\t\t\\',
+        '\t.link_add_debugfs = mac80211_hwsim_link_add_debugfs,',
+        '#else',
+        '#define HWSIM_DEBUGFS_OPS',
+        '#endif',
+        '',
+        '#define HWSIM_COMMON_OPS\t\t\t\t\t\\',
+        '\t.tx = mac80211_hwsim_tx,\t\t\t\t\\',
+        '\t.sw_scan_start = mac80211_hwsim_sw_scan,\t\t\\',
+        '\tHWSIM_DEBUGFS_OPS',
+        '',
+        'static const struct ieee80211_ops mac80211_hwsim_ops = {',
+        '\tHWSIM_COMMON_OPS',
+        '\t.sta_add = mac80211_hwsim_sta_add,',
+        '};',
+        '',
+      ].join('\n'),
+      'drivers/net/wireless/virtual/mac80211_hwsim.c',
+    );
+    const stores = f.stores.map((s) => [s.field, s.value, s.line]);
+    assert.deepEqual(stores, [
+      ['tx', { n: 'mac80211_hwsim_tx' }, 9],
+      ['sw_scan_start', { n: 'mac80211_hwsim_sw_scan' }, 10],
+      ['link_add_debugfs', { n: 'mac80211_hwsim_link_add_debugfs' }, 3],
+      ['sta_add', { n: 'mac80211_hwsim_sta_add' }, 15],
+    ]);
+  });
+
   it('never throws on broken C and counts its errors', () => {
     const f = facts('int f(void {\n\t@@@ broken ((( \n}\nint g(void) { return h(); }\n');
     assert.ok(f.errors > 0);
