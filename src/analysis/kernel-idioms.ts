@@ -24,7 +24,10 @@ export const BLANKED_ANNOTATIONS: readonly string[] = [
   '__irq_entry', '__kprobes', 'nokprobe_inline', '__sched', '__lockfunc', '__packed',
   '__randomize_layout', '__no_randomize_layout', '__designated_init', '__bpf_kfunc',
   '__fix_address', '__naked', '__nostackprotector', '__init_memblock', '__net_initconst',
-  '__cpuidle', '__head', '__deprecated', '__gnu_inline',
+  '__cpuidle', '__head', '__deprecated', '__gnu_inline', '__softirq_entry', '__nocfi',
+  '__no_stack_protector', '__no_caller_saved_registers',
+  // ACPICA's spelling of __init (include/acpi/platform/aclinux.h).
+  'ACPI_INIT_FUNCTION',
   // `extern inline` plus attributes (include/linux/fortify-string.h): a header inline like any other.
   '__FORTIFY_INLINE',
   // INDIRECT_CALLABLE_SCOPE expands to `static` or nothing (include/linux/indirect_call_wrapper.h);

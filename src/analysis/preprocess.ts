@@ -120,7 +120,7 @@ export function preprocess(text: string): string {
       if (e) edits.push(e);
     }
   }
-  edits.push(...conditionalEdits(text), ...iteratorEdits(text));
+  edits.push(...conditionalEdits(text), ...iteratorEdits(text), ...fileScopeMacroEdits(text));
   return apply(text, edits);
 }
 
@@ -216,10 +216,18 @@ function isSplit(group: Group, text: string, after: number): boolean {
   return next?.[0] === '{';
 }
 
-/** Edits that make the `#if` groups standing inside constructs parseable (see above). */
+/** A `#define` or `#undef` on the line after one ending in `{` or `,`: perhaps inside an initializer. */
+const directiveInList = /[{,][ \t]*\n[ \t]*#[ \t]*(?:define|undef)\b/;
+
+/**
+ * Edits that make the `#if` groups standing inside constructs parseable (see above), and
+ * blank the `#define` and `#undef` lines of an X-macro table inside an initializer
+ * (`= {\n#define x(t, n) #t,\n\tBCH_COUNTERS()\n#undef x\n}`), where tree-sitter-c
+ * allows no directive either.
+ */
 export function conditionalEdits(text: string): Edit[] {
   const edits: Edit[] = [];
-  if (!/#[ \t]*if/.test(text)) return edits;
+  if (!/#[ \t]*if/.test(text) && !directiveInList.test(text)) return edits;
   let stack: number[] = [];
   let last = 0; // Last significant character outside comments, literals and directives.
   const groups: Group[] = [];
@@ -235,7 +243,9 @@ export function conditionalEdits(text: string): Edit[] {
       const start = text.lastIndexOf('\n', i) + 1;
       const end = lineEnd(text, i);
       const word = /^#[ \t]*(\w*)/.exec(text.slice(i, Math.min(end, i + 40)))?.[1] ?? '';
-      if (word === 'if' || word === 'ifdef' || word === 'ifndef') {
+      if ((word === 'define' || word === 'undef') && stack[stack.length - 1] === INITIALIZER_BRACE) {
+        edits.push({ from: start, to: end });
+      } else if (word === 'if' || word === 'ifdef' || word === 'ifndef') {
         const top = stack[stack.length - 1];
         const context = top === 40 || top === 91 ? 'expression' : top === INITIALIZER_BRACE ? 'initializer' : 'other';
         groups.push({ lines: [[start, end]], context, stack: [...stack], elseAt: -1, firstLast: last, before: last });
@@ -341,6 +351,35 @@ export function iteratorEdits(text: string): Edit[] {
     if (!/[A-Za-z_{(*/+-]/.test(next)) continue;
     if (onDirectiveLine(text, from)) continue;
     edits.push({ from, to, head: 'while' });
+  }
+  return edits;
+}
+
+// ---- macro uses at file scope without a semicolon -------------------------------------
+
+const fileScopeCandidate = /^_*[A-Z][A-Z0-9_]*[ \t]*\(/gm;
+
+/**
+ * Blanks a macro use that stands alone at the start of a line at file scope, with no `;`
+ * after it and no body or initializer on the next line: `BTF_ID_FLAGS(func, fn, flags)`
+ * tables and `_PCI_NOP_ALL(write,)` in include/linux/pci.h. tree-sitter-c reads such a use
+ * together with the declaration after it, and that declaration, often a function, is lost.
+ * A use followed by `{` (a defining macro such as `SYSCALL_DEFINE3(...)`) is left alone.
+ */
+export function fileScopeMacroEdits(text: string): Edit[] {
+  const edits: Edit[] = [];
+  fileScopeCandidate.lastIndex = 0;
+  for (let m = fileScopeCandidate.exec(text); m; m = fileScopeCandidate.exec(text)) {
+    const from = m.index;
+    const close = closingParen(text, from + m[0].length - 1);
+    if (close < 0) continue;
+    fileScopeCandidate.lastIndex = close;
+    const eol = lineEnd(text, close);
+    if (/\S/.test(text.slice(close, eol).replace(/\/\*.*?\*\/|\/\/.*/g, ''))) continue;
+    const next = /[^\s]/.exec(text.slice(eol, eol + 400))?.[0] ?? '';
+    if (next === '{' || next === ';' || next === '=' || next === ',' || next === ')' || next === '\\') continue;
+    if (onDirectiveLine(text, from)) continue;
+    edits.push({ from, to: close });
   }
   return edits;
 }

@@ -21,6 +21,13 @@ describe('preprocess', () => {
     assert.match(out, /static {17}int bar\(void\)/);
   });
 
+  it('blanks the section markers of softirq entry code and of ACPICA', () => {
+    const input = 'asmlinkage __visible void __softirq_entry __do_softirq(void)\nacpi_status ACPI_INIT_FUNCTION acpi_load_tables(void)\n';
+    const out = preprocess(input);
+    assertSameShape(input, out);
+    assert.deepEqual(out.split('\n').map((l) => l.replace(/ +/g, ' ')), [' void __do_softirq(void)', 'acpi_status acpi_load_tables(void)', '']);
+  });
+
   it('blanks annotations with arguments, nested parentheses included, across lines', () => {
     const input = 'void f(void) __acquires(&x->lock)\n__attribute__((section(".a"),\n aligned(8)));\n';
     const out = preprocess(input);
@@ -147,6 +154,55 @@ describe('preprocess', () => {
     assert.equal(lines[3], '\t\twhile                (i)');
     assert.equal(lines[5], '\twhile                  (ptype, &ptype_all, list) {');
     assert.deepEqual(lines.slice(8, 14), input.split('\n').slice(8, 14));
+  });
+
+  it('blanks macro uses alone on a line at file scope, but not defining macros or statements', () => {
+    const input = [
+      'BTF_KFUNCS_START(arena_kfuncs)',
+      'BTF_ID_FLAGS(func, bpf_arena_alloc_pages, KF_TRUSTED_ARGS |',
+      '\t     KF_SLEEPABLE) /* two lines */',
+      '_PCI_NOP_ALL(write,)',
+      'static int __init kfunc_init(void)',
+      '{',
+      '\treturn 0;',
+      '}',
+      'SYSCALL_DEFINE0(getpid)',
+      '{',
+      '}',
+      'DEFINE_MUTEX(lock);',
+      'MODULE_DESC("x")',
+      ';',
+      '#define FOO(x) \\',
+      'BAR(x)',
+      '',
+    ].join('\n');
+    const out = preprocess(input);
+    assertSameShape(input, out);
+    const lines = out.split('\n');
+    assert.deepEqual(lines.slice(0, 4).map((l) => l.trim()), ['', '', '/* two lines */', '']);
+    assert.equal(lines[4], 'static int        kfunc_init(void)');
+    assert.match(lines[8] as string, /^long sys_getpid\(/, 'a defining macro is rewritten, not blanked');
+    assert.deepEqual(lines.slice(11, 16), input.split('\n').slice(11, 16), 'statements and #define bodies stay');
+  });
+
+  it('blanks #define and #undef lines of an X-macro table inside an initializer', () => {
+    const input = [
+      'static const char * const bch2_counter_names[] = {',
+      '#define x(t, n, ...) (#t),',
+      '\tBCH_PERSISTENT_COUNTERS()',
+      '#undef x',
+      '\tNULL',
+      '};',
+      '#define y(t) t',
+      'static int f(void) { return 0; }',
+      '',
+    ].join('\n');
+    const out = preprocess(input);
+    assertSameShape(input, out);
+    const lines = out.split('\n');
+    assert.equal(lines[1]?.trim(), '');
+    assert.equal(lines[3]?.trim(), '');
+    assert.deepEqual([lines[2], lines[6]], ['\tBCH_PERSISTENT_COUNTERS()', '#define y(t) t'], 'the table and a #define outside it stay');
   });
 
   it('rewrites BPF_CALL_n into the helper it defines', () => {
