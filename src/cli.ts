@@ -13,6 +13,7 @@ import { explain, formatExplanation, listTopics, readSkbuffDoc } from './analysi
 import { PresetContext, buildPreset, formatDriverTable, listDrivers } from './analysis/presets';
 import { QueryError, findPaths, neighbourhood, where } from './analysis/query';
 import { LinkTemplateError, kernelVersion, parseLinkTemplate } from './analysis/render/links';
+import { definitionsText } from './analysis/render/text';
 import type { LinkTemplate } from './analysis/render/links';
 import { drawGraph, formatGraph, isDrawnFormat, isFormat } from './format';
 import { ChromiumMissingError, chromiumMissingMessage, findChromium, renderMermaidSvg } from './render-svg';
@@ -197,7 +198,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'where': {
       const funcs = needFuncs();
-      await print(where(await openGraph(indexOptions), funcs), `where ${funcs.join(' ')}`);
+      const found = where(await openGraph(indexOptions), funcs);
+      if (format === 'text') process.stdout.write(definitionsText(found));
+      else await print(found, `where ${funcs.join(' ')}`);
       return 0;
     }
     case 'callees':

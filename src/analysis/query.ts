@@ -1,6 +1,7 @@
 // The query stage: answers `where`, `callees`, `callers` and `path` on a loaded Graph
 // and returns the JSON contract (graph-json.ts). Pure: no I/O.
 
+import { distance } from 'fastest-levenshtein';
 import type { Graph } from './graph';
 import { ARG_SEPARATOR } from './graph';
 import type { GraphEdge, GraphJson, GraphNode } from './graph-json';
@@ -17,9 +18,31 @@ export function selectNodes(graph: Graph, spec: string): number[] {
   if (file !== undefined) nodes = nodes.filter((n) => graph.file(n) === file);
   if (nodes.length === 0) {
     const where = file !== undefined ? ` in ${file}` : '';
-    throw new QueryError(`unknown function ${name}${where}`);
+    const close = file === undefined ? similarNames(graph, name) : [];
+    const hint = close.length > 0 ? ` (did you mean ${close.slice(0, -1).join(', ')}${close.length > 1 ? ' or ' : ''}${close[close.length - 1]}?)` : '';
+    throw new QueryError(`unknown function ${name}${where}${hint}`);
   }
   return nodes;
+}
+
+/**
+ * Up to `limit` names of the graph closest to `name` by edit distance, for a "did you mean"
+ * (`netif_recieve_skb` -> `netif_receive_skb`). Reads every name, so only for errors.
+ */
+export function similarNames(graph: Graph, name: string, limit = 3): string[] {
+  const max = name.length <= 4 ? 1 : name.length <= 12 ? 2 : 3;
+  const found: { name: string; d: number }[] = [];
+  const order = graph.data.nodeByName;
+  let previous = '';
+  for (let i = 0; i < order.length; i++) {
+    const candidate = graph.name(order[i] as number);
+    if (candidate === previous || Math.abs(candidate.length - name.length) > max) continue;
+    previous = candidate;
+    const d = distance(name, candidate);
+    if (d <= max) found.push({ name: candidate, d });
+  }
+  found.sort((a, b) => a.d - b.d || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return found.slice(0, limit).map((f) => f.name);
 }
 
 export function nodeJson(graph: Graph, n: number): GraphNode {

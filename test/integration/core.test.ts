@@ -173,6 +173,12 @@ describe('netpaths on the real 6.12 tree', () => {
     const g = queryJson<GraphJson>(['where', 'e1000_xmit_frame']);
     assert.deepEqual(g.nodes.map((n) => n.file).sort(), ['drivers/net/ethernet/intel/e1000/e1000_main.c', 'drivers/net/ethernet/intel/e1000e/netdev.c']);
     for (const n of g.nodes) assert.match(sourceLine(n.file, n.line), /e1000_xmit_frame\(/);
+    const text = runCli(['where', 'e1000_xmit_frame']);
+    assert.equal(
+      text.stdout,
+      `e1000_xmit_frame  drivers/net/ethernet/intel/e1000/e1000_main.c:${g.nodes.find((n) => n.file.includes('/e1000/'))?.line}\n` +
+        `e1000_xmit_frame  drivers/net/ethernet/intel/e1000e/netdev.c:${g.nodes.find((n) => n.file.includes('/e1000e/'))?.line}\n\n2 definitions.\n`,
+    );
     const callers = queryJson<GraphJson>(['callers', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll']);
     assert.ok(callers.edges.some((e) => e.from === 'net/core/dev.c:__napi_poll' && e.kind === 'indirect'));
   });
@@ -181,6 +187,9 @@ describe('netpaths on the real 6.12 tree', () => {
     const unknown = runCli(['where', 'no_such_function_anywhere']);
     assert.equal(unknown.status, 1);
     assert.equal(unknown.stderr.trim(), 'netpaths: unknown function no_such_function_anywhere');
+    const misspelt = runCli(['where', 'netif_recieve_skb']);
+    assert.equal(misspelt.status, 1);
+    assert.equal(misspelt.stderr, 'netpaths: unknown function netif_recieve_skb (did you mean netif_receive_skb?)\n');
     const usage = runCli(['callees', 'ip_rcv', '--depth', 'x']);
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /^netpaths: --depth needs a positive whole number/);

@@ -30,6 +30,12 @@ export function toText(graph: GraphJson): string {
   return `${out.join('\n')}\n`;
 }
 
+/** The text of `netpaths where`: one definition per line, with no call lines. */
+export function definitionsText(graph: GraphJson): string {
+  const lines = graph.nodes.map((n) => `${plainText(n.name)}  ${where(n)}${n.kind === 'macro' ? '  (macro)' : ''}`);
+  return `${[...lines, '', `${graph.nodes.length} definition${graph.nodes.length === 1 ? '' : 's'}.`].join('\n')}\n`;
+}
+
 function where(node: GraphNode): string {
   return `${plainText(node.file)}:${node.line}`;
 }

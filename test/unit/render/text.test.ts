@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toText } from '../../../src/analysis/render/text';
+import { definitionsText, toText } from '../../../src/analysis/render/text';
 import { fixture } from './fixtures';
 
 describe('toText', () => {
@@ -65,6 +65,17 @@ describe('toText', () => {
       '  → migrate_disable  kernel/sched/core.c:2334  (call at net/core/dev.c:5673)',
       '  → deliver_skb  (call at net/core/dev.c:5698)',
     ]);
+  });
+
+  it('lists definitions alone for `where`, macros marked', () => {
+    const text = definitionsText({
+      nodes: [
+        { id: 'include/linux/netdevice.h:napi_schedule', name: 'napi_schedule', file: 'include/linux/netdevice.h', line: 519 },
+        { id: 'include/linux/netfilter.h:NF_HOOK', name: 'NF_HOOK', file: 'include/linux/netfilter.h', line: 300, kind: 'macro' },
+      ],
+      edges: [],
+    });
+    assert.equal(text, 'napi_schedule  include/linux/netdevice.h:519\nNF_HOOK  include/linux/netfilter.h:300  (macro)\n\n2 definitions.\n');
   });
 
   it('prints presets by stage with annotations, then the skb timeline', () => {
