@@ -14,13 +14,17 @@ export function selectNodes(graph: Graph, spec: string): number[] {
   const colon = spec.lastIndexOf(':');
   const name = colon >= 0 ? spec.slice(colon + 1) : spec;
   const file = colon >= 0 ? spec.slice(0, colon).replace(/^\.\//, '') : undefined;
-  let nodes = graph.lookup(name);
-  if (file !== undefined) nodes = nodes.filter((n) => graph.file(n) === file);
+  const named = graph.lookup(name);
+  const nodes = file !== undefined ? named.filter((n) => graph.file(n) === file) : named;
   if (nodes.length === 0) {
-    const where = file !== undefined ? ` in ${file}` : '';
-    const close = file === undefined ? similarNames(graph, name) : [];
+    if (file !== undefined && named.length > 0) {
+      const files = [...new Set(named.map((n) => graph.file(n)))];
+      const shown = files.slice(0, 3).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : '');
+      throw new QueryError(`unknown function ${name} in ${file} (it is defined in ${shown})`);
+    }
+    const close = similarNames(graph, name);
     const hint = close.length > 0 ? ` (did you mean ${close.slice(0, -1).join(', ')}${close.length > 1 ? ' or ' : ''}${close[close.length - 1]}?)` : '';
-    throw new QueryError(`unknown function ${name}${where}${hint}`);
+    throw new QueryError(`unknown function ${name}${file !== undefined ? ` in ${file}` : ''}${hint}`);
   }
   return nodes;
 }

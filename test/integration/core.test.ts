@@ -190,6 +190,12 @@ describe('netpaths on the real 6.12 tree', () => {
     const misspelt = runCli(['where', 'netif_recieve_skb']);
     assert.equal(misspelt.status, 1);
     assert.equal(misspelt.stderr, 'netpaths: unknown function netif_recieve_skb (did you mean netif_receive_skb?)\n');
+    const wrongFile = runCli(['where', 'net/core/dev.c:e1000_xmit_frame']);
+    assert.equal(wrongFile.status, 1);
+    assert.equal(
+      wrongFile.stderr,
+      'netpaths: unknown function e1000_xmit_frame in net/core/dev.c (it is defined in drivers/net/ethernet/intel/e1000/e1000_main.c, drivers/net/ethernet/intel/e1000e/netdev.c)\n',
+    );
     const usage = runCli(['callees', 'ip_rcv', '--depth', 'x']);
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /^netpaths: --depth needs a positive whole number/);
