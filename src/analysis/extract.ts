@@ -694,23 +694,34 @@ export class Extractor {
     const body = node.childForFieldName('body');
     if (!name || !body || this.macroMode) return;
     const fields: Record<string, string> = {};
-    this.fields(body, fields, 0);
+    this.fields(body, fields, 0, name);
     const fact: StructFact = { name, line: this.lineOf(node.startPosition.row), fields };
     this.facts.structs.push(fact);
   }
 
-  private fields(body: Node, into: Record<string, string>, depth: number): void {
+  private fields(body: Node, into: Record<string, string>, depth: number, owner: string): void {
     for (const decl of body.namedChildren) {
       if (decl?.type !== 'field_declaration') continue;
       const typeNode = decl.childForFieldName('type');
       const declarators = decl.childrenForFieldName('declarator');
+      const inner = typeNode?.childForFieldName('body');
       if (declarators.length === 0) {
         // An anonymous struct or union member: its fields belong to the outer struct.
-        const inner = typeNode?.childForFieldName('body');
-        if (inner && depth < 6) this.fields(inner, into, depth + 1);
+        if (inner && depth < 6) this.fields(inner, into, depth + 1, owner);
         continue;
       }
-      const type = typeName(typeNode);
+      let type = typeName(typeNode);
+      if (!type && inner && depth < 6 && (typeNode?.type === 'struct_specifier' || typeNode?.type === 'union_specifier')) {
+        // A member of an unnamed type (kernel/cpu.c: `union { int (*single)(...); ... } startup;`)
+        // gets a type named after it, `cpuhp_step.startup`, so `step->startup.single` is typed.
+        const first = declaredName(declarators[0] ?? null);
+        if (first) {
+          type = `${owner}.${first}`;
+          const nested: Record<string, string> = {};
+          this.fields(inner, nested, depth + 1, type);
+          this.facts.structs.push({ name: type, line: this.lineOf(typeNode.startPosition.row), fields: nested });
+        }
+      }
       for (const d of declarators) {
         const fname = declaredName(d);
         if (fname) into[fname] = type;
