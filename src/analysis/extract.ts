@@ -21,6 +21,7 @@ import {
   DEFERRED_MECHANISMS,
   INDIRECT_CALL_WRAPPERS,
   NOT_CALLS,
+  SCALAR_TYPEDEFS,
   TEXT_ARG_CALLS,
   TRANSPARENT_WRAPPERS,
 } from './kernel-idioms';
@@ -53,8 +54,13 @@ interface Scope {
   /** Locals and parameters: name -> struct or typedef name of the type ('' if neither). */
   types: Map<string, string>;
   locals: Set<string>;
-  /** Locals declared with a struct or union type: they never hold a function. */
-  structLocals: Set<string>;
+  /**
+   * Locals and parameters that never hold a function: those of a struct, union or scalar
+   * type (`int msglen`, `unsigned long addr`), unless declared as a function pointer. A
+   * field read into one (`msglen = skb->len`) is not followed, and a store or argument of
+   * one is no function (`info->access_addr = addr` registers nothing).
+   */
+  dataLocals: Set<string>;
   fact: FuncFact;
   calls: CallFact[];
   stores: StoreFact[];
@@ -189,6 +195,31 @@ function braceDepth(text: string): number {
   return depth;
 }
 
+/** Whether a declarator declares a function or a pointer to one, through pointers, arrays and parentheses. */
+function declaresFunction(node: Node | null): boolean {
+  for (let n = node, guard = 0; n && guard < 16; guard++) {
+    if (n.type === 'function_declarator') return true;
+    n = n.type === 'parenthesized_declarator' ? n.namedChild(0) : n.childForFieldName('declarator');
+  }
+  return false;
+}
+
+/** Whether a variable of this type and declarator can never hold a function (see Scope.dataLocals). */
+function holdsData(type: Node | null, declarator: Node): boolean {
+  if (!type || declaresFunction(declarator)) return false;
+  switch (type.type) {
+    case 'struct_specifier':
+    case 'union_specifier':
+    case 'primitive_type':
+    case 'sized_type_specifier':
+      return !(type.type === 'primitive_type' && type.text === 'void');
+    case 'type_identifier':
+      return SCALAR_TYPEDEFS.has(type.text);
+    default:
+      return false;
+  }
+}
+
 /** Strips parentheses, casts, `&` and `*` around an expression. */
 function unwrap(node: Node | null): Node | null {
   for (let n = node, guard = 0; n && guard < 16; guard++) {
@@ -305,6 +336,7 @@ export class Extractor {
     if (!declarator || !name) return;
     const params = new Map<string, number>();
     const types = new Map<string, string>();
+    const dataLocals = new Set<string>();
     const paramNames: string[] = [];
     const list = declarator.childForFieldName('parameters');
     if (list) {
@@ -320,6 +352,9 @@ export class Extractor {
         if (pname) {
           params.set(pname, paramNames.length);
           types.set(pname, typeName(p.childForFieldName('type')));
+          // A macro's parameters are declared `long` in its synthetic source: never data.
+          const pdecl = p.childForFieldName('declarator');
+          if (!this.macroMode && pdecl && holdsData(p.childForFieldName('type'), pdecl)) dataLocals.add(pname);
         }
         paramNames.push(pname);
       }
@@ -338,7 +373,7 @@ export class Extractor {
     if (returns) fact.returns = returns;
     const index = this.facts.funcs.length;
     this.facts.funcs.push(fact);
-    this.scope = { index, end: node.endIndex, params, types, locals: new Set(), structLocals: new Set(), fact, calls: [], stores: [] };
+    this.scope = { index, end: node.endIndex, params, types, locals: new Set(), dataLocals, fact, calls: [], stores: [] };
   }
 
   /** Ends the current function: drops what refers to locals that never hold a function. */
@@ -405,6 +440,7 @@ export class Extractor {
     if (n.type === 'identifier') {
       const name = n.text;
       if (scope) {
+        if (scope.dataLocals.has(name)) return null;
         const p = scope.params.get(name);
         if (p !== undefined) return { p };
         if (scope.locals.has(name)) return { l: name };
@@ -485,6 +521,8 @@ export class Extractor {
     if (!n) return undefined;
     if (n.type === 'identifier') {
       const name = n.text;
+      // A variable that holds data cannot be called: `u16 base_status = base_status(x)` calls the macro.
+      if (scope.dataLocals.has(name)) return { n: name };
       const p = scope.params.get(name);
       if (p !== undefined) return { p };
       if (scope.locals.has(name)) return { l: name };
@@ -574,7 +612,7 @@ export class Extractor {
 
   /** Records that local `name` may hold what `valueNode` evaluates to. */
   private alias(scope: Scope, name: string, valueNode: Node): void {
-    if (scope.structLocals.has(name)) return;
+    if (scope.dataLocals.has(name)) return;
     const values: Node[] = [];
     const v = unwrap(valueNode);
     if (v?.type === 'conditional_expression') {
@@ -603,8 +641,7 @@ export class Extractor {
       if (scope) {
         scope.locals.add(name);
         scope.types.set(name, type);
-        const spec = node.childForFieldName('type')?.type;
-        if (spec === 'struct_specifier' || spec === 'union_specifier') scope.structLocals.add(name);
+        if (holdsData(node.childForFieldName('type'), declarator)) scope.dataLocals.add(name);
       } else if (declarator.type !== 'function_declarator') {
         this.globalTypes.set(name, type);
         if (type) this.facts.globals[name] = type;

@@ -91,6 +91,21 @@ export const DEFINING_MACROS: readonly { macro: RegExp; prefix: string }[] = [
 ];
 
 /**
+ * Typedefs of integer types (include/linux/types.h, include/uapi/asm-generic/int-ll64.h):
+ * a local of one never holds a function, so a field read into it is not followed.
+ */
+export const SCALAR_TYPEDEFS: ReadonlySet<string> = new Set([
+  'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64',
+  '__u8', '__u16', '__u32', '__u64', '__s8', '__s16', '__s32', '__s64',
+  '__le16', '__le32', '__le64', '__be16', '__be32', '__be64', '__sum16', '__wsum',
+  'uint8_t', 'uint16_t', 'uint32_t', 'uint64_t', 'int8_t', 'int16_t', 'int32_t', 'int64_t',
+  'size_t', 'ssize_t', 'loff_t', 'off_t', 'bool', 'gfp_t', 'dma_addr_t', 'phys_addr_t',
+  'resource_size_t', 'pgoff_t', 'sector_t', 'blkcnt_t', 'ktime_t', 'time64_t', 'pid_t',
+  'uid_t', 'gid_t', 'kuid_t', 'kgid_t', 'umode_t', 'netdev_features_t', 'netdev_tx_t',
+  'irqreturn_t', 'uintptr_t', 'ptrdiff_t', 'atomic_t', 'atomic64_t', 'refcount_t',
+]);
+
+/**
  * Macros that only wrap an expression for the compiler (`READ_ONCE(n->output)(n, skb)`):
  * when one stands where the called function should be, the call goes to its first argument.
  */

@@ -45,7 +45,7 @@ describe('extract', () => {
     const f = facts('int f(struct net_device *dev)\n{\n\tconst struct net_device_ops *ops = dev->netdev_ops;\n\treturn ops->ndo_open(dev);\n}\n');
     const call = calls(f).find((c) => 'field' in c.callee);
     assert.deepEqual(call?.callee, { field: 'ndo_open', on: { root: { t: 'net_device_ops' }, path: [] } });
-    assert.deepEqual(call?.args, [{ p: 0 }]);
+    assert.deepEqual(call?.args, [null], 'a struct pointer never carries a function');
   });
 
   it('walks field chains and sees through READ_ONCE', () => {
@@ -272,6 +272,39 @@ describe('extract', () => {
       ['link_add_debugfs', { n: 'mac80211_hwsim_link_add_debugfs' }, 3],
       ['sta_add', { n: 'mac80211_hwsim_sta_add' }, 15],
     ]);
+  });
+
+  it('follows field reads only into locals that can hold a function', () => {
+    const f = facts(
+      [
+        'static int nfnetlink_rcv_batch(struct sk_buff *skb, const struct net_offload *ops)',
+        '{',
+        '\tint msglen = skb->len;',
+        '\tu32 len = skb->data_len;',
+        '\tstruct sk_buff *(*segment)(struct sk_buff *skb) = ops->callbacks.gso_segment;',
+        '\tvoid *cb = ops->callbacks.gro_receive;',
+        '\tu32 min = min(msglen, len);',
+        '\tskb_pull(skb, min);',
+        '\tsegment(skb);',
+        '\treturn ((int (*)(struct sk_buff *))cb)(skb);',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(Object.keys(f.funcs[0]?.aliases ?? {}).sort(), ['cb', 'segment']);
+    const g = facts(
+      [
+        'static void report(struct kasan_report_info *info, unsigned long addr, void (*done)(void))',
+        '{',
+        '\tinfo->access_addr = addr;',
+        '\tinfo->done = done;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(g.stores.map((s) => [s.field, s.value]), [['done', { p: 2 }]], 'an integer parameter registers nothing');
+    // A local of a data type cannot be called: `min(...)` is the macro, not the local `min`.
+    assert.deepEqual(calls(f).map((c) => c.callee), [{ n: 'min' }, { n: 'skb_pull' }, { l: 'segment' }, { l: 'cb' }]);
   });
 
   it('never throws on broken C and counts its errors', () => {
