@@ -358,6 +358,10 @@ export function iteratorEdits(text: string): Edit[] {
 // ---- macro uses at file scope without a semicolon -------------------------------------
 
 const fileScopeCandidate = /^_*[A-Z][A-Z0-9_]*[ \t]*\(/gm;
+/** An indented line of two or more macro uses and nothing else: `N(UP) N(DOWN)` in a `switch`. */
+const macroRun = /^[ \t]+(?:_*[A-Z][A-Z0-9_]*\([^()\n]*\)[ \t]*){2,}$/;
+/** Where such a line may be: one macro use after another (cheaper to find than the lines). */
+const macroRunCandidate = /\)[ \t]+_*[A-Z][A-Z0-9_]*\(/g;
 
 /**
  * Blanks a macro use that stands alone at the start of a line at file scope, with no `;`
@@ -365,6 +369,7 @@ const fileScopeCandidate = /^_*[A-Z][A-Z0-9_]*[ \t]*\(/gm;
  * tables and `_PCI_NOP_ALL(write,)` in include/linux/pci.h. tree-sitter-c reads such a use
  * together with the declaration after it, and that declaration, often a function, is lost.
  * A use followed by `{` (a defining macro such as `SYSCALL_DEFINE3(...)`) is left alone.
+ * An indented line that holds only macro uses, two or more, and no `;` is blanked too.
  */
 export function fileScopeMacroEdits(text: string): Edit[] {
   const edits: Edit[] = [];
@@ -380,6 +385,15 @@ export function fileScopeMacroEdits(text: string): Edit[] {
     if (next === '{' || next === ';' || next === '=' || next === ',' || next === ')' || next === '\\') continue;
     if (onDirectiveLine(text, from)) continue;
     edits.push({ from, to: close });
+  }
+  // net/core/dev.c, netdev_cmd_to_name: `N(UP) N(DOWN) N(REBOOT)` lines of `case` labels
+  // made by a local macro. Without semicolons they are no C, and the function after is lost.
+  macroRunCandidate.lastIndex = 0;
+  for (let m = macroRunCandidate.exec(text); m; m = macroRunCandidate.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    const end = lineEnd(text, start);
+    macroRunCandidate.lastIndex = end;
+    if (macroRun.test(text.slice(start, end)) && !onDirectiveLine(text, start)) edits.push({ from: start, to: end });
   }
   return edits;
 }

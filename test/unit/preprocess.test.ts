@@ -185,6 +185,27 @@ describe('preprocess', () => {
     assert.deepEqual(lines.slice(11, 16), input.split('\n').slice(11, 16), 'statements and #define bodies stay');
   });
 
+  it('blanks indented lines of macro uses without semicolons, as in a switch of case macros', () => {
+    const input = [
+      'const char *netdev_cmd_to_name(enum netdev_cmd cmd)',
+      '{',
+      '\tswitch (cmd) {',
+      '\tN(UP) N(DOWN) N(REBOOT)',
+      '\tN(CHANGE)',
+      '\t}',
+      '\tif (x) FOO(a) BAR(b);',
+      '#define M(x) \\',
+      '\tA(x) B(x)',
+      '}',
+      '',
+    ].join('\n');
+    const out = preprocess(input);
+    assertSameShape(input, out);
+    const lines = out.split('\n');
+    assert.equal(lines[3]?.trim(), '');
+    assert.deepEqual([4, 6, 8].map((i) => lines[i]), ['\tN(CHANGE)', '\tif (x) FOO(a) BAR(b);', '\tA(x) B(x)'], 'one use, code and #define bodies stay');
+  });
+
   it('blanks #define and #undef lines of an X-macro table inside an initializer', () => {
     const input = [
       'static const char * const bch2_counter_names[] = {',
