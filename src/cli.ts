@@ -13,8 +13,8 @@ import { explain, formatExplanation, listTopics, readSkbuffDoc } from './analysi
 import { PresetContext, buildPreset, formatDriverTable, listDrivers } from './analysis/presets';
 import { QueryError, findPaths, neighbourhood, where } from './analysis/query';
 import { LinkTemplateError, kernelVersion, parseLinkTemplate } from './analysis/render/links';
-import { definitionsText } from './analysis/render/text';
 import type { LinkTemplate } from './analysis/render/links';
+import { definitionsText } from './analysis/render/text';
 import { drawGraph, formatGraph, isDrawnFormat, isFormat } from './format';
 import { ChromiumMissingError, chromiumMissingMessage, findChromium, renderMermaidSvg } from './render-svg';
 import { NotKernelTreeError } from './analysis/walk';

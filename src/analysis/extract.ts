@@ -210,9 +210,10 @@ function holdsData(type: Node | null, declarator: Node): boolean {
   switch (type.type) {
     case 'struct_specifier':
     case 'union_specifier':
-    case 'primitive_type':
     case 'sized_type_specifier':
-      return !(type.type === 'primitive_type' && type.text === 'void');
+      return true;
+    case 'primitive_type':
+      return type.text !== 'void';
     case 'type_identifier':
       return SCALAR_TYPEDEFS.has(type.text);
     default:
@@ -348,13 +349,14 @@ export class Extractor {
           continue;
         }
         if (p.type !== 'parameter_declaration') continue;
-        const pname = declaredName(p.childForFieldName('declarator')) ?? '';
-        if (pname) {
+        const pdecl = p.childForFieldName('declarator');
+        const pname = declaredName(pdecl) ?? '';
+        if (pname && pdecl) {
+          const ptype = p.childForFieldName('type');
           params.set(pname, paramNames.length);
-          types.set(pname, typeName(p.childForFieldName('type')));
+          types.set(pname, typeName(ptype));
           // A macro's parameters are declared `long` in its synthetic source: never data.
-          const pdecl = p.childForFieldName('declarator');
-          if (!this.macroMode && pdecl && holdsData(p.childForFieldName('type'), pdecl)) dataLocals.add(pname);
+          if (!this.macroMode && holdsData(ptype, pdecl)) dataLocals.add(pname);
         }
         paramNames.push(pname);
       }
@@ -633,7 +635,8 @@ export class Extractor {
 
   private declaration(node: Node): void {
     const scope = this.scope;
-    const type = typeName(node.childForFieldName('type'));
+    const typeNode = node.childForFieldName('type');
+    const type = typeName(typeNode);
     for (const declarator of node.childrenForFieldName('declarator')) {
       if (!declarator) continue;
       const name = declaredName(declarator);
@@ -641,7 +644,7 @@ export class Extractor {
       if (scope) {
         scope.locals.add(name);
         scope.types.set(name, type);
-        if (holdsData(node.childForFieldName('type'), declarator)) scope.dataLocals.add(name);
+        if (holdsData(typeNode, declarator)) scope.dataLocals.add(name);
       } else if (declarator.type !== 'function_declarator') {
         this.globalTypes.set(name, type);
         if (type) this.facts.globals[name] = type;

@@ -120,7 +120,7 @@ export function preprocess(text: string): string {
       if (e) edits.push(e);
     }
   }
-  edits.push(...conditionalEdits(text), ...iteratorEdits(text), ...fileScopeMacroEdits(text));
+  edits.push(...conditionalEdits(text), ...iteratorEdits(text), ...fileScopeMacroEdits(text), ...macroRunEdits(text));
   return apply(text, edits);
 }
 
@@ -355,7 +355,7 @@ export function iteratorEdits(text: string): Edit[] {
   return edits;
 }
 
-// ---- macro uses at file scope without a semicolon -------------------------------------
+// ---- macro uses without a semicolon -----------------------------------------------------
 
 const fileScopeCandidate = /^_*[A-Z][A-Z0-9_]*[ \t]*\(/gm;
 /** An indented line of two or more macro uses and nothing else: `N(UP) N(DOWN)` in a `switch`. */
@@ -369,7 +369,6 @@ const macroRunCandidate = /\)[ \t]+_*[A-Z][A-Z0-9_]*\(/g;
  * tables and `_PCI_NOP_ALL(write,)` in include/linux/pci.h. tree-sitter-c reads such a use
  * together with the declaration after it, and that declaration, often a function, is lost.
  * A use followed by `{` (a defining macro such as `SYSCALL_DEFINE3(...)`) is left alone.
- * An indented line that holds only macro uses, two or more, and no `;` is blanked too.
  */
 export function fileScopeMacroEdits(text: string): Edit[] {
   const edits: Edit[] = [];
@@ -381,13 +380,21 @@ export function fileScopeMacroEdits(text: string): Edit[] {
     fileScopeCandidate.lastIndex = close;
     const eol = lineEnd(text, close);
     if (/\S/.test(text.slice(close, eol).replace(/\/\*.*?\*\/|\/\/.*/g, ''))) continue;
-    const next = /[^\s]/.exec(text.slice(eol, eol + 400))?.[0] ?? '';
+    const next = /\S/.exec(text.slice(eol, eol + 400))?.[0] ?? '';
     if (next === '{' || next === ';' || next === '=' || next === ',' || next === ')' || next === '\\') continue;
     if (onDirectiveLine(text, from)) continue;
     edits.push({ from, to: close });
   }
-  // net/core/dev.c, netdev_cmd_to_name: `N(UP) N(DOWN) N(REBOOT)` lines of `case` labels
-  // made by a local macro. Without semicolons they are no C, and the function after is lost.
+  return edits;
+}
+
+/**
+ * Blanks an indented line that holds two or more macro uses and nothing else, outside a
+ * `#define`: net/core/dev.c builds netdev_cmd_to_name's `switch` from `N(UP) N(DOWN)`
+ * lines of `case` labels. Without semicolons they are no C, and the function after is lost.
+ */
+export function macroRunEdits(text: string): Edit[] {
+  const edits: Edit[] = [];
   macroRunCandidate.lastIndex = 0;
   for (let m = macroRunCandidate.exec(text); m; m = macroRunCandidate.exec(text)) {
     const start = text.lastIndexOf('\n', m.index) + 1;

@@ -32,12 +32,17 @@ export function toText(graph: GraphJson): string {
 
 /** The text of `netpaths where`: one definition per line, with no call lines. */
 export function definitionsText(graph: GraphJson): string {
-  const lines = graph.nodes.map((n) => `${plainText(n.name)}  ${where(n)}${n.kind === 'macro' ? '  (macro)' : ''}`);
+  const lines = graph.nodes.map(definitionLine);
   return `${[...lines, '', `${graph.nodes.length} definition${graph.nodes.length === 1 ? '' : 's'}.`].join('\n')}\n`;
 }
 
 function where(node: GraphNode): string {
   return `${plainText(node.file)}:${node.line}`;
+}
+
+/** `napi_schedule  include/linux/netdevice.h:519`, and `(macro)` after a macro. */
+function definitionLine(node: GraphNode): string {
+  return `${plainText(node.name)}  ${where(node)}${node.kind === 'macro' ? '  (macro)' : ''}`;
 }
 
 /**
@@ -139,7 +144,7 @@ function callsText(graph: GraphJson, prepared: PreparedGraph, out: string[]): vo
   for (const node of prepared.order) {
     const calls = callsFrom.get(node.id) ?? [];
     if (calls.length === 0 && called.has(node.id)) continue;
-    out.push(`${plainText(node.name)}  ${where(node)}${node.kind === 'macro' ? '  (macro)' : ''}`);
+    out.push(definitionLine(node));
     if (calls.length === 0) out.push('  (no calls)');
     for (const edge of calls) {
       out.push(`  ${ARROW[edge.kind]} ${label(byId.get(edge.to), edge.to)}  ${edgeNote(edge)}`);
