@@ -115,16 +115,18 @@ describe('index cache', () => {
     const values = Int32Array.from({ length: 1000 }, (_, i) => i * 7 - 3);
     const file = Buffer.concat([Buffer.alloc(16), Buffer.from(values.buffer)]);
     const reads: number[] = [];
-    const column = new PagedColumn((position, length) => {
+    const column = new PagedColumn((position, into) => {
       reads.push(position);
-      return Buffer.from(file.subarray(position, position + length));
+      into.set(file.subarray(position, position + into.length));
     }, 16, values.length, 4, 4);
     assert.equal(column.get(0), -3);
     assert.equal(column.get(15), 15 * 7 - 3);
     assert.equal(column.get(999), 999 * 7 - 3);
     assert.equal(column.get(17), 17 * 7 - 3);
+    assert.equal(column.get(20), 20 * 7 - 3);
     assert.deepEqual(reads, [16, 16 + 62 * 64, 16 + 64]);
     assert.equal(column.get(1000), undefined);
+    assert.equal(column.get(-1), undefined);
   });
 
   it('keeps non-ASCII strings whole in the string table', () => {

@@ -171,9 +171,10 @@ function addBranch(ctx: PresetContext, driver: Driver, chain: Chain, cut: Cut, r
   const targets = row.names ? ctx.named(row.names) : row.role ? reachedRole(g, driver, sources.filter((s) => driver.owns(g.file(s))), row.role as 'refill' | 'tx-clean') : [];
   const fresh = targets.filter((t) => !cut.nodes.has(t));
   if (fresh.length === 0) return;
-  let path = bestPathFrom(g, ctx.distances(fresh, row.hops), sources);
+  const map = ctx.distances(fresh, row.hops);
+  let path = bestPathFrom(g, map, sources);
   const foreign = foreignCall(g, driver);
-  if (path?.edges.some(foreign)) path = forwardPath(g, path.nodes[0] as number, new Set(fresh), row.hops, ctx.enter, foreign);
+  if (path?.edges.some(foreign)) path = forwardPath(g, path.nodes[0] as number, new Set(fresh), row.hops, ctx.enter, foreign, map);
   if (!path) return;
   const off = offPath(path, cut.nodes);
   if (!off) return;

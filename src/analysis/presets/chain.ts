@@ -240,9 +240,10 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
     const foreign = foreignCall(g, driver);
     for (const targets of row.names ? [list] : rank(row, list).map((t) => [t])) {
       const set = new Set(targets);
-      let path = pathFrom(g, ctx.distances(targets, row.hops), from);
+      const map = ctx.distances(targets, row.hops);
+      let path = pathFrom(g, map, from);
       // The registered function itself (the poll, the xmit) is reached by a pointer call: not foreign.
-      if (path?.edges.some((e) => !set.has(g.to(e)) && foreign(e))) path = forwardPath(g, from, set, row.hops, ctx.enter, (e) => !set.has(g.to(e)) && foreign(e));
+      if (path?.edges.some((e) => !set.has(g.to(e)) && foreign(e))) path = forwardPath(g, from, set, row.hops, ctx.enter, (e) => !set.has(g.to(e)) && foreign(e), map);
       if (path) {
         addLeg(row, path, false);
         return;

@@ -44,51 +44,81 @@ export class DistanceMap {
   }
 }
 
-/** A binary min-heap of [cost, node] pairs. */
+/** A binary min-heap of (cost, node) pairs in two growing typed arrays: searches push millions. */
 class Heap {
-  private readonly items: [number, number][] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
+  private costs = new Float64Array(1024);
+  private nodes = new Int32Array(1024);
+  size = 0;
+  /** The cost and node of the last `pop`. */
+  cost = 0;
+  node = 0;
 
   push(cost: number, node: number): void {
-    const a = this.items;
-    a.push([cost, node]);
-    let i = a.length - 1;
+    if (this.size === this.costs.length) {
+      const costs = new Float64Array(this.size * 2);
+      costs.set(this.costs);
+      this.costs = costs;
+      const nodes = new Int32Array(this.size * 2);
+      nodes.set(this.nodes);
+      this.nodes = nodes;
+    }
+    const { costs, nodes } = this;
+    let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if ((a[p] as [number, number])[0] <= cost) break;
-      a[i] = a[p] as [number, number];
+      if ((costs[p] as number) <= cost) break;
+      costs[i] = costs[p] as number;
+      nodes[i] = nodes[p] as number;
       i = p;
     }
-    a[i] = [cost, node];
+    costs[i] = cost;
+    nodes[i] = node;
   }
 
-  pop(): [number, number] | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        let best = last[0];
-        if (l < a.length && (a[l] as [number, number])[0] < best) {
-          m = l;
-          best = (a[l] as [number, number])[0];
-        }
-        if (r < a.length && (a[r] as [number, number])[0] < best) m = r;
-        if (m === i) break;
-        a[i] = a[m] as [number, number];
-        i = m;
-      }
-      a[i] = last;
+  /** Removes the cheapest pair into `cost` and `node`; false when the heap is empty. */
+  pop(): boolean {
+    if (this.size === 0) return false;
+    const { costs, nodes } = this;
+    this.cost = costs[0] as number;
+    this.node = nodes[0] as number;
+    const n = --this.size;
+    const lastCost = costs[n] as number;
+    const lastNode = nodes[n] as number;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const m = r < n && (costs[r] as number) < (costs[l] as number) ? r : l;
+      if ((costs[m] as number) >= lastCost) break;
+      costs[i] = costs[m] as number;
+      nodes[i] = nodes[m] as number;
+      i = m;
     }
-    return top;
+    costs[i] = lastCost;
+    nodes[i] = lastNode;
+    return true;
   }
+}
+
+/**
+ * Per-graph scratch arrays, one set per kind of search: best cost so far (Infinity when
+ * untouched) and the edge it came by. Each search resets what it touched before it returns;
+ * Maps in their place were most of the driver list's time.
+ */
+const scratch = { backward: new WeakMap<Graph, Scratch>(), forward: new WeakMap<Graph, Scratch>() };
+interface Scratch {
+  dist: Float64Array;
+  via: Int32Array;
+}
+
+function scratchOf(graph: Graph, kind: keyof typeof scratch): Scratch {
+  let s = scratch[kind].get(graph);
+  if (!s) {
+    s = { dist: new Float64Array(graph.nodeCount).fill(Infinity), via: new Int32Array(graph.nodeCount) };
+    scratch[kind].set(graph, s);
+  }
+  return s;
 }
 
 /**
@@ -97,28 +127,38 @@ class Heap {
  */
 export function distancesTo(graph: Graph, targets: Iterable<number>, maxHops: number, enter: (node: number) => number = () => 0): DistanceMap {
   const targetSet = new Set(targets);
-  const dist = new Map<number, number>();
+  const { dist } = scratchOf(graph, 'backward');
+  const touched: number[] = [];
   const heap = new Heap();
   let rank = 0;
   for (const t of targetSet) {
     const start = Math.min(rank++, CALL_COST / 10);
-    dist.set(t, start);
+    if (dist[t] === Infinity) touched.push(t);
+    dist[t] = start;
     heap.push(start, t);
   }
   // One detour's worth of slack, so a path of maxHops calls through one detour still counts.
   const bound = maxHops * (COST.indirect ?? 1100) + DETOUR_SLACK;
-  while (heap.size > 0) {
-    const [d, n] = heap.pop() as [number, number];
-    if (d > (dist.get(n) ?? Infinity)) continue;
-    const through = d + enter(n);
-    graph.forEachIncoming(n, (e, m) => {
-      const dm = through + edgeCost(graph, e);
-      if (dm > bound || dm >= (dist.get(m) ?? Infinity)) return;
-      dist.set(m, dm);
-      heap.push(dm, m);
-    });
+  let through = 0;
+  const relax = (e: number, m: number): void => {
+    const dm = through + edgeCost(graph, e);
+    if (dm > bound || dm >= (dist[m] as number)) return;
+    if (dist[m] === Infinity) touched.push(m);
+    dist[m] = dm;
+    heap.push(dm, m);
+  };
+  try {
+    while (heap.pop()) {
+      const n = heap.node;
+      if (heap.cost > (dist[n] as number)) continue;
+      through = heap.cost + enter(n);
+      graph.forEachIncoming(n, relax);
+    }
+    // In the order first reached, as the Map this replaced kept them.
+    return new DistanceMap(targetSet, new Map(touched.map((n) => [n, dist[n] as number])), enter);
+  } finally {
+    for (const n of touched) dist[n] = Infinity;
   }
-  return new DistanceMap(targetSet, dist, enter);
 }
 
 /** A call path: nodes from source to target and the edge taken between each pair. */
@@ -137,9 +177,10 @@ export function pathFrom(graph: Graph, map: DistanceMap, source: number): CallPa
   const nodes = [source];
   const edges: number[] = [];
   let n = source;
+  const outStart = graph.data.outStart;
   while (!map.targets.has(n)) {
     let next: { edge: number; to: number; cost: number } | undefined;
-    for (const e of graph.outgoing(n)) {
+    for (let e = outStart[n] as number, end = outStart[n + 1] as number; e < end; e++) {
       const m = graph.to(e);
       const dm = map.get(m);
       const c = edgeCost(graph, e) + map.enter(m);
@@ -170,20 +211,30 @@ export function bestPathFrom(graph: Graph, map: DistanceMap, sources: readonly n
 /**
  * The shortest path from `source` to any of `targets` that never takes a `blocked` call
  * (a forward Dijkstra, bounded like distancesTo). For the rare leg whose shared-map path
- * wanders through another driver's code.
+ * wanders through another driver's code. `within`, the distance map to the same targets
+ * with the same bound, prunes the search to the functions that can still reach one: the
+ * path found is the same, and a search that finds none stops early.
  */
-export function forwardPath(graph: Graph, source: number, targets: ReadonlySet<number>, maxHops: number, enter: (node: number) => number, blocked: (edge: number) => boolean): CallPath | undefined {
-  // Per node: best cost so far and the edge it came by, in arrays kept per graph and reset
-  // after each search (the driver list runs hundreds of these; Maps were most of their time).
-  const { dist, via } = scratchOf(graph);
+export function forwardPath(
+  graph: Graph,
+  source: number,
+  targets: ReadonlySet<number>,
+  maxHops: number,
+  enter: (node: number) => number,
+  blocked: (edge: number) => boolean,
+  within?: DistanceMap,
+): CallPath | undefined {
+  const { dist, via } = scratchOf(graph, 'forward');
+  const outStart = graph.data.outStart;
   const touched: number[] = [source];
   dist[source] = 0;
   const heap = new Heap();
   heap.push(0, source);
   const bound = maxHops * (COST.indirect ?? 1100) + DETOUR_SLACK;
   try {
-    while (heap.size > 0) {
-      const [d, n] = heap.pop() as [number, number];
+    while (heap.pop()) {
+      const d = heap.cost;
+      const n = heap.node;
       if (d > (dist[n] as number)) continue;
       if (targets.has(n)) {
         const nodes = [n];
@@ -196,8 +247,9 @@ export function forwardPath(graph: Graph, source: number, targets: ReadonlySet<n
         }
         return { nodes, edges };
       }
-      for (const e of graph.outgoing(n)) {
+      for (let e = outStart[n] as number, end = outStart[n + 1] as number; e < end; e++) {
         const m = graph.to(e);
+        if (within && !within.has(m)) continue;
         if (blocked(e)) continue;
         const dm = d + edgeCost(graph, e) + enter(m);
         if (dm > bound || dm >= (dist[m] as number)) continue;
@@ -211,15 +263,4 @@ export function forwardPath(graph: Graph, source: number, targets: ReadonlySet<n
   } finally {
     for (const n of touched) dist[n] = Infinity;
   }
-}
-
-const scratch = new WeakMap<Graph, { dist: Float64Array; via: Int32Array }>();
-
-function scratchOf(graph: Graph): { dist: Float64Array; via: Int32Array } {
-  let s = scratch.get(graph);
-  if (!s) {
-    s = { dist: new Float64Array(graph.nodeCount).fill(Infinity), via: new Int32Array(graph.nodeCount) };
-    scratch.set(graph, s);
-  }
-  return s;
 }
