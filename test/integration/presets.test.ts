@@ -158,6 +158,15 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assert.equal(veth?.ingress, 'partial');
       assert.match(veth?.why ?? '', /no IRQ handler/);
     });
+
+    it('finds the interrupt of a driver behind a bus: Hyper-V netvsc through vmbus', () => {
+      const netvsc = list.find((d) => d.name === 'hv_netvsc');
+      assert.equal(netvsc?.ingress, 'complete');
+      assert.deepEqual(netvsc?.irq, ['drivers/hv/vmbus_drv.c:vmbus_percpu_isr']);
+      assert.match(netvsc?.why ?? '', /the interrupt arrives through vmbus_percpu_isr \(drivers\/hv\/vmbus_drv\.c\)/);
+      // veth and virtio_net reach NAPI through timers and callbacks of kernel/, never a bus.
+      for (const name of ['veth', 'virtio_net']) assert.deepEqual(list.find((d) => d.name === name)?.irq, [], name);
+    });
   });
 
   describe('options and errors', () => {

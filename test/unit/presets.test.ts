@@ -2,7 +2,7 @@
 // kernel's idioms: IRQ to socket, socket to the driver's ring, with drivers that each
 // exercise one way of finding entry points (acme like e1000e, ringo keeping its IRQ handler
 // in a field like ice, oldie without NAPI, quiet without an IRQ, blinky transmit-only, vnet
-// one file in drivers/net).
+// one file in drivers/net, busnet behind a bus that owns the interrupt like hv_netvsc).
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -64,7 +64,7 @@ describe('packet-path presets on kernel-paths', () => {
     });
 
     it('finds every driver with an entry point, named as its Makefile builds it', () => {
-      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'oldie', 'quietnet', 'ringo', 'vnet']);
+      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'busnet', 'oldie', 'quietnet', 'ringo', 'vnet']);
       assert.equal(find('quietnet').dir, 'drivers/net/ethernet/quiet');
       assert.deepEqual(find('quietnet').aliases, ['quiet']);
       assert.equal(find('vnet').dir, 'drivers/net');
@@ -82,7 +82,7 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('says how complete each path is, and why not', () => {
       const status = Object.fromEntries(list.map((d) => [d.name, `${d.ingress}/${d.egress}`]));
-      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/none', vnet: 'complete/partial' });
+      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/none', vnet: 'complete/partial' });
       assert.match(find('blinky').why, /ingress: no NAPI poll and no IRQ handler registered/);
       assert.match(find('quietnet').why, /ingress: no IRQ handler registered/);
       assert.match(find('quietnet').why, /egress: no ndo_start_xmit registered/);
@@ -93,6 +93,13 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('finds an IRQ handler the driver keeps in a field of its own', () => {
       assert.deepEqual(find('ringo').irq, ['drivers/net/ethernet/ringo/ringo.c:ringo_msix_clean_rings']);
+    });
+
+    it('finds the interrupt of a driver behind a bus, never through a timer', () => {
+      assert.deepEqual(find('busnet').irq, ['drivers/vbus/vbus.c:vbus_isr']);
+      assert.match(find('busnet').why, /^ingress: no IRQ handler of its own: the interrupt arrives through vbus_isr \(drivers\/vbus\/vbus\.c\)/);
+      // arch/x86/kernel/tick.c's timer_interrupt reaches quiet_timer through kernel/time: not a bus.
+      assert.deepEqual(find('quietnet').irq, []);
     });
   });
 
@@ -250,6 +257,18 @@ describe('packet-path presets on kernel-paths', () => {
       assert.equal(g.nodes[0]?.name, 'net_rx_action');
       assert.equal(node(g, 'quiet_poll').context, 'softirq');
       node(g, 'sock_def_readable');
+    });
+
+    it('busnet: the bus interrupt calls the channel callback, which schedules NAPI', () => {
+      const g = buildPreset(ctx, 'busnet', 'ingress');
+      assert.equal(g.nodes[0]?.name, 'vbus_isr');
+      assert.equal(node(g, 'vbus_isr').context, 'hardirq');
+      assert.match(node(g, 'vbus_isr').note ?? '', /^The NIC interrupt handler \(hard IRQ\), registered by request_irq at drivers\/vbus\/vbus\.c:\d+: /);
+      const cb = edge(g, 'vbus_chan_sched', 'busnet_channel_cb');
+      assert.equal(cb.kind, 'indirect');
+      assert.match(cb.via ?? '', /^vbus_channel\.onchannel_callback = busnet_channel_cb at drivers\/net\/busnet\/busnet\.c:\d+ \(vbus_open\)$/);
+      for (const name of ['napi_schedule', 'net_rx_action', 'busnet_poll', 'netif_receive_skb', 'tcp_v4_rcv']) node(g, name);
+      for (const n of g.nodes) assert.doesNotMatch(n.note ?? '', /SITE|\),:/, `${n.name}: ${n.note ?? ''}`);
     });
 
     it('vnet: a driver that is one file in drivers/net', () => {

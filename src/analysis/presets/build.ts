@@ -430,7 +430,7 @@ function noteFor(g: Graph, chain: Chain, cut: Cut, n: number, stage: Stage): str
   if (role) {
     const site = chain.sites.get(n);
     const text = ROLE_NOTES[role];
-    return site ? text.replace('SITE', site) : text.replace(' registered SITE', '').replace(', registered SITE:', ':').replace('SITE', '');
+    return site ? text.replace('SITE', site) : text.replace(/,? registered SITE/, '');
   }
   const known = functionNote(name)?.note ?? classifyStage(name, g.file(n))?.note;
   if (known) return known;

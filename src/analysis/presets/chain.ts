@@ -5,7 +5,7 @@
 import { type Graph, lowerBound } from '../graph';
 import type { ExecContext } from '../graph-json';
 import { type Driver, type ReadText, discoverDrivers, reachedRole } from './drivers';
-import { DETOURS, IRQ_NAMES, ROLE_SLOTS, type DriverRole, type MilestoneRow } from './rows';
+import { DETOURS, IRQ_NAMES, ROLE_SLOTS, TRANSPORT_HOPS, type DriverRole, type MilestoneRow } from './rows';
 import { type CallPath, type DistanceMap, distancesTo, forwardPath, pathFrom } from './search';
 
 /**
@@ -273,20 +273,27 @@ function irqCandidates(ctx: PresetContext, driver: Driver, chain: Chain): number
   return out;
 }
 
+/** The kernel's own dispatchers (kernel/irq, timers, workqueues): no bus transport passes through them. */
+const KERNEL_CORE = /^kernel\//;
+
 /**
  * When a driver registers no IRQ handler itself, the interrupt may reach it through a bus
- * (virtio's vring_interrupt calls the driver's virtqueue callback). Finds a handler bound
- * anywhere that reaches a driver function scheduling NAPI within a few calls.
+ * (Hyper-V's vmbus_percpu_isr, a DPAA QMan portal, the Thunderbolt NHI): finds a handler
+ * bound anywhere outside drivers/net that reaches a function of the driver's that schedules
+ * NAPI, each within TRANSPORT_HOPS, and not through kernel/ (the IRQ core, timers and
+ * workqueues call every handler of the tree).
  */
 function transportIrq(ctx: PresetContext, driver: Driver, chain: Chain): number[] {
   const g = ctx.graph;
-  const schedule = ctx.distances(ctx.named(['____napi_schedule']), 8);
+  const schedule = ctx.distances(ctx.named(['____napi_schedule']), TRANSPORT_HOPS.schedule);
   const schedulers: number[] = [];
-  for (const [node, cost] of schedule.entries()) if (cost <= 40 && driver.owns(g.file(node))) schedulers.push(node);
+  for (const [node] of schedule.entries()) if (driver.owns(g.file(node))) schedulers.push(node);
   if (schedulers.length === 0) return [];
   const handlers = ctx.allIrqHandlers();
-  const map = ctx.distances(schedulers, 3);
-  const found = [...handlers.keys()].filter((h) => map.has(h) && !g.file(h).startsWith('drivers/net/')).sort((a, b) => (map.get(a) as number) - (map.get(b) as number));
+  const map = distancesTo(g, schedulers, TRANSPORT_HOPS.handler, (n) => (KERNEL_CORE.test(g.file(n)) ? Infinity : ctx.enter(n)));
+  const found = [...handlers.keys()]
+    .filter((h) => map.has(h) && !g.file(h).startsWith('drivers/net/') && !KERNEL_CORE.test(g.file(h)))
+    .sort((a, b) => (map.get(a) as number) - (map.get(b) as number));
   const h = found[0];
   if (h === undefined) return [];
   chain.sites.set(h, handlers.get(h) as string);

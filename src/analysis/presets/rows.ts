@@ -41,6 +41,14 @@ export const IRQ_NAMES = /(?:^|_)(?:irq|intr|isr|interrupt|msix|msi|int)(?:_|$)|
 export const ROLE_SEARCH_HOPS = 4;
 
 /**
+ * For a driver without an IRQ handler of its own (chain.ts transportIrq): how far its
+ * functions may be from the NAPI schedule, and a bus's interrupt handler from them.
+ * Hyper-V's vmbus_percpu_isr is three calls from netvsc_channel_cb; a longer way is a
+ * guess through timers and callbacks far from the bus.
+ */
+export const TRANSPORT_HOPS = { schedule: 4, handler: 3 } as const;
+
+/**
  * Functions a shortest path should only take when nothing else is as short, and never
  * drawn as helpers: zero-copy AF_XDP, XDP and FCoE variants of the RX clean and
  * special-purpose queues, which the default path does not run. The value
