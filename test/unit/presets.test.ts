@@ -2,7 +2,8 @@
 // kernel's idioms: IRQ to socket, socket to the driver's ring, with drivers that each
 // exercise one way of finding entry points (acme like e1000e, ringo keeping its IRQ handler
 // in a field like ice, oldie without NAPI, quiet without an IRQ, blinky transmit-only, vnet
-// one file in drivers/net, busnet behind a bus that owns the interrupt like hv_netvsc).
+// one file in drivers/net, busnet behind a bus that owns the interrupt like hv_netvsc, twoq
+// with a NAPI poll of its own for TX completion like atl1c).
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { GraphJson, GraphNode } from '../../src/analysis/graph-json';
 import { buildIndex } from '../../src/analysis/indexer';
 import { PresetContext, buildPreset, listDrivers, type DriverSummary } from '../../src/analysis/presets';
+import { ROLE_NAMES } from '../../src/analysis/presets/rows';
 import { QueryError } from '../../src/analysis/query';
 
 const root = join(__dirname, '../fixtures/kernel-paths');
@@ -64,7 +66,7 @@ describe('packet-path presets on kernel-paths', () => {
     });
 
     it('finds every driver with an entry point, named as its Makefile builds it', () => {
-      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'busnet', 'oldie', 'quietnet', 'ringo', 'vnet']);
+      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'busnet', 'oldie', 'quietnet', 'ringo', 'twoq', 'vnet']);
       assert.equal(find('quietnet').dir, 'drivers/net/ethernet/quiet');
       assert.deepEqual(find('quietnet').aliases, ['quiet']);
       assert.equal(find('vnet').dir, 'drivers/net');
@@ -82,7 +84,7 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('says how complete each path is, and why not', () => {
       const status = Object.fromEntries(list.map((d) => [d.name, `${d.ingress}/${d.egress}`]));
-      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/none', vnet: 'complete/partial' });
+      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/none', twoq: 'complete/complete', vnet: 'complete/partial' });
       assert.match(find('blinky').why, /ingress: no NAPI poll and no IRQ handler registered/);
       assert.match(find('quietnet').why, /ingress: no IRQ handler registered/);
       assert.match(find('quietnet').why, /egress: no ndo_start_xmit registered/);
@@ -93,6 +95,19 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('finds an IRQ handler the driver keeps in a field of its own', () => {
       assert.deepEqual(find('ringo').irq, ['drivers/net/ethernet/ringo/ringo.c:ringo_msix_clean_rings']);
+    });
+
+    it('takes a NAPI poll of its own for the TX queue as the TX completion', () => {
+      assert.deepEqual(find('twoq').txClean, ['drivers/net/ethernet/twoq/twoq.c:twoq_clean_tx']);
+      assert.equal(find('twoq').why, '');
+    });
+
+    it('knows the TX completion names of the tree (ROLE_NAMES)', () => {
+      // From drivers/net on 6.12: virtio_net, bgmac, mv643xx_eth, funeth, lan743x, ravb, hinic.
+      for (const name of ['free_old_xmit', 'virtnet_poll_cleantx', 'bgmac_dma_tx_free', 'txq_reclaim', 'fun_txq_reclaim', 'fun_txq_napi_poll', 'lan743x_tx_napi_poll', 'ravb_tx_free', 'tx_free_skb', 'e1000_clean_tx_irq']) {
+        assert.match(name, ROLE_NAMES['tx-clean'], name);
+      }
+      for (const name of ['e1000_xmit_frame', 'virtnet_poll', 'txq_init', 'ixgbe_tx_ctxtdesc']) assert.doesNotMatch(name, ROLE_NAMES['tx-clean'], name);
     });
 
     it('finds the interrupt of a driver behind a bus, never through a timer', () => {

@@ -151,8 +151,13 @@ export function findDriver(drivers: readonly Driver[], name: string): Driver | u
  */
 export function reachedRole(graph: Graph, driver: Driver, from: readonly number[], role: 'rx-clean' | 'refill' | 'tx-clean' | 'tx-ring', hops = ROLE_SEARCH_HOPS): number[] {
   const pattern = ROLE_NAMES[role];
+  const plays = (n: number): boolean => {
+    const name = graph.name(n);
+    return pattern.test(name) && !DETOURS.some((d) => d.name?.test(name) || d.file?.test(graph.file(n)));
+  };
   const seen = new Set<number>(from);
-  const found: number[] = [];
+  // A NAPI poll of its own for the TX queue (atl1c_clean_tx, hinic's free_tx_poll) is itself the TX completion.
+  const found: number[] = role === 'tx-clean' ? from.filter(plays) : [];
   let frontier = [...from];
   for (let depth = 0; depth < hops && frontier.length > 0; depth++) {
     const level = found.length;
@@ -163,8 +168,7 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
         if (seen.has(m) || !driver.owns(graph.file(m))) continue;
         seen.add(m);
         next.push(m);
-        const name = graph.name(m);
-        if (pattern.test(name) && !DETOURS.some((d) => d.name?.test(name) || d.file?.test(graph.file(m)))) found.push(m);
+        if (plays(m)) found.push(m);
       }
     }
     // Within one distance, the plainest name first: e1000_alloc_rx_buffers before its _ps variant.

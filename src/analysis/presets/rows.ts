@@ -26,7 +26,7 @@ export const ROLE_SLOTS: Readonly<Record<'irq' | 'poll' | 'xmit', readonly strin
 export const ROLE_NAMES: Readonly<Record<'rx-clean' | 'refill' | 'tx-clean' | 'tx-ring', RegExp>> = {
   'rx-clean': /clean_rx|rx_clean|rx_irq|process_rx|rx_process|rx_poll|poll_rx|handle_rx|rx_handler|receive|_rx$|_rx_/,
   refill: /alloc\w*_rx|rx_\w*alloc|refill|alloc_(?:rx_)?(?:page|frag|skb|buffer)s?|fill_rx|rx_fill|post_rx|rx_post|replenish|rx_refill/,
-  'tx-clean': /clean_tx|tx_clean|tx_complete|complete_tx|tx_compl|clean_tx_irq|tx_poll|poll_tx|free_tx|tx_done|tx_reclaim|reclaim_tx|tx_int|xmit_done|tx_irq|(?:^|_)tx$/,
+  'tx-clean': /clean_?tx|tx_clean|tx_complete|complete_tx|tx_compl|tx_poll|poll_tx|free_tx|txq?_free|free_old_xmit|tx_done|txq?_reclaim|reclaim_tx|tx_int|xmit_done|tx_irq|txq?_napi_poll|(?:^|_)tx$/,
   'tx-ring': /(?:^|_)(?:tx_map|tx_queue|tx_desc|desc_tx|tx_ring|ring_tx|tx_submit|submit_tx|tx_fill|fill_tx|post_send|tx_post)(?:_|$)|doorbell|kick/,
 };
 
