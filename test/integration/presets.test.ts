@@ -167,6 +167,15 @@ describe('packet-path presets on the real 6.12 tree', () => {
       // veth and virtio_net reach NAPI through timers and callbacks of kernel/, never a bus.
       for (const name of ['veth', 'virtio_net']) assert.deepEqual(list.find((d) => d.name === name)?.irq, [], name);
     });
+
+    it('finds TX completion in the poll of virtio_net, and in a TX NAPI poll of its own (atl1c)', () => {
+      const virtio = list.find((d) => d.name === 'virtio_net');
+      assert.equal(virtio?.egress, 'complete', virtio?.why);
+      assert.ok(virtio?.txClean.includes('drivers/net/virtio_net.c:free_old_xmit'), virtio?.txClean.join(' '));
+      const atl1c = list.find((d) => d.name === 'atl1c');
+      assert.equal(atl1c?.egress, 'complete', atl1c?.why);
+      assert.deepEqual(atl1c?.txClean, ['drivers/net/ethernet/atheros/atl1c/atl1c_main.c:atl1c_clean_tx']);
+    });
   });
 
   describe('options and errors', () => {
