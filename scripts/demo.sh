@@ -15,7 +15,7 @@ npm run --silent build
 kernel=$(bash scripts/kernel.sh)
 scope=()
 if [[ -z ${NETPATHS_FULL:-} ]]; then
-  scope=(--scope 'net/**' --scope 'drivers/net/**' --scope 'drivers/hv/**' --scope 'include/**' --scope 'kernel/**' --scope 'arch/x86/**')
+  scope=(--scope 'net/**' --scope 'drivers/net/**' --scope 'drivers/hv/**' --scope 'drivers/virtio/**' --scope 'include/**' --scope 'kernel/**' --scope 'arch/x86/**')
 fi
 np() { node dist/cli.js "$@" --kernel "$kernel" "${scope[@]}"; }
 

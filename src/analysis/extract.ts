@@ -472,6 +472,19 @@ export class Extractor {
     return { f: field, on: this.chainOf(n.childForFieldName('argument'), scope) };
   }
 
+  /**
+   * A call's argument: a value that can be a function, or a function pointer read from a
+   * field of a type this file can tell (`vp_find_one_vq_msix(..., vqi->callback, ...)`
+   * hands on whatever `virtqueue_info.callback` holds). A field's address (`&priv->napi`)
+   * is no function.
+   */
+  private argRef(node: Node, scope: Scope): ValueRef | null {
+    const value = this.valueRef(node, scope);
+    if (value || (node.type === 'pointer_expression' && node.child(0)?.type === '&')) return value;
+    const read = this.fieldRead(node, scope);
+    return read && 'f' in read && !('none' in read.on.root) ? read : null;
+  }
+
   /** The struct type of an expression as far as this file can tell. */
   private chainOf(node: Node | null, scope: Scope | undefined, depth = 0): TypeChain {
     const none: TypeChain = { root: { none: true }, path: [] };
@@ -557,7 +570,7 @@ export class Extractor {
     const argNodes = argList ? argList.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') : [];
     const line = this.lineOf(node.startPosition.row);
     const col = node.startPosition.column + 1;
-    const fact: CallFact = { fn: scope.index, line, col, callee, args: argNodes.map((a) => this.valueRef(a, scope)) };
+    const fact: CallFact = { fn: scope.index, line, col, callee, args: argNodes.map((a) => this.argRef(a, scope)) };
     if ('n' in callee) {
       if (KEYED_CALLS.has(callee.n)) fact.keys = argNodes.map((a) => (a.type === 'identifier' || a.type === 'number_literal' ? a.text : null));
       if (TEXT_ARG_CALLS.test(callee.n)) fact.texts = argNodes.map((a) => a.text.slice(0, 80));

@@ -10,8 +10,9 @@
  * - `{ p }` the enclosing function's parameter with that index
  * - `{ l }` a local variable of the enclosing function (see FuncFact.aliases)
  * - `{ c }` the result of calling that function (see FuncFact.returns)
- * - `{ f, on }` a function pointer read from a struct field (only in FuncFact.aliases:
- *   `rx_handler = rcu_dereference(skb->dev->rx_handler)`)
+ * - `{ f, on }` a function pointer read from a struct field of a known type: in
+ *   FuncFact.aliases (`rx_handler = rcu_dereference(skb->dev->rx_handler)`), stores and
+ *   call arguments (`vp_find_one_vq_msix(..., vqi->callback, ...)`)
  */
 export type ValueRef = { n: string } | { p: number } | { l: string } | { c: string } | { f: string; on: TypeChain };
 
@@ -124,7 +125,9 @@ export interface EncodedCalls {
 // Layout of one call in `ints`: fn, line, col, calleeTag | argc << 3, calleeA, calleeB,
 // then one int per argument, tag | value << 3 (values are string ids or parameter indexes,
 // never negative). Tags: 0 none, 1 name, 2 parameter, 3 local, 4 call result, 5 field
-// (calleeA = field name, calleeB = chain index). Call sites are most of the facts.
+// (calleeA = field name, calleeB = chain index), 6 an argument read from a field (value =
+// index of a chain whose path ends with the field; one chain per distinct read in a file).
+// Call sites are most of the facts.
 const TAG_BITS = 3;
 const TAG_MASK = (1 << TAG_BITS) - 1;
 const HEAD = 6;
@@ -134,6 +137,7 @@ const PARAM = 2;
 const LOCAL = 3;
 const CALL = 4;
 const FIELD = 5;
+const FIELD_READ = 6;
 
 export function encodeCalls(calls: CallFact[]): EncodedCalls {
   const ints: number[] = [];
@@ -149,15 +153,28 @@ export function encodeCalls(calls: CallFact[]): EncodedCalls {
     return id;
   };
   const chains: TypeChain[] = [];
+  const readChains = new Map<string, number>();
   const extras: EncodedCalls['extras'] = [];
   const tagged = (tag: number, v: number): number => tag | (v << TAG_BITS);
+  const readChain = (v: { f: string; on: TypeChain }): number => {
+    const root = v.on.root;
+    const path = [...v.on.path, v.f];
+    const key = `${'t' in root ? `t${root.t}` : 'c' in root ? `c${root.c}` : 'g' in root ? `g${root.g}` : '-'}.${path.join('.')}`;
+    let id = readChains.get(key);
+    if (id === undefined) {
+      id = chains.length;
+      chains.push({ root, path });
+      readChains.set(key, id);
+    }
+    return id;
+  };
   const value = (v: ValueRef | null): void => {
     if (!v) ints.push(NONE);
     else if ('n' in v) ints.push(tagged(NAME, str(v.n)));
     else if ('p' in v) ints.push(tagged(PARAM, v.p));
     else if ('l' in v) ints.push(tagged(LOCAL, str(v.l)));
     else if ('c' in v) ints.push(tagged(CALL, str(v.c)));
-    else ints.push(NONE);
+    else ints.push(tagged(FIELD_READ, readChain(v)));
   };
   calls.forEach((c, i) => {
     ints.push(c.fn, c.line, c.col);
@@ -204,6 +221,10 @@ export function forEachCall(encoded: EncodedCalls, visit: (call: CallFact, ordin
         return { l: s(v) };
       case CALL:
         return { c: s(v) };
+      case FIELD_READ: {
+        const chain = chains[v] as TypeChain;
+        return { f: chain.path[chain.path.length - 1] as string, on: { root: chain.root, path: chain.path.slice(0, -1) } };
+      }
       default:
         return null;
     }

@@ -15,7 +15,7 @@
 // Invariant: resolution never throws on odd facts; what it cannot resolve it counts.
 
 import { forEachCall } from './facts';
-import type { FileFacts, FuncFact, StoreFact, TypeChain, ValueRef } from './facts';
+import type { CalleeRef, FileFacts, FuncFact, StoreFact, TypeChain, ValueRef } from './facts';
 import type { GraphData, IndexStats } from './graph';
 import { ARG_SEPARATOR, EDGE_KINDS, NODE_MACRO, NODE_STATIC, StringTable, adjacency, nameOrder } from './graph';
 import type { EdgeKind } from './graph-json';
@@ -262,6 +262,17 @@ export function resolve(files: FileFacts[]): GraphData {
     }
   };
 
+  /**
+   * Functions a call's argument may carry. A function pointer read from a field counts
+   * only through the bindings of that field of its known struct: a guess by field name
+   * alone would hand `kfree(p->buf)` every function stored into a `.buf` of the tree.
+   */
+  const argFns = (arg: ValueRef, node: number, out: Set<number>): void => {
+    if (!('f' in arg)) return valueFns(arg, node, out, undefined);
+    const st = chainStruct(arg.on, nodeFileIdx[node] as number);
+    for (const b of (st ? bindings.get(`${st.key}.${arg.f}`) : undefined) ?? []) out.add(b.fn);
+  };
+
   // ---- bindings: stores of functions into struct fields ------------------------------
   const bindings = new Map<string, Binding[]>(); // slot key -> bindings
   const byField = new Map<string, Binding[]>(); // field -> all bindings of that field
@@ -344,23 +355,18 @@ export function resolve(files: FileFacts[]): GraphData {
   }
   for (const [slotKey, field, b] of copied) addBinding(slotKey, field, b);
 
-  // A slot may bind one function in many places (e1000e's poll in its own file, a copy of
-  // neigh_ops.output in an s390 driver): an edge explains itself with the first, so put
-  // first the bindings made in the function's own file, then in its folder.
-  const rankBinding = (b: Binding): number => {
-    const fnPath = (files[nodeFileIdx[b.fn] as number] as FileFacts).path;
-    const at = strings.list[b.file] as string;
-    return at === fnPath ? 0 : dirOf(at) === dirOf(fnPath) ? 1 : 2;
-  };
-  for (const map of [bindings, byField, untyped]) {
-    for (const list of map.values()) {
-      if (list.length < 2) continue;
-      const ranked = list.map((b) => ({ b, r: rankBinding(b) })).sort((x, y) => x.r - y.r);
-      ranked.forEach((x, i) => (list[i] = x.b));
-    }
-  }
-
   // ---- call sites resolved by name, and parameters passed through ----------------------
+  /**
+   * The functions a call may enter, for parameters passed through and registrations: by
+   * name, or through a field (`vp_dev->setup_vq(..., callback, ...)` hands its parameter to
+   * `setup_vq`) when the field's bindings so far are few enough to follow.
+   */
+  const calleeTargets = (callee: CalleeRef, fi: number): readonly number[] => {
+    if ('n' in callee) return resolveName(callee.n, fi);
+    if (!('field' in callee)) return [];
+    const found = fieldBindings(callee.on, callee.field, fi);
+    return found.length <= UNTYPED_FANOUT_LIMIT ? found.map((b) => b.fn) : [];
+  };
   const invokes = new Map<number, Set<number>>(); // function -> params it calls
   // Callee -> the callers that hand it one of their own parameters, and at which position:
   // rows (caller, callerParam, argIndex, next row of the same callee or -1), in call order.
@@ -369,6 +375,8 @@ export function resolve(files: FileFacts[]): GraphData {
   let passHead = new Int32Array(nodeFact.length).fill(-1);
   let passTail = new Int32Array(nodeFact.length).fill(-1);
   let callSites = 0;
+  /** Fields some call goes through, directly or by a local read from one (`rx_handler`). */
+  const calledFields = new Set<string>();
   files.forEach((f, fi) => {
     forEachCall(f.calls, (call) => {
       callSites++;
@@ -378,11 +386,16 @@ export function resolve(files: FileFacts[]): GraphData {
         addToSet(invokes, caller, callee.p);
       } else if ('l' in callee) {
         const params = new Set<number>();
-        for (const a of (nodeFact[caller] as FuncFact).aliases?.[callee.l] ?? []) valueFns(a, caller, new Set(), params);
+        for (const a of (nodeFact[caller] as FuncFact).aliases?.[callee.l] ?? []) {
+          if ('f' in a) calledFields.add(a.f);
+          valueFns(a, caller, new Set(), params);
+        }
         for (const p of params) addToSet(invokes, caller, p);
+      } else if ('field' in callee) {
+        calledFields.add(callee.field);
       }
-      if (!('n' in callee) || !call.args.some((a) => a && ('p' in a || 'l' in a))) return;
-      const targets = resolveName(callee.n, fi);
+      if (!call.args.some((a) => a && ('p' in a || 'l' in a))) return;
+      const targets = calleeTargets(callee, fi);
       call.args.forEach((arg, argIndex) => {
         if (!arg) return;
         const params = new Set<number>();
@@ -437,21 +450,21 @@ export function resolve(files: FileFacts[]): GraphData {
     for (const r of m.raise) raiseFns.set(r.fn, { key: r.key, label: m.label });
   }
   files.forEach((f, fi) => forEachCall(f.calls, (call) => {
-    if (!('n' in call.callee) || !call.args.some((a) => a !== null)) return;
+    if ('p' in call.callee || 'l' in call.callee || !call.args.some((a) => a !== null)) return;
     const site = { caller: (nodeBase[fi] as number) + call.fn, fi };
-    const name = call.callee.n;
-    const targets = resolveName(name, site.fi);
+    const name = 'n' in call.callee ? call.callee.n : undefined;
+    const targets = calleeTargets(call.callee, site.fi);
     const fileId = strings.id(f.path);
-    const register = registerFns.get(name);
+    const register = name === undefined ? undefined : registerFns.get(name);
     if (register) {
       const key = call.keys?.[register.key];
       const handler = call.args[register.handler];
       if (key && handler) {
         const fns = new Set<number>();
-        valueFns(handler, site.caller, fns, undefined);
+        argFns(handler, site.caller, fns);
         for (const fn of fns) {
           const list = deferredRegistrations.get(key) ?? [];
-          list.push({ fn, file: fileId, line: call.line, label: register.label, registrar: name });
+          list.push({ fn, file: fileId, line: call.line, label: register.label, registrar: name as string });
           deferredRegistrations.set(key, list);
         }
       }
@@ -463,16 +476,45 @@ export function resolve(files: FileFacts[]): GraphData {
         const arg = call.args[ps.param];
         if (!arg) continue;
         const fns = new Set<number>();
-        valueFns(arg, site.caller, fns, undefined);
-        const [slotKey, field] = splitSlot(ps.slotKey);
+        argFns(arg, site.caller, fns);
+        const [slotKey, slotField] = splitSlot(ps.slotKey);
+        // A slot handed its own functions (`req->base.complete` into a crypto subrequest's) learns nothing.
+        const field = 'f' in arg ? arg.f : undefined;
+        const source = 'f' in arg ? chainStruct(arg.on, site.fi) : undefined;
+        if (source && `${source.key}.${field}` === ps.slotKey) continue;
+        // A field read passed on binds only a slot some call goes through: `memcpy(dst,
+        // match->data, n)` hands of_device_id.data's functions to kasan_report_info.access_addr.
+        if (field !== undefined && !calledFields.has(slotField)) continue;
+        // Through a pointer, the function entered names the registration; a function
+        // pointer read from a field says which (`vp_setup_vq from virtqueue_info.callback`).
+        const registrar = name ?? (nodeFact[g] as FuncFact).name;
+        const via = source ? `${registrar} from ${source.name}.${field}` : registrar;
         for (const fn of fns) {
-          addBinding(slotKey === '?' ? undefined : slotKey, field, { fn, file: fileId, line: call.line, slot: ps.slot, via: name });
+          addBinding(slotKey === '?' ? undefined : slotKey, slotField, { fn, file: fileId, line: call.line, slot: ps.slot, via });
         }
       }
     }
   }));
 
   seenBinding.clear(); // no binding is added from here on
+
+  // A slot may bind one function in many places (e1000e's poll in its own file, a copy of
+  // neigh_ops.output in an s390 driver, virtio_net's queue callback by virtio-pci and by
+  // User-mode Linux): an edge explains itself with the first, so put first the bindings
+  // made in the function's own file, then in its folder, and those of other architectures
+  // than x86 and of tools/ last.
+  const rankBinding = (b: Binding): number => {
+    const fnPath = (files[nodeFileIdx[b.fn] as number] as FileFacts).path;
+    const at = strings.list[b.file] as string;
+    return at === fnPath ? 0 : dirOf(at) === dirOf(fnPath) ? 1 : fileTier(at) < 3 ? 2 : 3;
+  };
+  for (const map of [bindings, byField, untyped]) {
+    for (const list of map.values()) {
+      if (list.length < 2) continue;
+      const ranked = list.map((b) => ({ b, r: rankBinding(b) })).sort((x, y) => x.r - y.r);
+      ranked.forEach((x, i) => (list[i] = x.b));
+    }
+  }
 
   // ---- edges ---------------------------------------------------------------------------
   const edges = new EdgeColumns();
@@ -519,7 +561,7 @@ export function resolve(files: FileFacts[]): GraphData {
           const arg = call.args[p];
           if (!arg) continue;
           const fns = new Set<number>();
-          valueFns(arg, caller, fns, undefined);
+          argFns(arg, caller, fns);
           for (const fn of fns) {
             addEdge(caller, fn, call.line, call.col, 'indirect', viaText(`${callee.n}(${params[p] ?? `#${p}`} = ${(nodeFact[fn] as FuncFact).name})`));
           }
@@ -538,7 +580,16 @@ export function resolve(files: FileFacts[]): GraphData {
         unresolved++;
         return;
       }
+      // Each function's edge cites its first binding (see rankBinding), or one made in the
+      // call site's own folder: vring_interrupt's call reaches skb_recv_done as bound by
+      // drivers/virtio's transports, not by a platform driver that also hands it on.
+      const here = dirOf(f.path);
+      const cite = new Map<number, Binding>();
       for (const b of found) {
+        const had = cite.get(b.fn);
+        if (!had || (dirOf(strings.list[had.file] as string) !== here && dirOf(strings.list[b.file] as string) === here)) cite.set(b.fn, b);
+      }
+      for (const b of cite.values()) {
         addEdge(caller, b.fn, call.line, call.col, 'indirect', wrapperVia ? viaText(`${wrapperVia}: ${bindingVia(b)}`) : viaBinding(b));
       }
     } else if ('l' in callee) {

@@ -23,12 +23,12 @@ export const testCacheDir = process.env.NETPATHS_TEST_CACHE ?? join(tmpdir(), 'n
 
 /**
  * What the integration tests index: every folder a network packet path touches (all of
- * the network stack and drivers, every header, the softirq and IRQ core, x86, and Hyper-V's
- * vmbus, the bus that delivers hv_netvsc's interrupt). The whole
+ * the network stack and drivers, every header, the softirq and IRQ core, x86, and the buses
+ * that deliver a NIC's interrupt: Hyper-V's vmbus for hv_netvsc, virtio for virtio_net). The whole
  * tree is indexed by `npm run bench` and `NETPATHS_FULL=1 npm run demo`; keeping the tests
  * to this scope keeps CI well inside its time limit on two cores.
  */
-export const testScope = ['net/**', 'drivers/net/**', 'drivers/hv/**', 'include/**', 'kernel/**', 'arch/x86/**'];
+export const testScope = ['net/**', 'drivers/net/**', 'drivers/hv/**', 'drivers/virtio/**', 'include/**', 'kernel/**', 'arch/x86/**'];
 
 export interface CliResult {
   status: number;

@@ -164,8 +164,18 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assert.equal(netvsc?.ingress, 'complete');
       assert.deepEqual(netvsc?.irq, ['drivers/hv/vmbus_drv.c:vmbus_percpu_isr']);
       assert.match(netvsc?.why ?? '', /the interrupt arrives through vmbus_percpu_isr \(drivers\/hv\/vmbus_drv\.c\)/);
-      // veth and virtio_net reach NAPI through timers and callbacks of kernel/, never a bus.
-      for (const name of ['veth', 'virtio_net']) assert.deepEqual(list.find((d) => d.name === name)?.irq, [], name);
+      // veth reaches NAPI through timers and callbacks of kernel/, never a bus.
+      assert.deepEqual(list.find((d) => d.name === 'veth')?.irq, []);
+    });
+
+    it('finds virtio_net\'s interrupt: vring_interrupt calls the queue callback virtio-pci was handed', () => {
+      const virtio = list.find((d) => d.name === 'virtio_net');
+      assert.equal(virtio?.ingress, 'complete', virtio?.why);
+      assert.deepEqual(virtio?.irq, ['drivers/virtio/virtio_ring.c:vring_interrupt']);
+      const g = queryJson<GraphJson>(['ingress', '--driver', 'virtio_net']);
+      const cb = g.edges.find((e) => e.from === 'drivers/virtio/virtio_ring.c:vring_interrupt' && e.to === 'drivers/net/virtio_net.c:skb_recv_done');
+      // Bound by each transport that hands on virtqueue_info.callback (virtio-pci, virtio-mmio, ...).
+      assert.match(cb?.via ?? '', /^virtqueue\.callback = skb_recv_done at drivers\/virtio\/virtio_\w+\.c:\d+ \(\w+ from virtqueue_info\.callback\)$/);
     });
 
     it('finds TX completion in the poll of virtio_net, and in a TX NAPI poll of its own (atl1c)', () => {

@@ -48,6 +48,17 @@ describe('extract', () => {
     assert.deepEqual(call?.args, [null], 'a struct pointer never carries a function');
   });
 
+  it('records a function pointer read from a typed field as an argument, never a field address', () => {
+    const f = facts(
+      'int f(struct virtqueue_info *vqs_info, struct priv *p)\n{\n\tstruct virtqueue_info *vqi = &vqs_info[0];\n' +
+        '\tsetup(vqi->callback, vqi->callback, &p->napi, (x ? a : b)->fn, READ_ONCE(p->ops->cb));\n\treturn 0;\n}\n',
+    );
+    const call = calls(f).find((c) => 'n' in c.callee && c.callee.n === 'setup');
+    const read = { f: 'callback', on: { root: { t: 'virtqueue_info' }, path: [] } };
+    assert.deepEqual(call?.args, [read, read, null, null, { f: 'cb', on: { root: { t: 'priv' }, path: ['ops'] } }]);
+    assert.equal(f.calls.chains.length, 2, 'one chain per distinct read in a file');
+  });
+
   it('walks field chains and sees through READ_ONCE', () => {
     const f = facts('int f(struct neighbour *n, struct sk_buff *skb)\n{\n\treturn READ_ONCE(n->output)(n, skb) + skb->dev->netdev_ops->ndo_stop(skb->dev);\n}\n');
     const fields = calls(f).filter((c) => 'field' in c.callee).map((c) => c.callee);

@@ -3,7 +3,8 @@
 // exercise one way of finding entry points (acme like e1000e, ringo keeping its IRQ handler
 // in a field like ice, oldie without NAPI, quiet without an IRQ, blinky transmit-only, vnet
 // one file in drivers/net, busnet behind a bus that owns the interrupt like hv_netvsc, twoq
-// with a NAPI poll of its own for TX completion like atl1c).
+// with a NAPI poll of its own for TX completion like atl1c, vringnet on a transport like
+// virtio-pci that hands the driver's queue callback on through an array and a pointer).
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -66,7 +67,7 @@ describe('packet-path presets on kernel-paths', () => {
     });
 
     it('finds every driver with an entry point, named as its Makefile builds it', () => {
-      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'busnet', 'oldie', 'quietnet', 'ringo', 'twoq', 'vnet']);
+      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'busnet', 'oldie', 'quietnet', 'ringo', 'twoq', 'vnet', 'vringnet']);
       assert.equal(find('quietnet').dir, 'drivers/net/ethernet/quiet');
       assert.deepEqual(find('quietnet').aliases, ['quiet']);
       assert.equal(find('vnet').dir, 'drivers/net');
@@ -84,7 +85,7 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('says how complete each path is, and why not', () => {
       const status = Object.fromEntries(list.map((d) => [d.name, `${d.ingress}/${d.egress}`]));
-      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/none', twoq: 'complete/complete', vnet: 'complete/partial' });
+      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/none', twoq: 'complete/complete', vnet: 'complete/partial', vringnet: 'complete/none' });
       assert.match(find('blinky').why, /ingress: no NAPI poll and no IRQ handler registered/);
       assert.match(find('quietnet').why, /ingress: no IRQ handler registered/);
       assert.match(find('quietnet').why, /egress: no ndo_start_xmit registered/);
@@ -108,6 +109,19 @@ describe('packet-path presets on kernel-paths', () => {
         assert.match(name, ROLE_NAMES['tx-clean'], name);
       }
       for (const name of ['e1000_xmit_frame', 'virtnet_poll', 'txq_init', 'ixgbe_tx_ctxtdesc']) assert.doesNotMatch(name, ROLE_NAMES['tx-clean'], name);
+    });
+
+    it('follows a queue callback through an array of structs and a setup function reached by pointer', () => {
+      assert.deepEqual(find('vringnet').irq, ['drivers/vring/vring_pci.c:vring_interrupt']);
+      const g = buildPreset(ctx, 'vringnet', 'ingress');
+      const cb = edge(g, 'vring_interrupt', 'skb_recv_done');
+      const line = lineOf('drivers/vring/vring_pci.c', 'vqs[i] = vp_setup_vq(');
+      assert.equal(cb.via, `virtqueue.callback = skb_recv_done at drivers/vring/vring_pci.c:${line} (vp_setup_vq from virtqueue_info.callback)`);
+      // vring_note keeps the same pointer in a field no call goes through: no binding.
+      const d = ctx.graph.data;
+      const slots = Array.from(d.bindSlot, (s) => ctx.graph.str(s));
+      assert.ok(slots.includes('virtqueue.callback'));
+      assert.ok(!slots.includes('vring_stats.last_callback'), slots.join(' '));
     });
 
     it('finds the interrupt of a driver behind a bus, never through a timer', () => {
