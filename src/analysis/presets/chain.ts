@@ -8,6 +8,9 @@ import { type Driver, type ReadText, discoverDrivers, reachedRole } from './driv
 import { DETOURS, IRQ_NAMES, ROLE_SLOTS, TRANSPORT_HOPS, type DriverRole, type MilestoneRow } from './rows';
 import { type CallPath, type DistanceMap, distancesTo, forwardPath, pathFrom } from './search';
 
+/** Any of DETOURS' name patterns. */
+const DETOUR_NAMES = new RegExp(DETOURS.flatMap((d) => (d.name ? [`(?:${d.name.source})`] : [])).join('|') || '(?!)');
+
 /**
  * Per-graph state shared by every preset and the driver list: the drivers, and distance
  * maps keyed by their targets (most milestones do not depend on the driver).
@@ -17,6 +20,8 @@ export class PresetContext {
   private readonly maps = new Map<string, DistanceMap>();
   /** Per node, the cost `enter` found, or -1 before it is asked (searches ask millions of times). */
   private readonly detour: Int32Array;
+  /** Per file (string id): whether each of DETOURS admits it by its `file` pattern. */
+  private readonly detourFiles = new Map<number, boolean[]>();
   private irqHandlers: Map<number, string> | undefined;
   private bindingsByFile: { byFile: Map<string, number[]>; sorted: string[]; order: Map<string, number> } | undefined;
 
@@ -36,10 +41,21 @@ export class PresetContext {
   readonly enter = (node: number): number => {
     let c = this.detour[node] as number;
     if (c < 0) {
+      // Which DETOURS a file admits is asked once per file, not once per function.
+      const fileId = this.graph.data.nodeFile[node] as number;
+      let files = this.detourFiles.get(fileId);
+      if (files === undefined) {
+        const file = this.graph.file(node);
+        files = DETOURS.map((d) => !d.file || d.file.test(file));
+        this.detourFiles.set(fileId, files);
+      }
       const name = this.graph.name(node);
-      const file = this.graph.file(node);
+      // Most names match no pattern: one test of all of them first.
+      const named = DETOUR_NAMES.test(name);
       c = 0;
-      for (const d of DETOURS) if ((!d.name || d.name.test(name)) && (!d.file || d.file.test(file))) c += d.cost;
+      DETOURS.forEach((d, i) => {
+        if (files[i] && (!d.name || (named && d.name.test(name)))) c += d.cost;
+      });
       this.detour[node] = c;
     }
     return c;

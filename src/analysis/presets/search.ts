@@ -155,7 +155,9 @@ export function distancesTo(graph: Graph, targets: Iterable<number>, maxHops: nu
       graph.forEachIncoming(n, relax);
     }
     // In the order first reached, as the Map this replaced kept them.
-    return new DistanceMap(targetSet, new Map(touched.map((n) => [n, dist[n] as number])), enter);
+    const found = new Map<number, number>();
+    for (const n of touched) found.set(n, dist[n] as number);
+    return new DistanceMap(targetSet, found, enter);
   } finally {
     for (const n of touched) dist[n] = Infinity;
   }
