@@ -191,7 +191,7 @@ export class IndexCache {
     }
     const release = (): void => closeSync(fd);
     try {
-      const { header, graph, edges } = openGraphFile(fileReaders(fd), fstatSync(fd).size, INDEX_VERSION);
+      const { header, graph, edges } = openGraphFile(fileReader(fd), fstatSync(fd).size, INDEX_VERSION);
       if (header.root !== resolve(this.root)) {
         release();
         return { problem: `the graph cache ${this.graphPath} belongs to ${header.root}; rebuilding it` };
@@ -289,26 +289,16 @@ export function encodeGraph(graph: GraphData, meta: { version: string; root: str
   return Buffer.concat(graphParts(graph, meta));
 }
 
-/** Reads `length` bytes at `position` into a buffer of its own, aligned for typed-array views. */
-export type ReadAt = (position: number, length: number) => Buffer;
 /** Reads `into.length` bytes at `position` into `into`. */
 export type ReadInto = (position: number, into: Uint8Array) => void;
 
-function fileReaders(fd: number): { at: ReadAt; into: ReadInto } {
-  const into: ReadInto = (position, bytes) => {
+function fileReader(fd: number): ReadInto {
+  return (position, bytes) => {
     for (let done = 0; done < bytes.length; ) {
       const n = readSync(fd, bytes, done, bytes.length - done, position + done);
       if (n === 0) throw new Error('truncated graph file');
       done += n;
     }
-  };
-  return {
-    at: (position, length) => {
-      const bytes = Buffer.from(new ArrayBuffer(length));
-      into(position, bytes);
-      return bytes;
-    },
-    into,
   };
 }
 
@@ -370,15 +360,21 @@ function lazy<T extends object>(target: T, key: PropertyKey, make: () => unknown
  * when it is first used. `edges` reads the per-edge columns a page at a time; the same
  * columns in `graph` are read whole.
  */
-function openGraphFile(read: { at: ReadAt; into: ReadInto }, size: number, version?: string): { header: GraphHeader; graph: GraphData; edges: EdgeColumns } {
+function openGraphFile(readInto: ReadInto, size: number, version?: string): { header: GraphHeader; graph: GraphData; edges: EdgeColumns } {
+  /** `length` bytes at `position` in a buffer of their own, aligned for typed-array views. */
+  const readAt = (position: number, length: number): Buffer => {
+    const bytes = Buffer.from(new ArrayBuffer(length));
+    readInto(position, bytes);
+    return bytes;
+  };
   if (size < 8) throw new Error('not a NetPaths graph file');
-  const head = read.at(0, 8);
+  const head = readAt(0, 8);
   const magic = head.toString('latin1', 0, 4);
   if (!magic.startsWith('NPG')) throw new Error('not a NetPaths graph file');
   if (magic !== MAGIC) throw new OtherVersion(`graph file layout ${magic}, not ${MAGIC}`);
   const headerLength = head.readUInt32LE(4);
   if (8 + headerLength > size) throw new Error('truncated graph file');
-  const header = JSON.parse(read.at(8, headerLength).toString('utf8')) as GraphHeader;
+  const header = JSON.parse(readAt(8, headerLength).toString('utf8')) as GraphHeader;
   if (version !== undefined && header.version !== version) throw new OtherVersion(`graph file of ${header.version}`);
   const start = align8(8 + headerLength);
   const s = header.strings;
@@ -389,7 +385,7 @@ function openGraphFile(read: { at: ReadAt; into: ReadInto }, size: number, versi
   if (start + s.offset + s.bytes > size) throw new Error('truncated graph file');
   const column = (c: Column | 'stringOffsets'): Int32Array | Uint8Array => {
     const { offset, length, type } = header.columns[c];
-    const bytes = read.at(start + offset, length * (type === 'u8' ? 1 : 4));
+    const bytes = readAt(start + offset, length * (type === 'u8' ? 1 : 4));
     return type === 'u8' ? new Uint8Array(bytes.buffer, bytes.byteOffset, length) : new Int32Array(bytes.buffer, bytes.byteOffset, length);
   };
   const graph = { stats: header.stats } as GraphData;
@@ -397,19 +393,18 @@ function openGraphFile(read: { at: ReadAt; into: ReadInto }, size: number, versi
   lazy(graph, 'strings', () => {
     const offsets = column('stringOffsets') as Int32Array;
     if (offsets.length !== s.count + 1 || offsets[s.count] !== s.bytes) throw new Error('string table does not match its header');
-    return new StringTable(read.at(start + s.offset, s.bytes), offsets);
+    return new StringTable(readAt(start + s.offset, s.bytes), offsets);
   });
   const edges = {} as EdgeColumns;
   for (const c of EDGE_COLUMNS) {
     const { offset, length, type } = header.columns[c];
-    edges[c] = new PagedColumn(read.into, start + offset, length, type === 'u8' ? 1 : 4);
+    edges[c] = new PagedColumn(readInto, start + offset, length, type === 'u8' ? 1 : 4);
   }
   return { header, graph, edges };
 }
 
 /** Decodes a graph file held in memory (its columns are read when first used). */
 export function decodeGraph(bytes: Buffer): { header: GraphHeader; graph: GraphData } {
-  const at: ReadAt = (position, length) => Buffer.from(bytes.subarray(position, position + length));
-  const { header, graph } = openGraphFile({ at, into: (position, into) => into.set(bytes.subarray(position, position + into.length)) }, bytes.length);
+  const { header, graph } = openGraphFile((position, into) => into.set(bytes.subarray(position, position + into.length)), bytes.length);
   return { header, graph };
 }

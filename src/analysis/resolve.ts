@@ -268,9 +268,12 @@ export function resolve(files: FileFacts[]): GraphData {
    * alone would hand `kfree(p->buf)` every function stored into a `.buf` of the tree.
    */
   const argFns = (arg: ValueRef, node: number, out: Set<number>): void => {
-    if (!('f' in arg)) return valueFns(arg, node, out, undefined);
-    const st = chainStruct(arg.on, nodeFileIdx[node] as number);
-    for (const b of (st ? bindings.get(`${st.key}.${arg.f}`) : undefined) ?? []) out.add(b.fn);
+    if ('f' in arg) slotFns(chainStruct(arg.on, nodeFileIdx[node] as number), arg.f, out);
+    else valueFns(arg, node, out, undefined);
+  };
+  /** The functions bound to `field` of the struct `source` (none when it is unknown). */
+  const slotFns = (source: { key: string } | undefined, field: string, out: Set<number>): void => {
+    for (const b of (source ? bindings.get(`${source.key}.${field}`) : undefined) ?? []) out.add(b.fn);
   };
 
   // ---- bindings: stores of functions into struct fields ------------------------------
@@ -475,16 +478,17 @@ export function resolve(files: FileFacts[]): GraphData {
       for (const ps of stores) {
         const arg = call.args[ps.param];
         if (!arg) continue;
-        const fns = new Set<number>();
-        argFns(arg, site.caller, fns);
         const [slotKey, slotField] = splitSlot(ps.slotKey);
-        // A slot handed its own functions (`req->base.complete` into a crypto subrequest's) learns nothing.
         const field = 'f' in arg ? arg.f : undefined;
-        const source = 'f' in arg ? chainStruct(arg.on, site.fi) : undefined;
-        if (source && `${source.key}.${field}` === ps.slotKey) continue;
         // A field read passed on binds only a slot some call goes through: `memcpy(dst,
         // match->data, n)` hands of_device_id.data's functions to kasan_report_info.access_addr.
         if (field !== undefined && !calledFields.has(slotField)) continue;
+        const source = 'f' in arg ? chainStruct(arg.on, site.fi) : undefined;
+        // A slot handed its own functions (`req->base.complete` into a crypto subrequest's) learns nothing.
+        if (source && `${source.key}.${field}` === ps.slotKey) continue;
+        const fns = new Set<number>();
+        if (field !== undefined) slotFns(source, field, fns);
+        else valueFns(arg, site.caller, fns, undefined);
         // Through a pointer, the function entered names the registration; a function
         // pointer read from a field says which (`vp_setup_vq from virtqueue_info.callback`).
         const registrar = name ?? (nodeFact[g] as FuncFact).name;
@@ -583,13 +587,17 @@ export function resolve(files: FileFacts[]): GraphData {
       // Each function's edge cites its first binding (see rankBinding), or one made in the
       // call site's own folder: vring_interrupt's call reaches skb_recv_done as bound by
       // drivers/virtio's transports, not by a platform driver that also hands it on.
-      const here = dirOf(f.path);
-      const cite = new Map<number, Binding>();
-      for (const b of found) {
-        const had = cite.get(b.fn);
-        if (!had || (dirOf(strings.list[had.file] as string) !== here && dirOf(strings.list[b.file] as string) === here)) cite.set(b.fn, b);
+      let cited: Iterable<Binding> = found;
+      if (found.length > 1) {
+        const here = dirOf(f.path);
+        const cite = new Map<number, Binding>();
+        for (const b of found) {
+          const had = cite.get(b.fn);
+          if (!had || (dirOf(strings.list[had.file] as string) !== here && dirOf(strings.list[b.file] as string) === here)) cite.set(b.fn, b);
+        }
+        cited = cite.values();
       }
-      for (const b of cite.values()) {
+      for (const b of cited) {
         addEdge(caller, b.fn, call.line, call.col, 'indirect', wrapperVia ? viaText(`${wrapperVia}: ${bindingVia(b)}`) : viaBinding(b));
       }
     } else if ('l' in callee) {
