@@ -5,12 +5,15 @@
 // when something asks for it.
 
 import type { EdgeKind } from './graph-json';
+import { INDIRECT_CALL_WRAPPERS } from './kernel-idioms';
 
 export const EDGE_KINDS: readonly EdgeKind[] = ['direct', 'indirect', 'async'];
 
 /** Node flags. */
 export const NODE_MACRO = 1;
 export const NODE_STATIC = 2;
+/** A function of DEAD_ENDS (kernel-idioms.ts): no call path passes through it. */
+export const NODE_DEAD_END = 4;
 
 const STRING_BLOCK = 4096;
 
@@ -86,8 +89,9 @@ export interface GraphData {
   edgeKind: Uint8Array;
   /**
    * `via` of the edges that have one (a tenth of them), as sorted edge ids and values: a
-   * string id, or `-2 - b` for an edge through binding b, whose text `Graph.via` writes
-   * from the binding's columns (storing each text would take most of the file).
+   * string id, or for an edge through binding b a `bindingVia` value, whose text
+   * `Graph.via` writes from the binding's columns (storing each text would take most of
+   * the file).
    */
   viaEdges: Int32Array;
   viaValues: Int32Array;
@@ -198,6 +202,11 @@ export class Graph {
     return ((this.data.nodeFlags[node] as number) & NODE_MACRO) !== 0;
   }
 
+  /** Whether `node` is one of DEAD_ENDS (kernel-idioms.ts). */
+  isDeadEnd(node: number): boolean {
+    return ((this.data.nodeFlags[node] as number) & NODE_DEAD_END) !== 0;
+  }
+
   str(id: number): string | undefined {
     return this.data.strings.get(id);
   }
@@ -268,7 +277,13 @@ export class Graph {
   via(edge: number): string | undefined {
     const v = sparseValue(this.data.viaEdges, this.data.viaValues, edge);
     if (v >= -1) return this.str(v);
-    return bindingText(this, -2 - v);
+    const wrapper = VIA_WRAPPERS[((-2 - v) & 7) - 1];
+    return `${wrapper ? `${wrapper}: ` : ''}${bindingText(this, viaBinding(v))}`;
+  }
+
+  /** The binding an indirect edge goes through (an index of the bind* columns), or -1. */
+  binding(edge: number): number {
+    return viaBinding(sparseValue(this.data.viaEdges, this.data.viaValues, edge));
   }
 
   /** The argument texts recorded at the edge's call site, joined by ARG_SEPARATOR. */
@@ -295,6 +310,24 @@ export function lowerBound(n: number, below: (i: number) => boolean): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** The wrapper macros a call through a binding may name, by their number in a `bindingVia` value (1 and up). */
+const VIA_WRAPPERS = [...INDIRECT_CALL_WRAPPERS.keys()];
+
+/**
+ * The `viaValues` entry of an edge through binding `b`, called through `wrapper`
+ * (`INDIRECT_CALL_INET`) or not: `-2 - (b * 8 + w)`, w the wrapper's number or 0. Undefined
+ * for a wrapper not in INDIRECT_CALL_WRAPPERS, whose edge keeps its via as a text.
+ */
+export function bindingVia(b: number, wrapper?: string): number | undefined {
+  const w = wrapper === undefined ? 0 : VIA_WRAPPERS.indexOf(wrapper) + 1;
+  return w < 0 || (wrapper !== undefined && w === 0) ? undefined : -2 - (b * 8 + w);
+}
+
+/** The binding of a `viaValues` entry, or -1 for a text. */
+function viaBinding(value: number): number {
+  return value <= -2 ? (-2 - value) >>> 3 : -1;
 }
 
 /** The value of `edge` in a sparse column (sorted edge ids and their values), or -1. */

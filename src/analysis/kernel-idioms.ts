@@ -200,3 +200,15 @@ export const CONTAINER_OF_LIKE: ReadonlyMap<string, number> = new Map([
  * operations, whose length expression the packet-path timeline shows.
  */
 export const TEXT_ARG_CALLS = /^(?:__)?p?skb_|^eth_type_trans$|^eth_header$|^dev_hard_header$/;
+
+/**
+ * Functions no packet path goes through: the kernel's crash and warning paths. From them
+ * a panic notifier reaches almost anything (`BUG()` -> panic -> notifier_call_chain ->
+ * inetdev_event -> arp_send -> dev_queue_xmit), so no call path passes through them
+ * (`path`, query.ts); a path may still start or end at one. Flagged on their nodes.
+ */
+export const DEAD_ENDS: ReadonlySet<string> = new Set([
+  'BUG', 'panic', 'vpanic', 'nmi_panic', 'die', 'oops_begin', 'oops_end', 'make_task_dead',
+  'do_exit', '__warn', '__warn_printk', 'warn_slowpath_fmt', 'emergency_restart', 'kernel_restart',
+  'kernel_halt', 'kernel_power_off', 'machine_restart', 'machine_halt', 'machine_power_off',
+]);

@@ -108,48 +108,103 @@ export function neighbourhood(graph: Graph, specs: string[], depth: number, dire
 
 export interface PathOptions {
   maxDepth: number;
-  /** How many paths at most, shortest first. */
+  /** How many paths at most, best first (see findPaths). */
   paths: number;
 }
 
-/** Up to `paths` shortest simple call paths from any `from` function to any `to` function. */
+/** The folder of a kernel-relative path: `net/ipv4` for `net/ipv4/ip_input.c`. */
+const folderOf = (file: string): string => file.slice(0, Math.max(0, file.lastIndexOf('/')));
+
+/** How far from a path's ends a call was resolved (`remoteness`). */
+export const NEAR = 0;
+export const SAME_FOLDER = 1;
+export const FAR = 2;
+
+/**
+ * How far from `endpoints` the binding an edge goes through was made: FAR outside their
+ * folders, SAME_FOLDER beside them, NEAR in one of their files. A call through a pointer
+ * resolves to every function stored into its field anywhere, but the object it goes
+ * through belongs to one of them: from e1000e's interrupt, `n->poll(n, weight)` in
+ * __napi_poll runs e1000e_poll, registered beside the interrupt handler, not
+ * process_backlog or another driver's poll; on the way to tcp_v4_rcv the protocol handler
+ * is ip_rcv, registered in net/ipv4, not ipv6_rcv. Direct and async edges, and edges that
+ * name their function at the call (`INDIRECT_CALL_2` candidates, NF_HOOK's okfn), are NEAR.
+ * Each edge is looked at when first asked about: a search touches a small part of them.
+ */
+export function remoteness(graph: Graph, endpoints: readonly number[]): (edge: number) => number {
+  const files = new Set(endpoints.map((n) => graph.file(n)));
+  const folders = new Set([...files].map(folderOf));
+  const bindFile = graph.data.bindFile;
+  const byFile = new Map<number, number>();
+  const known = new Int8Array(graph.edgeCount).fill(-1);
+  return (edge) => {
+    let r = known[edge] as number;
+    if (r >= 0) return r;
+    const b = graph.kind(edge) === 'indirect' ? graph.binding(edge) : -1;
+    const file = b >= 0 ? (bindFile[b] as number) : -1;
+    r = file < 0 ? NEAR : (byFile.get(file) ?? -1);
+    if (r < 0) {
+      const path = graph.str(file) ?? '';
+      r = files.has(path) ? NEAR : folders.has(folderOf(path)) ? SAME_FOLDER : FAR;
+      byFile.set(file, r);
+    }
+    known[edge] = r;
+    return r;
+  };
+}
+
+/**
+ * Up to `paths` call paths from any `from` function to any `to` function, best first: the
+ * fewest pointer calls resolved FAR from both ends (`remoteness`), then the fewest calls,
+ * where a call resolved in the ends' folders but not their files counts twice. Simple
+ * paths of at most `maxDepth` calls that pass through no DEAD_ENDS (kernel-idioms.ts).
+ */
 export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], options: PathOptions): GraphJson {
   const sources = fromSpecs.flatMap((s) => selectNodes(graph, s));
   const targets = new Set(toSpecs.flatMap((s) => selectNodes(graph, s)));
-  // Distance to the nearest target (-1: not known to be within `depth`), by a backward
-  // breadth-first search taken only as deep as the paths sought: from a target's callers
-  // outwards it soon covers most of the graph, and the shortest paths are usually short.
+  const remote = remoteness(graph, [...sources, ...targets]);
+  // One far call costs more than any path without one: that part of the order is lexicographic.
+  const farCost = 2 * options.maxDepth + 1;
+  const COSTS = [1, 2, farCost];
+  const cost = (e: number): number => COSTS[remote(e)] as number;
+  const dead = (n: number): boolean => graph.isDeadEnd(n) && !targets.has(n) && !sources.includes(n);
+  const maxCost = options.maxDepth * (farCost + 2);
+  // Cost to the nearest target (-1: not settled yet), by a backward search settled one
+  // cost at a time and only as far as the paths sought: from a target's callers outwards
+  // it soon covers most of the graph, and the best paths are usually short.
   const dist = new Int32Array(graph.nodeCount).fill(-1);
-  let frontier = [...targets];
-  for (const t of frontier) dist[t] = 0;
-  let depth = 0;
-  const deepen = (): void => {
-    const d = ++depth;
-    const next: number[] = [];
-    for (const n of frontier) {
-      graph.forEachCaller(n, (m) => {
-        if ((dist[m] as number) < 0) {
-          dist[m] = d;
-          next.push(m);
+  const tentative = new Int32Array(graph.nodeCount).fill(maxCost + 1);
+  const buckets: number[][] = [[...targets]];
+  for (const t of targets) tentative[t] = 0;
+  let settled = -1;
+  const settle = (): void => {
+    const c = ++settled;
+    for (const n of buckets[c] ?? []) {
+      if ((dist[n] as number) >= 0 || tentative[n] !== c || dead(n)) continue;
+      dist[n] = c;
+      graph.forEachIncoming(n, (e, m) => {
+        const next = c + cost(e);
+        if (next < (tentative[m] as number)) {
+          tentative[m] = next;
+          (buckets[next] ??= []).push(m);
         }
       });
     }
-    frontier = next;
+    buckets[c] = [];
   };
-  while (depth < options.maxDepth && frontier.length > 0 && !sources.some((s) => (dist[s] as number) >= 0)) deepen();
+  while (settled < maxCost && !sources.some((s) => (dist[s] as number) >= 0)) settle();
+  const noPath = (): QueryError => new QueryError(`no path from ${fromSpecs.join(', ')} to ${toSpecs.join(', ')} within ${options.maxDepth} calls`);
   const reachable = sources.filter((s) => (dist[s] as number) >= 0);
-  if (reachable.length === 0) {
-    throw new QueryError(`no path from ${fromSpecs.join(', ')} to ${toSpecs.join(', ')} within ${options.maxDepth} calls`);
-  }
-  // Enumerate simple paths of increasing length; dist prunes every step that cannot arrive in time.
+  if (reachable.length === 0) throw noPath();
+  // Enumerate simple paths of increasing cost; dist prunes every step that cannot arrive in time.
   const found: number[][] = [];
   const best = Math.min(...reachable.map((s) => dist[s] as number));
   let budget = 200_000;
-  for (let limit = best; limit <= options.maxDepth && found.length < options.paths && budget > 0; limit++) {
-    // Paths of `limit` calls pass only through nodes within `limit` of a target.
-    while (depth < limit && frontier.length > 0) deepen();
-    const reachable = sources.filter((s) => (dist[s] as number) >= 0);
-    for (const s of reachable) {
+  for (let limit = best; limit <= maxCost && found.length < options.paths && budget > 0; limit++) {
+    // Paths of cost `limit` pass only through functions within `limit` of a target.
+    while (settled < limit) settle();
+    for (const s of sources) {
+      if ((dist[s] as number) < 0) continue;
       const path = [s];
       const onPath = new Set([s]);
       const walk = (n: number, left: number): void => {
@@ -158,15 +213,17 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
           if (left === 0) found.push([...path]);
           return;
         }
+        if (path.length > options.maxDepth) return;
         const seenNext = new Set<number>();
         for (const e of graph.outgoing(n)) {
           const m = graph.to(e);
           const dm = dist[m] as number;
-          if (dm < 0 || dm > left - 1 || onPath.has(m) || seenNext.has(m)) continue;
+          const rest = left - cost(e);
+          if (dm < 0 || dm > rest || onPath.has(m) || seenNext.has(m)) continue;
           seenNext.add(m);
           path.push(m);
           onPath.add(m);
-          walk(m, left - 1);
+          walk(m, rest);
           path.pop();
           onPath.delete(m);
         }
@@ -174,15 +231,18 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
       walk(s, limit);
     }
   }
+  // Cheap paths may all be longer than maxDepth calls.
+  if (found.length === 0) throw noPath();
   const edges: number[] = [];
   for (const p of found) {
     for (let i = 0; i + 1 < p.length; i++) {
+      // The edge the path took: the cheapest, if two calls lead to the same function.
+      let taken = -1;
       for (const e of graph.outgoing(p[i] as number)) {
-        if (graph.to(e) === p[i + 1]) {
-          edges.push(e);
-          break;
-        }
+        if (graph.to(e) !== p[i + 1] || (taken >= 0 && cost(e) >= cost(taken))) continue;
+        taken = e;
       }
+      if (taken >= 0) edges.push(taken);
     }
   }
   const json = toJson(graph, found.flat(), edges);

@@ -17,9 +17,9 @@
 import { forEachCall } from './facts';
 import type { CalleeRef, FileFacts, FuncFact, StoreFact, TypeChain, ValueRef } from './facts';
 import type { GraphData, IndexStats } from './graph';
-import { ARG_SEPARATOR, EDGE_KINDS, NODE_MACRO, NODE_STATIC, StringTable, adjacency, nameOrder } from './graph';
+import { ARG_SEPARATOR, EDGE_KINDS, NODE_DEAD_END, NODE_MACRO, NODE_STATIC, StringTable, adjacency, bindingVia, nameOrder } from './graph';
 import type { EdgeKind } from './graph-json';
-import { DEFERRED_MECHANISMS, TEXT_ARG_CALLS } from './kernel-idioms';
+import { DEAD_ENDS, DEFERRED_MECHANISMS, TEXT_ARG_CALLS } from './kernel-idioms';
 
 /** Above this many candidates, a field call whose struct type is unknown is left unresolved. */
 const UNTYPED_FANOUT_LIMIT = 24;
@@ -529,7 +529,7 @@ export function resolve(files: FileFacts[]): GraphData {
   const KIND = (k: EdgeKind): number => EDGE_KINDS.indexOf(k);
   /** `via` as GraphData.viaValues holds it: a text, or a binding whose columns tell the text. */
   const viaText = (text: string): number => strings.id(text);
-  const viaBinding = (b: Binding): number => -2 - b.index;
+  const viaOf = (b: Binding, wrapper?: string): number => bindingVia(b.index, wrapper) ?? viaText(`${wrapper}: ${bindingText(b)}`);
   const addEdge = (from: number, to: number, line: number, col: number, kind: EdgeKind, via = -1, args?: string[]): void => {
     if (from !== seenFor) {
       seenEdge.clear();
@@ -540,8 +540,8 @@ export function resolve(files: FileFacts[]): GraphData {
     seenEdge.add(key);
     edges.push(from, to, line, col, KIND(kind), via, args ? strings.id(args.join(ARG_SEPARATOR)) : -1);
   };
-  // The text of `Graph.via` for an edge through `b` (kept as a text only after a wrapper's name).
-  const bindingVia = (b: Binding): string =>
+  // The text of `Graph.via` for an edge through `b` (kept as a text only after an unknown wrapper's name).
+  const bindingText = (b: Binding): string =>
     `${b.slot} = ${(nodeFact[b.fn] as FuncFact).name} at ${strings.list[b.file]}:${b.line}${b.via ? ` (${b.via})` : ''}`;
 
   files.forEach((f, fi) => forEachCall(f.calls, (call) => {
@@ -598,13 +598,13 @@ export function resolve(files: FileFacts[]): GraphData {
         cited = cite.values();
       }
       for (const b of cited) {
-        addEdge(caller, b.fn, call.line, call.col, 'indirect', wrapperVia ? viaText(`${wrapperVia}: ${bindingVia(b)}`) : viaBinding(b));
+        addEdge(caller, b.fn, call.line, call.col, 'indirect', viaOf(b, wrapperVia));
       }
     } else if ('l' in callee) {
       // A local function pointer: what was assigned to it, or what the field it was read from holds.
       for (const a of (nodeFact[caller] as FuncFact).aliases?.[callee.l] ?? []) {
         if ('f' in a) {
-          for (const b of fieldBindings(a.on, a.f, site.fi)) addEdge(caller, b.fn, call.line, call.col, 'indirect', viaBinding(b));
+          for (const b of fieldBindings(a.on, a.f, site.fi)) addEdge(caller, b.fn, call.line, call.col, 'indirect', viaOf(b));
           continue;
         }
         const fns = new Set<number>();
@@ -661,7 +661,7 @@ export function resolve(files: FileFacts[]): GraphData {
     data.nodeName[i] = strings.id(fact.name);
     data.nodeFile[i] = strings.id(fileOf(i).path);
     data.nodeLine[i] = fact.line;
-    data.nodeFlags[i] = (fact.macro ? NODE_MACRO : 0) | (fact.static ? NODE_STATIC : 0);
+    data.nodeFlags[i] = (fact.macro ? NODE_MACRO : 0) | (fact.static ? NODE_STATIC : 0) | (DEAD_ENDS.has(fact.name) ? NODE_DEAD_END : 0);
     if (fact.macro) data.stats.macros++;
     else data.stats.functions++;
   }

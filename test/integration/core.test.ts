@@ -106,8 +106,7 @@ describe('netpaths on the real 6.12 tree', () => {
     ['ixgbe', 'ixgbe_xmit_frame'],
   ] as const) {
     it(`transmit: tcp_sendmsg to ${driver}'s xmit through ndo_start_xmit`, () => {
-      // Two legs: the shortest path from tcp_sendmsg to a driver may leave through a socket
-      // backlog (release_sock -> sk_backlog_rcv -> pppoe): real, but not the TCP/IP path.
+      // Leg by leg, each with the hops it must take (the whole way in one query is tested below).
       const tcp = path('tcp_sendmsg', 'ip_queue_xmit');
       assertThrough(tcp.hops, ['tcp_sendmsg', '__tcp_transmit_skb', 'ip_queue_xmit']);
       // dst_output's pointer may also lead through a VRF device's output: ask for ip_output's leg.
@@ -121,6 +120,28 @@ describe('netpaths on the real 6.12 tree', () => {
       assert.match(last?.via ?? '', /^net_device_ops\.ndo_start_xmit = \w+ at drivers\/net\/ethernet\/intel\//);
     });
   }
+
+  it("one query from e1000e's interrupt to tcp_v4_rcv: e1000e's own poll, IPv4's handler", () => {
+    // At each pointer call, the functions registered beside the ends come first.
+    const g = queryJson<GraphJson>(['path', '--from', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_intr_msi', '--to', 'tcp_v4_rcv', '--paths', '5']);
+    assert.equal(g.paths?.length, 5);
+    for (const p of g.paths ?? []) {
+      const hops = names(g, p);
+      assert.ok(!hops.includes('process_backlog') && !hops.includes('ipv6_rcv'), hops.join(' -> '));
+      assertThrough(hops, ['e1000_intr_msi', 'net_rx_action', '__napi_poll', 'ip_rcv', 'ip_local_deliver', 'tcp_v4_rcv']);
+      // Any poll on the way is e1000e's.
+      const polls = g.edges.filter((e) => e.from === 'net/core/dev.c:__napi_poll' && e.kind === 'indirect' && p.includes(e.to));
+      for (const e of polls) assert.match(e.via ?? '', /^napi_struct\.poll = \w+ at drivers\/net\/ethernet\/intel\/e1000e\//);
+    }
+  });
+
+  it("one query from tcp_sendmsg to e1000e's xmit: through IP, the neighbour layer and ndo_start_xmit", () => {
+    const { g, hops } = path('tcp_sendmsg', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_xmit_frame');
+    assertThrough(hops, ['tcp_sendmsg', '__tcp_transmit_skb', 'ip_queue_xmit', 'dst_output', 'ip_output', 'ip_finish_output2', 'neigh_output', '__dev_queue_xmit', 'dev_hard_start_xmit', 'netdev_start_xmit', 'e1000_xmit_frame']);
+    // No crash path (BUG -> panic -> notifiers) and no other socket's backlog on the way.
+    for (const name of ['panic', 'release_sock', 'pppoe_rcv_core']) assert.ok(!hops.includes(name), hops.join(' -> '));
+    assert.match(hop(g, 'dst_output', 'ip_output').via ?? '', /dst_entry\.output = ip_output at net\/ipv4\//);
+  });
 
   it('neigh->output reaches the neighbour ops it is copied from: neigh_resolve_output and neigh_connected_output', () => {
     // neighbour.c never stores these by name: WRITE_ONCE(neigh->output, neigh->ops->output).

@@ -1,0 +1,84 @@
+// The order of `path` answers on kernel-mini: at a call through a pointer, the functions
+// registered beside the path's ends come before those registered elsewhere (query.ts,
+// remoteness), then the shortest; no path goes through a crash path.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Graph } from '../../src/analysis/graph';
+import type { GraphJson } from '../../src/analysis/graph-json';
+import { buildIndex } from '../../src/analysis/indexer';
+import { FAR, NEAR, QueryError, SAME_FOLDER, findPaths, remoteness, selectNodes } from '../../src/analysis/query';
+
+const root = join(__dirname, '../fixtures/kernel-mini');
+const ACME = 'drivers/net/ethernet/acme/acme_main.c';
+let cacheDir: string;
+let graph: Graph;
+
+/** Each path as `file:name` hops. */
+function hops(g: GraphJson): string[][] {
+  return (g.paths ?? []).map((p) => p.map((id) => {
+    const n = g.nodes.find((x) => x.id === id);
+    return n ? `${n.file}:${n.name}` : id;
+  }));
+}
+
+describe('path order on kernel-mini', () => {
+  before(async () => {
+    cacheDir = mkdtempSync(join(tmpdir(), 'netpaths-test-'));
+    graph = (await buildIndex({ root, cacheDir, workers: 2 })).graph;
+  });
+  after(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+  it("a driver's interrupt reaches the stack through the driver's own poll first", () => {
+    const g = findPaths(graph, [`${ACME}:acme_intr`], ['ip_rcv'], { maxDepth: 20, paths: 3 });
+    const [first, second, third] = hops(g);
+    // The backlog's poll is two calls shorter, but registered far from both ends.
+    assert.ok(first?.includes(`${ACME}:acme_poll`), `first path: ${first?.join(' -> ')}`);
+    assert.ok(!first?.some((h) => h.endsWith(':process_backlog')), first?.join(' -> '));
+    const poll = g.edges.find((e) => e.from === 'net/core/dev.c:__napi_poll' && e.to === `${ACME}:acme_poll`);
+    assert.match(poll?.via ?? '', /^napi_struct\.poll = acme_poll at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+/);
+    // The others still follow: one far pointer call (the backlog) before two (the other driver's poll and clean routine).
+    assert.ok(second?.includes('net/core/dev.c:process_backlog'), `second path: ${second?.join(' -> ')}`);
+    assert.ok(third?.includes('drivers/net/ethernet/acme2/acme_main.c:acme_poll'), `third path: ${third?.join(' -> ')}`);
+  });
+
+  it('among paths through near bindings only, the shortest comes first', () => {
+    // From net/core, the backlog's poll is registered beside the start.
+    const [first] = hops(findPaths(graph, ['net_rx_action'], ['ip_rcv'], { maxDepth: 20, paths: 1 }));
+    assert.deepEqual(first, ['net/core/dev.c:net_rx_action', 'net/core/dev.c:__napi_poll', 'net/core/dev.c:process_backlog', 'net/core/dev.c:__netif_receive_skb_core', 'net/ipv4/ip_input.c:ip_rcv']);
+  });
+
+  it('goes through no crash path', () => {
+    // acme_intr -> panic -> atomic_notifier_call_chain -> acme_panic_event -> acme_dump_state.
+    assert.throws(() => findPaths(graph, ['acme_intr'], ['acme_dump_state'], { maxDepth: 20, paths: 1 }), (e) => e instanceof QueryError && e.message === 'no path from acme_intr to acme_dump_state within 20 calls');
+    // A path may still start (or end) at one.
+    const [fromPanic] = hops(findPaths(graph, ['panic'], ['acme_dump_state'], { maxDepth: 20, paths: 1 }));
+    assert.deepEqual(fromPanic, ['kernel/panic.c:panic', 'kernel/panic.c:atomic_notifier_call_chain', `${ACME}:acme_panic_event`, `${ACME}:acme_dump_state`]);
+  });
+
+  it('tells how far from the ends each pointer call was resolved', () => {
+    const remote = remoteness(graph, [...selectNodes(graph, `${ACME}:acme_intr`), ...selectNodes(graph, 'ip_rcv')]);
+    const of = (from: string, to: string): number[] => {
+      const out: number[] = [];
+      for (const f of selectNodes(graph, from)) {
+        for (const e of graph.outgoing(f)) if (`${graph.file(graph.to(e))}:${graph.name(graph.to(e))}` === to) out.push(remote(e));
+      }
+      return out;
+    };
+    assert.deepEqual(of('__napi_poll', `${ACME}:acme_poll`), [NEAR]);
+    assert.deepEqual(of('__napi_poll', 'net/core/dev.c:process_backlog'), [FAR]);
+    assert.deepEqual(of('__napi_poll', 'drivers/net/ethernet/acme2/acme_main.c:acme_poll'), [FAR]);
+    // The clean routine is bound in the driver's own file.
+    assert.deepEqual(of('acme_poll', `${ACME}:acme_clean_rx_irq`), [NEAR]);
+    // A wrapper's named candidate is no binding, and ip_rcv's binding is in its own file.
+    assert.deepEqual([...new Set(of('__netif_receive_skb_core', 'net/ipv4/ip_input.c:ip_rcv'))], [NEAR]);
+    assert.deepEqual(of('net_rx_action', 'net/core/dev.c:__napi_poll'), [NEAR]);
+    // Seen from another file of the driver's folder, its poll was bound beside it.
+    const fromNeigh = remoteness(graph, selectNodes(graph, 'acme_neigh_setup'));
+    const poll = [...graph.outgoing(selectNodes(graph, '__napi_poll')[0] as number)].find((e) => graph.file(graph.to(e)) === ACME);
+    assert.equal(fromNeigh(poll as number), SAME_FOLDER);
+  });
+});
