@@ -115,6 +115,12 @@ export interface PathOptions {
 /** The folder of a kernel-relative path: `net/ipv4` for `net/ipv4/ip_input.c`. */
 const folderOf = (file: string): string => file.slice(0, Math.max(0, file.lastIndexOf('/')));
 
+/**
+ * Folders that hold one driver per file (drivers/net/virtio_net.c beside vrf.c and
+ * veth.c): there a file's neighbours are other drivers, not more of its own.
+ */
+export const CONTAINER_DIRS: ReadonlySet<string> = new Set(['drivers/net', 'drivers/net/ethernet', 'drivers/net/wireless', 'drivers/net/wan', 'drivers/net/can']);
+
 /** How far from a path's ends a call was resolved (`remoteness`). */
 export const NEAR = 0;
 export const SAME_FOLDER = 1;
@@ -122,18 +128,18 @@ export const FAR = 2;
 
 /**
  * How far from `endpoints` the binding an edge goes through was made: FAR outside their
- * folders, SAME_FOLDER beside them, NEAR in one of their files. A call through a pointer
- * resolves to every function stored into its field anywhere, but the object it goes
- * through belongs to one of them: from e1000e's interrupt, `n->poll(n, weight)` in
- * __napi_poll runs e1000e_poll, registered beside the interrupt handler, not
- * process_backlog or another driver's poll; on the way to tcp_v4_rcv the protocol handler
- * is ip_rcv, registered in net/ipv4, not ipv6_rcv. Direct and async edges, and edges that
+ * folders (outside their files in CONTAINER_DIRS), SAME_FOLDER beside them, NEAR in one
+ * of their files. A call through a pointer resolves to every function stored into its
+ * field anywhere, but the object it goes through belongs to one of them: from e1000e's
+ * interrupt, `n->poll(n, weight)` in __napi_poll runs e1000e_poll, registered beside the
+ * interrupt handler, not process_backlog or another driver's poll; on the way to
+ * tcp_v4_rcv the protocol handler is ip_rcv, registered in net/ipv4, not ipv6_rcv. Direct and async edges, and edges that
  * name their function at the call (`INDIRECT_CALL_2` candidates, NF_HOOK's okfn), are NEAR.
  * Each edge is looked at when first asked about: a search touches a small part of them.
  */
 export function remoteness(graph: Graph, endpoints: readonly number[]): (edge: number) => number {
   const files = new Set(endpoints.map((n) => graph.file(n)));
-  const folders = new Set([...files].map(folderOf));
+  const folders = new Set([...files].map(folderOf).filter((f) => !CONTAINER_DIRS.has(f)));
   const bindFile = graph.data.bindFile;
   const byFile = new Map<number, number>();
   const known = new Int8Array(graph.edgeCount).fill(-1);

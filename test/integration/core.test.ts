@@ -143,6 +143,12 @@ describe('netpaths on the real 6.12 tree', () => {
     assert.match(hop(g, 'dst_output', 'ip_output').via ?? '', /dst_entry\.output = ip_output at net\/ipv4\//);
   });
 
+  it("one query from udp_sendmsg to virtio_net's xmit: through ip_output, not a VRF device beside it in drivers/net", () => {
+    const { hops } = path('udp_sendmsg', 'drivers/net/virtio_net.c:start_xmit');
+    assertThrough(hops, ['udp_sendmsg', 'ip_local_out', 'dst_output', 'ip_output', 'neigh_output', '__dev_queue_xmit', 'start_xmit']);
+    assert.ok(!hops.some((h) => h.startsWith('vrf_')), hops.join(' -> '));
+  });
+
   it('neigh->output reaches the neighbour ops it is copied from: neigh_resolve_output and neigh_connected_output', () => {
     // neighbour.c never stores these by name: WRITE_ONCE(neigh->output, neigh->ops->output).
     const g = queryJson<GraphJson>(['callees', 'neigh_output']);

@@ -80,5 +80,11 @@ describe('path order on kernel-mini', () => {
     const fromNeigh = remoteness(graph, selectNodes(graph, 'acme_neigh_setup'));
     const poll = [...graph.outgoing(selectNodes(graph, '__napi_poll')[0] as number)].find((e) => graph.file(graph.to(e)) === ACME);
     assert.equal(fromNeigh(poll as number), SAME_FOLDER);
+    // In drivers/net, one driver per file: the file beside is another driver.
+    const fromTiny = remoteness(graph, selectNodes(graph, 'tinynet_setup'));
+    const polls = [...graph.outgoing(selectNodes(graph, '__napi_poll')[0] as number)];
+    const to = (file: string): number => polls.find((e) => graph.file(graph.to(e)) === file) as number;
+    assert.equal(fromTiny(to('drivers/net/tinynet.c')), NEAR);
+    assert.equal(fromTiny(to('drivers/net/othernet.c')), FAR);
   });
 });

@@ -9,6 +9,7 @@
 // driver is its folder (a file directly in drivers/net or drivers/net/ethernet is its own).
 
 import type { Graph } from '../graph';
+import { CONTAINER_DIRS } from '../query';
 import { type KbuildModules, modulesOf, parseKbuild } from './kbuild';
 import { DETOURS, ROLE_NAMES, ROLE_SEARCH_HOPS, ROLE_SLOTS, type DriverRole } from './rows';
 
@@ -38,7 +39,6 @@ export interface Driver {
   owns(file: string): boolean;
 }
 
-const CONTAINER_DIRS = new Set(['drivers/net', 'drivers/net/ethernet', 'drivers/net/wireless', 'drivers/net/wan', 'drivers/net/can']);
 
 function dirname(path: string): string {
   const i = path.lastIndexOf('/');
