@@ -300,6 +300,12 @@ export class Graph {
   }
 }
 
+/** The folder of a kernel-relative path: `net/ipv4` for `net/ipv4/ip_input.c`, '' at the root. */
+export function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
 /** The first index in [0, n) at which `below` is false, for `below` true then false over the range. */
 export function lowerBound(n: number, below: (i: number) => boolean): number {
   let lo = 0;

@@ -3,7 +3,7 @@
 
 import { distance } from 'fastest-levenshtein';
 import type { Graph } from './graph';
-import { ARG_SEPARATOR } from './graph';
+import { ARG_SEPARATOR, dirOf } from './graph';
 import type { GraphEdge, GraphJson, GraphNode } from './graph-json';
 
 /** A query that cannot be answered: one line for the user. */
@@ -112,9 +112,6 @@ export interface PathOptions {
   paths: number;
 }
 
-/** The folder of a kernel-relative path: `net/ipv4` for `net/ipv4/ip_input.c`. */
-const folderOf = (file: string): string => file.slice(0, Math.max(0, file.lastIndexOf('/')));
-
 /**
  * Folders that hold one driver per file (drivers/net/virtio_net.c beside vrf.c and
  * veth.c): there a file's neighbours are other drivers, not more of its own.
@@ -133,13 +130,14 @@ export const FAR = 2;
  * field anywhere, but the object it goes through belongs to one of them: from e1000e's
  * interrupt, `n->poll(n, weight)` in __napi_poll runs e1000e_poll, registered beside the
  * interrupt handler, not process_backlog or another driver's poll; on the way to
- * tcp_v4_rcv the protocol handler is ip_rcv, registered in net/ipv4, not ipv6_rcv. Direct and async edges, and edges that
- * name their function at the call (`INDIRECT_CALL_2` candidates, NF_HOOK's okfn), are NEAR.
+ * tcp_v4_rcv the protocol handler is ip_rcv, registered in net/ipv4, not ipv6_rcv. Direct
+ * and async edges, and edges that name their function at the call (`INDIRECT_CALL_2`
+ * candidates, NF_HOOK's okfn), are NEAR.
  * Each edge is looked at when first asked about: a search touches a small part of them.
  */
 export function remoteness(graph: Graph, endpoints: readonly number[]): (edge: number) => number {
   const files = new Set(endpoints.map((n) => graph.file(n)));
-  const folders = new Set([...files].map(folderOf).filter((f) => !CONTAINER_DIRS.has(f)));
+  const folders = new Set([...files].map(dirOf).filter((f) => !CONTAINER_DIRS.has(f)));
   const bindFile = graph.data.bindFile;
   const byFile = new Map<number, number>();
   const known = new Int8Array(graph.edgeCount).fill(-1);
@@ -151,7 +149,7 @@ export function remoteness(graph: Graph, endpoints: readonly number[]): (edge: n
     r = file < 0 ? NEAR : (byFile.get(file) ?? -1);
     if (r < 0) {
       const path = graph.str(file) ?? '';
-      r = files.has(path) ? NEAR : folders.has(folderOf(path)) ? SAME_FOLDER : FAR;
+      r = files.has(path) ? NEAR : folders.has(dirOf(path)) ? SAME_FOLDER : FAR;
       byFile.set(file, r);
     }
     known[edge] = r;

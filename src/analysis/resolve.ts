@@ -17,7 +17,7 @@
 import { forEachCall } from './facts';
 import type { CalleeRef, FileFacts, FuncFact, StoreFact, TypeChain, ValueRef } from './facts';
 import type { GraphData, IndexStats } from './graph';
-import { ARG_SEPARATOR, EDGE_KINDS, NODE_DEAD_END, NODE_MACRO, NODE_STATIC, StringTable, adjacency, bindingVia, nameOrder } from './graph';
+import { ARG_SEPARATOR, EDGE_KINDS, NODE_DEAD_END, NODE_MACRO, NODE_STATIC, StringTable, adjacency, bindingVia, dirOf, nameOrder } from './graph';
 import type { EdgeKind } from './graph-json';
 import { DEAD_ENDS, DEFERRED_MECHANISMS, TEXT_ARG_CALLS } from './kernel-idioms';
 
@@ -63,11 +63,6 @@ function fileTier(path: string): number {
   if (path.startsWith('arch/')) return path.startsWith(`arch/${PREFERRED_ARCH}/`) ? 1 : 3;
   if (/^(tools|scripts|samples|Documentation|usr)\//.test(path)) return 3;
   return 1;
-}
-
-function dirOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
 }
 
 function commonPrefixLength(a: string, b: string): number {

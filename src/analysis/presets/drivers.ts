@@ -8,7 +8,7 @@
 // Invariant: pure; Makefile text comes through `DriverSources.readText`. Without it, a
 // driver is its folder (a file directly in drivers/net or drivers/net/ethernet is its own).
 
-import type { Graph } from '../graph';
+import { type Graph, dirOf } from '../graph';
 import { CONTAINER_DIRS } from '../query';
 import { type KbuildModules, modulesOf, parseKbuild } from './kbuild';
 import { DETOURS, ROLE_NAMES, ROLE_SEARCH_HOPS, ROLE_SLOTS, type DriverRole } from './rows';
@@ -37,12 +37,6 @@ export interface Driver {
   xmit: Registration[];
   /** Whether a file (relative path) belongs to the driver. */
   owns(file: string): boolean;
-}
-
-
-function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
 }
 
 function basename(path: string): string {
@@ -77,7 +71,7 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
   const unitsFor = (file: string): Unit[] => {
     let list = unitsOf.get(file);
     if (list) return list;
-    const dir = dirname(file);
+    const dir = dirOf(file);
     const mods = readText ? modulesOf(file, makefile) : [];
     const keys: { name: string; dir: string; sources?: string[] }[] =
       mods.length > 0 ? mods : [{ name: CONTAINER_DIRS.has(dir) ? basename(file).replace(/\.c$/, '') : basename(dir), dir, ...(CONTAINER_DIRS.has(dir) ? { sources: [file] } : {}) }];
@@ -114,7 +108,7 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
   for (const u of units.values()) names.set(u.name, (names.get(u.name) ?? 0) + 1);
   for (const u of [...units.values()].sort((a, b) => a.dir.localeCompare(b.dir) || a.name.localeCompare(b.name))) {
     // Two folders building modules of the same name (rare): tell them apart by the parent folder.
-    const name = (names.get(u.name) ?? 0) > 1 ? `${basename(dirname(u.dir))}/${u.name}` : u.name;
+    const name = (names.get(u.name) ?? 0) > 1 ? `${basename(dirOf(u.dir))}/${u.name}` : u.name;
     const folder = basename(u.dir);
     const sources = u.sources;
     const dir = u.dir;
@@ -132,7 +126,7 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
       poll: u.poll,
       xmit: u.xmit,
       // A module's sources and the headers of its folder; a folder driver owns its whole folder.
-      owns: (file: string) => (sources ? sources.has(file) || (file.endsWith('.h') && dirname(file) === dir) || (!shared && inOwnFolder(file)) : inOwnFolder(file)),
+      owns: (file: string) => (sources ? sources.has(file) || (file.endsWith('.h') && dirOf(file) === dir) || (!shared && inOwnFolder(file)) : inOwnFolder(file)),
     });
   }
   return drivers;
