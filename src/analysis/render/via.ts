@@ -18,6 +18,9 @@ const STRUCT_SUFFIXES = ['_operations', '_struct', '_entry', '_ops'];
  * - `net_device_ops.ndo_start_xmit = f at ...` -> `ndo_start_xmit` (a field with `_` names itself)
  * - `napi_struct.poll = f at ...` -> `napi poll` (a bare field is qualified by its struct)
  * - `packet_offload.callbacks.gro_receive = f` -> `gro_receive`
+ * - `INDIRECT_CALL_INET: net_protocol.handler = f at ...` -> the slot's label, `net_protocol handler`
+ * - `INDIRECT_CALL_INET candidate tcp_v4_rcv` -> `INDIRECT_CALL_INET`
+ * - `NF_HOOK(okfn = ip_rcv_finish)`, a call through a parameter -> `NF_HOOK(okfn)`
  * - anything else: its text before ` = ` or ` at `, cut to 28 characters.
  */
 export function shortVia(edge: Pick<GraphEdge, 'kind' | 'via'>): string | undefined {
@@ -27,6 +30,16 @@ export function shortVia(edge: Pick<GraphEdge, 'kind' | 'via'>): string | undefi
 
   const softirq = /\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*?)_SOFTIRQ\b/.exec(via);
   if (softirq?.[1]) return `${softirq[1]} softirq`;
+
+  const wrapped = /^(INDIRECT_CALL_\w+)(?:: (.+)| candidate \w+$)/.exec(via);
+  if (wrapped?.[1]) return wrapped[2] ? shortVia({ kind: edge.kind, via: wrapped[2] }) : truncate(wrapped[1], MAX_LABEL);
+
+  // A call through a parameter: the parenthesis is closed, never cut.
+  const param = /^([A-Za-z_]\w*)\(([^()=]+?) = [^()]*\)$/.exec(via);
+  if (param?.[1] && param[2]) {
+    const label = `${param[1]}(${param[2]})`;
+    return Array.from(label).length <= MAX_LABEL ? label : truncate(param[1], MAX_LABEL);
+  }
 
   const lhs = (via.split(' = ')[0] ?? via).split(' at ')[0]?.split(': ')[0]?.trim() ?? via;
   const access = /^([A-Za-z_]\w*)((?:(?:\.|->)[A-Za-z_]\w*)+)$/.exec(lhs);

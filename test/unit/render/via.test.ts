@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { buildIndex } from '../../../src/analysis/indexer';
 import { shortVia } from '../../../src/analysis/render/via';
 
 describe('shortVia', () => {
@@ -22,8 +26,40 @@ describe('shortVia', () => {
     assert.equal(shortVia({ kind: 'async', via: 'NET_TX_SOFTIRQ: open_softirq(NET_TX_SOFTIRQ, net_tx_action)' }), 'NET_TX softirq');
   });
 
+  it('labels a call through a parameter by the callee and the parameter, the parenthesis closed', () => {
+    assert.equal(indirect('NF_HOOK(okfn = ip_rcv_finish)'), 'NF_HOOK(okfn)');
+    assert.equal(indirect('NF_HOOK_COND(okfn = ip_finish_output)'), 'NF_HOOK_COND(okfn)');
+    assert.equal(indirect('a_very_long_registration_function_name(callback = f)'), 'a_very_long_registration_fu…');
+  });
+
+  it('labels an INDIRECT_CALL_* edge by the slot it calls through, and a named candidate by the wrapper', () => {
+    assert.equal(indirect('INDIRECT_CALL_INET: net_protocol.handler = tcp_v4_rcv at net/ipv4/af_inet.c:1750'), 'net_protocol handler');
+    assert.equal(indirect('INDIRECT_CALL_2: packet_type.func = ip_rcv at net/ipv4/af_inet.c:1900'), 'packet_type func');
+    assert.equal(indirect('INDIRECT_CALL_INET candidate tcp_v4_rcv'), 'INDIRECT_CALL_INET');
+  });
+
+  it('gives every via that resolve writes on kernel-mini a label with balanced parentheses', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'netpaths-test-'));
+    try {
+      const graph = (await buildIndex({ root: join(__dirname, '../../fixtures/kernel-mini'), cacheDir, workers: 1 })).graph;
+      const labels = new Map<string, string>();
+      for (let e = 0; e < graph.edgeCount; e++) {
+        const via = graph.via(e);
+        if (via === undefined) continue;
+        const label = shortVia({ kind: 'indirect', via }) ?? '';
+        labels.set(via, label);
+        assert.equal(label.split('(').length, label.split(')').length, `${via} -> ${label}`);
+        assert.ok(Array.from(label).length <= 28, `${via} -> ${label}`);
+      }
+      assert.equal(labels.get('NF_HOOK(okfn = ip_rcv_finish)'), 'NF_HOOK(okfn)');
+      assert.equal(labels.get('INDIRECT_CALL_INET: packet_type.func = ip_rcv at net/ipv4/ip_input.c:48'), 'packet_type func');
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps other forms up to 28 characters', () => {
-    assert.equal(indirect('NF_HOOK okfn = ip_rcv_finish at net/ipv4/ip_input.c:572'), 'NF_HOOK okfn');
+    assert.equal(indirect('local handler = e1000_intr'), 'local handler');
     const long = indirect('some very long description of how this edge was resolved by the analysis');
     assert.ok(long !== undefined && Array.from(long).length <= 28 && long.endsWith('…'));
   });
