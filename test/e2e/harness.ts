@@ -399,7 +399,8 @@ export class VsCode {
   async screenshot(name: string): Promise<string> {
     const slug = name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
     const file = join(RESULTS, `${this.name}-${String(++this.screenshotCount).padStart(2, '0')}-${slug}.png`);
-    await this.page.screenshot({ path: file });
+    // Finite CSS animations (the hover's fade-in) are run to their end: a shot taken mid-fade shows a translucent widget.
+    await this.page.screenshot({ path: file, animations: 'disabled' });
     log(`screenshot ${file}`);
     return file;
   }
