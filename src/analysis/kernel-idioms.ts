@@ -202,13 +202,18 @@ export const CONTAINER_OF_LIKE: ReadonlyMap<string, number> = new Map([
 export const TEXT_ARG_CALLS = /^(?:__)?p?skb_|^eth_type_trans$|^eth_header$|^dev_hard_header$/;
 
 /**
- * Functions no packet path goes through: the kernel's crash and warning paths. From them
- * a panic notifier reaches almost anything (`BUG()` -> panic -> notifier_call_chain ->
- * inetdev_event -> arp_send -> dev_queue_xmit), so no call path passes through them
- * (`path`, query.ts); a path may still start or end at one. Flagged on their nodes.
+ * Functions no packet path goes through (`path`, query.ts), though one may start or end at
+ * one. Flagged on their nodes.
+ * - The crash and warning paths: from them a panic notifier reaches almost anything
+ *   (`BUG()` -> panic -> notifier_call_chain -> inetdev_event -> arp_send -> dev_queue_xmit).
+ * - The softirq dispatcher: any BH-enable (`release_sock` -> `spin_unlock_bh` ->
+ *   `local_bh_enable`) may run every pending softirq handler, so through it a socket call
+ *   reached `dev_hard_start_xmit` by `net_tx_action` instead of the IP output path. A
+ *   packet's deferral is the raise of its own softirq (`async` edges, DEFERRED_MECHANISMS).
  */
 export const DEAD_ENDS: ReadonlySet<string> = new Set([
   'BUG', 'panic', 'vpanic', 'nmi_panic', 'die', 'oops_begin', 'oops_end', 'make_task_dead',
   'do_exit', '__warn', '__warn_printk', 'warn_slowpath_fmt', 'emergency_restart', 'kernel_restart',
   'kernel_halt', 'kernel_power_off', 'machine_restart', 'machine_halt', 'machine_power_off',
+  'handle_softirqs', '__do_softirq',
 ]);

@@ -240,10 +240,14 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
   const edges: number[] = [];
   for (const p of found) {
     for (let i = 0; i + 1 < p.length; i++) {
-      // The edge the path took: the cheapest, if two calls lead to the same function.
+      // The edge the path took, if two calls lead to the same function: the cheapest, and of
+      // equal ones a plain call (`return ip_finish_output2(...)` beside `ip_fragment(...,
+      // ip_finish_output2)`).
       let taken = -1;
+      const better = (e: number): boolean =>
+        cost(e) < cost(taken) || (cost(e) === cost(taken) && graph.kind(e) === 'direct' && graph.kind(taken) !== 'direct');
       for (const e of graph.outgoing(p[i] as number)) {
-        if (graph.to(e) !== p[i + 1] || (taken >= 0 && cost(e) >= cost(taken))) continue;
+        if (graph.to(e) !== p[i + 1] || (taken >= 0 && !better(e))) continue;
         taken = e;
       }
       if (taken >= 0) edges.push(taken);

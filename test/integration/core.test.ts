@@ -149,6 +149,13 @@ describe('netpaths on the real 6.12 tree', () => {
     assert.ok(!hops.some((h) => h.startsWith('vrf_')), hops.join(' -> '));
   });
 
+  it('one query from udp_sendmsg to dev_hard_start_xmit: the IP output path, not a softirq run by release_sock', () => {
+    // release_sock -> spin_unlock_bh -> local_bh_enable -> ... -> handle_softirqs => net_tx_action is shorter.
+    const { hops } = path('udp_sendmsg', 'dev_hard_start_xmit');
+    assertThrough(hops, ['udp_sendmsg', 'ip_output', '__dev_queue_xmit', 'dev_hard_start_xmit']);
+    for (const side of ['handle_softirqs', '__do_softirq', 'net_tx_action', 'release_sock']) assert.ok(!hops.includes(side), hops.join(' -> '));
+  });
+
   it('neigh->output reaches the neighbour ops it is copied from: neigh_resolve_output and neigh_connected_output', () => {
     // neighbour.c never stores these by name: WRITE_ONCE(neigh->output, neigh->ops->output).
     const g = queryJson<GraphJson>(['callees', 'neigh_output']);

@@ -59,6 +59,24 @@ describe('path order on kernel-mini', () => {
     assert.deepEqual(fromPanic, ['kernel/panic.c:panic', 'kernel/panic.c:atomic_notifier_call_chain', `${ACME}:acme_panic_event`, `${ACME}:acme_dump_state`]);
   });
 
+  it('goes through no softirq dispatch: a BH-enable runs every handler, a raise names its own', () => {
+    // udp_sendmsg -> release_sock -> local_bh_enable -> ... -> handle_softirqs => net_tx_action ->
+    // dev_hard_start_xmit is 8 calls, its pointer call bound in the end's folder; the
+    // stack's own path (ip_send_skb ... dev_queue_xmit) is 10.
+    const g = findPaths(graph, ['udp_sendmsg'], ['dev_hard_start_xmit'], { maxDepth: 20, paths: 1 });
+    assert.deepEqual(hops(g)[0], [
+      'net/ipv4/udp.c:udp_sendmsg', 'net/ipv4/udp.c:udp_send_skb', 'net/ipv4/ip_output.c:ip_send_skb', 'net/ipv4/ip_output.c:ip_local_out',
+      'net/ipv4/ip_output.c:ip_output', 'net/ipv4/ip_output.c:ip_finish_output', 'net/ipv4/ip_output.c:ip_finish_output2',
+      'include/linux/netdevice.h:dev_queue_xmit', 'net/core/dev.c:__dev_queue_xmit', 'net/core/dev.c:dev_hard_start_xmit',
+    ]);
+    // Of two calls between the same hops, the plain call rather than the one through ip_fragment's parameter.
+    const step = g.edges.filter((e) => e.from.endsWith(':ip_finish_output') && e.to.endsWith(':ip_finish_output2'));
+    assert.deepEqual(step.map((e) => e.kind), ['direct']);
+    // The raise of NET_RX still reaches its handler, and a path may start at the dispatcher.
+    assert.ok(hops(findPaths(graph, [`${ACME}:acme_intr`], ['net_rx_action'], { maxDepth: 20, paths: 1 }))[0]?.includes('net/core/dev.c:net_rx_action'));
+    assert.ok(hops(findPaths(graph, ['handle_softirqs'], ['dev_hard_start_xmit'], { maxDepth: 20, paths: 1 })).length === 1);
+  });
+
   it('tells how far from the ends each pointer call was resolved', () => {
     const remote = remoteness(graph, [...selectNodes(graph, `${ACME}:acme_intr`), ...selectNodes(graph, 'ip_rcv')]);
     const of = (from: string, to: string): number[] => {
