@@ -202,6 +202,17 @@ export const CONTAINER_OF_LIKE: ReadonlyMap<string, number> = new Map([
 export const TEXT_ARG_CALLS = /^(?:__)?p?skb_|^eth_type_trans$|^eth_header$|^dev_hard_header$/;
 
 /**
+ * Struct types that are operations tables, by name: `struct Qdisc_ops`, `struct
+ * file_operations`. A copy straight out of one (`sch->enqueue = ops->enqueue` in
+ * qdisc_alloc, `entry->hook = reg->hook` in netfilter's core) caches the ops of whatever
+ * table its caller passed, so resolve follows it however many functions the table's slot
+ * holds. A copy reached through an object (`state->fe_read_status =
+ * fe->ops.read_status`, a driver saving the callback it wraps) is followed only when the
+ * slot holds a handful.
+ */
+export const OPS_TABLE = /_(?:ops|operations)$/;
+
+/**
  * Functions no packet path goes through (`path`, query.ts), though one may start or end at
  * one. Flagged on their nodes.
  * - The crash and warning paths: from them a panic notifier reaches almost anything

@@ -19,7 +19,7 @@ import type { CalleeRef, FileFacts, FuncFact, StoreFact, TypeChain, ValueRef } f
 import type { GraphData, IndexStats } from './graph';
 import { ARG_SEPARATOR, EDGE_KINDS, NODE_DEAD_END, NODE_MACRO, NODE_STATIC, StringTable, adjacency, bindingVia, dirOf, nameOrder } from './graph';
 import type { EdgeKind } from './graph-json';
-import { DEAD_ENDS, DEFERRED_MECHANISMS, TEXT_ARG_CALLS } from './kernel-idioms';
+import { DEAD_ENDS, DEFERRED_MECHANISMS, OPS_TABLE, TEXT_ARG_CALLS } from './kernel-idioms';
 
 /** Above this many candidates, a field call whose struct type is unknown is left unresolved. */
 const UNTYPED_FANOUT_LIMIT = 24;
@@ -337,17 +337,21 @@ export function resolve(files: FileFacts[]): GraphData {
 
   // `neigh->output = neigh->ops->output`: the target field gets every function stored
   // into the source field, when the source's struct type is known (a guess by field name
-  // alone would spread any `->output` to every other) and holds a handful of functions:
-  // `entry->hook = reg->hook` would make every netfilter hook of the tree a callee of
-  // nf_hook_slow, and shortest paths would run through them. One level: a copy of a copy
-  // is not followed.
+  // alone would spread any `->output` to every other). A copy straight out of an
+  // operations table (OPS_TABLE: `sch->enqueue = ops->enqueue` in qdisc_alloc, `entry->hook
+  // = reg->hook` in netfilter's core) is followed whatever the number: it caches the ops of
+  // the table its caller passed. Any other copy only when the source slot holds a handful:
+  // a driver saving the callback it wraps (`state->fe_read_status = fe->ops.read_status`)
+  // would get every frontend's. One level: a copy of a copy is not followed.
   const copied: [string | undefined, string, Omit<Binding, 'index'>][] = [];
   for (const { s, fi, fileId } of copies) {
     const v = s.value as { f: string; on: TypeChain };
     const src = chainStruct(v.on, fi);
     const from = src ? bindings.get(`${src.key}.${v.f}`) : undefined;
-    if (!src || !from || from.length > UNTYPED_FANOUT_LIMIT) continue;
+    if (!src || !from || (from.length > UNTYPED_FANOUT_LIMIT && !(v.on.path.length === 0 && OPS_TABLE.test(src.name)))) continue;
     const st = chainStruct(s.on, fi);
+    // A slot handed its own functions (`qops->enqueue = noop_qdisc_ops.enqueue`) learns nothing.
+    if (st?.key === src.key && s.field === v.f) continue;
     const slot = `${st?.name ?? '?'}.${s.field}`;
     for (const b of from) copied.push([st?.key, s.field, { fn: b.fn, file: fileId, line: s.line, slot, via: `from ${src.name}.${v.f}` }]);
   }

@@ -156,6 +156,21 @@ describe('netpaths on the real 6.12 tree', () => {
     for (const side of ['handle_softirqs', '__do_softirq', 'net_tx_action', 'release_sock']) assert.ok(!hops.includes(side), hops.join(' -> '));
   });
 
+  it("q->enqueue reaches every qdisc's enqueue, copied out of its ops table by qdisc_alloc", () => {
+    // net/sched/sch_generic.c: sch->enqueue = ops->enqueue; Qdisc_ops.enqueue holds more than a handful.
+    const g = queryJson<GraphJson>(['callees', 'dev_qdisc_enqueue']);
+    for (const fn of ['pfifo_fast_enqueue', 'fq_codel_enqueue', 'htb_enqueue', 'noop_enqueue']) {
+      const e = hop(g, 'dev_qdisc_enqueue', fn);
+      assert.equal(e.kind, 'indirect');
+    }
+    const e = hop(g, 'dev_qdisc_enqueue', 'fq_codel_enqueue');
+    assert.match(e.via ?? '', /^Qdisc\.enqueue = fq_codel_enqueue at net\/sched\/sch_generic\.c:\d+ \(from Qdisc_ops\.enqueue\)$/);
+    const [file, line] = (e.via ?? '').split(' at ')[1]?.split(' ')[0]?.split(':') ?? [];
+    assert.match(sourceLine(file ?? '', Number(line)), /sch->enqueue = ops->enqueue/);
+    const { hops } = path('__dev_queue_xmit', 'pfifo_fast_enqueue');
+    assertThrough(hops, ['__dev_queue_xmit', '__dev_xmit_skb', 'dev_qdisc_enqueue', 'pfifo_fast_enqueue']);
+  });
+
   it('neigh->output reaches the neighbour ops it is copied from: neigh_resolve_output and neigh_connected_output', () => {
     // neighbour.c never stores these by name: WRITE_ONCE(neigh->output, neigh->ops->output).
     const g = queryJson<GraphJson>(['callees', 'neigh_output']);
