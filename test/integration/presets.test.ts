@@ -186,6 +186,16 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assert.equal(atl1c?.egress, 'complete', atl1c?.why);
       assert.deepEqual(atl1c?.txClean, ['drivers/net/ethernet/atheros/atl1c/atl1c_main.c:atl1c_clean_tx']);
     });
+
+    it("finds 8139too's TX completion in its interrupt handler, and draws it in hard-IRQ context", () => {
+      const rtl = list.find((d) => d.name === '8139too');
+      assert.equal(rtl?.egress, 'complete', rtl?.why);
+      assert.deepEqual(rtl?.txClean, ['drivers/net/ethernet/realtek/8139too.c:rtl8139_tx_interrupt']);
+      const g = queryJson<GraphJson>(['egress', '--driver', '8139too']);
+      assert.equal(node(g, 'rtl8139_interrupt').context, 'hardirq');
+      assert.equal(node(g, 'rtl8139_tx_interrupt').context, 'hardirq');
+      assert.ok(!g.nodes.some((n) => n.name === 'rtl8139_poll'), 'its NAPI poll only receives');
+    });
   });
 
   describe('options and errors', () => {

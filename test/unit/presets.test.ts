@@ -3,7 +3,8 @@
 // exercise one way of finding entry points (acme like e1000e, ringo keeping its IRQ handler
 // in a field like ice, oldie without NAPI, quiet without an IRQ, blinky transmit-only, vnet
 // one file in drivers/net, busnet behind a bus that owns the interrupt like hv_netvsc, twoq
-// with a NAPI poll of its own for TX completion like atl1c, vringnet on a transport like
+// with a NAPI poll of its own for TX completion like atl1c, sunny reclaiming sent buffers in
+// its interrupt handler like 8139too, vringnet on a transport like
 // virtio-pci that hands the driver's queue callback on through an array and a pointer).
 
 import assert from 'node:assert/strict';
@@ -67,7 +68,7 @@ describe('packet-path presets on kernel-paths', () => {
     });
 
     it('finds every driver with an entry point, named as its Makefile builds it', () => {
-      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'busnet', 'oldie', 'quietnet', 'ringo', 'twoq', 'vnet', 'vringnet']);
+      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'busnet', 'oldie', 'quietnet', 'ringo', 'sunny', 'twoq', 'vnet', 'vringnet']);
       assert.equal(find('quietnet').dir, 'drivers/net/ethernet/quiet');
       assert.deepEqual(find('quietnet').aliases, ['quiet']);
       assert.equal(find('vnet').dir, 'drivers/net');
@@ -85,7 +86,7 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('says how complete each path is, and why not', () => {
       const status = Object.fromEntries(list.map((d) => [d.name, `${d.ingress}/${d.egress}`]));
-      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/none', twoq: 'complete/complete', vnet: 'complete/partial', vringnet: 'complete/none' });
+      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/none', sunny: 'complete/complete', twoq: 'complete/complete', vnet: 'complete/partial', vringnet: 'complete/none' });
       assert.match(find('blinky').why, /ingress: no NAPI poll and no IRQ handler registered/);
       assert.match(find('quietnet').why, /ingress: no IRQ handler registered/);
       assert.match(find('quietnet').why, /egress: no ndo_start_xmit registered/);
@@ -101,6 +102,13 @@ describe('packet-path presets on kernel-paths', () => {
     it('takes a NAPI poll of its own for the TX queue as the TX completion', () => {
       assert.deepEqual(find('twoq').txClean, ['drivers/net/ethernet/twoq/twoq.c:twoq_clean_tx']);
       assert.equal(find('twoq').why, '');
+    });
+
+    it('finds the TX completion in the interrupt handler when the NAPI poll only receives', () => {
+      assert.deepEqual(find('sunny').txClean, ['drivers/net/ethernet/sunny/sunny.c:sunny_tx_done']);
+      assert.equal(find('sunny').why, '');
+      // The poll's own comes first: acme's interrupt handler reclaims nothing, twoq's poll does.
+      assert.deepEqual(find('twoq').txClean, ['drivers/net/ethernet/twoq/twoq.c:twoq_clean_tx']);
     });
 
     it('knows the TX completion names of the tree (ROLE_NAMES)', () => {
@@ -298,6 +306,22 @@ describe('packet-path presets on kernel-paths', () => {
       assert.match(cb.via ?? '', /^vbus_channel\.onchannel_callback = busnet_channel_cb at drivers\/net\/busnet\/busnet\.c:\d+ \(vbus_open\)$/);
       for (const name of ['napi_schedule', 'net_rx_action', 'busnet_poll', 'netif_receive_skb', 'tcp_v4_rcv']) node(g, name);
       for (const n of g.nodes) assert.doesNotMatch(n.note ?? '', /SITE|\),:/, `${n.name}: ${n.note ?? ''}`);
+    });
+
+    it('sunny: the egress path ends with the TX completion run by the interrupt handler, in hard-IRQ context', () => {
+      const g = buildPreset(ctx, 'sunny', 'egress');
+      node(g, 'sunny_start_xmit');
+      assert.equal(node(g, 'sunny_interrupt').context, 'hardirq');
+      assert.equal(node(g, 'sunny_tx_done').context, 'hardirq');
+      edge(g, 'sunny_interrupt', 'sunny_tx_done');
+      // Its NAPI poll only receives: not on the egress path.
+      assert.ok(!g.nodes.some((n) => n.name === 'sunny_poll' || n.name === '__napi_poll'), g.nodes.map((n) => n.name).join(', '));
+      // A driver whose poll reclaims draws no interrupt handler on its egress path.
+      const acme = buildPreset(ctx, 'acme', 'egress');
+      assert.ok(!acme.nodes.some((n) => n.name === 'acme_intr'), acme.nodes.map((n) => n.name).join(', '));
+      // Nor one whose interrupt handler reaches no TX completion: oldie's.
+      const oldie = buildPreset(ctx, 'oldie', 'egress');
+      assert.ok(!oldie.nodes.some((n) => n.name === 'oldie_interrupt'), oldie.nodes.map((n) => n.name).join(', '));
     });
 
     it('vnet: a driver that is one file in drivers/net', () => {

@@ -219,6 +219,8 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
     return true;
   };
 
+  /** The reason each required row is missing, as pushed to `chain.missing`. */
+  const reasons = new Map<string, string>();
   rows.forEach((row, i) => {
     const parent = parentOf(rows, i);
     const from = parent === undefined ? undefined : at.get(parent);
@@ -231,8 +233,18 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
       }
       at.set(row.id, undefined);
       silenced.add(row.id);
-      if (row.required && !parentSilenced) chain.missing.push(reason);
+      if (row.required && !parentSilenced) {
+        chain.missing.push(reason);
+        reasons.set(row.id, reason);
+      }
     };
+    // A stand-in for a row that was found has nothing to do.
+    if (row.instead !== undefined && !chain.absent.has(row.instead)) {
+      chain.absent.add(row.id);
+      at.set(row.id, undefined);
+      silenced.add(row.id);
+      return;
+    }
 
     if (row.root || (from === undefined && row.restart)) {
       let list = candidates(row, []);
@@ -267,6 +279,30 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
     }
     fail(`no path from ${g.name(from)} to ${row.label} within ${row.hops} calls`);
   });
+  // Stand-ins found make up for their rows, whose legs that led nowhere else go (egress: the
+  // NAPI poll, when the TX completion runs in the interrupt handler instead); a stand-in
+  // root with nothing found after it goes too.
+  const parentId = (id: string): string | undefined => parentOf(rows, rows.findIndex((r) => r.id === id));
+  const leadsOn = (id: string): boolean => rows.some((r, j) => parentOf(rows, j) === id && (chain.legs.has(r.id) || leadsOn(r.id)));
+  const drop = (id: string): void => {
+    const leg = chain.legs.get(id);
+    if (!leg) return;
+    chain.legs.delete(id);
+    chain.order = chain.order.filter((l) => l !== leg);
+    if (leg.row.root || leg.restarted) chain.roots = chain.roots.filter((r) => r.node !== leg.path.nodes[0]);
+    chain.roles.delete(leg.end);
+    chain.absent.add(id);
+  };
+  for (const row of rows) {
+    if (row.instead === undefined || !chain.legs.has(row.id)) continue;
+    if (row.root) {
+      if (!leadsOn(row.id)) drop(row.id);
+      continue;
+    }
+    const reason = reasons.get(row.instead);
+    if (reason !== undefined) chain.missing.splice(chain.missing.indexOf(reason), 1);
+    for (let up = parentId(row.instead); up !== undefined && !leadsOn(up); up = parentId(up)) drop(up);
+  }
   return chain;
 }
 

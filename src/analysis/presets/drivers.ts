@@ -173,6 +173,15 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
   return found;
 }
 
+/**
+ * A driver's TX completion: reached from its NAPI polls, or, when they reach none, from its
+ * interrupt handlers (drivers that reclaim sent buffers in hard-IRQ context).
+ */
+export function txCompletion(graph: Graph, driver: Driver): number[] {
+  const fromPoll = reachedRole(graph, driver, driver.poll.map((r) => r.node), 'tx-clean');
+  return fromPoll.length > 0 ? fromPoll : reachedRole(graph, driver, driver.irq.map((r) => r.node), 'tx-clean');
+}
+
 /** Registered functions of a role (irq, poll, xmit). */
 export function registered(driver: Driver, role: DriverRole): Registration[] {
   return role === 'irq' ? driver.irq : role === 'poll' ? driver.poll : role === 'xmit' ? driver.xmit : [];

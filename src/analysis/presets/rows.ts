@@ -87,6 +87,12 @@ export interface MilestoneRow {
   required?: boolean;
   /** Show the function collapsed: `--expand` opens its callees. */
   collapse?: boolean;
+  /**
+   * A stand-in: walked only when the row with this id was not found, and when found it
+   * makes up for it (the path is complete without that row). A stand-in root is dropped
+   * when no row after it is found: the diagram would show it alone.
+   */
+  instead?: string;
 }
 
 /** The receive path, from the NIC interrupt to the socket wake-up. */
@@ -170,6 +176,10 @@ export const EGRESS: readonly MilestoneRow[] = [
   { id: 'tx-napi', root: true, names: ['__napi_poll'], hops: 0, label: '__napi_poll', context: 'softirq' },
   { id: 'tx-poll', role: 'poll', hops: 2, label: "the driver's NAPI poll", restart: true, context: 'softirq' },
   { id: 'tx-clean', role: 'tx-clean', hops: 4, label: 'TX completion', required: true, collapse: true },
+  // Without a NAPI poll that reclaims them, sent buffers are reclaimed in the interrupt
+  // handler itself (8139too's rtl8139_tx_interrupt, amd8111e_tx), in hard-IRQ context.
+  { id: 'tx-irq', root: true, role: 'irq', hops: 0, label: 'an IRQ handler', context: 'hardirq', instead: 'tx-clean' },
+  { id: 'tx-clean-irq', role: 'tx-clean', hops: 4, label: 'TX completion', collapse: true, instead: 'tx-clean' },
 ];
 
 /**

@@ -3,7 +3,7 @@
 
 import type { Graph } from '../graph';
 import { type PresetContext, walkChain } from './chain';
-import { type Driver, reachedRole } from './drivers';
+import { type Driver, reachedRole, txCompletion } from './drivers';
 import { milestonesFor } from './build';
 
 export type Completeness = 'complete' | 'partial' | 'none';
@@ -42,7 +42,7 @@ export function entryPoints(ctx: PresetContext, driver: Driver): DriverEntryPoin
     poll: ids(g, polls),
     xmit: ids(g, driver.xmit.map((r) => r.node)),
     refill: ids(g, reachedRole(g, driver, polls, 'refill')),
-    txClean: ids(g, reachedRole(g, driver, polls, 'tx-clean')),
+    txClean: ids(g, txCompletion(g, driver)),
     aliases: driver.aliases,
   };
 }
@@ -78,7 +78,7 @@ export function summarise(ctx: PresetContext, driver: Driver): DriverSummary {
     poll: ids(g, polls),
     xmit: ids(g, driver.xmit.map((r) => r.node)),
     refill: ids(g, reachedRole(g, driver, polls, 'refill')),
-    txClean: ids(g, reachedRole(g, driver, polls, 'tx-clean')),
+    txClean: ids(g, txCompletion(g, driver)),
     ingress,
     egress,
     why: why.join('; '),
