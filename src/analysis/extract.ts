@@ -572,7 +572,11 @@ export class Extractor {
     const col = node.startPosition.column + 1;
     const fact: CallFact = { fn: scope.index, line, col, callee, args: argNodes.map((a) => this.argRef(a, scope)) };
     if ('n' in callee) {
-      if (KEYED_CALLS.has(callee.n)) fact.keys = argNodes.map((a) => (a.type === 'identifier' || a.type === 'number_literal' ? a.text : null));
+      if (KEYED_CALLS.has(callee.n)) {
+        fact.keys = argNodes.map((a) => (a.type === 'identifier' || a.type === 'number_literal' ? a.text : null));
+        const fields = argNodes.map((a) => this.addressOfField(a, scope));
+        if (fields.some((k) => k !== null)) fact.keyFields = fields;
+      }
       if (TEXT_ARG_CALLS.test(callee.n)) fact.texts = argNodes.map((a) => a.text.slice(0, 80));
       const assigning = ASSIGNING_WRAPPERS.get(callee.n);
       const target = assigning ? unwrap(argNodes[assigning.target] ?? null) : null;
@@ -593,6 +597,16 @@ export class Extractor {
       }
     }
     scope.calls.push(fact);
+  }
+
+  /** `&adapter->reset_task` as the field and the type chain of its object; null for anything else. */
+  private addressOfField(node: Node, scope: Scope): { f: string; on: TypeChain } | null {
+    if (node.type !== 'pointer_expression' || node.child(0)?.type !== '&') return null;
+    const target = unwrap(node.childForFieldName('argument'));
+    if (target?.type !== 'field_expression') return null;
+    const f = target.childForFieldName('field')?.text;
+    const on = this.chainOf(target.childForFieldName('argument'), scope);
+    return f && !('none' in on.root) ? { f, on } : null;
   }
 
   private store(scope: Scope | undefined, line: number, target: Node, valueNode: Node | null): void {

@@ -62,6 +62,11 @@ export interface CallFact {
   args: (ValueRef | null)[];
   /** Simple argument texts (identifiers, constants) by position, for keyed mechanisms. */
   keys?: (string | null)[];
+  /**
+   * Arguments that are the address of a struct field (`&adapter->reset_task`), by
+   * position, for mechanisms keyed by an object (DeferredMechanism.keyedBy 'field').
+   */
+  keyFields?: ({ f: string; on: TypeChain } | null)[];
   /** Set when the call stands for an INDIRECT_CALL_* candidate or pointer: the wrapper's name. */
   wrapper?: string;
   /** The length argument's source text, kept for skb operations. */
@@ -119,7 +124,7 @@ export interface EncodedCalls {
   strings: string[];
   chains: TypeChain[];
   /** Rare per-call extras, by call ordinal. */
-  extras: { call: number; keys?: (string | null)[]; texts?: string[]; wrapper?: string }[];
+  extras: { call: number; keys?: (string | null)[]; keyFields?: ({ f: string; on: TypeChain } | null)[]; texts?: string[]; wrapper?: string }[];
 }
 
 // Layout of one call in `ints`: fn, line, col, calleeTag | argc << 3, calleeA, calleeB,
@@ -188,9 +193,10 @@ export function encodeCalls(calls: CallFact[]): EncodedCalls {
       ints.push(tagged(FIELD, argc), str(callee.field), chains.length - 1);
     }
     for (const a of c.args) value(a);
-    if (c.keys || c.texts || c.wrapper) {
+    if (c.keys || c.keyFields || c.texts || c.wrapper) {
       const extra: EncodedCalls['extras'][number] = { call: i };
       if (c.keys) extra.keys = c.keys;
+      if (c.keyFields) extra.keyFields = c.keyFields;
       if (c.texts) extra.texts = c.texts;
       if (c.wrapper) extra.wrapper = c.wrapper;
       extras.push(extra);
@@ -245,6 +251,7 @@ export function forEachCall(encoded: EncodedCalls, visit: (call: CallFact, ordin
     const x = encoded.extras[extra];
     if (x && x.call === ordinal) {
       if (x.keys) call.keys = x.keys;
+      if (x.keyFields) call.keyFields = x.keyFields;
       if (x.texts) call.texts = x.texts;
       if (x.wrapper) call.wrapper = x.wrapper;
       extra++;
@@ -302,6 +309,11 @@ export function internFacts(facts: FileFacts, pool: Map<string, string>): void {
   for (const x of facts.calls.extras) {
     if (x.wrapper !== undefined) x.wrapper = s(x.wrapper);
     if (x.keys) for (let i = 0; i < x.keys.length; i++) if (x.keys[i] != null) x.keys[i] = s(x.keys[i] as string);
+    for (const k of x.keyFields ?? []) {
+      if (!k) continue;
+      k.f = s(k.f);
+      chain(k.on);
+    }
   }
   for (const st of facts.stores) {
     st.field = s(st.field);

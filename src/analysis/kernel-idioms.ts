@@ -146,11 +146,21 @@ export const INDIRECT_CALL_WRAPPERS: ReadonlyMap<string, { pointer: number; cand
 /**
  * Deferred execution: a handler registered under a key runs later when something raises
  * that key. Raising `NET_RX_SOFTIRQ` reaches `net_rx_action`, registered by
- * `open_softirq(NET_RX_SOFTIRQ, net_rx_action)` in net/core/dev.c. Edges are `async`.
+ * `open_softirq(NET_RX_SOFTIRQ, net_rx_action)` in net/core/dev.c; scheduling
+ * `&jme->txclean_task` reaches the function `tasklet_setup(&jme->txclean_task, ...)` gave
+ * it. Edges are `async`.
  */
 export interface DeferredMechanism {
   /** Shown in `via`, e.g. `softirq`. */
   label: string;
+  /**
+   * What the key is: a constant (`NET_RX_SOFTIRQ`), or the address of a struct field
+   * (`&adapter->reset_task`), told apart by the field's struct type, never by a variable's
+   * name (`INIT_WORK(work, fn)` and `schedule_work(work)` name no one work item).
+   */
+  keyedBy: 'constant' | 'field';
+  /** Where the handler runs: softirqs, tasklets and timers in softirq, work items in a kworker. */
+  runsIn: 'softirq' | 'process';
   register: { fn: string; key: number; handler: number }[];
   raise: { fn: string; key: number }[];
 }
@@ -158,11 +168,52 @@ export interface DeferredMechanism {
 export const DEFERRED_MECHANISMS: readonly DeferredMechanism[] = [
   {
     label: 'softirq',
+    runsIn: 'softirq',
+    keyedBy: 'constant',
     register: [{ fn: 'open_softirq', key: 0, handler: 1 }],
     raise: [
       { fn: 'raise_softirq', key: 0 },
       { fn: 'raise_softirq_irqoff', key: 0 },
       { fn: '__raise_softirq_irqoff', key: 0 },
+    ],
+  },
+  {
+    label: 'tasklet',
+    runsIn: 'softirq',
+    keyedBy: 'field',
+    register: [
+      { fn: 'tasklet_setup', key: 0, handler: 1 },
+      { fn: 'tasklet_init', key: 0, handler: 1 },
+    ],
+    raise: [
+      { fn: 'tasklet_schedule', key: 0 },
+      { fn: 'tasklet_hi_schedule', key: 0 },
+    ],
+  },
+  {
+    label: 'work',
+    runsIn: 'process',
+    keyedBy: 'field',
+    register: [
+      { fn: 'INIT_WORK', key: 0, handler: 1 },
+      { fn: 'INIT_DELAYED_WORK', key: 0, handler: 1 },
+    ],
+    raise: [
+      { fn: 'schedule_work', key: 0 },
+      { fn: 'queue_work', key: 1 },
+      { fn: 'schedule_delayed_work', key: 0 },
+      { fn: 'queue_delayed_work', key: 1 },
+      { fn: 'mod_delayed_work', key: 1 },
+    ],
+  },
+  {
+    label: 'timer',
+    runsIn: 'softirq',
+    keyedBy: 'field',
+    register: [{ fn: 'timer_setup', key: 0, handler: 1 }],
+    raise: [
+      { fn: 'mod_timer', key: 0 },
+      { fn: 'add_timer', key: 0 },
     ],
   },
 ];

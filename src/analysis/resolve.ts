@@ -15,11 +15,11 @@
 // Invariant: resolution never throws on odd facts; what it cannot resolve it counts.
 
 import { forEachCall } from './facts';
-import type { CalleeRef, FileFacts, FuncFact, StoreFact, TypeChain, ValueRef } from './facts';
+import type { CallFact, CalleeRef, FileFacts, FuncFact, StoreFact, TypeChain, ValueRef } from './facts';
 import type { GraphData, IndexStats } from './graph';
 import { ARG_SEPARATOR, EDGE_KINDS, NODE_DEAD_END, NODE_MACRO, NODE_STATIC, StringTable, adjacency, bindingVia, dirOf, nameOrder } from './graph';
 import type { EdgeKind } from './graph-json';
-import { DEAD_ENDS, DEFERRED_MECHANISMS, OPS_TABLE, TEXT_ARG_CALLS } from './kernel-idioms';
+import { DEAD_ENDS, DEFERRED_MECHANISMS, OPS_TABLE, TEXT_ARG_CALLS, type DeferredMechanism } from './kernel-idioms';
 
 /** Above this many candidates, a field call whose struct type is unknown is left unresolved. */
 const UNTYPED_FANOUT_LIMIT = 24;
@@ -445,12 +445,26 @@ export function resolve(files: FileFacts[]): GraphData {
 
   // Registrations: calling a storing function with a function argument binds it.
   const deferredRegistrations = new Map<string, { fn: number; file: number; line: number; label: string; registrar: string }[]>();
-  const registerFns = new Map<string, { key: number; handler: number; label: string }>();
-  const raiseFns = new Map<string, { key: number; label: string }>();
+  const registerFns = new Map<string, { key: number; handler: number; label: string; keyedBy: DeferredMechanism['keyedBy'] }>();
+  const raiseFns = new Map<string, { key: number; label: string; keyedBy: DeferredMechanism['keyedBy'] }>();
   for (const m of DEFERRED_MECHANISMS) {
-    for (const r of m.register) registerFns.set(r.fn, { key: r.key, handler: r.handler, label: m.label });
-    for (const r of m.raise) raiseFns.set(r.fn, { key: r.key, label: m.label });
+    for (const r of m.register) registerFns.set(r.fn, { key: r.key, handler: r.handler, label: m.label, keyedBy: m.keyedBy });
+    for (const r of m.raise) raiseFns.set(r.fn, { key: r.key, label: m.label, keyedBy: m.keyedBy });
   }
+  /**
+   * The key a deferred mechanism's call names at argument `index`, as matched (`match`,
+   * one struct of several of a name told apart) and as shown: `NET_RX_SOFTIRQ`, or
+   * `e1000_adapter.reset_task` for `&adapter->reset_task`.
+   */
+  const deferredKey = (call: CallFact, index: number, m: { label: string; keyedBy: DeferredMechanism['keyedBy'] }, fi: number): { match: string; shown: string } | undefined => {
+    if (m.keyedBy === 'constant') {
+      const key = call.keys?.[index];
+      return key ? { match: `${m.label} ${key}`, shown: key } : undefined;
+    }
+    const field = call.keyFields?.[index];
+    const st = field ? chainStruct(field.on, fi) : undefined;
+    return field && st ? { match: `${m.label} ${st.key}.${field.f}`, shown: `${st.name}.${field.f}` } : undefined;
+  };
   files.forEach((f, fi) => forEachCall(f.calls, (call) => {
     if ('p' in call.callee || 'l' in call.callee || !call.args.some((a) => a !== null)) return;
     const site = { caller: (nodeBase[fi] as number) + call.fn, fi };
@@ -459,15 +473,15 @@ export function resolve(files: FileFacts[]): GraphData {
     const fileId = strings.id(f.path);
     const register = name === undefined ? undefined : registerFns.get(name);
     if (register) {
-      const key = call.keys?.[register.key];
+      const key = deferredKey(call, register.key, register, site.fi);
       const handler = call.args[register.handler];
       if (key && handler) {
         const fns = new Set<number>();
         argFns(handler, site.caller, fns);
         for (const fn of fns) {
-          const list = deferredRegistrations.get(key) ?? [];
+          const list = deferredRegistrations.get(key.match) ?? [];
           list.push({ fn, file: fileId, line: call.line, label: register.label, registrar: name as string });
-          deferredRegistrations.set(key, list);
+          deferredRegistrations.set(key.match, list);
         }
       }
     }
@@ -571,10 +585,10 @@ export function resolve(files: FileFacts[]): GraphData {
         }
       }
       const raise = raiseFns.get(callee.n);
-      const key = raise ? call.keys?.[raise.key] : undefined;
+      const key = raise ? deferredKey(call, raise.key, raise, site.fi) : undefined;
       if (raise && key) {
-        for (const r of deferredRegistrations.get(key) ?? []) {
-          addEdge(caller, r.fn, call.line, call.col, 'async', viaText(`${raise.label} ${key}: ${r.registrar}(${key}, ${(nodeFact[r.fn] as FuncFact).name}) at ${strings.list[r.file]}:${r.line}`));
+        for (const r of deferredRegistrations.get(key.match) ?? []) {
+          addEdge(caller, r.fn, call.line, call.col, 'async', viaText(`${raise.label} ${key.shown}: ${r.registrar}(${key.shown}, ${(nodeFact[r.fn] as FuncFact).name}) at ${strings.list[r.file]}:${r.line}`));
         }
       }
     } else if ('field' in callee) {

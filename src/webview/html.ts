@@ -141,7 +141,7 @@ ${preloads}<title>${title}</title>
     <span class="np-sep"></span>
     <span class="np-edge-key np-edge-direct">direct call</span>
     <span class="np-edge-key np-edge-indirect">indirect (fn pointer)</span>
-    <span class="np-edge-key np-edge-async">async (softirq)</span>
+    <span class="np-edge-key np-edge-async">async (softirq, work)</span>
     <span class="np-sep"></span>
     <span class="np-badge-key">⇄ skb op</span>
     <span class="np-badge-key">◆ netfilter hook</span>

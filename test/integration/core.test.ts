@@ -156,6 +156,18 @@ describe('netpaths on the real 6.12 tree', () => {
     for (const side of ['handle_softirqs', '__do_softirq', 'net_tx_action', 'release_sock']) assert.ok(!hops.includes(side), hops.join(' -> '));
   });
 
+  it("a work item and a tasklet reach the function registered for that field of that driver's struct", () => {
+    // e1000 and e1000e both have struct e1000_adapter and a static e1000_reset_task.
+    const g = queryJson<GraphJson>(['callees', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_tx_timeout']);
+    const reset = g.edges.filter((e) => e.kind === 'async');
+    assert.deepEqual(reset.map((e) => e.to), ['drivers/net/ethernet/intel/e1000e/netdev.c:e1000_reset_task']);
+    assert.match(reset[0]?.via ?? '', /^work e1000_adapter\.reset_task: INIT_WORK\(e1000_adapter\.reset_task, e1000_reset_task\) at drivers\/net\/ethernet\/intel\/e1000e\/netdev\.c:\d+$/);
+    const [file, line] = (reset[0]?.via ?? '').split(' at ')[1]?.split(':') ?? [];
+    assert.match(sourceLine(file ?? '', Number(line)), /INIT_WORK\(&adapter->reset_task, e1000_reset_task\)/);
+    const { hops } = path('jme_intr', 'jme_tx_clean_tasklet');
+    assertThrough(hops, ['jme_intr', 'jme_tx_clean_tasklet']);
+  });
+
   it("q->enqueue reaches every qdisc's enqueue, copied out of its ops table by qdisc_alloc", () => {
     // net/sched/sch_generic.c: sch->enqueue = ops->enqueue; Qdisc_ops.enqueue holds more than a handful.
     const g = queryJson<GraphJson>(['callees', 'dev_qdisc_enqueue']);

@@ -8,6 +8,7 @@
 
 import type { Graph } from '../graph';
 import type { ExecContext, GraphEdge, GraphJson, GraphNode, SkbOp, Stage } from '../graph-json';
+import { DEFERRED_MECHANISMS } from '../kernel-idioms';
 import { STAGES, classifyStage, findSkbOp, functionNote, hooksInvokedBy, scanHookCalls, skbOpEffect, type HookCallSite } from '../knowledge';
 import { QueryError, edgeArgs, edgeJson, nodeJson } from '../query';
 import { type Chain, type PresetContext, foreignCall, offPath, walkChain } from './chain';
@@ -358,9 +359,16 @@ function packetOrder(g: Graph, chain: Chain, cut: Cut): number[] {
   return order;
 }
 
+/** Where the handler of an async edge runs, by the mechanism its `via` names first (`work ...`). */
+function deferredContext(via: string | undefined): ExecContext {
+  const label = via?.split(' ', 1)[0];
+  return DEFERRED_MECHANISMS.find((m) => m.label === label)?.runsIn ?? 'softirq';
+}
+
 /**
  * Execution contexts from the path: a root's own (the IRQ handler's hardirq, tcp_sendmsg's
- * process), carried along calls and switched to softirq by an async (softirq-raising) edge.
+ * process), carried along calls and switched by an async edge to where its handler runs
+ * (softirq; a work item in process context).
  * Main-path edges are followed first, so a branch never decides a main-path function.
  */
 function contexts(g: Graph, chain: Chain, cut: Cut, order: readonly number[]): Map<number, ExecContext> {
@@ -377,7 +385,7 @@ function contexts(g: Graph, chain: Chain, cut: Cut, order: readonly number[]): M
           if (!edgeOk(e)) continue;
           const m = g.to(e);
           if (out.has(m)) continue;
-          out.set(m, g.kind(e) === 'async' ? 'softirq' : c);
+          out.set(m, g.kind(e) === 'async' ? deferredContext(g.via(e)) : c);
           changed = true;
         }
       }

@@ -15,6 +15,7 @@ const STRUCT_SUFFIXES = ['_operations', '_struct', '_entry', '_ops'];
  * The short label of an indirect or async edge, or `undefined` for a direct call.
  *
  * - `NET_RX_SOFTIRQ: open_softirq(...)` -> `NET_RX softirq`
+ * - `work e1000_adapter.reset_task: INIT_WORK(...) at ...` -> `work reset_task` (tasklets, timers alike)
  * - `net_device_ops.ndo_start_xmit = f at ...` -> `ndo_start_xmit` (a field with `_` names itself)
  * - `napi_struct.poll = f at ...` -> `napi poll` (a bare field is qualified by its struct)
  * - `packet_offload.callbacks.gro_receive = f` -> `gro_receive`
@@ -30,6 +31,10 @@ export function shortVia(edge: Pick<GraphEdge, 'kind' | 'via'>): string | undefi
 
   const softirq = /\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*?)_SOFTIRQ\b/.exec(via);
   if (softirq?.[1]) return `${softirq[1]} softirq`;
+
+  // `work e1000_adapter.reset_task: INIT_WORK(...)`: the mechanism and the item's field.
+  const deferred = /^(tasklet|work|timer) [\w.@/-]*?(\w+): /.exec(via);
+  if (deferred?.[1] && deferred[2]) return truncate(`${deferred[1]} ${deferred[2]}`, MAX_LABEL);
 
   const wrapped = /^(INDIRECT_CALL_\w+)(?:: (.+)| candidate \w+$)/.exec(via);
   if (wrapped?.[1]) return wrapped[2] ? shortVia({ kind: edge.kind, via: wrapped[2] }) : truncate(wrapped[1], MAX_LABEL);

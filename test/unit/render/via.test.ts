@@ -26,6 +26,11 @@ describe('shortVia', () => {
     assert.equal(shortVia({ kind: 'async', via: 'NET_TX_SOFTIRQ: open_softirq(NET_TX_SOFTIRQ, net_tx_action)' }), 'NET_TX softirq');
   });
 
+  it('labels a tasklet, work item or timer by the field that holds it', () => {
+    assert.equal(shortVia({ kind: 'async', via: 'work e1000_adapter.reset_task: INIT_WORK(e1000_adapter.reset_task, e1000_reset_task) at drivers/net/ethernet/intel/e1000e/netdev.c:7600' }), 'work reset_task');
+    assert.equal(shortVia({ kind: 'async', via: 'tasklet jme_adapter.txclean_task: tasklet_setup(jme_adapter.txclean_task, jme_tx_clean_tasklet) at drivers/net/ethernet/jme.c:1' }), 'tasklet txclean_task');
+  });
+
   it('labels a call through a parameter by the callee and the parameter, the parenthesis closed', () => {
     assert.equal(indirect('NF_HOOK(okfn = ip_rcv_finish)'), 'NF_HOOK(okfn)');
     assert.equal(indirect('NF_HOOK_COND(okfn = ip_finish_output)'), 'NF_HOOK_COND(okfn)');
