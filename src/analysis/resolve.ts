@@ -99,6 +99,13 @@ export function resolve(files: FileFacts[]): GraphData {
   // own include texts, so no set of full paths is built per file (60k of them on the tree).
   let includeSet: Set<string> = new Set();
   let includeSetFile = -1;
+  /** Files that include a .c file whole (drivers/net/ethernet/8390/8390.c: `#include "lib8390.c"`). */
+  const includesSource = new Uint8Array(files.length);
+  files.forEach((f, fi) => {
+    if (f.includes.some((i) => i.endsWith('.c"'))) includesSource[fi] = 1;
+  });
+  /** Whether a static function of the .c file `path` is seen from file `fi`: its own, or one that includes it. */
+  const seesStatic = (fi: number, cfi: number, path: string): boolean => cfi === fi || (includesSource[fi] === 1 && includes(fi, path));
   const X86_INCLUDE = `arch/${PREFERRED_ARCH}/include/`;
   const includes = (fi: number, path: string): boolean => {
     const f = files[fi] as FileFacts;
@@ -124,8 +131,8 @@ export function resolve(files: FileFacts[]): GraphData {
       const only = candidates[0] as number;
       const fact = nodeFact[only] as FuncFact;
       const path = fileOf(only).path;
-      // A static function in another .c file is invisible from here.
-      return nodeFileIdx[only] !== fi && fact.static && path.endsWith('.c') ? [] : candidates;
+      // A static function in another .c file is invisible from here, unless this file includes it.
+      return fact.static && path.endsWith('.c') && !seesStatic(fi, nodeFileIdx[only] as number, path) ? [] : candidates;
     }
     if (fi !== nameCacheFile) {
       nameCache.clear();
@@ -142,7 +149,7 @@ export function resolve(files: FileFacts[]): GraphData {
       const fact = nodeFact[c] as FuncFact;
       let rank: number;
       if (cfi === fi) rank = 0;
-      else if (fact.static && path.endsWith('.c')) continue;
+      else if (fact.static && path.endsWith('.c') && !seesStatic(fi, cfi, path)) continue;
       else if (includes(fi, path)) rank = 1;
       else if (dirOf(path) === dirOf(from.path)) rank = 2;
       else rank = 2 + fileTier(path);
