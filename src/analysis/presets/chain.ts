@@ -248,7 +248,8 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
 
     if (row.root || (from === undefined && row.restart)) {
       let list = candidates(row, []);
-      if (row.role === 'irq' && list.length === 0) list = transportIrq(ctx, driver, chain);
+      // A bus's interrupt reclaims no driver's sent buffers: a stand-in root looks no further.
+      if (row.role === 'irq' && list.length === 0 && row.instead === undefined) list = transportIrq(ctx, driver, chain);
       if (!startHere(row, list, !row.root)) {
         fail(row.role === 'irq' ? 'no IRQ handler registered (request_irq and kin) in its files' : row.role === 'poll' ? 'no NAPI poll registered' : `no ${row.label}`);
       }
