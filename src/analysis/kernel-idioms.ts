@@ -253,6 +253,20 @@ export const CONTAINER_OF_LIKE: ReadonlyMap<string, number> = new Map([
 export const TEXT_ARG_CALLS = /^(?:__)?p?skb_|^eth_type_trans$|^eth_header$|^dev_hard_header$/;
 
 /**
+ * Special-purpose variants of a driver's functions, which the default packet path does
+ * not run: zero-copy AF_XDP, XDP and FCoE variants of the RX clean, and PTP timestamping,
+ * trap and self-test queues. A function matches an entry when it matches all that the
+ * entry gives. `path` takes them last among equally good paths (`ixgbe_poll ->
+ * napi_gro_receive` goes through ixgbe_clean_rx_irq, not its _zc twin); the presets add
+ * a cost for entering one (presets/rows.ts DETOURS).
+ */
+export const SIDE_VARIANTS: readonly { name?: RegExp; file?: RegExp }[] = [
+  { name: /(?:^|_)(?:zc|xsk|xdp|fcoe)(?:_|$)/ },
+  { name: /(?:^|_)(?:ptp|trap|test|selftest)(?:_|$)/ },
+  { file: /(?:^|[/_-])(?:xsk|xdp)[^/]*\.c$/ },
+];
+
+/**
  * Struct types that are operations tables, by name: `struct Qdisc_ops`, `struct
  * file_operations`. A copy straight out of one (`sch->enqueue = ops->enqueue` in
  * qdisc_alloc, `entry->hook = reg->hook` in netfilter's core) caches the ops of whatever

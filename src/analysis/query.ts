@@ -5,6 +5,7 @@ import { distance } from 'fastest-levenshtein';
 import type { Graph } from './graph';
 import { ARG_SEPARATOR, dirOf } from './graph';
 import type { GraphEdge, GraphJson, GraphNode } from './graph-json';
+import { SIDE_VARIANTS } from './kernel-idioms';
 
 /** A query that cannot be answered: one line for the user. */
 export class QueryError extends Error {}
@@ -172,6 +173,14 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
   const COSTS = [1, 2, farCost];
   const cost = (e: number): number => COSTS[remote(e)] as number;
   const dead = (n: number): boolean => graph.isDeadEnd(n) && !targets.has(n) && !sources.includes(n);
+  // 0 not known yet, 1 no, 2 yes: names are read once per function the enumeration meets.
+  const variants = new Uint8Array(graph.nodeCount);
+  const sideVariant = (n: number): boolean => {
+    if (variants[n] === 0) {
+      variants[n] = SIDE_VARIANTS.some((v) => (!v.name || v.name.test(graph.name(n))) && (!v.file || v.file.test(graph.file(n)))) ? 2 : 1;
+    }
+    return variants[n] === 2;
+  };
   const maxCost = options.maxDepth * (farCost + 2);
   // Cost to the nearest target (-1: not settled yet), by a backward search settled one
   // cost at a time and only as far as the paths sought: from a target's callers outwards
@@ -219,17 +228,20 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
         }
         if (path.length > options.maxDepth) return;
         const seenNext = new Set<number>();
-        for (const e of graph.outgoing(n)) {
-          const m = graph.to(e);
-          const dm = dist[m] as number;
-          const rest = left - cost(e);
-          if (dm < 0 || dm > rest || onPath.has(m) || seenNext.has(m)) continue;
-          seenNext.add(m);
-          path.push(m);
-          onPath.add(m);
-          walk(m, rest);
-          path.pop();
-          onPath.delete(m);
+        // Of equally good paths, those through special-purpose variants (SIDE_VARIANTS) last.
+        for (const late of [false, true]) {
+          for (const e of graph.outgoing(n)) {
+            const m = graph.to(e);
+            const dm = dist[m] as number;
+            const rest = left - cost(e);
+            if (dm < 0 || dm > rest || onPath.has(m) || seenNext.has(m) || sideVariant(m) !== late) continue;
+            seenNext.add(m);
+            path.push(m);
+            onPath.add(m);
+            walk(m, rest);
+            path.pop();
+            onPath.delete(m);
+          }
         }
       };
       walk(s, limit);

@@ -156,6 +156,11 @@ describe('netpaths on the real 6.12 tree', () => {
     for (const side of ['handle_softirqs', '__do_softirq', 'net_tx_action', 'release_sock']) assert.ok(!hops.includes(side), hops.join(' -> '));
   });
 
+  it("ixgbe's poll reaches GRO through its clean routine, not the AF_XDP zero-copy twin of it", () => {
+    const { hops } = path('ixgbe_poll', 'napi_gro_receive');
+    assert.deepEqual(hops, ['ixgbe_poll', 'ixgbe_clean_rx_irq', 'ixgbe_rx_skb', 'napi_gro_receive']);
+  });
+
   it("a work item and a tasklet reach the function registered for that field of that driver's struct", () => {
     // e1000 and e1000e both have struct e1000_adapter and a static e1000_reset_task.
     const g = queryJson<GraphJson>(['callees', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_tx_timeout']);

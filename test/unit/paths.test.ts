@@ -33,16 +33,19 @@ describe('path order on kernel-mini', () => {
   after(() => rmSync(cacheDir, { recursive: true, force: true }));
 
   it("a driver's interrupt reaches the stack through the driver's own poll first", () => {
-    const g = findPaths(graph, [`${ACME}:acme_intr`], ['ip_rcv'], { maxDepth: 20, paths: 3 });
-    const [first, second, third] = hops(g);
+    const g = findPaths(graph, [`${ACME}:acme_intr`], ['ip_rcv'], { maxDepth: 20, paths: 4 });
+    const [first, zc, second, third] = hops(g);
     // The backlog's poll is two calls shorter, but registered far from both ends.
     assert.ok(first?.includes(`${ACME}:acme_poll`), `first path: ${first?.join(' -> ')}`);
+    assert.ok(first?.includes(`${ACME}:acme_clean_rx_irq`), `first path: ${first?.join(' -> ')}`);
     assert.ok(!first?.some((h) => h.endsWith(':process_backlog')), first?.join(' -> '));
+    // As good, the zero-copy twin of the clean routine comes next.
+    assert.ok(zc?.includes(`${ACME}:acme_clean_rx_irq_zc`), `second path: ${zc?.join(' -> ')}`);
     const poll = g.edges.find((e) => e.from === 'net/core/dev.c:__napi_poll' && e.to === `${ACME}:acme_poll`);
     assert.match(poll?.via ?? '', /^napi_struct\.poll = acme_poll at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+/);
     // The others still follow: one far pointer call (the backlog) before two (the other driver's poll and clean routine).
-    assert.ok(second?.includes('net/core/dev.c:process_backlog'), `second path: ${second?.join(' -> ')}`);
-    assert.ok(third?.includes('drivers/net/ethernet/acme2/acme_main.c:acme_poll'), `third path: ${third?.join(' -> ')}`);
+    assert.ok(second?.includes('net/core/dev.c:process_backlog'), `third path: ${second?.join(' -> ')}`);
+    assert.ok(third?.includes('drivers/net/ethernet/acme2/acme_main.c:acme_poll'), `fourth path: ${third?.join(' -> ')}`);
   });
 
   it('among paths through near bindings only, the shortest comes first', () => {
@@ -75,6 +78,15 @@ describe('path order on kernel-mini', () => {
     // The raise of NET_RX still reaches its handler, and a path may start at the dispatcher.
     assert.ok(hops(findPaths(graph, [`${ACME}:acme_intr`], ['net_rx_action'], { maxDepth: 20, paths: 1 }))[0]?.includes('net/core/dev.c:net_rx_action'));
     assert.ok(hops(findPaths(graph, ['handle_softirqs'], ['dev_hard_start_xmit'], { maxDepth: 20, paths: 1 })).length === 1);
+  });
+
+  it('of equally good paths, takes a zero-copy or XDP variant last', () => {
+    // acme_poll calls acme_clean_rx_irq_zc first, and acme_clean_rx_irq through adapter->clean_rx.
+    const [first, second] = hops(findPaths(graph, ['acme_poll'], ['netif_receive_skb'], { maxDepth: 10, paths: 2 }));
+    assert.deepEqual(first, [`${ACME}:acme_poll`, `${ACME}:acme_clean_rx_irq`, 'net/core/dev.c:netif_receive_skb']);
+    assert.deepEqual(second, [`${ACME}:acme_poll`, `${ACME}:acme_clean_rx_irq_zc`, 'net/core/dev.c:netif_receive_skb']);
+    // Asked for, a variant is still found.
+    assert.equal(hops(findPaths(graph, ['acme_poll'], ['acme_clean_rx_irq_zc'], { maxDepth: 10, paths: 1 })).length, 1);
   });
 
   it('tells how far from the ends each pointer call was resolved', () => {

@@ -8,6 +8,7 @@
 // is the queueing discipline on a transmit queue; NET_TX softirq drains qdiscs later.
 
 import type { ExecContext, Stage } from '../graph-json';
+import { SIDE_VARIANTS } from '../kernel-idioms';
 
 /** A function a driver provides, found from its code. */
 export type DriverRole = 'irq' | 'poll' | 'xmit' | 'rx-clean' | 'rx-handoff' | 'refill' | 'tx-clean' | 'tx-ring';
@@ -50,17 +51,12 @@ export const TRANSPORT_HOPS = { schedule: 4, handler: 3 } as const;
 
 /**
  * Functions a shortest path should only take when nothing else is as short, and never
- * drawn as helpers: zero-copy AF_XDP, XDP and FCoE variants of the RX clean and
- * special-purpose queues, which the default path does not run. The value
- * is added to the cost of entering the function (a call costs 1000, search.ts CALL_COST).
+ * drawn as helpers: the special-purpose variants of kernel-idioms.ts (zero-copy AF_XDP,
+ * XDP and FCoE variants of the RX clean, PTP, trap and self-test queues), which the
+ * default path does not run. The value is added to the cost of entering the function (a
+ * call costs 1000, search.ts CALL_COST).
  */
-export const DETOURS: readonly { name?: RegExp; file?: RegExp; cost: number }[] = [
-  { name: /(?:^|_)(?:zc|xsk|xdp|fcoe)(?:_|$)/, cost: 1500 },
-  // Special-purpose NAPI instances: PTP timestamping queues, trap queues, self-tests.
-  { name: /(?:^|_)(?:ptp|trap|test|selftest)(?:_|$)/, cost: 1500 },
-  { file: /(?:^|[/_-])(?:xsk|xdp)[^/]*\.c$/, cost: 1500 },
-];
-
+export const DETOURS: readonly { name?: RegExp; file?: RegExp; cost: number }[] = SIDE_VARIANTS.map((v) => ({ ...v, cost: 1500 }));
 /**
  * One hop of a preset's main path. A row's path starts at its parent's function (`after`,
  * default the previous row) and ends at the nearest of `names` (or the driver's `role`
