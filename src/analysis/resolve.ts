@@ -452,18 +452,18 @@ export function resolve(files: FileFacts[]): GraphData {
 
   // Registrations: calling a storing function with a function argument binds it.
   const deferredRegistrations = new Map<string, { fn: number; file: number; line: number; label: string; registrar: string }[]>();
-  const registerFns = new Map<string, { key: number; handler: number; label: string; keyedBy: DeferredMechanism['keyedBy'] }>();
-  const raiseFns = new Map<string, { key: number; label: string; keyedBy: DeferredMechanism['keyedBy'] }>();
+  const registerFns = new Map<string, { key: number; handler: number; m: DeferredMechanism }>();
+  const raiseFns = new Map<string, { key: number; m: DeferredMechanism }>();
   for (const m of DEFERRED_MECHANISMS) {
-    for (const r of m.register) registerFns.set(r.fn, { key: r.key, handler: r.handler, label: m.label, keyedBy: m.keyedBy });
-    for (const r of m.raise) raiseFns.set(r.fn, { key: r.key, label: m.label, keyedBy: m.keyedBy });
+    for (const r of m.register) registerFns.set(r.fn, { key: r.key, handler: r.handler, m });
+    for (const r of m.raise) raiseFns.set(r.fn, { key: r.key, m });
   }
   /**
    * The key a deferred mechanism's call names at argument `index`, as matched (`match`,
    * one struct of several of a name told apart) and as shown: `NET_RX_SOFTIRQ`, or
    * `e1000_adapter.reset_task` for `&adapter->reset_task`.
    */
-  const deferredKey = (call: CallFact, index: number, m: { label: string; keyedBy: DeferredMechanism['keyedBy'] }, fi: number): { match: string; shown: string } | undefined => {
+  const deferredKey = (call: CallFact, index: number, m: DeferredMechanism, fi: number): { match: string; shown: string } | undefined => {
     if (m.keyedBy === 'constant') {
       const key = call.keys?.[index];
       return key ? { match: `${m.label} ${key}`, shown: key } : undefined;
@@ -480,14 +480,14 @@ export function resolve(files: FileFacts[]): GraphData {
     const fileId = strings.id(f.path);
     const register = name === undefined ? undefined : registerFns.get(name);
     if (register) {
-      const key = deferredKey(call, register.key, register, site.fi);
+      const key = deferredKey(call, register.key, register.m, site.fi);
       const handler = call.args[register.handler];
       if (key && handler) {
         const fns = new Set<number>();
         argFns(handler, site.caller, fns);
         for (const fn of fns) {
           const list = deferredRegistrations.get(key.match) ?? [];
-          list.push({ fn, file: fileId, line: call.line, label: register.label, registrar: name as string });
+          list.push({ fn, file: fileId, line: call.line, label: register.m.label, registrar: name as string });
           deferredRegistrations.set(key.match, list);
         }
       }
@@ -592,10 +592,10 @@ export function resolve(files: FileFacts[]): GraphData {
         }
       }
       const raise = raiseFns.get(callee.n);
-      const key = raise ? deferredKey(call, raise.key, raise, site.fi) : undefined;
+      const key = raise ? deferredKey(call, raise.key, raise.m, site.fi) : undefined;
       if (raise && key) {
         for (const r of deferredRegistrations.get(key.match) ?? []) {
-          addEdge(caller, r.fn, call.line, call.col, 'async', viaText(`${raise.label} ${key.shown}: ${r.registrar}(${key.shown}, ${(nodeFact[r.fn] as FuncFact).name}) at ${strings.list[r.file]}:${r.line}`));
+          addEdge(caller, r.fn, call.line, call.col, 'async', viaText(`${raise.m.label} ${key.shown}: ${r.registrar}(${key.shown}, ${(nodeFact[r.fn] as FuncFact).name}) at ${strings.list[r.file]}:${r.line}`));
         }
       }
     } else if ('field' in callee) {

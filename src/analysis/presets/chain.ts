@@ -238,13 +238,8 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
         reasons.set(row.id, reason);
       }
     };
-    // A stand-in for a row that was found has nothing to do.
-    if (row.instead !== undefined && !chain.absent.has(row.instead)) {
-      chain.absent.add(row.id);
-      at.set(row.id, undefined);
-      silenced.add(row.id);
-      return;
-    }
+    // A stand-in for a row that was found has nothing to do (never required, it says nothing).
+    if (row.instead !== undefined && !chain.absent.has(row.instead)) return fail('');
 
     if (row.root || (from === undefined && row.restart)) {
       let list = candidates(row, []);

@@ -4,9 +4,13 @@
 // the tooltip keeps the whole string.
 
 import type { GraphEdge } from '../graph-json';
+import { DEFERRED_MECHANISMS } from '../kernel-idioms';
 import { singleLine, truncate } from './escape';
 
 const MAX_LABEL = 28;
+
+/** The via of a deferred mechanism keyed by a field (resolve.ts): `<label> <struct>.<field>: ...`. */
+const DEFERRED_BY_FIELD = new RegExp(`^(${DEFERRED_MECHANISMS.filter((m) => m.keyedBy === 'field').map((m) => m.label).join('|')}) [\\w.@/-]*?(\\w+): `);
 
 /** Struct-name suffixes that add nothing to a label: `napi_struct.poll` reads as `napi poll`. */
 const STRUCT_SUFFIXES = ['_operations', '_struct', '_entry', '_ops'];
@@ -33,7 +37,7 @@ export function shortVia(edge: Pick<GraphEdge, 'kind' | 'via'>): string | undefi
   if (softirq?.[1]) return `${softirq[1]} softirq`;
 
   // `work e1000_adapter.reset_task: INIT_WORK(...)`: the mechanism and the item's field.
-  const deferred = /^(tasklet|work|timer) [\w.@/-]*?(\w+): /.exec(via);
+  const deferred = DEFERRED_BY_FIELD.exec(via);
   if (deferred?.[1] && deferred[2]) return truncate(`${deferred[1]} ${deferred[2]}`, MAX_LABEL);
 
   const wrapped = /^(INDIRECT_CALL_\w+)(?:: (.+)| candidate \w+$)/.exec(via);
