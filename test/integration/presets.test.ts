@@ -187,6 +187,12 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assert.deepEqual(atl1c?.txClean, ['drivers/net/ethernet/atheros/atl1c/atl1c_main.c:atl1c_clean_tx']);
     });
 
+    it('takes first the TX completion that wakes the queue, not one named like it that masks an interrupt', () => {
+      const octeon = list.find((d) => d.name === 'octeon_mgmt');
+      assert.match(octeon?.txClean[0] ?? '', /:octeon_mgmt_clean_tx_(?:tasklet|buffers)$/, octeon?.txClean.join(' '));
+      assert.deepEqual(list.find((d) => d.name === 'ns83820')?.txClean[0], 'drivers/net/ethernet/natsemi/ns83820.c:do_tx_done');
+    });
+
     it("finds 8139too's TX completion in its interrupt handler, and draws it in hard-IRQ context", () => {
       const rtl = list.find((d) => d.name === '8139too');
       assert.equal(rtl?.egress, 'complete', rtl?.why);

@@ -86,7 +86,7 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('says how complete each path is, and why not', () => {
       const status = Object.fromEntries(list.map((d) => [d.name, `${d.ingress}/${d.egress}`]));
-      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/none', sunny: 'complete/complete', twoq: 'complete/complete', vnet: 'complete/partial', vringnet: 'complete/none' });
+      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/complete', sunny: 'complete/complete', twoq: 'complete/complete', vnet: 'complete/partial', vringnet: 'complete/none' });
       assert.match(find('blinky').why, /ingress: no NAPI poll and no IRQ handler registered/);
       assert.match(find('quietnet').why, /ingress: no IRQ handler registered/);
       assert.match(find('quietnet').why, /egress: no ndo_start_xmit registered/);
@@ -102,6 +102,13 @@ describe('packet-path presets on kernel-paths', () => {
     it('takes a NAPI poll of its own for the TX queue as the TX completion', () => {
       assert.deepEqual(find('twoq').txClean, ['drivers/net/ethernet/twoq/twoq.c:twoq_clean_tx']);
       assert.equal(find('twoq').why, '');
+    });
+
+    it('takes first the TX completion that tells the queue, however far', () => {
+      // ringo_tx and ringo_enable_tx_irq are one call from the poll and named like one;
+      // ringo_clean_tx_buffers, two calls away, is the one that wakes the queue.
+      const ringo = 'drivers/net/ethernet/ringo/ringo.c';
+      assert.deepEqual(find('ringo').txClean, [`${ringo}:ringo_clean_tx_buffers`, `${ringo}:ringo_tx`, `${ringo}:ringo_enable_tx_irq`]);
     });
 
     it('finds the TX completion in the interrupt handler when the NAPI poll only receives', () => {

@@ -11,7 +11,7 @@
 import { type Graph, dirOf } from '../graph';
 import { CONTAINER_DIRS } from '../query';
 import { type KbuildModules, modulesOf, parseKbuild } from './kbuild';
-import { DETOURS, ROLE_NAMES, ROLE_SEARCH_HOPS, ROLE_SLOTS, type DriverRole } from './rows';
+import { DETOURS, ROLE_NAMES, ROLE_SEARCH_HOPS, ROLE_SLOTS, TX_COMPLETION_CALLS, TX_COMPLETION_HOPS, type DriverRole } from './rows';
 
 /** Reads a file of the kernel tree (relative path), undefined when it cannot. */
 export type ReadText = (path: string) => string | undefined;
@@ -141,7 +141,8 @@ export function findDriver(drivers: readonly Driver[], name: string): Driver | u
 /**
  * The driver's functions reached from `from` within ROLE_SEARCH_HOPS calls through its own
  * files whose names say they play `role` (RX refill, TX completion, the TX ring), nearest
- * first; zero-copy and XDP variants (DETOURS) are left out.
+ * first (for the TX completion, those that tell the queue first: TX_COMPLETION_CALLS); zero-copy
+ * and XDP variants (DETOURS) are left out.
  */
 export function reachedRole(graph: Graph, driver: Driver, from: readonly number[], role: 'rx-clean' | 'refill' | 'tx-clean' | 'tx-ring', hops = ROLE_SEARCH_HOPS): number[] {
   const pattern = ROLE_NAMES[role];
@@ -170,7 +171,10 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
     found.push(...tail);
     frontier = next;
   }
-  return found;
+  if (role !== 'tx-clean') return found;
+  // Of the TX completions by name, those that tell the queue first.
+  const completes = found.filter((n) => completesTx(graph, driver, n));
+  return [...completes, ...found.filter((n) => !completes.includes(n))];
 }
 
 /**
@@ -180,6 +184,26 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
 export function txCompletion(graph: Graph, driver: Driver): number[] {
   const fromPoll = reachedRole(graph, driver, driver.poll.map((r) => r.node), 'tx-clean');
   return fromPoll.length > 0 ? fromPoll : reachedRole(graph, driver, driver.irq.map((r) => r.node), 'tx-clean');
+}
+
+/** Whether `node` reaches a TX_COMPLETION_CALLS function within TX_COMPLETION_HOPS calls through the driver's own functions. */
+function completesTx(graph: Graph, driver: Driver, node: number): boolean {
+  const seen = new Set([node]);
+  let frontier = [node];
+  for (let depth = 0; depth < TX_COMPLETION_HOPS && frontier.length > 0; depth++) {
+    const next: number[] = [];
+    for (const n of frontier) {
+      for (const e of graph.outgoing(n)) {
+        const m = graph.to(e);
+        if (seen.has(m)) continue;
+        seen.add(m);
+        if (TX_COMPLETION_CALLS.has(graph.name(m))) return true;
+        if (driver.owns(graph.file(m))) next.push(m);
+      }
+    }
+    frontier = next;
+  }
+  return false;
 }
 
 /** Registered functions of a role (irq, poll, xmit). */

@@ -32,6 +32,20 @@ export const ROLE_NAMES: Readonly<Record<'rx-clean' | 'refill' | 'tx-clean' | 't
 };
 
 /**
+ * What a TX completion calls, within TX_COMPLETION_HOPS calls through the driver's own
+ * functions: having freed the skbs the NIC has sent, it tells the queue (BQL's completed
+ * count, a wake of a stopped queue). An xmit frees an skb it cannot send too, but stops the
+ * queue. Of the functions ROLE_NAMES calls `tx-clean`, those that tell the queue come first:
+ * octeon_mgmt's poll reaches `octeon_mgmt_disable_tx_irq` before
+ * `octeon_mgmt_clean_tx_buffers`, ns83820's `kick_tx` before `do_tx_done`.
+ */
+export const TX_COMPLETION_CALLS: ReadonlySet<string> = new Set([
+  'netdev_tx_completed_queue', 'netdev_completed_queue', 'netif_wake_queue', 'netif_tx_wake_queue', 'netif_wake_subqueue',
+  'netif_txq_completed_wake', 'netif_subqueue_completed_wake', 'netif_txq_maybe_wake', 'netif_subqueue_maybe_wake',
+]);
+export const TX_COMPLETION_HOPS = 3;
+
+/**
  * Interrupt handlers a driver stores in a struct of its own before handing them to
  * request_irq (`vsi->irq_handler = ice_msix_clean_rings`, bnxt's `irq->handler`): recognised
  * by name among the driver's functions bound to any field.
