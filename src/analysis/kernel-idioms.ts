@@ -282,11 +282,22 @@ export const OPS_TABLE = /_(?:ops|operations)$/;
  * one. Flagged on their nodes.
  * - The crash and warning paths: from them a panic notifier reaches almost anything
  *   (`BUG()` -> panic -> notifier_call_chain -> inetdev_event -> arp_send -> dev_queue_xmit).
+ * - The dispatchers of event chains, found by the slot they call through (EVENT_SLOTS).
  * - The softirq dispatcher: any BH-enable (`release_sock` -> `spin_unlock_bh` ->
  *   `local_bh_enable`) may run every pending softirq handler, so through it a socket call
  *   reached `dev_hard_start_xmit` by `net_tx_action` instead of the IP output path. A
  *   packet's deferral is the raise of its own softirq (`async` edges, DEFERRED_MECHANISMS).
  */
+/**
+ * Slots through which an event is broadcast to every listener of a chain. The graph does
+ * not tell one chain from another, so `nb->notifier_call` in notifier_call_chain reaches
+ * every notifier of the tree (988 on 6.12): through it a neighbour update
+ * (`call_netevent_notifiers`) reached arp_send by inetdev_event, a netdevice notifier. A
+ * function that calls through one of these slots is flagged like DEAD_ENDS: an event
+ * carries no packet.
+ */
+export const EVENT_SLOTS: ReadonlySet<string> = new Set(['notifier_block.notifier_call']);
+
 export const DEAD_ENDS: ReadonlySet<string> = new Set([
   'BUG', 'panic', 'vpanic', 'nmi_panic', 'die', 'oops_begin', 'oops_end', 'make_task_dead',
   'do_exit', '__warn', '__warn_printk', 'warn_slowpath_fmt', 'emergency_restart', 'kernel_restart',

@@ -19,7 +19,7 @@ import type { CallFact, CalleeRef, FileFacts, FuncFact, StoreFact, TypeChain, Va
 import type { GraphData, IndexStats } from './graph';
 import { ARG_SEPARATOR, EDGE_KINDS, NODE_DEAD_END, NODE_MACRO, NODE_STATIC, StringTable, adjacency, bindingVia, dirOf, nameOrder } from './graph';
 import type { EdgeKind } from './graph-json';
-import { DEAD_ENDS, DEFERRED_MECHANISMS, OPS_TABLE, TEXT_ARG_CALLS, type DeferredMechanism } from './kernel-idioms';
+import { DEAD_ENDS, DEFERRED_MECHANISMS, EVENT_SLOTS, OPS_TABLE, TEXT_ARG_CALLS, type DeferredMechanism } from './kernel-idioms';
 
 /** Above this many candidates, a field call whose struct type is unknown is left unresolved. */
 const UNTYPED_FANOUT_LIMIT = 24;
@@ -564,6 +564,8 @@ export function resolve(files: FileFacts[]): GraphData {
   const bindingText = (b: Binding): string =>
     `${b.slot} = ${(nodeFact[b.fn] as FuncFact).name} at ${strings.list[b.file]}:${b.line}${b.via ? ` (${b.via})` : ''}`;
 
+  // Functions that broadcast an event (EVENT_SLOTS): flagged as dead ends.
+  const dispatchers = new Set<number>();
   files.forEach((f, fi) => forEachCall(f.calls, (call) => {
     const site = { fi };
     const caller = (nodeBase[fi] as number) + call.fn;
@@ -620,11 +622,14 @@ export function resolve(files: FileFacts[]): GraphData {
       for (const b of cited) {
         addEdge(caller, b.fn, call.line, call.col, 'indirect', viaOf(b, wrapperVia));
       }
+      if (found.some((b) => EVENT_SLOTS.has(b.slot))) dispatchers.add(caller);
     } else if ('l' in callee) {
       // A local function pointer: what was assigned to it, or what the field it was read from holds.
       for (const a of (nodeFact[caller] as FuncFact).aliases?.[callee.l] ?? []) {
         if ('f' in a) {
-          for (const b of fieldBindings(a.on, a.f, site.fi)) addEdge(caller, b.fn, call.line, call.col, 'indirect', viaOf(b));
+          const found = fieldBindings(a.on, a.f, site.fi);
+          for (const b of found) addEdge(caller, b.fn, call.line, call.col, 'indirect', viaOf(b));
+          if (found.some((b) => EVENT_SLOTS.has(b.slot))) dispatchers.add(caller);
           continue;
         }
         const fns = new Set<number>();
@@ -681,7 +686,7 @@ export function resolve(files: FileFacts[]): GraphData {
     data.nodeName[i] = strings.id(fact.name);
     data.nodeFile[i] = strings.id(fileOf(i).path);
     data.nodeLine[i] = fact.line;
-    data.nodeFlags[i] = (fact.macro ? NODE_MACRO : 0) | (fact.static ? NODE_STATIC : 0) | (DEAD_ENDS.has(fact.name) ? NODE_DEAD_END : 0);
+    data.nodeFlags[i] = (fact.macro ? NODE_MACRO : 0) | (fact.static ? NODE_STATIC : 0) | (DEAD_ENDS.has(fact.name) || dispatchers.has(i) ? NODE_DEAD_END : 0);
     if (fact.macro) data.stats.macros++;
     else data.stats.functions++;
   }

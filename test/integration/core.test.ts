@@ -161,6 +161,16 @@ describe('netpaths on the real 6.12 tree', () => {
     assert.deepEqual(hops, ['ixgbe_poll', 'ixgbe_clean_rx_irq', 'ixgbe_rx_skb', 'napi_gro_receive']);
   });
 
+  it('goes through no notifier chain: from arp_rcv to arp_send not by a netdevice notifier', () => {
+    // notifier_call_chain calls every notifier of the tree in the graph: arp_process ->
+    // neigh_update -> call_netevent_notifiers -> ... -> inetdev_event -> arp_send was the shortest.
+    const { hops } = path('arp_rcv', 'arp_send');
+    for (const side of ['notifier_call_chain', 'atomic_notifier_call_chain', 'inetdev_event']) assert.ok(!hops.includes(side), hops.join(' -> '));
+    // The edges stay for callers and callees.
+    const g = queryJson<GraphJson>(['callees', 'notifier_call_chain']);
+    assert.equal(hop(g, 'notifier_call_chain', 'inetdev_event').kind, 'indirect');
+  });
+
   it("a work item and a tasklet reach the function registered for that field of that driver's struct", () => {
     // e1000 and e1000e both have struct e1000_adapter and a static e1000_reset_task.
     const g = queryJson<GraphJson>(['callees', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_tx_timeout']);

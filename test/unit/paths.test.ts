@@ -55,11 +55,20 @@ describe('path order on kernel-mini', () => {
   });
 
   it('goes through no crash path', () => {
-    // acme_intr -> panic -> atomic_notifier_call_chain -> acme_panic_event -> acme_dump_state.
+    // acme_intr -> panic -> kmsg_dump -> acme_kmsg_dump -> acme_dump_state.
     assert.throws(() => findPaths(graph, ['acme_intr'], ['acme_dump_state'], { maxDepth: 20, paths: 1 }), (e) => e instanceof QueryError && e.message === 'no path from acme_intr to acme_dump_state within 20 calls');
     // A path may still start (or end) at one.
     const [fromPanic] = hops(findPaths(graph, ['panic'], ['acme_dump_state'], { maxDepth: 20, paths: 1 }));
-    assert.deepEqual(fromPanic, ['kernel/panic.c:panic', 'kernel/panic.c:atomic_notifier_call_chain', `${ACME}:acme_panic_event`, `${ACME}:acme_dump_state`]);
+    assert.deepEqual(fromPanic, ['kernel/panic.c:panic', 'kernel/panic.c:kmsg_dump', `${ACME}:acme_kmsg_dump`, `${ACME}:acme_dump_state`]);
+  });
+
+  it('goes through no notifier chain: an event reaches every notifier of the tree in the graph', () => {
+    // As short: panic -> atomic_notifier_call_chain -> acme_panic_event -> acme_dump_state.
+    const all = hops(findPaths(graph, ['panic'], ['acme_dump_state'], { maxDepth: 20, paths: 5 }));
+    assert.deepEqual(all.map((p) => p[1]), ['kernel/panic.c:kmsg_dump']);
+    // The edge stays, for callers and callees, and a path may start at the dispatcher.
+    const [fromChain] = hops(findPaths(graph, ['atomic_notifier_call_chain'], ['acme_dump_state'], { maxDepth: 20, paths: 1 }));
+    assert.deepEqual(fromChain, ['kernel/panic.c:atomic_notifier_call_chain', `${ACME}:acme_panic_event`, `${ACME}:acme_dump_state`]);
   });
 
   it('goes through no softirq dispatch: a BH-enable runs every handler, a raise names its own', () => {
