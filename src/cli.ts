@@ -83,9 +83,18 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     throw new UsageError((e as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  // parseArgs keeps the last of a repeated option: `--cache-dir A --cache-dir B` would quietly use B.
+  const given = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option') continue;
+    const spec: { type: string; multiple?: boolean } = options[t.name];
+    if (spec.multiple || spec.type === 'boolean') continue;
+    if (given.has(t.name)) throw new UsageError(`--${t.name} is given twice; give it once`);
+    given.add(t.name);
   }
   const { values, positionals } = parsed;
   if (values.help) {

@@ -84,4 +84,14 @@ describe('a hostile tree', () => {
     assert.match(r.stdout, /^skipped {2}drivers\/bad\/huge\.c: larger than/m);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'a stack trace');
   });
+
+  it('the CLI refuses an option given twice that takes one value, before reading anything', () => {
+    const cli = join(__dirname, '../../dist/cli.js');
+    const r = spawnSync(process.execPath, [cli, 'index', '--kernel', root, '--cache-dir', join(work, 'a'), '--cache-dir', join(work, 'b')], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^netpaths: --cache-dir is given twice; give it once\n/);
+    // Repeatable ones stay repeatable.
+    const scoped = spawnSync(process.execPath, [cli, 'where', 'ip_rcv', '--kernel', root, '--cache-dir', join(work, 'c'), '--scope', 'net/**', '--scope', 'include/**', '--quiet'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(scoped.status, 0, scoped.stderr);
+  });
 });
