@@ -148,7 +148,8 @@ export const INDIRECT_CALL_WRAPPERS: ReadonlyMap<string, { pointer: number; cand
  * that key. Raising `NET_RX_SOFTIRQ` reaches `net_rx_action`, registered by
  * `open_softirq(NET_RX_SOFTIRQ, net_rx_action)` in net/core/dev.c; scheduling
  * `&jme->txclean_task` reaches the function `tasklet_setup(&jme->txclean_task, ...)` gave
- * it. Edges are `async`.
+ * it. Edges are `async`. A function that registers its own parameter under a key of its
+ * own (inet_csk_init_xmit_timers) registers each function its callers hand it (resolve.ts).
  */
 export interface DeferredMechanism {
   /** Shown in `via`, e.g. `softirq`. */
@@ -214,6 +215,8 @@ export const DEFERRED_MECHANISMS: readonly DeferredMechanism[] = [
     raise: [
       { fn: 'mod_timer', key: 0 },
       { fn: 'add_timer', key: 0 },
+      // A socket's timers (TCP's retransmit, delayed ACK and keepalive): mod_timer of its argument.
+      { fn: 'sk_reset_timer', key: 1 },
     ],
   },
 ];

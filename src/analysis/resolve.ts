@@ -377,6 +377,35 @@ export function resolve(files: FileFacts[]): GraphData {
     return found.length <= UNTYPED_FANOUT_LIMIT ? found.map((b) => b.fn) : [];
   };
   const invokes = new Map<number, Set<number>>(); // function -> params it calls
+  // ---- deferred execution -------------------------------------------------------------
+  const deferredRegistrations = new Map<string, { fn: number; file: number; line: number; registrar: string; wrapper?: string }[]>();
+  /**
+   * Functions that register their parameter's function with a key of their own
+   * (inet_csk_init_xmit_timers: `timer_setup(&icsk->icsk_retransmit_timer,
+   * retransmit_handler, 0)`): a call of one registers the function it is handed. One
+   * level of wrapper only.
+   */
+  const paramRegistrations = new Map<number, { param: number; match: string; registrar: string }[]>();
+  const registerFns = new Map<string, { key: number; handler: number; m: DeferredMechanism }>();
+  const raiseFns = new Map<string, { key: number; m: DeferredMechanism }>();
+  for (const m of DEFERRED_MECHANISMS) {
+    for (const r of m.register) registerFns.set(r.fn, { key: r.key, handler: r.handler, m });
+    for (const r of m.raise) raiseFns.set(r.fn, { key: r.key, m });
+  }
+  /**
+   * The key a deferred mechanism's call names at argument `index`, as matched (`match`,
+   * one struct of several of a name told apart) and as shown: `NET_RX_SOFTIRQ`, or
+   * `e1000_adapter.reset_task` for `&adapter->reset_task`.
+   */
+  const deferredKey = (call: CallFact, index: number, m: DeferredMechanism, fi: number): { match: string; shown: string } | undefined => {
+    if (m.keyedBy === 'constant') {
+      const key = call.keys?.[index];
+      return key ? { match: `${m.label} ${key}`, shown: key } : undefined;
+    }
+    const field = call.keyFields?.[index];
+    const st = field ? chainStruct(field.on, fi) : undefined;
+    return field && st ? { match: `${m.label} ${st.key}.${field.f}`, shown: `${st.name}.${field.f}` } : undefined;
+  };
   // Callee -> the callers that hand it one of their own parameters, and at which position:
   // rows (caller, callerParam, argIndex, next row of the same callee or -1), in call order.
   // Millions on the whole tree, so rows of a table rather than objects.
@@ -402,6 +431,16 @@ export function resolve(files: FileFacts[]): GraphData {
         for (const p of params) addToSet(invokes, caller, p);
       } else if ('field' in callee) {
         calledFields.add(callee.field);
+      }
+      const register = 'n' in callee ? registerFns.get(callee.n) : undefined;
+      const handler = register ? call.args[register.handler] : undefined;
+      if (register && handler && 'p' in handler) {
+        const key = deferredKey(call, register.key, register.m, fi);
+        if (key) {
+          const list = paramRegistrations.get(caller) ?? [];
+          list.push({ param: handler.p, match: key.match, registrar: (callee as { n: string }).n });
+          paramRegistrations.set(caller, list);
+        }
       }
       if (!call.args.some((a) => a && ('p' in a || 'l' in a))) return;
       const targets = calleeTargets(callee, fi);
@@ -451,27 +490,6 @@ export function resolve(files: FileFacts[]): GraphData {
   passHead = passTail = new Int32Array(0);
 
   // Registrations: calling a storing function with a function argument binds it.
-  const deferredRegistrations = new Map<string, { fn: number; file: number; line: number; label: string; registrar: string }[]>();
-  const registerFns = new Map<string, { key: number; handler: number; m: DeferredMechanism }>();
-  const raiseFns = new Map<string, { key: number; m: DeferredMechanism }>();
-  for (const m of DEFERRED_MECHANISMS) {
-    for (const r of m.register) registerFns.set(r.fn, { key: r.key, handler: r.handler, m });
-    for (const r of m.raise) raiseFns.set(r.fn, { key: r.key, m });
-  }
-  /**
-   * The key a deferred mechanism's call names at argument `index`, as matched (`match`,
-   * one struct of several of a name told apart) and as shown: `NET_RX_SOFTIRQ`, or
-   * `e1000_adapter.reset_task` for `&adapter->reset_task`.
-   */
-  const deferredKey = (call: CallFact, index: number, m: DeferredMechanism, fi: number): { match: string; shown: string } | undefined => {
-    if (m.keyedBy === 'constant') {
-      const key = call.keys?.[index];
-      return key ? { match: `${m.label} ${key}`, shown: key } : undefined;
-    }
-    const field = call.keyFields?.[index];
-    const st = field ? chainStruct(field.on, fi) : undefined;
-    return field && st ? { match: `${m.label} ${st.key}.${field.f}`, shown: `${st.name}.${field.f}` } : undefined;
-  };
   files.forEach((f, fi) => forEachCall(f.calls, (call) => {
     if ('p' in call.callee || 'l' in call.callee || !call.args.some((a) => a !== null)) return;
     const site = { caller: (nodeBase[fi] as number) + call.fn, fi };
@@ -487,9 +505,20 @@ export function resolve(files: FileFacts[]): GraphData {
         argFns(handler, site.caller, fns);
         for (const fn of fns) {
           const list = deferredRegistrations.get(key.match) ?? [];
-          list.push({ fn, file: fileId, line: call.line, label: register.m.label, registrar: name as string });
+          list.push({ fn, file: fileId, line: call.line, registrar: name as string });
           deferredRegistrations.set(key.match, list);
         }
+      }
+    }
+    for (const g of targets) {
+      for (const pr of paramRegistrations.get(g) ?? []) {
+        const arg = call.args[pr.param];
+        if (!arg) continue;
+        const fns = new Set<number>();
+        argFns(arg, site.caller, fns);
+        const list = deferredRegistrations.get(pr.match) ?? [];
+        for (const fn of fns) list.push({ fn, file: fileId, line: call.line, registrar: pr.registrar, wrapper: (nodeFact[g] as FuncFact).name });
+        if (list.length > 0) deferredRegistrations.set(pr.match, list);
       }
     }
     for (const g of targets) {
@@ -597,7 +626,7 @@ export function resolve(files: FileFacts[]): GraphData {
       const key = raise ? deferredKey(call, raise.key, raise.m, site.fi) : undefined;
       if (raise && key) {
         for (const r of deferredRegistrations.get(key.match) ?? []) {
-          addEdge(caller, r.fn, call.line, call.col, 'async', viaText(`${raise.m.label} ${key.shown}: ${r.registrar}(${key.shown}, ${(nodeFact[r.fn] as FuncFact).name}) at ${strings.list[r.file]}:${r.line}`));
+          addEdge(caller, r.fn, call.line, call.col, 'async', viaText(`${raise.m.label} ${key.shown}: ${r.registrar}(${key.shown}, ${(nodeFact[r.fn] as FuncFact).name}) at ${strings.list[r.file]}:${r.line}${r.wrapper ? ` (${r.wrapper})` : ''}`));
         }
       }
     } else if ('field' in callee) {

@@ -183,6 +183,22 @@ describe('netpaths on the real 6.12 tree', () => {
     assertThrough(hops, ['jme_intr', 'jme_tx_clean_tasklet']);
   });
 
+  it("TCP's timers: armed by sk_reset_timer, registered by inet_csk_init_xmit_timers with tcp_write_timer", () => {
+    const { g, hops } = path('tcp_v4_rcv', 'tcp_write_timer');
+    assert.ok(!hops.includes('notifier_call_chain') && !hops.includes('expire_timers'), hops.join(' -> '));
+    const last = g.edges.find((e) => e.to.endsWith(':tcp_write_timer'));
+    assert.equal(last?.kind, 'async');
+    assert.equal(last?.from, 'include/net/inet_connection_sock.h:inet_csk_reset_xmit_timer');
+    assert.match(last?.via ?? '', /^timer inet_connection_sock\.icsk_retransmit_timer: timer_setup\(inet_connection_sock\.icsk_retransmit_timer, tcp_write_timer\) at net\/ipv4\/tcp_timer\.c:\d+ \(inet_csk_init_xmit_timers\)$/);
+    // The site is where TCP hands its handler over.
+    const [file, line] = (last?.via ?? '').split(' at ')[1]?.split(' ')[0]?.split(':') ?? [];
+    assert.match(sourceLine(file ?? '', Number(line)), /inet_csk_init_xmit_timers\(sk, &tcp_write_timer,/);
+    // The delayed-ACK timer is keyed by its own field.
+    const delack = queryJson<GraphJson>(['callers', 'tcp_delack_timer']).edges.filter((e) => e.kind === 'async');
+    assert.ok(delack.some((e) => e.from === 'include/net/inet_connection_sock.h:inet_csk_reset_xmit_timer'), JSON.stringify(delack));
+    assert.ok(delack.every((e) => /icsk_delack_timer/.test(e.via ?? '')), JSON.stringify(delack));
+  });
+
   it("q->enqueue reaches every qdisc's enqueue, copied out of its ops table by qdisc_alloc", () => {
     // net/sched/sch_generic.c: sch->enqueue = ops->enqueue; Qdisc_ops.enqueue holds more than a handful.
     const g = queryJson<GraphJson>(['callees', 'dev_qdisc_enqueue']);
