@@ -41,9 +41,11 @@ export const EXTRACT_QUERY = `
 (ERROR) @error
 `;
 
-const KEYED_CALLS: ReadonlySet<string> = new Set(
-  DEFERRED_MECHANISMS.flatMap((m) => [...m.register.map((r) => r.fn), ...m.raise.map((r) => r.fn)]),
-);
+/** Calls of DEFERRED_MECHANISMS, by what names their key: a constant, or a struct field's address. */
+const keyedCalls = (keyedBy: 'constant' | 'field'): ReadonlySet<string> =>
+  new Set(DEFERRED_MECHANISMS.filter((m) => m.keyedBy === keyedBy).flatMap((m) => [...m.register.map((r) => r.fn), ...m.raise.map((r) => r.fn)]));
+const CONSTANT_KEYED_CALLS = keyedCalls('constant');
+const FIELD_KEYED_CALLS = keyedCalls('field');
 
 const ALL_CAPS = /^[A-Z0-9_]+$/;
 
@@ -572,8 +574,9 @@ export class Extractor {
     const col = node.startPosition.column + 1;
     const fact: CallFact = { fn: scope.index, line, col, callee, args: argNodes.map((a) => this.argRef(a, scope)) };
     if ('n' in callee) {
-      if (KEYED_CALLS.has(callee.n)) {
+      if (CONSTANT_KEYED_CALLS.has(callee.n)) {
         fact.keys = argNodes.map((a) => (a.type === 'identifier' || a.type === 'number_literal' ? a.text : null));
+      } else if (FIELD_KEYED_CALLS.has(callee.n)) {
         const fields = argNodes.map((a) => this.addressOfField(a, scope));
         if (fields.some((k) => k !== null)) fact.keyFields = fields;
       }

@@ -60,7 +60,7 @@ export interface CallFact {
   callee: CalleeRef;
   /** One entry per argument: a ValueRef where the argument can carry a function, else null. */
   args: (ValueRef | null)[];
-  /** Simple argument texts (identifiers, constants) by position, for keyed mechanisms. */
+  /** Simple argument texts (identifiers, constants) by position, for mechanisms keyed by a constant (DeferredMechanism.keyedBy). */
   keys?: (string | null)[];
   /**
    * Arguments that are the address of a struct field (`&adapter->reset_task`), by
