@@ -68,7 +68,7 @@ describe('packet-path presets on kernel-paths', () => {
     });
 
     it('finds every driver with an entry point, named as its Makefile builds it', () => {
-      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'busnet', 'oldie', 'quietnet', 'ringo', 'sunny', 'twoq', 'vnet', 'vringnet']);
+      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'busnet', 'oldie', 'quietnet', 'ringo', 'servo', 'sunny', 'tully', 'twoq', 'vnet', 'vringnet']);
       assert.equal(find('quietnet').dir, 'drivers/net/ethernet/quiet');
       assert.deepEqual(find('quietnet').aliases, ['quiet']);
       assert.equal(find('vnet').dir, 'drivers/net');
@@ -86,7 +86,7 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('says how complete each path is, and why not', () => {
       const status = Object.fromEntries(list.map((d) => [d.name, `${d.ingress}/${d.egress}`]));
-      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/complete', sunny: 'complete/complete', twoq: 'complete/complete', vnet: 'complete/partial', vringnet: 'complete/none' });
+      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/complete', servo: 'complete/complete', sunny: 'complete/complete', tully: 'complete/complete', twoq: 'complete/complete', vnet: 'complete/partial', vringnet: 'complete/none' });
       assert.match(find('blinky').why, /ingress: no NAPI poll and no IRQ handler registered/);
       assert.match(find('quietnet').why, /ingress: no IRQ handler registered/);
       assert.match(find('quietnet').why, /egress: no ndo_start_xmit registered/);
@@ -109,6 +109,13 @@ describe('packet-path presets on kernel-paths', () => {
       // ringo_clean_tx_buffers, two calls away, is the one that wakes the queue.
       const ringo = 'drivers/net/ethernet/ringo/ringo.c';
       assert.deepEqual(find('ringo').txClean, [`${ringo}:ringo_clean_tx_buffers`, `${ringo}:ringo_tx`, `${ringo}:ringo_enable_tx_irq`]);
+    });
+
+    it('with none named like one, takes for the TX completion what wakes the queue and frees skbs', () => {
+      // servo_wq_service is handed to servo_cq_service, which calls it: enic's enic_wq_service.
+      // servo_link_up wakes the queue too, but frees no skb.
+      assert.deepEqual(find('servo').txClean, ['drivers/net/ethernet/servo/servo.c:servo_wq_service']);
+      assert.equal(find('servo').why, '');
     });
 
     it('finds the TX completion in the interrupt handler when the NAPI poll only receives', () => {
@@ -329,6 +336,15 @@ describe('packet-path presets on kernel-paths', () => {
       // Nor one whose interrupt handler reaches no TX completion: oldie's.
       const oldie = buildPreset(ctx, 'oldie', 'egress');
       assert.ok(!oldie.nodes.some((n) => n.name === 'oldie_interrupt'), oldie.nodes.map((n) => n.name).join(', '));
+    });
+
+    it('tully: an interrupt handler that wakes the queue itself is the TX completion; what it receives is not drawn', () => {
+      assert.deepEqual(listDrivers(ctx).find((d) => d.name === 'tully')?.txClean, ['drivers/net/ethernet/tully/tully.c:tully_interrupt']);
+      const g = buildPreset(ctx, 'tully', 'egress');
+      node(g, 'tully_start_xmit');
+      assert.equal(node(g, 'tully_interrupt').context, 'hardirq');
+      assert.ok(!g.nodes.some((n) => n.name === 'tully_rx'), g.nodes.map((n) => n.name).join(', '));
+      assert.ok(!(g.skb ?? []).some((op) => op.node.endsWith(':tully_rx')), 'no receive step on the egress skb timeline');
     });
 
     it('vnet: a driver that is one file in drivers/net', () => {

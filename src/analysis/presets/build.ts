@@ -22,6 +22,7 @@ import {
   INGRESS,
   INGRESS_BRANCHES,
   INGRESS_LEGACY,
+  ROLE_NAMES,
   ROLE_NOTES,
   ROLE_STAGES,
   STAGE_FALLBACK_NOTE,
@@ -142,7 +143,7 @@ export function buildPreset(ctx: PresetContext, driverName: string, direction: D
   // Side branches: the first call off the main path, collapsed (or the path drawn open).
   for (const b of rows.branches) addBranch(ctx, driver, chain, cut, b, depth);
   // Callees that move the skb get nodes of their own (eth_type_trans, ip_rcv_core).
-  addHelpers(ctx, driver, cut);
+  addHelpers(ctx, driver, direction, cut);
   if (depth > 1) widen(g, driver, cut, depth - 1);
   for (const spec of options.expand ?? []) expand(g, cut, spec, depth);
 
@@ -224,7 +225,7 @@ function movesSkb(g: Graph, n: number): boolean {
   return false;
 }
 
-function addHelpers(ctx: PresetContext, driver: Driver, cut: Cut): void {
+function addHelpers(ctx: PresetContext, driver: Driver, direction: Direction, cut: Cut): void {
   const g = ctx.graph;
   for (const v of [...cut.main]) {
     if (findSkbOp(g.name(v))) continue;
@@ -233,6 +234,8 @@ function addHelpers(ctx: PresetContext, driver: Driver, cut: Cut): void {
       // Direct calls only: a pointer call's other targets belong to other drivers or protocols.
       if (cut.nodes.has(c) || g.kind(e) !== 'direct' || ctx.enter(c) > 0 || HELPERS_EXCLUDED.has(g.name(c))) continue;
       const name = g.name(c);
+      // An interrupt handler on the egress path (its TX completion) receives too: tulip_interrupt calls tulip_rx.
+      if (direction === 'egress' && driver.owns(g.file(c)) && ROLE_NAMES['rx-clean'].test(name)) continue;
       const stage = classifyStage(name, g.file(c))?.stage;
       const op = findSkbOp(name);
       const worthy = op ? stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage) : (driver.owns(g.file(c)) || (stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage))) && movesSkb(g, c);

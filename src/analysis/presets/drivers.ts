@@ -11,7 +11,7 @@
 import { type Graph, dirOf } from '../graph';
 import { CONTAINER_DIRS } from '../query';
 import { type KbuildModules, modulesOf, parseKbuild } from './kbuild';
-import { DETOURS, ROLE_NAMES, ROLE_SEARCH_HOPS, ROLE_SLOTS, TX_COMPLETION_CALLS, TX_COMPLETION_HOPS, type DriverRole } from './rows';
+import { DETOURS, ROLE_NAMES, ROLE_SEARCH_HOPS, ROLE_SLOTS, SKB_FREE_CALLS, TX_COMPLETION_CALLS, TX_COMPLETION_HOPS, type DriverRole } from './rows';
 
 /** Reads a file of the kernel tree (relative path), undefined when it cannot. */
 export type ReadText = (path: string) => string | undefined;
@@ -141,8 +141,9 @@ export function findDriver(drivers: readonly Driver[], name: string): Driver | u
 /**
  * The driver's functions reached from `from` within ROLE_SEARCH_HOPS calls through its own
  * files whose names say they play `role` (RX refill, TX completion, the TX ring), nearest
- * first (for the TX completion, those that tell the queue first: TX_COMPLETION_CALLS); zero-copy
- * and XDP variants (DETOURS) are left out.
+ * first (for the TX completion, those that tell the queue first: TX_COMPLETION_CALLS; with
+ * none named so, those that tell it and free skbs: SKB_FREE_CALLS); zero-copy and XDP
+ * variants (DETOURS) are left out.
  */
 export function reachedRole(graph: Graph, driver: Driver, from: readonly number[], role: 'rx-clean' | 'refill' | 'tx-clean' | 'tx-ring', hops = ROLE_SEARCH_HOPS): number[] {
   const pattern = ROLE_NAMES[role];
@@ -153,6 +154,8 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
   const seen = new Set<number>(from);
   // A NAPI poll of its own for the TX queue (atl1c_clean_tx, hinic's free_tx_poll) is itself the TX completion.
   const found: number[] = role === 'tx-clean' ? from.filter(plays) : [];
+  // For the TX completion, whatever its name, the functions that tell the queue, nearest first.
+  const tells = role === 'tx-clean' ? from.filter((n) => tellsQueue(graph, n)) : [];
   let frontier = [...from];
   for (let depth = 0; depth < hops && frontier.length > 0; depth++) {
     const level = found.length;
@@ -164,6 +167,7 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
         seen.add(m);
         next.push(m);
         if (plays(m)) found.push(m);
+        else if (role === 'tx-clean' && tellsQueue(graph, m)) tells.push(m);
       }
     }
     // Within one distance, the plainest name first: e1000_alloc_rx_buffers before its _ps variant.
@@ -172,9 +176,22 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
     frontier = next;
   }
   if (role !== 'tx-clean') return found;
-  // Of the TX completions by name, those that tell the queue first.
-  const completes = found.filter((n) => completesTx(graph, driver, n));
-  return [...completes, ...found.filter((n) => !completes.includes(n))];
+  // Of the TX completions by name, those that tell the queue first. With none by name: the
+  // poll or interrupt handler that tells it itself (tulip; a PIO NIC such as 3c509 frees
+  // the skb in its xmit, once copied, and its interrupt only wakes the queue), or a function
+  // it reaches that tells it and frees skbs (enic's enic_wq_service, handed to
+  // vnic_cq_service), not a link-up that only wakes it.
+  if (found.length > 0) {
+    const completes = found.filter((n) => reaches(graph, driver, n, TX_COMPLETION_CALLS));
+    return [...completes, ...found.filter((n) => !completes.includes(n))];
+  }
+  return tells.filter((n) => !DETOURS.some((d) => d.name?.test(graph.name(n)) || d.file?.test(graph.file(n))) && (from.includes(n) || reaches(graph, driver, n, SKB_FREE_CALLS)));
+}
+
+/** Whether `node` calls a TX_COMPLETION_CALLS function itself. */
+function tellsQueue(graph: Graph, node: number): boolean {
+  for (const e of graph.outgoing(node)) if (TX_COMPLETION_CALLS.has(graph.name(graph.to(e)))) return true;
+  return false;
 }
 
 /**
@@ -186,8 +203,8 @@ export function txCompletion(graph: Graph, driver: Driver): number[] {
   return fromPoll.length > 0 ? fromPoll : reachedRole(graph, driver, driver.irq.map((r) => r.node), 'tx-clean');
 }
 
-/** Whether `node` reaches a TX_COMPLETION_CALLS function within TX_COMPLETION_HOPS calls through the driver's own functions. */
-function completesTx(graph: Graph, driver: Driver, node: number): boolean {
+/** Whether `node` reaches a function of `calls` within TX_COMPLETION_HOPS calls through the driver's own functions. */
+function reaches(graph: Graph, driver: Driver, node: number, calls: ReadonlySet<string>): boolean {
   const seen = new Set([node]);
   let frontier = [node];
   for (let depth = 0; depth < TX_COMPLETION_HOPS && frontier.length > 0; depth++) {
@@ -197,7 +214,7 @@ function completesTx(graph: Graph, driver: Driver, node: number): boolean {
         const m = graph.to(e);
         if (seen.has(m)) continue;
         seen.add(m);
-        if (TX_COMPLETION_CALLS.has(graph.name(m))) return true;
+        if (calls.has(graph.name(m))) return true;
         if (driver.owns(graph.file(m))) next.push(m);
       }
     }

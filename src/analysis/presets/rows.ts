@@ -46,6 +46,17 @@ export const TX_COMPLETION_CALLS: ReadonlySet<string> = new Set([
 export const TX_COMPLETION_HOPS = 3;
 
 /**
+ * The calls that free an skb. With no function named like a TX completion, one the poll or
+ * interrupt handler reaches is taken for it when it tells the queue itself and frees skbs
+ * within TX_COMPLETION_HOPS (enic's enic_wq_service): waking the queue alone is what a
+ * link-up does. The poll or handler itself needs only to tell the queue (drivers.ts).
+ */
+export const SKB_FREE_CALLS: ReadonlySet<string> = new Set([
+  'napi_consume_skb', 'dev_kfree_skb_any', 'dev_kfree_skb_any_reason', 'dev_kfree_skb_irq', 'dev_kfree_skb_irq_reason',
+  'dev_consume_skb_any', 'dev_consume_skb_irq', 'dev_kfree_skb', 'consume_skb', 'kfree_skb', 'kfree_skb_reason',
+]);
+
+/**
  * Interrupt handlers a driver stores in a struct of its own before handing them to
  * request_irq (`vsi->irq_handler = ice_msix_clean_rings`, bnxt's `irq->handler`): recognised
  * by name among the driver's functions bound to any field.
