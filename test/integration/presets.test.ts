@@ -193,6 +193,20 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assert.deepEqual(list.find((d) => d.name === 'ns83820')?.txClean[0], 'drivers/net/ethernet/natsemi/ns83820.c:do_tx_done');
     });
 
+    it('with none named like one, finds the TX completion by what it does: enic, tulip', () => {
+      const enic = list.find((d) => d.name === 'enic');
+      assert.equal(enic?.egress, 'complete', enic?.why);
+      assert.deepEqual(enic?.txClean, ['drivers/net/ethernet/cisco/enic/enic_main.c:enic_wq_service']);
+      const tulip = list.find((d) => d.name === 'tulip');
+      assert.equal(tulip?.egress, 'complete', tulip?.why);
+      assert.deepEqual(tulip?.txClean, ['drivers/net/ethernet/dec/tulip/interrupt.c:tulip_interrupt']);
+      const g = queryJson<GraphJson>(['egress', '--driver', 'tulip']);
+      assert.equal(node(g, 'tulip_interrupt').context, 'hardirq');
+      assert.ok(!g.nodes.some((n) => n.name === 'tulip_rx'), 'its receive is not on the egress path');
+      // Waking the queue alone is no TX completion: a link change does it too.
+      assert.ok(!list.find((d) => d.name === 'adin1110')?.txClean.some((t) => t.endsWith(':adin1110_wake_queues')));
+    });
+
     it("finds 8139too's TX completion in its interrupt handler, and draws it in hard-IRQ context", () => {
       const rtl = list.find((d) => d.name === '8139too');
       assert.equal(rtl?.egress, 'complete', rtl?.why);
