@@ -111,6 +111,8 @@ export interface PathOptions {
   maxDepth: number;
   /** How many paths at most, best first (see findPaths). */
   paths: number;
+  /** Whether paths may pass through DEAD_ENDS (only to say, when there is no path, which one would give one). */
+  throughDeadEnds?: boolean;
 }
 
 /**
@@ -172,7 +174,7 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
   const farCost = 2 * options.maxDepth + 1;
   const COSTS = [1, 2, farCost];
   const cost = (e: number): number => COSTS[remote(e)] as number;
-  const dead = (n: number): boolean => graph.isDeadEnd(n) && !targets.has(n) && !sources.includes(n);
+  const dead = (n: number): boolean => !options.throughDeadEnds && graph.isDeadEnd(n) && !targets.has(n) && !sources.includes(n);
   // 0 not known yet, 1 no, 2 yes: names are read once per function the enumeration meets.
   const variants = new Uint8Array(graph.nodeCount);
   const sideVariant = (n: number): boolean => {
@@ -206,7 +208,21 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
     buckets[c] = [];
   };
   while (settled < maxCost && !sources.some((s) => (dist[s] as number) >= 0)) settle();
-  const noPath = (): QueryError => new QueryError(`no path from ${fromSpecs.join(', ')} to ${toSpecs.join(', ')} within ${options.maxDepth} calls`);
+  const noPath = (): QueryError => {
+    const message = `no path from ${fromSpecs.join(', ')} to ${toSpecs.join(', ')} within ${options.maxDepth} calls`;
+    if (options.throughDeadEnds) return new QueryError(message);
+    // Say so when the only paths go through a function paths skip (a notifier chain, panic).
+    let skipped: string[] = [];
+    try {
+      const through = findPaths(graph, fromSpecs, toSpecs, { ...options, paths: 1, throughDeadEnds: true });
+      skipped = through.nodes.filter((n) => graph.lookup(n.name).some((m) => graph.nodeId(m) === n.id && dead(m))).map((n) => n.name);
+    } catch {
+      // No path at all.
+    }
+    if (skipped.length === 0) return new QueryError(message);
+    const names = skipped.length === 1 ? skipped[0] : `${skipped.slice(0, -1).join(', ')} and ${skipped[skipped.length - 1]}`;
+    return new QueryError(`${message} except through ${names}, which paths skip: event dispatchers and crash paths reach almost anything`);
+  };
   const reachable = sources.filter((s) => (dist[s] as number) >= 0);
   if (reachable.length === 0) throw noPath();
   // Enumerate simple paths of increasing cost; dist prunes every step that cannot arrive in time.

@@ -169,6 +169,10 @@ describe('netpaths on the real 6.12 tree', () => {
     // The edges stay for callers and callees.
     const g = queryJson<GraphJson>(['callees', 'notifier_call_chain']);
     assert.equal(hop(g, 'notifier_call_chain', 'inetdev_event').kind, 'indirect');
+    // Where the only paths go through one, the error says so.
+    const only = runCli(['path', '--from', 'neigh_update', '--to', 'inetdev_event']);
+    assert.equal(only.status, 1);
+    assert.match(only.stderr, /^netpaths: no path from neigh_update to inetdev_event within \d+ calls except through notifier_call_chain, which paths skip: event dispatchers and crash paths reach almost anything\n$/);
   });
 
   it("a work item and a tasklet reach the function registered for that field of that driver's struct", () => {
