@@ -154,8 +154,6 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
   const seen = new Set<number>(from);
   // A NAPI poll of its own for the TX queue (atl1c_clean_tx, hinic's free_tx_poll) is itself the TX completion.
   const found: number[] = role === 'tx-clean' ? from.filter(plays) : [];
-  // For the TX completion, whatever its name, the functions that tell the queue, nearest first.
-  const tells = role === 'tx-clean' ? from.filter((n) => tellsQueue(graph, n)) : [];
   let frontier = [...from];
   for (let depth = 0; depth < hops && frontier.length > 0; depth++) {
     const level = found.length;
@@ -167,7 +165,6 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
         seen.add(m);
         next.push(m);
         if (plays(m)) found.push(m);
-        else if (role === 'tx-clean' && tellsQueue(graph, m)) tells.push(m);
       }
     }
     // Within one distance, the plainest name first: e1000_alloc_rx_buffers before its _ps variant.
@@ -181,17 +178,29 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
   // the skb in its xmit, once copied, and its interrupt only wakes the queue), or a function
   // it reaches that tells it and frees skbs (enic's enic_wq_service, handed to
   // vnic_cq_service), not a link-up that only wakes it.
+  const calls = txCalls(graph);
   if (found.length > 0) {
-    const completes = found.filter((n) => reaches(graph, driver, n, TX_COMPLETION_CALLS));
+    const completes = found.filter((n) => reaches(graph, driver, n, calls.tells));
     return [...completes, ...found.filter((n) => !completes.includes(n))];
   }
-  return tells.filter((n) => !DETOURS.some((d) => d.name?.test(graph.name(n)) || d.file?.test(graph.file(n))) && (from.includes(n) || reaches(graph, driver, n, SKB_FREE_CALLS)));
+  // `seen` holds `from`, then what they reach, nearest first.
+  const tells = (n: number): boolean => {
+    for (const e of graph.outgoing(n)) if (calls.tells.has(graph.to(e))) return true;
+    return false;
+  };
+  return [...seen].filter((n) => tells(n) && !DETOURS.some((d) => d.name?.test(graph.name(n)) || d.file?.test(graph.file(n))) && (from.includes(n) || reaches(graph, driver, n, calls.frees)));
 }
 
-/** Whether `node` calls a TX_COMPLETION_CALLS function itself. */
-function tellsQueue(graph: Graph, node: number): boolean {
-  for (const e of graph.outgoing(node)) if (TX_COMPLETION_CALLS.has(graph.name(graph.to(e)))) return true;
-  return false;
+/** The functions of TX_COMPLETION_CALLS and SKB_FREE_CALLS, by node: once per graph. */
+const txCallNodes = new WeakMap<Graph, { tells: ReadonlySet<number>; frees: ReadonlySet<number> }>();
+function txCalls(graph: Graph): { tells: ReadonlySet<number>; frees: ReadonlySet<number> } {
+  let sets = txCallNodes.get(graph);
+  if (!sets) {
+    const nodes = (names: ReadonlySet<string>): Set<number> => new Set([...names].flatMap((name) => graph.lookup(name)));
+    sets = { tells: nodes(TX_COMPLETION_CALLS), frees: nodes(SKB_FREE_CALLS) };
+    txCallNodes.set(graph, sets);
+  }
+  return sets;
 }
 
 /**
@@ -203,8 +212,8 @@ export function txCompletion(graph: Graph, driver: Driver): number[] {
   return fromPoll.length > 0 ? fromPoll : reachedRole(graph, driver, driver.irq.map((r) => r.node), 'tx-clean');
 }
 
-/** Whether `node` reaches a function of `calls` within TX_COMPLETION_HOPS calls through the driver's own functions. */
-function reaches(graph: Graph, driver: Driver, node: number, calls: ReadonlySet<string>): boolean {
+/** Whether `node` reaches one of `calls` within TX_COMPLETION_HOPS calls through the driver's own functions. */
+function reaches(graph: Graph, driver: Driver, node: number, calls: ReadonlySet<number>): boolean {
   const seen = new Set([node]);
   let frontier = [node];
   for (let depth = 0; depth < TX_COMPLETION_HOPS && frontier.length > 0; depth++) {
@@ -214,7 +223,7 @@ function reaches(graph: Graph, driver: Driver, node: number, calls: ReadonlySet<
         const m = graph.to(e);
         if (seen.has(m)) continue;
         seen.add(m);
-        if (calls.has(graph.name(m))) return true;
+        if (calls.has(m)) return true;
         if (driver.owns(graph.file(m))) next.push(m);
       }
     }
