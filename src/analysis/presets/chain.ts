@@ -264,6 +264,12 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
     const foreign = foreignCall(g, driver);
     for (const targets of row.names ? [list] : rank(row, list).map((t) => [t])) {
       const set = new Set(targets);
+      // The function the walk stands on plays the row itself (tulip's interrupt handler is its
+      // TX completion): no search, whose way back from an interrupt handler covers the IRQ core.
+      if (set.has(from)) {
+        addLeg(row, { nodes: [from], edges: [] }, false);
+        return;
+      }
       const map = ctx.distances(targets, row.hops);
       let path = pathFrom(g, map, from);
       // The registered function itself (the poll, the xmit) is reached by a pointer call: not foreign.
