@@ -14,6 +14,8 @@ export const NODE_MACRO = 1;
 export const NODE_STATIC = 2;
 /** A function of DEAD_ENDS (kernel-idioms.ts): no call path passes through it. */
 export const NODE_DEAD_END = 4;
+/** Two bits: how many patterns of SIDE_VARIANTS (kernel-idioms.ts) a function matches. */
+export const NODE_SIDE_VARIANTS_SHIFT = 3;
 
 const STRING_BLOCK = 4096;
 
@@ -205,6 +207,11 @@ export class Graph {
   /** Whether `node` is one of DEAD_ENDS (kernel-idioms.ts). */
   isDeadEnd(node: number): boolean {
     return ((this.data.nodeFlags[node] as number) & NODE_DEAD_END) !== 0;
+  }
+
+  /** How many patterns of SIDE_VARIANTS (kernel-idioms.ts: zero-copy, XDP, self-test) `node` matches, by name and file. */
+  sideVariants(node: number): number {
+    return ((this.data.nodeFlags[node] as number) >> NODE_SIDE_VARIANTS_SHIFT) & 3;
   }
 
   str(id: number): string | undefined {

@@ -262,6 +262,8 @@ export const TEXT_ARG_CALLS = /^(?:__)?p?skb_|^eth_type_trans$|^eth_header$|^dev
  * entry gives. `path` takes them last among equally good paths (`ixgbe_poll ->
  * napi_gro_receive` goes through ixgbe_clean_rx_irq, not its _zc twin); the presets add
  * a cost for entering one (presets/rows.ts DETOURS).
+ * Resolve counts the patterns each function matches into its node flags (two bits: at
+ * most three count).
  */
 export const SIDE_VARIANTS: readonly { name?: RegExp; file?: RegExp }[] = [
   { name: /(?:^|_)(?:zc|xsk|xdp|fcoe)(?:_|$)/ },

@@ -5,7 +5,6 @@ import { distance } from 'fastest-levenshtein';
 import type { Graph } from './graph';
 import { ARG_SEPARATOR, dirOf } from './graph';
 import type { GraphEdge, GraphJson, GraphNode } from './graph-json';
-import { SIDE_VARIANTS } from './kernel-idioms';
 
 /** A query that cannot be answered: one line for the user. */
 export class QueryError extends Error {}
@@ -175,14 +174,7 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
   const COSTS = [1, 2, farCost];
   const cost = (e: number): number => COSTS[remote(e)] as number;
   const dead = (n: number): boolean => !options.throughDeadEnds && graph.isDeadEnd(n) && !targets.has(n) && !sources.includes(n);
-  // 0 not known yet, 1 no, 2 yes: names are read once per function the enumeration meets.
-  const variants = new Uint8Array(graph.nodeCount);
-  const sideVariant = (n: number): boolean => {
-    if (variants[n] === 0) {
-      variants[n] = SIDE_VARIANTS.some((v) => (!v.name || v.name.test(graph.name(n))) && (!v.file || v.file.test(graph.file(n)))) ? 2 : 1;
-    }
-    return variants[n] === 2;
-  };
+  const sideVariant = (n: number): boolean => graph.sideVariants(n) > 0;
   const maxCost = options.maxDepth * (farCost + 2);
   // Cost to the nearest target (-1: not settled yet), by a backward search settled one
   // cost at a time and only as far as the paths sought: from a target's callers outwards

@@ -17,9 +17,9 @@
 import { forEachCall } from './facts';
 import type { CallFact, CalleeRef, FileFacts, FuncFact, StoreFact, TypeChain, ValueRef } from './facts';
 import type { GraphData, IndexStats } from './graph';
-import { ARG_SEPARATOR, EDGE_KINDS, NODE_DEAD_END, NODE_MACRO, NODE_STATIC, StringTable, adjacency, bindingVia, dirOf, nameOrder } from './graph';
+import { ARG_SEPARATOR, EDGE_KINDS, NODE_DEAD_END, NODE_MACRO, NODE_SIDE_VARIANTS_SHIFT, NODE_STATIC, StringTable, adjacency, bindingVia, dirOf, nameOrder } from './graph';
 import type { EdgeKind } from './graph-json';
-import { DEAD_ENDS, DEFERRED_MECHANISMS, EVENT_SLOTS, OPS_TABLE, TEXT_ARG_CALLS, type DeferredMechanism } from './kernel-idioms';
+import { DEAD_ENDS, DEFERRED_MECHANISMS, EVENT_SLOTS, OPS_TABLE, SIDE_VARIANTS, TEXT_ARG_CALLS, type DeferredMechanism } from './kernel-idioms';
 
 /** Above this many candidates, a field call whose struct type is unknown is left unresolved. */
 const UNTYPED_FANOUT_LIMIT = 24;
@@ -715,7 +715,11 @@ export function resolve(files: FileFacts[]): GraphData {
     data.nodeName[i] = strings.id(fact.name);
     data.nodeFile[i] = strings.id(fileOf(i).path);
     data.nodeLine[i] = fact.line;
-    data.nodeFlags[i] = (fact.macro ? NODE_MACRO : 0) | (fact.static ? NODE_STATIC : 0) | (DEAD_ENDS.has(fact.name) || dispatchers.has(i) ? NODE_DEAD_END : 0);
+    const path = fileOf(i).path;
+    let variants = 0;
+    for (const v of SIDE_VARIANTS) if ((!v.name || v.name.test(fact.name)) && (!v.file || v.file.test(path))) variants++;
+    data.nodeFlags[i] =
+      (fact.macro ? NODE_MACRO : 0) | (fact.static ? NODE_STATIC : 0) | (DEAD_ENDS.has(fact.name) || dispatchers.has(i) ? NODE_DEAD_END : 0) | (Math.min(variants, 3) << NODE_SIDE_VARIANTS_SHIFT);
     if (fact.macro) data.stats.macros++;
     else data.stats.functions++;
   }

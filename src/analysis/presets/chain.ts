@@ -5,11 +5,9 @@
 import { type Graph, lowerBound } from '../graph';
 import type { ExecContext } from '../graph-json';
 import { type Driver, type ReadText, discoverDrivers, reachedRole } from './drivers';
-import { DETOURS, IRQ_NAMES, ROLE_SLOTS, TRANSPORT_HOPS, type DriverRole, type MilestoneRow } from './rows';
+import { DETOUR_COST, IRQ_NAMES, ROLE_SLOTS, TRANSPORT_HOPS, type DriverRole, type MilestoneRow } from './rows';
 import { type CallPath, type DistanceMap, distancesTo, forwardPath, pathFrom } from './search';
 
-/** Any of DETOURS' name patterns. */
-const DETOUR_NAMES = new RegExp(DETOURS.flatMap((d) => (d.name ? [`(?:${d.name.source})`] : [])).join('|') || '(?!)');
 
 /**
  * Per-graph state shared by every preset and the driver list: the drivers, and distance
@@ -18,48 +16,24 @@ const DETOUR_NAMES = new RegExp(DETOURS.flatMap((d) => (d.name ? [`(?:${d.name.s
 export class PresetContext {
   private driverList: Driver[] | undefined;
   private readonly maps = new Map<string, DistanceMap>();
-  /** Per node, the cost `enter` found, or -1 before it is asked (searches ask millions of times). */
-  private readonly detour: Int32Array;
-  /** Per file (string id): whether each of DETOURS admits it by its `file` pattern. */
-  private readonly detourFiles = new Map<number, boolean[]>();
   private irqHandlers: Map<number, string> | undefined;
   private bindingsByFile: { byFile: Map<string, number[]>; sorted: string[]; order: Map<string, number> } | undefined;
 
   constructor(
     readonly graph: Graph,
     readonly readText?: ReadText,
-  ) {
-    this.detour = new Int32Array(graph.nodeCount).fill(-1);
-  }
+  ) {}
 
   drivers(): Driver[] {
     this.driverList ??= discoverDrivers(this.graph, this.readText);
     return this.driverList;
   }
 
-  /** Extra cost of entering a node (rows.ts DETOURS). */
-  readonly enter = (node: number): number => {
-    let c = this.detour[node] as number;
-    if (c < 0) {
-      // Which DETOURS a file admits is asked once per file, not once per function.
-      const fileId = this.graph.data.nodeFile[node] as number;
-      let files = this.detourFiles.get(fileId);
-      if (files === undefined) {
-        const file = this.graph.file(node);
-        files = DETOURS.map((d) => !d.file || d.file.test(file));
-        this.detourFiles.set(fileId, files);
-      }
-      const name = this.graph.name(node);
-      // Most names match no pattern: one test of all of them first.
-      const named = DETOUR_NAMES.test(name);
-      c = 0;
-      DETOURS.forEach((d, i) => {
-        if (files[i] && (!d.name || (named && d.name.test(name)))) c += d.cost;
-      });
-      this.detour[node] = c;
-    }
-    return c;
-  };
+  /**
+   * Extra cost of entering a node (rows.ts DETOURS): one DETOUR_COST for each pattern of
+   * SIDE_VARIANTS it matches, as resolve counted them into its flags (searches ask millions of times).
+   */
+  readonly enter = (node: number): number => this.graph.sideVariants(node) * DETOUR_COST;
 
   distances(targets: readonly number[], hops: number): DistanceMap {
     const key = `${hops}:${[...targets].sort((a, b) => a - b).join(',')}`;

@@ -81,7 +81,8 @@ export const TRANSPORT_HOPS = { schedule: 4, handler: 3 } as const;
  * default path does not run. The value is added to the cost of entering the function (a
  * call costs 1000, search.ts CALL_COST).
  */
-export const DETOURS: readonly { name?: RegExp; file?: RegExp; cost: number }[] = SIDE_VARIANTS.map((v) => ({ ...v, cost: 1500 }));
+export const DETOUR_COST = 1500;
+export const DETOURS: readonly { name?: RegExp; file?: RegExp; cost: number }[] = SIDE_VARIANTS.map((v) => ({ ...v, cost: DETOUR_COST }));
 /**
  * One hop of a preset's main path. A row's path starts at its parent's function (`after`,
  * default the previous row) and ends at the nearest of `names` (or the driver's `role`
