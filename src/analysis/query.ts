@@ -110,8 +110,6 @@ export interface PathOptions {
   maxDepth: number;
   /** How many paths at most, best first (see findPaths). */
   paths: number;
-  /** Whether paths may pass through DEAD_ENDS (only to say, when there is no path, which one would give one). */
-  throughDeadEnds?: boolean;
 }
 
 /**
@@ -173,90 +171,89 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
   const farCost = 2 * options.maxDepth + 1;
   const COSTS = [1, 2, farCost];
   const cost = (e: number): number => COSTS[remote(e)] as number;
-  const dead = (n: number): boolean => !options.throughDeadEnds && graph.isDeadEnd(n) && !targets.has(n) && !sources.includes(n);
+  const dead = (n: number): boolean => graph.isDeadEnd(n) && !targets.has(n) && !sources.includes(n);
   const sideVariant = (n: number): boolean => graph.sideVariants(n) > 0;
   const maxCost = options.maxDepth * (farCost + 2);
-  // Cost to the nearest target (-1: not settled yet), by a backward search settled one
-  // cost at a time and only as far as the paths sought: from a target's callers outwards
-  // it soon covers most of the graph, and the best paths are usually short.
-  const dist = new Int32Array(graph.nodeCount).fill(-1);
-  const tentative = new Int32Array(graph.nodeCount).fill(maxCost + 1);
-  const buckets: number[][] = [[...targets]];
-  for (const t of targets) tentative[t] = 0;
-  let settled = -1;
-  const settle = (): void => {
-    const c = ++settled;
-    for (const n of buckets[c] ?? []) {
-      if ((dist[n] as number) >= 0 || tentative[n] !== c || dead(n)) continue;
-      dist[n] = c;
-      graph.forEachIncoming(n, (e, m) => {
-        const next = c + cost(e);
-        if (next < (tentative[m] as number)) {
-          tentative[m] = next;
-          (buckets[next] ??= []).push(m);
-        }
-      });
-    }
-    buckets[c] = [];
-  };
-  while (settled < maxCost && !sources.some((s) => (dist[s] as number) >= 0)) settle();
-  const noPath = (): QueryError => {
-    const message = `no path from ${fromSpecs.join(', ')} to ${toSpecs.join(', ')} within ${options.maxDepth} calls`;
-    if (options.throughDeadEnds) return new QueryError(message);
-    // Say so when the only paths go through a function paths skip (a notifier chain, panic).
-    let skipped: string[] = [];
-    try {
-      const through = findPaths(graph, fromSpecs, toSpecs, { ...options, paths: 1, throughDeadEnds: true });
-      skipped = through.nodes.filter((n) => graph.lookup(n.name).some((m) => graph.nodeId(m) === n.id && dead(m))).map((n) => n.name);
-    } catch {
-      // No path at all.
-    }
-    if (skipped.length === 0) return new QueryError(message);
-    const names = skipped.length === 1 ? skipped[0] : `${skipped.slice(0, -1).join(', ')} and ${skipped[skipped.length - 1]}`;
-    return new QueryError(`${message} except through ${names}, which paths skip: event dispatchers and crash paths reach almost anything`);
-  };
-  const reachable = sources.filter((s) => (dist[s] as number) >= 0);
-  if (reachable.length === 0) throw noPath();
-  // Enumerate simple paths of increasing cost; dist prunes every step that cannot arrive in time.
-  const found: number[][] = [];
-  const best = Math.min(...reachable.map((s) => dist[s] as number));
-  let budget = 200_000;
-  for (let limit = best; limit <= maxCost && found.length < options.paths && budget > 0; limit++) {
-    // Paths of cost `limit` pass only through functions within `limit` of a target.
-    while (settled < limit) settle();
-    for (const s of sources) {
-      if ((dist[s] as number) < 0) continue;
-      const path = [s];
-      const onPath = new Set([s]);
-      const walk = (n: number, left: number): void => {
-        if (found.length >= options.paths || --budget <= 0) return;
-        if (targets.has(n)) {
-          if (left === 0) found.push([...path]);
-          return;
-        }
-        if (path.length > options.maxDepth) return;
-        const seenNext = new Set<number>();
-        // Of equally good paths, those through special-purpose variants (SIDE_VARIANTS) last.
-        for (const late of [false, true]) {
-          for (const e of graph.outgoing(n)) {
-            const m = graph.to(e);
-            const dm = dist[m] as number;
-            const rest = left - cost(e);
-            if (dm < 0 || dm > rest || onPath.has(m) || seenNext.has(m) || sideVariant(m) !== late) continue;
-            seenNext.add(m);
-            path.push(m);
-            onPath.add(m);
-            walk(m, rest);
-            path.pop();
-            onPath.delete(m);
+
+  /** Up to `wanted` paths, best first; through DEAD_ENDS too when `throughDeadEnds`. */
+  const search = (wanted: number, throughDeadEnds: boolean): number[][] => {
+    // Cost to the nearest target (-1: not settled yet), by a backward search settled one
+    // cost at a time and only as far as the paths sought: from a target's callers outwards
+    // it soon covers most of the graph, and the best paths are usually short.
+    const dist = new Int32Array(graph.nodeCount).fill(-1);
+    const tentative = new Int32Array(graph.nodeCount).fill(maxCost + 1);
+    const buckets: number[][] = [[...targets]];
+    for (const t of targets) tentative[t] = 0;
+    let settled = -1;
+    const settle = (): void => {
+      const c = ++settled;
+      for (const n of buckets[c] ?? []) {
+        if ((dist[n] as number) >= 0 || tentative[n] !== c || (!throughDeadEnds && dead(n))) continue;
+        dist[n] = c;
+        graph.forEachIncoming(n, (e, m) => {
+          const next = c + cost(e);
+          if (next < (tentative[m] as number)) {
+            tentative[m] = next;
+            (buckets[next] ??= []).push(m);
           }
-        }
-      };
-      walk(s, limit);
+        });
+      }
+      buckets[c] = [];
+    };
+    while (settled < maxCost && !sources.some((s) => (dist[s] as number) >= 0)) settle();
+    const found: number[][] = [];
+    const reachable = sources.filter((s) => (dist[s] as number) >= 0);
+    if (reachable.length === 0) return found;
+    // Enumerate simple paths of increasing cost; dist prunes every step that cannot arrive in time.
+    const best = Math.min(...reachable.map((s) => dist[s] as number));
+    let budget = 200_000;
+    for (let limit = best; limit <= maxCost && found.length < wanted && budget > 0; limit++) {
+      // Paths of cost `limit` pass only through functions within `limit` of a target.
+      while (settled < limit) settle();
+      for (const s of sources) {
+        if ((dist[s] as number) < 0) continue;
+        const path = [s];
+        const onPath = new Set([s]);
+        const walk = (n: number, left: number): void => {
+          if (found.length >= wanted || --budget <= 0) return;
+          if (targets.has(n)) {
+            if (left === 0) found.push([...path]);
+            return;
+          }
+          if (path.length > options.maxDepth) return;
+          const seenNext = new Set<number>();
+          // Of equally good paths, those through special-purpose variants (SIDE_VARIANTS) last.
+          for (const late of [false, true]) {
+            for (const e of graph.outgoing(n)) {
+              const m = graph.to(e);
+              const dm = dist[m] as number;
+              const rest = left - cost(e);
+              if (dm < 0 || dm > rest || onPath.has(m) || seenNext.has(m) || sideVariant(m) !== late) continue;
+              seenNext.add(m);
+              path.push(m);
+              onPath.add(m);
+              walk(m, rest);
+              path.pop();
+              onPath.delete(m);
+            }
+          }
+        };
+        walk(s, limit);
+      }
     }
+    // Cheap paths may all be longer than maxDepth calls: then none.
+    return found;
+  };
+
+  const found = search(options.paths, false);
+  if (found.length === 0) {
+    const message = `no path from ${fromSpecs.join(', ')} to ${toSpecs.join(', ')} within ${options.maxDepth} calls`;
+    // Say so when the only paths go through a function paths skip (a notifier chain, panic).
+    const skipped = (search(1, true)[0] ?? []).filter(dead).map((n) => graph.name(n));
+    if (skipped.length === 0) throw new QueryError(message);
+    const names = skipped.length === 1 ? skipped[0] : `${skipped.slice(0, -1).join(', ')} and ${skipped[skipped.length - 1]}`;
+    throw new QueryError(`${message} except through ${names}, which paths skip: event dispatchers and crash paths reach almost anything`);
   }
-  // Cheap paths may all be longer than maxDepth calls.
-  if (found.length === 0) throw noPath();
   const edges: number[] = [];
   for (const p of found) {
     for (let i = 0; i + 1 < p.length; i++) {

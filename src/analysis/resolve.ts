@@ -713,9 +713,9 @@ export function resolve(files: FileFacts[]): GraphData {
   for (let i = 0; i < n; i++) {
     const fact = nodeFact[i] as FuncFact;
     data.nodeName[i] = strings.id(fact.name);
-    data.nodeFile[i] = strings.id(fileOf(i).path);
-    data.nodeLine[i] = fact.line;
     const path = fileOf(i).path;
+    data.nodeFile[i] = strings.id(path);
+    data.nodeLine[i] = fact.line;
     let variants = 0;
     for (const v of SIDE_VARIANTS) if ((!v.name || v.name.test(fact.name)) && (!v.file || v.file.test(path))) variants++;
     data.nodeFlags[i] =

@@ -8,7 +8,6 @@ import { type Driver, type ReadText, discoverDrivers, reachedRole } from './driv
 import { DETOUR_COST, IRQ_NAMES, ROLE_SLOTS, TRANSPORT_HOPS, type DriverRole, type MilestoneRow } from './rows';
 import { type CallPath, type DistanceMap, distancesTo, forwardPath, pathFrom } from './search';
 
-
 /**
  * Per-graph state shared by every preset and the driver list: the drivers, and distance
  * maps keyed by their targets (most milestones do not depend on the driver).

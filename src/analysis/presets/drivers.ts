@@ -147,10 +147,7 @@ export function findDriver(drivers: readonly Driver[], name: string): Driver | u
  */
 export function reachedRole(graph: Graph, driver: Driver, from: readonly number[], role: 'rx-clean' | 'refill' | 'tx-clean' | 'tx-ring', hops = ROLE_SEARCH_HOPS): number[] {
   const pattern = ROLE_NAMES[role];
-  const plays = (n: number): boolean => {
-    const name = graph.name(n);
-    return pattern.test(name) && !DETOURS.some((d) => d.name?.test(name) || d.file?.test(graph.file(n)));
-  };
+  const plays = (n: number): boolean => pattern.test(graph.name(n)) && !isDetour(graph, n);
   const seen = new Set<number>(from);
   // A NAPI poll of its own for the TX queue (atl1c_clean_tx, hinic's free_tx_poll) is itself the TX completion.
   const found: number[] = role === 'tx-clean' ? from.filter(plays) : [];
@@ -188,7 +185,13 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
     for (const e of graph.outgoing(n)) if (calls.tells.has(graph.to(e))) return true;
     return false;
   };
-  return [...seen].filter((n) => tells(n) && !DETOURS.some((d) => d.name?.test(graph.name(n)) || d.file?.test(graph.file(n))) && (from.includes(n) || reaches(graph, driver, n, calls.frees)));
+  return [...seen].filter((n) => tells(n) && !isDetour(graph, n) && (from.includes(n) || reaches(graph, driver, n, calls.frees)));
+}
+
+/** Whether a function's name or file says it is a special-purpose variant (DETOURS): never a role's. */
+function isDetour(graph: Graph, n: number): boolean {
+  const name = graph.name(n);
+  return DETOURS.some((d) => d.name?.test(name) || d.file?.test(graph.file(n)));
 }
 
 /** The functions of TX_COMPLETION_CALLS and SKB_FREE_CALLS, by node: once per graph. */
