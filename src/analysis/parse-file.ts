@@ -70,25 +70,114 @@ export function extractFacts(path: string, text: string, cparser: CParser, query
  * struct or initializer in kernel style), each at least `minLines` long. Parsing chunks
  * apart bounds the damage of tree-sitter's error recovery: one unparsable macro use (a
  * switch of `N(UP) N(DOWN)` in net/core/dev.c) can otherwise swallow the rest of a file.
+ *
+ * Such a line ends a chunk only where it closes every brace opened before it: a block
+ * written at column 0 inside a function (drivers/net/ethernet/seeq/ether3.c, `ether3_rx`)
+ * must not cut the function in two. Braces are counted outside comments, string and
+ * character literals and preprocessor lines; of the branches of an `#if`, each starts at
+ * the depth of the `#if`, so `#ifdef X` `f(int a) {` `#else` `f(void) {` `#endif` opens one.
  */
 export function chunks(text: string, minLines: number): { text: string; firstRow: number }[] {
   const out: { text: string; firstRow: number }[] = [];
   let start = 0;
   let startRow = 0;
   let row = 0;
-  for (let at = 0; at < text.length; ) {
-    const nl = text.indexOf('\n', at);
-    const end = nl < 0 ? text.length : nl;
-    if (text.charCodeAt(at) === 125 /* } */ && row - startRow + 1 >= minLines && text.charCodeAt(at - 2) !== 92 /* \\ */) {
-      out.push({ text: text.slice(start, end), firstRow: startRow });
-      start = end + 1;
-      startRow = row + 1;
+  let depth = 0;
+  /** The depth at each open `#if`. */
+  const ifs: number[] = [];
+  let inComment = false;
+  /** The quote of a string literal continued on the next line, or 0. */
+  let quote = 0;
+  /** Where the open comment ends, at its star-slash (-1: nowhere). */
+  let commentEnd = -1;
+  /** The line continues a preprocessor line (a `#define` body). */
+  let inDirective = false;
+  const n = text.length;
+  for (let at = 0; at < n; ) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = n;
+    // A preprocessor line, or the continuation of one: its braces do not count.
+    let directive: boolean = inDirective;
+    /** The line starts outside comments and preprocessor lines. */
+    const fresh = !inDirective && !inComment && quote === 0;
+    let i = at;
+    if (quote !== 0) {
+      // A string continued from the line before, which ended in a backslash.
+      i = literalEnd(text, i, end, quote) + 1;
+      if (i <= end) quote = 0;
+      else if (text.charCodeAt(end - 1) !== 92) quote = 0;
+    }
+    if (fresh) {
+      while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      if (text.charCodeAt(i) === 35 /* # */) {
+        directive = true;
+        const word = /^#\s*(\w+)/.exec(text.slice(i, Math.min(end, i + 24)))?.[1];
+        if (word === 'if' || word === 'ifdef' || word === 'ifndef') ifs.push(depth);
+        else if (word === 'else' || word === 'elif' || word === 'elifdef' || word === 'elifndef') depth = ifs.at(-1) ?? depth;
+        else if (word === 'endif') ifs.pop();
+      }
+    }
+    inDirective = directive && end > at && text.charCodeAt(end - 1) === 92; /* \\ */
+    for (; i < end; i++) {
+      if (inComment) {
+        if (commentEnd < 0 || commentEnd >= end) break;
+        i = commentEnd + 1;
+        inComment = false;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (c === 47 /* / */) {
+        const d = text.charCodeAt(i + 1);
+        if (d === 47) break;
+        if (d === 42) {
+          inComment = true;
+          commentEnd = text.indexOf('*/', i + 2);
+          i++;
+        }
+      } else if (directive) {
+        continue;
+      } else if (c === 34 /* " */ || c === 39 /* ' */) {
+        i = literalEnd(text, i + 1, end, c);
+        // `"...\` goes on to the next line (tools/testing/selftests/bpf: C source in strings).
+        if (i >= end && text.charCodeAt(end - 1) === 92) quote = c;
+      } else if (c === 123 /* { */) {
+        depth++;
+      } else if (c === 125 /* } */ && depth > 0) {
+        depth--;
+      }
+    }
+    if (fresh && !directive && text.charCodeAt(at) === 125 /* } */) {
+      // A `}` line followed by a blank line ends a function in kernel style even when the
+      // count says otherwise: an `#if 0` around an unbalanced `if (x) {` (drivers/atm/iphase.c).
+      if (depth > 0 && blankLine(text, end + 1)) depth = 0;
+      if (depth === 0 && row - startRow + 1 >= minLines) {
+        out.push({ text: text.slice(start, end), firstRow: startRow });
+        start = end + 1;
+        startRow = row + 1;
+      }
     }
     at = end + 1;
     row++;
   }
-  if (start < text.length) out.push({ text: text.slice(start), firstRow: startRow });
+  if (start < n) out.push({ text: text.slice(start), firstRow: startRow });
   return out;
+}
+
+/** Index of the quote `q` that closes a literal from `from`, past escapes; `to` when the line ends first. */
+function literalEnd(text: string, from: number, to: number, q: number): number {
+  let i = from;
+  for (; i < to && text.charCodeAt(i) !== q; i++) if (text.charCodeAt(i) === 92 /* \\ */) i++;
+  return i;
+}
+
+/** Whether the line starting at `at` holds only blanks (or the text ends there). */
+function blankLine(text: string, at: number): boolean {
+  for (let i = at; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
 }
 
 /** Reads and parses one file under `root`; unreadable, binary or huge files become skipped facts. */

@@ -279,6 +279,21 @@ describe('netpaths on the real 6.12 tree', () => {
     assert.ok(callers.edges.some((e) => e.from === 'net/core/dev.c:__napi_poll' && e.kind === 'indirect'));
   });
 
+  it('keeps a function whose body has a block written at column 0', () => {
+    // ether3_rx's `if (next_ptr < RX_START ...) {` ... `}` stands at column 0: a chunk of
+    // the file once ended there, and the function and its calls were lost.
+    const g = queryJson<GraphJson>(['callees', 'ether3_rx', 'yellowfin_init_ring']);
+    const rx = g.nodes.find((n) => n.name === 'ether3_rx');
+    assert.ok(rx && rx.file === 'drivers/net/ethernet/seeq/ether3.c');
+    assert.match(sourceLine(rx.file, rx.line), /^static int ether3_rx\(/);
+    const calls = (name: string): string[] => g.edges.filter((e) => e.from === `${rx.file}:ether3_rx`).map((e) => g.nodes.find((n) => n.id === e.to)?.name ?? '').filter((n) => n === name);
+    // Calls from both sides of the column-0 block: before it and after it.
+    assert.ok(calls('ether3_readbuffer').length > 0 && calls('netif_rx').length > 0, 'ether3_rx calls ether3_readbuffer and netif_rx');
+    const ring = g.nodes.find((n) => n.name === 'yellowfin_init_ring');
+    assert.ok(ring);
+    assert.match(sourceLine(ring.file, ring.line), /^static int yellowfin_init_ring\(/);
+  });
+
   it('errors are one line and the documented exit codes', () => {
     const unknown = runCli(['where', 'no_such_function_anywhere']);
     assert.equal(unknown.status, 1);

@@ -249,4 +249,26 @@ describe('chunks', () => {
     const text = ['#define X \\', '}', 'int a;', '}'].join('\n');
     assert.deepEqual(chunks(text, 1).map((p) => p.firstRow), [0]);
   });
+
+  it('does not split inside a function at a block written in column 0', () => {
+    // drivers/net/ethernet/seeq/ether3.c: ether3_rx was cut in two and lost.
+    const text = ['static int rx(int n)', '{', '\tdo {', 'if (n > 9) {', ' break;', '}', '\t} while (--n);', '\treturn n;', '}', 'int b;'].join('\n');
+    assert.deepEqual(chunks(text, 1).map((p) => p.firstRow), [0, 9]);
+  });
+
+  it('counts no braces in comments, literals and #define bodies', () => {
+    const text = ['/* { */', '/*', '}', '*/', "char c = '{'; // {", 'const char *s = "{\\"{";', '#define OPEN {', '#define OPS { .a = 1, \\', '\t.b = 2 }', 'int f(void)', '{', '}', 'int g;'].join('\n');
+    assert.deepEqual(chunks(text, 1).map((p) => p.firstRow), [0, 12]);
+  });
+
+  it('follows a string literal continued on the next line', () => {
+    // tools/testing/selftests/bpf: expected C output in strings, `};` lines among them.
+    const text = ['void t(void)', '{', '\tcheck(dump(b), "\\', 'struct s {\\n\\', '};\\n", "c_dump");', '}', 'int g;'].join('\n');
+    assert.deepEqual(chunks(text, 1).map((p) => p.firstRow), [0, 6]);
+  });
+
+  it('starts each branch of an #if at the depth of the #if', () => {
+    const text = ['#ifdef X', 'int f(int a) {', '#else', 'int f(void) {', '#endif', '\treturn 0;', '}', 'int g;'].join('\n');
+    assert.deepEqual(chunks(text, 1).map((p) => p.firstRow), [0, 7]);
+  });
 });
