@@ -75,7 +75,15 @@ export const INLINE_ASM = {
  * (`while                (i) qlen += ...;`): tree-sitter-c reads a macro call followed
  * by a bare statement as an error that swallows the functions after it.
  */
-export const ITERATOR_MACRO = /^(?:\w+_)?for_each(?:_\w+)?$|^\w+_walk(?:_\w+)?$/;
+export const ITERATOR_MACRO = /^(?:\w+_)?for_each(?:_\w+)?$|^\w+_walk(?:_\w+)?$|^do_each(?:_\w+)?$/;
+
+/**
+ * Macros that close a loop an iterator macro or a `do` opened, after its `}`:
+ * `do { ... } while_each_thread(g, t);` and `do_each_pid_task(pid, type, p) { ... }
+ * while_each_pid_task(pid, type, p);`. Rewritten into `while` like the iterators, the
+ * function around them parses (kernel/cgroup/cgroup.c lost `cgroup_procs_write_start`).
+ */
+export const LOOP_CLOSER_MACRO = /^while_each(?:_\w+)?$/;
 
 /**
  * Definition macros whose first argument names the function they define. The parser

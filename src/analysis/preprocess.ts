@@ -8,6 +8,7 @@ import {
   DEFINING_MACROS,
   INLINE_ASM,
   ITERATOR_MACRO,
+  LOOP_CLOSER_MACRO,
 } from './kernel-idioms';
 
 const escape = (s: string): string => s.replace(/[$]/g, '\\$');
@@ -120,7 +121,7 @@ export function preprocess(text: string): string {
       if (e) edits.push(e);
     }
   }
-  edits.push(...conditionalEdits(text), ...iteratorEdits(text), ...fileScopeMacroEdits(text), ...macroRunEdits(text));
+  edits.push(...conditionalEdits(text), ...iteratorEdits(text), ...fileScopeMacroEdits(text), ...macroRunEdits(text), ...loneMacroEdits(text));
   return apply(text, edits);
 }
 
@@ -311,7 +312,7 @@ export function conditionalEdits(text: string): Edit[] {
 
 // ---- iterator macros ---------------------------------------------------------------
 
-const iteratorCandidate = /for_each|_walk/g;
+const iteratorCandidate = /for_each|_walk|do_each|while_each/g;
 
 const isWordChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 
@@ -337,6 +338,14 @@ export function iteratorEdits(text: string): Edit[] {
     while (to < text.length && isWordChar(text.charCodeAt(to))) to++;
     iteratorCandidate.lastIndex = to;
     const name = text.slice(from, to);
+    if (LOOP_CLOSER_MACRO.test(name)) {
+      // After the loop's `}`, and followed by `;`: `} while_each_thread(g, t);`.
+      if (/\}\s*$/.test(text.slice(Math.max(0, from - 40), from)) && !onDirectiveLine(text, from)) {
+        const close = /^\s*\(/.test(text.slice(to, to + 80)) ? closingParen(text, text.indexOf('(', to)) : -1;
+        if (close >= 0 && /^\s*;/.test(text.slice(close, close + 40))) edits.push({ from, to, head: 'while' });
+      }
+      continue;
+    }
     if (!ITERATOR_MACRO.test(name) || !/^\s*\(/.test(text.slice(to, to + 80))) continue;
     // Before it: the end of a statement, a block's brace, a condition's `)`, a label or a comment.
     let p = from - 1;
@@ -386,6 +395,44 @@ export function fileScopeMacroEdits(text: string): Edit[] {
     edits.push({ from, to: close });
   }
   return edits;
+}
+
+const loneMacro = /^[ \t]+_*[A-Z][A-Z0-9_]*(?:\([^()\n]*\))?[ \t]*$/gm;
+
+/**
+ * Blanks a statement macro used without a semicolon, alone on an indented line between
+ * statements: lib/siphash.c's `PREAMBLE(len)` and `POSTAMBLE` (the parser lost the eleven
+ * functions that use them). The line before (past blank, comment and preprocessor lines)
+ * ends a statement or opens a block, not an initializer (`= {`, where an object-like macro
+ * stands for designated entries); the line after starts a statement, not an operator's
+ * other operand, an entry or the macro's arguments on a line of their own.
+ */
+export function loneMacroEdits(text: string): Edit[] {
+  const edits: Edit[] = [];
+  loneMacro.lastIndex = 0;
+  for (let m = loneMacro.exec(text); m; m = loneMacro.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (onDirectiveLine(text, start)) continue;
+    const before = previousCodeLine(text, start);
+    if (!(/[;}]$/.test(before) || (before.endsWith('{') && !/=\s*\{$/.test(before)))) continue;
+    const next = /\S/.exec(text.slice(end, end + 200))?.[0] ?? '';
+    if ('.[=,;()?:&|+-*/<>'.includes(next)) continue;
+    edits.push({ from: start, to: end });
+  }
+  return edits;
+}
+
+/** The line before `lineStart` that holds code, trimmed and without a trailing comment; '' at the start. */
+function previousCodeLine(text: string, lineStart: number): string {
+  for (let end = lineStart - 1; end > 0; ) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end).replace(/\/\*.*?\*\/\s*$|\/\/.*$/, '').trim();
+    end = start - 1;
+    if (line === '' || line.startsWith('#') || line.startsWith('*') || line.startsWith('/*')) continue;
+    return line;
+  }
+  return '';
 }
 
 /**

@@ -294,6 +294,12 @@ describe('netpaths on the real 6.12 tree', () => {
     assert.match(sourceLine(ring.file, ring.line), /^static int yellowfin_init_ring\(/);
   });
 
+  it('keeps the functions after a loop closed by a macro: `} while_each_thread(leader, task);`', () => {
+    const g = queryJson<GraphJson>(['where', 'cgroup_procs_write_start', 'cgroup_procs_write_finish']);
+    assert.deepEqual(g.nodes.map((n) => n.name).sort(), ['cgroup_procs_write_finish', 'cgroup_procs_write_start']);
+    for (const n of g.nodes) assert.match(sourceLine(n.file, n.line), new RegExp(`\\b${n.name}\\(`));
+  });
+
   it('errors are one line and the documented exit codes', () => {
     const unknown = runCli(['where', 'no_such_function_anywhere']);
     assert.equal(unknown.status, 1);

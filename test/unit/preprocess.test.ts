@@ -206,6 +206,50 @@ describe('preprocess', () => {
     assert.deepEqual([4, 6, 8].map((i) => lines[i]), ['\tN(CHANGE)', '\tif (x) FOO(a) BAR(b);', '\tA(x) B(x)'], 'one use, code and #define bodies stay');
   });
 
+  it('blanks a statement macro without a semicolon alone between statements, nowhere else', () => {
+    // lib/siphash.c: PREAMBLE(len) and POSTAMBLE hid the functions that use them.
+    const input = [
+      'u64 siphash_1u64(const u64 first, const siphash_key_t *key)',
+      '{',
+      '\tu64 m;',
+      '\tPREAMBLE(8)',
+      '\tv3 ^= first;',
+      '#endif',
+      '\tPOSTAMBLE',
+      '}',
+      'static const struct ops o = {',
+      '\tCOMMON_OPS',
+      '\t.open = f,',
+      '};',
+      'void g(void)',
+      '{',
+      '\tIL_ERR',
+      '\t    ("bad %d", x);',
+      '\tif (x)',
+      '\t\tBUG()',
+      '\ty = 1;',
+      '}',
+      '',
+    ].join('\n');
+    const out = preprocess(input);
+    assertSameShape(input, out);
+    const lines = out.split('\n');
+    assert.deepEqual([3, 6].map((i) => lines[i]?.trim()), ['', '']);
+    assert.deepEqual([9, 14, 17].map((i) => lines[i]), ['\tCOMMON_OPS', '\tIL_ERR', '\t\tBUG()'], 'initializer macros, split calls and if bodies stay');
+  });
+
+  it('turns a macro that closes a loop after its brace into while', () => {
+    // kernel/cgroup/cgroup.c: `} while_each_thread(leader, task);` lost the function after it.
+    const input = ['\tdo {', '\t\tx++;', '\t} while_each_thread(leader, task);', '\tdo_each_pid_task(pid, type, p) {', '\t} while_each_pid_task(pid, type, p);', '\tn = while_each_count(a);', ''].join('\n');
+    const out = preprocess(input);
+    assertSameShape(input, out);
+    const lines = out.split('\n');
+    assert.equal(lines[2], '\t} while            (leader, task);');
+    assert.equal(lines[3], '\twhile           (pid, type, p) {');
+    assert.equal(lines[4], '\t} while              (pid, type, p);');
+    assert.equal(lines[5], input.split('\n')[5]);
+  });
+
   it('blanks #define and #undef lines of an X-macro table inside an initializer', () => {
     const input = [
       'static const char * const bch2_counter_names[] = {',
