@@ -205,13 +205,20 @@ export function lineEnd(text: string, at: number): number {
 
 /**
  * Whether the first branch leaves a construct open that the code after the group closes:
- * `if (a) {` inside a function, or a function head followed by its body. At the top level
+ * `if (a) {` inside a function, or a function head followed by its body, or a function
+ * head before the group followed by one body in each branch. At the top level
  * only the latter counts, since there a branch may hold something other than C (the
  * assembler of `#ifdef __ASSEMBLY__`).
  */
 function isSplit(group: Group, text: string, after: number): boolean {
   const first = group.firstStack ?? group.stack;
   if (group.stack.length > 0 && first.length !== group.stack.length) return true;
+  // A function head followed by a body for each configuration (rpcrdma_is_bcall in
+  // net/sunrpc/xprtrdma/rpc_rdma.c: `f(...)` `#if X` `{ ... }` `#else` `{ ... }` `#endif`).
+  if (group.stack.length === 0 && group.before === 41 /* ) */ && first.length === 0) {
+    const opened = (group.lines[0] as [number, number])[1];
+    if (/\S/.exec(text.slice(opened, opened + 200))?.[0] === '{') return true;
+  }
   if (first.length !== group.stack.length || group.firstLast !== 41 /* ) */) return false;
   const next = /\S/.exec(text.slice(after, after + 200));
   return next?.[0] === '{';

@@ -300,6 +300,14 @@ describe('netpaths on the real 6.12 tree', () => {
     for (const n of g.nodes) assert.match(sourceLine(n.file, n.line), new RegExp(`\\b${n.name}\\(`));
   });
 
+  it('keeps a function whose body is chosen by #if between its head and its brace', () => {
+    const g = queryJson<GraphJson>(['callers', 'rpcrdma_is_bcall']);
+    const self = g.nodes.find((n) => n.name === 'rpcrdma_is_bcall');
+    assert.ok(self && self.file === 'net/sunrpc/xprtrdma/rpc_rdma.c');
+    assert.match(sourceLine(self.file, self.line), /^rpcrdma_is_bcall\(/);
+    assert.ok(g.nodes.some((n) => n.name === 'rpcrdma_reply_handler'), 'called by rpcrdma_reply_handler');
+  });
+
   it('errors are one line and the documented exit codes', () => {
     const unknown = runCli(['where', 'no_such_function_anywhere']);
     assert.equal(unknown.status, 1);

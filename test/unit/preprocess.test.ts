@@ -65,7 +65,7 @@ describe('preprocess', () => {
     assert.equal(out.replace(/\s+/g, ' '), 'static inline void sync_set_bit(long nr, volatile unsigned long *addr) { asm volatile( "" ); } #define mb() asm volatile("" \\ ) register unsigned long current_stack_pointer asm("" ); ');
   });
 
-  it('keeps one configuration of an #if inside an argument list or a split function head', () => {
+  it('keeps one configuration of an #if inside an argument list, a split function head or between a head and its bodies', () => {
     const input = [
       'static void doorbell(struct ring *ring)',
       '{',
@@ -89,13 +89,24 @@ describe('preprocess', () => {
       '\t    regno == 2)',
       '\t\treturn;',
       '}',
+      'static bool is_bcall(struct rep *rep)',
+      '#if defined(CONFIG_SUNRPC_BACKCHANNEL)',
+      '{',
+      '\treturn check(rep);',
+      '}',
+      '#else',
+      '{',
+      '\treturn false;',
+      '}',
+      '#endif',
       '',
     ].join('\n');
     const out = preprocess(input);
     assertSameShape(input, out);
     assert.equal(
       out.replace(/\s+/g, ' '),
-      'static void doorbell(struct ring *ring) { iowrite32( ring->doorbell_qpn, ring->doorbell_address); } void set_drop(struct adapter *adapter) { if ( regno == 1 || regno == 2) return; } ',
+      'static void doorbell(struct ring *ring) { iowrite32( ring->doorbell_qpn, ring->doorbell_address); } void set_drop(struct adapter *adapter) { if ( regno == 1 || regno == 2) return; } ' +
+        'static bool is_bcall(struct rep *rep) { return check(rep); } ',
     );
   });
 
