@@ -12,26 +12,30 @@ function assertSameShape(input: string, output: string): void {
   }
 }
 
+/** `preprocess(input)`, checked to keep every length and newline. */
+function preprocessed(input: string): string {
+  const out = preprocess(input);
+  assertSameShape(input, out);
+  return out;
+}
+
 describe('preprocess', () => {
   it('blanks annotation macros with spaces of the same length', () => {
     const input = 'static int __init foo(char __user *p)\n{\n}\nstatic __always_inline int bar(void) { return 0; }\n';
-    const out = preprocess(input);
-    assertSameShape(input, out);
+    const out = preprocessed(input);
     assert.equal(out.split('\n')[0], 'static int        foo(char        *p)');
     assert.match(out, /static {17}int bar\(void\)/);
   });
 
   it('blanks the section markers of softirq entry code and of ACPICA', () => {
     const input = 'asmlinkage __visible void __softirq_entry __do_softirq(void)\nacpi_status ACPI_INIT_FUNCTION acpi_load_tables(void)\n';
-    const out = preprocess(input);
-    assertSameShape(input, out);
+    const out = preprocessed(input);
     assert.deepEqual(out.split('\n').map((l) => l.replace(/ +/g, ' ')), [' void __do_softirq(void)', 'acpi_status acpi_load_tables(void)', '']);
   });
 
   it('blanks annotations with arguments, nested parentheses included, across lines', () => {
     const input = 'void f(void) __acquires(&x->lock)\n__attribute__((section(".a"),\n aligned(8)));\n';
-    const out = preprocess(input);
-    assertSameShape(input, out);
+    const out = preprocessed(input);
     assert.equal(out.trim().replace(/\s+/g, ' '), 'void f(void) ;');
   });
 
@@ -42,8 +46,7 @@ describe('preprocess', () => {
 
   it('rewrites SYSCALL_DEFINEn into a function named sys_NAME on the same line', () => {
     const input = 'SYSCALL_DEFINE3(socket, int, family, int, type,\n\t\tint, protocol)\n{\n\treturn __sys_socket(family, type, protocol);\n}\n';
-    const out = preprocess(input);
-    assertSameShape(input, out);
+    const out = preprocessed(input);
     assert.match(out.split('\n')[0] as string, /^long sys_socket\( +$/);
     assert.match(out.split('\n')[1] as string, /^ +\)$/);
   });
@@ -60,8 +63,7 @@ describe('preprocess', () => {
       'register unsigned long current_stack_pointer asm(_ASM_SP);',
       '',
     ].join('\n');
-    const out = preprocess(input);
-    assertSameShape(input, out);
+    const out = preprocessed(input);
     assert.equal(out.replace(/\s+/g, ' '), 'static inline void sync_set_bit(long nr, volatile unsigned long *addr) { asm volatile( "" ); } #define mb() asm volatile("" \\ ) register unsigned long current_stack_pointer asm("" ); ');
   });
 
@@ -101,8 +103,7 @@ describe('preprocess', () => {
       '#endif',
       '',
     ].join('\n');
-    const out = preprocess(input);
-    assertSameShape(input, out);
+    const out = preprocessed(input);
     assert.equal(
       out.replace(/\s+/g, ' '),
       'static void doorbell(struct ring *ring) { iowrite32( ring->doorbell_qpn, ring->doorbell_address); } void set_drop(struct adapter *adapter) { if ( regno == 1 || regno == 2) return; } ' +
@@ -134,9 +135,7 @@ describe('preprocess', () => {
       '#endif',
       '',
     ].join('\n');
-    const out = preprocess(input);
-    assertSameShape(input, out);
-    const lines = out.split('\n');
+    const lines = preprocessed(input).split('\n');
     assert.deepEqual(lines.slice(3, 8).map((l) => l.trim()), ['', '.ndo_poll_controller = e_netpoll,', '', '.ndo_poll_controller = NULL,', '']);
     assert.deepEqual(lines.slice(9, 20), input.split('\n').slice(9, 20), 'groups of whole items stay as they are');
   });
@@ -159,9 +158,7 @@ describe('preprocess', () => {
       '\tlist_for_each_entry(d, &devs, list)',
       '',
     ].join('\n');
-    const out = preprocess(input);
-    assertSameShape(input, out);
-    const lines = out.split('\n');
+    const lines = preprocessed(input).split('\n');
     assert.equal(lines[3], '\t\twhile                (i)');
     assert.equal(lines[5], '\twhile                  (ptype, &ptype_all, list) {');
     assert.deepEqual(lines.slice(8, 14), input.split('\n').slice(8, 14));
@@ -187,9 +184,7 @@ describe('preprocess', () => {
       'BAR(x)',
       '',
     ].join('\n');
-    const out = preprocess(input);
-    assertSameShape(input, out);
-    const lines = out.split('\n');
+    const lines = preprocessed(input).split('\n');
     assert.deepEqual(lines.slice(0, 4).map((l) => l.trim()), ['', '', '/* two lines */', '']);
     assert.equal(lines[4], 'static int        kfunc_init(void)');
     assert.match(lines[8] as string, /^long sys_getpid\(/, 'a defining macro is rewritten, not blanked');
@@ -210,9 +205,7 @@ describe('preprocess', () => {
       '}',
       '',
     ].join('\n');
-    const out = preprocess(input);
-    assertSameShape(input, out);
-    const lines = out.split('\n');
+    const lines = preprocessed(input).split('\n');
     assert.equal(lines[3]?.trim(), '');
     assert.deepEqual([4, 6, 8].map((i) => lines[i]), ['\tN(CHANGE)', '\tif (x) FOO(a) BAR(b);', '\tA(x) B(x)'], 'one use, code and #define bodies stay');
   });
@@ -242,9 +235,7 @@ describe('preprocess', () => {
       '}',
       '',
     ].join('\n');
-    const out = preprocess(input);
-    assertSameShape(input, out);
-    const lines = out.split('\n');
+    const lines = preprocessed(input).split('\n');
     assert.deepEqual([3, 6].map((i) => lines[i]?.trim()), ['', '']);
     assert.deepEqual([9, 14, 17].map((i) => lines[i]), ['\tCOMMON_OPS', '\tIL_ERR', '\t\tBUG()'], 'initializer macros, split calls and if bodies stay');
   });
@@ -252,9 +243,7 @@ describe('preprocess', () => {
   it('turns a macro that closes a loop after its brace into while', () => {
     // kernel/cgroup/cgroup.c: `} while_each_thread(leader, task);` lost the function after it.
     const input = ['\tdo {', '\t\tx++;', '\t} while_each_thread(leader, task);', '\tdo_each_pid_task(pid, type, p) {', '\t} while_each_pid_task(pid, type, p);', '\tn = while_each_count(a);', ''].join('\n');
-    const out = preprocess(input);
-    assertSameShape(input, out);
-    const lines = out.split('\n');
+    const lines = preprocessed(input).split('\n');
     assert.equal(lines[2], '\t} while            (leader, task);');
     assert.equal(lines[3], '\twhile           (pid, type, p) {');
     assert.equal(lines[4], '\t} while              (pid, type, p);');
@@ -273,9 +262,7 @@ describe('preprocess', () => {
       'static int f(void) { return 0; }',
       '',
     ].join('\n');
-    const out = preprocess(input);
-    assertSameShape(input, out);
-    const lines = out.split('\n');
+    const lines = preprocessed(input).split('\n');
     assert.equal(lines[1]?.trim(), '');
     assert.equal(lines[3]?.trim(), '');
     assert.deepEqual([lines[2], lines[6]], ['\tBCH_PERSISTENT_COUNTERS()', '#define y(t) t'], 'the table and a #define outside it stay');
