@@ -235,14 +235,14 @@ export class IndexCache {
 // bytes with their offsets as one more column. A query reads the header, the columns it
 // uses, and pages of the per-edge columns; strings are decoded when asked for.
 
-const MAGIC = 'NPG4';
+const MAGIC = 'NPG5';
 
 /** A graph file of another layout or NetPaths version: rebuilt, and said so. */
 class OtherVersion extends Error {}
 const COLUMNS = [
   'nodeName', 'nodeFile', 'nodeLine', 'nodeFlags', 'nodeByName',
   'edgeFrom', 'edgeTo', 'edgeLine', 'edgeCol', 'edgeKind', 'viaEdges', 'viaValues', 'argEdges', 'argValues',
-  'outStart', 'inStart', 'inEdges', 'inFrom',
+  'outStart', 'inStart', 'inEdges', 'inFrom', 'inKind',
   'bindSlot', 'bindFn', 'bindFile', 'bindLine', 'bindVia',
 ] as const;
 type Column = (typeof COLUMNS)[number];

@@ -106,6 +106,8 @@ export interface GraphData {
   inStart: Int32Array;
   inEdges: Int32Array;
   inFrom: Int32Array;
+  /** inKind[i] is the kind (an index of EDGE_KINDS) of edge inEdges[i]: backward searches read it beside inFrom. */
+  inKind: Uint8Array;
   /** Function pointers stored into struct fields: `struct.field` string id, function node, site. */
   bindSlot: Int32Array;
   bindFn: Int32Array;
@@ -142,7 +144,7 @@ export interface Column {
 }
 
 /** The per-edge columns: 5.8 million entries each on the whole tree, of which a query reads a few. */
-export const EDGE_COLUMNS = ['edgeFrom', 'edgeTo', 'edgeLine', 'edgeCol', 'edgeKind', 'inEdges', 'inFrom'] as const;
+export const EDGE_COLUMNS = ['edgeFrom', 'edgeTo', 'edgeLine', 'edgeCol', 'edgeKind', 'inEdges', 'inFrom', 'inKind'] as const;
 export type EdgeColumns = Record<(typeof EDGE_COLUMNS)[number], Column>;
 
 function arrayColumn(a: Int32Array | Uint8Array): Column {
@@ -172,6 +174,7 @@ export class Graph {
       edgeKind: arrayColumn(data.edgeKind),
       inEdges: arrayColumn(data.inEdges),
       inFrom: arrayColumn(data.inFrom),
+      inKind: arrayColumn(data.inKind),
     };
   }
 
@@ -249,6 +252,17 @@ export class Graph {
     const { inStart } = this.data;
     const { inEdges, inFrom } = this.edges;
     for (let i = inStart[node] as number, end = inStart[node + 1] as number; i < end; i++) visit(inEdges.get(i), inFrom.get(i));
+  }
+
+  /**
+   * Calls `visit` with the caller and the kind (an index of EDGE_KINDS) of each edge
+   * entering `node`: for searches that weigh calls by kind only, which then read neither
+   * the edge ids nor `edgeKind` at each edge's random place.
+   */
+  forEachCallerKind(node: number, visit: (caller: number, kind: number) => void): void {
+    const { inStart } = this.data;
+    const { inFrom, inKind } = this.edges;
+    for (let i = inStart[node] as number, end = inStart[node + 1] as number; i < end; i++) visit(inFrom.get(i), inKind.get(i));
   }
 
   /** Calls `visit` with the caller of each edge entering `node` (for searches over much of the graph). */
@@ -369,8 +383,13 @@ export function nameOrder(names: Map<string, number[]>): Int32Array {
   return order;
 }
 
-/** The adjacency columns of edges sorted by caller: outStart, inStart, inEdges, inFrom. */
-export function adjacency(nodes: number, from: Int32Array, to: Int32Array): { outStart: Int32Array; inStart: Int32Array; inEdges: Int32Array; inFrom: Int32Array } {
+/** The adjacency columns of edges sorted by caller: outStart, inStart, inEdges, inFrom, inKind. */
+export function adjacency(
+  nodes: number,
+  from: Int32Array,
+  to: Int32Array,
+  kind: Uint8Array,
+): { outStart: Int32Array; inStart: Int32Array; inEdges: Int32Array; inFrom: Int32Array; inKind: Uint8Array } {
   const m = from.length;
   const outStart = new Int32Array(nodes + 1);
   for (let e = 0; e < m; e++) outStart[(from[e] as number) + 1]!++;
@@ -382,6 +401,10 @@ export function adjacency(nodes: number, from: Int32Array, to: Int32Array): { ou
   const inEdges = new Int32Array(m);
   for (let e = 0; e < m; e++) inEdges[fill[to[e] as number]!++] = e;
   const inFrom = new Int32Array(m);
-  for (let i = 0; i < m; i++) inFrom[i] = from[inEdges[i] as number] as number;
-  return { outStart, inStart, inEdges, inFrom };
+  const inKind = new Uint8Array(m);
+  for (let i = 0; i < m; i++) {
+    inFrom[i] = from[inEdges[i] as number] as number;
+    inKind[i] = kind[inEdges[i] as number] as number;
+  }
+  return { outStart, inStart, inEdges, inFrom, inKind };
 }

@@ -673,6 +673,7 @@ export function resolve(files: FileFacts[]): GraphData {
 
   // ---- pack ----------------------------------------------------------------------------
   const e = edges.finish();
+  const edgeKind = Uint8Array.from(e.kind);
   const n = nodeFact.length;
   const data: GraphData = {
     strings: StringTable.from([]),
@@ -685,12 +686,12 @@ export function resolve(files: FileFacts[]): GraphData {
     edgeTo: e.to,
     edgeLine: e.line,
     edgeCol: e.col,
-    edgeKind: Uint8Array.from(e.kind),
+    edgeKind,
     viaEdges: e.viaEdges,
     viaValues: e.viaValues,
     argEdges: e.argEdges,
     argValues: e.argValues,
-    ...adjacency(n, e.from, e.to),
+    ...adjacency(n, e.from, e.to, edgeKind),
     bindSlot: Int32Array.from(allBindings, (b) => strings.id(b.slot)),
     bindFn: Int32Array.from(allBindings, (b) => b.fn),
     bindFile: Int32Array.from(allBindings, (b) => b.file),

@@ -8,12 +8,14 @@
 // A target starts at its index in the target list (below one call), so among equally short
 // paths the earlier-listed target wins: a milestone row lists its preferred function first.
 
-import type { Graph } from '../graph';
+import { EDGE_KINDS, type Graph } from '../graph';
 
 /** The cost of one direct call; DETOURS costs are in the same unit. */
 export const CALL_COST = 1000;
 const COST: Readonly<Record<string, number>> = { direct: CALL_COST, indirect: 1100, async: CALL_COST };
 const DETOUR_SLACK = 1500;
+/** COST by the index of each kind in EDGE_KINDS, as the graph stores it. */
+const KIND_COST: readonly number[] = EDGE_KINDS.map((k) => COST[k] ?? CALL_COST);
 
 /** The cost of one call edge in the search. */
 export function edgeCost(graph: Graph, edge: number): number {
@@ -140,8 +142,8 @@ export function distancesTo(graph: Graph, targets: Iterable<number>, maxHops: nu
   // One detour's worth of slack, so a path of maxHops calls through one detour still counts.
   const bound = maxHops * (COST.indirect ?? 1100) + DETOUR_SLACK;
   let through = 0;
-  const relax = (e: number, m: number): void => {
-    const dm = through + edgeCost(graph, e);
+  const relax = (m: number, kind: number): void => {
+    const dm = through + (KIND_COST[kind] ?? CALL_COST);
     if (dm > bound || dm >= (dist[m] as number)) return;
     if (dist[m] === Infinity) touched.push(m);
     dist[m] = dm;
@@ -152,7 +154,7 @@ export function distancesTo(graph: Graph, targets: Iterable<number>, maxHops: nu
       const n = heap.node;
       if (heap.cost > (dist[n] as number)) continue;
       through = heap.cost + enter(n);
-      graph.forEachIncoming(n, relax);
+      graph.forEachCallerKind(n, relax);
     }
     // In the order first reached, as the Map this replaced kept them.
     const found = new Map<number, number>();
