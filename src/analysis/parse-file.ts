@@ -7,7 +7,7 @@ import type { Query } from 'web-tree-sitter';
 import { Extractor, objectMacros } from './extract';
 import type { FileFacts } from './facts';
 import type { CParser } from './parser';
-import { preprocess } from './preprocess';
+import { commentEnd, preprocess } from './preprocess';
 
 export interface ParseLimits {
   /** Files larger than this are recorded as skipped. */
@@ -89,7 +89,7 @@ export function chunks(text: string, minLines: number): { text: string; firstRow
   /** The quote of a string literal continued on the next line, or 0. */
   let quote = 0;
   /** Where the open comment ends, at its star-slash (-1: nowhere). */
-  let commentEnd = -1;
+  let openCommentEnd = -1;
   /** The line continues a preprocessor line (a `#define` body). */
   let inDirective = false;
   const n = text.length;
@@ -103,9 +103,9 @@ export function chunks(text: string, minLines: number): { text: string; firstRow
     let i = at;
     if (quote !== 0) {
       // A string continued from the line before, which ended in a backslash.
-      i = literalEnd(text, i, end, quote) + 1;
-      if (i <= end) quote = 0;
-      else if (text.charCodeAt(end - 1) !== 92) quote = 0;
+      const close = literalEnd(text, i, end, quote);
+      if (close < end || text.charCodeAt(end - 1) !== 92) quote = 0;
+      i = close + 1;
     }
     if (fresh) {
       while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
@@ -120,8 +120,8 @@ export function chunks(text: string, minLines: number): { text: string; firstRow
     inDirective = directive && end > at && text.charCodeAt(end - 1) === 92; /* \\ */
     for (; i < end; i++) {
       if (inComment) {
-        if (commentEnd < 0 || commentEnd >= end) break;
-        i = commentEnd + 1;
+        if (openCommentEnd < 0 || openCommentEnd >= end) break;
+        i = openCommentEnd + 1;
         inComment = false;
         continue;
       }
@@ -131,7 +131,7 @@ export function chunks(text: string, minLines: number): { text: string; firstRow
         if (d === 47) break;
         if (d === 42) {
           inComment = true;
-          commentEnd = text.indexOf('*/', i + 2);
+          openCommentEnd = commentEnd(text, i + 2);
           i++;
         }
       } else if (directive) {

@@ -181,11 +181,8 @@ interface Group {
 const INITIALIZER_BRACE = -123;
 
 /** Index of the end of a block comment (its star) at or after `at`, or -1. */
-function commentEnd(text: string, at: number): number {
-  for (let i = at; i + 1 < text.length; i++) {
-    if (text.charCodeAt(i) === 42 /* * */ && text.charCodeAt(i + 1) === 47 /* / */) return i;
-  }
-  return -1;
+export function commentEnd(text: string, at: number): number {
+  return text.indexOf('*/', at);
 }
 
 /** End of the logical line at `at` (its `\n`, or the text's end), past `\`-continuations and comments. */
@@ -345,26 +342,20 @@ export function iteratorEdits(text: string): Edit[] {
     while (to < text.length && isWordChar(text.charCodeAt(to))) to++;
     iteratorCandidate.lastIndex = to;
     const name = text.slice(from, to);
-    if (LOOP_CLOSER_MACRO.test(name)) {
-      // After the loop's `}`, and followed by `;`: `} while_each_thread(g, t);`.
-      if (/\}\s*$/.test(text.slice(Math.max(0, from - 40), from)) && !onDirectiveLine(text, from)) {
-        const close = /^\s*\(/.test(text.slice(to, to + 80)) ? closingParen(text, text.indexOf('(', to)) : -1;
-        if (close >= 0 && /^\s*;/.test(text.slice(close, close + 40))) edits.push({ from, to, head: 'while' });
-      }
-      continue;
-    }
-    if (!ITERATOR_MACRO.test(name) || !/^\s*\(/.test(text.slice(to, to + 80))) continue;
+    // A loop closer (LOOP_CLOSER_MACRO) stands after the loop's `}` and before a `;`.
+    const closer = LOOP_CLOSER_MACRO.test(name);
+    if (!(closer || ITERATOR_MACRO.test(name)) || !/^\s*\(/.test(text.slice(to, to + 80))) continue;
     // Before it: the end of a statement, a block's brace, a condition's `)`, a label or a comment.
     let p = from - 1;
     while (p >= 0 && /\s/.test(text.charAt(p))) p--;
     const before = text.charAt(p);
     const word = /(?:^|\W)(else|do)$/.test(text.slice(Math.max(0, p - 5), p + 1));
-    if (!(p < 0 || ';{}):'.includes(before) || (before === '/' && text.charAt(p - 1) === '*') || word)) continue;
+    if (closer ? before !== '}' : !(p < 0 || ';{}):'.includes(before) || (before === '/' && text.charAt(p - 1) === '*') || word)) continue;
     const close = closingParen(text, text.indexOf('(', to));
     if (close < 0) continue;
     // After it: the loop body, never the `;` or operator of an ordinary call.
     const next = /\S/.exec(text.slice(close, close + 400))?.[0] ?? '';
-    if (!/[A-Za-z_{(*/+-]/.test(next)) continue;
+    if (closer ? next !== ';' : !/[A-Za-z_{(*/+-]/.test(next)) continue;
     if (onDirectiveLine(text, from)) continue;
     edits.push({ from, to, head: 'while' });
   }
@@ -408,7 +399,7 @@ const loneMacro = /^[ \t]+_*[A-Z][A-Z0-9_]*(?:\([^()\n]*\))?[ \t]*$/gm;
 
 /**
  * Blanks a statement macro used without a semicolon, alone on an indented line between
- * statements: lib/siphash.c's `PREAMBLE(len)` and `POSTAMBLE` (the parser lost the eleven
+ * statements: lib/siphash.c's `PREAMBLE(len)` and `POSTAMBLE` (the parser lost the 17
  * functions that use them). The line before (past blank, comment and preprocessor lines)
  * ends a statement or opens a block, not an initializer (`= {`, where an object-like macro
  * stands for designated entries); the line after starts a statement, not an operator's
