@@ -2,7 +2,7 @@
 // waits for. Two sources, both printed with where they come from:
 //
 // 1. The analysis server (dist/server.js, the process the extension forks), driven over
-//    its IPC protocol exactly as src/index-client.ts drives it, on the index the bench
+//    its IPC protocol exactly as src/server/client.ts drives it, on the index the bench
 //    just built: loading the index, the driver list of the side bar, the ingress graph of
 //    e1000e (first and repeated), the driver of a file and the function at a line.
 // 2. The hover provider's own work on every skb member access and skb operation of

@@ -35,7 +35,7 @@ const TIME_BIN = '/usr/bin/time';
 const CALLERS_OF = 'netif_receive_skb';
 const PATH_FROM = 'napi_gro_receive';
 const PATH_TO = 'ip_rcv';
-// Folders the NetPaths walk never enters (src/analysis/walk.ts); the list given to ctags
+// Folders the NetPaths walk never enters (src/analysis/index/walk.ts); the list given to ctags
 // and cscope leaves them out too, so all three tools read the same files.
 const SKIPPED_DIRS = new Set(['.git', '.pc', 'node_modules']);
 

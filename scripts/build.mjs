@@ -31,18 +31,19 @@ function copyGrammars() {
 // bundle (tree-sitter/tree-sitter#4248): always resolve it to the package's .cjs file.
 const alias = { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.cjs') };
 
-// The index cache is valid only for the code that wrote it: key it by a hash of the
-// walk, parse, extract and resolve stages (the files directly in src/analysis), so a
-// rebuilt NetPaths never trusts facts an older extractor produced. Presets, knowledge
-// and renderers (its subfolders), and the queries and their JSON, read the index and do
-// not invalidate it.
-const READERS = new Set(['query.ts', 'graph-json.ts']);
+// The index cache is valid only for the code that wrote it: key it by a hash of every
+// file under src/analysis/index (walk, preprocess, parse, extract, resolve, the graph and
+// cache layouts, the kernel idioms they read), so a rebuilt NetPaths never trusts facts an
+// older extractor produced. Queries, presets, knowledge and renderers read the index and
+// do not invalidate it. The folder is the rule: a file moved in or out changes the hash.
 function analysisHash() {
   const hash = createHash('sha256');
-  const dir = join(root, 'src/analysis');
-  for (const name of readdirSync(dir).sort()) {
-    if (name.endsWith('.ts') && !READERS.has(name)) hash.update(name).update(readFileSync(join(dir, name)));
-  }
+  const dir = join(root, 'src/analysis/index');
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
+    .sort();
+  for (const name of files) hash.update(name).update(readFileSync(join(dir, name)));
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -63,11 +64,11 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { cli: 'src/cli.ts' }, banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: { 'parse-worker': 'src/analysis/parse-worker.ts' } },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { 'parse-worker': 'src/analysis/index/parse-worker.ts' } },
   // The extension host's bundle (vscode is provided by VS Code) and the analysis server it forks.
-  { ...node, entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] },
-  { ...node, entryPoints: { server: 'src/server.ts' } },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
+  { ...node, entryPoints: { server: 'src/server/server.ts' } },
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });

@@ -10,18 +10,9 @@
 
 import type { GraphJson } from '../analysis/graph-json';
 import type { MermaidResult } from '../analysis/render/mermaid';
+import { EXPORT_FORMATS, exportNeedsSvg, type ExportFormat } from '../analysis/render/export-formats';
 
-/**
- * Formats the host can export the current graph to. `svg` and `html` (a standalone page
- * with the drawing) carry the SVG the webview drew for documents.
- */
-export const EXPORT_FORMATS = ['mermaid', 'markdown', 'svg', 'html', 'dot', 'text', 'json'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-/** The formats whose export message must carry the drawing. */
-export function exportNeedsSvg(format: ExportFormat): boolean {
-  return format === 'svg' || format === 'html';
-}
+export { EXPORT_FORMATS, exportNeedsSvg, type ExportFormat } from '../analysis/render/export-formats';
 
 // ---------------------------------------------------------------------------------------
 // Host -> webview

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { COMMANDS } from '../../src/command-ids';
+import { COMMANDS } from '../../src/extension/command-ids';
 
 const EXTENSION_ID = 'netpaths.netpaths';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { IndexClient } from '../../src/index-client';
+import { IndexClient } from '../../src/server/client';
 import { kernelRoot, repoRoot, testCacheDir, testScope } from '../helpers/kernel';
 
 let client: IndexClient;

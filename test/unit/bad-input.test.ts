@@ -8,9 +8,9 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildIndex } from '../../src/analysis/indexer';
-import { DEFAULT_LIMITS } from '../../src/analysis/parse-file';
-import { walkTree } from '../../src/analysis/walk';
+import { buildIndex } from '../../src/analysis/index/indexer';
+import { DEFAULT_LIMITS } from '../../src/analysis/index/parse-file';
+import { walkTree } from '../../src/analysis/index/walk';
 
 let work: string;
 let root: string;

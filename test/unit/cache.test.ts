@@ -5,9 +5,9 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { IndexCache, PagedColumn, decodeGraph, encodeGraph } from '../../src/analysis/cache';
-import { Graph, StringTable } from '../../src/analysis/graph';
-import { buildIndex, openGraph } from '../../src/analysis/indexer';
+import { IndexCache, PagedColumn, decodeGraph, encodeGraph } from '../../src/analysis/index/cache';
+import { Graph, StringTable } from '../../src/analysis/index/graph';
+import { buildIndex, openGraph } from '../../src/analysis/index/indexer';
 
 let work: string;
 let root: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { GraphEdge } from '../../src/analysis/graph-json';
-import { callDetail, callSiteSpans, kernelRelative, nodeSpans, wordSpan, type LineText } from '../../src/call-hierarchy-model';
+import { callDetail, callSiteSpans, kernelRelative, nodeSpans, wordSpan, type LineText } from '../../src/extension/call-hierarchy-model';
 
 // Two small files in kernel style, as the server would have indexed them.
 const FILES: Record<string, string[]> = {

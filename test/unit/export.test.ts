@@ -1,4 +1,4 @@
-// The documents Export Diagram writes (src/export.ts), without a browser: the SVG here is
+// The documents Export Diagram writes (src/analysis/render/export.ts), without a browser: the SVG here is
 // a small hand-written stand-in with Mermaid's node ids. test/webview/export-cli.test.ts
 // checks the same documents with a real Mermaid drawing in Chromium.
 
@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toDot, toMermaid, toText } from '../../src/analysis/render';
 import { ELIXIR_LINK_TEMPLATE, parseLinkTemplate } from '../../src/analysis/render/links';
-import { exportDocument } from '../../src/export';
-import type { ExportInput } from '../../src/export';
-import { formatGraph } from '../../src/format';
-import { chromiumMissingMessage, findChromium } from '../../src/render-svg';
+import { exportDocument } from '../../src/analysis/render/export';
+import type { ExportInput } from '../../src/analysis/render/export';
+import { formatGraph } from '../../src/cli/format';
+import { chromiumMissingMessage, findChromium } from '../../src/cli/render-svg';
 import { EXPORT_FORMATS, parseWebviewMessage } from '../../src/webview/protocol';
 import { fixture } from './render/fixtures';
 

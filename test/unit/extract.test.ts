@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Query } from 'web-tree-sitter';
-import { EXTRACT_QUERY } from '../../src/analysis/extract';
-import type { CallFact, FileFacts } from '../../src/analysis/facts';
-import { forEachCall } from '../../src/analysis/facts';
-import { extractFacts } from '../../src/analysis/parse-file';
-import type { CParser } from '../../src/analysis/parser';
-import { loadCParser } from '../../src/analysis/parser';
+import { EXTRACT_QUERY } from '../../src/analysis/index/extract';
+import type { CallFact, FileFacts } from '../../src/analysis/index/facts';
+import { forEachCall } from '../../src/analysis/index/facts';
+import { extractFacts } from '../../src/analysis/index/parse-file';
+import type { CParser } from '../../src/analysis/index/parser';
+import { loadCParser } from '../../src/analysis/index/parser';
 
 let cparser: CParser;
 let query: Query;

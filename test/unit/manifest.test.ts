@@ -1,13 +1,13 @@
 // Guards package.json: every contributed command has a title, the NetPaths category and a
-// handler (src/command-ids.ts types the handler table); every setting is read by
-// src/config.ts and every setting config.ts reads is declared; views and menus name only
+// handler (src/extension/command-ids.ts types the handler table); every setting is read by
+// src/extension/config.ts and every setting config.ts reads is declared; views and menus name only
 // commands and views that exist.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { COMMANDS } from '../../src/command-ids';
+import { COMMANDS } from '../../src/extension/command-ids';
 
 const root = join(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -43,7 +43,7 @@ describe('package.json', () => {
   });
 
   it('declares every setting config.ts reads, and config.ts reads every declared one', () => {
-    const source = readFileSync(join(root, 'src/config.ts'), 'utf8');
+    const source = readFileSync(join(root, 'src/extension/config.ts'), 'utf8');
     const read = new Set([...source.matchAll(/c\.get<[^>]+>\('([A-Za-z.]+)'/g)].map((m) => `netpaths.${m[1] ?? ''}`));
     assert.deepEqual([...read].sort(), Object.keys(c.configuration.properties).sort());
     for (const [key, p] of Object.entries(c.configuration.properties)) assert.ok((p.markdownDescription ?? p.description ?? '').length > 20, `${key} needs a description`);

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_DEPTH, type PanelQuery, panelTitle, parsePanelQuery, withCollapsed, withDepth, withExpanded } from '../../src/panel-query';
+import { MAX_DEPTH, type PanelQuery, panelTitle, parsePanelQuery, withCollapsed, withDepth, withExpanded } from '../../src/extension/panel-query';
 
 const ingress: PanelQuery = { kind: 'preset', driver: 'e1000e', direction: 'ingress', depth: 1, expand: [] };
 const callers: PanelQuery = { kind: 'neighbourhood', specs: ['drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll'], direction: 'callers', depth: 2 };

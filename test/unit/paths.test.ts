@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Graph } from '../../src/analysis/graph';
+import type { Graph } from '../../src/analysis/index/graph';
 import type { GraphJson } from '../../src/analysis/graph-json';
-import { buildIndex } from '../../src/analysis/indexer';
-import { FAR, NEAR, QueryError, SAME_FOLDER, findPaths, remoteness, selectNodes } from '../../src/analysis/query';
+import { buildIndex } from '../../src/analysis/index/indexer';
+import { FAR, NEAR, QueryError, SAME_FOLDER, findPaths, remoteness, selectNodes } from '../../src/analysis/query/query';
 
 const root = join(__dirname, '../fixtures/kernel-mini');
 const ACME = 'drivers/net/ethernet/acme/acme_main.c';

@@ -2,8 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chunks } from '../../src/analysis/parse-file';
-import { preprocess } from '../../src/analysis/preprocess';
+import { chunks } from '../../src/analysis/index/parse-file';
+import { preprocess } from '../../src/analysis/index/preprocess';
 
 function assertSameShape(input: string, output: string): void {
   assert.equal(output.length, input.length);

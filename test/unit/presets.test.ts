@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { GraphJson, GraphNode } from '../../src/analysis/graph-json';
-import { buildIndex } from '../../src/analysis/indexer';
+import { buildIndex } from '../../src/analysis/index/indexer';
 import { PresetContext, buildPreset, listDrivers, type DriverSummary } from '../../src/analysis/presets';
 import { ROLE_NAMES } from '../../src/analysis/presets/rows';
-import { QueryError } from '../../src/analysis/query';
+import { QueryError } from '../../src/analysis/query/query';
 
 const root = join(__dirname, '../fixtures/kernel-paths');
 let cacheDir: string;

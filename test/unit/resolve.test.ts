@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Graph } from '../../src/analysis/graph';
-import { buildIndex } from '../../src/analysis/indexer';
+import type { Graph } from '../../src/analysis/index/graph';
+import { buildIndex } from '../../src/analysis/index/indexer';
 import type { EdgeExpectation } from '../helpers/expectations';
 import { readExpectations } from '../helpers/expectations';
 

@@ -1,5 +1,5 @@
-// The analysis server (src/server.ts) driven through the extension's client
-// (src/index-client.ts) as the extension drives it, on test/fixtures/kernel-paths: a real
+// The analysis server (src/server/server.ts) driven through the extension's client
+// (src/server/client.ts) as the extension drives it, on test/fixtures/kernel-paths: a real
 // child process, real IPC, real indexing.
 
 import assert from 'node:assert/strict';
@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { IndexClient, RequestError } from '../../src/index-client';
+import { IndexClient, RequestError } from '../../src/server/client';
 
 const root = join(__dirname, '../fixtures/kernel-paths');
-const serverPath = join(__dirname, '../../src/server.ts');
+const serverPath = join(__dirname, '../../src/server/server.ts');
 let cacheDir: string;
 let client: IndexClient;
 const logged: string[] = [];

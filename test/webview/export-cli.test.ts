@@ -1,4 +1,4 @@
-// Exported diagrams in a real Chromium: the CLI's SVG renderer (src/render-svg.ts) on the
+// Exported diagrams in a real Chromium: the CLI's SVG renderer (src/cli/render-svg.ts) on the
 // graph fixtures, the panel's own HTML export turned into a standalone page, that page
 // panned, zoomed and clicked, hostile labels in it, and the built CLI with and without
 // Chromium (on the small fixture tree; test/integration/export.test.ts runs the real one).
@@ -15,8 +15,8 @@ import type { Page } from 'playwright-core';
 import type { GraphJson } from '../../src/analysis/graph-json';
 import { toMermaid } from '../../src/analysis/render/mermaid';
 import { ELIXIR_LINK_TEMPLATE, parseLinkTemplate } from '../../src/analysis/render/links';
-import { exportDocument } from '../../src/export';
-import { renderMermaidSvg } from '../../src/render-svg';
+import { exportDocument } from '../../src/analysis/render/export';
+import { renderMermaidSvg } from '../../src/cli/render-svg';
 import { parseWebviewMessage } from '../../src/webview/protocol';
 import { CHROMIUM, RESULTS, ROOT, loadFixture, startHarness } from './harness';
 import type { Harness } from './harness';
@@ -64,7 +64,7 @@ async function view(page: Page): Promise<{ scale: number; x: number; y: number }
   return page.$eval('#np-stage', (el) => ({ scale: Number((el as HTMLElement).dataset.scale), x: Number((el as HTMLElement).dataset.x), y: Number((el as HTMLElement).dataset.y) }));
 }
 
-describe('the CLI renderer (src/render-svg.ts)', () => {
+describe('the CLI renderer (src/cli/render-svg.ts)', () => {
   let svg: string;
   before(async () => {
     svg = await draw(ingress);

@@ -2,7 +2,7 @@
 // access such as `skb->data`, a call of an skb buffer operation such as `skb_pull(skb,
 // ETH_HLEN)`, or a packet-path function) and the short Markdown that explains it, built from
 // the knowledge tables and the kernel-doc of the user's own include/linux/skbuff.h.
-// src/hover.ts is the VS Code shell: it supplies the text and turns link targets into URIs.
+// src/extension/hover.ts is the VS Code shell: it supplies the text and turns link targets into URIs.
 //
 // Invariant: everything that comes from the C file or the header (names, length arguments,
 // kernel-doc) is escaped before it reaches Markdown, so hostile text renders as text. The

@@ -6,11 +6,11 @@
 // Invariants: pure (files are read through `ReadText`); every hop between two milestones is
 // kept; every indirect edge keeps its `via`; node and edge order follow the packet.
 
-import type { Graph } from '../graph';
+import type { Graph } from '../index/graph';
 import type { ExecContext, GraphEdge, GraphJson, GraphNode, SkbOp, Stage } from '../graph-json';
-import { DEFERRED_MECHANISMS } from '../kernel-idioms';
+import { DEFERRED_MECHANISMS } from '../index/kernel-idioms';
 import { STAGES, classifyStage, findSkbOp, functionNote, hooksInvokedBy, scanHookCalls, skbOpEffect, type HookCallSite } from '../knowledge';
-import { QueryError, edgeArgs, edgeJson, nodeJson } from '../query';
+import { QueryError, edgeArgs, edgeJson, nodeJson } from '../query/query';
 import { type Chain, type PresetContext, foreignCall, offPath, walkChain } from './chain';
 import { type Driver, findDriver, reachedRole } from './drivers';
 import {

@@ -2,7 +2,7 @@
 // call path from its parent's function to the row's functions. The same walk draws a preset
 // and decides, for `netpaths drivers`, whether a driver's path is complete.
 
-import { type Graph, lowerBound } from '../graph';
+import { type Graph, lowerBound } from '../index/graph';
 import type { ExecContext } from '../graph-json';
 import { type Driver, type ReadText, discoverDrivers, reachedRole } from './drivers';
 import { DETOUR_COST, IRQ_NAMES, ROLE_SLOTS, TRANSPORT_HOPS, type DriverRole, type MilestoneRow } from './rows';

@@ -8,8 +8,8 @@
 // Invariant: pure; Makefile text comes through `DriverSources.readText`. Without it, a
 // driver is its folder (a file directly in drivers/net or drivers/net/ethernet is its own).
 
-import { type Graph, dirOf } from '../graph';
-import { CONTAINER_DIRS } from '../query';
+import { type Graph, dirOf } from '../index/graph';
+import { CONTAINER_DIRS } from '../query/query';
 import { type KbuildModules, modulesOf, parseKbuild } from './kbuild';
 import { DETOURS, ROLE_NAMES, ROLE_SEARCH_HOPS, ROLE_SLOTS, SKB_FREE_CALLS, TX_COMPLETION_CALLS, TX_COMPLETION_HOPS, type DriverRole } from './rows';
 

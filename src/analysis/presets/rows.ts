@@ -8,7 +8,7 @@
 // is the queueing discipline on a transmit queue; NET_TX softirq drains qdiscs later.
 
 import type { ExecContext, Stage } from '../graph-json';
-import { SIDE_VARIANTS } from '../kernel-idioms';
+import { SIDE_VARIANTS } from '../index/kernel-idioms';
 
 /** A function a driver provides, found from its code. */
 export type DriverRole = 'irq' | 'poll' | 'xmit' | 'rx-clean' | 'rx-handoff' | 'refill' | 'tx-clean' | 'tx-ring';

@@ -8,7 +8,7 @@
 // A target starts at its index in the target list (below one call), so among equally short
 // paths the earlier-listed target wins: a milestone row lists its preferred function first.
 
-import { EDGE_KINDS, type Graph } from '../graph';
+import { EDGE_KINDS, type Graph } from '../index/graph';
 
 /** The cost of one direct call; DETOURS costs are in the same unit. */
 export const CALL_COST = 1000;

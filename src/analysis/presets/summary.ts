@@ -1,7 +1,7 @@
 // `netpaths drivers`: every driver with its entry points and whether its ingress and egress
 // paths can be drawn completely, partially or not at all, and why.
 
-import type { Graph } from '../graph';
+import type { Graph } from '../index/graph';
 import { type PresetContext, walkChain } from './chain';
 import { type Driver, reachedRole, txCompletion } from './drivers';
 import { milestonesFor } from './build';

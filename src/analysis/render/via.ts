@@ -4,7 +4,7 @@
 // the tooltip keeps the whole string.
 
 import type { GraphEdge } from '../graph-json';
-import { DEFERRED_MECHANISMS } from '../kernel-idioms';
+import { DEFERRED_MECHANISMS } from '../index/kernel-idioms';
 import { singleLine, truncate } from './escape';
 
 const MAX_LABEL = 28;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildIndex } from '../../../src/analysis/indexer';
+import { buildIndex } from '../../../src/analysis/index/indexer';
 import { shortVia } from '../../../src/analysis/render/via';
 
 describe('shortVia', () => {

@@ -4,12 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { kernelVersion, parseLinkTemplate, usesVersion } from './analysis/render/links';
+import { kernelVersion, parseLinkTemplate, usesVersion } from '../analysis/render/links';
 import type { FeatureContext } from './context';
-import { exportDocument } from './export';
+import { exportDocument } from '../analysis/render/export';
 import type { ExportHandler, GraphPanel } from './panel';
-import { toMermaid } from './analysis/render';
-import type { ExportFormat } from './webview/protocol';
+import { toMermaid } from '../analysis/render';
+import type { ExportFormat } from '../webview/protocol';
 
 function fileName(title: string, extension: string): string {
   const base = title

@@ -18,7 +18,7 @@ import { forEachCall } from './facts';
 import type { CallFact, CalleeRef, FileFacts, FuncFact, StoreFact, TypeChain, ValueRef } from './facts';
 import type { GraphData, IndexStats } from './graph';
 import { ARG_SEPARATOR, EDGE_KINDS, NODE_DEAD_END, NODE_MACRO, NODE_SIDE_VARIANTS_SHIFT, NODE_STATIC, StringTable, adjacency, bindingVia, dirOf, nameOrder } from './graph';
-import type { EdgeKind } from './graph-json';
+import type { EdgeKind } from '../graph-json';
 import { DEAD_ENDS, DEFERRED_MECHANISMS, EVENT_SLOTS, OPS_TABLE, SIDE_VARIANTS, TEXT_ARG_CALLS, type DeferredMechanism } from './kernel-idioms';
 
 /** Above this many candidates, a field call whose struct type is unknown is left unresolved. */

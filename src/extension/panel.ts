@@ -5,13 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { GraphJson } from './analysis/graph-json';
-import { toMermaid } from './analysis/render';
+import type { GraphJson } from '../analysis/graph-json';
+import { toMermaid } from '../analysis/render';
 import type { FeatureContext } from './context';
-import { RequestError } from './index-client';
+import { RequestError } from '../server/client';
 import { type PanelQuery, parsePanelQuery, panelTitle, queryDepth, withCollapsed, withDepth, withExpanded, MAX_DEPTH } from './panel-query';
-import { buildWebviewHtml } from './webview/html';
-import { type DrawnMessage, type ExportFormat, type HostToWebview, type WebviewToHost, parseWebviewMessage } from './webview/protocol';
+import { buildWebviewHtml } from '../webview/html';
+import { type DrawnMessage, type ExportFormat, type HostToWebview, type WebviewToHost, parseWebviewMessage } from '../webview/protocol';
 
 /** A query's outcome: its graph, or the one line the panel shows instead. */
 type Computed = { graph: GraphJson; remarks: string[]; queryMs: number } | { status: string };

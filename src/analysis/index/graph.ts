@@ -4,7 +4,7 @@
 // adjacency and the name index are columns of the file, and a string is decoded only
 // when something asks for it.
 
-import type { EdgeKind } from './graph-json';
+import type { EdgeKind } from '../graph-json';
 import { INDIRECT_CALL_WRAPPERS } from './kernel-idioms';
 
 export const EDGE_KINDS: readonly EdgeKind[] = ['direct', 'indirect', 'async'];

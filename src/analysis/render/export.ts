@@ -1,19 +1,19 @@
 // Export Diagram, the document half: the file content for each export format, from the
-// graph on screen. Used by the extension's Export Diagram command (src/export-command.ts,
+// graph on screen. Used by the extension's Export Diagram command (src/extension/export-command.ts,
 // which asks where to write it) and by the CLI's `--format svg|html`.
 //
 // Pure: no VS Code, no Node, no DOM. The caller reads the kernel's Makefile for the
 // version a link template may use, and brings the SVG Mermaid drew.
 
-import type { GraphJson } from './analysis/graph-json';
-import { toDot, toMermaid, toText } from './analysis/render';
-import type { MermaidOptions, MermaidResult } from './analysis/render';
-import { standaloneHtml } from './analysis/render/html-page';
-import { linkSvgNodes, markdownSourceList, nodeLinks, parseLinkTemplate, withClickLines } from './analysis/render/links';
-import type { LinkTemplate } from './analysis/render/links';
-import { singleLine } from './analysis/render/escape';
-import { escapeXml, sanitizeSvg } from './analysis/render/svg-markup';
-import type { ExportFormat } from './webview/protocol';
+import type { GraphJson } from '../graph-json';
+import { toDot, toMermaid, toText } from '.';
+import type { MermaidOptions, MermaidResult } from '.';
+import { standaloneHtml } from './html-page';
+import { linkSvgNodes, markdownSourceList, nodeLinks, parseLinkTemplate, withClickLines } from './links';
+import type { LinkTemplate } from './links';
+import { singleLine } from './escape';
+import { escapeXml, sanitizeSvg } from './svg-markup';
+import type { ExportFormat } from './export-formats';
 
 export interface ExportInput {
   graph: GraphJson;

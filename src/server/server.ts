@@ -8,12 +8,12 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Graph } from './analysis/graph';
-import { buildIndex } from './analysis/indexer';
-import { NotKernelTreeError } from './analysis/walk';
-import { PresetContext, buildPreset, entryPoints } from './analysis/presets';
-import { QueryError, edgeJson, findPaths, neighbourhood, nodeJson, selectNodes } from './analysis/query';
-import type { CallGroup, HostToServer, IndexSummary, Method, Requests, ServerToHost } from './server-protocol';
+import type { Graph } from '../analysis/index/graph';
+import { buildIndex } from '../analysis/index/indexer';
+import { NotKernelTreeError } from '../analysis/index/walk';
+import { PresetContext, buildPreset, entryPoints } from '../analysis/presets';
+import { QueryError, edgeJson, findPaths, neighbourhood, nodeJson, selectNodes } from '../analysis/query/query';
+import type { CallGroup, HostToServer, IndexSummary, Method, Requests, ServerToHost } from './protocol';
 
 interface Loaded {
   root: string;

@@ -3,7 +3,7 @@
 
 import type * as vscode from 'vscode';
 import type { NetpathsConfig } from './config';
-import type { IndexClient } from './index-client';
+import type { IndexClient } from '../server/client';
 import type { KernelIndex } from './kernel-index';
 
 export interface FeatureContext {

@@ -3,7 +3,7 @@
 // `vscode`, so unit tests drive the real server through it.
 
 import { type ChildProcess, fork } from 'node:child_process';
-import type { HostToServer, Method, Requests, ServerToHost } from './server-protocol';
+import type { HostToServer, Method, Requests, ServerToHost } from './protocol';
 
 /** A request that failed: `message` is one line for the user. */
 export class RequestError extends Error {

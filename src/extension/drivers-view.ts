@@ -4,7 +4,7 @@
 // stands in while nothing is indexed.
 
 import * as vscode from 'vscode';
-import type { DriverEntryPoints } from './analysis/presets';
+import type { DriverEntryPoints } from '../analysis/presets';
 import type { FeatureContext } from './context';
 
 const ROLES: readonly { key: keyof Pick<DriverEntryPoints, 'irq' | 'poll' | 'xmit' | 'refill' | 'txClean'>; label: string; icon: string }[] = [

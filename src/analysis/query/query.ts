@@ -2,9 +2,9 @@
 // and returns the JSON contract (graph-json.ts). Pure: no I/O.
 
 import { distance } from 'fastest-levenshtein';
-import type { Graph } from './graph';
-import { ARG_SEPARATOR, dirOf } from './graph';
-import type { GraphEdge, GraphJson, GraphNode } from './graph-json';
+import type { Graph } from '../index/graph';
+import { ARG_SEPARATOR, dirOf } from '../index/graph';
+import type { GraphEdge, GraphJson, GraphNode } from '../graph-json';
 
 /** A query that cannot be answered: one line for the user. */
 export class QueryError extends Error {}

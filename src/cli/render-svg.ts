@@ -16,7 +16,7 @@ import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import type * as Playwright from 'playwright-core';
-import { MERMAID_EXPORT_CONFIG } from './analysis/render/mermaid';
+import { MERMAID_EXPORT_CONFIG } from '../analysis/render/mermaid';
 
 /** Chromium is not installed (or not where NETPATHS_CHROMIUM says). */
 export class ChromiumMissingError extends Error {

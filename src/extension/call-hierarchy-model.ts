@@ -5,7 +5,7 @@
 // Lines here are 0-based (VS Code's), the server's are 1-based; files are relative to the
 // kernel root with `/` separators, as the server sends them.
 
-import type { GraphEdge, GraphNode } from './analysis/graph-json';
+import type { GraphEdge, GraphNode } from '../analysis/graph-json';
 
 /** A span on one line: 0-based line, columns with `end` exclusive. */
 export interface LineSpan {

@@ -1,10 +1,10 @@
 // Output formats of the CLI: one place that turns a GraphJson into text for stdout.
 
-import type { GraphJson } from './analysis/graph-json';
-import { toDot, toMermaid, toText } from './analysis/render';
-import { nodeLinks, withClickLines } from './analysis/render/links';
-import type { LinkTemplate } from './analysis/render/links';
-import { exportDocument } from './export';
+import type { GraphJson } from '../analysis/graph-json';
+import { toDot, toMermaid, toText } from '../analysis/render';
+import { nodeLinks, withClickLines } from '../analysis/render/links';
+import type { LinkTemplate } from '../analysis/render/links';
+import { exportDocument } from '../analysis/render/export';
 
 export const FORMATS = ['text', 'json', 'mermaid', 'dot', 'svg', 'html'] as const;
 export type Format = (typeof FORMATS)[number];

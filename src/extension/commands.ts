@@ -2,15 +2,15 @@
 // Each entry turns editor state into a PanelQuery (or an index run); the panel does the rest.
 
 import * as vscode from 'vscode';
-import type { DriverEntryPoints } from './analysis/presets';
+import type { DriverEntryPoints } from '../analysis/presets';
 import { COMMANDS, type CommandId } from './command-ids';
 import type { FeatureContext } from './context';
 import { driverArgument, splitNodeId } from './drivers-view';
 import { runExport } from './export-command';
-import { RequestError } from './index-client';
+import { RequestError } from '../server/client';
 import { GraphPanel } from './panel';
 import type { PanelQuery } from './panel-query';
-import type { GraphNode } from './analysis/graph-json';
+import type { GraphNode } from '../analysis/graph-json';
 
 
 function warn(e: unknown): void {

@@ -10,7 +10,7 @@ import type { FeatureContext } from './context';
 import * as driversView from './drivers-view';
 import { runExport } from './export-command';
 import * as hover from './hover';
-import { IndexClient } from './index-client';
+import { IndexClient } from '../server/client';
 import { KernelIndex } from './kernel-index';
 import * as panel from './panel';
 

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { type NetpathsConfig, readConfig } from './config';
-import { type IndexClient, RequestError } from './index-client';
-import type { IndexSummary } from './server-protocol';
+import { type IndexClient, RequestError } from '../server/client';
+import type { IndexSummary } from '../server/protocol';
 
 type State = { kind: 'idle' } | { kind: 'indexing' } | { kind: 'ready'; summary: IndexSummary } | { kind: 'failed'; message: string } | { kind: 'cancelled' };
 

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { MAX_HOVER_LINE, hoverAt, readSkbuffDoc, surroundingLines, type SkbFieldDoc } from './analysis/knowledge';
+import { MAX_HOVER_LINE, hoverAt, readSkbuffDoc, surroundingLines, type SkbFieldDoc } from '../analysis/knowledge';
 
 /** What this feature uses of the extension's FeatureContext. */
 interface HoverContext {

@@ -6,8 +6,8 @@
 // both live in the server process, so the editor stays responsive and a crash or an
 // out-of-memory there costs a restart of the server, never of the extension host.
 
-import type { GraphEdge, GraphJson, GraphNode } from './analysis/graph-json';
-import type { Direction, DriverEntryPoints } from './analysis/presets';
+import type { GraphEdge, GraphJson, GraphNode } from '../analysis/graph-json';
+import type { Direction, DriverEntryPoints } from '../analysis/presets';
 
 /** What to index: the same knobs as the CLI's --kernel, --cache-dir, --scope, --workers. */
 export interface OpenParams {

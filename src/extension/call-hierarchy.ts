@@ -6,10 +6,10 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { GraphNode } from './analysis/graph-json';
+import type { GraphNode } from '../analysis/graph-json';
 import { type LineText, callDetail, callSiteSpans, kernelRelative, nodeSpans, type LineSpan } from './call-hierarchy-model';
-import type { IndexClient } from './index-client';
-import type { CallGroup } from './server-protocol';
+import type { IndexClient } from '../server/client';
+import type { CallGroup } from '../server/protocol';
 
 /** What this feature uses of the extension's FeatureContext. */
 interface CallHierarchyContext {

@@ -6,18 +6,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { GraphJson } from './analysis/graph-json';
-import { buildIndex, openGraph } from './analysis/indexer';
-import type { IndexOptions } from './analysis/indexer';
-import { explain, formatExplanation, listTopics, readSkbuffDoc } from './analysis/knowledge';
-import { PresetContext, buildPreset, formatDriverTable, listDrivers } from './analysis/presets';
-import { QueryError, findPaths, neighbourhood, where } from './analysis/query';
-import { LinkTemplateError, kernelVersion, parseLinkTemplate } from './analysis/render/links';
-import type { LinkTemplate } from './analysis/render/links';
-import { definitionsText } from './analysis/render/text';
+import type { GraphJson } from '../analysis/graph-json';
+import { buildIndex, openGraph } from '../analysis/index/indexer';
+import type { IndexOptions } from '../analysis/index/indexer';
+import { explain, formatExplanation, listTopics, readSkbuffDoc } from '../analysis/knowledge';
+import { PresetContext, buildPreset, formatDriverTable, listDrivers } from '../analysis/presets';
+import { QueryError, findPaths, neighbourhood, where } from '../analysis/query/query';
+import { LinkTemplateError, kernelVersion, parseLinkTemplate } from '../analysis/render/links';
+import type { LinkTemplate } from '../analysis/render/links';
+import { definitionsText } from '../analysis/render/text';
 import { drawGraph, formatGraph, isDrawnFormat, isFormat } from './format';
 import { ChromiumMissingError, chromiumMissingMessage, findChromium, renderMermaidSvg } from './render-svg';
-import { NotKernelTreeError } from './analysis/walk';
+import { NotKernelTreeError } from '../analysis/index/walk';
 
 class UsageError extends Error {}
 
