@@ -16,7 +16,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 function startServer(root) {
-  const child = fork(join(root, 'dist/server.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(join(root, 'dist/server.js'), [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const pending = new Map();
   let next = 1;
   child.on('message', (m) => {
@@ -54,20 +56,44 @@ export async function benchExtension({ root, kernel, scope, cacheDir, repeat }) 
   const server = startServer(root);
   try {
     const rows = [];
-    rows.push(await timed('server: load the index (warm)', () => server.request('open', { root: kernel, cacheDir, scope })));
+    rows.push(
+      await timed('server: load the index (warm)', () =>
+        server.request('open', { root: kernel, cacheDir, scope }),
+      ),
+    );
     rows.push(await timed('server: driver list (side bar)', () => server.request('drivers', {})));
     const drivers = rows[1].result;
     if (drivers.some((d) => d.name === 'e1000e')) {
       const params = { driver: 'e1000e', direction: 'ingress', depth: 1, expand: [] };
       // As a user meets it: the QuickPick takes longer than the server's 1 s warm-up after a load.
       await new Promise((r) => setTimeout(r, 1500));
-      const first = await timed('server: e1000e ingress graph, first (1.5 s after load)', () => server.request('preset', params));
+      const first = await timed('server: e1000e ingress graph, first (1.5 s after load)', () =>
+        server.request('preset', params),
+      );
       rows.push(first);
-      rows.push(await timed(`server: e1000e ingress graph, again (median of ${repeat})`, () => server.request('preset', params), repeat));
-      rows.push(await timed(`server: driver of netdev.c (median of ${repeat})`, () => server.request('driverOf', { file: 'drivers/net/ethernet/intel/e1000e/netdev.c' }), repeat));
+      rows.push(
+        await timed(
+          `server: e1000e ingress graph, again (median of ${repeat})`,
+          () => server.request('preset', params),
+          repeat,
+        ),
+      );
+      rows.push(
+        await timed(
+          `server: driver of netdev.c (median of ${repeat})`,
+          () => server.request('driverOf', { file: 'drivers/net/ethernet/intel/e1000e/netdev.c' }),
+          repeat,
+        ),
+      );
       out.push(`  (the e1000e ingress graph has ${first.result.graph.nodes.length} functions)`);
     }
-    rows.push(await timed(`server: function at net/core/dev.c:6000 (median of ${repeat})`, () => server.request('functionAt', { file: 'net/core/dev.c', line: 6000 }), repeat));
+    rows.push(
+      await timed(
+        `server: function at net/core/dev.c:6000 (median of ${repeat})`,
+        () => server.request('functionAt', { file: 'net/core/dev.c', line: 6000 }),
+        repeat,
+      ),
+    );
     for (const r of rows) {
       out.push(`  ${r.label.padEnd(52)} ${r.ms.toFixed(0).padStart(7)} ms`);
       numbers.server.push({ label: r.label, ms: Math.round(r.ms) });
@@ -78,7 +104,11 @@ export async function benchExtension({ root, kernel, scope, cacheDir, repeat }) 
     server.stop();
   }
 
-  const hover = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench-hover.ts'), kernel], { cwd: root, encoding: 'utf8' });
+  const hover = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'scripts/bench-hover.ts'), kernel],
+    { cwd: root, encoding: 'utf8' },
+  );
   if (hover.status === 0) {
     const h = JSON.parse(hover.stdout);
     out.push(
@@ -86,22 +116,31 @@ export async function benchExtension({ root, kernel, scope, cacheDir, repeat }) 
     );
     numbers.hover = h;
   } else {
-    out.push(`  hover provider: not measured (${(hover.stderr || '').trim().split('\n').pop() || `exit ${hover.status}`})`);
+    out.push(
+      `  hover provider: not measured (${(hover.stderr || '').trim().split('\n').pop() || `exit ${hover.status}`})`,
+    );
   }
 
   const file = join(root, 'test-results/e2e/timings.json');
   if (existsSync(file)) {
     try {
       const t = JSON.parse(readFileSync(file, 'utf8'));
-      out.push(`  In ${t.vscode} (last npm run test:e2e, ${t.recordedAt}, scope ${t.scope.join(' ')}):`);
-      for (const row of t.timings) out.push(`    ${row.label.padEnd(58)} ${String(Math.round(row.ms)).padStart(7)} ms`);
-      out.push('    (hover includes VS Code\'s 300 ms hover delay; graphs include Mermaid\'s layout in the browser)');
+      out.push(
+        `  In ${t.vscode} (last npm run test:e2e, ${t.recordedAt}, scope ${t.scope.join(' ')}):`,
+      );
+      for (const row of t.timings)
+        out.push(`    ${row.label.padEnd(58)} ${String(Math.round(row.ms)).padStart(7)} ms`);
+      out.push(
+        "    (hover includes VS Code's 300 ms hover delay; graphs include Mermaid's layout in the browser)",
+      );
       numbers.e2e = t;
     } catch (e) {
       out.push(`  ${file}: unreadable (${e instanceof Error ? e.message : String(e)})`);
     }
   } else {
-    out.push('  In VS Code: no end-to-end timings yet (npm run test:e2e writes test-results/e2e/timings.json)');
+    out.push(
+      '  In VS Code: no end-to-end timings yet (npm run test:e2e writes test-results/e2e/timings.json)',
+    );
   }
   return { lines: out, numbers };
 }

@@ -32,11 +32,19 @@ for (let i = 0; i < lines.length; i++) {
     const column = (m.index ?? 0) + (m[1] !== undefined ? 5 : 1);
     const t = performance.now();
     const around = surroundingLines((k) => lines[k] ?? '', lines.length, i);
-    const result = hoverAt(line, column, { ...around, doc, file, linkTo: (f, l) => `file:///${f}#L${l}` });
+    const result = hoverAt(line, column, {
+      ...around,
+      doc,
+      file,
+      linkTo: (f, l) => `file:///${f}#L${l}`,
+    });
     times.push(performance.now() - t);
     if (result) shown++;
   }
 }
 times.sort((a, b) => a - b);
-const pick = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
-process.stdout.write(`${JSON.stringify({ file, positions: times.length, shown, headerMs, medianMs: pick(0.5), p95Ms: pick(0.95), maxMs: pick(1) })}\n`);
+const pick = (q: number): number =>
+  times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+process.stdout.write(
+  `${JSON.stringify({ file, positions: times.length, shown, headerMs, medianMs: pick(0.5), p95Ms: pick(0.95), maxMs: pick(1) })}\n`,
+);

@@ -15,13 +15,19 @@ function copyGrammars() {
   const manifest = JSON.parse(readFileSync(join(root, 'grammars/manifest.json'), 'utf8'));
   for (const entry of manifest.files) {
     const source = join(root, 'node_modules', entry.package, entry.from);
-    const pkg = JSON.parse(readFileSync(join(root, 'node_modules', entry.package, 'package.json'), 'utf8'));
+    const pkg = JSON.parse(
+      readFileSync(join(root, 'node_modules', entry.package, 'package.json'), 'utf8'),
+    );
     if (pkg.version !== entry.version) {
-      throw new Error(`${entry.package} is ${pkg.version}, grammars/manifest.json pins ${entry.version}: run npm ci`);
+      throw new Error(
+        `${entry.package} is ${pkg.version}, grammars/manifest.json pins ${entry.version}: run npm ci`,
+      );
     }
     const digest = createHash('sha256').update(readFileSync(source)).digest('hex');
     if (digest !== entry.sha256) {
-      throw new Error(`${source} has sha256 ${digest}, grammars/manifest.json expects ${entry.sha256}`);
+      throw new Error(
+        `${source} has sha256 ${digest}, grammars/manifest.json expects ${entry.sha256}`,
+      );
     }
     copyFileSync(source, join(root, 'grammars', entry.to));
   }

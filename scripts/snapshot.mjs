@@ -81,9 +81,25 @@ const QUERIES = [
     'json',
   ],
   ['callers-e1000e-poll.json', 'callers', `${E1000E_NETDEV}:e1000e_poll`, '--format', 'json'],
-  ['callers-netif-receive-skb.json', 'callers', 'netif_receive_skb', '--depth', '2', '--format', 'json'],
+  [
+    'callers-netif-receive-skb.json',
+    'callers',
+    'netif_receive_skb',
+    '--depth',
+    '2',
+    '--format',
+    'json',
+  ],
   ['callees-napi-poll.json', 'callees', '__napi_poll', '--format', 'json'],
-  ['callees-dev-queue-xmit.json', 'callees', '__dev_queue_xmit', '--depth', '2', '--format', 'json'],
+  [
+    'callees-dev-queue-xmit.json',
+    'callees',
+    '__dev_queue_xmit',
+    '--depth',
+    '2',
+    '--format',
+    'json',
+  ],
   ['callers-ip-output.txt', 'callers', 'ip_output', '--format', 'text'],
   ['where.txt', 'where', 'tcp_v4_rcv', 'skb_pull', 'e1000_clean_rx_irq'],
   ['explain-skb-data.json', 'explain', 'skb->data', '--format', 'json'],
@@ -143,7 +159,9 @@ function compare(a, b) {
       differ++;
     }
   }
-  process.stdout.write(differ === 0 ? `identical: ${names.size} files\n` : `${differ} of ${names.size} files differ\n`);
+  process.stdout.write(
+    differ === 0 ? `identical: ${names.size} files\n` : `${differ} of ${names.size} files differ\n`,
+  );
   process.exit(differ === 0 ? 0 : 1);
 }
 

@@ -19,7 +19,10 @@ export function webviewBuildOptions(root, outdir) {
     setup(build) {
       build.onEnd((result) => {
         if (result.errors.length === 0 && result.metafile) {
-          writeFileSync(join(outdir, FIRST_DRAW_FILE), `${JSON.stringify(firstDrawChunks(result.metafile, outdir), null, 1)}\n`);
+          writeFileSync(
+            join(outdir, FIRST_DRAW_FILE),
+            `${JSON.stringify(firstDrawChunks(result.metafile, outdir), null, 1)}\n`,
+          );
         }
       });
     },
@@ -60,14 +63,22 @@ export function firstDrawChunks(metafile, outdir) {
       const key = stack.pop();
       if (seen.has(key)) continue;
       seen.add(key);
-      for (const i of outputs[key]?.imports ?? []) if (i.kind === 'import-statement') stack.push(i.path);
+      for (const i of outputs[key]?.imports ?? [])
+        if (i.kind === 'import-statement') stack.push(i.path);
     }
     return seen;
   };
   const entry = keys.find((k) => k.endsWith('/webview.js'));
-  const wanted = /node_modules\/mermaid\/dist\/chunks\/mermaid\.core\/(flowDiagram|dagre)-[A-Z0-9]+\.mjs$/;
+  const wanted =
+    /node_modules\/mermaid\/dist\/chunks\/mermaid\.core\/(flowDiagram|dagre)-[A-Z0-9]+\.mjs$/;
   const starts = keys.filter((k) => Object.keys(outputs[k].inputs).some((i) => wanted.test(i)));
-  if (!entry || starts.length < 2) throw new Error(`webview build: the flowchart and dagre chunks were not found in ${outdir} (did Mermaid change its files?)`);
+  if (!entry || starts.length < 2)
+    throw new Error(
+      `webview build: the flowchart and dagre chunks were not found in ${outdir} (did Mermaid change its files?)`,
+    );
   const loaded = closure([entry]);
-  return [...closure(starts)].filter((k) => !loaded.has(k)).map(relative).sort();
+  return [...closure(starts)]
+    .filter((k) => !loaded.has(k))
+    .map(relative)
+    .sort();
 }

@@ -33,7 +33,9 @@ export function formatGraph(graph: GraphJson, format: TextFormat, links?: LinkTe
     case 'mermaid': {
       // The export form, so GitHub and other renderers draw it as is.
       const result = toMermaid(graph, { forExport: true });
-      return withNewline(links ? withClickLines(result.text, nodeLinks(graph, result.nodeIds, links)) : result.text);
+      return withNewline(
+        links ? withClickLines(result.text, nodeLinks(graph, result.nodeIds, links)) : result.text,
+      );
     }
     case 'dot':
       return withNewline(toDot(graph));
@@ -46,10 +48,24 @@ export function formatGraph(graph: GraphJson, format: TextFormat, links?: LinkTe
  * A graph drawn as an SVG image or a standalone HTML page, each function linked to its
  * source line. `render` turns Mermaid text into SVG (`renderMermaidSvg`).
  */
-export async function drawGraph(graph: GraphJson, format: DrawnFormat, options: { title: string; links?: LinkTemplate; render: (mermaidText: string) => Promise<string> }): Promise<string> {
+export async function drawGraph(
+  graph: GraphJson,
+  format: DrawnFormat,
+  options: {
+    title: string;
+    links?: LinkTemplate;
+    render: (mermaidText: string) => Promise<string>;
+  },
+): Promise<string> {
   const titled = graph.title ? graph : { ...graph, title: options.title };
   const mermaid = toMermaid(titled);
   // The document form of the same diagram (same node ids): a title, no edge ids.
   const svg = await options.render(toMermaid(titled, { forExport: true }).text);
-  return exportDocument(format, { graph: titled, mermaid, svg, title: titled.title ?? options.title, ...(options.links ? { links: options.links } : {}) }).content;
+  return exportDocument(format, {
+    graph: titled,
+    mermaid,
+    svg,
+    title: titled.title ?? options.title,
+    ...(options.links ? { links: options.links } : {}),
+  }).content;
 }

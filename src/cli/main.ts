@@ -16,7 +16,12 @@ import { LinkTemplateError, kernelVersion, parseLinkTemplate } from '../analysis
 import type { LinkTemplate } from '../analysis/render/links';
 import { definitionsText } from '../analysis/render/text';
 import { drawGraph, formatGraph, isDrawnFormat, isFormat } from './format';
-import { ChromiumMissingError, chromiumMissingMessage, findChromium, renderMermaidSvg } from './render-svg';
+import {
+  ChromiumMissingError,
+  chromiumMissingMessage,
+  findChromium,
+  renderMermaidSvg,
+} from './render-svg';
 import { NotKernelTreeError } from '../analysis/index/walk';
 
 class UsageError extends Error {}
@@ -76,7 +81,8 @@ const options = {
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} needs a positive whole number, not '${value}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${flag} needs a positive whole number, not '${value}'`);
   return n;
 }
 
@@ -108,10 +114,15 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = positionals;
   if (!command) throw new UsageError('no command given');
   const format = values.format ?? 'text';
-  if (!isFormat(format)) throw new UsageError(`--format must be text, json, mermaid, dot, svg or html, not '${format}'`);
+  if (!isFormat(format))
+    throw new UsageError(`--format must be text, json, mermaid, dot, svg or html, not '${format}'`);
   const drawn = isDrawnFormat(format);
-  if (drawn && ['index', 'drivers', 'explain'].includes(command)) throw new UsageError(`--format ${format} draws graphs: use it with where, callees, callers, path, ingress or egress`);
-  if (values['link-template'] !== undefined && !drawn && format !== 'mermaid') throw new UsageError('--link-template applies to --format svg, html or mermaid');
+  if (drawn && ['index', 'drivers', 'explain'].includes(command))
+    throw new UsageError(
+      `--format ${format} draws graphs: use it with where, callees, callers, path, ingress or egress`,
+    );
+  if (values['link-template'] !== undefined && !drawn && format !== 'mermaid')
+    throw new UsageError('--link-template applies to --format svg, html or mermaid');
   const quiet = values.quiet ?? false;
   const progress = !quiet && process.stderr.isTTY;
   const indexOptions: IndexOptions = {
@@ -122,7 +133,8 @@ async function main(argv: string[]): Promise<number> {
     },
   };
   if (values['cache-dir']) indexOptions.cacheDir = values['cache-dir'];
-  if (values.workers !== undefined) indexOptions.workers = positiveInt(values.workers, 'workers', 1);
+  if (values.workers !== undefined)
+    indexOptions.workers = positiveInt(values.workers, 'workers', 1);
   if (progress) {
     let last = 0;
     indexOptions.onProgress = (done, total) => {
@@ -155,21 +167,31 @@ async function main(argv: string[]): Promise<number> {
   if (drawn || values['link-template'] !== undefined) {
     const makefile = readText('Makefile');
     try {
-      links = parseLinkTemplate(values['link-template'], makefile === undefined ? undefined : kernelVersion(makefile));
+      links = parseLinkTemplate(
+        values['link-template'],
+        makefile === undefined ? undefined : kernelVersion(makefile),
+      );
     } catch (e) {
-      if (e instanceof LinkTemplateError) throw new UsageError(`--link-template ${JSON.stringify(e.template)}: ${e.problem}`);
+      if (e instanceof LinkTemplateError)
+        throw new UsageError(`--link-template ${JSON.stringify(e.template)}: ${e.problem}`);
       throw e;
     }
   }
   const chromium = drawn ? findChromium() : undefined;
-  if (drawn && chromium === undefined) throw new ChromiumMissingError(chromiumMissingMessage(format));
+  if (drawn && chromium === undefined)
+    throw new ChromiumMissingError(chromiumMissingMessage(format));
   const print = async (graph: GraphJson, title: string): Promise<void> => {
     if (isDrawnFormat(format)) {
-      const render = (text: string): Promise<string> => renderMermaidSvg(text, { format, ...(chromium ? { chromium } : {}) });
-      process.stdout.write(await drawGraph(graph, format, { title, render, ...(links ? { links } : {}) }));
+      const render = (text: string): Promise<string> =>
+        renderMermaidSvg(text, { format, ...(chromium ? { chromium } : {}) });
+      process.stdout.write(
+        await drawGraph(graph, format, { title, render, ...(links ? { links } : {}) }),
+      );
     } else {
       // Mermaid gets click lines only when a template was asked for: the default output stays plain.
-      process.stdout.write(formatGraph(graph, format, values['link-template'] !== undefined ? links : undefined));
+      process.stdout.write(
+        formatGraph(graph, format, values['link-template'] !== undefined ? links : undefined),
+      );
     }
   };
 
@@ -200,8 +222,10 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify({ ...summary, skipped: r.skipped }, null, 2)}\n`);
       } else {
         const width = Math.max(...Object.keys(summary).map((k) => k.length));
-        for (const [k, v] of Object.entries(summary)) process.stdout.write(`${k.padEnd(width)}  ${String(v)}\n`);
-        for (const sk of r.skipped.slice(0, 10)) process.stdout.write(`skipped  ${sk.path}: ${sk.reason}\n`);
+        for (const [k, v] of Object.entries(summary))
+          process.stdout.write(`${k.padEnd(width)}  ${String(v)}\n`);
+        for (const sk of r.skipped.slice(0, 10))
+          process.stdout.write(`skipped  ${sk.path}: ${sk.reason}\n`);
       }
       return 0;
     }
@@ -216,34 +240,56 @@ async function main(argv: string[]): Promise<number> {
     case 'callers': {
       const funcs = needFuncs();
       const depth = positiveInt(values.depth, 'depth', 1);
-      await print(neighbourhood(await openGraph(indexOptions), funcs, depth, command), `${command === 'callees' ? 'calls from' : 'callers of'} ${funcs.join(', ')}`);
+      await print(
+        neighbourhood(await openGraph(indexOptions), funcs, depth, command),
+        `${command === 'callees' ? 'calls from' : 'callers of'} ${funcs.join(', ')}`,
+      );
       return 0;
     }
     case 'path': {
-      if (args.length > 0) throw new UsageError('path takes --from and --to, not positional arguments');
-      if (!values.from?.length || !values.to?.length) throw new UsageError('path needs --from A and --to B');
+      if (args.length > 0)
+        throw new UsageError('path takes --from and --to, not positional arguments');
+      if (!values.from?.length || !values.to?.length)
+        throw new UsageError('path needs --from A and --to B');
       const maxDepth = positiveInt(values['max-depth'], 'max-depth', 40);
       const paths = positiveInt(values.paths, 'paths', 1);
-      await print(findPaths(await openGraph(indexOptions), values.from, values.to, { maxDepth, paths }), `${values.from.join(', ')} → ${values.to.join(', ')}`);
+      await print(
+        findPaths(await openGraph(indexOptions), values.from, values.to, { maxDepth, paths }),
+        `${values.from.join(', ')} → ${values.to.join(', ')}`,
+      );
       return 0;
     }
     case 'drivers': {
       if (args.length > 0) throw new UsageError('drivers takes no arguments');
       const list = listDrivers(new PresetContext(await openGraph(indexOptions), readText));
-      process.stdout.write(format === 'json' ? `${JSON.stringify(list, null, 2)}\n` : formatDriverTable(list));
+      process.stdout.write(
+        format === 'json' ? `${JSON.stringify(list, null, 2)}\n` : formatDriverTable(list),
+      );
       return 0;
     }
     case 'ingress':
     case 'egress': {
-      if (args.length > 0) throw new UsageError(`${command} takes --driver NAME, not positional arguments`);
-      if (!values.driver) throw new UsageError(`${command} needs --driver NAME (netpaths drivers lists them)`);
+      if (args.length > 0)
+        throw new UsageError(`${command} takes --driver NAME, not positional arguments`);
+      if (!values.driver)
+        throw new UsageError(`${command} needs --driver NAME (netpaths drivers lists them)`);
       const depth = positiveInt(values.depth, 'depth', 1);
       const ctx = new PresetContext(await openGraph(indexOptions), readText);
       const report = (missing: readonly string[], remarks: readonly string[]): void => {
-        if (missing.length > 0) indexOptions.log?.(`the ${command} path of ${values.driver ?? ''} is partial: ${missing.join('; ')}`);
+        if (missing.length > 0)
+          indexOptions.log?.(
+            `the ${command} path of ${values.driver ?? ''} is partial: ${missing.join('; ')}`,
+          );
         for (const r of remarks) indexOptions.log?.(`${values.driver ?? ''}: ${r}`);
       };
-      await print(buildPreset(ctx, values.driver, command, { expand: values.expand ?? [], depth, onReport: report }), `${values.driver} ${command}`);
+      await print(
+        buildPreset(ctx, values.driver, command, {
+          expand: values.expand ?? [],
+          depth,
+          onReport: report,
+        }),
+        `${values.driver} ${command}`,
+      );
       return 0;
     }
     case 'explain': {
@@ -258,9 +304,16 @@ async function main(argv: string[]): Promise<number> {
       const doc = skbuff === undefined ? undefined : readSkbuffDoc(skbuff);
       const found = args.map((topic) => ({ topic, e: explain(topic, doc) }));
       const unknown = found.find((f) => !f.e);
-      if (unknown) throw new QueryError(`nothing known about ${unknown.topic} (netpaths explain lists the topics)`);
+      if (unknown)
+        throw new QueryError(
+          `nothing known about ${unknown.topic} (netpaths explain lists the topics)`,
+        );
       const explanations = found.map((f) => f.e);
-      process.stdout.write(format === 'json' ? `${JSON.stringify(explanations.length === 1 ? explanations[0] : explanations, null, 2)}\n` : `${explanations.map((e) => (e ? formatExplanation(e) : '')).join('\n\n')}\n`);
+      process.stdout.write(
+        format === 'json'
+          ? `${JSON.stringify(explanations.length === 1 ? explanations[0] : explanations, null, 2)}\n`
+          : `${explanations.map((e) => (e ? formatExplanation(e) : '')).join('\n\n')}\n`,
+      );
       return 0;
     }
     default:
@@ -283,7 +336,8 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
-    const hint = e instanceof NotKernelTreeError ? ': pass --kernel DIR or set NETPATHS_KERNEL' : '';
+    const hint =
+      e instanceof NotKernelTreeError ? ': pass --kernel DIR or set NETPATHS_KERNEL' : '';
     process.stderr.write(`netpaths: ${message.split('\n')[0]}${hint}\n`);
     if (e instanceof UsageError) process.stderr.write("Try 'netpaths --help'.\n");
     process.exitCode = e instanceof UsageError ? 2 : e instanceof QueryError ? 1 : 1;

@@ -24,7 +24,15 @@ export class ChromiumMissingError extends Error {
 }
 
 /** Launch flags: no sandbox (containers, root), no GPU, and no background traffic of any kind. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] as const;
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+] as const;
 
 /** The names looked up on PATH, in order, after $NETPATHS_CHROMIUM and /usr/bin/chromium. */
 const PATH_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
@@ -43,7 +51,10 @@ function isExecutable(path: string): boolean {
  * reported rather than silently replaced), else /usr/bin/chromium, else the first of
  * chromium, chromium-browser, google-chrome, google-chrome-stable on PATH.
  */
-export function findChromium(env: NodeJS.ProcessEnv = process.env, executable: (path: string) => boolean = isExecutable): string | undefined {
+export function findChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  executable: (path: string) => boolean = isExecutable,
+): string | undefined {
   const chosen = env.NETPATHS_CHROMIUM?.trim();
   if (chosen) return executable(chosen) ? chosen : undefined;
   if (executable('/usr/bin/chromium')) return '/usr/bin/chromium';
@@ -58,7 +69,10 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env, executable: (
 }
 
 /** The one-line message for a missing Chromium, naming the format that needs it. */
-export function chromiumMissingMessage(format: string, env: NodeJS.ProcessEnv = process.env): string {
+export function chromiumMissingMessage(
+  format: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const chosen = env.NETPATHS_CHROMIUM?.trim();
   const base = `--format ${format} needs Chromium; install it (apt-get install chromium) or set NETPATHS_CHROMIUM`;
   return chosen ? `${base} (NETPATHS_CHROMIUM=${chosen} is not an executable file)` : base;
@@ -117,9 +131,13 @@ interface MermaidGlobal {
  * Draws each Mermaid text to SVG in one headless Chromium. Throws `ChromiumMissingError`
  * when there is no Chromium, and an Error with Mermaid's message when a text does not draw.
  */
-export async function renderMermaidSvgs(texts: readonly string[], options: RenderSvgOptions = {}): Promise<string[]> {
+export async function renderMermaidSvgs(
+  texts: readonly string[],
+  options: RenderSvgOptions = {},
+): Promise<string[]> {
   const executablePath = options.chromium ?? findChromium();
-  if (executablePath === undefined) throw new ChromiumMissingError(chromiumMissingMessage(options.format ?? 'svg'));
+  if (executablePath === undefined)
+    throw new ChromiumMissingError(chromiumMissingMessage(options.format ?? 'svg'));
   const script = mermaidScriptPath();
   const { chromium } = loadPlaywright();
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -133,7 +151,11 @@ export async function renderMermaidSvgs(texts: readonly string[], options: Rende
     await b?.close().catch(() => undefined);
   };
   const work = async (): Promise<string[]> => {
-    const launched = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], timeout: timeoutMs });
+    const launched = await chromium.launch({
+      executablePath,
+      args: [...CHROMIUM_ARGS],
+      timeout: timeoutMs,
+    });
     browser = launched;
     if (finished) {
       await close();
@@ -143,7 +165,9 @@ export async function renderMermaidSvgs(texts: readonly string[], options: Rende
     // A blank page that loads nothing: Mermaid comes from a local file, and any request
     // (a font, an image in a label) is refused.
     await page.route('**/*', (route) => route.abort());
-    await page.setContent('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body></body></html>');
+    await page.setContent(
+      '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body></body></html>',
+    );
     await page.addScriptTag({ path: script });
     const out: string[] = [];
     for (const [i, text] of texts.entries()) {
@@ -162,7 +186,10 @@ export async function renderMermaidSvgs(texts: readonly string[], options: Rende
   };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`it took more than ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`it took more than ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
   });
   const running = work();
   try {
@@ -178,8 +205,12 @@ export async function renderMermaidSvgs(texts: readonly string[], options: Rende
 }
 
 /** Draws one Mermaid text to SVG (see `renderMermaidSvgs`). */
-export async function renderMermaidSvg(text: string, options: RenderSvgOptions = {}): Promise<string> {
+export async function renderMermaidSvg(
+  text: string,
+  options: RenderSvgOptions = {},
+): Promise<string> {
   const [svg] = await renderMermaidSvgs([text], options);
-  if (svg === undefined) throw new Error('cannot draw the diagram as SVG: Mermaid returned nothing');
+  if (svg === undefined)
+    throw new Error('cannot draw the diagram as SVG: Mermaid returned nothing');
   return svg;
 }

@@ -33,7 +33,10 @@ export function wordSpan(text: string, word: string): { start: number; end: numb
 }
 
 /** Where a node's name sits; at the start of its line when the text is not at hand or the name is not on it. */
-export function nodeSpans(node: Pick<GraphNode, 'name' | 'file' | 'line'>, lineText: LineText): ItemSpans {
+export function nodeSpans(
+  node: Pick<GraphNode, 'name' | 'file' | 'line'>,
+  lineText: LineText,
+): ItemSpans {
   const line = Math.max(0, node.line - 1);
   const text = lineText(node.file, line);
   const at = text !== undefined ? wordSpan(text, node.name) : undefined;
@@ -46,7 +49,12 @@ export function nodeSpans(node: Pick<GraphNode, 'name' | 'file' | 'line'>, lineT
  * name when the line shows it, else the member called through (`poll` of `napi_struct.poll`),
  * else the line without its indentation.
  */
-export function callSiteSpans(edges: readonly GraphEdge[], file: string, callee: string, lineText: LineText): LineSpan[] {
+export function callSiteSpans(
+  edges: readonly GraphEdge[],
+  file: string,
+  callee: string,
+  lineText: LineText,
+): LineSpan[] {
   const out: LineSpan[] = [];
   const seen = new Set<number>();
   for (const e of edges) {
@@ -78,12 +86,19 @@ const MAX_VIAS = 2;
  * through a pointer or a deferred one, how it was bound (`via napi_struct.poll = e1000e_poll
  * at ...`), since that is what a reader cannot see in the code.
  */
-export function callDetail(node: Pick<GraphNode, 'file' | 'line' | 'kind'>, edges: readonly GraphEdge[]): string {
+export function callDetail(
+  node: Pick<GraphNode, 'file' | 'line' | 'kind'>,
+  edges: readonly GraphEdge[],
+): string {
   const where = `${node.file}:${node.line}`;
   const macro = node.kind === 'macro' ? 'macro · ' : '';
   const indirect = edges.filter((e) => e.kind !== 'direct');
   if (indirect.length === 0) return `${macro}${where}`;
-  const vias = [...new Set(indirect.map((e) => e.via ?? (e.kind === 'async' ? 'deferred call' : 'a function pointer')))];
+  const vias = [
+    ...new Set(
+      indirect.map((e) => e.via ?? (e.kind === 'async' ? 'deferred call' : 'a function pointer')),
+    ),
+  ];
   const shown = vias.slice(0, MAX_VIAS).join('; ');
   const more = vias.length > MAX_VIAS ? ` and ${vias.length - MAX_VIAS} more` : '';
   const how = indirect.every((e) => e.kind === 'async') ? 'async via' : 'via';

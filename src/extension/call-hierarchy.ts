@@ -7,7 +7,14 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { GraphNode } from '../analysis/graph-json';
-import { type LineText, callDetail, callSiteSpans, kernelRelative, nodeSpans, type LineSpan } from './call-hierarchy-model';
+import {
+  type LineText,
+  callDetail,
+  callSiteSpans,
+  kernelRelative,
+  nodeSpans,
+  type LineSpan,
+} from './call-hierarchy-model';
 import type { IndexClient } from '../server/client';
 import type { CallGroup } from '../server/protocol';
 
@@ -29,7 +36,11 @@ export function register(ctx: CallHierarchyContext): void {
   let registration: vscode.Disposable | undefined;
   const apply = (): void => {
     const on = ctx.config().callHierarchy;
-    if (on && !registration) registration = vscode.languages.registerCallHierarchyProvider(SELECTOR, new GraphCallHierarchy(ctx));
+    if (on && !registration)
+      registration = vscode.languages.registerCallHierarchyProvider(
+        SELECTOR,
+        new GraphCallHierarchy(ctx),
+      );
     else if (!on && registration) {
       registration.dispose();
       registration = undefined;
@@ -65,12 +76,19 @@ class NodeItem extends vscode.CallHierarchyItem {
 class GraphCallHierarchy implements vscode.CallHierarchyProvider {
   constructor(private readonly ctx: CallHierarchyContext) {}
 
-  async prepareCallHierarchy(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CallHierarchyItem | undefined> {
+  async prepareCallHierarchy(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CallHierarchyItem | undefined> {
     const root = this.ctx.kernelRoot();
     const file = root ? kernelRelative(root, document.uri.fsPath) : undefined;
     if (!root || file === undefined) return undefined;
     if (!this.ctx.client.isReady()) {
-      vscode.window.setStatusBarMessage('NetPaths: no call graph loaded yet; run "NetPaths: Reindex" for callers through function pointers', 6000);
+      vscode.window.setStatusBarMessage(
+        'NetPaths: no call graph loaded yet; run "NetPaths: Reindex" for callers through function pointers',
+        6000,
+      );
       return undefined;
     }
     const wordRange = document.getWordRangeAtPosition(position, /[A-Za-z_]\w*/);
@@ -79,33 +97,68 @@ class GraphCallHierarchy implements vscode.CallHierarchyProvider {
     const node = await this.ask(() => this.ctx.client.request('functionAt', params));
     if (!node || token.isCancellationRequested) return undefined;
     const lines = await loadLines(root, [node.file]);
-    return new NodeItem(node, fileUri(root, node.file), `${node.kind === 'macro' ? 'macro · ' : ''}${node.file}:${node.line}`, lines);
+    return new NodeItem(
+      node,
+      fileUri(root, node.file),
+      `${node.kind === 'macro' ? 'macro · ' : ''}${node.file}:${node.line}`,
+      lines,
+    );
   }
 
-  async provideCallHierarchyIncomingCalls(item: vscode.CallHierarchyItem, token: vscode.CancellationToken): Promise<vscode.CallHierarchyIncomingCall[] | undefined> {
+  async provideCallHierarchyIncomingCalls(
+    item: vscode.CallHierarchyItem,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CallHierarchyIncomingCall[] | undefined> {
     const root = this.ctx.kernelRoot();
     const target = await this.nodeOf(item);
     if (!root || !target) return undefined;
-    const groups = await this.ask(() => this.ctx.client.request('calls', { nodeId: target.id, direction: 'incoming' }));
+    const groups = await this.ask(() =>
+      this.ctx.client.request('calls', { nodeId: target.id, direction: 'incoming' }),
+    );
     if (!groups || token.isCancellationRequested) return undefined;
     // Call sites are in each caller's own file.
-    const lines = await loadLines(root, groups.map((g) => g.node.file));
-    return groups.map((g) => new vscode.CallHierarchyIncomingCall(this.item(root, g, lines), callSiteSpans(g.edges, g.node.file, target.name, lines).map(range)));
+    const lines = await loadLines(
+      root,
+      groups.map((g) => g.node.file),
+    );
+    return groups.map(
+      (g) =>
+        new vscode.CallHierarchyIncomingCall(
+          this.item(root, g, lines),
+          callSiteSpans(g.edges, g.node.file, target.name, lines).map(range),
+        ),
+    );
   }
 
-  async provideCallHierarchyOutgoingCalls(item: vscode.CallHierarchyItem, token: vscode.CancellationToken): Promise<vscode.CallHierarchyOutgoingCall[] | undefined> {
+  async provideCallHierarchyOutgoingCalls(
+    item: vscode.CallHierarchyItem,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CallHierarchyOutgoingCall[] | undefined> {
     const root = this.ctx.kernelRoot();
     const source = await this.nodeOf(item);
     if (!root || !source) return undefined;
-    const groups = await this.ask(() => this.ctx.client.request('calls', { nodeId: source.id, direction: 'outgoing' }));
+    const groups = await this.ask(() =>
+      this.ctx.client.request('calls', { nodeId: source.id, direction: 'outgoing' }),
+    );
     if (!groups || token.isCancellationRequested) return undefined;
     // Call sites are in the caller's file: the item's.
     const lines = await loadLines(root, [source.file, ...groups.map((g) => g.node.file)]);
-    return groups.map((g) => new vscode.CallHierarchyOutgoingCall(this.item(root, g, lines), callSiteSpans(g.edges, source.file, g.node.name, lines).map(range)));
+    return groups.map(
+      (g) =>
+        new vscode.CallHierarchyOutgoingCall(
+          this.item(root, g, lines),
+          callSiteSpans(g.edges, source.file, g.node.name, lines).map(range),
+        ),
+    );
   }
 
   private item(root: string, group: CallGroup, lines: LineText): NodeItem {
-    return new NodeItem(group.node, fileUri(root, group.node.file), callDetail(group.node, group.edges), lines);
+    return new NodeItem(
+      group.node,
+      fileUri(root, group.node.file),
+      callDetail(group.node, group.edges),
+      lines,
+    );
   }
 
   /** The graph node behind an item: ours carry it; any other is looked up by its name and place. */
@@ -114,7 +167,13 @@ class GraphCallHierarchy implements vscode.CallHierarchyProvider {
     const root = this.ctx.kernelRoot();
     const file = root ? kernelRelative(root, item.uri.fsPath) : undefined;
     if (file === undefined) return undefined;
-    const node = await this.ask(() => this.ctx.client.request('functionAt', { file, line: item.selectionRange.start.line + 1, word: item.name }));
+    const node = await this.ask(() =>
+      this.ctx.client.request('functionAt', {
+        file,
+        line: item.selectionRange.start.line + 1,
+        word: item.name,
+      }),
+    );
     return node ?? undefined;
   }
 

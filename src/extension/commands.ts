@@ -12,30 +12,51 @@ import { GraphPanel } from './panel';
 import type { PanelQuery } from './panel-query';
 import type { GraphNode } from '../analysis/graph-json';
 
-
 function warn(e: unknown): void {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof RequestError && e.cancelled) return;
   void vscode.window.showWarningMessage(`NetPaths: ${message}`);
 }
 
-async function pickDriver(ctx: FeatureContext, direction: 'ingress' | 'egress'): Promise<string | undefined> {
-  const [drivers, mine] = await Promise.all([ctx.client.request('drivers', {}), driverOfActiveEditor(ctx)]);
-  const usable = drivers.filter((d) => (direction === 'egress' ? d.xmit.length > 0 : d.poll.length + d.irq.length > 0));
+async function pickDriver(
+  ctx: FeatureContext,
+  direction: 'ingress' | 'egress',
+): Promise<string | undefined> {
+  const [drivers, mine] = await Promise.all([
+    ctx.client.request('drivers', {}),
+    driverOfActiveEditor(ctx),
+  ]);
+  const usable = drivers.filter((d) =>
+    direction === 'egress' ? d.xmit.length > 0 : d.poll.length + d.irq.length > 0,
+  );
   if (usable.length === 0) {
-    void vscode.window.showWarningMessage(`NetPaths: no driver with an ${direction} path was found in the index (is drivers/net in netpaths.scope?)`);
+    void vscode.window.showWarningMessage(
+      `NetPaths: no driver with an ${direction} path was found in the index (is drivers/net in netpaths.scope?)`,
+    );
     return undefined;
   }
   const describe = (d: DriverEntryPoints): string => {
     const first = (ids: string[]): string => (ids[0] ? splitNodeId(ids[0]).name : '');
-    return direction === 'ingress' ? [first(d.irq), first(d.poll)].filter(Boolean).join(' → ') : first(d.xmit);
+    return direction === 'ingress'
+      ? [first(d.irq), first(d.poll)].filter(Boolean).join(' → ')
+      : first(d.xmit);
   };
   const items: (vscode.QuickPickItem & { driver?: string })[] = [];
   const current = usable.find((d) => d.name === mine);
-  if (current) items.push({ label: 'driver of the open file', kind: vscode.QuickPickItemKind.Separator }, { label: current.name, description: current.dir, detail: describe(current), driver: current.name });
+  if (current)
+    items.push(
+      { label: 'driver of the open file', kind: vscode.QuickPickItemKind.Separator },
+      {
+        label: current.name,
+        description: current.dir,
+        detail: describe(current),
+        driver: current.name,
+      },
+    );
   const rest = usable.filter((d) => d !== current).sort((a, b) => a.name.localeCompare(b.name));
   if (current) items.push({ label: 'all drivers', kind: vscode.QuickPickItemKind.Separator });
-  for (const d of rest) items.push({ label: d.name, description: d.dir, detail: describe(d), driver: d.name });
+  for (const d of rest)
+    items.push({ label: d.name, description: d.dir, detail: describe(d), driver: d.name });
   const picked = await vscode.window.showQuickPick(items, {
     title: `NetPaths: Show ${direction === 'ingress' ? 'Ingress' : 'Egress'} Path`,
     placeHolder: `Driver (${usable.length} found)`,
@@ -55,19 +76,30 @@ async function driverOfActiveEditor(ctx: FeatureContext): Promise<string | undef
 async function functionAtCursor(ctx: FeatureContext): Promise<GraphNode | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showInformationMessage('NetPaths: put the cursor in a function of a kernel C file first.');
+    void vscode.window.showInformationMessage(
+      'NetPaths: put the cursor in a function of a kernel C file first.',
+    );
     return undefined;
   }
   const file = ctx.index.relativePath(editor.document.uri);
   if (!file) {
-    void vscode.window.showInformationMessage('NetPaths: the open file is not inside the kernel tree being indexed.');
+    void vscode.window.showInformationMessage(
+      'NetPaths: the open file is not inside the kernel tree being indexed.',
+    );
     return undefined;
   }
   const position = editor.selection.active;
   const range = editor.document.getWordRangeAtPosition(position, /[A-Za-z_][A-Za-z0-9_]*/);
   const word = range ? editor.document.getText(range) : undefined;
-  const node = await ctx.client.request('functionAt', { file, line: position.line + 1, ...(word ? { word } : {}) });
-  if (!node) void vscode.window.showInformationMessage(`NetPaths: no indexed function at ${file}:${position.line + 1}.`);
+  const node = await ctx.client.request('functionAt', {
+    file,
+    line: position.line + 1,
+    ...(word ? { word } : {}),
+  });
+  if (!node)
+    void vscode.window.showInformationMessage(
+      `NetPaths: no indexed function at ${file}:${position.line + 1}.`,
+    );
   return node ?? undefined;
 }
 
@@ -88,12 +120,17 @@ export function register(ctx: FeatureContext): void {
   const preset = (direction: 'ingress' | 'egress') =>
     indexed(async (arg) => {
       const driver = driverArgument(arg) ?? (await pickDriver(ctx, direction));
-      if (driver) show({ kind: 'preset', driver, direction, depth: ctx.config().defaultDepth, expand: [] });
+      if (driver)
+        show({ kind: 'preset', driver, direction, depth: ctx.config().defaultDepth, expand: [] });
     });
   const neighbourhood = (direction: 'callees' | 'callers') =>
     indexed(async () => {
       const node = await functionAtCursor(ctx);
-      if (node) show({ kind: 'neighbourhood', specs: [node.id], direction, depth: ctx.config().defaultDepth }, node.id);
+      if (node)
+        show(
+          { kind: 'neighbourhood', specs: [node.id], direction, depth: ctx.config().defaultDepth },
+          node.id,
+        );
     });
 
   const table: Record<CommandId, (...args: unknown[]) => unknown> = {
@@ -102,14 +139,21 @@ export function register(ctx: FeatureContext): void {
     'netpaths.showCallees': neighbourhood('callees'),
     'netpaths.showCallers': neighbourhood('callers'),
     'netpaths.showPath': indexed(async () => {
-      const here = vscode.window.activeTextEditor ? await functionAtCursor(ctx).catch(() => undefined) : undefined;
+      const here = vscode.window.activeTextEditor
+        ? await functionAtCursor(ctx).catch(() => undefined)
+        : undefined;
       const ask = async (prompt: string, value?: string): Promise<string | undefined> => {
         const answer = await vscode.window.showInputBox({
           title: 'NetPaths: Show Path Between…',
           prompt,
           ...(value !== undefined ? { value } : {}),
           placeHolder: 'function name, or FILE:NAME',
-          validateInput: (text) => (/^\s*$/.test(text) ? 'a function name is needed' : /\s/.test(text.trim()) ? 'one function, without spaces' : undefined),
+          validateInput: (text) =>
+            /^\s*$/.test(text)
+              ? 'a function name is needed'
+              : /\s/.test(text.trim())
+                ? 'one function, without spaces'
+                : undefined,
         });
         return answer?.trim();
       };
@@ -122,20 +166,31 @@ export function register(ctx: FeatureContext): void {
     'netpaths.exportDiagram': async () => {
       const panel = GraphPanel.active();
       if (!panel) {
-        void vscode.window.showInformationMessage('NetPaths: open a graph first (Show Ingress Path…), then export it.');
+        void vscode.window.showInformationMessage(
+          'NetPaths: open a graph first (Show Ingress Path…), then export it.',
+        );
         return;
       }
       const formats = [
         { label: 'Markdown', description: 'a ```mermaid block GitHub renders', format: 'markdown' },
-        { label: 'SVG', description: 'image with text labels, light theme for print', format: 'svg' },
+        {
+          label: 'SVG',
+          description: 'image with text labels, light theme for print',
+          format: 'svg',
+        },
         { label: 'HTML', description: 'standalone page with pan and zoom', format: 'html' },
         { label: 'Mermaid', description: 'the diagram text alone', format: 'mermaid' },
         { label: 'Graphviz DOT', format: 'dot' },
         { label: 'JSON', description: 'the netpaths JSON contract', format: 'json' },
       ] as const;
       const preferred = ctx.config().exportFormat;
-      const ordered = [...formats].sort((a, b) => Number(b.format === preferred) - Number(a.format === preferred));
-      const picked = await vscode.window.showQuickPick(ordered, { title: `NetPaths: Export ${panel.title}`, placeHolder: 'Format' });
+      const ordered = [...formats].sort(
+        (a, b) => Number(b.format === preferred) - Number(a.format === preferred),
+      );
+      const picked = await vscode.window.showQuickPick(ordered, {
+        title: `NetPaths: Export ${panel.title}`,
+        placeHolder: 'Format',
+      });
       if (picked) panel.requestExport(picked.format);
     },
     // Refreshes in place: only changed files are parsed again, and open panels keep
@@ -144,12 +199,19 @@ export function register(ctx: FeatureContext): void {
     'netpaths.openFunction': indexed(async (arg) => {
       if (typeof arg !== 'string') return;
       const { file, name } = splitNodeId(arg);
-      const node = await ctx.client.request('functionAt', { file, line: Number.MAX_SAFE_INTEGER, word: name });
+      const node = await ctx.client.request('functionAt', {
+        file,
+        line: Number.MAX_SAFE_INTEGER,
+        word: name,
+      });
       const uri = node && ctx.index.uri(node.file);
       if (!node || !uri) return;
       const position = new vscode.Position(node.line - 1, 0);
-      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position) });
+      await vscode.window.showTextDocument(uri, {
+        selection: new vscode.Range(position, position),
+      });
     }),
   };
-  for (const id of COMMANDS) ctx.extension.subscriptions.push(vscode.commands.registerCommand(id, table[id]));
+  for (const id of COMMANDS)
+    ctx.extension.subscriptions.push(vscode.commands.registerCommand(id, table[id]));
 }

@@ -39,9 +39,15 @@ export function readConfig(scope?: vscode.ConfigurationScope): NetpathsConfig {
   const scopeGlobs = c.get<unknown>('scope', []);
   return {
     kernelRoot: (c.get<string>('kernelRoot', '') ?? '').trim(),
-    scope: Array.isArray(scopeGlobs) ? scopeGlobs.filter((g): g is string => typeof g === 'string' && g.trim() !== '').map((g) => g.trim()) : [],
+    scope: Array.isArray(scopeGlobs)
+      ? scopeGlobs
+          .filter((g): g is string => typeof g === 'string' && g.trim() !== '')
+          .map((g) => g.trim())
+      : [],
     defaultDepth: clamp(c.get<number>('defaultDepth', 1), 1, 6, 1),
-    exportFormat: (EXPORT_FORMATS as readonly string[]).includes(format) ? (format as ExportFormatSetting) : 'markdown',
+    exportFormat: (EXPORT_FORMATS as readonly string[]).includes(format)
+      ? (format as ExportFormatSetting)
+      : 'markdown',
     linkTemplate: c.get<string>('export.linkTemplate', '') ?? '',
     callHierarchy: c.get<boolean>('callHierarchy.enabled', false) === true,
     hover: c.get<boolean>('hover.enabled', true) !== false,
@@ -52,5 +58,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): NetpathsConfig {
 
 /** Whether a configuration change touches settings that need a new index. */
 export function affectsIndex(e: vscode.ConfigurationChangeEvent): boolean {
-  return ['kernelRoot', 'scope', 'workers', 'serverMemoryMiB'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+  return ['kernelRoot', 'scope', 'workers', 'serverMemoryMiB'].some((k) =>
+    e.affectsConfiguration(`${SECTION}.${k}`),
+  );
 }

@@ -7,7 +7,11 @@ import * as vscode from 'vscode';
 import type { DriverEntryPoints } from '../analysis/presets';
 import type { FeatureContext } from './context';
 
-const ROLES: readonly { key: keyof Pick<DriverEntryPoints, 'irq' | 'poll' | 'xmit' | 'refill' | 'txClean'>; label: string; icon: string }[] = [
+const ROLES: readonly {
+  key: keyof Pick<DriverEntryPoints, 'irq' | 'poll' | 'xmit' | 'refill' | 'txClean'>;
+  label: string;
+  icon: string;
+}[] = [
   { key: 'irq', label: 'IRQ handler', icon: 'zap' },
   { key: 'poll', label: 'NAPI poll', icon: 'sync' },
   { key: 'refill', label: 'RX ring refill', icon: 'arrow-circle-down' },
@@ -15,7 +19,9 @@ const ROLES: readonly { key: keyof Pick<DriverEntryPoints, 'irq' | 'poll' | 'xmi
   { key: 'txClean', label: 'TX clean', icon: 'trash' },
 ];
 
-type Item = { kind: 'driver'; driver: DriverEntryPoints } | { kind: 'entry'; driver: string; role: string; icon: string; nodeId: string };
+type Item =
+  | { kind: 'driver'; driver: DriverEntryPoints }
+  | { kind: 'entry'; driver: string; role: string; icon: string; nodeId: string };
 
 /** `FILE:NAME` or `FILE:NAME:LINE` -> its parts. */
 export function splitNodeId(id: string): { file: string; name: string } {
@@ -59,7 +65,11 @@ class DriversProvider implements vscode.TreeDataProvider<Item> {
     t.tooltip = `${item.role}: ${name}\n${file}`;
     t.iconPath = new vscode.ThemeIcon(item.icon);
     t.contextValue = 'entry';
-    t.command = { command: 'netpaths.openFunction', title: 'Open Function', arguments: [item.nodeId] };
+    t.command = {
+      command: 'netpaths.openFunction',
+      title: 'Open Function',
+      arguments: [item.nodeId],
+    };
     return t;
   }
 
@@ -67,10 +77,20 @@ class DriversProvider implements vscode.TreeDataProvider<Item> {
     if (item?.kind === 'entry') return [];
     if (item?.kind === 'driver') {
       const d = item.driver;
-      return ROLES.flatMap((r) => d[r.key].map((nodeId): Item => ({ kind: 'entry', driver: d.name, role: r.label, icon: r.icon, nodeId })));
+      return ROLES.flatMap((r) =>
+        d[r.key].map((nodeId): Item => ({
+          kind: 'entry',
+          driver: d.name,
+          role: r.label,
+          icon: r.icon,
+          nodeId,
+        })),
+      );
     }
     if (!this.ctx.index.isReady()) return [];
-    this.drivers ??= this.ctx.client.request('drivers', {}).then((list) => [...list].sort((a, b) => a.name.localeCompare(b.name)));
+    this.drivers ??= this.ctx.client
+      .request('drivers', {})
+      .then((list) => [...list].sort((a, b) => a.name.localeCompare(b.name)));
     try {
       return (await this.drivers).map((driver): Item => ({ kind: 'driver', driver }));
     } catch (e) {
@@ -97,6 +117,13 @@ export function driverArgument(arg: unknown): string | undefined {
 
 export function register(ctx: FeatureContext): void {
   const provider = new DriversProvider(ctx);
-  const view = vscode.window.createTreeView('netpaths.drivers', { treeDataProvider: provider, showCollapseAll: true });
-  ctx.extension.subscriptions.push(provider, view, ctx.index.onDidChange(() => provider.refresh()));
+  const view = vscode.window.createTreeView('netpaths.drivers', {
+    treeDataProvider: provider,
+    showCollapseAll: true,
+  });
+  ctx.extension.subscriptions.push(
+    provider,
+    view,
+    ctx.index.onDidChange(() => provider.refresh()),
+  );
 }

@@ -21,7 +21,11 @@ function fileName(title: string, extension: string): string {
 }
 
 export function runExport(ctx: FeatureContext): ExportHandler {
-  return async (panel: GraphPanel, format: ExportFormat, svg: string | undefined): Promise<void> => {
+  return async (
+    panel: GraphPanel,
+    format: ExportFormat,
+    svg: string | undefined,
+  ): Promise<void> => {
     const graph = panel.currentGraph;
     if (!graph) {
       void vscode.window.showInformationMessage('NetPaths: the graph is not drawn yet.');
@@ -32,11 +36,22 @@ export function runExport(ctx: FeatureContext): ExportHandler {
       const template = ctx.config().linkTemplate;
       const root = ctx.kernelRoot();
       // {version} comes from the tree's own Makefile, so links match the source shown.
-      const version = usesVersion(template) && root ? kernelVersion(await readFile(join(root, 'Makefile'), 'utf8').catch(() => '')) : undefined;
+      const version =
+        usesVersion(template) && root
+          ? kernelVersion(await readFile(join(root, 'Makefile'), 'utf8').catch(() => ''))
+          : undefined;
       const links = parseLinkTemplate(template, version);
-      doc = exportDocument(format, { graph, mermaid: toMermaid(graph), ...(svg !== undefined ? { svg } : {}), title: panel.title, links });
+      doc = exportDocument(format, {
+        graph,
+        mermaid: toMermaid(graph),
+        ...(svg !== undefined ? { svg } : {}),
+        title: panel.title,
+        links,
+      });
     } catch (e) {
-      void vscode.window.showErrorMessage(`NetPaths: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(
+        `NetPaths: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -51,13 +66,19 @@ export function runExport(ctx: FeatureContext): ExportHandler {
     try {
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(doc.content));
     } catch (e) {
-      void vscode.window.showErrorMessage(`NetPaths: cannot write ${target.fsPath}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      void vscode.window.showErrorMessage(
+        `NetPaths: cannot write ${target.fsPath}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+      );
       return;
     }
     ctx.log.info(`exported ${panel.title} as ${format} to ${target.fsPath}`);
-    const choice = await vscode.window.showInformationMessage(`NetPaths: exported ${panel.title} to ${vscode.workspace.asRelativePath(target)}`, 'Open');
+    const choice = await vscode.window.showInformationMessage(
+      `NetPaths: exported ${panel.title} to ${vscode.workspace.asRelativePath(target)}`,
+      'Open',
+    );
     if (choice === 'Open') {
-      if (format === 'svg' || format === 'html') await vscode.commands.executeCommand('vscode.open', target);
+      if (format === 'svg' || format === 'html')
+        await vscode.commands.executeCommand('vscode.open', target);
       else await vscode.window.showTextDocument(target);
     }
   };

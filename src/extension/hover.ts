@@ -6,7 +6,13 @@
 import { promises as fs } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { MAX_HOVER_LINE, hoverAt, readSkbuffDoc, surroundingLines, type SkbFieldDoc } from '../analysis/knowledge';
+import {
+  MAX_HOVER_LINE,
+  hoverAt,
+  readSkbuffDoc,
+  surroundingLines,
+  type SkbFieldDoc,
+} from '../analysis/knowledge';
 
 /** What this feature uses of the extension's FeatureContext. */
 interface HoverContext {
@@ -27,7 +33,10 @@ export function register(ctx: HoverContext): void {
   ctx.extension.subscriptions.push(
     vscode.languages.registerHoverProvider(
       { language: 'c', scheme: 'file' },
-      { provideHover: (document, position, token) => provideHover(ctx, headers, document, position, token) },
+      {
+        provideHover: (document, position, token) =>
+          provideHover(ctx, headers, document, position, token),
+      },
     ),
   );
 }
@@ -47,11 +56,20 @@ async function provideHover(
   if (token.isCancellationRequested) return undefined;
 
   const file = root ? kernelPath(root, document.uri.fsPath) : undefined;
-  const around = surroundingLines((i) => document.lineAt(i).text, document.lineCount, position.line);
+  const around = surroundingLines(
+    (i) => document.lineAt(i).text,
+    document.lineCount,
+    position.line,
+  );
   const options: Parameters<typeof hoverAt>[2] = {
     before: around.before,
     after: around.after,
-    linkTo: (target, lineNo) => (root ? vscode.Uri.file(join(root, ...target.split('/'))).with({ fragment: `L${lineNo}` }).toString() : undefined),
+    linkTo: (target, lineNo) =>
+      root
+        ? vscode.Uri.file(join(root, ...target.split('/')))
+            .with({ fragment: `L${lineNo}` })
+            .toString()
+        : undefined,
   };
   if (doc) options.doc = doc;
   if (file !== undefined) options.file = file;
@@ -62,13 +80,18 @@ async function provideHover(
   markdown.isTrusted = false;
   markdown.supportHtml = false;
   markdown.supportThemeIcons = false;
-  return new vscode.Hover(markdown, new vscode.Range(position.line, result.target.start, position.line, result.target.end));
+  return new vscode.Hover(
+    markdown,
+    new vscode.Range(position.line, result.target.start, position.line, result.target.end),
+  );
 }
 
 /** `fsPath` relative to the kernel root with `/` separators, or undefined outside it. */
 function kernelPath(root: string, fsPath: string): string | undefined {
   const rel = relative(root, fsPath);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel)
+    ? undefined
+    : rel.split(sep).join('/');
 }
 
 /**

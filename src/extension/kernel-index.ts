@@ -9,7 +9,12 @@ import { type NetpathsConfig, readConfig } from './config';
 import { type IndexClient, RequestError } from '../server/client';
 import type { IndexSummary } from '../server/protocol';
 
-type State = { kind: 'idle' } | { kind: 'indexing' } | { kind: 'ready'; summary: IndexSummary } | { kind: 'failed'; message: string } | { kind: 'cancelled' };
+type State =
+  | { kind: 'idle' }
+  | { kind: 'indexing' }
+  | { kind: 'ready'; summary: IndexSummary }
+  | { kind: 'failed'; message: string }
+  | { kind: 'cancelled' };
 
 export class KernelIndex implements vscode.Disposable {
   private readonly status: vscode.StatusBarItem;
@@ -24,7 +29,11 @@ export class KernelIndex implements vscode.Disposable {
     private readonly client: IndexClient,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.status = vscode.window.createStatusBarItem('netpaths.status', vscode.StatusBarAlignment.Left, 50);
+    this.status = vscode.window.createStatusBarItem(
+      'netpaths.status',
+      vscode.StatusBarAlignment.Left,
+      50,
+    );
     this.status.name = 'NetPaths';
     this.render();
     this.status.show();
@@ -86,7 +95,12 @@ export class KernelIndex implements vscode.Disposable {
 
   private cacheDir(root: string, config: NetpathsConfig): string {
     // Workspace storage is per workspace; the key separates roots and scopes inside it.
-    const key = createHash('sha256').update(root).update('\0').update(config.scope.join('\0')).digest('hex').slice(0, 16);
+    const key = createHash('sha256')
+      .update(root)
+      .update('\0')
+      .update(config.scope.join('\0'))
+      .digest('hex')
+      .slice(0, 16);
     const base = this.extension.storageUri?.fsPath ?? this.extension.globalStorageUri.fsPath;
     return join(base, 'index', key);
   }
@@ -95,14 +109,21 @@ export class KernelIndex implements vscode.Disposable {
     const config = readConfig();
     const root = this.root(config);
     if (!root) {
-      this.fail('NetPaths needs a kernel tree: open a Linux source folder, or set netpaths.kernelRoot.', true);
+      this.fail(
+        'NetPaths needs a kernel tree: open a Linux source folder, or set netpaths.kernelRoot.',
+        true,
+      );
       return false;
     }
     this.setState({ kind: 'indexing' });
     this.status.text = '$(sync~spin) NetPaths: indexing…';
     const started = Date.now();
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'NetPaths: indexing the kernel', cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: 'NetPaths: indexing the kernel',
+        cancellable: true,
+      },
       async (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
@@ -110,18 +131,28 @@ export class KernelIndex implements vscode.Disposable {
         try {
           const summary = await this.client.request(
             'open',
-            { root, cacheDir: this.cacheDir(root, config), scope: config.scope, ...(config.workers > 0 ? { workers: config.workers } : {}) },
+            {
+              root,
+              cacheDir: this.cacheDir(root, config),
+              scope: config.scope,
+              ...(config.workers > 0 ? { workers: config.workers } : {}),
+            },
             {
               signal: controller.signal,
               onProgress: (done, total) => {
                 const percent = total > 0 ? (done / total) * 100 : 0;
-                progress.report({ message: `parsing ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} files`, increment: percent - reported });
+                progress.report({
+                  message: `parsing ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} files`,
+                  increment: percent - reported,
+                });
                 reported = percent;
                 this.status.text = `$(sync~spin) NetPaths: ${Math.floor(percent)}%`;
               },
             },
           );
-          this.log.info(`indexed ${root}: ${summary.files} files (${summary.reparsed} parsed, ${summary.reused} from the cache), ${summary.functions} functions, ${summary.edges} calls in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          this.log.info(
+            `indexed ${root}: ${summary.files} files (${summary.reparsed} parsed, ${summary.reused} from the cache), ${summary.functions} functions, ${summary.edges} calls in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          );
           this.setState({ kind: 'ready', summary });
           return true;
         } catch (e) {
@@ -131,7 +162,11 @@ export class KernelIndex implements vscode.Disposable {
             return false;
           }
           const message = e instanceof Error ? e.message : String(e);
-          if (e instanceof RequestError && e.notKernel) this.fail(`${message}. Open a Linux source folder, or set netpaths.kernelRoot to one.`, true);
+          if (e instanceof RequestError && e.notKernel)
+            this.fail(
+              `${message}. Open a Linux source folder, or set netpaths.kernelRoot to one.`,
+              true,
+            );
           else this.fail(message, false);
           return false;
         } finally {
@@ -146,7 +181,8 @@ export class KernelIndex implements vscode.Disposable {
     this.setState({ kind: 'failed', message });
     const action = offerSetting ? 'Set Kernel Root' : 'Show Log';
     void vscode.window.showErrorMessage(`NetPaths: ${message}`, action).then((choice) => {
-      if (choice === 'Set Kernel Root') void vscode.commands.executeCommand('workbench.action.openSettings', 'netpaths.kernelRoot');
+      if (choice === 'Set Kernel Root')
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'netpaths.kernelRoot');
       else if (choice === 'Show Log') this.log.show();
     });
   }
@@ -154,7 +190,11 @@ export class KernelIndex implements vscode.Disposable {
   private setState(state: State): void {
     this.state = state;
     void vscode.commands.executeCommand('setContext', 'netpaths.indexed', state.kind === 'ready');
-    void vscode.commands.executeCommand('setContext', 'netpaths.indexing', state.kind === 'indexing');
+    void vscode.commands.executeCommand(
+      'setContext',
+      'netpaths.indexing',
+      state.kind === 'indexing',
+    );
     this.render();
     this.changed.fire();
   }
@@ -194,5 +234,7 @@ export class KernelIndex implements vscode.Disposable {
 }
 
 function compact(n: number): string {
-  return n >= 10_000 ? `${Math.round(n / 1000).toLocaleString('en-US')}k` : n.toLocaleString('en-US');
+  return n >= 10_000
+    ? `${Math.round(n / 1000).toLocaleString('en-US')}k`
+    : n.toLocaleString('en-US');
 }

@@ -3,10 +3,19 @@
 // in the webview's state, so a reload redraws the same graph; since that state comes back
 // from the webview, `parsePanelQuery` checks it field by field. No `vscode` import.
 
+/* eslint-disable-next-line no-control-regex -- a name or path with control characters is refused */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
 export const MAX_DEPTH = 6;
 
 export type PanelQuery =
-  | { kind: 'preset'; driver: string; direction: 'ingress' | 'egress'; depth: number; expand: string[] }
+  | {
+      kind: 'preset';
+      driver: string;
+      direction: 'ingress' | 'egress';
+      depth: number;
+      expand: string[];
+    }
   | { kind: 'neighbourhood'; specs: string[]; direction: 'callees' | 'callers'; depth: number }
   | { kind: 'path'; from: string[]; to: string[]; paths: number };
 
@@ -14,8 +23,12 @@ const MAX_NAME = 512;
 const MAX_LIST = 64;
 
 function name(x: unknown): string | undefined {
-  // eslint-disable-next-line no-control-regex
-  return typeof x === 'string' && x.length > 0 && x.length <= MAX_NAME && !/[\u0000-\u001f\u007f]/.test(x) ? x : undefined;
+  return typeof x === 'string' &&
+    x.length > 0 &&
+    x.length <= MAX_NAME &&
+    !CONTROL_CHARACTERS.test(x)
+    ? x
+    : undefined;
 }
 
 function names(x: unknown, min: number): string[] | undefined {
@@ -37,19 +50,33 @@ export function parsePanelQuery(x: unknown): PanelQuery | undefined {
       const driver = name(r.driver);
       const d = depth(r.depth);
       const expand = names(r.expand, 0);
-      if (driver === undefined || d === undefined || expand === undefined || (r.direction !== 'ingress' && r.direction !== 'egress')) return undefined;
+      if (
+        driver === undefined ||
+        d === undefined ||
+        expand === undefined ||
+        (r.direction !== 'ingress' && r.direction !== 'egress')
+      )
+        return undefined;
       return { kind: 'preset', driver, direction: r.direction, depth: d, expand };
     }
     case 'neighbourhood': {
       const specs = names(r.specs, 1);
       const d = depth(r.depth);
-      if (specs === undefined || d === undefined || (r.direction !== 'callees' && r.direction !== 'callers')) return undefined;
+      if (
+        specs === undefined ||
+        d === undefined ||
+        (r.direction !== 'callees' && r.direction !== 'callers')
+      )
+        return undefined;
       return { kind: 'neighbourhood', specs, direction: r.direction, depth: d };
     }
     case 'path': {
       const from = names(r.from, 1);
       const to = names(r.to, 1);
-      const paths = typeof r.paths === 'number' && Number.isInteger(r.paths) && r.paths >= 1 && r.paths <= 20 ? r.paths : undefined;
+      const paths =
+        typeof r.paths === 'number' && Number.isInteger(r.paths) && r.paths >= 1 && r.paths <= 20
+          ? r.paths
+          : undefined;
       if (from === undefined || to === undefined || paths === undefined) return undefined;
       return { kind: 'path', from, to, paths };
     }
@@ -81,21 +108,34 @@ export function queryDepth(q: PanelQuery): number | undefined {
 
 /** The query one level deeper or shallower; undefined when it is already at the limit. */
 export function withDepth(q: PanelQuery, delta: 1 | -1): PanelQuery | undefined {
-  if (q.kind === 'path') return delta === 1 && q.paths < 20 ? { ...q, paths: q.paths + 1 } : delta === -1 && q.paths > 1 ? { ...q, paths: q.paths - 1 } : undefined;
+  if (q.kind === 'path')
+    return delta === 1 && q.paths < 20
+      ? { ...q, paths: q.paths + 1 }
+      : delta === -1 && q.paths > 1
+        ? { ...q, paths: q.paths - 1 }
+        : undefined;
   const d = q.depth + delta;
   return d < 1 || d > MAX_DEPTH ? undefined : { ...q, depth: d };
 }
 
 /** Opens a collapsed side branch of a preset (or, elsewhere, widens the query to that function). */
 export function withExpanded(q: PanelQuery, nodeId: string): PanelQuery | undefined {
-  if (q.kind === 'preset') return q.expand.includes(nodeId) ? undefined : { ...q, expand: [...q.expand, nodeId].slice(-MAX_LIST) };
-  if (q.kind === 'neighbourhood') return q.specs.includes(nodeId) ? undefined : { ...q, specs: [...q.specs, nodeId].slice(-MAX_LIST) };
+  if (q.kind === 'preset')
+    return q.expand.includes(nodeId)
+      ? undefined
+      : { ...q, expand: [...q.expand, nodeId].slice(-MAX_LIST) };
+  if (q.kind === 'neighbourhood')
+    return q.specs.includes(nodeId)
+      ? undefined
+      : { ...q, specs: [...q.specs, nodeId].slice(-MAX_LIST) };
   return undefined;
 }
 
 /** Closes a branch opened before; undefined when there is nothing to close. */
 export function withCollapsed(q: PanelQuery, nodeId: string): PanelQuery | undefined {
-  if (q.kind === 'preset' && q.expand.includes(nodeId)) return { ...q, expand: q.expand.filter((n) => n !== nodeId) };
-  if (q.kind === 'neighbourhood' && q.specs.length > 1 && q.specs.includes(nodeId)) return { ...q, specs: q.specs.filter((n) => n !== nodeId) };
+  if (q.kind === 'preset' && q.expand.includes(nodeId))
+    return { ...q, expand: q.expand.filter((n) => n !== nodeId) };
+  if (q.kind === 'neighbourhood' && q.specs.length > 1 && q.specs.includes(nodeId))
+    return { ...q, specs: q.specs.filter((n) => n !== nodeId) };
   return undefined;
 }

@@ -9,9 +9,24 @@ import type { GraphJson } from '../analysis/graph-json';
 import { toMermaid } from '../analysis/render';
 import type { FeatureContext } from './context';
 import { RequestError } from '../server/client';
-import { type PanelQuery, parsePanelQuery, panelTitle, queryDepth, withCollapsed, withDepth, withExpanded, MAX_DEPTH } from './panel-query';
+import {
+  type PanelQuery,
+  parsePanelQuery,
+  panelTitle,
+  queryDepth,
+  withCollapsed,
+  withDepth,
+  withExpanded,
+  MAX_DEPTH,
+} from './panel-query';
 import { buildWebviewHtml } from '../webview/html';
-import { type DrawnMessage, type ExportFormat, type HostToWebview, type WebviewToHost, parseWebviewMessage } from '../webview/protocol';
+import {
+  type DrawnMessage,
+  type ExportFormat,
+  type HostToWebview,
+  type WebviewToHost,
+  parseWebviewMessage,
+} from '../webview/protocol';
 
 /** A query's outcome: its graph, or the one line the panel shows instead. */
 type Computed = { graph: GraphJson; remarks: string[]; queryMs: number } | { status: string };
@@ -19,7 +34,11 @@ type Computed = { graph: GraphJson; remarks: string[]; queryMs: number } | { sta
 export const VIEW_TYPE = 'netpaths.graph';
 
 /** What the host does with an export the webview asked for (src/export-command.ts). */
-export type ExportHandler = (panel: GraphPanel, format: ExportFormat, svg: string | undefined) => Promise<void>;
+export type ExportHandler = (
+  panel: GraphPanel,
+  format: ExportFormat,
+  svg: string | undefined,
+) => Promise<void>;
 
 export class GraphPanel {
   private static readonly open = new Set<GraphPanel>();
@@ -37,11 +56,18 @@ export class GraphPanel {
 
   /** The panel that was active last, for Export Diagram from the palette. */
   static active(): GraphPanel | undefined {
-    return GraphPanel.lastActive && GraphPanel.open.has(GraphPanel.lastActive) ? GraphPanel.lastActive : [...GraphPanel.open].pop();
+    return GraphPanel.lastActive && GraphPanel.open.has(GraphPanel.lastActive)
+      ? GraphPanel.lastActive
+      : [...GraphPanel.open].pop();
   }
 
   /** Opens a panel for `query`, or reveals the one already showing it. */
-  static show(ctx: FeatureContext, onExport: ExportHandler, query: PanelQuery, focus?: string): GraphPanel {
+  static show(
+    ctx: FeatureContext,
+    onExport: ExportHandler,
+    query: PanelQuery,
+    focus?: string,
+  ): GraphPanel {
     const title = panelTitle(query);
     for (const p of GraphPanel.open) {
       if (panelTitle(p.query) === title) {
@@ -53,7 +79,12 @@ export class GraphPanel {
     // Beside the editor the first time; later graphs join the column the last one is in,
     // instead of opening one more column each time.
     const column = GraphPanel.active()?.panel.viewColumn ?? vscode.ViewColumn.Beside;
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title, column, GraphPanel.options(ctx));
+    const panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      title,
+      column,
+      GraphPanel.options(ctx),
+    );
     return new GraphPanel(ctx, onExport, panel, query, focus);
   }
 
@@ -61,7 +92,10 @@ export class GraphPanel {
     return {
       enableScripts: true,
       retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist'), vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist'),
+        vscode.Uri.joinPath(ctx.extension.extensionUri, 'media'),
+      ],
     };
   }
 
@@ -78,12 +112,15 @@ export class GraphPanel {
     const webview = panel.webview;
     webview.options = GraphPanel.options(ctx);
     panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'netpaths.svg');
-    const asset = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(ctx.extension.extensionUri, ...path)).toString();
+    const asset = (...path: string[]): string =>
+      webview.asWebviewUri(vscode.Uri.joinPath(ctx.extension.extensionUri, ...path)).toString();
     webview.html = buildWebviewHtml({
       cspSource: webview.cspSource,
       nonce: randomBytes(18).toString('base64'),
       scriptUri: asset('dist', 'webview', 'webview.js'),
-      preloadUris: firstDrawChunks(ctx).map((chunk) => asset('dist', 'webview', ...chunk.split('/'))),
+      preloadUris: firstDrawChunks(ctx).map((chunk) =>
+        asset('dist', 'webview', ...chunk.split('/')),
+      ),
       styleUri: asset('media', 'webview.css'),
       title: panelTitle(query),
       config: {},
@@ -153,9 +190,19 @@ export class GraphPanel {
         return;
       case 'expand':
       case 'collapse': {
-        const next = message.type === 'expand' ? withExpanded(this.query, message.nodeId) : withCollapsed(this.query, message.nodeId);
+        const next =
+          message.type === 'expand'
+            ? withExpanded(this.query, message.nodeId)
+            : withCollapsed(this.query, message.nodeId);
         if (next) this.setQuery(next, message.nodeId);
-        else this.post({ type: 'status', text: message.type === 'expand' ? 'Already shown.' : 'Only a branch opened with ⊕ can be collapsed.' });
+        else
+          this.post({
+            type: 'status',
+            text:
+              message.type === 'expand'
+                ? 'Already shown.'
+                : 'Only a branch opened with ⊕ can be collapsed.',
+          });
         return;
       }
       case 'depth': {
@@ -180,11 +227,20 @@ export class GraphPanel {
     const uri = this.ctx.index.uri(file);
     if (!uri) return;
     const position = new vscode.Position(Math.max(0, line - 1), 0);
-    const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    const column =
+      this.panel.viewColumn === vscode.ViewColumn.One
+        ? vscode.ViewColumn.Two
+        : vscode.ViewColumn.One;
     try {
-      await vscode.window.showTextDocument(uri, { viewColumn: column, selection: new vscode.Range(position, position), preserveFocus: false });
+      await vscode.window.showTextDocument(uri, {
+        viewColumn: column,
+        selection: new vscode.Range(position, position),
+        preserveFocus: false,
+      });
     } catch (e) {
-      void vscode.window.showErrorMessage(`NetPaths: cannot open ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      void vscode.window.showErrorMessage(
+        `NetPaths: cannot open ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+      );
     }
   }
 
@@ -200,16 +256,34 @@ export class GraphPanel {
   }
 
   private async compute(seq: number): Promise<Computed> {
-    if (!(await this.ctx.index.ensureIndexed())) return { status: 'No index: run “NetPaths: Reindex”.' };
+    if (!(await this.ctx.index.ensureIndexed()))
+      return { status: 'No index: run “NetPaths: Reindex”.' };
     const started = Date.now();
     try {
       const q = this.query;
       const client = this.ctx.client;
       let graph: GraphJson;
       let remarks: string[] = [];
-      if (q.kind === 'preset') ({ graph, remarks } = await client.request('preset', { driver: q.driver, direction: q.direction, depth: q.depth, expand: q.expand }));
-      else if (q.kind === 'neighbourhood') graph = await client.request('neighbourhood', { specs: q.specs, depth: q.depth, direction: q.direction });
-      else graph = await client.request('path', { from: q.from, to: q.to, maxDepth: 40, paths: q.paths });
+      if (q.kind === 'preset')
+        ({ graph, remarks } = await client.request('preset', {
+          driver: q.driver,
+          direction: q.direction,
+          depth: q.depth,
+          expand: q.expand,
+        }));
+      else if (q.kind === 'neighbourhood')
+        graph = await client.request('neighbourhood', {
+          specs: q.specs,
+          depth: q.depth,
+          direction: q.direction,
+        });
+      else
+        graph = await client.request('path', {
+          from: q.from,
+          to: q.to,
+          maxDepth: 40,
+          paths: q.paths,
+        });
       graph.title ??= panelTitle(q);
       return { graph, remarks, queryMs: Date.now() - started };
     } catch (e) {
@@ -220,7 +294,11 @@ export class GraphPanel {
 
   /** Posts the graph of query `seq` once computed (the page is ready). */
   private async deliver(seq: number): Promise<void> {
-    this.post({ type: 'status', text: this.ctx.index.isReady() ? 'Computing the graph…' : 'Indexing the kernel…', busy: true });
+    this.post({
+      type: 'status',
+      text: this.ctx.index.isReady() ? 'Computing the graph…' : 'Indexing the kernel…',
+      busy: true,
+    });
     const result = await this.pending;
     if (!result || seq !== this.drawing) return;
     if ('status' in result) {
@@ -253,7 +331,9 @@ export class GraphPanel {
     this.awaitingDraw = undefined;
     if (waited) {
       parts.unshift(`graph ${waited.queryMs} ms`);
-      this.ctx.log.info(`${this.title}: ${message.nodes} functions drawn ${Date.now() - this.requestedAt} ms after the request (${parts.join(', ')})`);
+      this.ctx.log.info(
+        `${this.title}: ${message.nodes} functions drawn ${Date.now() - this.requestedAt} ms after the request (${parts.join(', ')})`,
+      );
     } else {
       this.ctx.log.info(`${this.title}: ${message.nodes} functions redrawn (${parts.join(', ')})`);
     }
@@ -284,11 +364,20 @@ let firstDraw: string[] | undefined;
 function firstDrawChunks(ctx: FeatureContext): string[] {
   if (firstDraw) return firstDraw;
   try {
-    const file = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview', 'first-draw.json').fsPath;
+    const file = vscode.Uri.joinPath(
+      ctx.extension.extensionUri,
+      'dist',
+      'webview',
+      'first-draw.json',
+    ).fsPath;
     const list: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    firstDraw = Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string' && /^chunks\/[\w.-]+\.js$/.test(x)) : [];
+    firstDraw = Array.isArray(list)
+      ? list.filter((x): x is string => typeof x === 'string' && /^chunks\/[\w.-]+\.js$/.test(x))
+      : [];
   } catch (e) {
-    ctx.log.warn(`no list of the webview's first chunks: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.log.warn(
+      `no list of the webview's first chunks: ${e instanceof Error ? e.message : String(e)}`,
+    );
     firstDraw = [];
   }
   return firstDraw;
@@ -299,7 +388,10 @@ export function register(ctx: FeatureContext, onExport: ExportHandler): void {
   ctx.extension.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-        const restore = typeof state === 'object' && state !== null ? (state as Record<string, unknown>).restore : undefined;
+        const restore =
+          typeof state === 'object' && state !== null
+            ? (state as Record<string, unknown>).restore
+            : undefined;
         const query = parsePanelQuery(restore);
         if (!query) {
           panel.dispose();

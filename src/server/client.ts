@@ -53,7 +53,11 @@ export class IndexClient {
     return this.ready;
   }
 
-  request<M extends Method>(method: M, params: Requests[M]['params'], options: RequestOptions = {}): Promise<Requests[M]['result']> {
+  request<M extends Method>(
+    method: M,
+    params: Requests[M]['params'],
+    options: RequestOptions = {},
+  ): Promise<Requests[M]['result']> {
     if (this.disposed) return Promise.reject(new RequestError('NetPaths is shutting down'));
     if (options.signal?.aborted) return Promise.reject(new RequestError('cancelled', true));
     const child = this.start();
@@ -62,7 +66,9 @@ export class IndexClient {
       const pending: Pending = { resolve: resolve as (value: unknown) => void, reject };
       if (options.onProgress) pending.onProgress = options.onProgress;
       this.pending.set(id, pending);
-      options.signal?.addEventListener('abort', () => this.post({ type: 'cancel', id }), { once: true });
+      options.signal?.addEventListener('abort', () => this.post({ type: 'cancel', id }), {
+        once: true,
+      });
       this.post({ type: 'request', id, method, params }, child);
     }).then((result) => {
       if (method === 'open') this.ready = true;
@@ -111,7 +117,9 @@ export class IndexClient {
       this.child = undefined;
       this.ready = false;
       const oom = /heap out of memory|allocation failed/i.test(stderr);
-      const why = oom ? 'ran out of memory (narrow `netpaths.scope`, or give it more with `netpaths.serverMemoryMiB`)' : `stopped (${signal ?? `exit code ${String(code)}`})`;
+      const why = oom
+        ? 'ran out of memory (narrow `netpaths.scope`, or give it more with `netpaths.serverMemoryMiB`)'
+        : `stopped (${signal ?? `exit code ${String(code)}`})`;
       this.failAll(`the NetPaths analysis server ${why}`);
     });
     child.on('error', (e) => this.options.log?.(`analysis server: ${e.message}`));
@@ -142,7 +150,14 @@ export class IndexClient {
         const p = this.pending.get(message.id);
         this.pending.delete(message.id);
         if (message.notIndexed) this.ready = false;
-        p?.reject(new RequestError(message.message, message.cancelled ?? false, message.notIndexed ?? false, message.notKernel ?? false));
+        p?.reject(
+          new RequestError(
+            message.message,
+            message.cancelled ?? false,
+            message.notIndexed ?? false,
+            message.notKernel ?? false,
+          ),
+        );
         return;
       }
     }

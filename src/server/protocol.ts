@@ -45,11 +45,20 @@ export interface Requests {
   /** Every driver with its entry points (IRQ, poll, xmit, ring refill, TX clean), by name. */
   drivers: { params: Record<string, never>; result: DriverEntryPoints[] };
   /** The annotated ingress or egress path of a driver. */
-  preset: { params: { driver: string; direction: Direction; depth: number; expand: string[] }; result: { graph: GraphJson; remarks: string[] } };
+  preset: {
+    params: { driver: string; direction: Direction; depth: number; expand: string[] };
+    result: { graph: GraphJson; remarks: string[] };
+  };
   /** Callees or callers of functions (`FILE:NAME` or names) to a depth. */
-  neighbourhood: { params: { specs: string[]; depth: number; direction: 'callees' | 'callers' }; result: GraphJson };
+  neighbourhood: {
+    params: { specs: string[]; depth: number; direction: 'callees' | 'callers' };
+    result: GraphJson;
+  };
   /** Shortest call paths between two sets of functions. */
-  path: { params: { from: string[]; to: string[]; maxDepth: number; paths: number }; result: GraphJson };
+  path: {
+    params: { from: string[]; to: string[]; maxDepth: number; paths: number };
+    result: GraphJson;
+  };
   /** Definitions named `name`. */
   where: { params: { name: string }; result: GraphNode[] };
   /** The function at a position: the one named by `word` when it is defined, else the definition in `file` nearest above `line`. */
@@ -63,11 +72,19 @@ export interface Requests {
 export type Method = keyof Requests;
 
 /** Host -> server. `cancel` aborts a running `open`; the server then answers it with `cancelled: true`. */
-export type HostToServer = { type: 'request'; id: number; method: Method; params: unknown } | { type: 'cancel'; id: number };
+export type HostToServer =
+  { type: 'request'; id: number; method: Method; params: unknown } | { type: 'cancel'; id: number };
 
 /** Server -> host. Errors are one line, as the CLI prints them. */
 export type ServerToHost =
   | { type: 'response'; id: number; result: unknown }
-  | { type: 'error'; id: number; message: string; cancelled?: boolean; notIndexed?: boolean; notKernel?: boolean }
+  | {
+      type: 'error';
+      id: number;
+      message: string;
+      cancelled?: boolean;
+      notIndexed?: boolean;
+      notKernel?: boolean;
+    }
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'log'; line: string };

@@ -12,8 +12,22 @@ import type { Graph } from '../analysis/index/graph';
 import { buildIndex } from '../analysis/index/indexer';
 import { NotKernelTreeError } from '../analysis/index/walk';
 import { PresetContext, buildPreset, entryPoints } from '../analysis/presets';
-import { QueryError, edgeJson, findPaths, neighbourhood, nodeJson, selectNodes } from '../analysis/query/query';
-import type { CallGroup, HostToServer, IndexSummary, Method, Requests, ServerToHost } from './protocol';
+import {
+  QueryError,
+  edgeJson,
+  findPaths,
+  neighbourhood,
+  nodeJson,
+  selectNodes,
+} from '../analysis/query/query';
+import type {
+  CallGroup,
+  HostToServer,
+  IndexSummary,
+  Method,
+  Requests,
+  ServerToHost,
+} from './protocol';
 
 interface Loaded {
   root: string;
@@ -101,7 +115,12 @@ function warmUp(l: Loaded): void {
 
 const WARM_UP_DELAY_MS = 1000;
 
-type Handlers = { [M in Method]: (params: Requests[M]['params'], id: number) => Promise<Requests[M]['result']> | Requests[M]['result'] };
+type Handlers = {
+  [M in Method]: (
+    params: Requests[M]['params'],
+    id: number,
+  ) => Promise<Requests[M]['result']> | Requests[M]['result'];
+};
 
 const handlers: Handlers = {
   async open(params, id) {
@@ -126,7 +145,11 @@ const handlers: Handlers = {
       const graph = report.graph;
       // The graph it replaces may read its cache file a page at a time: let the file go.
       loaded?.graph.close();
-      loaded = { root: params.root, graph, presets: new PresetContext(graph, readText(params.root)) };
+      loaded = {
+        root: params.root,
+        graph,
+        presets: new PresetContext(graph, readText(params.root)),
+      };
       warmUp(loaded);
       const s = graph.data.stats;
       const summary: IndexSummary = {
@@ -157,7 +180,10 @@ const handlers: Handlers = {
       depth: params.depth,
       expand: params.expand,
       onReport: (missing, notes) => {
-        if (missing.length > 0) remarks.push(`the ${params.direction} path of ${params.driver} is partial: ${missing.join('; ')}`);
+        if (missing.length > 0)
+          remarks.push(
+            `the ${params.direction} path of ${params.driver} is partial: ${missing.join('; ')}`,
+          );
         remarks.push(...notes);
       },
     });
@@ -167,7 +193,10 @@ const handlers: Handlers = {
     return neighbourhood(current().graph, params.specs, params.depth, params.direction);
   },
   path(params) {
-    return findPaths(current().graph, params.from, params.to, { maxDepth: params.maxDepth, paths: params.paths });
+    return findPaths(current().graph, params.from, params.to, {
+      maxDepth: params.maxDepth,
+      paths: params.paths,
+    });
   },
   where(params) {
     const g = current().graph;
@@ -220,7 +249,8 @@ async function handle(message: HostToServer): Promise<void> {
     send({ type: 'response', id, result });
   } catch (e) {
     const text = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'failed';
-    const cancelled = e instanceof Error && (e.name === 'AbortError' || /aborted|cancelled/i.test(e.message));
+    const cancelled =
+      e instanceof Error && (e.name === 'AbortError' || /aborted|cancelled/i.test(e.message));
     send({
       type: 'error',
       id,

@@ -19,7 +19,9 @@ export const DEFAULT_WEBVIEW_CONFIG: Readonly<WebviewConfig> = {
 };
 
 function clampInt(value: unknown, min: number, max: number, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.floor(value))) : fallback;
+  return typeof value === 'number' && Number.isFinite(value)
+    ? Math.min(max, Math.max(min, Math.floor(value)))
+    : fallback;
 }
 
 /** Normalises a config from anywhere (the data attribute's JSON, settings): unknown fields dropped, numbers clamped. */

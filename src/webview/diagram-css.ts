@@ -21,7 +21,8 @@ function shapeRule(cls: string, body: string): string {
 export function diagramCss(mono: string, sans: string): string {
   const m = safeFontList(mono, 'ui-monospace, monospace');
   const s = safeFontList(sans, 'system-ui, sans-serif');
-  const tint = (colour: string): string => `color-mix(in srgb, var(${colour}) var(--np-tint), var(--np-bg))`;
+  const tint = (colour: string): string =>
+    `color-mix(in srgb, var(${colour}) var(--np-tint), var(--np-bg))`;
   return [
     // Function labels: monospace; the first line (the name) bold and bright, the location
     // and badges below it quieter.
@@ -36,9 +37,18 @@ export function diagramCss(mono: string, sans: string): string {
     `.edgeLabel, .edgeLabel p, .edgeLabel span { font-family: ${m}; font-size: 11px; }`,
     // Execution contexts.
     shapeRule('', 'stroke-width: 1.2px;'),
-    shapeRule('.hardirq', `fill: ${tint('--np-hardirq')} !important; stroke: var(--np-hardirq) !important;`),
-    shapeRule('.softirq', `fill: ${tint('--np-softirq')} !important; stroke: var(--np-softirq) !important;`),
-    shapeRule('.process', `fill: ${tint('--np-process')} !important; stroke: var(--np-process) !important;`),
+    shapeRule(
+      '.hardirq',
+      `fill: ${tint('--np-hardirq')} !important; stroke: var(--np-hardirq) !important;`,
+    ),
+    shapeRule(
+      '.softirq',
+      `fill: ${tint('--np-softirq')} !important; stroke: var(--np-softirq) !important;`,
+    ),
+    shapeRule(
+      '.process',
+      `fill: ${tint('--np-process')} !important; stroke: var(--np-process) !important;`,
+    ),
     shapeRule('.nfhook', 'stroke: var(--np-hook) !important; stroke-width: 2.5px !important;'),
     shapeRule('.omitted', 'fill: transparent !important; stroke: var(--np-muted) !important;'),
     `g.node { cursor: pointer; }`,

@@ -46,15 +46,22 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 function checkToken(name: string, value: string, pattern: RegExp): void {
-  if (!pattern.test(value)) throw new Error(`buildWebviewHtml: ${name} has unexpected characters: ${JSON.stringify(value)}`);
+  if (!pattern.test(value))
+    throw new Error(
+      `buildWebviewHtml: ${name} has unexpected characters: ${JSON.stringify(value)}`,
+    );
 }
 
 const ICON = {
-  zoomIn: '<path d="M6.5 1a5.5 5.5 0 0 1 4.38 8.83l3.9 3.9-.7.7-3.9-3.9A5.5 5.5 0 1 1 6.5 1zm0 1a4.5 4.5 0 1 0 0 9 4.5 4.5 0 0 0 0-9zM7 4v2h2v1H7v2H6V7H4V6h2V4h1z"/>',
-  zoomOut: '<path d="M6.5 1a5.5 5.5 0 0 1 4.38 8.83l3.9 3.9-.7.7-3.9-3.9A5.5 5.5 0 1 1 6.5 1zm0 1a4.5 4.5 0 1 0 0 9 4.5 4.5 0 0 0 0-9zM4 6h5v1H4V6z"/>',
+  zoomIn:
+    '<path d="M6.5 1a5.5 5.5 0 0 1 4.38 8.83l3.9 3.9-.7.7-3.9-3.9A5.5 5.5 0 1 1 6.5 1zm0 1a4.5 4.5 0 1 0 0 9 4.5 4.5 0 0 0 0-9zM7 4v2h2v1H7v2H6V7H4V6h2V4h1z"/>',
+  zoomOut:
+    '<path d="M6.5 1a5.5 5.5 0 0 1 4.38 8.83l3.9 3.9-.7.7-3.9-3.9A5.5 5.5 0 1 1 6.5 1zm0 1a4.5 4.5 0 1 0 0 9 4.5 4.5 0 0 0 0-9zM4 6h5v1H4V6z"/>',
   fit: '<path d="M2 2h4v1H3v3H2V2zm8 0h4v4h-1V3h-3V2zM3 10v3h3v1H2v-4h1zm11 0v4h-4v-1h3v-3h1z"/>',
-  expand: '<path d="M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm0 1a6 6 0 1 0 0 12A6 6 0 0 0 8 2zm.5 2.5v3h3v1h-3v3h-1v-3h-3v-1h3v-3h1z"/>',
-  collapse: '<path d="M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm0 1a6 6 0 1 0 0 12A6 6 0 0 0 8 2zM4.5 7.5h7v1h-7v-1z"/>',
+  expand:
+    '<path d="M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm0 1a6 6 0 1 0 0 12A6 6 0 0 0 8 2zm.5 2.5v3h3v1h-3v3h-1v-3h-3v-1h3v-3h1z"/>',
+  collapse:
+    '<path d="M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm0 1a6 6 0 1 0 0 12A6 6 0 0 0 8 2zM4.5 7.5h7v1h-7v-1z"/>',
   timeline: '<path d="M1 3h14v1H1V3zm0 4h9v1H1V7zm0 4h12v1H1v-1z"/>',
 };
 
@@ -71,7 +78,12 @@ export function buildWebviewHtml(options: WebviewHtmlOptions): string {
   const csp = contentSecurityPolicy(options.cspSource, options.nonce);
   const config = escapeHtml(JSON.stringify(normaliseConfig(options.config)));
   const title = escapeHtml(options.title);
-  const preloads = (options.preloadUris ?? []).map((uri) => `<link rel="modulepreload" nonce="${escapeHtml(options.nonce)}" href="${escapeHtml(uri)}">\n`).join('');
+  const preloads = (options.preloadUris ?? [])
+    .map(
+      (uri) =>
+        `<link rel="modulepreload" nonce="${escapeHtml(options.nonce)}" href="${escapeHtml(uri)}">\n`,
+    )
+    .join('');
 
   return `<!DOCTYPE html>
 <html lang="en">

@@ -10,12 +10,21 @@ export type LimitCheck =
   | { ok: false; reason: 'text' | 'edges'; message: string; nodes: number; edges: number };
 
 /** Checks `result` against the configured limits and explains a refusal in words. */
-export function checkLimits(result: Pick<MermaidResult, 'text' | 'stats'>, config: Pick<WebviewConfig, 'maxTextSize' | 'maxEdges'>): LimitCheck {
+export function checkLimits(
+  result: Pick<MermaidResult, 'text' | 'stats'>,
+  config: Pick<WebviewConfig, 'maxTextSize' | 'maxEdges'>,
+): LimitCheck {
   const nodes = result.stats.nodes + result.stats.omittedNodes;
   const edges = result.stats.edges;
   const size = `This graph has ${nodes.toLocaleString('en-US')} functions and ${edges.toLocaleString('en-US')} calls`;
   if (edges > config.maxEdges) {
-    return { ok: false, reason: 'edges', nodes, edges, message: `${size}: more than the ${config.maxEdges.toLocaleString('en-US')} calls the diagram can draw.` };
+    return {
+      ok: false,
+      reason: 'edges',
+      nodes,
+      edges,
+      message: `${size}: more than the ${config.maxEdges.toLocaleString('en-US')} calls the diagram can draw.`,
+    };
   }
   if (result.text.length > config.maxTextSize) {
     return {

@@ -121,7 +121,11 @@ function saveState(): void {
   saveTimer = window.setTimeout(() => {
     saveTimer = undefined;
     saved = {
-      ...(current ? { graphKey: current.key } : saved.graphKey !== undefined ? { graphKey: saved.graphKey } : {}),
+      ...(current
+        ? { graphKey: current.key }
+        : saved.graphKey !== undefined
+          ? { graphKey: saved.graphKey }
+          : {}),
       view,
       search: searchBox.value,
       timelineOpen: !timelinePanel.hidden,
@@ -142,7 +146,10 @@ function graphKey(graph: GraphJson): string {
 
 function mermaidConfig(): MermaidConfig {
   const style = getComputedStyle(document.body);
-  const themeVariables = mermaidThemeVariables((name) => style.getPropertyValue(name), themeKind(Array.from(document.body.classList)));
+  const themeVariables = mermaidThemeVariables(
+    (name) => style.getPropertyValue(name),
+    themeKind(Array.from(document.body.classList)),
+  );
   return {
     startOnLoad: false,
     securityLevel: 'strict',
@@ -153,10 +160,23 @@ function mermaidConfig(): MermaidConfig {
     look: 'classic',
     layout: config.layout,
     themeVariables,
-    themeCSS: diagramCss(style.getPropertyValue('--vscode-editor-font-family'), style.getPropertyValue('--vscode-font-family')),
+    themeCSS: diagramCss(
+      style.getPropertyValue('--vscode-editor-font-family'),
+      style.getPropertyValue('--vscode-font-family'),
+    ),
     fontFamily: String(themeVariables.fontFamily),
     htmlLabels: true,
-    flowchart: { htmlLabels: true, useMaxWidth: false, wrappingWidth: 400, nodeSpacing: 26, rankSpacing: 42, padding: 10, diagramPadding: 12, curve: 'basis', subGraphTitleMargin: { top: 6, bottom: 6 } },
+    flowchart: {
+      htmlLabels: true,
+      useMaxWidth: false,
+      wrappingWidth: 400,
+      nodeSpacing: 26,
+      rankSpacing: 42,
+      padding: 10,
+      diagramPadding: 12,
+      curve: 'basis',
+      subGraphTitleMargin: { top: 6, bottom: 6 },
+    },
   };
 }
 
@@ -182,14 +202,21 @@ function removeStrays(svgId: string): void {
   }
 }
 
-function setMessage(kind: 'too-large' | 'error' | undefined, build?: (box: HTMLElement) => void): void {
+function setMessage(
+  kind: 'too-large' | 'error' | undefined,
+  build?: (box: HTMLElement) => void,
+): void {
   messageBox.replaceChildren();
   messageBox.hidden = kind === undefined;
   messageBox.dataset.kind = kind ?? '';
   if (kind && build) build(messageBox);
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;
@@ -200,7 +227,13 @@ function showTooLarge(check: Exclude<LimitCheck, { ok: true }>): void {
   setMessage('too-large', (box) => {
     box.append(el('h2', undefined, 'Too large to draw'));
     box.append(el('p', undefined, check.message));
-    box.append(el('p', 'np-hint', 'Show the focused part (one level less), or export the graph as text or JSON to read it whole.'));
+    box.append(
+      el(
+        'p',
+        'np-hint',
+        'Show the focused part (one level less), or export the graph as text or JSON to read it whole.',
+      ),
+    );
     const actions = el('div', 'np-actions');
     const focus = el('button', 'np-primary', 'Show the focused part');
     focus.type = 'button';
@@ -219,7 +252,9 @@ function showRenderError(error: unknown): void {
   setMessage('error', (box) => {
     box.append(el('h2', undefined, 'Could not draw this graph'));
     box.append(el('pre', 'np-error-text', message));
-    box.append(el('p', 'np-hint', 'The graph is still available: use Export to get it as text or JSON.'));
+    box.append(
+      el('p', 'np-hint', 'The graph is still available: use Export to get it as text or JSON.'),
+    );
   });
   post({ type: 'error', message: `Mermaid render failed: ${message}` });
 }
@@ -281,7 +316,10 @@ async function drawGraph(message: GraphMessage, keepView: boolean): Promise<void
     // at the top of the path.
     if (!keepView) {
       const rect = viewport.getBoundingClientRect();
-      view = saved.graphKey === key && saved.view ? saved.view : initialView(size.width, size.height, rect.width, rect.height);
+      view =
+        saved.graphKey === key && saved.view
+          ? saved.view
+          : initialView(size.width, size.height, rect.width, rect.height);
     }
     applyView();
     if (selected !== undefined && !current.drawn.has(selected)) selected = undefined;
@@ -291,7 +329,12 @@ async function drawGraph(message: GraphMessage, keepView: boolean): Promise<void
     if (hasSkb && saved.timelineOpen) setTimelineOpen(true);
     saveState();
     app.dataset.state = 'drawn';
-    post({ type: 'drawn', nodes: result.stats.nodes, renderMs: performance.now() - renderStart, ...(loadedAt !== undefined ? { loadMs: loadedAt } : {}) });
+    post({
+      type: 'drawn',
+      nodes: result.stats.nodes,
+      renderMs: performance.now() - renderStart,
+      ...(loadedAt !== undefined ? { loadMs: loadedAt } : {}),
+    });
     loadedAt = undefined;
   } catch (error) {
     if (seq !== renderSeq) return;
@@ -306,8 +349,10 @@ async function drawGraph(message: GraphMessage, keepView: boolean): Promise<void
 
 function svgSize(svg: SVGSVGElement): { width: number; height: number } {
   const vb = svg.viewBox.baseVal;
-  const width = Number.parseFloat(svg.getAttribute('width') ?? '') || vb?.width || svg.getBBox().width;
-  const height = Number.parseFloat(svg.getAttribute('height') ?? '') || vb?.height || svg.getBBox().height;
+  const width =
+    Number.parseFloat(svg.getAttribute('width') ?? '') || vb?.width || svg.getBBox().width;
+  const height =
+    Number.parseFloat(svg.getAttribute('height') ?? '') || vb?.height || svg.getBBox().height;
   svg.setAttribute('width', String(width));
   svg.setAttribute('height', String(height));
   svg.style.maxWidth = 'none';
@@ -326,8 +371,12 @@ function decorate(svg: SVGSVGElement, cur: Current): void {
     node.dataset.npNode = mid;
     cur.elements.set(mid, node);
     const graphId = cur.mermaid.nodeIds[mid];
-    if (graphId !== undefined && cur.nodes.get(graphId)?.collapsed) node.classList.add('np-collapsed');
-    for (const styled of [node, ...Array.from(node.querySelectorAll<SVGElement | HTMLElement>('[style]'))]) {
+    if (graphId !== undefined && cur.nodes.get(graphId)?.collapsed)
+      node.classList.add('np-collapsed');
+    for (const styled of [
+      node,
+      ...Array.from(node.querySelectorAll<SVGElement | HTMLElement>('[style]')),
+    ]) {
       const style = (styled as HTMLElement).style;
       for (const prop of Array.from(style)) if (THEMED.has(prop)) style.removeProperty(prop);
     }
@@ -338,12 +387,15 @@ function decorate(svg: SVGSVGElement, cur: Current): void {
     return index === undefined ? undefined : cur.graph.edges[index]?.kind;
   };
   const markers = new Map<string, string>();
-  for (const path of Array.from(svg.querySelectorAll<SVGPathElement>('path.flowchart-link[data-id]'))) {
+  for (const path of Array.from(
+    svg.querySelectorAll<SVGPathElement>('path.flowchart-link[data-id]'),
+  )) {
     const dataId = path.getAttribute('data-id');
     const kind = kindOf(dataId);
     if (kind === undefined) continue;
     path.classList.add(`np-edge-${kind}`);
-    if (kind !== 'direct') path.setAttribute('marker-end', `url(#${themedMarker(svg, path, kind, markers)})`);
+    if (kind !== 'direct')
+      path.setAttribute('marker-end', `url(#${themedMarker(svg, path, kind, markers)})`);
     // A wide transparent twin makes thin and dotted edges easy to hover and click.
     const hit = path.cloneNode(false) as SVGPathElement;
     hit.removeAttribute('id');
@@ -359,7 +411,12 @@ function decorate(svg: SVGSVGElement, cur: Current): void {
 }
 
 /** A copy of the edge's arrowhead that CSS can colour like the edge. */
-function themedMarker(svg: SVGSVGElement, path: SVGPathElement, kind: GraphEdge['kind'], cache: Map<string, string>): string {
+function themedMarker(
+  svg: SVGSVGElement,
+  path: SVGPathElement,
+  kind: GraphEdge['kind'],
+  cache: Map<string, string>,
+): string {
   const url = /url\(#([^)]+)\)/.exec(path.getAttribute('marker-end') ?? '')?.[1] ?? '';
   const key = `${url}|${kind}`;
   const existing = cache.get(key);
@@ -419,12 +476,20 @@ viewport.addEventListener(
   { passive: false },
 );
 
-let drag: { id: number; x: number; y: number; startX: number; startY: number; moved: boolean } | undefined;
+let drag:
+  { id: number; x: number; y: number; startX: number; startY: number; moved: boolean } | undefined;
 let suppressClick = false;
 viewport.addEventListener('pointerdown', (event) => {
   if (event.button !== 0 || !current) return;
   if ((event.target as Element).closest('.np-message')) return;
-  drag = { id: event.pointerId, x: view.x, y: view.y, startX: event.clientX, startY: event.clientY, moved: false };
+  drag = {
+    id: event.pointerId,
+    x: view.x,
+    y: view.y,
+    startX: event.clientX,
+    startY: event.clientY,
+    moved: false,
+  };
 });
 viewport.addEventListener('pointermove', (event) => {
   if (!drag || event.pointerId !== drag.id) return;
@@ -473,13 +538,17 @@ viewport.addEventListener('keydown', (event) => {
 // ---------------------------------------------------------------------------------------
 // Clicks, hover, selection
 
-function nodeAt(target: EventTarget | null): { mermaidId: string; graphId: string; element: SVGGElement } | undefined {
+function nodeAt(
+  target: EventTarget | null,
+): { mermaidId: string; graphId: string; element: SVGGElement } | undefined {
   if (!current || !(target instanceof Element)) return undefined;
   const element = target.closest<SVGGElement>('g.node');
   if (!element) return undefined;
   const mermaidId = mermaidNodeId(element.id, current.mermaid);
   const graphId = graphNodeId(element.id, current.mermaid);
-  return mermaidId !== undefined && graphId !== undefined ? { mermaidId, graphId, element } : undefined;
+  return mermaidId !== undefined && graphId !== undefined
+    ? { mermaidId, graphId, element }
+    : undefined;
 }
 
 function edgeAt(target: EventTarget | null): GraphEdge[] | undefined {
@@ -506,12 +575,14 @@ canvas.addEventListener('click', (event) => {
   }
   const edges = edgeAt(event.target);
   const first = edges?.[0];
-  if (first) post({ type: 'openEdge', from: first.from, to: first.to, file: first.file, line: first.line });
+  if (first)
+    post({ type: 'openEdge', from: first.from, to: first.to, file: first.file, line: first.line });
 });
 
 canvas.addEventListener('dblclick', (event) => {
   const node = nodeAt(event.target);
-  if (node && current?.nodes.get(node.graphId)?.collapsed) post({ type: 'expand', nodeId: node.graphId });
+  if (node && current?.nodes.get(node.graphId)?.collapsed)
+    post({ type: 'expand', nodeId: node.graphId });
 });
 
 canvas.addEventListener('mouseover', (event) => {
@@ -537,7 +608,8 @@ function showTooltip(content: TooltipContent, event: MouseEvent): void {
   tooltip.append(el('div', 'np-tip-title', content.title));
   if (content.note) tooltip.append(el('div', 'np-tip-note', content.note));
   const table = el('dl', 'np-tip-rows');
-  for (const [label, value] of content.rows) table.append(el('dt', undefined, label), el('dd', undefined, value));
+  for (const [label, value] of content.rows)
+    table.append(el('dt', undefined, label), el('dd', undefined, value));
   tooltip.append(table, el('div', 'np-tip-hint', content.hint));
   tooltip.hidden = false;
   placeTooltip(event);
@@ -574,7 +646,8 @@ function updateSelection(): void {
   for (const [id, element] of current.elements) element.classList.toggle('np-selected', id === mid);
   const node = selected !== undefined ? current.nodes.get(selected) : undefined;
   expandButton.disabled = !node?.collapsed;
-  collapseButton.disabled = !node || node.collapsed !== undefined || !current.graph.edges.some((e) => e.from === node.id);
+  collapseButton.disabled =
+    !node || node.collapsed !== undefined || !current.graph.edges.some((e) => e.from === node.id);
 }
 
 /** Selects a node and pans it to the centre of the viewport. */
@@ -607,7 +680,13 @@ function centreOnElement(element: SVGGElement): void {
   const c = viewportCentre();
   // Revealing a function (search, focus, timeline) zooms in far enough to read it.
   const readable = view.scale < READABLE_SCALE ? { ...view, scale: 1 } : view;
-  view = centreOn(readable, (cx - (vb?.x ?? 0)) * scaleX, (cy - (vb?.y ?? 0)) * scaleY, c.width, c.height);
+  view = centreOn(
+    readable,
+    (cx - (vb?.x ?? 0)) * scaleX,
+    (cy - (vb?.y ?? 0)) * scaleY,
+    c.width,
+    c.height,
+  );
   applyView();
 }
 
@@ -639,7 +718,12 @@ function paintMatches(): void {
   }
   canvas.classList.toggle('np-searching', matches.length > 0);
   const q = searchBox.value.trim();
-  searchCount.textContent = q === '' ? '' : matches.length === 0 ? 'no match' : `${matchIndex >= 0 ? matchIndex + 1 : '–'}/${matches.length}`;
+  searchCount.textContent =
+    q === ''
+      ? ''
+      : matches.length === 0
+        ? 'no match'
+        : `${matchIndex >= 0 ? matchIndex + 1 : '–'}/${matches.length}`;
   searchBox.classList.toggle('np-no-match', q !== '' && matches.length === 0);
 }
 
@@ -686,16 +770,24 @@ function stepItem(step: TimelineStep): HTMLLIElement {
   li.tabIndex = 0;
   li.dataset.node = step.op.node;
   const head = el('div', 'np-step-head');
-  head.append(el('span', 'np-step-no', String(step.index + 1)), el('code', 'np-step-op', `${step.op.op}(${step.op.len})`));
+  head.append(
+    el('span', 'np-step-no', String(step.index + 1)),
+    el('code', 'np-step-op', `${step.op.op}(${step.op.len})`),
+  );
   li.append(head);
   const where = el('div', 'np-step-where');
-  where.append(el('span', 'np-step-fn', step.caller ?? step.op.node), el('span', 'np-step-loc', ` · ${basename(step.op.file)}:${step.op.line}`));
+  where.append(
+    el('span', 'np-step-fn', step.caller ?? step.op.node),
+    el('span', 'np-step-loc', ` · ${basename(step.op.file)}:${step.op.line}`),
+  );
   where.title = `${step.op.file}:${step.op.line}`;
   li.append(where, bar(step));
   // The analysis writes `effect` as `<changes> — <what it is for>` (knowledge/skb-ops.ts):
   // the changes in code type, once, then the words.
   const effect = step.op.effect.trim();
-  const words = effect.startsWith(step.summary) ? effect.slice(step.summary.length).replace(/^[\s—:;,.-]+/, '') : effect;
+  const words = effect.startsWith(step.summary)
+    ? effect.slice(step.summary.length).replace(/^[\s—:;,.-]+/, '')
+    : effect;
   li.append(el('div', 'np-step-summary', step.summary));
   if (words) li.append(el('div', 'np-step-effect', words));
   const open = (): void => {
@@ -746,16 +838,28 @@ function bar(step: TimelineStep): HTMLDivElement {
 
   const top = el('div', 'np-ticks np-ticks-top');
   if (a.tail - a.data < 0.12) {
-    tick(top, a.tail === a.data ? 'data = tail' : 'data tail', (a.data + a.tail) / 2, dataMoved || tailMoved ? 'np-moved' : '');
+    tick(
+      top,
+      a.tail === a.data ? 'data = tail' : 'data tail',
+      (a.data + a.tail) / 2,
+      dataMoved || tailMoved ? 'np-moved' : '',
+    );
   } else {
     tick(top, 'data', a.data, dataMoved ? 'np-moved' : '');
     tick(top, 'tail', a.tail, tailMoved ? 'np-moved' : '');
   }
   const track = el('div', 'np-bar-track');
-  track.append(seg('np-seg np-seg-head', a.head, a.data), seg('np-seg np-seg-data', a.data, a.tail), seg('np-seg np-seg-tail', a.tail, a.end));
+  track.append(
+    seg('np-seg np-seg-head', a.head, a.data),
+    seg('np-seg np-seg-data', a.data, a.tail),
+    seg('np-seg np-seg-tail', a.tail, a.end),
+  );
   if (dataMoved) track.append(seg('np-delta', Math.min(a.data, b.data), Math.max(a.data, b.data)));
   if (tailMoved) track.append(seg('np-delta', Math.min(a.tail, b.tail), Math.max(a.tail, b.tail)));
-  for (const [moved, at] of [[dataMoved, b.data], [tailMoved, b.tail]] as const) {
+  for (const [moved, at] of [
+    [dataMoved, b.data],
+    [tailMoved, b.tail],
+  ] as const) {
     if (!moved) continue;
     const ghost = el('div', 'np-ghost');
     ghost.style.left = pct(at);
@@ -820,7 +924,10 @@ async function exportSvg(format: 'svg' | 'html'): Promise<void> {
     const { svg } = await renderWith(exportConfig, id, current.mermaid.text);
     post({ type: 'export', format, svg });
   } catch (error) {
-    post({ type: 'error', message: `SVG export failed: ${error instanceof Error ? error.message : String(error)}` });
+    post({
+      type: 'error',
+      message: `SVG export failed: ${error instanceof Error ? error.message : String(error)}`,
+    });
   } finally {
     removeStrays(id);
     if (app.dataset.state !== 'drawing') setStatus('');

@@ -10,9 +10,20 @@
 
 import type { GraphJson } from '../analysis/graph-json';
 import type { MermaidResult } from '../analysis/render/mermaid';
-import { EXPORT_FORMATS, exportNeedsSvg, type ExportFormat } from '../analysis/render/export-formats';
+import {
+  EXPORT_FORMATS,
+  exportNeedsSvg,
+  type ExportFormat,
+} from '../analysis/render/export-formats';
 
-export { EXPORT_FORMATS, exportNeedsSvg, type ExportFormat } from '../analysis/render/export-formats';
+export {
+  EXPORT_FORMATS,
+  exportNeedsSvg,
+  type ExportFormat,
+} from '../analysis/render/export-formats';
+
+/* eslint-disable-next-line no-control-regex -- a name or id with control characters is refused */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 // ---------------------------------------------------------------------------------------
 // Host -> webview
@@ -72,7 +83,13 @@ export interface RequestExportMessage {
   format: ExportFormat;
 }
 
-export type HostToWebview = GraphMessage | HighlightMessage | SetDepthMessage | FocusNodeMessage | StatusMessage | RequestExportMessage;
+export type HostToWebview =
+  | GraphMessage
+  | HighlightMessage
+  | SetDepthMessage
+  | FocusNodeMessage
+  | StatusMessage
+  | RequestExportMessage;
 
 // ---------------------------------------------------------------------------------------
 // Webview -> host
@@ -175,8 +192,9 @@ function own(record: Record<string, unknown>, key: string): unknown {
 }
 
 function id(x: unknown): string | undefined {
-  // eslint-disable-next-line no-control-regex
-  return typeof x === 'string' && x.length > 0 && x.length <= MAX_ID && !/[\u0000-\u001f\u007f]/.test(x) ? x : undefined;
+  return typeof x === 'string' && x.length > 0 && x.length <= MAX_ID && !CONTROL_CHARACTERS.test(x)
+    ? x
+    : undefined;
 }
 
 /**
@@ -187,13 +205,16 @@ function id(x: unknown): string | undefined {
 export function isRelativeKernelPath(x: unknown): x is string {
   if (id(x) === undefined) return false;
   const path = x as string;
-  if (path.startsWith('/') || path.includes('\\') || /^[A-Za-z]:/.test(path) || path.includes(':')) return false;
+  if (path.startsWith('/') || path.includes('\\') || /^[A-Za-z]:/.test(path) || path.includes(':'))
+    return false;
   return path.split('/').every((segment) => segment !== '..' && segment !== '.' && segment !== '');
 }
 
 /** A duration in milliseconds as the webview measures them: finite, not negative, under a day. */
 function duration(x: unknown): number | undefined {
-  return typeof x === 'number' && Number.isFinite(x) && x >= 0 && x < 86_400_000 ? Math.round(x) : undefined;
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0 && x < 86_400_000
+    ? Math.round(x)
+    : undefined;
 }
 
 function line(x: unknown): number | undefined {
@@ -235,7 +256,8 @@ function parse(x: unknown): WebviewToHost | undefined {
       const to = id(own(x, 'to'));
       const file = own(x, 'file');
       const ln = line(own(x, 'line'));
-      if (from === undefined || to === undefined || !isRelativeKernelPath(file) || ln === undefined) return undefined;
+      if (from === undefined || to === undefined || !isRelativeKernelPath(file) || ln === undefined)
+        return undefined;
       return { type, from, to, file, line: ln };
     }
     case 'expand':
@@ -249,11 +271,13 @@ function parse(x: unknown): WebviewToHost | undefined {
     }
     case 'export': {
       const format = own(x, 'format');
-      if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) return undefined;
+      if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format))
+        return undefined;
       const svg = own(x, 'svg');
       const needsSvg = exportNeedsSvg(format as ExportFormat);
       if (svg === undefined) return needsSvg ? undefined : { type, format: format as ExportFormat };
-      if (!needsSvg || typeof svg !== 'string' || svg.length === 0 || svg.length > MAX_EXPORT_SVG) return undefined;
+      if (!needsSvg || typeof svg !== 'string' || svg.length === 0 || svg.length > MAX_EXPORT_SVG)
+        return undefined;
       if (!/^\s*<svg[\s>]/.test(svg)) return undefined;
       return { type, format: format as ExportFormat, svg };
     }
@@ -262,14 +286,24 @@ function parse(x: unknown): WebviewToHost | undefined {
       const renderMs = duration(own(x, 'renderMs'));
       const rawLoad = own(x, 'loadMs');
       const loadMs = duration(rawLoad);
-      if (typeof nodes !== 'number' || !Number.isInteger(nodes) || nodes < 0 || nodes > 1_000_000 || renderMs === undefined) return undefined;
+      if (
+        typeof nodes !== 'number' ||
+        !Number.isInteger(nodes) ||
+        nodes < 0 ||
+        nodes > 1_000_000 ||
+        renderMs === undefined
+      )
+        return undefined;
       if (rawLoad === undefined) return { type, nodes, renderMs };
       return loadMs === undefined ? undefined : { type, nodes, renderMs, loadMs };
     }
     case 'error': {
       const message = own(x, 'message');
       if (typeof message !== 'string') return undefined;
-      return { type, message: message.length > MAX_ERROR ? `${message.slice(0, MAX_ERROR)}…` : message };
+      return {
+        type,
+        message: message.length > MAX_ERROR ? `${message.slice(0, MAX_ERROR)}…` : message,
+      };
     }
     default:
       return undefined;
@@ -286,7 +320,14 @@ export function isHostMessage(x: unknown): x is HostToWebview {
     case 'graph': {
       const graph = own(x, 'graph');
       const mermaid = own(x, 'mermaid');
-      return isRecord(graph) && Array.isArray(graph.nodes) && Array.isArray(graph.edges) && isRecord(mermaid) && typeof mermaid.text === 'string' && isRecord(mermaid.nodeIds);
+      return (
+        isRecord(graph) &&
+        Array.isArray(graph.nodes) &&
+        Array.isArray(graph.edges) &&
+        isRecord(mermaid) &&
+        typeof mermaid.text === 'string' &&
+        isRecord(mermaid.nodeIds)
+      );
     }
     case 'highlight':
       return typeof own(x, 'query') === 'string';

@@ -10,7 +10,11 @@ import type { MermaidResult } from '../analysis/render/mermaid';
  * `.`); ties keep drawing order (`n0`, `n1`...: the order the packet reaches them).
  * Matching ignores case and surrounding spaces; an empty query matches nothing.
  */
-export function findMatches(nodes: readonly GraphNode[], result: Pick<MermaidResult, 'nodeIds'>, query: string): string[] {
+export function findMatches(
+  nodes: readonly GraphNode[],
+  result: Pick<MermaidResult, 'nodeIds'>,
+  query: string,
+): string[] {
   const q = query.trim().toLowerCase();
   if (q === '') return [];
   const byId = new Map(nodes.map((n) => [n.id, n]));

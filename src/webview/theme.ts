@@ -15,7 +15,9 @@ export function themeKind(classList: Iterable<string>): ThemeKind {
 }
 
 function hex2(n: number): string {
-  return Math.round(Math.min(255, Math.max(0, n))).toString(16).padStart(2, '0');
+  return Math.round(Math.min(255, Math.max(0, n)))
+    .toString(16)
+    .padStart(2, '0');
 }
 
 /**
@@ -66,15 +68,49 @@ export function mix(a: string, b: string, amount: number): string {
   return out;
 }
 
-const FALLBACK: Record<ThemeKind, { bg: string; fg: string; muted: string; border: string; widget: string; accent: string }> = {
-  light: { bg: '#ffffff', fg: '#1f1f1f', muted: '#616161', border: '#d4d4d4', widget: '#f3f3f3', accent: '#005fb8' },
-  dark: { bg: '#1f1f1f', fg: '#cccccc', muted: '#9d9d9d', border: '#3c3c3c', widget: '#252526', accent: '#4daafc' },
-  'high-contrast': { bg: '#000000', fg: '#ffffff', muted: '#ffffff', border: '#6fc3df', widget: '#0c141f', accent: '#f38518' },
-  'high-contrast-light': { bg: '#ffffff', fg: '#292929', muted: '#292929', border: '#0f4a85', widget: '#ffffff', accent: '#006bbd' },
+const FALLBACK: Record<
+  ThemeKind,
+  { bg: string; fg: string; muted: string; border: string; widget: string; accent: string }
+> = {
+  light: {
+    bg: '#ffffff',
+    fg: '#1f1f1f',
+    muted: '#616161',
+    border: '#d4d4d4',
+    widget: '#f3f3f3',
+    accent: '#005fb8',
+  },
+  dark: {
+    bg: '#1f1f1f',
+    fg: '#cccccc',
+    muted: '#9d9d9d',
+    border: '#3c3c3c',
+    widget: '#252526',
+    accent: '#4daafc',
+  },
+  'high-contrast': {
+    bg: '#000000',
+    fg: '#ffffff',
+    muted: '#ffffff',
+    border: '#6fc3df',
+    widget: '#0c141f',
+    accent: '#f38518',
+  },
+  'high-contrast-light': {
+    bg: '#ffffff',
+    fg: '#292929',
+    muted: '#292929',
+    border: '#0f4a85',
+    widget: '#ffffff',
+    accent: '#006bbd',
+  },
 };
 
 /** Mermaid `themeVariables` (theme `base`) from the VS Code theme; `read` returns a CSS variable's computed value. */
-export function mermaidThemeVariables(read: (name: string) => string, kind: ThemeKind): Record<string, string | boolean> {
+export function mermaidThemeVariables(
+  read: (name: string) => string,
+  kind: ThemeKind,
+): Record<string, string | boolean> {
   const fb = FALLBACK[kind];
   const opaque = (name: string, fallback: string): string => {
     const c = normaliseColour(read(name));
@@ -91,7 +127,9 @@ export function mermaidThemeVariables(read: (name: string) => string, kind: Them
   const lane = highContrast ? bg : mix(fg, bg, dark ? 0.045 : 0.035);
   const laneBorder = highContrast ? border : mix(fg, bg, dark ? 0.16 : 0.14);
   const node = highContrast ? bg : mix(fg, bg, dark ? 0.09 : 0.02);
-  const font = read('--vscode-font-family').trim() || 'system-ui, -apple-system, "Segoe UI", Ubuntu, sans-serif';
+  const font =
+    read('--vscode-font-family').trim() ||
+    'system-ui, -apple-system, "Segoe UI", Ubuntu, sans-serif';
   return {
     darkMode: dark,
     background: bg,

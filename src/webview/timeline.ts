@@ -98,13 +98,22 @@ interface Raw {
 }
 
 /** Replays `ops` (in path order) on a schematic buffer. */
-export function computeTimeline(ops: readonly SkbOp[], callerName?: (nodeId: string) => string | undefined): TimelineStep[] {
+export function computeTimeline(
+  ops: readonly SkbOp[],
+  callerName?: (nodeId: string) => string | undefined,
+): TimelineStep[] {
   const kinds = ops.map((op) => classifyOp(op.op));
   // A path that starts by filling the buffer (reserve/put) starts from an empty skb;
   // otherwise the packet is already there (e.g. the path begins after the driver).
   const firstMove = kinds.find((k) => k !== 'check');
   let state: Raw = { data: 0, tail: firstMove === 'reserve' || firstMove === 'put' ? 0 : PAYLOAD };
-  const raw: { before: Raw; after: Raw; kind: SkbOpKind; moved: ('data' | 'tail')[]; summary: string }[] = [];
+  const raw: {
+    before: Raw;
+    after: Raw;
+    kind: SkbOpKind;
+    moved: ('data' | 'tail')[];
+    summary: string;
+  }[] = [];
   ops.forEach((op, i) => {
     const kind = kinds[i] ?? 'check';
     const row = findSkbOp(op.op);
@@ -145,7 +154,10 @@ export function computeTimeline(ops: readonly SkbOp[], callerName?: (nodeId: str
       case 'trim': {
         // Trimming to a symbolic length: show the tail moving back a little (padding dropped).
         const target = Math.min(before.tail, before.data + n);
-        after = { data: before.data, tail: target < before.tail ? target : Math.max(before.data, before.tail - 6) };
+        after = {
+          data: before.data,
+          tail: target < before.tail ? target : Math.max(before.data, before.tail - 6),
+        };
         moved = ['tail'];
         summary = `tail = data + ${len}`;
         break;
@@ -165,7 +177,12 @@ export function computeTimeline(ops: readonly SkbOp[], callerName?: (nodeId: str
   const end = Math.max(PAYLOAD, ...all.map((r) => r.tail)) + 16;
   const span = end - head;
   const frac = (v: number): number => Math.round(((v - head) / span) * 10_000) / 10_000;
-  const layout = (r: Raw): SkbLayout => ({ head: 0, data: frac(r.data), tail: frac(r.tail), end: 1 });
+  const layout = (r: Raw): SkbLayout => ({
+    head: 0,
+    data: frac(r.data),
+    tail: frac(r.tail),
+    end: 1,
+  });
 
   return raw.map((r, index) => {
     const op = ops[index] as SkbOp;

@@ -17,25 +17,49 @@ export interface TooltipContent {
 
 export function nodeTooltip(graph: GraphJson, node: GraphNode): TooltipContent {
   const rows: [string, string][] = [['defined at', `${node.file}:${node.line}`]];
-  if (node.stage) rows.push(['stage', `${stageTitle(node.stage)}${stageTitle(node.stage) !== node.stage ? ` (${node.stage})` : ''}`]);
+  if (node.stage)
+    rows.push([
+      'stage',
+      `${stageTitle(node.stage)}${stageTitle(node.stage) !== node.stage ? ` (${node.stage})` : ''}`,
+    ]);
   if (isExecContext(node.context)) rows.push(['context', contextTitle(node.context)]);
   if (node.kind === 'macro') rows.push(['kind', 'function-like macro']);
-  for (const marker of graph.markers ?? []) if (marker.node === node.id) rows.push(['netfilter hook', marker.label]);
-  for (const op of graph.skb ?? []) if (op.node === node.id) rows.push(['skb', `${op.op}(${op.len}) at line ${op.line}`]);
-  if (node.collapsed) rows.push(['collapsed', `${node.collapsed.hidden} more functions below (double-click or ⊕ to expand)`]);
+  for (const marker of graph.markers ?? [])
+    if (marker.node === node.id) rows.push(['netfilter hook', marker.label]);
+  for (const op of graph.skb ?? [])
+    if (op.node === node.id) rows.push(['skb', `${op.op}(${op.len}) at line ${op.line}`]);
+  if (node.collapsed)
+    rows.push([
+      'collapsed',
+      `${node.collapsed.hidden} more functions below (double-click or ⊕ to expand)`,
+    ]);
   const out: TooltipContent = { title: node.name, rows, hint: 'Click to open the definition' };
   if (node.note) out.note = node.note;
   return out;
 }
 
-export function edgeTooltip(graph: GraphJson, edges: readonly GraphEdge[]): TooltipContent | undefined {
+export function edgeTooltip(
+  graph: GraphJson,
+  edges: readonly GraphEdge[],
+): TooltipContent | undefined {
   const first = edges[0];
   if (!first) return undefined;
   const name = (id: string): string => graph.nodes.find((n) => n.id === id)?.name ?? id;
-  const kind = first.kind === 'direct' ? 'direct call' : first.kind === 'indirect' ? 'indirect call (function pointer)' : 'asynchronous (deferred)';
+  const kind =
+    first.kind === 'direct'
+      ? 'direct call'
+      : first.kind === 'indirect'
+        ? 'indirect call (function pointer)'
+        : 'asynchronous (deferred)';
   const rows: [string, string][] = [['kind', kind]];
-  edges.forEach((e, i) => rows.push([edges.length > 1 ? `call site ${i + 1}` : 'call site', `${e.file}:${e.line}`]));
-  const out: TooltipContent = { title: `${name(first.from)} → ${name(first.to)}`, rows, hint: 'Click to open the call site' };
+  edges.forEach((e, i) =>
+    rows.push([edges.length > 1 ? `call site ${i + 1}` : 'call site', `${e.file}:${e.line}`]),
+  );
+  const out: TooltipContent = {
+    title: `${name(first.from)} → ${name(first.to)}`,
+    rows,
+    hint: 'Click to open the call site',
+  };
   if (first.via) out.note = first.via;
   return out;
 }

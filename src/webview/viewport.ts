@@ -22,9 +22,18 @@ export function zoomAt(view: ViewTransform, factor: number, px: number, py: numb
 }
 
 /** The whole content (`width` x `height` at scale 1) centred in the viewport, at most 100%. */
-export function fitView(width: number, height: number, viewWidth: number, viewHeight: number, padding = 24): ViewTransform {
-  if (width <= 0 || height <= 0 || viewWidth <= 0 || viewHeight <= 0) return { x: 0, y: 0, scale: 1 };
-  const scale = clampScale(Math.min(1, (viewWidth - 2 * padding) / width, (viewHeight - 2 * padding) / height));
+export function fitView(
+  width: number,
+  height: number,
+  viewWidth: number,
+  viewHeight: number,
+  padding = 24,
+): ViewTransform {
+  if (width <= 0 || height <= 0 || viewWidth <= 0 || viewHeight <= 0)
+    return { x: 0, y: 0, scale: 1 };
+  const scale = clampScale(
+    Math.min(1, (viewWidth - 2 * padding) / width, (viewHeight - 2 * padding) / height),
+  );
   return { scale, x: (viewWidth - width * scale) / 2, y: (viewHeight - height * scale) / 2 };
 }
 
@@ -36,8 +45,15 @@ export const READABLE_SCALE = 0.45;
  * stay readable), centred horizontally and starting at the top, where the path begins.
  * A graph that fits entirely is centred.
  */
-export function initialView(width: number, height: number, viewWidth: number, viewHeight: number, padding = 24): ViewTransform {
-  if (width <= 0 || height <= 0 || viewWidth <= 0 || viewHeight <= 0) return { x: 0, y: 0, scale: 1 };
+export function initialView(
+  width: number,
+  height: number,
+  viewWidth: number,
+  viewHeight: number,
+  padding = 24,
+): ViewTransform {
+  if (width <= 0 || height <= 0 || viewWidth <= 0 || viewHeight <= 0)
+    return { x: 0, y: 0, scale: 1 };
   const widthScale = Math.min(1, (viewWidth - 2 * padding) / width);
   if (height * widthScale <= viewHeight - 2 * padding) {
     // A wide graph in a narrow panel would fit only at an unreadable size: start readable instead.
@@ -50,8 +66,18 @@ export function initialView(width: number, height: number, viewWidth: number, vi
 }
 
 /** Pans so that content point (`cx`, `cy`) is at the viewport's centre, keeping the scale. */
-export function centreOn(view: ViewTransform, cx: number, cy: number, viewWidth: number, viewHeight: number): ViewTransform {
-  return { scale: view.scale, x: viewWidth / 2 - cx * view.scale, y: viewHeight / 2 - cy * view.scale };
+export function centreOn(
+  view: ViewTransform,
+  cx: number,
+  cy: number,
+  viewWidth: number,
+  viewHeight: number,
+): ViewTransform {
+  return {
+    scale: view.scale,
+    x: viewWidth / 2 - cx * view.scale,
+    y: viewHeight / 2 - cy * view.scale,
+  };
 }
 
 /** `translate(...) scale(...)` for the wrapper's `style.transform`. */
@@ -63,7 +89,8 @@ export function toCss(view: ViewTransform): string {
 export function parseView(x: unknown): ViewTransform | undefined {
   if (typeof x !== 'object' || x === null) return undefined;
   const v = x as Record<string, unknown>;
-  if (typeof v.x !== 'number' || typeof v.y !== 'number' || typeof v.scale !== 'number') return undefined;
+  if (typeof v.x !== 'number' || typeof v.y !== 'number' || typeof v.scale !== 'number')
+    return undefined;
   if (!Number.isFinite(v.x) || !Number.isFinite(v.y) || !Number.isFinite(v.scale)) return undefined;
   return { x: v.x, y: v.y, scale: clampScale(v.scale) };
 }

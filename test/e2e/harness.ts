@@ -12,7 +12,18 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  readFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -33,7 +44,13 @@ const CODE_SERVER_VERSION = '4.100.3';
  * paths; only the count of functions hidden in collapsed side branches is lower. About
  * 8,400 files, 13-25 s cold on two cores instead of 50-110 s.
  */
-export const E2E_SCOPE = ['net/**', 'drivers/net/ethernet/intel/**', 'include/**', 'kernel/softirq.c', 'kernel/irq/**'];
+export const E2E_SCOPE = [
+  'net/**',
+  'drivers/net/ethernet/intel/**',
+  'include/**',
+  'kernel/softirq.c',
+  'kernel/irq/**',
+];
 
 /** Writes a line to stderr (node:test keeps stdout for its reporter). */
 export function log(message: string): void {
@@ -44,7 +61,9 @@ export function log(message: string): void {
 export function kernelRoot(): string {
   const root = process.env.NETPATHS_KERNEL;
   if (!root || !existsSync(join(root, 'net/core/dev.c'))) {
-    throw new Error('NETPATHS_KERNEL must name a Linux 6.12 tree: export NETPATHS_KERNEL=$(bash scripts/kernel.sh)');
+    throw new Error(
+      'NETPATHS_KERNEL must name a Linux 6.12 tree: export NETPATHS_KERNEL=$(bash scripts/kernel.sh)',
+    );
   }
   return root;
 }
@@ -52,9 +71,18 @@ export function kernelRoot(): string {
 /** code-server's entry.js: $NETPATHS_CODE_SERVER, else where setup-code-server.sh puts it. */
 export function codeServerEntry(): string {
   const cache = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
-  const entry = process.env.NETPATHS_CODE_SERVER ?? join(cache, 'netpaths', `code-server-${CODE_SERVER_VERSION}`, 'node_modules/code-server/out/node/entry.js');
+  const entry =
+    process.env.NETPATHS_CODE_SERVER ??
+    join(
+      cache,
+      'netpaths',
+      `code-server-${CODE_SERVER_VERSION}`,
+      'node_modules/code-server/out/node/entry.js',
+    );
   if (!existsSync(entry)) {
-    throw new Error(`code-server is not installed (${entry} is missing): run NETPATHS_CODE_SERVER=$(bash scripts/setup-code-server.sh)`);
+    throw new Error(
+      `code-server is not installed (${entry} is missing): run NETPATHS_CODE_SERVER=$(bash scripts/setup-code-server.sh)`,
+    );
   }
   return entry;
 }
@@ -74,9 +102,15 @@ export function packageExtension(): string {
     return vsix;
   }
   const started = Date.now();
-  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync('npm', ['run', '--silent', 'package'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (r.status !== 0) {
-    throw new Error(`npm run package failed (exit ${r.status ?? r.signal}); its output:\n${r.stdout}\n${r.stderr}`);
+    throw new Error(
+      `npm run package failed (exit ${r.status ?? r.signal}); its output:\n${r.stdout}\n${r.stderr}`,
+    );
   }
   vsix = join(ROOT, 'dist', 'netpaths.vsix');
   if (!existsSync(vsix)) throw new Error(`npm run package succeeded but ${vsix} is missing`);
@@ -108,7 +142,12 @@ export class FinalError extends Error {}
  * Polls `probe` until it returns a value other than undefined, or fails with `what`. An
  * error the probe throws counts as "not yet" (the DOM may be changing), except FinalError.
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, intervalMs = 250): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -121,7 +160,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     }
     if (Date.now() > deadline) {
       const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}${cause}`);
+      throw new Error(
+        `timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}${cause}`,
+      );
     }
     await sleep(intervalMs);
   }
@@ -277,26 +318,49 @@ export class VsCode {
     installExitHandlers();
     cleanResultsOnce();
     const entry = codeServerEntry();
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`,
+      );
     mkdirSync(RESULTS, { recursive: true });
     const dir = tempDir('netpaths-e2e-');
     const extensionsDir = join(dir, 'extensions');
     const userDataDir = join(dir, 'user-data');
     mkdirSync(join(userDataDir, 'User'), { recursive: true });
-    writeFileSync(join(userDataDir, 'User', 'settings.json'), `${JSON.stringify({ ...baseSettings(), ...options.settings }, null, 2)}\n`);
+    writeFileSync(
+      join(userDataDir, 'User', 'settings.json'),
+      `${JSON.stringify({ ...baseSettings(), ...options.settings }, null, 2)}\n`,
+    );
     const port = await freePort();
     // Its own config file, so code-server neither reads nor writes ~/.config/code-server.
     const config = join(dir, 'config.yaml');
     writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
     // code-server also keeps a little state (last opened folder, heartbeat) in its data folder.
-    const env = { ...process.env, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
-    const common = ['--config', config, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
+    const env = {
+      ...process.env,
+      XDG_DATA_HOME: join(dir, 'data'),
+      XDG_CONFIG_HOME: join(dir, 'config'),
+    };
+    const common = [
+      '--config',
+      config,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+    ];
 
     if (options.installExtension !== false) {
       const pkg = packageExtension();
-      const r = spawnSync(process.execPath, [entry, ...common, '--install-extension', pkg, '--force'], { encoding: 'utf8', env, timeout: 120_000 });
+      const r = spawnSync(
+        process.execPath,
+        [entry, ...common, '--install-extension', pkg, '--force'],
+        { encoding: 'utf8', env, timeout: 120_000 },
+      );
       if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) {
-        throw new Error(`code-server --install-extension ${pkg} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+        throw new Error(
+          `code-server --install-extension ${pkg} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`,
+        );
       }
     }
 
@@ -317,7 +381,11 @@ export class VsCode {
       options.folder,
     ];
     // detached: its own process group, which stopGroup() ends as a whole.
-    const server = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], env });
+    const server = spawn(process.execPath, args, {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env,
+    });
     closeSync(fd);
     const pid = server.pid;
     if (pid === undefined) throw new Error('could not start code-server');
@@ -327,7 +395,8 @@ export class VsCode {
       await waitFor(
         `code-server on port ${port} (log: ${logFile})`,
         async () => {
-          if (server.exitCode !== null) throw new FinalError(`code-server exited with ${server.exitCode}: ${tail(logFile)}`);
+          if (server.exitCode !== null)
+            throw new FinalError(`code-server exited with ${server.exitCode}: ${tail(logFile)}`);
           const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
           return res?.ok ? true : undefined;
         },
@@ -335,19 +404,43 @@ export class VsCode {
       );
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-dev-shm-usage',
+        ],
       });
-      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
+      const context = await browser.newContext({
+        viewport: options.viewport ?? { width: 1600, height: 1000 },
+        deviceScaleFactor: 1,
+      });
       const page = await context.newPage();
-      const vs = new VsCode(page, browser, server, port, dir, options.folder, logFile, options.name);
+      const vs = new VsCode(
+        page,
+        browser,
+        server,
+        port,
+        dir,
+        options.folder,
+        logFile,
+        options.name,
+      );
       page.on('pageerror', (e) => vs.consoleErrors.push(`pageerror: ${e.message}`));
       page.on('console', (m) => {
-        if (m.type() === 'error') vs.consoleErrors.push(`${m.location().url.split('/').pop() ?? ''}: ${m.text()}`);
+        if (m.type() === 'error')
+          vs.consoleErrors.push(`${m.location().url.split('/').pop() ?? ''}: ${m.text()}`);
       });
       await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.folder)}`);
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
       // The explorer shows the folder once the window is connected to its server.
-      await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'attached', timeout: 60_000 });
+      await page
+        .locator('.explorer-folders-view, .explorer-viewlet')
+        .first()
+        .waitFor({ state: 'attached', timeout: 60_000 });
       return vs;
     } catch (e) {
       await browser?.close().catch(() => undefined);
@@ -397,8 +490,14 @@ export class VsCode {
 
   /** Saves a screenshot of the whole window as test-results/e2e/WINDOW-NN-name.png; returns its path. */
   async screenshot(name: string): Promise<string> {
-    const slug = name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
-    const file = join(RESULTS, `${this.name}-${String(++this.screenshotCount).padStart(2, '0')}-${slug}.png`);
+    const slug = name
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 80);
+    const file = join(
+      RESULTS,
+      `${this.name}-${String(++this.screenshotCount).padStart(2, '0')}-${slug}.png`,
+    );
     // Finite CSS animations (the hover's fade-in) are run to their end: a shot taken mid-fade shows a translucent widget.
     await this.page.screenshot({ path: file, animations: 'disabled' });
     log(`screenshot ${file}`);
@@ -426,7 +525,10 @@ export class VsCode {
       await this.openPalette('>');
       await this.typeInQuickInput(title);
       try {
-        await this.chooseQuickPickItem(title, { exact: true, timeoutMs: attempt < 3 ? 8_000 : 20_000 });
+        await this.chooseQuickPickItem(title, {
+          exact: true,
+          timeoutMs: attempt < 3 ? 8_000 : 20_000,
+        });
         return;
       } catch (e) {
         if (attempt >= 3) throw e;
@@ -466,7 +568,10 @@ export class VsCode {
   }
 
   /** Waits for a row of the open QuickPick whose label is (or contains) `label`, focuses it and presses Enter. */
-  async chooseQuickPickItem(label: string, options: { exact?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  async chooseQuickPickItem(
+    label: string,
+    options: { exact?: boolean; timeoutMs?: number } = {},
+  ): Promise<void> {
     const rows = this.quickInput().locator('.monaco-list-row');
     const row = await waitFor(
       `"${label}" in the quick pick`,
@@ -477,15 +582,26 @@ export class VsCode {
           // Before the palette applies what was typed (it filters a moment later), the
           // whole command list is there, its rows mostly scrolled out of sight.
           if (!(await r.isVisible())) continue;
-          const text = ((await r.locator(MAIN_LABEL).first().textContent({ timeout: 1000 }).catch(() => null)) ?? '').replace(/\s+/g, ' ').trim();
-          if (options.exact ? text === label || text.endsWith(`: ${label}`) : text.includes(label)) return r;
+          const text = (
+            (await r
+              .locator(MAIN_LABEL)
+              .first()
+              .textContent({ timeout: 1000 })
+              .catch(() => null)) ?? ''
+          )
+            .replace(/\s+/g, ' ')
+            .trim();
+          if (options.exact ? text === label || text.endsWith(`: ${label}`) : text.includes(label))
+            return r;
         }
         return undefined;
       },
       options.timeoutMs ?? 20_000,
     );
     await row.click();
-    await this.quickInput().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+    await this.quickInput()
+      .waitFor({ state: 'hidden', timeout: 15_000 })
+      .catch(() => undefined);
   }
 
   /** Waits for a QuickPick whose title contains `title` (e.g. the driver picker after a command). */
@@ -493,7 +609,12 @@ export class VsCode {
     const heading = this.quickInput().locator('.quick-input-title');
     await waitFor(
       `a QuickPick titled "${title}"`,
-      async () => ((await heading.isVisible()) && ((await heading.textContent()) ?? '').includes(title) && (await this.quickPickLabels()).length > 0 ? true : undefined),
+      async () =>
+        (await heading.isVisible()) &&
+        ((await heading.textContent()) ?? '').includes(title) &&
+        (await this.quickPickLabels()).length > 0
+          ? true
+          : undefined,
       timeoutMs,
       50,
     );
@@ -513,7 +634,12 @@ export class VsCode {
 
   /** The first status bar item whose text matches `pattern`, waiting up to `timeoutMs`. */
   async waitForStatusBar(pattern: RegExp, timeoutMs: number): Promise<string> {
-    return waitFor(`a status bar item matching ${String(pattern)}`, async () => (await this.statusBarTexts()).find((t) => pattern.test(t)), timeoutMs, 500);
+    return waitFor(
+      `a status bar item matching ${String(pattern)}`,
+      async () => (await this.statusBarTexts()).find((t) => pattern.test(t)),
+      timeoutMs,
+      500,
+    );
   }
 
   /** Texts of the notification toasts on screen (and of the notification centre when open). */
@@ -523,8 +649,14 @@ export class VsCode {
     for (const item of await items.all()) {
       // A closed toast can stay in the DOM for its fade-out; only what is on screen counts.
       if (!(await item.isVisible().catch(() => false))) continue;
-      const message = await item.locator('.notification-list-item-message').textContent().catch(() => null);
-      const source = await item.locator('.notification-list-item-source').textContent().catch(() => null);
+      const message = await item
+        .locator('.notification-list-item-message')
+        .textContent()
+        .catch(() => null);
+      const source = await item
+        .locator('.notification-list-item-source')
+        .textContent()
+        .catch(() => null);
       if (message) out.push(`${message.trim()}${source ? ` (${source.trim()})` : ''}`);
     }
     return out;
@@ -533,7 +665,9 @@ export class VsCode {
   /** The label of the active editor tab of the active group, e.g. "netdev.c". */
   async activeTabLabel(): Promise<string | undefined> {
     // Each editor group has an active tab; the active group's is the one with focus.
-    const tab = this.page.locator('.part.editor .editor-group-container.active .tab.active .label-name').first();
+    const tab = this.page
+      .locator('.part.editor .editor-group-container.active .tab.active .label-name')
+      .first();
     return (await tab.textContent({ timeout: 2000 }).catch(() => null))?.trim() ?? undefined;
   }
 
@@ -558,7 +692,9 @@ export class VsCode {
       `${relPath} focused in Quick Open`,
       async () => {
         const row = this.quickInput().locator('.monaco-list-row.focused');
-        const label = ((await row.locator(MAIN_LABEL).first().textContent({ timeout: 1000 })) ?? '').trim();
+        const label = (
+          (await row.locator(MAIN_LABEL).first().textContent({ timeout: 1000 })) ?? ''
+        ).trim();
         const where = `${(await row.getAttribute('aria-label', { timeout: 1000 })) ?? ''} ${(await row.textContent({ timeout: 1000 })) ?? ''}`;
         return label === base && where.includes(dir) ? true : undefined;
       },
@@ -566,7 +702,11 @@ export class VsCode {
       100,
     );
     await this.page.keyboard.press('Enter');
-    await waitFor(`the ${base} tab`, async () => ((await this.activeTabLabel()) === base ? true : undefined), 20_000);
+    await waitFor(
+      `the ${base} tab`,
+      async () => ((await this.activeTabLabel()) === base ? true : undefined),
+      20_000,
+    );
     if (line !== undefined) await this.goToLine(line);
   }
 
@@ -597,13 +737,20 @@ export class VsCode {
     await waitFor(
       'the reloaded workbench',
       async () => {
-        const fresh = await this.page.evaluate(() => !('__netpathsBeforeReload' in window) && document.querySelector('.monaco-workbench') !== null);
+        const fresh = await this.page.evaluate(
+          () =>
+            !('__netpathsBeforeReload' in window) &&
+            document.querySelector('.monaco-workbench') !== null,
+        );
         return fresh ? true : undefined;
       },
       60_000,
     );
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'attached', timeout: 60_000 });
+    await this.page
+      .locator('.explorer-folders-view, .explorer-viewlet')
+      .first()
+      .waitFor({ state: 'attached', timeout: 60_000 });
   }
 
   /**
@@ -649,7 +796,9 @@ export class VsCode {
             .catch(() => undefined);
           if (state === 'drawn') return frame;
           if (state === 'too-large' || state === 'error') {
-            const message = await frame.evaluate(() => document.getElementById('np-message')?.textContent ?? '').catch(() => '');
+            const message = await frame
+              .evaluate(() => document.getElementById('np-message')?.textContent ?? '')
+              .catch(() => '');
             throw new FinalError(`the graph panel "${title}" shows ${state}: ${message}`);
           }
         }
@@ -684,10 +833,14 @@ export class VsCode {
       ({ line, text, word }) => {
         const editor = document.querySelector('.editor-group-container.active .monaco-editor');
         if (!editor) return 'no active editor';
-        const number = Array.from(editor.querySelectorAll('.margin-view-overlays .line-numbers')).find((n) => n.textContent?.trim() === String(line));
+        const number = Array.from(
+          editor.querySelectorAll('.margin-view-overlays .line-numbers'),
+        ).find((n) => n.textContent?.trim() === String(line));
         if (!number) return `line ${line} is not on screen`;
         const top = number.getBoundingClientRect().top;
-        const view = Array.from(editor.querySelectorAll('.view-lines .view-line')).find((l) => Math.abs(l.getBoundingClientRect().top - top) < 2);
+        const view = Array.from(editor.querySelectorAll('.view-lines .view-line')).find(
+          (l) => Math.abs(l.getBoundingClientRect().top - top) < 2,
+        );
         if (!view) return `no view line at line ${line}`;
         const walker = document.createTreeWalker(view, NodeFilter.SHOW_TEXT);
         const pieces: { node: Text; start: number }[] = [];
@@ -761,11 +914,27 @@ export function tail(file: string, lines = 40): string {
 export function cliJson<T>(args: string[], cacheDir: string): T {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
   const scope = E2E_SCOPE.flatMap((g) => ['--scope', g]);
-  const r = spawnSync(process.execPath, [CLI, ...args, '--kernel', kernelRoot(), '--cache-dir', cacheDir, ...scope, '--format', 'json', '--quiet'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`netpaths ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      CLI,
+      ...args,
+      '--kernel',
+      kernelRoot(),
+      '--cache-dir',
+      cacheDir,
+      ...scope,
+      '--format',
+      'json',
+      '--quiet',
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (r.status !== 0)
+    throw new Error(`netpaths ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
   return JSON.parse(r.stdout) as T;
 }
 

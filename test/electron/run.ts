@@ -24,7 +24,9 @@ function say(line: string): void {
 }
 
 function engineVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines?: { vscode?: string } };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    engines?: { vscode?: string };
+  };
   const range = pkg.engines?.vscode ?? '';
   const m = /(\d+\.\d+\.\d+)/.exec(range);
   return m?.[1] ?? 'stable';
@@ -54,13 +56,19 @@ async function main(): Promise<number> {
   if (!executable) {
     const version = process.env.NETPATHS_VSCODE_VERSION ?? engineVersion();
     // Outside the repository, next to the other NetPaths caches.
-    const cachePath = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'netpaths', 'vscode-test');
+    const cachePath = join(
+      process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+      'netpaths',
+      'vscode-test',
+    );
     mkdirSync(cachePath, { recursive: true });
     try {
       executable = await downloadAndUnzipVSCode({ version, cachePath, timeout: 30_000 });
     } catch (e) {
       const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-      say(`cannot download VS Code ${version} (${reason}); this suite needs a desktop with internet access or NETPATHS_VSCODE_EXECUTABLE, here run npm run test:e2e instead`);
+      say(
+        `cannot download VS Code ${version} (${reason}); this suite needs a desktop with internet access or NETPATHS_VSCODE_EXECUTABLE, here run npm run test:e2e instead`,
+      );
       return 1;
     }
   }
@@ -69,14 +77,23 @@ async function main(): Promise<number> {
   // quick index, without touching the repository's files.
   const workspace = mkdtempSync(join(tmpdir(), 'netpaths-electron-'));
   const userData = join(workspace, 'user-data');
-  cpSync(join(ROOT, 'test', 'fixtures', 'kernel-mini'), join(workspace, 'kernel'), { recursive: true });
+  cpSync(join(ROOT, 'test', 'fixtures', 'kernel-mini'), join(workspace, 'kernel'), {
+    recursive: true,
+  });
   try {
     const code = await runTests({
       vscodeExecutablePath: executable,
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: join(outDir, 'index.js'),
       extensionTestsEnv: { NETPATHS_ELECTRON_WORKSPACE: join(workspace, 'kernel') },
-      launchArgs: [join(workspace, 'kernel'), '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', `--user-data-dir=${userData}`],
+      launchArgs: [
+        join(workspace, 'kernel'),
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+        `--user-data-dir=${userData}`,
+      ],
     });
     return code;
   } catch (e) {

@@ -9,7 +9,6 @@ import { COMMANDS } from '../../src/extension/command-ids';
 
 const EXTENSION_ID = 'netpaths.netpaths';
 
-
 interface Manifest {
   activationEvents?: string[];
   contributes?: {
@@ -19,7 +18,11 @@ interface Manifest {
   };
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -62,7 +65,9 @@ const checks: [string, () => Promise<void> | void][] = [
     async () => {
       const manifest = extension().packageJSON as Manifest;
       const registered = new Set(await vscode.commands.getCommands(true));
-      const missing = (manifest.contributes?.commands ?? []).map((c) => c.command).filter((id) => !registered.has(id));
+      const missing = (manifest.contributes?.commands ?? [])
+        .map((c) => c.command)
+        .filter((id) => !registered.has(id));
       assert.deepEqual(missing, [], 'declared in package.json but not registered');
     },
   ],
@@ -87,7 +92,9 @@ const checks: [string, () => Promise<void> | void][] = [
   [
     'contributes the Drivers view',
     () => {
-      const views = Object.values((extension().packageJSON as Manifest).contributes?.views ?? {}).flat();
+      const views = Object.values(
+        (extension().packageJSON as Manifest).contributes?.views ?? {},
+      ).flat();
       assert.ok(
         views.some((v) => v.id === 'netpaths.drivers'),
         'no netpaths.drivers view',
@@ -98,7 +105,9 @@ const checks: [string, () => Promise<void> | void][] = [
 
 export async function run(): Promise<void> {
   const failures: string[] = [];
-  console.log(`NetPaths in VS Code ${vscode.version}, workspace ${process.env.NETPATHS_ELECTRON_WORKSPACE ?? '?'}`);
+  console.log(
+    `NetPaths in VS Code ${vscode.version}, workspace ${process.env.NETPATHS_ELECTRON_WORKSPACE ?? '?'}`,
+  );
   for (const [name, check] of checks) {
     try {
       await check();
@@ -110,5 +119,6 @@ export async function run(): Promise<void> {
     }
   }
   console.log(`${checks.length - failures.length} of ${checks.length} passed`);
-  if (failures.length > 0) throw new Error(`${failures.length} check(s) failed: ${failures.join('; ')}`);
+  if (failures.length > 0)
+    throw new Error(`${failures.length} check(s) failed: ${failures.join('; ')}`);
 }

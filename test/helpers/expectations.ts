@@ -47,9 +47,18 @@ export function readExpectations(root: string): Expectation[] {
       .split('\n')
       .forEach((text, i) => {
         const line = i + 1;
-        for (const m of text.matchAll(/@def\s+(\S+)/g)) out.push({ kind: 'def', file, line, name: m[1] as string });
-        for (const m of text.matchAll(/@(edge|no-edge)\s+(\S+)\s*->\s*(\S+)(?:\s+(direct|indirect|async))?(?:\s+"([^"]*)")?/g)) {
-          const e: EdgeExpectation = { kind: m[1] as 'edge' | 'no-edge', file, line, from: m[2] as string, to: m[3] as string };
+        for (const m of text.matchAll(/@def\s+(\S+)/g))
+          out.push({ kind: 'def', file, line, name: m[1] as string });
+        for (const m of text.matchAll(
+          /@(edge|no-edge)\s+(\S+)\s*->\s*(\S+)(?:\s+(direct|indirect|async))?(?:\s+"([^"]*)")?/g,
+        )) {
+          const e: EdgeExpectation = {
+            kind: m[1] as 'edge' | 'no-edge',
+            file,
+            line,
+            from: m[2] as string,
+            to: m[3] as string,
+          };
           if (m[4]) e.edgeKind = m[4];
           if (m[5]) e.via = m[5];
           out.push(e);

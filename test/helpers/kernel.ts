@@ -12,14 +12,17 @@ export const cli = join(repoRoot, 'dist/cli.js');
 export function kernelRoot(): string {
   const root = process.env.NETPATHS_KERNEL;
   if (!root || !existsSync(join(root, 'net/core/dev.c'))) {
-    throw new Error('NETPATHS_KERNEL must name a Linux 6.12 tree: export NETPATHS_KERNEL=$(bash scripts/kernel.sh)');
+    throw new Error(
+      'NETPATHS_KERNEL must name a Linux 6.12 tree: export NETPATHS_KERNEL=$(bash scripts/kernel.sh)',
+    );
   }
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build');
   return root;
 }
 
 /** One index shared by every integration test file (built by the first). */
-export const testCacheDir = process.env.NETPATHS_TEST_CACHE ?? join(tmpdir(), 'netpaths-integration-cache');
+export const testCacheDir =
+  process.env.NETPATHS_TEST_CACHE ?? join(tmpdir(), 'netpaths-integration-cache');
 
 /**
  * What the integration tests index: every folder a network packet path touches (all of
@@ -28,7 +31,15 @@ export const testCacheDir = process.env.NETPATHS_TEST_CACHE ?? join(tmpdir(), 'n
  * tree is indexed by `npm run bench` and `NETPATHS_FULL=1 npm run demo`; keeping the tests
  * to this scope keeps CI well inside its time limit on two cores.
  */
-export const testScope = ['net/**', 'drivers/net/**', 'drivers/hv/**', 'drivers/virtio/**', 'include/**', 'kernel/**', 'arch/x86/**'];
+export const testScope = [
+  'net/**',
+  'drivers/net/**',
+  'drivers/hv/**',
+  'drivers/virtio/**',
+  'include/**',
+  'kernel/**',
+  'arch/x86/**',
+];
 
 export interface CliResult {
   status: number;
@@ -36,19 +47,36 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cacheDir?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function runCli(
+  args: string[],
+  options: { cacheDir?: string; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
   const scope = testScope.flatMap((g) => ['--scope', g]);
-  const r = spawnSync(process.execPath, [cli, ...args, '--kernel', kernelRoot(), '--cache-dir', options.cacheDir ?? testCacheDir, ...scope, '--quiet'], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, ...options.env },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      cli,
+      ...args,
+      '--kernel',
+      kernelRoot(),
+      '--cache-dir',
+      options.cacheDir ?? testCacheDir,
+      ...scope,
+      '--quiet',
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, ...options.env },
+    },
+  );
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs a query with --format json and parses it; fails with the CLI's stderr on error. */
 export function queryJson<T>(args: string[]): T {
   const r = runCli([...args, '--format', 'json']);
-  if (r.status !== 0) throw new Error(`netpaths ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
+  if (r.status !== 0)
+    throw new Error(`netpaths ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
   return JSON.parse(r.stdout) as T;
 }

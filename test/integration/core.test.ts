@@ -8,7 +8,8 @@ import { before, describe, it } from 'node:test';
 import type { GraphJson } from '../../src/analysis/graph-json';
 import { kernelRoot, queryJson, runCli } from '../helpers/kernel';
 
-const names = (g: GraphJson, path: string[]): string[] => path.map((id) => g.nodes.find((n) => n.id === id)?.name ?? id);
+const names = (g: GraphJson, path: string[]): string[] =>
+  path.map((id) => g.nodes.find((n) => n.id === id)?.name ?? id);
 
 /** The names along the single shortest path from A to B. */
 function path(from: string, to: string, extra: string[] = []): { g: GraphJson; hops: string[] } {
@@ -29,7 +30,11 @@ function assertThrough(hops: string[], expected: string[]): void {
 
 /** The edge between two consecutive hops of a path. */
 function hop(g: GraphJson, fromName: string, toName: string): GraphJson['edges'][number] {
-  const e = g.edges.find((x) => g.nodes.find((n) => n.id === x.from)?.name === fromName && g.nodes.find((n) => n.id === x.to)?.name === toName);
+  const e = g.edges.find(
+    (x) =>
+      g.nodes.find((n) => n.id === x.from)?.name === fromName &&
+      g.nodes.find((n) => n.id === x.to)?.name === toName,
+  );
   assert.ok(e, `no edge ${fromName} -> ${toName}`);
   return e;
 }
@@ -45,7 +50,12 @@ describe('netpaths on the real 6.12 tree', () => {
   });
 
   it('index reports its statistics', () => {
-    const stats = queryJson<{ files: number; functions: number; indirectEdges: number; reparsed: number }>(['index']);
+    const stats = queryJson<{
+      files: number;
+      functions: number;
+      indirectEdges: number;
+      reparsed: number;
+    }>(['index']);
     assert.ok(stats.files > 15_000, `files: ${stats.files}`);
     assert.ok(stats.functions > 150_000, `functions: ${stats.functions}`);
     assert.ok(stats.indirectEdges > 50_000, `indirect edges: ${stats.indirectEdges}`);
@@ -53,17 +63,32 @@ describe('netpaths on the real 6.12 tree', () => {
   });
 
   it('e1000e receive: interrupt to NAPI poll through the NET_RX softirq', () => {
-    const { g, hops } = path('drivers/net/ethernet/intel/e1000e/netdev.c:e1000_intr_msi', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll');
-    assertThrough(hops, ['e1000_intr_msi', '__napi_schedule', 'net_rx_action', '__napi_poll', 'e1000e_poll']);
+    const { g, hops } = path(
+      'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_intr_msi',
+      'drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll',
+    );
+    assertThrough(hops, [
+      'e1000_intr_msi',
+      '__napi_schedule',
+      'net_rx_action',
+      '__napi_poll',
+      'e1000e_poll',
+    ]);
     const softirq = g.edges.find((e) => e.kind === 'async');
     assert.ok(softirq?.via?.includes('NET_RX_SOFTIRQ'), `softirq edge: ${JSON.stringify(softirq)}`);
     const poll = hop(g, '__napi_poll', 'e1000e_poll');
     assert.equal(poll.kind, 'indirect');
-    assert.match(poll.via ?? '', /napi_struct\.poll = e1000e_poll at drivers\/net\/ethernet\/intel\/e1000e\/netdev\.c:\d+ \(netif_napi_add/);
+    assert.match(
+      poll.via ?? '',
+      /napi_struct\.poll = e1000e_poll at drivers\/net\/ethernet\/intel\/e1000e\/netdev\.c:\d+ \(netif_napi_add/,
+    );
   });
 
   it('e1000e receive: poll to the clean routine through adapter->clean_rx, then GRO', () => {
-    const { g, hops } = path('drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll', 'napi_gro_receive');
+    const { g, hops } = path(
+      'drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll',
+      'napi_gro_receive',
+    );
     const clean = hops[1] ?? '';
     assert.match(clean, /^e1000_clean(_jumbo)?_rx_irq(_ps)?$/);
     assert.match(hop(g, 'e1000e_poll', clean).via ?? '', /^e1000_adapter\.clean_rx = /);
@@ -71,7 +96,10 @@ describe('netpaths on the real 6.12 tree', () => {
 
   it('e1000e receive: GRO to tcp_v4_rcv through the protocol handler, NF_HOOK and dst->input', () => {
     const { g, hops } = path('napi_gro_receive', 'tcp_v4_rcv', ['--max-depth', '30']);
-    assert.ok(hops.includes('__netif_receive_skb_core') || hops.includes('__netif_receive_skb_list_core'), hops.join(' -> '));
+    assert.ok(
+      hops.includes('__netif_receive_skb_core') || hops.includes('__netif_receive_skb_list_core'),
+      hops.join(' -> '),
+    );
     assert.ok(hops.includes('ip_rcv') || hops.includes('ip_list_rcv'), hops.join(' -> '));
     assertThrough(hops, ['ip_local_deliver', 'ip_protocol_deliver_rcu', 'tcp_v4_rcv']);
     const deliver = hop(g, 'ip_protocol_deliver_rcu', 'tcp_v4_rcv');
@@ -84,21 +112,36 @@ describe('netpaths on the real 6.12 tree', () => {
     assert.match(hop(a.g, 'ip_rcv', 'ip_rcv_finish').via ?? '', /^NF_HOOK\(okfn = ip_rcv_finish\)/);
     const b = path('ip_rcv_finish', 'ip_local_deliver');
     assertThrough(b.hops, ['dst_input', 'ip_local_deliver']);
-    assert.match(hop(b.g, 'dst_input', 'ip_local_deliver').via ?? '', /dst_entry\.input = ip_local_deliver/);
+    assert.match(
+      hop(b.g, 'dst_input', 'ip_local_deliver').via ?? '',
+      /dst_entry\.input = ip_local_deliver/,
+    );
   });
 
   it('ixgbe receive: MSI-X handler to the RX clean routine, with the ring refill', () => {
     const { hops } = path('ixgbe_msix_clean_rings', 'ixgbe_clean_rx_irq');
-    assertThrough(hops, ['ixgbe_msix_clean_rings', 'net_rx_action', '__napi_poll', 'ixgbe_poll', 'ixgbe_clean_rx_irq']);
+    assertThrough(hops, [
+      'ixgbe_msix_clean_rings',
+      'net_rx_action',
+      '__napi_poll',
+      'ixgbe_poll',
+      'ixgbe_clean_rx_irq',
+    ]);
     const refill = path('ixgbe_poll', 'ixgbe_alloc_rx_buffers');
     assert.ok(refill.hops.length <= 4, refill.hops.join(' -> '));
   });
 
   it("e1000e's ring refill is reached only through adapter->alloc_rx_buf", () => {
-    const { g, hops } = path('drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_alloc_rx_buffers');
+    const { g, hops } = path(
+      'drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll',
+      'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_alloc_rx_buffers',
+    );
     const last = hop(g, hops[hops.length - 2] ?? '', 'e1000_alloc_rx_buffers');
     assert.equal(last.kind, 'indirect');
-    assert.match(last.via ?? '', /^e1000_adapter\.alloc_rx_buf = e1000_alloc_rx_buffers at drivers\/net\/ethernet\/intel\/e1000e\//);
+    assert.match(
+      last.via ?? '',
+      /^e1000_adapter\.alloc_rx_buf = e1000_alloc_rx_buffers at drivers\/net\/ethernet\/intel\/e1000e\//,
+    );
   });
 
   for (const [driver, xmit] of [
@@ -114,38 +157,96 @@ describe('netpaths on the real 6.12 tree', () => {
       assertThrough(ip.hops, ['ip_queue_xmit', 'ip_local_out', 'dst_output', 'ip_output']);
       assert.equal(hop(ip.g, 'dst_output', 'ip_output').kind, 'indirect');
       const { g, hops } = path('ip_output', xmit);
-      assertThrough(hops, ['ip_output', 'ip_finish_output2', 'neigh_output', '__dev_queue_xmit', 'dev_hard_start_xmit', 'netdev_start_xmit']);
+      assertThrough(hops, [
+        'ip_output',
+        'ip_finish_output2',
+        'neigh_output',
+        '__dev_queue_xmit',
+        'dev_hard_start_xmit',
+        'netdev_start_xmit',
+      ]);
       const last = g.edges.find((e) => e.to === g.paths?.[0]?.at(-1));
       assert.equal(last?.kind, 'indirect');
-      assert.match(last?.via ?? '', /^net_device_ops\.ndo_start_xmit = \w+ at drivers\/net\/ethernet\/intel\//);
+      assert.match(
+        last?.via ?? '',
+        /^net_device_ops\.ndo_start_xmit = \w+ at drivers\/net\/ethernet\/intel\//,
+      );
     });
   }
 
   it("one query from e1000e's interrupt to tcp_v4_rcv: e1000e's own poll, IPv4's handler", () => {
     // At each pointer call, the functions registered beside the ends come first.
-    const g = queryJson<GraphJson>(['path', '--from', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_intr_msi', '--to', 'tcp_v4_rcv', '--paths', '5']);
+    const g = queryJson<GraphJson>([
+      'path',
+      '--from',
+      'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_intr_msi',
+      '--to',
+      'tcp_v4_rcv',
+      '--paths',
+      '5',
+    ]);
     assert.equal(g.paths?.length, 5);
     for (const p of g.paths ?? []) {
       const hops = names(g, p);
       assert.ok(!hops.includes('process_backlog') && !hops.includes('ipv6_rcv'), hops.join(' -> '));
-      assertThrough(hops, ['e1000_intr_msi', 'net_rx_action', '__napi_poll', 'ip_rcv', 'ip_local_deliver', 'tcp_v4_rcv']);
+      assertThrough(hops, [
+        'e1000_intr_msi',
+        'net_rx_action',
+        '__napi_poll',
+        'ip_rcv',
+        'ip_local_deliver',
+        'tcp_v4_rcv',
+      ]);
       // Any poll on the way is e1000e's.
-      const polls = g.edges.filter((e) => e.from === 'net/core/dev.c:__napi_poll' && e.kind === 'indirect' && p.includes(e.to));
-      for (const e of polls) assert.match(e.via ?? '', /^napi_struct\.poll = \w+ at drivers\/net\/ethernet\/intel\/e1000e\//);
+      const polls = g.edges.filter(
+        (e) => e.from === 'net/core/dev.c:__napi_poll' && e.kind === 'indirect' && p.includes(e.to),
+      );
+      for (const e of polls)
+        assert.match(
+          e.via ?? '',
+          /^napi_struct\.poll = \w+ at drivers\/net\/ethernet\/intel\/e1000e\//,
+        );
     }
   });
 
   it("one query from tcp_sendmsg to e1000e's xmit: through IP, the neighbour layer and ndo_start_xmit", () => {
-    const { g, hops } = path('tcp_sendmsg', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_xmit_frame');
-    assertThrough(hops, ['tcp_sendmsg', '__tcp_transmit_skb', 'ip_queue_xmit', 'dst_output', 'ip_output', 'ip_finish_output2', 'neigh_output', '__dev_queue_xmit', 'dev_hard_start_xmit', 'netdev_start_xmit', 'e1000_xmit_frame']);
+    const { g, hops } = path(
+      'tcp_sendmsg',
+      'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_xmit_frame',
+    );
+    assertThrough(hops, [
+      'tcp_sendmsg',
+      '__tcp_transmit_skb',
+      'ip_queue_xmit',
+      'dst_output',
+      'ip_output',
+      'ip_finish_output2',
+      'neigh_output',
+      '__dev_queue_xmit',
+      'dev_hard_start_xmit',
+      'netdev_start_xmit',
+      'e1000_xmit_frame',
+    ]);
     // No crash path (BUG -> panic -> notifiers) and no other socket's backlog on the way.
-    for (const name of ['panic', 'release_sock', 'pppoe_rcv_core']) assert.ok(!hops.includes(name), hops.join(' -> '));
-    assert.match(hop(g, 'dst_output', 'ip_output').via ?? '', /dst_entry\.output = ip_output at net\/ipv4\//);
+    for (const name of ['panic', 'release_sock', 'pppoe_rcv_core'])
+      assert.ok(!hops.includes(name), hops.join(' -> '));
+    assert.match(
+      hop(g, 'dst_output', 'ip_output').via ?? '',
+      /dst_entry\.output = ip_output at net\/ipv4\//,
+    );
   });
 
   it("one query from udp_sendmsg to virtio_net's xmit: through ip_output, not a VRF device beside it in drivers/net", () => {
     const { hops } = path('udp_sendmsg', 'drivers/net/virtio_net.c:start_xmit');
-    assertThrough(hops, ['udp_sendmsg', 'ip_local_out', 'dst_output', 'ip_output', 'neigh_output', '__dev_queue_xmit', 'start_xmit']);
+    assertThrough(hops, [
+      'udp_sendmsg',
+      'ip_local_out',
+      'dst_output',
+      'ip_output',
+      'neigh_output',
+      '__dev_queue_xmit',
+      'start_xmit',
+    ]);
     assert.ok(!hops.some((h) => h.startsWith('vrf_')), hops.join(' -> '));
   });
 
@@ -153,54 +254,93 @@ describe('netpaths on the real 6.12 tree', () => {
     // release_sock -> spin_unlock_bh -> local_bh_enable -> ... -> handle_softirqs => net_tx_action is shorter.
     const { hops } = path('udp_sendmsg', 'dev_hard_start_xmit');
     assertThrough(hops, ['udp_sendmsg', 'ip_output', '__dev_queue_xmit', 'dev_hard_start_xmit']);
-    for (const side of ['handle_softirqs', '__do_softirq', 'net_tx_action', 'release_sock']) assert.ok(!hops.includes(side), hops.join(' -> '));
+    for (const side of ['handle_softirqs', '__do_softirq', 'net_tx_action', 'release_sock'])
+      assert.ok(!hops.includes(side), hops.join(' -> '));
   });
 
   it("ixgbe's poll reaches GRO through its clean routine, not the AF_XDP zero-copy twin of it", () => {
     const { hops } = path('ixgbe_poll', 'napi_gro_receive');
-    assert.deepEqual(hops, ['ixgbe_poll', 'ixgbe_clean_rx_irq', 'ixgbe_rx_skb', 'napi_gro_receive']);
+    assert.deepEqual(hops, [
+      'ixgbe_poll',
+      'ixgbe_clean_rx_irq',
+      'ixgbe_rx_skb',
+      'napi_gro_receive',
+    ]);
   });
 
   it('goes through no notifier chain: from arp_rcv to arp_send not by a netdevice notifier', () => {
     // notifier_call_chain calls every notifier of the tree in the graph: arp_process ->
     // neigh_update -> call_netevent_notifiers -> ... -> inetdev_event -> arp_send was the shortest.
     const { hops } = path('arp_rcv', 'arp_send');
-    for (const side of ['notifier_call_chain', 'atomic_notifier_call_chain', 'inetdev_event']) assert.ok(!hops.includes(side), hops.join(' -> '));
+    for (const side of ['notifier_call_chain', 'atomic_notifier_call_chain', 'inetdev_event'])
+      assert.ok(!hops.includes(side), hops.join(' -> '));
     // The edges stay for callers and callees.
     const g = queryJson<GraphJson>(['callees', 'notifier_call_chain']);
     assert.equal(hop(g, 'notifier_call_chain', 'inetdev_event').kind, 'indirect');
     // Where the only paths go through one, the error says so.
     const only = runCli(['path', '--from', 'neigh_update', '--to', 'inetdev_event']);
     assert.equal(only.status, 1);
-    assert.match(only.stderr, /^netpaths: no path from neigh_update to inetdev_event within \d+ calls except through notifier_call_chain, which paths skip: event dispatchers and crash paths reach almost anything\n$/);
+    assert.match(
+      only.stderr,
+      /^netpaths: no path from neigh_update to inetdev_event within \d+ calls except through notifier_call_chain, which paths skip: event dispatchers and crash paths reach almost anything\n$/,
+    );
   });
 
   it("a work item and a tasklet reach the function registered for that field of that driver's struct", () => {
     // e1000 and e1000e both have struct e1000_adapter and a static e1000_reset_task.
-    const g = queryJson<GraphJson>(['callees', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_tx_timeout']);
+    const g = queryJson<GraphJson>([
+      'callees',
+      'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_tx_timeout',
+    ]);
     const reset = g.edges.filter((e) => e.kind === 'async');
-    assert.deepEqual(reset.map((e) => e.to), ['drivers/net/ethernet/intel/e1000e/netdev.c:e1000_reset_task']);
-    assert.match(reset[0]?.via ?? '', /^work e1000_adapter\.reset_task: INIT_WORK\(e1000_adapter\.reset_task, e1000_reset_task\) at drivers\/net\/ethernet\/intel\/e1000e\/netdev\.c:\d+$/);
+    assert.deepEqual(
+      reset.map((e) => e.to),
+      ['drivers/net/ethernet/intel/e1000e/netdev.c:e1000_reset_task'],
+    );
+    assert.match(
+      reset[0]?.via ?? '',
+      /^work e1000_adapter\.reset_task: INIT_WORK\(e1000_adapter\.reset_task, e1000_reset_task\) at drivers\/net\/ethernet\/intel\/e1000e\/netdev\.c:\d+$/,
+    );
     const [file, line] = (reset[0]?.via ?? '').split(' at ')[1]?.split(':') ?? [];
-    assert.match(sourceLine(file ?? '', Number(line)), /INIT_WORK\(&adapter->reset_task, e1000_reset_task\)/);
+    assert.match(
+      sourceLine(file ?? '', Number(line)),
+      /INIT_WORK\(&adapter->reset_task, e1000_reset_task\)/,
+    );
     const { hops } = path('jme_intr', 'jme_tx_clean_tasklet');
     assertThrough(hops, ['jme_intr', 'jme_tx_clean_tasklet']);
   });
 
   it("TCP's timers: armed by sk_reset_timer, registered by inet_csk_init_xmit_timers with tcp_write_timer", () => {
     const { g, hops } = path('tcp_v4_rcv', 'tcp_write_timer');
-    assert.ok(!hops.includes('notifier_call_chain') && !hops.includes('expire_timers'), hops.join(' -> '));
+    assert.ok(
+      !hops.includes('notifier_call_chain') && !hops.includes('expire_timers'),
+      hops.join(' -> '),
+    );
     const last = g.edges.find((e) => e.to.endsWith(':tcp_write_timer'));
     assert.equal(last?.kind, 'async');
     assert.equal(last?.from, 'include/net/inet_connection_sock.h:inet_csk_reset_xmit_timer');
-    assert.match(last?.via ?? '', /^timer inet_connection_sock\.icsk_retransmit_timer: timer_setup\(inet_connection_sock\.icsk_retransmit_timer, tcp_write_timer\) at net\/ipv4\/tcp_timer\.c:\d+ \(inet_csk_init_xmit_timers\)$/);
+    assert.match(
+      last?.via ?? '',
+      /^timer inet_connection_sock\.icsk_retransmit_timer: timer_setup\(inet_connection_sock\.icsk_retransmit_timer, tcp_write_timer\) at net\/ipv4\/tcp_timer\.c:\d+ \(inet_csk_init_xmit_timers\)$/,
+    );
     // The site is where TCP hands its handler over.
     const [file, line] = (last?.via ?? '').split(' at ')[1]?.split(' ')[0]?.split(':') ?? [];
-    assert.match(sourceLine(file ?? '', Number(line)), /inet_csk_init_xmit_timers\(sk, &tcp_write_timer,/);
+    assert.match(
+      sourceLine(file ?? '', Number(line)),
+      /inet_csk_init_xmit_timers\(sk, &tcp_write_timer,/,
+    );
     // The delayed-ACK timer is keyed by its own field.
-    const delack = queryJson<GraphJson>(['callers', 'tcp_delack_timer']).edges.filter((e) => e.kind === 'async');
-    assert.ok(delack.some((e) => e.from === 'include/net/inet_connection_sock.h:inet_csk_reset_xmit_timer'), JSON.stringify(delack));
-    assert.ok(delack.every((e) => /icsk_delack_timer/.test(e.via ?? '')), JSON.stringify(delack));
+    const delack = queryJson<GraphJson>(['callers', 'tcp_delack_timer']).edges.filter(
+      (e) => e.kind === 'async',
+    );
+    assert.ok(
+      delack.some((e) => e.from === 'include/net/inet_connection_sock.h:inet_csk_reset_xmit_timer'),
+      JSON.stringify(delack),
+    );
+    assert.ok(
+      delack.every((e) => /icsk_delack_timer/.test(e.via ?? '')),
+      JSON.stringify(delack),
+    );
   });
 
   it("q->enqueue reaches every qdisc's enqueue, copied out of its ops table by qdisc_alloc", () => {
@@ -211,11 +351,19 @@ describe('netpaths on the real 6.12 tree', () => {
       assert.equal(e.kind, 'indirect');
     }
     const e = hop(g, 'dev_qdisc_enqueue', 'fq_codel_enqueue');
-    assert.match(e.via ?? '', /^Qdisc\.enqueue = fq_codel_enqueue at net\/sched\/sch_generic\.c:\d+ \(from Qdisc_ops\.enqueue\)$/);
+    assert.match(
+      e.via ?? '',
+      /^Qdisc\.enqueue = fq_codel_enqueue at net\/sched\/sch_generic\.c:\d+ \(from Qdisc_ops\.enqueue\)$/,
+    );
     const [file, line] = (e.via ?? '').split(' at ')[1]?.split(' ')[0]?.split(':') ?? [];
     assert.match(sourceLine(file ?? '', Number(line)), /sch->enqueue = ops->enqueue/);
     const { hops } = path('__dev_queue_xmit', 'pfifo_fast_enqueue');
-    assertThrough(hops, ['__dev_queue_xmit', '__dev_xmit_skb', 'dev_qdisc_enqueue', 'pfifo_fast_enqueue']);
+    assertThrough(hops, [
+      '__dev_queue_xmit',
+      '__dev_xmit_skb',
+      'dev_qdisc_enqueue',
+      'pfifo_fast_enqueue',
+    ]);
   });
 
   it('neigh->output reaches the neighbour ops it is copied from: neigh_resolve_output and neigh_connected_output', () => {
@@ -228,9 +376,18 @@ describe('netpaths on the real 6.12 tree', () => {
       const e = hop(g, 'neigh_output', fn);
       assert.equal(e.kind, 'indirect');
       // Of the places that copy it, the one beside the function explains the edge.
-      assert.match(e.via ?? '', new RegExp(`^neighbour\\.output = ${fn} at net/core/neighbour\\.c:\\d+ \\(from ${from.replace('.', '\\.')}\\)$`));
+      assert.match(
+        e.via ?? '',
+        new RegExp(
+          `^neighbour\\.output = ${fn} at net/core/neighbour\\.c:\\d+ \\(from ${from.replace('.', '\\.')}\\)$`,
+        ),
+      );
       const [file, line] = (e.via ?? '').split(' at ')[1]?.split(' ')[0]?.split(':') ?? [];
-      assert.match(sourceLine(file ?? '', Number(line)), /->output\b.*->ops->\w*output/, `${file}:${line} is not a copy of an ops field`);
+      assert.match(
+        sourceLine(file ?? '', Number(line)),
+        /->output\b.*->ops->\w*output/,
+        `${file}:${line} is not a copy of an ops field`,
+      );
     }
   });
 
@@ -243,8 +400,12 @@ describe('netpaths on the real 6.12 tree', () => {
     assert.match(sourceLine(e.file, e.line), /sk->sk_prot->recvmsg\(/);
     const targets = g.edges.map((x) => g.nodes.find((n) => n.id === x.to)?.name ?? '');
     // proto_ops.recvmsg (inet_recvmsg, sock_common_recvmsg itself) is another struct's field.
-    assert.ok(!targets.includes('inet_recvmsg') && !targets.includes('sock_common_recvmsg'), targets.join(' '));
-    for (const fn of ['udp_recvmsg', 'raw_recvmsg']) assert.ok(targets.includes(fn), `${fn} missing: ${targets.join(' ')}`);
+    assert.ok(
+      !targets.includes('inet_recvmsg') && !targets.includes('sock_common_recvmsg'),
+      targets.join(' '),
+    );
+    for (const fn of ['udp_recvmsg', 'raw_recvmsg'])
+      assert.ok(targets.includes(fn), `${fn} missing: ${targets.join(' ')}`);
   });
 
   it('definition and call-site lines are exactly those of the source', () => {
@@ -255,19 +416,26 @@ describe('netpaths on the real 6.12 tree', () => {
     for (const e of g.edges) {
       const callee = g.nodes.find((n) => n.id === e.to)?.name ?? '';
       const text = sourceLine(e.file, e.line);
-      if (e.kind === 'direct') assert.match(text, new RegExp(`\\b${callee}\\b`), `${e.file}:${e.line} ${text}`);
+      if (e.kind === 'direct')
+        assert.match(text, new RegExp(`\\b${callee}\\b`), `${e.file}:${e.line} ${text}`);
     }
     const poll = g.edges.find((e) => e.via?.startsWith('napi_struct.poll = e1000e_poll'));
     assert.ok(poll, 'an edge to e1000e_poll');
     assert.match(sourceLine(poll.file, poll.line), /->poll\(/);
     const bound = /at (\S+):(\d+)/.exec(poll.via ?? '');
     assert.ok(bound);
-    assert.match(sourceLine(bound[1] as string, Number(bound[2])), /netif_napi_add\w*\(.*e1000e_poll/);
+    assert.match(
+      sourceLine(bound[1] as string, Number(bound[2])),
+      /netif_napi_add\w*\(.*e1000e_poll/,
+    );
   });
 
   it('where, callers and FILE:NAME selection', () => {
     const g = queryJson<GraphJson>(['where', 'e1000_xmit_frame']);
-    assert.deepEqual(g.nodes.map((n) => n.file).sort(), ['drivers/net/ethernet/intel/e1000/e1000_main.c', 'drivers/net/ethernet/intel/e1000e/netdev.c']);
+    assert.deepEqual(g.nodes.map((n) => n.file).sort(), [
+      'drivers/net/ethernet/intel/e1000/e1000_main.c',
+      'drivers/net/ethernet/intel/e1000e/netdev.c',
+    ]);
     for (const n of g.nodes) assert.match(sourceLine(n.file, n.line), /e1000_xmit_frame\(/);
     const text = runCli(['where', 'e1000_xmit_frame']);
     assert.equal(
@@ -275,8 +443,13 @@ describe('netpaths on the real 6.12 tree', () => {
       `e1000_xmit_frame  drivers/net/ethernet/intel/e1000/e1000_main.c:${g.nodes.find((n) => n.file.includes('/e1000/'))?.line}\n` +
         `e1000_xmit_frame  drivers/net/ethernet/intel/e1000e/netdev.c:${g.nodes.find((n) => n.file.includes('/e1000e/'))?.line}\n\n2 definitions.\n`,
     );
-    const callers = queryJson<GraphJson>(['callers', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll']);
-    assert.ok(callers.edges.some((e) => e.from === 'net/core/dev.c:__napi_poll' && e.kind === 'indirect'));
+    const callers = queryJson<GraphJson>([
+      'callers',
+      'drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll',
+    ]);
+    assert.ok(
+      callers.edges.some((e) => e.from === 'net/core/dev.c:__napi_poll' && e.kind === 'indirect'),
+    );
   });
 
   it('keeps a function whose body has a block written at column 0', () => {
@@ -286,18 +459,33 @@ describe('netpaths on the real 6.12 tree', () => {
     const rx = g.nodes.find((n) => n.name === 'ether3_rx');
     assert.ok(rx && rx.file === 'drivers/net/ethernet/seeq/ether3.c');
     assert.match(sourceLine(rx.file, rx.line), /^static int ether3_rx\(/);
-    const calls = (name: string): string[] => g.edges.filter((e) => e.from === `${rx.file}:ether3_rx`).map((e) => g.nodes.find((n) => n.id === e.to)?.name ?? '').filter((n) => n === name);
+    const calls = (name: string): string[] =>
+      g.edges
+        .filter((e) => e.from === `${rx.file}:ether3_rx`)
+        .map((e) => g.nodes.find((n) => n.id === e.to)?.name ?? '')
+        .filter((n) => n === name);
     // Calls from both sides of the column-0 block: before it and after it.
-    assert.ok(calls('ether3_readbuffer').length > 0 && calls('netif_rx').length > 0, 'ether3_rx calls ether3_readbuffer and netif_rx');
+    assert.ok(
+      calls('ether3_readbuffer').length > 0 && calls('netif_rx').length > 0,
+      'ether3_rx calls ether3_readbuffer and netif_rx',
+    );
     const ring = g.nodes.find((n) => n.name === 'yellowfin_init_ring');
     assert.ok(ring);
     assert.match(sourceLine(ring.file, ring.line), /^static int yellowfin_init_ring\(/);
   });
 
   it('keeps the functions after a loop closed by a macro: `} while_each_thread(leader, task);`', () => {
-    const g = queryJson<GraphJson>(['where', 'cgroup_procs_write_start', 'cgroup_procs_write_finish']);
-    assert.deepEqual(g.nodes.map((n) => n.name).sort(), ['cgroup_procs_write_finish', 'cgroup_procs_write_start']);
-    for (const n of g.nodes) assert.match(sourceLine(n.file, n.line), new RegExp(`\\b${n.name}\\(`));
+    const g = queryJson<GraphJson>([
+      'where',
+      'cgroup_procs_write_start',
+      'cgroup_procs_write_finish',
+    ]);
+    assert.deepEqual(g.nodes.map((n) => n.name).sort(), [
+      'cgroup_procs_write_finish',
+      'cgroup_procs_write_start',
+    ]);
+    for (const n of g.nodes)
+      assert.match(sourceLine(n.file, n.line), new RegExp(`\\b${n.name}\\(`));
   });
 
   it('keeps a function whose body is chosen by #if between its head and its brace', () => {
@@ -305,7 +493,10 @@ describe('netpaths on the real 6.12 tree', () => {
     const self = g.nodes.find((n) => n.name === 'rpcrdma_is_bcall');
     assert.ok(self && self.file === 'net/sunrpc/xprtrdma/rpc_rdma.c');
     assert.match(sourceLine(self.file, self.line), /^rpcrdma_is_bcall\(/);
-    assert.ok(g.nodes.some((n) => n.name === 'rpcrdma_reply_handler'), 'called by rpcrdma_reply_handler');
+    assert.ok(
+      g.nodes.some((n) => n.name === 'rpcrdma_reply_handler'),
+      'called by rpcrdma_reply_handler',
+    );
   });
 
   it('errors are one line and the documented exit codes', () => {
@@ -314,7 +505,10 @@ describe('netpaths on the real 6.12 tree', () => {
     assert.equal(unknown.stderr.trim(), 'netpaths: unknown function no_such_function_anywhere');
     const misspelt = runCli(['where', 'netif_recieve_skb']);
     assert.equal(misspelt.status, 1);
-    assert.equal(misspelt.stderr, 'netpaths: unknown function netif_recieve_skb (did you mean netif_receive_skb?)\n');
+    assert.equal(
+      misspelt.stderr,
+      'netpaths: unknown function netif_recieve_skb (did you mean netif_receive_skb?)\n',
+    );
     const wrongFile = runCli(['where', 'net/core/dev.c:e1000_xmit_frame']);
     assert.equal(wrongFile.status, 1);
     assert.equal(
@@ -324,8 +518,19 @@ describe('netpaths on the real 6.12 tree', () => {
     const usage = runCli(['callees', 'ip_rcv', '--depth', 'x']);
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /^netpaths: --depth needs a positive whole number/);
-    const noPath = runCli(['path', '--from', 'tcp_v4_rcv', '--to', 'e1000e_poll', '--max-depth', '3']);
+    const noPath = runCli([
+      'path',
+      '--from',
+      'tcp_v4_rcv',
+      '--to',
+      'e1000e_poll',
+      '--max-depth',
+      '3',
+    ]);
     assert.equal(noPath.status, 1);
-    assert.match(noPath.stderr, /^netpaths: no path from tcp_v4_rcv to e1000e_poll within 3 calls\n$/);
+    assert.match(
+      noPath.stderr,
+      /^netpaths: no path from tcp_v4_rcv to e1000e_poll within 3 calls\n$/,
+    );
   });
 });

@@ -31,7 +31,10 @@ function kernel(): string {
     KERNEL,
     'NETPATHS_KERNEL is not set: point it at a Linux 6.12 source tree, e.g. NETPATHS_KERNEL=$(bash scripts/kernel.sh) npm run test:integration',
   );
-  assert.ok(existsSync(join(KERNEL, 'include/linux/skbuff.h')), `NETPATHS_KERNEL=${KERNEL} has no include/linux/skbuff.h`);
+  assert.ok(
+    existsSync(join(KERNEL, 'include/linux/skbuff.h')),
+    `NETPATHS_KERNEL=${KERNEL} has no include/linux/skbuff.h`,
+  );
   return KERNEL;
 }
 
@@ -103,7 +106,9 @@ function definitionsIn(file: string, text: string, wanted: RegExp): Map<string, 
     const before = code.slice(lineStart, m.index);
     const after = code.slice(m.index + name.length);
     if (/^\s*#\s*define\s+$/.test(before)) {
-      const params = after.startsWith('(') ? paramNames(after.slice(1, after.indexOf(')'))) : undefined;
+      const params = after.startsWith('(')
+        ? paramNames(after.slice(1, after.indexOf(')')))
+        : undefined;
       add(name, { file, line: lineAt(m.index), kind: 'macro', ...(params ? { params } : {}) });
       continue;
     }
@@ -121,7 +126,12 @@ function definitionsIn(file: string, text: string, wanted: RegExp): Map<string, 
     let rest = code.slice(close + 1, close + 400);
     rest = rest.replace(/^(?:\s*\w+(?:\s*\([^()]*(?:\([^()]*\)[^()]*)*\))?)*\s*/, '');
     if (!rest.startsWith('{')) continue;
-    add(name, { file, line: lineAt(m.index), kind: 'function', params: paramNames(code.slice(open + 1, close)) });
+    add(name, {
+      file,
+      line: lineAt(m.index),
+      kind: 'function',
+      params: paramNames(code.slice(open + 1, close)),
+    });
   }
   return found;
 }
@@ -143,13 +153,17 @@ function definitions(names: readonly string[]): Map<string, Definition[]> {
   const files: string[] = [];
   for (const dir of ['net', 'include', 'kernel']) walk(root, dir, files);
   const unique = [...new Set(names)].sort((a, b) => b.length - a.length);
-  const wanted = new RegExp(`(?<![\\w>.])(${unique.map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\b`, 'g');
+  const wanted = new RegExp(
+    `(?<![\\w>.])(${unique.map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\b`,
+    'g',
+  );
   const quick = new RegExp(`\\b(?:${unique.join('|')})\\b`);
   index = new Map();
   for (const file of files) {
     const text = readFileSync(join(root, file), 'utf8');
     if (!quick.test(text)) continue;
-    for (const [name, defs] of definitionsIn(file, text, wanted)) index.set(name, [...(index.get(name) ?? []), ...defs]);
+    for (const [name, defs] of definitionsIn(file, text, wanted))
+      index.set(name, [...(index.get(name) ?? []), ...defs]);
   }
   return index;
 }
@@ -167,7 +181,11 @@ const IDENTIFIERS = [
 describe('kernel tree', () => {
   test('NETPATHS_KERNEL points at a Linux 6.12 tree', () => {
     const makefile = read('Makefile');
-    assert.match(makefile, /^VERSION = 6\nPATCHLEVEL = 12\n/m, 'the knowledge tables are written for Linux 6.12');
+    assert.match(
+      makefile,
+      /^VERSION = 6\nPATCHLEVEL = 12\n/m,
+      'the knowledge tables are written for Linux 6.12',
+    );
   });
 });
 
@@ -205,9 +223,17 @@ describe('readSkbuffDoc on include/linux/skbuff.h', () => {
       const f = get(name);
       assert.equal(f.type, type, `${name} type`);
       assert.ok(f.line !== undefined && f.line > 0, `${name} line`);
-      assert.match(lines[(f.line ?? 0) - 1] ?? '', declLine, `${name}: line ${f.line} is its declaration`);
+      assert.match(
+        lines[(f.line ?? 0) - 1] ?? '',
+        declLine,
+        `${name}: line ${f.line} is its declaration`,
+      );
       assert.ok(f.description && f.description.length > 0, `${name} kernel-doc`);
-      assert.match(lines[(f.docLine ?? 0) - 1] ?? '', new RegExp(`@${name}:`), `${name}: docLine ${f.docLine}`);
+      assert.match(
+        lines[(f.docLine ?? 0) - 1] ?? '',
+        new RegExp(`@${name}:`),
+        `${name}: docLine ${f.docLine}`,
+      );
     }
     assert.equal(get('pkt_type').group, 'headers');
     assert.equal(get('protocol').group, 'headers');
@@ -219,8 +245,13 @@ describe('readSkbuffDoc on include/linux/skbuff.h', () => {
   test('every member line holds its name, and every kernel-doc entry matches a member', () => {
     kernel();
     for (const f of fields) {
-      if (f.line === undefined) assert.fail(`@${f.name} is documented but not declared (parser missed it?)`);
-      assert.match(lines[f.line - 1] ?? '', new RegExp(`\\b${f.name}\\b`), `${f.name} at ${f.line}`);
+      if (f.line === undefined)
+        assert.fail(`@${f.name} is documented but not declared (parser missed it?)`);
+      assert.match(
+        lines[f.line - 1] ?? '',
+        new RegExp(`\\b${f.name}\\b`),
+        `${f.name} at ${f.line}`,
+      );
     }
     assert.ok(fields.length > 80, `${fields.length} members`);
   });
@@ -229,19 +260,32 @@ describe('readSkbuffDoc on include/linux/skbuff.h', () => {
     const text = read('include/linux/netdevice.h');
     const napi = readStructDoc(text, 'napi_struct');
     assert.ok(napi);
-    assert.equal(napi.fields.find((f) => f.name === 'poll')?.type, 'int (*)(struct napi_struct *, int)');
-    assert.equal(napi.fields.find((f) => f.name === 'gro_hash')?.type, 'struct gro_list[GRO_HASH_BUCKETS]');
+    assert.equal(
+      napi.fields.find((f) => f.name === 'poll')?.type,
+      'int (*)(struct napi_struct *, int)',
+    );
+    assert.equal(
+      napi.fields.find((f) => f.name === 'gro_hash')?.type,
+      'struct gro_list[GRO_HASH_BUCKETS]',
+    );
     const dev = readStructDoc(text, 'net_device');
     assert.ok(dev && dev.fields.length > 150, 'net_device members');
     assert.equal(dev.summary, 'The DEVICE structure.');
-    assert.equal(dev.fields.find((f) => f.name === 'netdev_ops')?.type, 'const struct net_device_ops *');
+    assert.equal(
+      dev.fields.find((f) => f.name === 'netdev_ops')?.type,
+      'const struct net_device_ops *',
+    );
     assert.equal(dev.fields.find((f) => f.name === 'priv_flags')?.group, 'priv_flags_fast');
     const nLines = text.split('\n');
     for (const s of [napi, dev]) {
       for (const f of s.fields) {
         if (f.line === undefined) continue;
         const last = f.name.split('.').pop() ?? f.name;
-        assert.match(nLines[f.line - 1] ?? '', new RegExp(`\\b${last}\\b`), `${s.name}.${f.name} at ${f.line}`);
+        assert.match(
+          nLines[f.line - 1] ?? '',
+          new RegExp(`\\b${last}\\b`),
+          `${s.name}.${f.name} at ${f.line}`,
+        );
       }
     }
   });
@@ -249,11 +293,18 @@ describe('readSkbuffDoc on include/linux/skbuff.h', () => {
 
 describe('SKB_FIELDS against the tree', () => {
   test('every sk_buff field we explain exists in struct sk_buff', () => {
-    const members = new Set(readSkbuffDoc(read('include/linux/skbuff.h')).filter((f) => f.line !== undefined).map((f) => f.name));
-    const missing = SKB_FIELDS.filter((r) => r.struct === 'sk_buff' && !members.has(r.field)).map((r) => r.field);
+    const members = new Set(
+      readSkbuffDoc(read('include/linux/skbuff.h'))
+        .filter((f) => f.line !== undefined)
+        .map((f) => f.name),
+    );
+    const missing = SKB_FIELDS.filter((r) => r.struct === 'sk_buff' && !members.has(r.field)).map(
+      (r) => r.field,
+    );
     assert.deepEqual(missing, [], 'explained fields missing from struct sk_buff');
     for (const r of SKB_FIELDS.filter((x) => x.struct === 'derived')) {
-      for (const rel of r.related ?? []) if (!explain(rel)) assert.fail(`${r.field}: related ${rel} unknown`);
+      for (const rel of r.related ?? [])
+        if (!explain(rel)) assert.fail(`${r.field}: related ${rel} unknown`);
       const fromMembers = (r.related ?? []).filter((x) => members.has(x));
       assert.ok(fromMembers.length >= 2, `${r.field} is computed from real members`);
     }
@@ -263,7 +314,9 @@ describe('SKB_FIELDS against the tree', () => {
     const shinfo = readStructDoc(read('include/linux/skbuff.h'), 'skb_shared_info');
     assert.ok(shinfo);
     const members = new Set(shinfo.fields.map((f) => f.name));
-    const missing = SKB_FIELDS.filter((r) => r.struct === 'skb_shared_info' && !members.has(r.field)).map((r) => r.field);
+    const missing = SKB_FIELDS.filter(
+      (r) => r.struct === 'skb_shared_info' && !members.has(r.field),
+    ).map((r) => r.field);
     assert.deepEqual(missing, []);
   });
 
@@ -279,15 +332,21 @@ describe('SKB_FIELDS against the tree', () => {
 describe('identifiers named by the tables exist in the tree', () => {
   test('every seeAlso identifier of fields and concepts is defined', () => {
     const defs = definitions(IDENTIFIERS);
-    const names = [...SKB_FIELDS.flatMap((r) => r.seeAlso ?? []), ...CONCEPTS.flatMap((c) => c.seeAlso ?? [])];
+    const names = [
+      ...SKB_FIELDS.flatMap((r) => r.seeAlso ?? []),
+      ...CONCEPTS.flatMap((c) => c.seeAlso ?? []),
+    ];
     const missing = [...new Set(names)].filter((n) => !defs.has(n));
     assert.deepEqual(missing, [], 'not defined under net/, include/ or kernel/');
   });
 
   test('every FUNCTION_NOTES function is defined in its file', () => {
     const defs = definitions(IDENTIFIERS);
-    const wrong = FUNCTION_NOTES.filter((n) => !(defs.get(n.name) ?? []).some((d) => d.file === n.file && d.kind !== 'enumerator')).map(
-      (n) => `${n.name} (said ${n.file}; found ${(defs.get(n.name) ?? []).map((d) => `${d.file}:${d.line}`).join(', ') || 'nowhere'})`,
+    const wrong = FUNCTION_NOTES.filter(
+      (n) => !(defs.get(n.name) ?? []).some((d) => d.file === n.file && d.kind !== 'enumerator'),
+    ).map(
+      (n) =>
+        `${n.name} (said ${n.file}; found ${(defs.get(n.name) ?? []).map((d) => `${d.file}:${d.line}`).join(', ') || 'nowhere'})`,
     );
     assert.deepEqual(wrong, []);
   });
@@ -295,9 +354,15 @@ describe('identifiers named by the tables exist in the tree', () => {
   test('every skb operation is defined in its file with the parameters we list', () => {
     const defs = definitions(IDENTIFIERS);
     for (const op of SKB_OPS) {
-      const def = (defs.get(op.name) ?? []).find((d) => d.file === op.file && d.params !== undefined);
+      const def = (defs.get(op.name) ?? []).find(
+        (d) => d.file === op.file && d.params !== undefined,
+      );
       assert.ok(def, `${op.name} is not defined in ${op.file}`);
-      assert.deepEqual(def.params, [...op.params], `${op.name} parameters at ${def.file}:${def.line}`);
+      assert.deepEqual(
+        def.params,
+        [...op.params],
+        `${op.name} parameters at ${def.file}:${def.line}`,
+      );
     }
   });
 });
@@ -317,8 +382,14 @@ describe('facts the skb timeline relies on', () => {
   }
 
   test('eth_type_trans pulls ETH_HLEN through eth_skb_pull_mac', () => {
-    assert.match(body('net/ethernet/eth.c', 'eth_type_trans'), /skb_reset_mac_header\(skb\);\s*eth = eth_skb_pull_mac\(skb\);/);
-    assert.match(body('include/linux/etherdevice.h', 'eth_skb_pull_mac'), /skb_pull_inline\(skb, ETH_HLEN\)/);
+    assert.match(
+      body('net/ethernet/eth.c', 'eth_type_trans'),
+      /skb_reset_mac_header\(skb\);\s*eth = eth_skb_pull_mac\(skb\);/,
+    );
+    assert.match(
+      body('include/linux/etherdevice.h', 'eth_skb_pull_mac'),
+      /skb_pull_inline\(skb, ETH_HLEN\)/,
+    );
   });
 
   test('ip_rcv_core checks the IP header in place; ip_local_deliver_finish pulls it', () => {
@@ -328,19 +399,34 @@ describe('facts the skb timeline relies on', () => {
     assert.match(core, /pskb_trim_rcsum\(skb, len\)/);
     assert.match(core, /skb->transport_header = skb->network_header \+ iph->ihl\*4;/);
     assert.doesNotMatch(core, /\bskb_pull|__skb_pull/, 'ip_rcv_core does not move skb->data');
-    assert.match(body('net/ipv4/ip_input.c', 'ip_local_deliver_finish'), /__skb_pull\(skb, skb_network_header_len\(skb\)\)/);
+    assert.match(
+      body('net/ipv4/ip_input.c', 'ip_local_deliver_finish'),
+      /__skb_pull\(skb, skb_network_header_len\(skb\)\)/,
+    );
   });
 
   test('TCP and UDP pull their headers just before queueing to the socket', () => {
-    assert.match(body('net/ipv4/tcp_input.c', 'tcp_data_queue'), /__skb_pull\(skb, tcp_hdr\(skb\)->doff \* 4\)/);
-    assert.match(body('net/ipv4/tcp_input.c', 'tcp_rcv_established'), /__skb_pull\(skb, tcp_header_len\)/);
+    assert.match(
+      body('net/ipv4/tcp_input.c', 'tcp_data_queue'),
+      /__skb_pull\(skb, tcp_hdr\(skb\)->doff \* 4\)/,
+    );
+    assert.match(
+      body('net/ipv4/tcp_input.c', 'tcp_rcv_established'),
+      /__skb_pull\(skb, tcp_header_len\)/,
+    );
     assert.match(body('net/ipv4/udp.c', 'udp_queue_rcv_one_skb'), /udp_csum_pull_header\(skb\);/);
-    assert.match(body('include/net/udp.h', 'udp_csum_pull_header'), /skb_pull_rcsum\(skb, sizeof\(struct udphdr\)\)/);
+    assert.match(
+      body('include/net/udp.h', 'udp_csum_pull_header'),
+      /skb_pull_rcsum\(skb, sizeof\(struct udphdr\)\)/,
+    );
   });
 
   test('__netif_receive_skb_core sets the network header and mac_len', () => {
     const core = body('net/core/dev.c', '__netif_receive_skb_core');
-    assert.match(core, /skb_reset_network_header\(skb\);\s*if \(!skb_transport_header_was_set\(skb\)\)\s*skb_reset_transport_header\(skb\);\s*skb_reset_mac_len\(skb\);/);
+    assert.match(
+      core,
+      /skb_reset_network_header\(skb\);\s*if \(!skb_transport_header_was_set\(skb\)\)\s*skb_reset_transport_header\(skb\);\s*skb_reset_mac_len\(skb\);/,
+    );
   });
 });
 
@@ -350,31 +436,59 @@ describe('netfilter against the tree', () => {
     const enumBody = (name: string): string[] => {
       const m = new RegExp(`enum ${name} \\{([^}]*)\\}`).exec(uapi);
       assert.ok(m, name);
-      return (m[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      return (m[1] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     };
     const inet = enumBody('nf_inet_hooks');
-    for (const h of NF_HOOKS.filter((x) => x.family === 'inet' && x.id !== 'NF_INET_INGRESS')) assert.equal(inet.indexOf(h.id), h.value, h.id);
+    for (const h of NF_HOOKS.filter((x) => x.family === 'inet' && x.id !== 'NF_INET_INGRESS'))
+      assert.equal(inet.indexOf(h.id), h.value, h.id);
     assert.ok(inet.includes('NF_INET_INGRESS = NF_INET_NUMHOOKS'));
-    assert.equal(inet.indexOf('NF_INET_NUMHOOKS'), NF_HOOKS.find((h) => h.id === 'NF_INET_INGRESS')?.value);
+    assert.equal(
+      inet.indexOf('NF_INET_NUMHOOKS'),
+      NF_HOOKS.find((h) => h.id === 'NF_INET_INGRESS')?.value,
+    );
     const dev = enumBody('nf_dev_hooks');
-    for (const h of NF_HOOKS.filter((x) => x.family === 'netdev')) assert.equal(dev.indexOf(h.id), h.value, h.id);
-    for (const p of NF_PROTOS) assert.match(uapi, new RegExp(`\\b${p.id}\\s*=\\s*${p.value}\\s*,`), p.id);
+    for (const h of NF_HOOKS.filter((x) => x.family === 'netdev'))
+      assert.equal(dev.indexOf(h.id), h.value, h.id);
+    for (const p of NF_PROTOS)
+      assert.match(uapi, new RegExp(`\\b${p.id}\\s*=\\s*${p.value}\\s*,`), p.id);
   });
 
   test('every HOOK_CALLS row is a real call site', () => {
     for (const row of HOOK_CALLS) {
-      const sites = scanHookCalls(read(row.file)).filter((s) => s.function === row.function && s.hook === row.hook && s.macro === row.macro);
-      assert.ok(sites.length > 0, `${row.function} does not call ${row.macro}(${row.proto}, ${row.hook}) in ${row.file}`);
+      const sites = scanHookCalls(read(row.file)).filter(
+        (s) => s.function === row.function && s.hook === row.hook && s.macro === row.macro,
+      );
+      assert.ok(
+        sites.length > 0,
+        `${row.function} does not call ${row.macro}(${row.proto}, ${row.hook}) in ${row.file}`,
+      );
       if (row.macro !== 'nf_hook_ingress' && row.macro !== 'nf_hook_egress') {
-        assert.ok(sites.some((s) => s.proto === row.proto && s.okfn === row.okfn), `${row.function}: proto ${row.proto}, okfn ${row.okfn ?? ''}`);
+        assert.ok(
+          sites.some((s) => s.proto === row.proto && s.okfn === row.okfn),
+          `${row.function}: proto ${row.proto}, okfn ${row.okfn ?? ''}`,
+        );
       }
     }
   });
 
   test('every inet hook site in the core IP files is in HOOK_CALLS', () => {
-    const files = ['net/ipv4/ip_input.c', 'net/ipv4/ip_forward.c', 'net/ipv4/ip_output.c', 'net/ipv6/ip6_input.c', 'net/ipv6/ip6_output.c', 'net/ipv6/output_core.c'];
+    const files = [
+      'net/ipv4/ip_input.c',
+      'net/ipv4/ip_forward.c',
+      'net/ipv4/ip_output.c',
+      'net/ipv6/ip6_input.c',
+      'net/ipv6/ip6_output.c',
+      'net/ipv6/output_core.c',
+    ];
     const known = new Set(HOOK_CALLS.map((r) => `${r.function}/${r.hook}`));
-    const unknown = files.flatMap((f) => scanHookCalls(read(f)).filter((s) => !known.has(`${s.function ?? '?'}/${s.hook}`)).map((s) => `${f}:${s.line} ${s.function ?? '?'} ${s.hook}`));
+    const unknown = files.flatMap((f) =>
+      scanHookCalls(read(f))
+        .filter((s) => !known.has(`${s.function ?? '?'}/${s.hook}`))
+        .map((s) => `${f}:${s.line} ${s.function ?? '?'} ${s.hook}`),
+    );
     assert.deepEqual(unknown, []);
   });
 });

@@ -15,13 +15,26 @@ function sourceLine(file: string, line: number): string {
 
 function node(g: GraphJson, name: string): GraphNode {
   const n = g.nodes.find((x) => x.name === name);
-  assert.ok(n, `${name} is not in ${g.title ?? 'the graph'}: ${g.nodes.map((x) => x.name).join(', ')}`);
+  assert.ok(
+    n,
+    `${name} is not in ${g.title ?? 'the graph'}: ${g.nodes.map((x) => x.name).join(', ')}`,
+  );
   return n;
 }
 
 const DRIVERS = {
-  e1000e: { dir: 'drivers/net/ethernet/intel/e1000e/', poll: 'e1000e_poll', xmit: 'e1000_xmit_frame', refill: /^e1000_alloc(_jumbo)?_rx_buffers(_ps)?$/ },
-  ixgbe: { dir: 'drivers/net/ethernet/intel/ixgbe/', poll: 'ixgbe_poll', xmit: 'ixgbe_xmit_frame', refill: /^ixgbe_alloc_rx_buffers$/ },
+  e1000e: {
+    dir: 'drivers/net/ethernet/intel/e1000e/',
+    poll: 'e1000e_poll',
+    xmit: 'e1000_xmit_frame',
+    refill: /^e1000_alloc(_jumbo)?_rx_buffers(_ps)?$/,
+  },
+  ixgbe: {
+    dir: 'drivers/net/ethernet/intel/ixgbe/',
+    poll: 'ixgbe_poll',
+    xmit: 'ixgbe_xmit_frame',
+    refill: /^ixgbe_alloc_rx_buffers$/,
+  },
 } as const;
 
 describe('packet-path presets on the real 6.12 tree', () => {
@@ -40,22 +53,46 @@ describe('packet-path presets on the real 6.12 tree', () => {
       it('is a focused graph from the IRQ handler to TCP, UDP and the socket wake-up', () => {
         assert.equal(g.title, `${driver} ingress`);
         assert.ok(g.nodes.length >= 20 && g.nodes.length <= 60, `${g.nodes.length} nodes`);
-        for (const name of ['net_rx_action', '__napi_poll', want.poll, 'napi_gro_receive', 'dst_input', 'ip_local_deliver', 'ip_protocol_deliver_rcu', 'tcp_v4_rcv', 'udp_rcv', 'sock_def_readable']) node(g, name);
+        for (const name of [
+          'net_rx_action',
+          '__napi_poll',
+          want.poll,
+          'napi_gro_receive',
+          'dst_input',
+          'ip_local_deliver',
+          'ip_protocol_deliver_rcu',
+          'tcp_v4_rcv',
+          'udp_rcv',
+          'sock_def_readable',
+        ])
+          node(g, name);
         assert.ok(g.nodes.some((n) => n.name === 'ip_rcv' || n.name === 'ip_list_rcv'));
-        assert.ok(g.nodes.some((n) => n.name === '__netif_receive_skb_core' || n.name === '__netif_receive_skb_list_core'));
+        assert.ok(
+          g.nodes.some(
+            (n) =>
+              n.name === '__netif_receive_skb_core' || n.name === '__netif_receive_skb_list_core',
+          ),
+        );
       });
 
       it('has stages and contexts right: IRQ handler hardirq, poll softirq', () => {
         const irq = g.nodes[0];
         assert.ok(irq?.file.startsWith(want.dir), `starts at ${irq?.id}`);
         assert.deepEqual([irq?.stage, irq?.context], ['driver-irq', 'hardirq']);
-        assert.match(sourceLine(irq?.file ?? '', irq?.line ?? 0), new RegExp(`\\b${irq?.name ?? ''}\\(`));
-        assert.deepEqual([node(g, want.poll).stage, node(g, want.poll).context], ['driver-rx', 'softirq']);
+        assert.match(
+          sourceLine(irq?.file ?? '', irq?.line ?? 0),
+          new RegExp(`\\b${irq?.name ?? ''}\\(`),
+        );
+        assert.deepEqual(
+          [node(g, want.poll).stage, node(g, want.poll).context],
+          ['driver-rx', 'softirq'],
+        );
         assert.equal(node(g, 'net_rx_action').context, 'softirq');
         assert.equal(node(g, 'tcp_v4_rcv').stage, 'tcp');
         assert.equal(node(g, 'udp_rcv').stage, 'udp');
         assert.equal(node(g, 'sock_def_readable').stage, 'socket');
-        for (const n of g.nodes) assert.ok(n.stage && n.context && n.note, `${n.id} lacks an annotation`);
+        for (const n of g.nodes)
+          assert.ok(n.stage && n.context && n.note, `${n.id} lacks an annotation`);
       });
 
       it('shows the ring refill, and explains every indirect edge', () => {
@@ -64,7 +101,12 @@ describe('packet-path presets on the real 6.12 tree', () => {
         assert.equal(refill.stage, 'driver-rx');
         for (const e of g.edges) if (e.kind !== 'direct') assert.ok(e.via, `${e.from} -> ${e.to}`);
         const poll = g.edges.find((e) => e.to === node(g, want.poll).id);
-        assert.match(poll?.via ?? '', new RegExp(`^napi_struct\\.poll = ${want.poll} at ${want.dir}\\S+:\\d+ \\(netif_napi_add`));
+        assert.match(
+          poll?.via ?? '',
+          new RegExp(
+            `^napi_struct\\.poll = ${want.poll} at ${want.dir}\\S+:\\d+ \\(netif_napi_add`,
+          ),
+        );
       });
 
       it('draws the skb timeline: the Ethernet and IP header pulls with their lines', () => {
@@ -74,18 +116,28 @@ describe('packet-path presets on the real 6.12 tree', () => {
         assert.equal(eth.len, 'ETH_HLEN');
         assert.match(sourceLine(eth.file, eth.line), /eth_type_trans\(/);
         assert.ok(eth.file.startsWith(want.dir));
-        const ip = skb.find((s) => s.node === 'net/ipv4/ip_input.c:ip_rcv_core' && s.len === 'iph->ihl*4');
+        const ip = skb.find(
+          (s) => s.node === 'net/ipv4/ip_input.c:ip_rcv_core' && s.len === 'iph->ihl*4',
+        );
         assert.ok(ip, 'no IP header length check in ip_rcv_core');
         assert.match(sourceLine(ip.file, ip.line), /pskb_may_pull\(skb, iph->ihl\*4\)/);
-        const pull = skb.find((s) => s.node === 'net/ipv4/ip_input.c:ip_local_deliver_finish' && s.op === '__skb_pull');
+        const pull = skb.find(
+          (s) => s.node === 'net/ipv4/ip_input.c:ip_local_deliver_finish' && s.op === '__skb_pull',
+        );
         assert.ok(pull, 'no IP header pull in ip_local_deliver_finish');
         assert.match(sourceLine(pull.file, pull.line), /__skb_pull\(/);
-        assert.ok(skb.indexOf(eth) < skb.indexOf(ip) && skb.indexOf(ip) < skb.indexOf(pull), 'in packet order');
+        assert.ok(
+          skb.indexOf(eth) < skb.indexOf(ip) && skb.indexOf(ip) < skb.indexOf(pull),
+          'in packet order',
+        );
       });
 
       it('marks PRE_ROUTING and LOCAL_IN', () => {
         const labels = (g.markers ?? []).map((m) => m.label);
-        assert.ok(labels.includes('NF_INET_PRE_ROUTING') && labels.includes('NF_INET_LOCAL_IN'), labels.join(', '));
+        assert.ok(
+          labels.includes('NF_INET_PRE_ROUTING') && labels.includes('NF_INET_LOCAL_IN'),
+          labels.join(', '),
+        );
       });
     });
 
@@ -97,26 +149,46 @@ describe('packet-path presets on the real 6.12 tree', () => {
 
       it("reaches the driver's xmit through ndo_start_xmit, through the qdisc", () => {
         assert.ok(g.nodes.length >= 20 && g.nodes.length <= 60, `${g.nodes.length} nodes`);
-        for (const name of ['ip_queue_xmit', 'ip_output', 'ip_finish_output2', 'neigh_output', '__dev_queue_xmit', 'dev_hard_start_xmit', 'netdev_start_xmit']) node(g, name);
+        for (const name of [
+          'ip_queue_xmit',
+          'ip_output',
+          'ip_finish_output2',
+          'neigh_output',
+          '__dev_queue_xmit',
+          'dev_hard_start_xmit',
+          'netdev_start_xmit',
+        ])
+          node(g, name);
         const xmit = g.nodes.find((n) => n.name === want.xmit && n.file.startsWith(want.dir));
         assert.ok(xmit);
         const last = g.edges.find((e) => e.to === xmit.id);
         assert.equal(last?.kind, 'indirect');
-        assert.match(last?.via ?? '', new RegExp(`^net_device_ops\\.ndo_start_xmit = ${want.xmit} at ${want.dir}`));
+        assert.match(
+          last?.via ?? '',
+          new RegExp(`^net_device_ops\\.ndo_start_xmit = ${want.xmit} at ${want.dir}`),
+        );
         assert.deepEqual([xmit.stage, xmit.context], ['driver-tx', 'process']);
         assert.equal(node(g, '__dev_xmit_skb').stage, 'qdisc');
         assert.equal(node(g, 'sch_direct_xmit').stage, 'qdisc');
-        assert.deepEqual([node(g, 'tcp_sendmsg').stage, node(g, 'tcp_sendmsg').context], ['tcp', 'process']);
+        assert.deepEqual(
+          [node(g, 'tcp_sendmsg').stage, node(g, 'tcp_sendmsg').context],
+          ['tcp', 'process'],
+        );
         assert.equal(node(g, 'net_tx_action').context, 'softirq');
       });
 
       it('pushes the Ethernet header in neighbour output', () => {
-        const push = (g.skb ?? []).find((s) => s.node === 'include/net/neighbour.h:neigh_hh_output' && s.op === '__skb_push');
+        const push = (g.skb ?? []).find(
+          (s) => s.node === 'include/net/neighbour.h:neigh_hh_output' && s.op === '__skb_push',
+        );
         assert.ok(push, (g.skb ?? []).map((s) => `${s.node} ${s.op}`).join('\n'));
         assert.equal(push.len, 'hh_len');
         assert.match(sourceLine(push.file, push.line), /__skb_push\(skb, hh_len\)/);
         const labels = (g.markers ?? []).map((m) => m.label);
-        assert.ok(labels.includes('NF_INET_LOCAL_OUT') && labels.includes('NF_INET_POST_ROUTING'), labels.join(', '));
+        assert.ok(
+          labels.includes('NF_INET_LOCAL_OUT') && labels.includes('NF_INET_POST_ROUTING'),
+          labels.join(', '),
+        );
       });
 
       it('shows TX completion in the NAPI poll, in softirq', () => {
@@ -138,19 +210,42 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assert.ok(e1000e);
       assert.equal(e1000e.dir, 'drivers/net/ethernet/intel/e1000e');
       assert.deepEqual([e1000e.ingress, e1000e.egress], ['complete', 'complete']);
-      assert.ok(e1000e.refill.includes('drivers/net/ethernet/intel/e1000e/netdev.c:e1000_alloc_rx_buffers'));
-      for (const name of ['ixgbe', 'igb', 'i40e', 'ice', 'e1000', 'virtio_net', 'veth']) assert.ok(list.some((d) => d.name === name), `${name} missing`);
-      for (const d of list) assert.deepEqual(Object.keys(d).slice(0, 9), ['name', 'dir', 'irq', 'poll', 'xmit', 'refill', 'txClean', 'ingress', 'egress'].slice(0, 9));
-      for (const d of list) if (d.ingress !== 'complete') assert.ok(d.why, `${d.name} says nothing about its ${d.ingress} ingress`);
+      assert.ok(
+        e1000e.refill.includes('drivers/net/ethernet/intel/e1000e/netdev.c:e1000_alloc_rx_buffers'),
+      );
+      for (const name of ['ixgbe', 'igb', 'i40e', 'ice', 'e1000', 'virtio_net', 'veth'])
+        assert.ok(
+          list.some((d) => d.name === name),
+          `${name} missing`,
+        );
+      for (const d of list)
+        assert.deepEqual(
+          Object.keys(d).slice(0, 9),
+          ['name', 'dir', 'irq', 'poll', 'xmit', 'refill', 'txClean', 'ingress', 'egress'].slice(
+            0,
+            9,
+          ),
+        );
+      for (const d of list)
+        if (d.ingress !== 'complete')
+          assert.ok(d.why, `${d.name} says nothing about its ${d.ingress} ingress`);
     });
 
     it('draws a complete ingress for at least ten Ethernet drivers, and says how many', () => {
-      const eth = list.filter((d) => d.dir.startsWith('drivers/net/ethernet/') || d.dir === 'drivers/net/ethernet');
+      const eth = list.filter(
+        (d) => d.dir.startsWith('drivers/net/ethernet/') || d.dir === 'drivers/net/ethernet',
+      );
       const complete = eth.filter((d) => d.ingress === 'complete');
       assert.ok(complete.length >= 10, `${complete.length} complete`);
       const text = runCli(['drivers']);
       assert.equal(text.status, 0, text.stderr);
-      assert.match(text.stdout, new RegExp(`^${complete.length} of ${eth.length} Ethernet drivers \\(drivers/net/ethernet\\) have a complete ingress path`, 'm'));
+      assert.match(
+        text.stdout,
+        new RegExp(
+          `^${complete.length} of ${eth.length} Ethernet drivers \\(drivers/net/ethernet\\) have a complete ingress path`,
+          'm',
+        ),
+      );
     });
 
     it('a driver without an IRQ handler of its own says why', () => {
@@ -163,54 +258,89 @@ describe('packet-path presets on the real 6.12 tree', () => {
       const netvsc = list.find((d) => d.name === 'hv_netvsc');
       assert.equal(netvsc?.ingress, 'complete');
       assert.deepEqual(netvsc?.irq, ['drivers/hv/vmbus_drv.c:vmbus_percpu_isr']);
-      assert.match(netvsc?.why ?? '', /the interrupt arrives through vmbus_percpu_isr \(drivers\/hv\/vmbus_drv\.c\)/);
+      assert.match(
+        netvsc?.why ?? '',
+        /the interrupt arrives through vmbus_percpu_isr \(drivers\/hv\/vmbus_drv\.c\)/,
+      );
       // veth reaches NAPI through timers and callbacks of kernel/, never a bus.
       assert.deepEqual(list.find((d) => d.name === 'veth')?.irq, []);
     });
 
-    it('finds virtio_net\'s interrupt: vring_interrupt calls the queue callback virtio-pci was handed', () => {
+    it("finds virtio_net's interrupt: vring_interrupt calls the queue callback virtio-pci was handed", () => {
       const virtio = list.find((d) => d.name === 'virtio_net');
       assert.equal(virtio?.ingress, 'complete', virtio?.why);
       assert.deepEqual(virtio?.irq, ['drivers/virtio/virtio_ring.c:vring_interrupt']);
       const g = queryJson<GraphJson>(['ingress', '--driver', 'virtio_net']);
-      const cb = g.edges.find((e) => e.from === 'drivers/virtio/virtio_ring.c:vring_interrupt' && e.to === 'drivers/net/virtio_net.c:skb_recv_done');
+      const cb = g.edges.find(
+        (e) =>
+          e.from === 'drivers/virtio/virtio_ring.c:vring_interrupt' &&
+          e.to === 'drivers/net/virtio_net.c:skb_recv_done',
+      );
       // Bound by each transport that hands on virtqueue_info.callback (virtio-pci, virtio-mmio, ...).
-      assert.match(cb?.via ?? '', /^virtqueue\.callback = skb_recv_done at drivers\/virtio\/virtio_\w+\.c:\d+ \(\w+ from virtqueue_info\.callback\)$/);
+      assert.match(
+        cb?.via ?? '',
+        /^virtqueue\.callback = skb_recv_done at drivers\/virtio\/virtio_\w+\.c:\d+ \(\w+ from virtqueue_info\.callback\)$/,
+      );
     });
 
     it('finds TX completion in the poll of virtio_net, and in a TX NAPI poll of its own (atl1c)', () => {
       const virtio = list.find((d) => d.name === 'virtio_net');
       assert.equal(virtio?.egress, 'complete', virtio?.why);
-      assert.ok(virtio?.txClean.includes('drivers/net/virtio_net.c:free_old_xmit'), virtio?.txClean.join(' '));
+      assert.ok(
+        virtio?.txClean.includes('drivers/net/virtio_net.c:free_old_xmit'),
+        virtio?.txClean.join(' '),
+      );
       const atl1c = list.find((d) => d.name === 'atl1c');
       assert.equal(atl1c?.egress, 'complete', atl1c?.why);
-      assert.deepEqual(atl1c?.txClean, ['drivers/net/ethernet/atheros/atl1c/atl1c_main.c:atl1c_clean_tx']);
+      assert.deepEqual(atl1c?.txClean, [
+        'drivers/net/ethernet/atheros/atl1c/atl1c_main.c:atl1c_clean_tx',
+      ]);
     });
 
     it('takes first the TX completion that wakes the queue, not one named like it that masks an interrupt', () => {
       const octeon = list.find((d) => d.name === 'octeon_mgmt');
-      assert.match(octeon?.txClean[0] ?? '', /:octeon_mgmt_clean_tx_(?:tasklet|buffers)$/, octeon?.txClean.join(' '));
-      assert.deepEqual(list.find((d) => d.name === 'ns83820')?.txClean[0], 'drivers/net/ethernet/natsemi/ns83820.c:do_tx_done');
+      assert.match(
+        octeon?.txClean[0] ?? '',
+        /:octeon_mgmt_clean_tx_(?:tasklet|buffers)$/,
+        octeon?.txClean.join(' '),
+      );
+      assert.deepEqual(
+        list.find((d) => d.name === 'ns83820')?.txClean[0],
+        'drivers/net/ethernet/natsemi/ns83820.c:do_tx_done',
+      );
     });
 
     it('with none named like one, finds the TX completion by what it does: enic, tulip', () => {
       const enic = list.find((d) => d.name === 'enic');
       assert.equal(enic?.egress, 'complete', enic?.why);
-      assert.deepEqual(enic?.txClean, ['drivers/net/ethernet/cisco/enic/enic_main.c:enic_wq_service']);
+      assert.deepEqual(enic?.txClean, [
+        'drivers/net/ethernet/cisco/enic/enic_main.c:enic_wq_service',
+      ]);
       const tulip = list.find((d) => d.name === 'tulip');
       assert.equal(tulip?.egress, 'complete', tulip?.why);
-      assert.deepEqual(tulip?.txClean, ['drivers/net/ethernet/dec/tulip/interrupt.c:tulip_interrupt']);
+      assert.deepEqual(tulip?.txClean, [
+        'drivers/net/ethernet/dec/tulip/interrupt.c:tulip_interrupt',
+      ]);
       const g = queryJson<GraphJson>(['egress', '--driver', 'tulip']);
       assert.equal(node(g, 'tulip_interrupt').context, 'hardirq');
-      assert.ok(!g.nodes.some((n) => n.name === 'tulip_rx'), 'its receive is not on the egress path');
+      assert.ok(
+        !g.nodes.some((n) => n.name === 'tulip_rx'),
+        'its receive is not on the egress path',
+      );
       // Waking the queue alone is no TX completion: a link change does it too.
-      assert.ok(!list.find((d) => d.name === 'adin1110')?.txClean.some((t) => t.endsWith(':adin1110_wake_queues')));
+      assert.ok(
+        !list
+          .find((d) => d.name === 'adin1110')
+          ?.txClean.some((t) => t.endsWith(':adin1110_wake_queues')),
+      );
     });
 
     it("finds 8139too's TX completion in its interrupt handler, and draws it in hard-IRQ context", () => {
       const rtl = list.find((d) => d.name === '8139too');
       assert.equal(rtl?.egress, 'complete', rtl?.why);
-      assert.deepEqual(rtl?.txClean, ['drivers/net/ethernet/realtek/8139too.c:rtl8139_tx_interrupt']);
+      assert.deepEqual(rtl?.txClean, [
+        'drivers/net/ethernet/realtek/8139too.c:rtl8139_tx_interrupt',
+      ]);
       const g = queryJson<GraphJson>(['egress', '--driver', '8139too']);
       assert.equal(node(g, 'rtl8139_interrupt').context, 'hardirq');
       assert.equal(node(g, 'rtl8139_tx_interrupt').context, 'hardirq');
@@ -238,7 +368,10 @@ describe('packet-path presets on the real 6.12 tree', () => {
     it('an unknown driver is one line and exit code 1', () => {
       const r = runCli(['ingress', '--driver', 'no_such_nic']);
       assert.equal(r.status, 1);
-      assert.equal(r.stderr, 'netpaths: unknown driver no_such_nic (netpaths drivers lists them)\n');
+      assert.equal(
+        r.stderr,
+        'netpaths: unknown driver no_such_nic (netpaths drivers lists them)\n',
+      );
     });
 
     it('explain reads the tree’s own skbuff.h', () => {

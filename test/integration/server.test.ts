@@ -18,9 +18,18 @@ after(() => client.dispose());
 
 describe('analysis server on the real 6.12 tree', () => {
   it('names the driver of a file: the one in its own folder, not a driver of a parent folder', async () => {
-    assert.equal(await client.request('driverOf', { file: 'drivers/net/ethernet/intel/e1000e/netdev.c' }), 'e1000e');
-    assert.equal(await client.request('driverOf', { file: 'drivers/net/ethernet/intel/ixgbe/ixgbe_main.c' }), 'ixgbe');
-    assert.equal(await client.request('driverOf', { file: 'drivers/net/ethernet/intel/e100.c' }), 'e100');
+    assert.equal(
+      await client.request('driverOf', { file: 'drivers/net/ethernet/intel/e1000e/netdev.c' }),
+      'e1000e',
+    );
+    assert.equal(
+      await client.request('driverOf', { file: 'drivers/net/ethernet/intel/ixgbe/ixgbe_main.c' }),
+      'ixgbe',
+    );
+    assert.equal(
+      await client.request('driverOf', { file: 'drivers/net/ethernet/intel/e100.c' }),
+      'e100',
+    );
     assert.equal(await client.request('driverOf', { file: 'net/core/dev.c' }), null);
   });
 
@@ -28,9 +37,18 @@ describe('analysis server on the real 6.12 tree', () => {
     const drivers = await client.request('drivers', {});
     const e1000e = drivers.find((d) => d.name === 'e1000e');
     assert.ok(e1000e);
-    assert.ok(e1000e.poll.some((id) => id.endsWith(':e1000e_poll')), e1000e.poll.join(', '));
-    assert.ok(e1000e.xmit.some((id) => id.endsWith(':e1000_xmit_frame')), e1000e.xmit.join(', '));
-    assert.ok(e1000e.refill.some((id) => id.endsWith(':e1000_alloc_rx_buffers')), e1000e.refill.join(', '));
+    assert.ok(
+      e1000e.poll.some((id) => id.endsWith(':e1000e_poll')),
+      e1000e.poll.join(', '),
+    );
+    assert.ok(
+      e1000e.xmit.some((id) => id.endsWith(':e1000_xmit_frame')),
+      e1000e.xmit.join(', '),
+    );
+    assert.ok(
+      e1000e.refill.some((id) => id.endsWith(':e1000_alloc_rx_buffers')),
+      e1000e.refill.join(', '),
+    );
   });
 
   it("gives e1000e_poll's callers through the NAPI poll pointer, for the call hierarchy", async () => {
@@ -39,7 +57,10 @@ describe('analysis server on the real 6.12 tree', () => {
     const callers = await client.request('calls', { nodeId: poll.id, direction: 'incoming' });
     const napi = callers.find((c) => c.node.name === '__napi_poll');
     assert.ok(napi, callers.map((c) => c.node.name).join(', '));
-    assert.match(napi.edges[0]?.via ?? '', /napi_struct\.poll = e1000e_poll at drivers\/net\/ethernet\/intel\/e1000e\/netdev\.c:\d+ \(netif_napi_add\)/);
+    assert.match(
+      napi.edges[0]?.via ?? '',
+      /napi_struct\.poll = e1000e_poll at drivers\/net\/ethernet\/intel\/e1000e\/netdev\.c:\d+ \(netif_napi_add\)/,
+    );
   });
 
   it('finds the function around a line of net/core/dev.c', async () => {

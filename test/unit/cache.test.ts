@@ -1,7 +1,15 @@
 // The index cache: incremental re-indexing, and recovery from a damaged or foreign cache.
 
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -29,7 +37,10 @@ describe('index cache', () => {
     assert.equal(second.reparsed, 0);
     assert.equal(second.graph.data.stats.edges, first.graph.data.stats.edges);
 
-    appendFileSync(join(root, 'net/core/net_tx.c'), '\nvoid net_tx_extra(void)\n{\n\tnet_tx_action();\n}\n');
+    appendFileSync(
+      join(root, 'net/core/net_tx.c'),
+      '\nvoid net_tx_extra(void)\n{\n\tnet_tx_action();\n}\n',
+    );
     writeFileSync(join(root, 'net/core/added.c'), 'void added_fn(void)\n{\n\tnet_tx_extra();\n}\n');
     rmSync(join(root, 'net/socket.c'));
     const third = await buildIndex({ root, cacheDir, workers: 1 });
@@ -37,7 +48,10 @@ describe('index cache', () => {
     assert.equal(third.removed, 1);
     assert.equal(third.graph.lookup('sys_sendto').length, 0);
     const added = third.graph.lookup('added_fn')[0] as number;
-    assert.deepEqual([...third.graph.outgoing(added)].map((e) => third.graph.name(third.graph.to(e))), ['net_tx_extra']);
+    assert.deepEqual(
+      [...third.graph.outgoing(added)].map((e) => third.graph.name(third.graph.to(e))),
+      ['net_tx_extra'],
+    );
   });
 
   it('rebuilds a corrupt cache with a one-line message', async () => {
@@ -46,12 +60,22 @@ describe('index cache', () => {
     const messages: string[] = [];
     const graph = await openGraph({ root, cacheDir, workers: 1, log: (m) => messages.push(m) });
     assert.ok(graph.lookup('net_rx_action').length > 0);
-    assert.ok(messages.length >= 1 && messages.every((m) => !m.includes('\n') && /corrupt; rebuilding it$/.test(m)), messages.join(' | '));
+    assert.ok(
+      messages.length >= 1 &&
+        messages.every((m) => !m.includes('\n') && /corrupt; rebuilding it$/.test(m)),
+      messages.join(' | '),
+    );
   });
 
   it('refuses a folder that is not a kernel tree with one clear line', async () => {
-    await assert.rejects(buildIndex({ root: work, cacheDir }), /does not look like a Linux kernel tree/);
-    await assert.rejects(buildIndex({ root: join(work, 'missing'), cacheDir }), /^Error: cannot read .*missing: ENOENT$/);
+    await assert.rejects(
+      buildIndex({ root: work, cacheDir }),
+      /does not look like a Linux kernel tree/,
+    );
+    await assert.rejects(
+      buildIndex({ root: join(work, 'missing'), cacheDir }),
+      /^Error: cannot read .*missing: ENOENT$/,
+    );
   });
 
   it('round-trips the graph file and rejects a truncated one', async () => {
@@ -66,9 +90,11 @@ describe('index cache', () => {
     // The decoded graph answers as the built one: names found by binary search, `via`
     // texts written from the binding columns.
     const loaded = new Graph(back);
-    for (let n = 0; n < graph.nodeCount; n++) assert.deepEqual(loaded.lookup(graph.name(n)), graph.lookup(graph.name(n)));
+    for (let n = 0; n < graph.nodeCount; n++)
+      assert.deepEqual(loaded.lookup(graph.name(n)), graph.lookup(graph.name(n)));
     assert.deepEqual(loaded.lookup('no_such_function'), []);
-    const vias = (g: Graph): (string | undefined)[] => Array.from(g.data.edgeTo, (_, e) => g.via(e));
+    const vias = (g: Graph): (string | undefined)[] =>
+      Array.from(g.data.edgeTo, (_, e) => g.via(e));
     assert.deepEqual(vias(loaded), vias(graph));
     assert.ok(vias(loaded).some((v) => v?.includes(' = ') && v.includes(' at ')));
   });
@@ -81,13 +107,23 @@ describe('index cache', () => {
     try {
       assert.equal(loaded.edgeCount, graph.edgeCount);
       assert.ok(graph.edgeCount > 50, `${graph.edgeCount} edges`);
-      const edge = (g: Graph, e: number): unknown[] => [g.from(e), g.to(e), g.kind(e), g.edgeLine(e), g.edgeCol(e), g.via(e)];
+      const edge = (g: Graph, e: number): unknown[] => [
+        g.from(e),
+        g.to(e),
+        g.kind(e),
+        g.edgeLine(e),
+        g.edgeCol(e),
+        g.via(e),
+      ];
       for (let e = 0; e < graph.edgeCount; e++) assert.deepEqual(edge(loaded, e), edge(graph, e));
       for (let n = 0; n < graph.nodeCount; n++) {
         assert.deepEqual([...loaded.incoming(n)], [...graph.incoming(n)]);
         const callers: number[] = [];
         loaded.forEachCaller(n, (m) => callers.push(m));
-        assert.deepEqual(callers, [...graph.incoming(n)].map((e) => graph.from(e)));
+        assert.deepEqual(
+          callers,
+          [...graph.incoming(n)].map((e) => graph.from(e)),
+        );
       }
     } finally {
       loaded.close();
@@ -101,10 +137,22 @@ describe('index cache', () => {
     const cache = new IndexCache(cacheDir, root);
     writeFileSync(file, Buffer.concat([Buffer.from('NPG3'), bytes.subarray(4)]));
     const older = cache.readGraph();
-    assert.ok('problem' in older && /another NetPaths version; rebuilding it$/.test(older.problem), JSON.stringify(older));
-    writeFileSync(file, bytes.toString('latin1').replace(/netpaths-index-1\+\w+/, (v) => v.replace(/.$/, (c) => (c === 'x' ? 'y' : 'x'))), 'latin1');
+    assert.ok(
+      'problem' in older && /another NetPaths version; rebuilding it$/.test(older.problem),
+      JSON.stringify(older),
+    );
+    writeFileSync(
+      file,
+      bytes
+        .toString('latin1')
+        .replace(/netpaths-index-1\+\w+/, (v) => v.replace(/.$/, (c) => (c === 'x' ? 'y' : 'x'))),
+      'latin1',
+    );
     const other = cache.readGraph();
-    assert.ok('problem' in other && /another NetPaths version; rebuilding it$/.test(other.problem), JSON.stringify(other));
+    assert.ok(
+      'problem' in other && /another NetPaths version; rebuilding it$/.test(other.problem),
+      JSON.stringify(other),
+    );
     writeFileSync(file, bytes);
     const same = cache.readGraph();
     assert.ok('value' in same);
@@ -115,10 +163,16 @@ describe('index cache', () => {
     const values = Int32Array.from({ length: 1000 }, (_, i) => i * 7 - 3);
     const file = Buffer.concat([Buffer.alloc(16), Buffer.from(values.buffer)]);
     const reads: number[] = [];
-    const column = new PagedColumn((position, into) => {
-      reads.push(position);
-      into.set(file.subarray(position, position + into.length));
-    }, 16, values.length, 4, 4);
+    const column = new PagedColumn(
+      (position, into) => {
+        reads.push(position);
+        into.set(file.subarray(position, position + into.length));
+      },
+      16,
+      values.length,
+      4,
+      4,
+    );
     assert.equal(column.get(0), -3);
     assert.equal(column.get(15), 15 * 7 - 3);
     assert.equal(column.get(999), 999 * 7 - 3);

@@ -19,11 +19,22 @@ const links = parseLinkTemplate(ELIXIR_LINK_TEMPLATE, '6.12.117');
 
 /** An SVG with one node group per drawn node, named as Mermaid names them. */
 function fakeSvg(ids: string[]): string {
-  const nodes = ids.map((id, i) => `<g class="node default" id="np-export-1-flowchart-${id}-${i}"><rect/><text>${id}</text></g>`).join('');
+  const nodes = ids
+    .map(
+      (id, i) =>
+        `<g class="node default" id="np-export-1-flowchart-${id}-${i}"><rect/><text>${id}</text></g>`,
+    )
+    .join('');
   return `<svg id="np-export-1" xmlns="http://www.w3.org/2000/svg" width="10" height="10"><g class="nodes">${nodes}</g><script>alert(1)</script></svg>`;
 }
 
-const input: ExportInput = { graph, mermaid, svg: fakeSvg(Object.keys(mermaid.nodeIds)), links, title: 'e1000e ingress' };
+const input: ExportInput = {
+  graph,
+  mermaid,
+  svg: fakeSvg(Object.keys(mermaid.nodeIds)),
+  links,
+  title: 'e1000e ingress',
+};
 
 describe('exportDocument', () => {
   it('gives every format a file extension', () => {
@@ -58,7 +69,10 @@ describe('exportDocument', () => {
     assert.doesNotMatch(content, /e\d+@/, 'no panel edge ids');
     const clicks = content.slice(plain.length).trimEnd().split('\n');
     assert.equal(clicks.length, Object.keys(mermaid.nodeIds).length);
-    assert.equal(clicks[0], '  click n0 href "https://elixir.bootlin.com/linux/v6.12.117/source/drivers/net/ethernet/intel/e1000e/netdev.c#L1792"');
+    assert.equal(
+      clicks[0],
+      '  click n0 href "https://elixir.bootlin.com/linux/v6.12.117/source/drivers/net/ethernet/intel/e1000e/netdev.c#L1792"',
+    );
   });
 
   it('writes Markdown: one fenced block GitHub renders, then the source links', () => {
@@ -66,12 +80,24 @@ describe('exportDocument', () => {
     const lines = content.split('\n');
     assert.equal(lines[0], '```mermaid');
     assert.deepEqual(lines.slice(1, 4), ['---', 'title: "e1000e ingress"', '---']);
-    assert.equal(lines.filter((l) => l.startsWith('```')).length, 2, 'one fence, opened and closed');
+    assert.equal(
+      lines.filter((l) => l.startsWith('```')).length,
+      2,
+      'one fence, opened and closed',
+    );
     const close = lines.indexOf('```', 1);
-    assert.ok(lines.slice(1, close).some((l) => l.startsWith('  click n0 href "https://elixir.bootlin.com/')));
+    assert.ok(
+      lines
+        .slice(1, close)
+        .some((l) => l.startsWith('  click n0 href "https://elixir.bootlin.com/')),
+    );
     const list = lines.slice(close + 1).join('\n');
     assert.match(list, /<summary>Source lines \(35 functions\)<\/summary>/);
-    assert.ok(list.includes('- [e1000\\_intr\\_msi](<https://elixir.bootlin.com/linux/v6.12.117/source/drivers/net/ethernet/intel/e1000e/netdev.c#L1792>) drivers/net/ethernet/intel/e1000e/netdev.c:1792'));
+    assert.ok(
+      list.includes(
+        '- [e1000\\_intr\\_msi](<https://elixir.bootlin.com/linux/v6.12.117/source/drivers/net/ethernet/intel/e1000e/netdev.c#L1792>) drivers/net/ethernet/intel/e1000e/netdev.c:1792',
+      ),
+    );
   });
 
   it('keeps the fence closed and the names as text for hostile names', () => {
@@ -84,7 +110,9 @@ describe('exportDocument', () => {
 
   it('links relative paths by default', () => {
     const { content } = exportDocument('mermaid', { graph, mermaid, title: 't' });
-    assert.ok(content.includes('  click n0 href "drivers/net/ethernet/intel/e1000e/netdev.c#L1792"'));
+    assert.ok(
+      content.includes('  click n0 href "drivers/net/ethernet/intel/e1000e/netdev.c#L1792"'),
+    );
   });
 
   it('follows the direction and node limit of the diagram on screen', () => {
@@ -98,23 +126,40 @@ describe('exportDocument', () => {
   });
 
   it('refuses a Mermaid result that is not of this graph', () => {
-    assert.throws(() => exportDocument('markdown', { ...input, mermaid: toMermaid(fixture('plain-callees')) }), /does not match its graph/);
+    assert.throws(
+      () => exportDocument('markdown', { ...input, mermaid: toMermaid(fixture('plain-callees')) }),
+      /does not match its graph/,
+    );
   });
 
   it('needs the drawing for svg and html', () => {
     for (const format of ['svg', 'html'] as const) {
-      assert.throws(() => exportDocument(format, { graph, mermaid, title: 't' }), /needs the drawing/);
+      assert.throws(
+        () => exportDocument(format, { graph, mermaid, title: 't' }),
+        /needs the drawing/,
+      );
       assert.throws(() => exportDocument(format, { ...input, svg: '<html></html>' }), /not an SVG/);
     }
   });
 
   it('writes SVG as a standalone XML file: declaration, title, links, no script', () => {
     const { content } = exportDocument('svg', input);
-    assert.ok(content.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns:xlink="http://www.w3.org/1999/xlink" id="np-export-1"'));
+    assert.ok(
+      content.startsWith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns:xlink="http://www.w3.org/1999/xlink" id="np-export-1"',
+      ),
+    );
     assert.match(content, /^<\?xml[^\n]*\n<svg[^>]*><title>e1000e ingress<\/title>/);
     assert.doesNotMatch(content, /<script/);
-    assert.equal(content.match(/<a class="np-source-link"/g)?.length, Object.keys(mermaid.nodeIds).length);
-    assert.ok(content.includes('href="https://elixir.bootlin.com/linux/v6.12.117/source/net/core/dev.c#L6943"'));
+    assert.equal(
+      content.match(/<a class="np-source-link"/g)?.length,
+      Object.keys(mermaid.nodeIds).length,
+    );
+    assert.ok(
+      content.includes(
+        'href="https://elixir.bootlin.com/linux/v6.12.117/source/net/core/dev.c#L6943"',
+      ),
+    );
   });
 
   it('writes HTML with the linked drawing and a subtitle', () => {
@@ -129,31 +174,69 @@ describe('exportDocument', () => {
 describe('the export message', () => {
   const svg = '<svg xmlns="http://www.w3.org/2000/svg"></svg>';
   it('carries the drawing for html as for svg', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'export', format: 'html', svg }), { type: 'export', format: 'html', svg });
+    assert.deepEqual(parseWebviewMessage({ type: 'export', format: 'html', svg }), {
+      type: 'export',
+      format: 'html',
+      svg,
+    });
     assert.equal(parseWebviewMessage({ type: 'export', format: 'html' }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'export', format: 'html', svg: '<html><script>alert(1)</script>' }), undefined);
+    assert.equal(
+      parseWebviewMessage({
+        type: 'export',
+        format: 'html',
+        svg: '<html><script>alert(1)</script>',
+      }),
+      undefined,
+    );
     assert.equal(parseWebviewMessage({ type: 'export', format: 'markdown', svg }), undefined);
   });
 });
 
 describe('finding Chromium for --format svg|html', () => {
-  const only = (...paths: string[]) => (p: string): boolean => paths.includes(p);
+  const only =
+    (...paths: string[]) =>
+    (p: string): boolean =>
+      paths.includes(p);
 
   it('takes $NETPATHS_CHROMIUM, and only it, when set', () => {
-    assert.equal(findChromium({ NETPATHS_CHROMIUM: '/opt/c/chrome', PATH: '/usr/bin' }, only('/opt/c/chrome', '/usr/bin/chromium')), '/opt/c/chrome');
-    assert.equal(findChromium({ NETPATHS_CHROMIUM: '/opt/missing', PATH: '/usr/bin' }, only('/usr/bin/chromium')), undefined);
+    assert.equal(
+      findChromium(
+        { NETPATHS_CHROMIUM: '/opt/c/chrome', PATH: '/usr/bin' },
+        only('/opt/c/chrome', '/usr/bin/chromium'),
+      ),
+      '/opt/c/chrome',
+    );
+    assert.equal(
+      findChromium(
+        { NETPATHS_CHROMIUM: '/opt/missing', PATH: '/usr/bin' },
+        only('/usr/bin/chromium'),
+      ),
+      undefined,
+    );
   });
 
   it('then /usr/bin/chromium, then chromium or google-chrome on PATH', () => {
-    assert.equal(findChromium({ PATH: '/a:/b' }, only('/usr/bin/chromium', '/b/chromium')), '/usr/bin/chromium');
-    assert.equal(findChromium({ PATH: '/a:/b' }, only('/b/chromium', '/a/google-chrome')), '/a/google-chrome');
+    assert.equal(
+      findChromium({ PATH: '/a:/b' }, only('/usr/bin/chromium', '/b/chromium')),
+      '/usr/bin/chromium',
+    );
+    assert.equal(
+      findChromium({ PATH: '/a:/b' }, only('/b/chromium', '/a/google-chrome')),
+      '/a/google-chrome',
+    );
     assert.equal(findChromium({ PATH: '/a::/b' }, only('/b/chromium')), '/b/chromium');
     assert.equal(findChromium({ PATH: '/a:/b' }, only()), undefined);
     assert.equal(findChromium({}, only()), undefined);
   });
 
   it('says in one line what to do when there is none', () => {
-    assert.equal(chromiumMissingMessage('svg', {}), '--format svg needs Chromium; install it (apt-get install chromium) or set NETPATHS_CHROMIUM');
-    assert.equal(chromiumMissingMessage('html', { NETPATHS_CHROMIUM: '/opt/x' }), '--format html needs Chromium; install it (apt-get install chromium) or set NETPATHS_CHROMIUM (NETPATHS_CHROMIUM=/opt/x is not an executable file)');
+    assert.equal(
+      chromiumMissingMessage('svg', {}),
+      '--format svg needs Chromium; install it (apt-get install chromium) or set NETPATHS_CHROMIUM',
+    );
+    assert.equal(
+      chromiumMissingMessage('html', { NETPATHS_CHROMIUM: '/opt/x' }),
+      '--format html needs Chromium; install it (apt-get install chromium) or set NETPATHS_CHROMIUM (NETPATHS_CHROMIUM=/opt/x is not an executable file)',
+    );
   });
 });

@@ -30,7 +30,9 @@ describe('extract', () => {
   });
 
   it('finds definitions with the line of their name, static or not', () => {
-    const f = facts('static int\nfoo(void)\n{\n\treturn bar(1);\n}\nint baz(int x) { return x; }\n');
+    const f = facts(
+      'static int\nfoo(void)\n{\n\treturn bar(1);\n}\nint baz(int x) { return x; }\n',
+    );
     assert.deepEqual(
       f.funcs.map((x) => [x.name, x.line, x.static]),
       [
@@ -38,13 +40,21 @@ describe('extract', () => {
         ['baz', 6, false],
       ],
     );
-    assert.deepEqual(calls(f).map((c) => [c.callee, c.line, c.col]), [[{ n: 'bar' }, 4, 9]]);
+    assert.deepEqual(
+      calls(f).map((c) => [c.callee, c.line, c.col]),
+      [[{ n: 'bar' }, 4, 9]],
+    );
   });
 
   it('types the receiver of a field call from a local declaration', () => {
-    const f = facts('int f(struct net_device *dev)\n{\n\tconst struct net_device_ops *ops = dev->netdev_ops;\n\treturn ops->ndo_open(dev);\n}\n');
+    const f = facts(
+      'int f(struct net_device *dev)\n{\n\tconst struct net_device_ops *ops = dev->netdev_ops;\n\treturn ops->ndo_open(dev);\n}\n',
+    );
     const call = calls(f).find((c) => 'field' in c.callee);
-    assert.deepEqual(call?.callee, { field: 'ndo_open', on: { root: { t: 'net_device_ops' }, path: [] } });
+    assert.deepEqual(call?.callee, {
+      field: 'ndo_open',
+      on: { root: { t: 'net_device_ops' }, path: [] },
+    });
     assert.deepEqual(call?.args, [null], 'a struct pointer never carries a function');
   });
 
@@ -55,13 +65,23 @@ describe('extract', () => {
     );
     const call = calls(f).find((c) => 'n' in c.callee && c.callee.n === 'setup');
     const read = { f: 'callback', on: { root: { t: 'virtqueue_info' }, path: [] } };
-    assert.deepEqual(call?.args, [read, read, null, null, { f: 'cb', on: { root: { t: 'priv' }, path: ['ops'] } }]);
+    assert.deepEqual(call?.args, [
+      read,
+      read,
+      null,
+      null,
+      { f: 'cb', on: { root: { t: 'priv' }, path: ['ops'] } },
+    ]);
     assert.equal(f.calls.chains.length, 2, 'one chain per distinct read in a file');
   });
 
   it('walks field chains and sees through READ_ONCE', () => {
-    const f = facts('int f(struct neighbour *n, struct sk_buff *skb)\n{\n\treturn READ_ONCE(n->output)(n, skb) + skb->dev->netdev_ops->ndo_stop(skb->dev);\n}\n');
-    const fields = calls(f).filter((c) => 'field' in c.callee).map((c) => c.callee);
+    const f = facts(
+      'int f(struct neighbour *n, struct sk_buff *skb)\n{\n\treturn READ_ONCE(n->output)(n, skb) + skb->dev->netdev_ops->ndo_stop(skb->dev);\n}\n',
+    );
+    const fields = calls(f)
+      .filter((c) => 'field' in c.callee)
+      .map((c) => c.callee);
     assert.deepEqual(fields, [
       { field: 'output', on: { root: { t: 'neighbour' }, path: [] } },
       { field: 'ndo_stop', on: { root: { t: 'sk_buff' }, path: ['dev', 'netdev_ops'] } },
@@ -69,7 +89,9 @@ describe('extract', () => {
   });
 
   it('records stores of functions into fields, from initializers and assignments', () => {
-    const f = facts('static const struct net_device_ops ops = {\n\t.ndo_open = my_open,\n};\nvoid g(struct napi_struct *napi, int (*poll)(struct napi_struct *, int))\n{\n\tnapi->poll = poll;\n}\n');
+    const f = facts(
+      'static const struct net_device_ops ops = {\n\t.ndo_open = my_open,\n};\nvoid g(struct napi_struct *napi, int (*poll)(struct napi_struct *, int))\n{\n\tnapi->poll = poll;\n}\n',
+    );
     assert.deepEqual(
       f.stores.map((s) => [s.fn, s.line, s.on, s.field, s.value]),
       [
@@ -97,12 +119,19 @@ describe('extract', () => {
     );
     assert.deepEqual(
       f.stores.map((s) => [s.on, s.field, s.value, s.line]),
-      ['igb_setup_copper_link_82575', 'igb_setup_serdes_link_82575'].map((n) => [{ root: { t: 'e1000_mac_info' }, path: ['ops'] }, 'setup_physical_interface', { n }, 4]),
+      ['igb_setup_copper_link_82575', 'igb_setup_serdes_link_82575'].map((n) => [
+        { root: { t: 'e1000_mac_info' }, path: ['ops'] },
+        'setup_physical_interface',
+        { n },
+        4,
+      ]),
     );
   });
 
   it('keeps local function-pointer aliases and the functions a function returns', () => {
-    const f = facts('int r(void)\n{\n\tirq_handler_t handler = my_intr;\n\treturn request_irq(1, handler, 0, "x", NULL);\n}\nrx_handler_func_t *get(void)\n{\n\treturn my_rx;\n}\n');
+    const f = facts(
+      'int r(void)\n{\n\tirq_handler_t handler = my_intr;\n\treturn request_irq(1, handler, 0, "x", NULL);\n}\nrx_handler_func_t *get(void)\n{\n\treturn my_rx;\n}\n',
+    );
     assert.deepEqual(f.funcs[0]?.aliases, { handler: [{ n: 'my_intr' }] });
     assert.deepEqual(calls(f)[0]?.args[1], { l: 'handler' });
     assert.deepEqual(f.funcs[1]?.returnsIdents, ['my_rx']);
@@ -114,27 +143,40 @@ describe('extract', () => {
     assert.equal(macro?.macro, true);
     assert.equal(macro?.line, 1);
     assert.deepEqual(macro?.params, ['a', 'fn']);
-    assert.deepEqual(calls(f).map((c) => [c.callee, c.line]), [
-      [{ p: 1 }, 2],
-      [{ n: 'helper' }, 2],
-    ]);
+    assert.deepEqual(
+      calls(f).map((c) => [c.callee, c.line]),
+      [
+        [{ p: 1 }, 2],
+        [{ n: 'helper' }, 2],
+      ],
+    );
   });
 
   it('keeps the calls of a function whose body holds an iterator macro', () => {
-    const f = facts('int f(void)\n{\n\tint i;\n\tfor_each_possible_cpu(i) {\n\t\tinit(i);\n\t}\n\tafter();\n\treturn 0;\n}\n');
-    assert.deepEqual(f.funcs.map((x) => x.name), ['f']);
+    const f = facts(
+      'int f(void)\n{\n\tint i;\n\tfor_each_possible_cpu(i) {\n\t\tinit(i);\n\t}\n\tafter();\n\treturn 0;\n}\n',
+    );
+    assert.deepEqual(
+      f.funcs.map((x) => x.name),
+      ['f'],
+    );
     const names = calls(f).map((c) => ('n' in c.callee ? c.callee.n : '?'));
     assert.ok(names.includes('init') && names.includes('after'), names.join(','));
   });
 
   it('records struct fields through anonymous unions, and typedefs', () => {
-    const f = facts('struct sk_buff {\n\tunion {\n\t\tstruct net_device *dev;\n\t\tunsigned long dev_scratch;\n\t};\n\tint (*destructor)(struct sk_buff *);\n};\ntypedef struct sk_buff skb_t;\n', 'include/linux/x.h');
+    const f = facts(
+      'struct sk_buff {\n\tunion {\n\t\tstruct net_device *dev;\n\t\tunsigned long dev_scratch;\n\t};\n\tint (*destructor)(struct sk_buff *);\n};\ntypedef struct sk_buff skb_t;\n',
+      'include/linux/x.h',
+    );
     assert.deepEqual(f.structs[0]?.fields, { dev: 'net_device', dev_scratch: '', destructor: '' });
     assert.deepEqual(f.typedefs, { skb_t: 'sk_buff' });
   });
 
   it('keeps argument texts of skb operations and keys of softirq calls', () => {
-    const f = facts('void f(struct sk_buff *skb)\n{\n\tskb_pull(skb, ETH_HLEN);\n\traise_softirq_irqoff(NET_RX_SOFTIRQ);\n}\n');
+    const f = facts(
+      'void f(struct sk_buff *skb)\n{\n\tskb_pull(skb, ETH_HLEN);\n\traise_softirq_irqoff(NET_RX_SOFTIRQ);\n}\n',
+    );
     const [pull, raise] = calls(f);
     assert.deepEqual(pull?.texts, ['skb', 'ETH_HLEN']);
     assert.deepEqual(raise?.keys, ['NET_RX_SOFTIRQ']);
@@ -170,9 +212,30 @@ describe('extract', () => {
         '',
       ].join('\n'),
     );
-    assert.deepEqual(f.funcs.map((x) => [x.name, x.line]), [['sync_set_bit', 1], ['xmit_doorbell', 5], ['bpf_skb_pull_data', 21]]);
-    assert.deepEqual(calls(f).filter((c) => c.fn === 1).map((c) => ['n' in c.callee ? c.callee.n : '?', c.line]), [['wmb', 7], ['iowrite32', 9]]);
-    assert.deepEqual(f.stores.map((s) => [s.field, s.value, s.line]), [['ndo_poll_controller', { n: 'e_netpoll' }, 17], ['ndo_start_xmit', { n: 'e_xmit' }, 19]]);
+    assert.deepEqual(
+      f.funcs.map((x) => [x.name, x.line]),
+      [
+        ['sync_set_bit', 1],
+        ['xmit_doorbell', 5],
+        ['bpf_skb_pull_data', 21],
+      ],
+    );
+    assert.deepEqual(
+      calls(f)
+        .filter((c) => c.fn === 1)
+        .map((c) => ['n' in c.callee ? c.callee.n : '?', c.line]),
+      [
+        ['wmb', 7],
+        ['iowrite32', 9],
+      ],
+    );
+    assert.deepEqual(
+      f.stores.map((s) => [s.field, s.value, s.line]),
+      [
+        ['ndo_poll_controller', { n: 'e_netpoll' }, 17],
+        ['ndo_start_xmit', { n: 'e_xmit' }, 19],
+      ],
+    );
     assert.equal(f.errors, 0);
   });
 
@@ -195,8 +258,14 @@ describe('extract', () => {
       ].join('\n'),
       'include/net/sch_generic.h',
     );
-    assert.deepEqual(f.funcs.map((x) => x.name), ['qdisc_qlen_sum', 'qdisc_lock']);
-    assert.deepEqual(calls(f).map((c) => ('n' in c.callee ? c.callee.n : '?')), ['qdisc_is_percpu_stats', 'per_cpu_ptr']);
+    assert.deepEqual(
+      f.funcs.map((x) => x.name),
+      ['qdisc_qlen_sum', 'qdisc_lock'],
+    );
+    assert.deepEqual(
+      calls(f).map((c) => ('n' in c.callee ? c.callee.n : '?')),
+      ['qdisc_is_percpu_stats', 'per_cpu_ptr'],
+    );
     assert.equal(f.errors, 0);
   });
 
@@ -216,9 +285,18 @@ describe('extract', () => {
       'include/linux/test.h',
     );
     const macros = f.funcs.filter((x) => x.macro).map((x) => [x.name, x.line]);
-    assert.deepEqual(macros.filter(([n]) => n !== 'FOP_START' && n !== 'CASES'), [['do_each_pid_task', 6], ['napi_schedule_irqoff_m', 8]]);
+    assert.deepEqual(
+      macros.filter(([n]) => n !== 'FOP_START' && n !== 'CASES'),
+      [
+        ['do_each_pid_task', 6],
+        ['napi_schedule_irqoff_m', 8],
+      ],
+    );
     const names = calls(f).map((c) => ('n' in c.callee ? c.callee.n : '?'));
-    assert.ok(names.includes('__napi_schedule_irqoff') && names.includes('hlist_for_each_entry_rcu'), names.join(' '));
+    assert.ok(
+      names.includes('__napi_schedule_irqoff') && names.includes('hlist_for_each_entry_rcu'),
+      names.join(' '),
+    );
   });
 
   it('expands initializer macros of the file where an ops table names them', () => {
@@ -250,7 +328,12 @@ describe('extract', () => {
       [t, 'set_source_address_pruning', { n: 'ixgbe_set_source_address_pruning_X550' }, 4],
       [t, 'fw_recovery_mode', { n: 'ixgbe_fw_recovery_mode_X550' }, 6],
     ];
-    assert.deepEqual(stores, [...common, [t, 'led_on', { n: 'ixgbe_led_on_generic' }, 10], [t, 'get_media_type', { n: 'ixgbe_get_media_type_X550' }, 11], ...common]);
+    assert.deepEqual(stores, [
+      ...common,
+      [t, 'led_on', { n: 'ixgbe_led_on_generic' }, 10],
+      [t, 'get_media_type', { n: 'ixgbe_get_media_type_X550' }, 11],
+      ...common,
+    ]);
   });
 
   it('expands an initializer macro named inside another, under either branch of its #ifdef', () => {
@@ -313,9 +396,16 @@ describe('extract', () => {
         '',
       ].join('\n'),
     );
-    assert.deepEqual(g.stores.map((s) => [s.field, s.value]), [['done', { p: 2 }]], 'an integer parameter registers nothing');
+    assert.deepEqual(
+      g.stores.map((s) => [s.field, s.value]),
+      [['done', { p: 2 }]],
+      'an integer parameter registers nothing',
+    );
     // A local of a data type cannot be called: `min(...)` is the macro, not the local `min`.
-    assert.deepEqual(calls(f).map((c) => c.callee), [{ n: 'min' }, { n: 'skb_pull' }, { l: 'segment' }, { l: 'cb' }]);
+    assert.deepEqual(
+      calls(f).map((c) => c.callee),
+      [{ n: 'min' }, { n: 'skb_pull' }, { l: 'segment' }, { l: 'cb' }],
+    );
   });
 
   it('never throws on broken C and counts its errors', () => {

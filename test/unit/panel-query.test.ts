@@ -3,15 +3,40 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_DEPTH, type PanelQuery, panelTitle, parsePanelQuery, withCollapsed, withDepth, withExpanded } from '../../src/extension/panel-query';
+import {
+  MAX_DEPTH,
+  type PanelQuery,
+  panelTitle,
+  parsePanelQuery,
+  withCollapsed,
+  withDepth,
+  withExpanded,
+} from '../../src/extension/panel-query';
 
-const ingress: PanelQuery = { kind: 'preset', driver: 'e1000e', direction: 'ingress', depth: 1, expand: [] };
-const callers: PanelQuery = { kind: 'neighbourhood', specs: ['drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll'], direction: 'callers', depth: 2 };
-const path: PanelQuery = { kind: 'path', from: ['tcp_sendmsg'], to: ['e1000_xmit_frame'], paths: 1 };
+const ingress: PanelQuery = {
+  kind: 'preset',
+  driver: 'e1000e',
+  direction: 'ingress',
+  depth: 1,
+  expand: [],
+};
+const callers: PanelQuery = {
+  kind: 'neighbourhood',
+  specs: ['drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll'],
+  direction: 'callers',
+  depth: 2,
+};
+const path: PanelQuery = {
+  kind: 'path',
+  from: ['tcp_sendmsg'],
+  to: ['e1000_xmit_frame'],
+  paths: 1,
+};
 
 describe('panel query', () => {
   it('round-trips through the webview state (JSON)', () => {
-    for (const q of [ingress, callers, path]) assert.deepEqual(parsePanelQuery(JSON.parse(JSON.stringify(q))), q);
+    for (const q of [ingress, callers, path])
+      assert.deepEqual(parsePanelQuery(JSON.parse(JSON.stringify(q))), q);
   });
 
   it('refuses state it did not write', () => {

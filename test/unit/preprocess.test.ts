@@ -8,7 +8,8 @@ import { preprocess } from '../../src/analysis/index/preprocess';
 function assertSameShape(input: string, output: string): void {
   assert.equal(output.length, input.length);
   for (let i = 0; i < input.length; i++) {
-    if (input[i] === '\n' || output[i] === '\n') assert.equal(output[i], input[i], `newline moved at ${i}`);
+    if (input[i] === '\n' || output[i] === '\n')
+      assert.equal(output[i], input[i], `newline moved at ${i}`);
   }
 }
 
@@ -21,31 +22,39 @@ function preprocessed(input: string): string {
 
 describe('preprocess', () => {
   it('blanks annotation macros with spaces of the same length', () => {
-    const input = 'static int __init foo(char __user *p)\n{\n}\nstatic __always_inline int bar(void) { return 0; }\n';
+    const input =
+      'static int __init foo(char __user *p)\n{\n}\nstatic __always_inline int bar(void) { return 0; }\n';
     const out = preprocessed(input);
     assert.equal(out.split('\n')[0], 'static int        foo(char        *p)');
     assert.match(out, /static {17}int bar\(void\)/);
   });
 
   it('blanks the section markers of softirq entry code and of ACPICA', () => {
-    const input = 'asmlinkage __visible void __softirq_entry __do_softirq(void)\nacpi_status ACPI_INIT_FUNCTION acpi_load_tables(void)\n';
+    const input =
+      'asmlinkage __visible void __softirq_entry __do_softirq(void)\nacpi_status ACPI_INIT_FUNCTION acpi_load_tables(void)\n';
     const out = preprocessed(input);
-    assert.deepEqual(out.split('\n').map((l) => l.replace(/ +/g, ' ')), [' void __do_softirq(void)', 'acpi_status acpi_load_tables(void)', '']);
+    assert.deepEqual(
+      out.split('\n').map((l) => l.replace(/ +/g, ' ')),
+      [' void __do_softirq(void)', 'acpi_status acpi_load_tables(void)', ''],
+    );
   });
 
   it('blanks annotations with arguments, nested parentheses included, across lines', () => {
-    const input = 'void f(void) __acquires(&x->lock)\n__attribute__((section(".a"),\n aligned(8)));\n';
+    const input =
+      'void f(void) __acquires(&x->lock)\n__attribute__((section(".a"),\n aligned(8)));\n';
     const out = preprocessed(input);
     assert.equal(out.trim().replace(/\s+/g, ' '), 'void f(void) ;');
   });
 
   it('leaves the definitions of the annotation macros themselves alone', () => {
-    const input = '#define __init __section(".init.text")\n#define __printf(a, b) __attribute__((format(printf, a, b)))\n';
+    const input =
+      '#define __init __section(".init.text")\n#define __printf(a, b) __attribute__((format(printf, a, b)))\n';
     assert.equal(preprocess(input), input);
   });
 
   it('rewrites SYSCALL_DEFINEn into a function named sys_NAME on the same line', () => {
-    const input = 'SYSCALL_DEFINE3(socket, int, family, int, type,\n\t\tint, protocol)\n{\n\treturn __sys_socket(family, type, protocol);\n}\n';
+    const input =
+      'SYSCALL_DEFINE3(socket, int, family, int, type,\n\t\tint, protocol)\n{\n\treturn __sys_socket(family, type, protocol);\n}\n';
     const out = preprocessed(input);
     assert.match(out.split('\n')[0] as string, /^long sys_socket\( +$/);
     assert.match(out.split('\n')[1] as string, /^ +\)$/);
@@ -64,7 +73,10 @@ describe('preprocess', () => {
       '',
     ].join('\n');
     const out = preprocessed(input);
-    assert.equal(out.replace(/\s+/g, ' '), 'static inline void sync_set_bit(long nr, volatile unsigned long *addr) { asm volatile( "" ); } #define mb() asm volatile("" \\ ) register unsigned long current_stack_pointer asm("" ); ');
+    assert.equal(
+      out.replace(/\s+/g, ' '),
+      'static inline void sync_set_bit(long nr, volatile unsigned long *addr) { asm volatile( "" ); } #define mb() asm volatile("" \\ ) register unsigned long current_stack_pointer asm("" ); ',
+    );
   });
 
   it('keeps one configuration of an #if inside an argument list, a split function head or between a head and its bodies', () => {
@@ -136,8 +148,15 @@ describe('preprocess', () => {
       '',
     ].join('\n');
     const lines = preprocessed(input).split('\n');
-    assert.deepEqual(lines.slice(3, 8).map((l) => l.trim()), ['', '.ndo_poll_controller = e_netpoll,', '', '.ndo_poll_controller = NULL,', '']);
-    assert.deepEqual(lines.slice(9, 20), input.split('\n').slice(9, 20), 'groups of whole items stay as they are');
+    assert.deepEqual(
+      lines.slice(3, 8).map((l) => l.trim()),
+      ['', '.ndo_poll_controller = e_netpoll,', '', '.ndo_poll_controller = NULL,', ''],
+    );
+    assert.deepEqual(
+      lines.slice(9, 20),
+      input.split('\n').slice(9, 20),
+      'groups of whole items stay as they are',
+    );
   });
 
   it('turns an iterator macro followed by its loop body into while, and leaves calls and #defines alone', () => {
@@ -185,10 +204,21 @@ describe('preprocess', () => {
       '',
     ].join('\n');
     const lines = preprocessed(input).split('\n');
-    assert.deepEqual(lines.slice(0, 4).map((l) => l.trim()), ['', '', '/* two lines */', '']);
+    assert.deepEqual(
+      lines.slice(0, 4).map((l) => l.trim()),
+      ['', '', '/* two lines */', ''],
+    );
     assert.equal(lines[4], 'static int        kfunc_init(void)');
-    assert.match(lines[8] as string, /^long sys_getpid\(/, 'a defining macro is rewritten, not blanked');
-    assert.deepEqual(lines.slice(11, 16), input.split('\n').slice(11, 16), 'statements and #define bodies stay');
+    assert.match(
+      lines[8] as string,
+      /^long sys_getpid\(/,
+      'a defining macro is rewritten, not blanked',
+    );
+    assert.deepEqual(
+      lines.slice(11, 16),
+      input.split('\n').slice(11, 16),
+      'statements and #define bodies stay',
+    );
   });
 
   it('blanks indented lines of macro uses without semicolons, as in a switch of case macros', () => {
@@ -207,7 +237,11 @@ describe('preprocess', () => {
     ].join('\n');
     const lines = preprocessed(input).split('\n');
     assert.equal(lines[3]?.trim(), '');
-    assert.deepEqual([4, 6, 8].map((i) => lines[i]), ['\tN(CHANGE)', '\tif (x) FOO(a) BAR(b);', '\tA(x) B(x)'], 'one use, code and #define bodies stay');
+    assert.deepEqual(
+      [4, 6, 8].map((i) => lines[i]),
+      ['\tN(CHANGE)', '\tif (x) FOO(a) BAR(b);', '\tA(x) B(x)'],
+      'one use, code and #define bodies stay',
+    );
   });
 
   it('blanks a statement macro without a semicolon alone between statements, nowhere else', () => {
@@ -236,13 +270,28 @@ describe('preprocess', () => {
       '',
     ].join('\n');
     const lines = preprocessed(input).split('\n');
-    assert.deepEqual([3, 6].map((i) => lines[i]?.trim()), ['', '']);
-    assert.deepEqual([9, 14, 17].map((i) => lines[i]), ['\tCOMMON_OPS', '\tIL_ERR', '\t\tBUG()'], 'initializer macros, split calls and if bodies stay');
+    assert.deepEqual(
+      [3, 6].map((i) => lines[i]?.trim()),
+      ['', ''],
+    );
+    assert.deepEqual(
+      [9, 14, 17].map((i) => lines[i]),
+      ['\tCOMMON_OPS', '\tIL_ERR', '\t\tBUG()'],
+      'initializer macros, split calls and if bodies stay',
+    );
   });
 
   it('turns a macro that closes a loop after its brace into while', () => {
     // kernel/cgroup/cgroup.c: `} while_each_thread(leader, task);` lost the function after it.
-    const input = ['\tdo {', '\t\tx++;', '\t} while_each_thread(leader, task);', '\tdo_each_pid_task(pid, type, p) {', '\t} while_each_pid_task(pid, type, p);', '\tn = while_each_count(a);', ''].join('\n');
+    const input = [
+      '\tdo {',
+      '\t\tx++;',
+      '\t} while_each_thread(leader, task);',
+      '\tdo_each_pid_task(pid, type, p) {',
+      '\t} while_each_pid_task(pid, type, p);',
+      '\tn = while_each_count(a);',
+      '',
+    ].join('\n');
     const lines = preprocessed(input).split('\n');
     assert.equal(lines[2], '\t} while            (leader, task);');
     assert.equal(lines[3], '\twhile           (pid, type, p) {');
@@ -265,11 +314,16 @@ describe('preprocess', () => {
     const lines = preprocessed(input).split('\n');
     assert.equal(lines[1]?.trim(), '');
     assert.equal(lines[3]?.trim(), '');
-    assert.deepEqual([lines[2], lines[6]], ['\tBCH_PERSISTENT_COUNTERS()', '#define y(t) t'], 'the table and a #define outside it stay');
+    assert.deepEqual(
+      [lines[2], lines[6]],
+      ['\tBCH_PERSISTENT_COUNTERS()', '#define y(t) t'],
+      'the table and a #define outside it stay',
+    );
   });
 
   it('rewrites BPF_CALL_n into the helper it defines', () => {
-    const input = 'BPF_CALL_2(bpf_skb_pull_data, struct sk_buff *, skb, u32, len)\n{\n\treturn 0;\n}\n';
+    const input =
+      'BPF_CALL_2(bpf_skb_pull_data, struct sk_buff *, skb, u32, len)\n{\n\treturn 0;\n}\n';
     assert.match(preprocess(input), /^long bpf_skb_pull_data\( +\)\n\{/);
   });
 
@@ -283,34 +337,94 @@ describe('chunks', () => {
   it('ends chunks at a closing brace in column 0 once they are long enough, and covers every line', () => {
     const text = ['int a(void)', '{', '}', 'int b(void)', '{', '  x();', '}', 'int c;'].join('\n');
     const parts = chunks(text, 3);
-    assert.deepEqual(parts.map((p) => p.firstRow), [0, 3, 7]);
+    assert.deepEqual(
+      parts.map((p) => p.firstRow),
+      [0, 3, 7],
+    );
     assert.equal(parts.map((p) => p.text).join('\n'), text);
   });
 
   it('does not split after a macro continuation line', () => {
     const text = ['#define X \\', '}', 'int a;', '}'].join('\n');
-    assert.deepEqual(chunks(text, 1).map((p) => p.firstRow), [0]);
+    assert.deepEqual(
+      chunks(text, 1).map((p) => p.firstRow),
+      [0],
+    );
   });
 
   it('does not split inside a function at a block written in column 0', () => {
     // drivers/net/ethernet/seeq/ether3.c: ether3_rx was cut in two and lost.
-    const text = ['static int rx(int n)', '{', '\tdo {', 'if (n > 9) {', ' break;', '}', '\t} while (--n);', '\treturn n;', '}', 'int b;'].join('\n');
-    assert.deepEqual(chunks(text, 1).map((p) => p.firstRow), [0, 9]);
+    const text = [
+      'static int rx(int n)',
+      '{',
+      '\tdo {',
+      'if (n > 9) {',
+      ' break;',
+      '}',
+      '\t} while (--n);',
+      '\treturn n;',
+      '}',
+      'int b;',
+    ].join('\n');
+    assert.deepEqual(
+      chunks(text, 1).map((p) => p.firstRow),
+      [0, 9],
+    );
   });
 
   it('counts no braces in comments, literals and #define bodies', () => {
-    const text = ['/* { */', '/*', '}', '*/', "char c = '{'; // {", 'const char *s = "{\\"{";', '#define OPEN {', '#define OPS { .a = 1, \\', '\t.b = 2 }', 'int f(void)', '{', '}', 'int g;'].join('\n');
-    assert.deepEqual(chunks(text, 1).map((p) => p.firstRow), [0, 12]);
+    const text = [
+      '/* { */',
+      '/*',
+      '}',
+      '*/',
+      "char c = '{'; // {",
+      'const char *s = "{\\"{";',
+      '#define OPEN {',
+      '#define OPS { .a = 1, \\',
+      '\t.b = 2 }',
+      'int f(void)',
+      '{',
+      '}',
+      'int g;',
+    ].join('\n');
+    assert.deepEqual(
+      chunks(text, 1).map((p) => p.firstRow),
+      [0, 12],
+    );
   });
 
   it('follows a string literal continued on the next line', () => {
     // tools/testing/selftests/bpf: expected C output in strings, `};` lines among them.
-    const text = ['void t(void)', '{', '\tcheck(dump(b), "\\', 'struct s {\\n\\', '};\\n", "c_dump");', '}', 'int g;'].join('\n');
-    assert.deepEqual(chunks(text, 1).map((p) => p.firstRow), [0, 6]);
+    const text = [
+      'void t(void)',
+      '{',
+      '\tcheck(dump(b), "\\',
+      'struct s {\\n\\',
+      '};\\n", "c_dump");',
+      '}',
+      'int g;',
+    ].join('\n');
+    assert.deepEqual(
+      chunks(text, 1).map((p) => p.firstRow),
+      [0, 6],
+    );
   });
 
   it('starts each branch of an #if at the depth of the #if', () => {
-    const text = ['#ifdef X', 'int f(int a) {', '#else', 'int f(void) {', '#endif', '\treturn 0;', '}', 'int g;'].join('\n');
-    assert.deepEqual(chunks(text, 1).map((p) => p.firstRow), [0, 7]);
+    const text = [
+      '#ifdef X',
+      'int f(int a) {',
+      '#else',
+      'int f(void) {',
+      '#endif',
+      '\treturn 0;',
+      '}',
+      'int g;',
+    ].join('\n');
+    assert.deepEqual(
+      chunks(text, 1).map((p) => p.firstRow),
+      [0, 7],
+    );
   });
 });

@@ -35,11 +35,15 @@ describe('parseKbuild', () => {
 
 describe('moduleOf', () => {
   const makefiles: Record<string, string> = {
-    'drivers/net/ethernet/realtek': 'obj-$(CONFIG_R8169) += r8169.o\nr8169-objs := r8169_main.o\nobj-$(CONFIG_8139CP) += 8139cp.o\n',
-    'drivers/net/ethernet/ti': 'obj-$(CONFIG_TI_CPSW) += ti_cpsw.o\nti_cpsw-y := cpsw.o cpsw_priv.o\nobj-$(CONFIG_TI_CPSW_SWITCHDEV) += ti_cpsw_new.o\nti_cpsw_new-y := cpsw_new.o cpsw_priv.o\n',
-    'drivers/net/ethernet/mellanox/mlx5/core': 'obj-$(CONFIG_MLX5_CORE) += mlx5_core.o\nmlx5_core-y := main.o\nmlx5_core-$(CONFIG_MLX5_CORE_EN) += en_main.o en/txrx.o\n',
+    'drivers/net/ethernet/realtek':
+      'obj-$(CONFIG_R8169) += r8169.o\nr8169-objs := r8169_main.o\nobj-$(CONFIG_8139CP) += 8139cp.o\n',
+    'drivers/net/ethernet/ti':
+      'obj-$(CONFIG_TI_CPSW) += ti_cpsw.o\nti_cpsw-y := cpsw.o cpsw_priv.o\nobj-$(CONFIG_TI_CPSW_SWITCHDEV) += ti_cpsw_new.o\nti_cpsw_new-y := cpsw_new.o cpsw_priv.o\n',
+    'drivers/net/ethernet/mellanox/mlx5/core':
+      'obj-$(CONFIG_MLX5_CORE) += mlx5_core.o\nmlx5_core-y := main.o\nmlx5_core-$(CONFIG_MLX5_CORE_EN) += en_main.o en/txrx.o\n',
   };
-  const lookup = (dir: string): ReturnType<typeof parseKbuild> | undefined => (makefiles[dir] === undefined ? undefined : parseKbuild(makefiles[dir]));
+  const lookup = (dir: string): ReturnType<typeof parseKbuild> | undefined =>
+    makefiles[dir] === undefined ? undefined : parseKbuild(makefiles[dir]);
 
   it('tells apart the modules of one folder', () => {
     assert.equal(moduleOf('drivers/net/ethernet/realtek/r8169_main.c', lookup)?.name, 'r8169');
@@ -48,7 +52,10 @@ describe('moduleOf', () => {
 
   it("finds a subfolder's file in its parent's Makefile", () => {
     const m = moduleOf('drivers/net/ethernet/mellanox/mlx5/core/en/txrx.c', lookup);
-    assert.deepEqual(m && { name: m.name, dir: m.dir }, { name: 'mlx5_core', dir: 'drivers/net/ethernet/mellanox/mlx5/core' });
+    assert.deepEqual(m && { name: m.name, dir: m.dir }, {
+      name: 'mlx5_core',
+      dir: 'drivers/net/ethernet/mellanox/mlx5/core',
+    });
     assert.ok(m?.sources.includes('drivers/net/ethernet/mellanox/mlx5/core/en/txrx.c'));
   });
 

@@ -14,7 +14,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { GraphJson, GraphNode } from '../../src/analysis/graph-json';
 import { buildIndex } from '../../src/analysis/index/indexer';
-import { PresetContext, buildPreset, listDrivers, type DriverSummary } from '../../src/analysis/presets';
+import {
+  PresetContext,
+  buildPreset,
+  listDrivers,
+  type DriverSummary,
+} from '../../src/analysis/presets';
 import { ROLE_NAMES } from '../../src/analysis/presets/rows';
 import { QueryError } from '../../src/analysis/query/query';
 
@@ -39,7 +44,10 @@ function lineOf(file: string, needle: string): number {
 
 function node(g: GraphJson, name: string): GraphNode {
   const n = g.nodes.find((x) => x.name === name);
-  assert.ok(n, `${name} is not in ${g.title ?? 'the graph'}: ${g.nodes.map((x) => x.name).join(', ')}`);
+  assert.ok(
+    n,
+    `${name} is not in ${g.title ?? 'the graph'}: ${g.nodes.map((x) => x.name).join(', ')}`,
+  );
   return n;
 }
 
@@ -68,7 +76,20 @@ describe('packet-path presets on kernel-paths', () => {
     });
 
     it('finds every driver with an entry point, named as its Makefile builds it', () => {
-      assert.deepEqual(list.map((d) => d.name).sort(), ['acme', 'blinky', 'busnet', 'oldie', 'quietnet', 'ringo', 'servo', 'sunny', 'tully', 'twoq', 'vnet', 'vringnet']);
+      assert.deepEqual(list.map((d) => d.name).sort(), [
+        'acme',
+        'blinky',
+        'busnet',
+        'oldie',
+        'quietnet',
+        'ringo',
+        'servo',
+        'sunny',
+        'tully',
+        'twoq',
+        'vnet',
+        'vringnet',
+      ]);
       assert.equal(find('quietnet').dir, 'drivers/net/ethernet/quiet');
       assert.deepEqual(find('quietnet').aliases, ['quiet']);
       assert.equal(find('vnet').dir, 'drivers/net');
@@ -79,24 +100,49 @@ describe('packet-path presets on kernel-paths', () => {
       assert.deepEqual(acme.poll, ['drivers/net/ethernet/acme/acme_main.c:acme_poll']);
       assert.deepEqual(acme.xmit, ['drivers/net/ethernet/acme/acme_main.c:acme_xmit_frame']);
       assert.ok(acme.irq.includes('drivers/net/ethernet/acme/acme_main.c:acme_intr'));
-      assert.deepEqual(acme.refill, ['drivers/net/ethernet/acme/acme_main.c:acme_alloc_rx_buffers'], 'reached only through adapter->alloc_rx_buf');
+      assert.deepEqual(
+        acme.refill,
+        ['drivers/net/ethernet/acme/acme_main.c:acme_alloc_rx_buffers'],
+        'reached only through adapter->alloc_rx_buf',
+      );
       assert.deepEqual(acme.txClean, ['drivers/net/ethernet/acme/acme_main.c:acme_clean_tx_irq']);
       assert.deepEqual(find('vnet').refill, ['drivers/net/vnet.c:vnet_refill']);
     });
 
     it('says how complete each path is, and why not', () => {
       const status = Object.fromEntries(list.map((d) => [d.name, `${d.ingress}/${d.egress}`]));
-      assert.deepEqual(status, { acme: 'complete/complete', blinky: 'none/complete', busnet: 'complete/none', oldie: 'complete/complete', quietnet: 'partial/none', ringo: 'complete/complete', servo: 'complete/complete', sunny: 'complete/complete', tully: 'complete/complete', twoq: 'complete/complete', vnet: 'complete/partial', vringnet: 'complete/none' });
+      assert.deepEqual(status, {
+        acme: 'complete/complete',
+        blinky: 'none/complete',
+        busnet: 'complete/none',
+        oldie: 'complete/complete',
+        quietnet: 'partial/none',
+        ringo: 'complete/complete',
+        servo: 'complete/complete',
+        sunny: 'complete/complete',
+        tully: 'complete/complete',
+        twoq: 'complete/complete',
+        vnet: 'complete/partial',
+        vringnet: 'complete/none',
+      });
       assert.match(find('blinky').why, /ingress: no NAPI poll and no IRQ handler registered/);
       assert.match(find('quietnet').why, /ingress: no IRQ handler registered/);
       assert.match(find('quietnet').why, /egress: no ndo_start_xmit registered/);
-      assert.match(find('vnet').why, /egress: no TX completion found within \d+ calls of vnet_poll/);
-      assert.match(find('oldie').why, /no NAPI poll: the IRQ handler queues packets to the per-CPU backlog/);
+      assert.match(
+        find('vnet').why,
+        /egress: no TX completion found within \d+ calls of vnet_poll/,
+      );
+      assert.match(
+        find('oldie').why,
+        /no NAPI poll: the IRQ handler queues packets to the per-CPU backlog/,
+      );
       assert.equal(find('acme').why, '');
     });
 
     it('finds an IRQ handler the driver keeps in a field of its own', () => {
-      assert.deepEqual(find('ringo').irq, ['drivers/net/ethernet/ringo/ringo.c:ringo_msix_clean_rings']);
+      assert.deepEqual(find('ringo').irq, [
+        'drivers/net/ethernet/ringo/ringo.c:ringo_msix_clean_rings',
+      ]);
     });
 
     it('takes a NAPI poll of its own for the TX queue as the TX completion', () => {
@@ -108,13 +154,19 @@ describe('packet-path presets on kernel-paths', () => {
       // ringo_tx and ringo_enable_tx_irq are one call from the poll and named like one;
       // ringo_clean_tx_buffers, two calls away, is the one that wakes the queue.
       const ringo = 'drivers/net/ethernet/ringo/ringo.c';
-      assert.deepEqual(find('ringo').txClean, [`${ringo}:ringo_clean_tx_buffers`, `${ringo}:ringo_tx`, `${ringo}:ringo_enable_tx_irq`]);
+      assert.deepEqual(find('ringo').txClean, [
+        `${ringo}:ringo_clean_tx_buffers`,
+        `${ringo}:ringo_tx`,
+        `${ringo}:ringo_enable_tx_irq`,
+      ]);
     });
 
     it('with none named like one, takes for the TX completion what wakes the queue and frees skbs', () => {
       // servo_wq_service is handed to servo_cq_service, which calls it: enic's enic_wq_service.
       // servo_link_up wakes the queue too, but frees no skb.
-      assert.deepEqual(find('servo').txClean, ['drivers/net/ethernet/servo/servo.c:servo_wq_service']);
+      assert.deepEqual(find('servo').txClean, [
+        'drivers/net/ethernet/servo/servo.c:servo_wq_service',
+      ]);
       assert.equal(find('servo').why, '');
     });
 
@@ -127,10 +179,22 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('knows the TX completion names of the tree (ROLE_NAMES)', () => {
       // From drivers/net on 6.12: virtio_net, bgmac, mv643xx_eth, funeth, lan743x, ravb, hinic.
-      for (const name of ['free_old_xmit', 'virtnet_poll_cleantx', 'bgmac_dma_tx_free', 'txq_reclaim', 'fun_txq_reclaim', 'fun_txq_napi_poll', 'lan743x_tx_napi_poll', 'ravb_tx_free', 'tx_free_skb', 'e1000_clean_tx_irq']) {
+      for (const name of [
+        'free_old_xmit',
+        'virtnet_poll_cleantx',
+        'bgmac_dma_tx_free',
+        'txq_reclaim',
+        'fun_txq_reclaim',
+        'fun_txq_napi_poll',
+        'lan743x_tx_napi_poll',
+        'ravb_tx_free',
+        'tx_free_skb',
+        'e1000_clean_tx_irq',
+      ]) {
         assert.match(name, ROLE_NAMES['tx-clean'], name);
       }
-      for (const name of ['e1000_xmit_frame', 'virtnet_poll', 'txq_init', 'ixgbe_tx_ctxtdesc']) assert.doesNotMatch(name, ROLE_NAMES['tx-clean'], name);
+      for (const name of ['e1000_xmit_frame', 'virtnet_poll', 'txq_init', 'ixgbe_tx_ctxtdesc'])
+        assert.doesNotMatch(name, ROLE_NAMES['tx-clean'], name);
     });
 
     it('follows a queue callback through an array of structs and a setup function reached by pointer', () => {
@@ -138,7 +202,10 @@ describe('packet-path presets on kernel-paths', () => {
       const g = buildPreset(ctx, 'vringnet', 'ingress');
       const cb = edge(g, 'vring_interrupt', 'skb_recv_done');
       const line = lineOf('drivers/vring/vring_pci.c', 'vqs[i] = vp_setup_vq(');
-      assert.equal(cb.via, `virtqueue.callback = skb_recv_done at drivers/vring/vring_pci.c:${line} (vp_setup_vq from virtqueue_info.callback)`);
+      assert.equal(
+        cb.via,
+        `virtqueue.callback = skb_recv_done at drivers/vring/vring_pci.c:${line} (vp_setup_vq from virtqueue_info.callback)`,
+      );
       // vring_note keeps the same pointer in a field no call goes through: no binding.
       const d = ctx.graph.data;
       const slots = Array.from(d.bindSlot, (s) => ctx.graph.str(s));
@@ -148,7 +215,10 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('finds the interrupt of a driver behind a bus, never through a timer', () => {
       assert.deepEqual(find('busnet').irq, ['drivers/vbus/vbus.c:vbus_isr']);
-      assert.match(find('busnet').why, /^ingress: no IRQ handler of its own: the interrupt arrives through vbus_isr \(drivers\/vbus\/vbus\.c\)/);
+      assert.match(
+        find('busnet').why,
+        /^ingress: no IRQ handler of its own: the interrupt arrives through vbus_isr \(drivers\/vbus\/vbus\.c\)/,
+      );
       // arch/x86/kernel/tick.c's timer_interrupt reaches quiet_timer through kernel/time: not a bus.
       assert.deepEqual(find('quietnet').irq, []);
     });
@@ -162,7 +232,27 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('is titled and runs from the IRQ handler to both socket wake-ups', () => {
       assert.equal(g.title, 'acme ingress');
-      for (const name of ['acme_intr', '__napi_schedule', 'net_rx_action', '__napi_poll', 'acme_poll', 'acme_clean_rx_irq', 'napi_gro_receive', '__netif_receive_skb_core', 'ip_rcv', 'ip_rcv_finish', 'dst_input', 'ip_local_deliver', 'ip_protocol_deliver_rcu', 'tcp_v4_rcv', 'tcp_data_ready', 'udp_rcv', '__udp_enqueue_schedule_skb', 'sock_def_readable']) node(g, name);
+      for (const name of [
+        'acme_intr',
+        '__napi_schedule',
+        'net_rx_action',
+        '__napi_poll',
+        'acme_poll',
+        'acme_clean_rx_irq',
+        'napi_gro_receive',
+        '__netif_receive_skb_core',
+        'ip_rcv',
+        'ip_rcv_finish',
+        'dst_input',
+        'ip_local_deliver',
+        'ip_protocol_deliver_rcu',
+        'tcp_v4_rcv',
+        'tcp_data_ready',
+        'udp_rcv',
+        '__udp_enqueue_schedule_skb',
+        'sock_def_readable',
+      ])
+        node(g, name);
       assert.equal(edge(g, 'tcp_data_ready', 'sock_def_readable').kind, 'indirect');
       assert.equal(edge(g, '__udp_enqueue_schedule_skb', 'sock_def_readable').kind, 'indirect');
       assert.equal(g.nodes[0]?.name, 'acme_intr', 'nodes come in packet order');
@@ -197,25 +287,44 @@ describe('packet-path presets on kernel-paths', () => {
         const n = node(g, name);
         assert.deepEqual([n.stage, n.context], [stage, context], name);
       }
-      assert.match(node(g, 'acme_intr').note ?? '', /registered by request_irq at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+/);
+      assert.match(
+        node(g, 'acme_intr').note ?? '',
+        /registered by request_irq at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+/,
+      );
       assert.match(node(g, 'acme_alloc_rx_buffers').note ?? '', /refill/i);
     });
 
     it('keeps how every indirect edge was bound', () => {
-      for (const e of g.edges) if (e.kind !== 'direct') assert.ok(e.via, `${e.from} -> ${e.to} has no via`);
-      assert.match(edge(g, '__napi_poll', 'acme_poll').via ?? '', /^napi_struct\.poll = acme_poll at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+ \(netif_napi_add/);
-      assert.match(edge(g, 'acme_poll', 'acme_clean_rx_irq').via ?? '', /^acme_adapter\.clean_rx = acme_clean_rx_irq/);
-      assert.match(edge(g, 'acme_clean_rx_irq', 'acme_alloc_rx_buffers').via ?? '', /^acme_adapter\.alloc_rx_buf = acme_alloc_rx_buffers/);
+      for (const e of g.edges)
+        if (e.kind !== 'direct') assert.ok(e.via, `${e.from} -> ${e.to} has no via`);
+      assert.match(
+        edge(g, '__napi_poll', 'acme_poll').via ?? '',
+        /^napi_struct\.poll = acme_poll at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+ \(netif_napi_add/,
+      );
+      assert.match(
+        edge(g, 'acme_poll', 'acme_clean_rx_irq').via ?? '',
+        /^acme_adapter\.clean_rx = acme_clean_rx_irq/,
+      );
+      assert.match(
+        edge(g, 'acme_clean_rx_irq', 'acme_alloc_rx_buffers').via ?? '',
+        /^acme_adapter\.alloc_rx_buf = acme_alloc_rx_buffers/,
+      );
       assert.equal(edge(g, '____napi_schedule', 'net_rx_action').kind, 'async');
     });
 
     it('draws the skb timeline with lengths and lines from the source', () => {
-      const ops = (g.skb ?? []).map((s) => `${s.node.split(':').pop() ?? ''} ${s.op}(${s.len}) ${s.file}:${s.line}`);
+      const ops = (g.skb ?? []).map(
+        (s) => `${s.node.split(':').pop() ?? ''} ${s.op}(${s.len}) ${s.file}:${s.line}`,
+      );
       const eth = `acme_receive_skb eth_type_trans(ETH_HLEN) drivers/net/ethernet/acme/acme_main.c:${lineOf('drivers/net/ethernet/acme/acme_main.c', 'eth_type_trans(')}`;
       const ip = `ip_rcv_core pskb_may_pull(iph->ihl*4) net/ipv4/ip_input.c:${lineOf('net/ipv4/ip_input.c', 'iph->ihl*4')}`;
       const ipPull = `ip_local_deliver_finish __skb_pull(skb_network_header_len(skb)) net/ipv4/ip_input.c:${lineOf('net/ipv4/ip_input.c', '__skb_pull(')}`;
-      for (const want of [eth, ip, ipPull]) assert.ok(ops.includes(want), `${want} not in\n${ops.join('\n')}`);
-      assert.ok(ops.indexOf(eth) < ops.indexOf(ip) && ops.indexOf(ip) < ops.indexOf(ipPull), 'in packet order');
+      for (const want of [eth, ip, ipPull])
+        assert.ok(ops.includes(want), `${want} not in\n${ops.join('\n')}`);
+      assert.ok(
+        ops.indexOf(eth) < ops.indexOf(ip) && ops.indexOf(ip) < ops.indexOf(ipPull),
+        'in packet order',
+      );
       const first = g.skb?.find((s) => s.op === 'eth_type_trans');
       assert.match(first?.effect ?? '', /data \+= ETH_HLEN, len -= ETH_HLEN/);
     });
@@ -223,7 +332,10 @@ describe('packet-path presets on kernel-paths', () => {
     it('marks the netfilter hook points the path runs', () => {
       const marks = (g.markers ?? []).map((m) => `${m.node} ${m.label}`);
       assert.ok(marks.includes('net/ipv4/ip_input.c:ip_rcv NF_INET_PRE_ROUTING'), marks.join('; '));
-      assert.ok(marks.includes('net/ipv4/ip_input.c:ip_local_deliver NF_INET_LOCAL_IN'), marks.join('; '));
+      assert.ok(
+        marks.includes('net/ipv4/ip_input.c:ip_local_deliver NF_INET_LOCAL_IN'),
+        marks.join('; '),
+      );
     });
 
     it('collapses side branches, and --expand opens one', () => {
@@ -239,7 +351,10 @@ describe('packet-path presets on kernel-paths', () => {
     it('--expand on a plain node shows its callees; an unknown one is an error', () => {
       const open = buildPreset(ctx, 'acme', 'ingress', { expand: ['tcp_v4_rcv'] });
       node(open, 'pskb_may_pull');
-      assert.throws(() => buildPreset(ctx, 'acme', 'ingress', { expand: ['no_such_fn'] }), /no node no_such_fn in this preset/);
+      assert.throws(
+        () => buildPreset(ctx, 'acme', 'ingress', { expand: ['no_such_fn'] }),
+        /no node no_such_fn in this preset/,
+      );
     });
 
     it('--depth widens the graph with packet-path callees', () => {
@@ -255,9 +370,33 @@ describe('packet-path presets on kernel-paths', () => {
     });
 
     it('runs from tcp_sendmsg and udp_sendmsg to the driver through ndo_start_xmit', () => {
-      for (const name of ['tcp_sendmsg', '__tcp_transmit_skb', 'ip_queue_xmit', 'ip_local_out', 'ip_output', 'ip_finish_output2', 'neigh_output', 'neigh_hh_output', '__dev_queue_xmit', '__dev_xmit_skb', 'sch_direct_xmit', 'dev_hard_start_xmit', 'netdev_start_xmit', 'acme_xmit_frame', 'acme_tx_queue', 'udp_sendmsg']) node(g, name);
-      assert.match(edge(g, '__netdev_start_xmit', 'acme_xmit_frame').via ?? '', /^net_device_ops\.ndo_start_xmit = acme_xmit_frame at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+/);
-      assert.match(edge(g, '__tcp_transmit_skb', 'ip_queue_xmit').via ?? '', /inet_connection_sock_af_ops\.queue_xmit = ip_queue_xmit/);
+      for (const name of [
+        'tcp_sendmsg',
+        '__tcp_transmit_skb',
+        'ip_queue_xmit',
+        'ip_local_out',
+        'ip_output',
+        'ip_finish_output2',
+        'neigh_output',
+        'neigh_hh_output',
+        '__dev_queue_xmit',
+        '__dev_xmit_skb',
+        'sch_direct_xmit',
+        'dev_hard_start_xmit',
+        'netdev_start_xmit',
+        'acme_xmit_frame',
+        'acme_tx_queue',
+        'udp_sendmsg',
+      ])
+        node(g, name);
+      assert.match(
+        edge(g, '__netdev_start_xmit', 'acme_xmit_frame').via ?? '',
+        /^net_device_ops\.ndo_start_xmit = acme_xmit_frame at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+/,
+      );
+      assert.match(
+        edge(g, '__tcp_transmit_skb', 'ip_queue_xmit').via ?? '',
+        /inet_connection_sock_af_ops\.queue_xmit = ip_queue_xmit/,
+      );
     });
 
     it('runs in process context except the NET_TX softirq and TX completion', () => {
@@ -281,10 +420,17 @@ describe('packet-path presets on kernel-paths', () => {
 
     it('shows the headers pushed on the way down', () => {
       const ops = (g.skb ?? []).map((s) => `${s.node.split(':').pop() ?? ''} ${s.op}(${s.len})`);
-      for (const want of ['__tcp_transmit_skb skb_push(tcp_header_size)', '__ip_queue_xmit skb_push(sizeof(struct iphdr) + (inet_opt ? inet_opt->opt.optlen : 0))', 'neigh_hh_output __skb_push(hh_len)']) {
+      for (const want of [
+        '__tcp_transmit_skb skb_push(tcp_header_size)',
+        '__ip_queue_xmit skb_push(sizeof(struct iphdr) + (inet_opt ? inet_opt->opt.optlen : 0))',
+        'neigh_hh_output __skb_push(hh_len)',
+      ]) {
         assert.ok(ops.includes(want), `${want} not in\n${ops.join('\n')}`);
       }
-      assert.ok(ops.indexOf('__tcp_transmit_skb skb_push(tcp_header_size)') < ops.indexOf('neigh_hh_output __skb_push(hh_len)'));
+      assert.ok(
+        ops.indexOf('__tcp_transmit_skb skb_push(tcp_header_size)') <
+          ops.indexOf('neigh_hh_output __skb_push(hh_len)'),
+      );
     });
 
     it('marks LOCAL_OUT and POST_ROUTING', () => {
@@ -297,7 +443,16 @@ describe('packet-path presets on kernel-paths', () => {
   describe('other drivers', () => {
     it('oldie: an IRQ handler without NAPI reaches the stack through the backlog', () => {
       const g = buildPreset(ctx, 'oldie', 'ingress');
-      for (const name of ['oldie_interrupt', 'netif_rx', 'enqueue_to_backlog', 'net_rx_action', 'process_backlog', 'tcp_v4_rcv', 'sock_def_readable']) node(g, name);
+      for (const name of [
+        'oldie_interrupt',
+        'netif_rx',
+        'enqueue_to_backlog',
+        'net_rx_action',
+        'process_backlog',
+        'tcp_v4_rcv',
+        'sock_def_readable',
+      ])
+        node(g, name);
       assert.equal(node(g, 'oldie_rx').context, 'hardirq');
       assert.equal(node(g, 'process_backlog').context, 'softirq');
     });
@@ -314,12 +469,26 @@ describe('packet-path presets on kernel-paths', () => {
       const g = buildPreset(ctx, 'busnet', 'ingress');
       assert.equal(g.nodes[0]?.name, 'vbus_isr');
       assert.equal(node(g, 'vbus_isr').context, 'hardirq');
-      assert.match(node(g, 'vbus_isr').note ?? '', /^The NIC interrupt handler \(hard IRQ\), registered by request_irq at drivers\/vbus\/vbus\.c:\d+: /);
+      assert.match(
+        node(g, 'vbus_isr').note ?? '',
+        /^The NIC interrupt handler \(hard IRQ\), registered by request_irq at drivers\/vbus\/vbus\.c:\d+: /,
+      );
       const cb = edge(g, 'vbus_chan_sched', 'busnet_channel_cb');
       assert.equal(cb.kind, 'indirect');
-      assert.match(cb.via ?? '', /^vbus_channel\.onchannel_callback = busnet_channel_cb at drivers\/net\/busnet\/busnet\.c:\d+ \(vbus_open\)$/);
-      for (const name of ['napi_schedule', 'net_rx_action', 'busnet_poll', 'netif_receive_skb', 'tcp_v4_rcv']) node(g, name);
-      for (const n of g.nodes) assert.doesNotMatch(n.note ?? '', /SITE|\),:/, `${n.name}: ${n.note ?? ''}`);
+      assert.match(
+        cb.via ?? '',
+        /^vbus_channel\.onchannel_callback = busnet_channel_cb at drivers\/net\/busnet\/busnet\.c:\d+ \(vbus_open\)$/,
+      );
+      for (const name of [
+        'napi_schedule',
+        'net_rx_action',
+        'busnet_poll',
+        'netif_receive_skb',
+        'tcp_v4_rcv',
+      ])
+        node(g, name);
+      for (const n of g.nodes)
+        assert.doesNotMatch(n.note ?? '', /SITE|\),:/, `${n.name}: ${n.note ?? ''}`);
     });
 
     it('sunny: the egress path ends with the TX completion run by the interrupt handler, in hard-IRQ context', () => {
@@ -329,42 +498,71 @@ describe('packet-path presets on kernel-paths', () => {
       assert.equal(node(g, 'sunny_tx_done').context, 'hardirq');
       edge(g, 'sunny_interrupt', 'sunny_tx_done');
       // Its NAPI poll only receives: not on the egress path.
-      assert.ok(!g.nodes.some((n) => n.name === 'sunny_poll' || n.name === '__napi_poll'), g.nodes.map((n) => n.name).join(', '));
+      assert.ok(
+        !g.nodes.some((n) => n.name === 'sunny_poll' || n.name === '__napi_poll'),
+        g.nodes.map((n) => n.name).join(', '),
+      );
       // A driver whose poll reclaims draws no interrupt handler on its egress path.
       const acme = buildPreset(ctx, 'acme', 'egress');
-      assert.ok(!acme.nodes.some((n) => n.name === 'acme_intr'), acme.nodes.map((n) => n.name).join(', '));
+      assert.ok(
+        !acme.nodes.some((n) => n.name === 'acme_intr'),
+        acme.nodes.map((n) => n.name).join(', '),
+      );
       // Nor one whose interrupt handler reaches no TX completion: oldie's.
       const oldie = buildPreset(ctx, 'oldie', 'egress');
-      assert.ok(!oldie.nodes.some((n) => n.name === 'oldie_interrupt'), oldie.nodes.map((n) => n.name).join(', '));
+      assert.ok(
+        !oldie.nodes.some((n) => n.name === 'oldie_interrupt'),
+        oldie.nodes.map((n) => n.name).join(', '),
+      );
     });
 
     it('tully: an interrupt handler that wakes the queue itself is the TX completion; what it receives is not drawn', () => {
-      assert.deepEqual(listDrivers(ctx).find((d) => d.name === 'tully')?.txClean, ['drivers/net/ethernet/tully/tully.c:tully_interrupt']);
+      assert.deepEqual(listDrivers(ctx).find((d) => d.name === 'tully')?.txClean, [
+        'drivers/net/ethernet/tully/tully.c:tully_interrupt',
+      ]);
       const g = buildPreset(ctx, 'tully', 'egress');
       node(g, 'tully_start_xmit');
       assert.equal(node(g, 'tully_interrupt').context, 'hardirq');
       assert.ok(!g.nodes.some((n) => n.name === 'tully_rx'), g.nodes.map((n) => n.name).join(', '));
-      assert.ok(!(g.skb ?? []).some((op) => op.node.endsWith(':tully_rx')), 'no receive step on the egress skb timeline');
+      assert.ok(
+        !(g.skb ?? []).some((op) => op.node.endsWith(':tully_rx')),
+        'no receive step on the egress skb timeline',
+      );
     });
 
     it('vnet: a driver that is one file in drivers/net', () => {
       const g = buildPreset(ctx, 'vnet', 'ingress');
-      for (const name of ['vnet_interrupt', 'vnet_poll', 'vnet_receive', 'netif_receive_skb', 'vnet_refill']) node(g, name);
+      for (const name of [
+        'vnet_interrupt',
+        'vnet_poll',
+        'vnet_receive',
+        'netif_receive_skb',
+        'vnet_refill',
+      ])
+        node(g, name);
     });
 
     it('reports what a partial path lacks, and refuses a direction with nothing to draw', () => {
       let missing: readonly string[] = [];
       buildPreset(ctx, 'quiet', 'ingress', { onReport: (m) => (missing = m) });
       assert.deepEqual(missing, ['no IRQ handler registered (request_irq and kin) in its files']);
-      assert.throws(() => buildPreset(ctx, 'quiet', 'egress'), /^Error: quietnet registers no ndo_start_xmit: no egress path to draw$/);
-      assert.throws(() => buildPreset(ctx, 'blinky', 'ingress'), /blinky registers no NAPI poll and no IRQ handler/);
+      assert.throws(
+        () => buildPreset(ctx, 'quiet', 'egress'),
+        /^Error: quietnet registers no ndo_start_xmit: no egress path to draw$/,
+      );
+      assert.throws(
+        () => buildPreset(ctx, 'blinky', 'ingress'),
+        /blinky registers no NAPI poll and no IRQ handler/,
+      );
       node(buildPreset(ctx, 'blinky', 'egress'), 'blinky_xmit');
     });
 
     it('an unknown driver is a one-line error naming the drivers command', () => {
       assert.throws(
         () => buildPreset(ctx, 'nosuch', 'ingress'),
-        (e: unknown) => e instanceof QueryError && e.message === 'unknown driver nosuch (netpaths drivers lists them)',
+        (e: unknown) =>
+          e instanceof QueryError &&
+          e.message === 'unknown driver nosuch (netpaths drivers lists them)',
       );
     });
   });

@@ -18,7 +18,10 @@ let graph: Graph;
 /** Nodes a FROM/TO spec names, preferring definitions in the fixture's own file. */
 function nodesFor(spec: string, file: string): number[] {
   const colon = spec.lastIndexOf(':');
-  if (colon >= 0) return graph.lookup(spec.slice(colon + 1)).filter((n) => graph.file(n) === spec.slice(0, colon));
+  if (colon >= 0)
+    return graph
+      .lookup(spec.slice(colon + 1))
+      .filter((n) => graph.file(n) === spec.slice(0, colon));
   const all = graph.lookup(spec);
   const local = all.filter((n) => graph.file(n) === file);
   return local.length > 0 ? local : all;
@@ -55,14 +58,25 @@ describe('resolution on kernel-mini', () => {
     if (e.kind === 'def') {
       it(`defines ${e.name} at ${e.file}:${e.line}`, () => {
         const defs = graph.lookup(e.name).map((n) => `${graph.file(n)}:${graph.line(n)}`);
-        assert.ok(defs.includes(`${e.file}:${e.line}`), `${e.name} is defined at ${defs.join(', ') || 'nowhere'}`);
+        assert.ok(
+          defs.includes(`${e.file}:${e.line}`),
+          `${e.name} is defined at ${defs.join(', ') || 'nowhere'}`,
+        );
       });
     } else if (e.kind === 'edge') {
       it(`${e.file}:${e.line} ${e.from} -> ${e.to}${e.edgeKind ? ` (${e.edgeKind})` : ''}`, () => {
         const found = edgesAt(e);
         assert.ok(found.length > 0, `no edge ${e.from} -> ${e.to} at line ${e.line}`);
-        if (e.edgeKind) assert.ok(found.some((f) => f.kind === e.edgeKind), `edge kinds: ${found.map((f) => f.kind).join(', ')}`);
-        if (e.via) assert.ok(found.some((f) => f.via.includes(e.via as string)), `via: ${found.map((f) => f.via).join(' | ')}`);
+        if (e.edgeKind)
+          assert.ok(
+            found.some((f) => f.kind === e.edgeKind),
+            `edge kinds: ${found.map((f) => f.kind).join(', ')}`,
+          );
+        if (e.via)
+          assert.ok(
+            found.some((f) => f.via.includes(e.via as string)),
+            `via: ${found.map((f) => f.via).join(' | ')}`,
+          );
       });
     } else {
       it(`${e.file}:${e.line} no ${e.from} -> ${e.to}`, () => {

@@ -25,7 +25,12 @@ function lineOf(file: string, needle: string): number {
 
 before(() => {
   cacheDir = mkdtempSync(join(tmpdir(), 'netpaths-server-'));
-  client = new IndexClient({ serverPath, execArgv: ['--import', 'tsx'], log: (l) => logged.push(l), maxHeapMiB: 512 });
+  client = new IndexClient({
+    serverPath,
+    execArgv: ['--import', 'tsx'],
+    log: (l) => logged.push(l),
+    maxHeapMiB: 512,
+  });
 });
 
 after(() => {
@@ -35,13 +40,20 @@ after(() => {
 
 describe('analysis server', () => {
   it('answers "not indexed" before open, with a flag the extension acts on', async () => {
-    await assert.rejects(client.request('drivers', {}), (e: unknown) => e instanceof RequestError && e.notIndexed);
+    await assert.rejects(
+      client.request('drivers', {}),
+      (e: unknown) => e instanceof RequestError && e.notIndexed,
+    );
     assert.equal(client.isReady(), false);
   });
 
   it('indexes with progress, then reports what `netpaths index` reports', async () => {
     const progress: number[] = [];
-    const summary = await client.request('open', { root, cacheDir, scope: [], workers: 1 }, { onProgress: (done) => progress.push(done) });
+    const summary = await client.request(
+      'open',
+      { root, cacheDir, scope: [], workers: 1 },
+      { onProgress: (done) => progress.push(done) },
+    );
     assert.ok(summary.files > 10, `files ${summary.files}`);
     assert.ok(summary.functions > 50);
     assert.ok(summary.indirectEdges > 0);
@@ -53,13 +65,24 @@ describe('analysis server', () => {
     const drivers = await client.request('drivers', {});
     const acme = drivers.find((d) => d.name === 'acme');
     assert.ok(acme, drivers.map((d) => d.name).join(', '));
-    assert.ok(acme.poll.some((id) => id.endsWith(':acme_poll')), acme.poll.join(', '));
+    assert.ok(
+      acme.poll.some((id) => id.endsWith(':acme_poll')),
+      acme.poll.join(', '),
+    );
   });
 
   it('draws a preset and finds the driver of a file', async () => {
-    const { graph } = await client.request('preset', { driver: 'acme', direction: 'ingress', depth: 1, expand: [] });
+    const { graph } = await client.request('preset', {
+      driver: 'acme',
+      direction: 'ingress',
+      depth: 1,
+      expand: [],
+    });
     assert.ok(graph.nodes.some((n) => n.name === 'acme_poll'));
-    assert.equal(await client.request('driverOf', { file: 'drivers/net/ethernet/acme/acme_main.c' }), 'acme');
+    assert.equal(
+      await client.request('driverOf', { file: 'drivers/net/ethernet/acme/acme_main.c' }),
+      'acme',
+    );
     assert.equal(await client.request('driverOf', { file: 'net/core/dev.c' }), null);
   });
 
@@ -84,9 +107,23 @@ describe('analysis server', () => {
   });
 
   it('turns a bad query into one line, and keeps serving', async () => {
-    await assert.rejects(client.request('neighbourhood', { specs: ['no_such_function'], depth: 1, direction: 'callees' }), /unknown function no_such_function/);
-    await assert.rejects(client.request('preset', { driver: 'nope', direction: 'ingress', depth: 1, expand: [] }), RequestError);
-    const g = await client.request('neighbourhood', { specs: ['acme_poll'], depth: 1, direction: 'callees' });
+    await assert.rejects(
+      client.request('neighbourhood', {
+        specs: ['no_such_function'],
+        depth: 1,
+        direction: 'callees',
+      }),
+      /unknown function no_such_function/,
+    );
+    await assert.rejects(
+      client.request('preset', { driver: 'nope', direction: 'ingress', depth: 1, expand: [] }),
+      RequestError,
+    );
+    const g = await client.request('neighbourhood', {
+      specs: ['acme_poll'],
+      depth: 1,
+      direction: 'callees',
+    });
     assert.ok(g.edges.length > 0);
   });
 
@@ -94,7 +131,11 @@ describe('analysis server', () => {
     const controller = new AbortController();
     const fresh = mkdtempSync(join(tmpdir(), 'netpaths-server-cancel-'));
     try {
-      const run = client.request('open', { root, cacheDir: fresh, scope: [], workers: 1 }, { signal: controller.signal });
+      const run = client.request(
+        'open',
+        { root, cacheDir: fresh, scope: [], workers: 1 },
+        { signal: controller.signal },
+      );
       controller.abort();
       await assert.rejects(run, (e: unknown) => e instanceof RequestError && e.cancelled);
       const drivers = await client.request('drivers', {});
@@ -105,14 +146,25 @@ describe('analysis server', () => {
   });
 
   it('says clearly when a folder is not a kernel tree', async () => {
-    await assert.rejects(client.request('open', { root: tmpdir(), cacheDir, scope: [] }), (e: unknown) => e instanceof RequestError && e.notKernel && !e.message.includes('\n') && /kernel tree/i.test(e.message) && !/--kernel/.test(e.message));
+    await assert.rejects(
+      client.request('open', { root: tmpdir(), cacheDir, scope: [] }),
+      (e: unknown) =>
+        e instanceof RequestError &&
+        e.notKernel &&
+        !e.message.includes('\n') &&
+        /kernel tree/i.test(e.message) &&
+        !/--kernel/.test(e.message),
+    );
   });
 
   it('fails pending requests with one line when the server dies, and starts again on the next', async () => {
     const stopped = client.request('open', { root, cacheDir, scope: [], workers: 1 });
     client.stop('stopped by the test');
     await assert.rejects(stopped, /stopped by the test/);
-    await assert.rejects(client.request('drivers', {}), (e: unknown) => e instanceof RequestError && e.notIndexed);
+    await assert.rejects(
+      client.request('drivers', {}),
+      (e: unknown) => e instanceof RequestError && e.notIndexed,
+    );
     await client.request('open', { root, cacheDir, scope: [], workers: 1 });
     assert.ok((await client.request('drivers', {})).length > 0);
   });

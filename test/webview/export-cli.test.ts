@@ -47,21 +47,30 @@ function save(name: string, content: string): string {
 
 /** Opens a saved page, recording console errors, page errors and CSP violations. */
 async function open(url: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await harness.browser.newPage({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 1 });
+  const page = await harness.browser.newPage({
+    viewport: { width: 1200, height: 800 },
+    deviceScaleFactor: 1,
+  });
   const problems: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   await page.goto(url);
   return { page, problems };
 }
 
 async function view(page: Page): Promise<{ scale: number; x: number; y: number }> {
-  return page.$eval('#np-stage', (el) => ({ scale: Number((el as HTMLElement).dataset.scale), x: Number((el as HTMLElement).dataset.x), y: Number((el as HTMLElement).dataset.y) }));
+  return page.$eval('#np-stage', (el) => ({
+    scale: Number((el as HTMLElement).dataset.scale),
+    x: Number((el as HTMLElement).dataset.x),
+    y: Number((el as HTMLElement).dataset.y),
+  }));
 }
 
 describe('the CLI renderer (src/cli/render-svg.ts)', () => {
@@ -74,24 +83,50 @@ describe('the CLI renderer (src/cli/render-svg.ts)', () => {
     assert.ok(svg.startsWith('<svg'));
     assert.doesNotMatch(svg, /<foreignObject/i);
     const page = await harness.browser.newPage();
-    const texts = await page.evaluate((markup) => {
-      const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
-      return Array.from(doc.querySelectorAll('text')).map((t) => t.textContent ?? '');
-    }, exportDocument('svg', { graph: ingress, mermaid: toMermaid(ingress), svg, links: elixir, title: 'e1000e ingress' }).content);
+    const texts = await page.evaluate(
+      (markup) => {
+        const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+        return Array.from(doc.querySelectorAll('text')).map((t) => t.textContent ?? '');
+      },
+      exportDocument('svg', {
+        graph: ingress,
+        mermaid: toMermaid(ingress),
+        svg,
+        links: elixir,
+        title: 'e1000e ingress',
+      }).content,
+    );
     await page.close();
-    for (const node of ingress.nodes) assert.ok(texts.some((t) => t.includes(node.name)), `${node.name} is an SVG <text>`);
+    for (const node of ingress.nodes)
+      assert.ok(
+        texts.some((t) => t.includes(node.name)),
+        `${node.name} is an SVG <text>`,
+      );
   });
 
   it('turns click href lines into links under securityLevel strict', async () => {
-    const text = exportDocument('mermaid', { graph: ingress, mermaid: toMermaid(ingress), links: elixir, title: 'e1000e ingress' }).content;
+    const text = exportDocument('mermaid', {
+      graph: ingress,
+      mermaid: toMermaid(ingress),
+      links: elixir,
+      title: 'e1000e ingress',
+    }).content;
     const linked = await renderMermaidSvg(text, { chromium: CHROMIUM });
     const hrefs = [...linked.matchAll(/<a [^>]*xlink:href="([^"]*)"/g)].map((m) => m[1]);
     assert.equal(hrefs.length, ingress.nodes.length);
-    assert.ok(hrefs.includes('https://elixir.bootlin.com/linux/v6.12.117/source/net/core/dev.c#L6943'));
+    assert.ok(
+      hrefs.includes('https://elixir.bootlin.com/linux/v6.12.117/source/net/core/dev.c#L6943'),
+    );
   });
 
   it('reports a Mermaid error in one line', async () => {
-    await assert.rejects(renderMermaidSvg('flowchart TD\n  a[["unclosed', { chromium: CHROMIUM }), (e: unknown) => e instanceof Error && /^cannot draw the diagram as SVG: /.test(e.message) && !e.message.includes('\n'));
+    await assert.rejects(
+      renderMermaidSvg('flowchart TD\n  a[["unclosed', { chromium: CHROMIUM }),
+      (e: unknown) =>
+        e instanceof Error &&
+        /^cannot draw the diagram as SVG: /.test(e.message) &&
+        !e.message.includes('\n'),
+    );
   });
 
   it('writes SVG files that open as XML, with the links', async () => {
@@ -100,12 +135,28 @@ describe('the CLI renderer (src/cli/render-svg.ts)', () => {
       ['hostile', hostile],
     ] as const) {
       const drawn = graph === ingress ? svg : await draw(graph);
-      const url = save(`${name}.svg`, exportDocument('svg', { graph, mermaid: toMermaid(graph), svg: drawn, links: elixir, title: graph.title ?? name }).content);
+      const url = save(
+        `${name}.svg`,
+        exportDocument('svg', {
+          graph,
+          mermaid: toMermaid(graph),
+          svg: drawn,
+          links: elixir,
+          title: graph.title ?? name,
+        }).content,
+      );
       const { page, problems } = await open(url);
-      assert.equal(await page.evaluate(() => document.documentElement.nodeName), 'svg', `${name}: parsed as an SVG document`);
+      assert.equal(
+        await page.evaluate(() => document.documentElement.nodeName),
+        'svg',
+        `${name}: parsed as an SVG document`,
+      );
       assert.equal(await page.locator('parsererror').count(), 0);
       assert.equal(await page.locator('a.np-source-link').count(), graph.nodes.length);
-      assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+      assert.equal(
+        await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+        undefined,
+      );
       await page.screenshot({ path: join(RESULTS, `export-${name}-svg.png`) });
       assert.deepEqual(problems, []);
       await page.close();
@@ -122,13 +173,26 @@ describe("the panel's HTML export as a standalone page", () => {
     const wp = await harness.open({ theme: 'dark' });
     assert.equal(await wp.showGraph(ingress), 'drawn');
     await wp.page.selectOption('#np-export', 'html');
-    await wp.page.waitForFunction(() => (window as unknown as { __npMessages: { type: string }[] }).__npMessages.some((m) => m.type === 'export'));
+    await wp.page.waitForFunction(() =>
+      (window as unknown as { __npMessages: { type: string }[] }).__npMessages.some(
+        (m) => m.type === 'export',
+      ),
+    );
     const posted = (await wp.messages()).find((m) => m.type === 'export');
     await wp.page.close();
     const message = parseWebviewMessage(posted);
-    assert.ok(message?.type === 'export' && message.format === 'html' && message.svg !== undefined, 'the webview posts the drawing for html');
+    assert.ok(
+      message?.type === 'export' && message.format === 'html' && message.svg !== undefined,
+      'the webview posts the drawing for html',
+    );
     assert.doesNotMatch(message.svg, /<foreignObject/i);
-    const doc = exportDocument('html', { graph: ingress, mermaid: toMermaid(ingress), svg: message.svg, links: elixir, title: 'e1000e ingress' });
+    const doc = exportDocument('html', {
+      graph: ingress,
+      mermaid: toMermaid(ingress),
+      svg: message.svg,
+      links: elixir,
+      title: 'e1000e ingress',
+    });
     ({ page, problems } = await open(save('e1000e-ingress.html', doc.content)));
     await page.waitForSelector('body[data-np-ready="true"]');
   });
@@ -156,7 +220,10 @@ describe("the panel's HTML export as a standalone page", () => {
     assert.ok(Math.abs((await view(page)).scale - start.scale) < 1e-3);
     await page.mouse.move(600, 400);
     await page.mouse.wheel(0, -400);
-    await page.waitForFunction((s) => Number(document.getElementById('np-stage')?.dataset.scale) > s, start.scale);
+    await page.waitForFunction(
+      (s) => Number(document.getElementById('np-stage')?.dataset.scale) > s,
+      start.scale,
+    );
     await page.click('[data-np-zoom="actual"]');
     assert.equal((await view(page)).scale, 1);
     assert.equal(await page.textContent('#np-zoom'), '100%');
@@ -184,36 +251,65 @@ describe("the panel's HTML export as a standalone page", () => {
     await page.mouse.up();
     await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
     const after = await view(page);
-    assert.ok(Math.abs(after.x - before.x - 40) < 1 && Math.abs(after.y - before.y - 30) < 1, `panned by the drag: ${JSON.stringify({ before, after })}`);
+    assert.ok(
+      Math.abs(after.x - before.x - 40) < 1 && Math.abs(after.y - before.y - 30) < 1,
+      `panned by the drag: ${JSON.stringify({ before, after })}`,
+    );
     assert.equal(page.url(), url, 'no navigation');
   });
 
   it('opens the source line when a function is clicked', async () => {
-    await page.route('https://elixir.bootlin.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'source' }));
+    await page.route('https://elixir.bootlin.com/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/plain', body: 'source' }),
+    );
     await page.click('[data-np-zoom="fit"]');
     await page.locator('#np-stage a.np-source-link').first().click();
     await page.waitForURL('https://elixir.bootlin.com/**');
-    assert.equal(page.url(), 'https://elixir.bootlin.com/linux/v6.12.117/source/drivers/net/ethernet/intel/e1000e/netdev.c#L1792');
+    assert.equal(
+      page.url(),
+      'https://elixir.bootlin.com/linux/v6.12.117/source/drivers/net/ethernet/intel/e1000e/netdev.c#L1792',
+    );
   });
 });
 
 describe('hostile labels in the standalone page', () => {
   it('stay text and run nothing', async () => {
     const svg = await draw(hostile);
-    const doc = exportDocument('html', { graph: hostile, mermaid: toMermaid(hostile), svg, title: hostile.title ?? '' });
+    const doc = exportDocument('html', {
+      graph: hostile,
+      mermaid: toMermaid(hostile),
+      svg,
+      title: hostile.title ?? '',
+    });
     const { page, problems } = await open(save('hostile.html', doc.content));
     await page.waitForSelector('body[data-np-ready="true"]');
-    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'no injected script ran');
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+      undefined,
+      'no injected script ran',
+    );
     assert.equal(await page.locator('script').count(), 1);
-    assert.equal(await page.locator('#np-stage img, #np-stage script, #np-stage iframe, #np-stage b').count(), 0);
+    assert.equal(
+      await page.locator('#np-stage img, #np-stage script, #np-stage iframe, #np-stage b').count(),
+      0,
+    );
     assert.equal(await page.title(), (hostile.title ?? '').trim());
     assert.equal(await page.textContent('h1'), (hostile.title ?? '').trim());
     const text = (await page.textContent('#np-stage svg')) ?? '';
-    for (const literal of ['</script><script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=2">', 'quote"double\'single`back`']) {
+    for (const literal of [
+      '</script><script>window.__pwned=1</script>',
+      '<img src=x onerror="window.__pwned=2">',
+      'quote"double\'single`back`',
+    ]) {
       assert.ok(text.includes(literal), `shown literally: ${literal}`);
     }
-    const hrefs = await page.$$eval('#np-stage a', (as) => as.map((a) => a.getAttribute('href') ?? ''));
-    assert.ok(hrefs.length > 0 && hrefs.every((h) => h.startsWith('drivers/evil%20%22dir%22/')), 'relative links, file names percent-encoded');
+    const hrefs = await page.$$eval('#np-stage a', (as) =>
+      as.map((a) => a.getAttribute('href') ?? ''),
+    );
+    assert.ok(
+      hrefs.length > 0 && hrefs.every((h) => h.startsWith('drivers/evil%20%22dir%22/')),
+      'relative links, file names percent-encoded',
+    );
     await page.screenshot({ path: join(RESULTS, 'export-hostile-html.png') });
     assert.deepEqual(problems, []);
     await page.close();
@@ -231,32 +327,65 @@ describe('the built CLI', () => {
   after(() => {
     rmSync(cache, { recursive: true, force: true });
   });
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [cli, ...args, '--kernel', kernel, '--cache-dir', cache, '--quiet'], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(
+      process.execPath,
+      [cli, ...args, '--kernel', kernel, '--cache-dir', cache, '--quiet'],
+      { encoding: 'utf8', env: { ...process.env, ...env } },
+    );
 
   it('draws --format html and svg', () => {
     const html = run(['ingress', '--driver', 'acme', '--format', 'html']);
     assert.equal(html.status, 0, html.stderr);
     assert.match(html.stdout, /^<!DOCTYPE html>/);
     assert.ok(html.stdout.includes('<title>acme ingress</title>'));
-    assert.match(html.stdout, /<a class="np-source-link" href="drivers\/net\/ethernet\/acme\/acme_main\.c#L\d+"/);
-    const svg = run(['callees', 'acme_poll', '--format', 'svg', '--link-template', 'https://src.example/{path}?line={line}']);
+    assert.match(
+      html.stdout,
+      /<a class="np-source-link" href="drivers\/net\/ethernet\/acme\/acme_main\.c#L\d+"/,
+    );
+    const svg = run([
+      'callees',
+      'acme_poll',
+      '--format',
+      'svg',
+      '--link-template',
+      'https://src.example/{path}?line={line}',
+    ]);
     assert.equal(svg.status, 0, svg.stderr);
     assert.match(svg.stdout, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg /);
-    assert.ok(svg.stdout.includes('href="https://src.example/drivers/net/ethernet/acme/acme_main.c?line='));
+    assert.ok(
+      svg.stdout.includes('href="https://src.example/drivers/net/ethernet/acme/acme_main.c?line='),
+    );
     assert.ok(svg.stdout.includes('<title>calls from acme_poll</title>'));
   });
 
   it('says in one line that Chromium is needed, and exits 1', () => {
-    const r = run(['ingress', '--driver', 'acme', '--format', 'svg'], { NETPATHS_CHROMIUM: '/nonexistent/chromium' });
+    const r = run(['ingress', '--driver', 'acme', '--format', 'svg'], {
+      NETPATHS_CHROMIUM: '/nonexistent/chromium',
+    });
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, 'netpaths: --format svg needs Chromium; install it (apt-get install chromium) or set NETPATHS_CHROMIUM (NETPATHS_CHROMIUM=/nonexistent/chromium is not an executable file)\n');
+    assert.equal(
+      r.stderr,
+      'netpaths: --format svg needs Chromium; install it (apt-get install chromium) or set NETPATHS_CHROMIUM (NETPATHS_CHROMIUM=/nonexistent/chromium is not an executable file)\n',
+    );
   });
 
   it('refuses a javascript: link template and svg for commands without a graph', () => {
-    const bad = run(['ingress', '--driver', 'acme', '--format', 'html', '--link-template', 'javascript:alert(1)//{path}']);
+    const bad = run([
+      'ingress',
+      '--driver',
+      'acme',
+      '--format',
+      'html',
+      '--link-template',
+      'javascript:alert(1)//{path}',
+    ]);
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /^netpaths: --link-template "javascript:alert\(1\)\/\/\{path\}": only http and https links or relative paths are allowed/);
+    assert.match(
+      bad.stderr,
+      /^netpaths: --link-template "javascript:alert\(1\)\/\/\{path\}": only http and https links or relative paths are allowed/,
+    );
     const drivers = run(['drivers', '--format', 'svg']);
     assert.equal(drivers.status, 2);
     assert.match(drivers.stderr, /--format svg draws graphs/);

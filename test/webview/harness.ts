@@ -159,7 +159,11 @@ export const BODY_CLASS: Record<Theme, string> = {
 export interface Harness {
   browser: Browser;
   /** Opens the webview page in a fresh tab. */
-  open(options?: { theme?: Theme; config?: Partial<WebviewConfig>; viewport?: { width: number; height: number } }): Promise<WebviewPage>;
+  open(options?: {
+    theme?: Theme;
+    config?: Partial<WebviewConfig>;
+    viewport?: { width: number; height: number };
+  }): Promise<WebviewPage>;
   close(): Promise<void>;
 }
 
@@ -190,20 +194,33 @@ const INIT_SCRIPT = `
 
 /** Launches Chromium and serves the page. Fails (does not skip) when Chromium is missing. */
 export async function startHarness(): Promise<Harness> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the webview tests`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the webview tests`,
+    );
   const bundleDir = await buildBundle();
   const firstDraw = JSON.parse(readFileSync(join(bundleDir, FIRST_DRAW_FILE), 'utf8')) as string[];
   const absent = firstDraw.filter((chunk) => !existsSync(join(bundleDir, chunk)));
-  if (firstDraw.length === 0 || absent.length > 0) throw new Error(`${FIRST_DRAW_FILE} lists no chunks, or chunks the build did not write: ${absent.join(', ')}`);
+  if (firstDraw.length === 0 || absent.length > 0)
+    throw new Error(
+      `${FIRST_DRAW_FILE} lists no chunks, or chunks the build did not write: ${absent.join(', ')}`,
+    );
   const css = readFileSync(join(ROOT, 'media/webview.css'));
   const pages = new Map<string, string>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const page = pages.get(url.pathname);
     if (page !== undefined) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
       res.end(page);
-    } else if (url.pathname.startsWith('/dist/webview/') && url.pathname.endsWith('.js') && !url.pathname.includes('..')) {
+    } else if (
+      url.pathname.startsWith('/dist/webview/') &&
+      url.pathname.endsWith('.js') &&
+      !url.pathname.includes('..')
+    ) {
       // The module and the chunks it imports, from the bundle's folder only.
       const file = normalize(join(bundleDir, url.pathname.slice('/dist/webview/'.length)));
       if (!file.startsWith(bundleDir + sep) || !existsSync(file)) {
@@ -228,7 +245,14 @@ export async function startHarness(): Promise<Harness> {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   let counter = 0;
 
@@ -257,11 +281,18 @@ export async function startHarness(): Promise<Harness> {
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
       await page.addInitScript(INIT_SCRIPT);
       await page.goto(`${origin}${path}`);
-      await page.waitForFunction(() => (window as unknown as { __npMessages: { type: string }[] }).__npMessages.some((m) => m.type === 'ready'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __npMessages: { type: string }[] }).__npMessages.some(
+          (m) => m.type === 'ready',
+        ),
+      );
       const wp: WebviewPage = {
         page,
         problems,
-        messages: () => page.evaluate(() => (window as unknown as { __npMessages: WebviewToHost[] }).__npMessages),
+        messages: () =>
+          page.evaluate(
+            () => (window as unknown as { __npMessages: WebviewToHost[] }).__npMessages,
+          ),
         send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
         async showGraph(graph, options = {}) {
           const { depth, ...mermaidOptions } = options;
@@ -270,10 +301,24 @@ export async function startHarness(): Promise<Harness> {
             const app = document.getElementById('np-app');
             if (app) app.dataset.state = 'sent';
           });
-          await wp.send({ type: 'graph', graph, mermaid, ...(depth !== undefined ? { depth } : {}) });
-          await page.waitForFunction(() => ['drawn', 'too-large', 'error'].includes(document.getElementById('np-app')?.dataset.state ?? ''), undefined, { timeout: 60_000 });
+          await wp.send({
+            type: 'graph',
+            graph,
+            mermaid,
+            ...(depth !== undefined ? { depth } : {}),
+          });
+          await page.waitForFunction(
+            () =>
+              ['drawn', 'too-large', 'error'].includes(
+                document.getElementById('np-app')?.dataset.state ?? '',
+              ),
+            undefined,
+            { timeout: 60_000 },
+          );
           // Let the pan/zoom transform (applied on the next animation frame) settle.
-          await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+          await page.evaluate(
+            () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+          );
           return page.evaluate(() => document.getElementById('np-app')?.dataset.state ?? '');
         },
       };

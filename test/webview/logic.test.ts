@@ -14,10 +14,19 @@ import { cycleIndex, findMatches } from '../../src/webview/search';
 import { mermaidThemeVariables, mix, normaliseColour, themeKind } from '../../src/webview/theme';
 import { classifyOp, computeTimeline, estimateLength } from '../../src/webview/timeline';
 import { edgeTooltip, nodeTooltip } from '../../src/webview/tooltip';
-import { centreOn, fitView, initialView, parseView, toCss, zoomAt } from '../../src/webview/viewport';
+import {
+  centreOn,
+  fitView,
+  initialView,
+  parseView,
+  toCss,
+  zoomAt,
+} from '../../src/webview/viewport';
 
 function fixture(name: string): GraphJson {
-  return JSON.parse(readFileSync(join(__dirname, '../fixtures/graphs', `${name}.json`), 'utf8')) as GraphJson;
+  return JSON.parse(
+    readFileSync(join(__dirname, '../fixtures/graphs', `${name}.json`), 'utf8'),
+  ) as GraphJson;
 }
 
 const ingress = fixture('e1000e-ingress');
@@ -45,7 +54,10 @@ describe('id-map', () => {
 
 describe('search', () => {
   it('ranks exact, prefix, substring, then path matches, each in path order', () => {
-    const ids = (q: string): string[] => findMatches(ingress.nodes, result, q).map((m) => (result.nodeIds[m] ?? '').split(':')[1] ?? '');
+    const ids = (q: string): string[] =>
+      findMatches(ingress.nodes, result, q).map(
+        (m) => (result.nodeIds[m] ?? '').split(':')[1] ?? '',
+      );
     assert.deepEqual(ids('ip_rcv'), ['ip_rcv', 'ip_rcv_core', 'ip_rcv_finish']);
     assert.deepEqual(ids('NAPI_POLL'), ['napi_poll', '__napi_poll']);
     assert.deepEqual(ids('  '), []);
@@ -70,9 +82,19 @@ describe('limits', () => {
     const big = toMermaid(fixture('large-150'));
     const byText = checkLimits(big, { maxTextSize: 5_000, maxEdges: 500 });
     assert.equal(byText.ok, false);
-    assert.ok(!byText.ok && byText.reason === 'text' && /^This graph has 150 functions and 188 calls: its diagram \([\d,]+ characters\) is over the 5,000-character limit\.$/.test(byText.message));
+    assert.ok(
+      !byText.ok &&
+        byText.reason === 'text' &&
+        /^This graph has 150 functions and 188 calls: its diagram \([\d,]+ characters\) is over the 5,000-character limit\.$/.test(
+          byText.message,
+        ),
+    );
     const byEdges = checkLimits(big, { maxTextSize: 500_000, maxEdges: 100 });
-    assert.ok(!byEdges.ok && byEdges.reason === 'edges' && byEdges.message.includes('more than the 100 calls'));
+    assert.ok(
+      !byEdges.ok &&
+        byEdges.reason === 'edges' &&
+        byEdges.message.includes('more than the 100 calls'),
+    );
   });
 });
 
@@ -108,7 +130,11 @@ describe('viewport maths', () => {
   });
 
   it('centres a content point, formats and parses transforms', () => {
-    assert.deepEqual(centreOn({ x: 0, y: 0, scale: 2 }, 100, 50, 1000, 800), { x: 300, y: 300, scale: 2 });
+    assert.deepEqual(centreOn({ x: 0, y: 0, scale: 2 }, 100, 50, 1000, 800), {
+      x: 300,
+      y: 300,
+      scale: 2,
+    });
     assert.equal(toCss({ x: 1, y: 2, scale: 0.5 }), 'translate(1.0px, 2.0px) scale(0.5000)');
     assert.deepEqual(parseView({ x: 1, y: 2, scale: 99 }), { x: 1, y: 2, scale: 4 });
     assert.equal(parseView({ x: 'a', y: 2, scale: 1 }), undefined);
@@ -121,7 +147,10 @@ describe('theme', () => {
     assert.equal(themeKind(['vscode-light']), 'light');
     assert.equal(themeKind(['vscode-dark']), 'dark');
     assert.equal(themeKind(['vscode-high-contrast']), 'high-contrast');
-    assert.equal(themeKind(['vscode-high-contrast', 'vscode-high-contrast-light']), 'high-contrast-light');
+    assert.equal(
+      themeKind(['vscode-high-contrast', 'vscode-high-contrast-light']),
+      'high-contrast-light',
+    );
     assert.equal(themeKind([]), 'dark');
   });
 
@@ -133,18 +162,32 @@ describe('theme', () => {
     assert.equal(normaliseColour('rgb(31, 31, 31)'), '#1f1f1f');
     assert.equal(normaliseColour('rgba(90, 93, 94, 0.31)'), 'rgba(90, 93, 94, 0.31)');
     assert.equal(normaliseColour('rgb(0 0 0 / 50%)'), 'rgba(0, 0, 0, 0.5)');
-    for (const bad of ['', 'var(--vscode-editor-background)', 'color-mix(in srgb, red 10%, blue)', 'red', 'transparent', '#12345']) assert.equal(normaliseColour(bad), undefined, bad);
+    for (const bad of [
+      '',
+      'var(--vscode-editor-background)',
+      'color-mix(in srgb, red 10%, blue)',
+      'red',
+      'transparent',
+      '#12345',
+    ])
+      assert.equal(normaliseColour(bad), undefined, bad);
   });
 
   it('builds Mermaid theme variables from literal colours only', () => {
-    const vars: Record<string, string> = { '--vscode-editor-background': '#1f1f1f', '--vscode-editor-foreground': '#cccccc', '--vscode-focusBorder': 'var(--x)', '--vscode-font-family': 'Ubuntu, sans-serif' };
+    const vars: Record<string, string> = {
+      '--vscode-editor-background': '#1f1f1f',
+      '--vscode-editor-foreground': '#cccccc',
+      '--vscode-focusBorder': 'var(--x)',
+      '--vscode-font-family': 'Ubuntu, sans-serif',
+    };
     const theme = mermaidThemeVariables((n) => vars[n] ?? '', 'dark');
     assert.equal(theme.background, '#1f1f1f');
     assert.equal(theme.primaryTextColor, '#cccccc');
     assert.equal(theme.fontFamily, 'Ubuntu, sans-serif');
     assert.equal(theme.darkMode, true);
     for (const [key, value] of Object.entries(theme)) {
-      if (typeof value === 'string' && /colou?r|Bkg|Border|background/i.test(key)) assert.match(value, /^#[0-9a-f]{6}$/, key);
+      if (typeof value === 'string' && /colou?r|Bkg|Border|background/i.test(key))
+        assert.match(value, /^#[0-9a-f]{6}$/, key);
     }
     const empty = mermaidThemeVariables(() => '', 'light');
     assert.equal(empty.background, '#ffffff');
@@ -152,7 +195,10 @@ describe('theme', () => {
   });
 
   it('keeps font lists from ending the CSS rule they are put in', () => {
-    assert.equal(safeFontList('"Fira Code"; } body { display:none', 'monospace'), '"Fira Code"  body  display:none');
+    assert.equal(
+      safeFontList('"Fira Code"; } body { display:none', 'monospace'),
+      '"Fira Code"  body  display:none',
+    );
     assert.equal(safeFontList('   ', 'monospace'), 'monospace');
     assert.ok(!diagramCss('a}b', 'c{d').includes('a}b'));
   });
@@ -180,17 +226,26 @@ describe('skb timeline', () => {
   });
 
   it('replays the ingress path: put, then pulls move data towards tail', () => {
-    const steps = computeTimeline(ingress.skb ?? [], (id) => ingress.nodes.find((n) => n.id === id)?.name);
-    assert.deepEqual(steps.map((s) => s.kind), ['put', 'pull', 'check', 'trim', 'pull', 'check', 'pull']);
-    assert.deepEqual(steps.map((s) => s.summary), [
-      'tail += length, len += length',
-      'mac_header = data, data += ETH_HLEN, len -= ETH_HLEN',
-      'no pointer moves',
-      'len = len',
-      'data += skb_network_header_len(skb), len -= skb_network_header_len(skb)',
-      'no pointer moves',
-      'data += tcp_header_len, len -= tcp_header_len',
-    ]);
+    const steps = computeTimeline(
+      ingress.skb ?? [],
+      (id) => ingress.nodes.find((n) => n.id === id)?.name,
+    );
+    assert.deepEqual(
+      steps.map((s) => s.kind),
+      ['put', 'pull', 'check', 'trim', 'pull', 'check', 'pull'],
+    );
+    assert.deepEqual(
+      steps.map((s) => s.summary),
+      [
+        'tail += length, len += length',
+        'mac_header = data, data += ETH_HLEN, len -= ETH_HLEN',
+        'no pointer moves',
+        'len = len',
+        'data += skb_network_header_len(skb), len -= skb_network_header_len(skb)',
+        'no pointer moves',
+        'data += tcp_header_len, len -= tcp_header_len',
+      ],
+    );
     assert.equal(steps[0]?.caller, 'e1000_clean_rx_irq');
     const [put, pull] = steps;
     assert.ok(put && put.before.data === put.before.tail, 'starts empty');
@@ -198,7 +253,10 @@ describe('skb timeline', () => {
     assert.ok(pull && pull.after.data > pull.before.data && pull.after.tail === pull.before.tail);
     for (const s of steps) {
       assert.ok(s.after.head === 0 && s.after.end === 1);
-      assert.ok(s.after.head <= s.after.data && s.after.data <= s.after.tail && s.after.tail <= s.after.end, `pointers in order at step ${s.index}`);
+      assert.ok(
+        s.after.head <= s.after.data && s.after.data <= s.after.tail && s.after.tail <= s.after.end,
+        `pointers in order at step ${s.index}`,
+      );
     }
     assert.deepEqual(steps[2]?.before, steps[2]?.after);
   });
@@ -206,10 +264,14 @@ describe('skb timeline', () => {
   it('replays the egress path: reserve, put, then pushes grow the front', () => {
     const egress = fixture('e1000e-egress');
     const steps = computeTimeline(egress.skb ?? []);
-    assert.deepEqual(steps.map((s) => s.kind), ['reserve', 'put', 'push', 'push', 'push', 'put']);
+    assert.deepEqual(
+      steps.map((s) => s.kind),
+      ['reserve', 'put', 'push', 'push', 'push', 'put'],
+    );
     const pushes = steps.filter((s) => s.kind === 'push');
     for (const s of pushes) assert.ok(s.after.data < s.before.data && s.moved.join() === 'data');
-    for (const s of steps) assert.ok(s.after.head <= s.after.data && s.after.data <= s.after.tail && s.after.tail <= 1);
+    for (const s of steps)
+      assert.ok(s.after.head <= s.after.data && s.after.data <= s.after.tail && s.after.tail <= 1);
   });
 
   it('is empty without skb ops', () => {

@@ -4,7 +4,17 @@
 // is rebuilt with a one-line message.
 
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -49,11 +59,15 @@ interface ManifestFile {
   mtimes: Float64Array;
 }
 
-
 /** The default cache folder of a kernel tree and scope: `$XDG_CACHE_HOME/netpaths/index/<hash>`. */
 export function defaultCacheDir(root: string, scope: string[]): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  const key = createHash('sha256').update(resolve(root)).update('\0').update(scope.join('\0')).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(resolve(root))
+    .update('\0')
+    .update(scope.join('\0'))
+    .digest('hex')
+    .slice(0, 16);
   return join(base, 'netpaths', 'index', key);
 }
 
@@ -63,7 +77,7 @@ function writeAtomic(path: string, parts: Iterable<Uint8Array>): void {
   const fd = openSync(tmp, 'w');
   try {
     for (const part of parts) {
-      for (let done = 0; done < part.byteLength; ) done += writeSync(fd, part, done);
+      for (let done = 0; done < part.byteLength;) done += writeSync(fd, part, done);
     }
   } finally {
     closeSync(fd);
@@ -86,12 +100,13 @@ function* readRecords(path: string): Generator<unknown> {
   try {
     const size = fstatSync(fd).size;
     const length = Buffer.alloc(4);
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const got = readSync(fd, length, 0, 4, at);
       if (got === 0) return;
       if (got !== 4 || at + 4 + length.readUInt32LE(0) > size) throw new Error('truncated record');
       const bytes = Buffer.alloc(length.readUInt32LE(0));
-      if (readSync(fd, bytes, 0, bytes.length, at + 4) !== bytes.length) throw new Error('truncated record');
+      if (readSync(fd, bytes, 0, bytes.length, at + 4) !== bytes.length)
+        throw new Error('truncated record');
       at += 4 + bytes.length;
       yield deserialize(bytes);
     }
@@ -102,7 +117,11 @@ function* readRecords(path: string): Generator<unknown> {
 
 export type CacheRead<T> = { value: T } | { missing: true } | { problem: string };
 
-function read<T extends { version: string; root: string }>(path: string, root: string, what: string): CacheRead<T> {
+function read<T extends { version: string; root: string }>(
+  path: string,
+  root: string,
+  what: string,
+): CacheRead<T> {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -118,7 +137,8 @@ function read<T extends { version: string; root: string }>(path: string, root: s
   if (!value || typeof value !== 'object' || value.version !== INDEX_VERSION) {
     return { problem: `the ${what} cache ${path} is from another NetPaths version; rebuilding it` };
   }
-  if (value.root !== resolve(root)) return { problem: `the ${what} cache ${path} belongs to ${value.root}; rebuilding it` };
+  if (value.root !== resolve(root))
+    return { problem: `the ${what} cache ${path} belongs to ${value.root}; rebuilding it` };
   return { value };
 }
 
@@ -157,9 +177,14 @@ export class IndexCache {
         if (!header) {
           header = value as FactsHeader;
           if (!header || typeof header !== 'object' || header.version !== INDEX_VERSION) {
-            return { problem: `the facts cache ${this.factsPath} is from another NetPaths version; rebuilding it` };
+            return {
+              problem: `the facts cache ${this.factsPath} is from another NetPaths version; rebuilding it`,
+            };
           }
-          if (header.root !== resolve(this.root)) return { problem: `the facts cache ${this.factsPath} belongs to ${header.root}; rebuilding it` };
+          if (header.root !== resolve(this.root))
+            return {
+              problem: `the facts cache ${this.factsPath} belongs to ${header.root}; rebuilding it`,
+            };
           continue;
         }
         if (!Array.isArray(value)) throw new Error('not a record of files');
@@ -173,7 +198,8 @@ export class IndexCache {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
       return { problem: `the facts cache ${this.factsPath} is corrupt; rebuilding it` };
     }
-    if (!header || files.length !== header.count) return { problem: `the facts cache ${this.factsPath} is corrupt; rebuilding it` };
+    if (!header || files.length !== header.count)
+      return { problem: `the facts cache ${this.factsPath} is corrupt; rebuilding it` };
     return { value: files };
   }
 
@@ -191,15 +217,24 @@ export class IndexCache {
     }
     const release = (): void => closeSync(fd);
     try {
-      const { header, graph, edges } = openGraphFile(fileReader(fd), fstatSync(fd).size, INDEX_VERSION);
+      const { header, graph, edges } = openGraphFile(
+        fileReader(fd),
+        fstatSync(fd).size,
+        INDEX_VERSION,
+      );
       if (header.root !== resolve(this.root)) {
         release();
-        return { problem: `the graph cache ${this.graphPath} belongs to ${header.root}; rebuilding it` };
+        return {
+          problem: `the graph cache ${this.graphPath} belongs to ${header.root}; rebuilding it`,
+        };
       }
       return { value: new Graph(graph, edges, release) };
     } catch (e) {
       release();
-      if (e instanceof OtherVersion) return { problem: `the graph cache ${this.graphPath} is from another NetPaths version; rebuilding it` };
+      if (e instanceof OtherVersion)
+        return {
+          problem: `the graph cache ${this.graphPath} is from another NetPaths version; rebuilding it`,
+        };
       return { problem: `the graph cache ${this.graphPath} is corrupt; rebuilding it` };
     }
   }
@@ -208,10 +243,14 @@ export class IndexCache {
     mkdirSync(this.dir, { recursive: true });
     rmSync(this.manifestPath, { force: true });
     const root = resolve(this.root);
-    writeAtomic(this.factsPath, (function* () {
-      yield* record({ version: INDEX_VERSION, root, count: files.length } satisfies FactsHeader);
-      for (let i = 0; i < files.length; i += FACTS_PER_RECORD) yield* record(files.slice(i, i + FACTS_PER_RECORD));
-    })());
+    writeAtomic(
+      this.factsPath,
+      (function* () {
+        yield* record({ version: INDEX_VERSION, root, count: files.length } satisfies FactsHeader);
+        for (let i = 0; i < files.length; i += FACTS_PER_RECORD)
+          yield* record(files.slice(i, i + FACTS_PER_RECORD));
+      })(),
+    );
     writeAtomic(this.graphPath, graphParts(graph, { version: INDEX_VERSION, root }));
     const manifest: ManifestFile = {
       version: INDEX_VERSION,
@@ -240,10 +279,30 @@ const MAGIC = 'NPG5';
 /** A graph file of another layout or NetPaths version: rebuilt, and said so. */
 class OtherVersion extends Error {}
 const COLUMNS = [
-  'nodeName', 'nodeFile', 'nodeLine', 'nodeFlags', 'nodeByName',
-  'edgeFrom', 'edgeTo', 'edgeLine', 'edgeCol', 'edgeKind', 'viaEdges', 'viaValues', 'argEdges', 'argValues',
-  'outStart', 'inStart', 'inEdges', 'inFrom', 'inKind',
-  'bindSlot', 'bindFn', 'bindFile', 'bindLine', 'bindVia',
+  'nodeName',
+  'nodeFile',
+  'nodeLine',
+  'nodeFlags',
+  'nodeByName',
+  'edgeFrom',
+  'edgeTo',
+  'edgeLine',
+  'edgeCol',
+  'edgeKind',
+  'viaEdges',
+  'viaValues',
+  'argEdges',
+  'argValues',
+  'outStart',
+  'inStart',
+  'inEdges',
+  'inFrom',
+  'inKind',
+  'bindSlot',
+  'bindFn',
+  'bindFile',
+  'bindLine',
+  'bindVia',
 ] as const;
 type Column = (typeof COLUMNS)[number];
 type ColumnEntry = { offset: number; length: number; type: 'i32' | 'u8' };
@@ -260,7 +319,10 @@ const align8 = (n: number): number => (n + 7) & ~7;
 
 /** The graph file as a list of buffers, written one after the other (no copy of the columns). */
 function graphParts(graph: GraphData, meta: { version: string; root: string }): Uint8Array[] {
-  const arrays: [Column | 'stringOffsets', Int32Array | Uint8Array][] = COLUMNS.map((c) => [c, graph[c]]);
+  const arrays: [Column | 'stringOffsets', Int32Array | Uint8Array][] = COLUMNS.map((c) => [
+    c,
+    graph[c],
+  ]);
   arrays.push(['stringOffsets', graph.strings.offsets]);
   const columns = {} as GraphHeader['columns'];
   let offset = 0;
@@ -269,7 +331,12 @@ function graphParts(graph: GraphData, meta: { version: string; root: string }): 
     offset = align8(offset + a.byteLength);
   }
   const strings = graph.strings.bytes;
-  const header: GraphHeader = { ...meta, stats: graph.stats, columns, strings: { offset, bytes: strings.byteLength, count: graph.strings.count } };
+  const header: GraphHeader = {
+    ...meta,
+    stats: graph.stats,
+    columns,
+    strings: { offset, bytes: strings.byteLength, count: graph.strings.count },
+  };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const start = align8(8 + headerBytes.length);
   const head = Buffer.alloc(start);
@@ -279,7 +346,8 @@ function graphParts(graph: GraphData, meta: { version: string; root: string }): 
   const parts: Uint8Array[] = [head];
   for (const [, a] of arrays) {
     parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    if (align8(a.byteLength) > a.byteLength) parts.push(Buffer.alloc(align8(a.byteLength) - a.byteLength));
+    if (align8(a.byteLength) > a.byteLength)
+      parts.push(Buffer.alloc(align8(a.byteLength) - a.byteLength));
   }
   parts.push(strings);
   return parts;
@@ -294,7 +362,7 @@ export type ReadInto = (position: number, into: Uint8Array) => void;
 
 function fileReader(fd: number): ReadInto {
   return (position, bytes) => {
-    for (let done = 0; done < bytes.length; ) {
+    for (let done = 0; done < bytes.length;) {
       const n = readSync(fd, bytes, done, bytes.length - done, position + done);
       if (n === 0) throw new Error('truncated graph file');
       done += n;
@@ -334,10 +402,14 @@ export class PagedColumn implements GraphColumn {
 
   private load(p: number): void {
     if (p >= this.loaded.length) return;
-    const values = (this.values ??= this.width === 4 ? new Int32Array(this.length) : new Uint8Array(this.length));
+    const values = (this.values ??=
+      this.width === 4 ? new Int32Array(this.length) : new Uint8Array(this.length));
     const first = p << this.pageBits;
     const count = Math.max(0, Math.min(1 << this.pageBits, this.length - first));
-    this.readInto(this.position + first * this.width, new Uint8Array(values.buffer, first * this.width, count * this.width));
+    this.readInto(
+      this.position + first * this.width,
+      new Uint8Array(values.buffer, first * this.width, count * this.width),
+    );
     this.loaded[p] = 1;
   }
 }
@@ -360,7 +432,11 @@ function lazy<T extends object>(target: T, key: PropertyKey, make: () => unknown
  * when it is first used. `edges` reads the per-edge columns a page at a time; the same
  * columns in `graph` are read whole.
  */
-function openGraphFile(readInto: ReadInto, size: number, version?: string): { header: GraphHeader; graph: GraphData; edges: EdgeColumns } {
+function openGraphFile(
+  readInto: ReadInto,
+  size: number,
+  version?: string,
+): { header: GraphHeader; graph: GraphData; edges: EdgeColumns } {
   /** `length` bytes at `position` in a buffer of their own, aligned for typed-array views. */
   const readAt = (position: number, length: number): Buffer => {
     const bytes = Buffer.from(new ArrayBuffer(length));
@@ -375,24 +451,29 @@ function openGraphFile(readInto: ReadInto, size: number, version?: string): { he
   const headerLength = head.readUInt32LE(4);
   if (8 + headerLength > size) throw new Error('truncated graph file');
   const header = JSON.parse(readAt(8, headerLength).toString('utf8')) as GraphHeader;
-  if (version !== undefined && header.version !== version) throw new OtherVersion(`graph file of ${header.version}`);
+  if (version !== undefined && header.version !== version)
+    throw new OtherVersion(`graph file of ${header.version}`);
   const start = align8(8 + headerLength);
   const s = header.strings;
   for (const c of [...COLUMNS, 'stringOffsets'] as const) {
     const { offset, length, type } = header.columns[c];
-    if (start + offset + length * (type === 'u8' ? 1 : 4) > size) throw new Error('truncated graph file');
+    if (start + offset + length * (type === 'u8' ? 1 : 4) > size)
+      throw new Error('truncated graph file');
   }
   if (start + s.offset + s.bytes > size) throw new Error('truncated graph file');
   const column = (c: Column | 'stringOffsets'): Int32Array | Uint8Array => {
     const { offset, length, type } = header.columns[c];
     const bytes = readAt(start + offset, length * (type === 'u8' ? 1 : 4));
-    return type === 'u8' ? new Uint8Array(bytes.buffer, bytes.byteOffset, length) : new Int32Array(bytes.buffer, bytes.byteOffset, length);
+    return type === 'u8'
+      ? new Uint8Array(bytes.buffer, bytes.byteOffset, length)
+      : new Int32Array(bytes.buffer, bytes.byteOffset, length);
   };
   const graph = { stats: header.stats } as GraphData;
   for (const c of COLUMNS) lazy(graph, c, () => column(c));
   lazy(graph, 'strings', () => {
     const offsets = column('stringOffsets') as Int32Array;
-    if (offsets.length !== s.count + 1 || offsets[s.count] !== s.bytes) throw new Error('string table does not match its header');
+    if (offsets.length !== s.count + 1 || offsets[s.count] !== s.bytes)
+      throw new Error('string table does not match its header');
     return new StringTable(readAt(start + s.offset, s.bytes), offsets);
   });
   const edges = {} as EdgeColumns;
@@ -405,6 +486,9 @@ function openGraphFile(readInto: ReadInto, size: number, version?: string): { he
 
 /** Decodes a graph file held in memory (its columns are read when first used). */
 export function decodeGraph(bytes: Buffer): { header: GraphHeader; graph: GraphData } {
-  const { header, graph } = openGraphFile((position, into) => into.set(bytes.subarray(position, position + into.length)), bytes.length);
+  const { header, graph } = openGraphFile(
+    (position, into) => into.set(bytes.subarray(position, position + into.length)),
+    bytes.length,
+  );
   return { header, graph };
 }

@@ -43,7 +43,12 @@ export const EXTRACT_QUERY = `
 
 /** Calls of DEFERRED_MECHANISMS, by what names their key: a constant, or a struct field's address. */
 const keyedCalls = (keyedBy: 'constant' | 'field'): ReadonlySet<string> =>
-  new Set(DEFERRED_MECHANISMS.filter((m) => m.keyedBy === keyedBy).flatMap((m) => [...m.register.map((r) => r.fn), ...m.raise.map((r) => r.fn)]));
+  new Set(
+    DEFERRED_MECHANISMS.filter((m) => m.keyedBy === keyedBy).flatMap((m) => [
+      ...m.register.map((r) => r.fn),
+      ...m.raise.map((r) => r.fn),
+    ]),
+  );
 const CONSTANT_KEYED_CALLS = keyedCalls('constant');
 const FIELD_KEYED_CALLS = keyedCalls('field');
 
@@ -169,19 +174,30 @@ export function objectMacros(text: string): ObjectMacros {
       (out.fields ??= {})[name] = path.split('.').map((f) => f.trim());
       continue;
     }
-    for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < m.index; nl = text.indexOf('\n', nl + 1)) countedLine++;
+    for (
+      let nl = text.indexOf('\n', counted);
+      nl >= 0 && nl < m.index;
+      nl = text.indexOf('\n', nl + 1)
+    )
+      countedLine++;
     counted = m.index;
     let line = countedLine;
     let at = 0;
     const entries: InitializerEntry[] = [];
     ENTRY.lastIndex = 0;
     for (let e = ENTRY.exec(body); e; e = ENTRY.exec(body)) {
-      for (let nl = body.indexOf('\n', at); nl >= 0 && nl < e.index; nl = body.indexOf('\n', nl + 1)) line++;
+      for (
+        let nl = body.indexOf('\n', at);
+        nl >= 0 && nl < e.index;
+        nl = body.indexOf('\n', nl + 1)
+      )
+        line++;
       at = e.index;
       entries.push({ field: e[1] as string, value: e[2] as string, line });
     }
     NESTED.lastIndex = 0;
-    for (let n = NESTED.exec(body); n; n = NESTED.exec(body)) if (n[1] !== name) entries.push({ macro: n[1] as string });
+    for (let n = NESTED.exec(body); n; n = NESTED.exec(body))
+      if (n[1] !== name) entries.push({ macro: n[1] as string });
     if (entries.length > 0) (out.initializers ??= new Map()).set(name, entries);
   }
   return out;
@@ -248,7 +264,13 @@ export class Extractor {
   private readonly calls: CallFact[] = [];
   private readonly globalTypes = new Map<string, string>();
   private scope: Scope | undefined;
-  private readonly macroSources: { name: string; params: string[]; body: string; nameLine: number; bodyLine: number }[] = [];
+  private readonly macroSources: {
+    name: string;
+    params: string[];
+    body: string;
+    nameLine: number;
+    bodyLine: number;
+  }[] = [];
   /** Maps a parsed row to the file's 1-based line (identity for the file itself). */
   private lineOf: (row: number) => number = (row) => row + 1;
   private macroMode = false;
@@ -377,7 +399,17 @@ export class Extractor {
     if (returns) fact.returns = returns;
     const index = this.facts.funcs.length;
     this.facts.funcs.push(fact);
-    this.scope = { index, end: node.endIndex, params, types, locals: new Set(), dataLocals, fact, calls: [], stores: [] };
+    this.scope = {
+      index,
+      end: node.endIndex,
+      params,
+      types,
+      locals: new Set(),
+      dataLocals,
+      fact,
+      calls: [],
+      stores: [],
+    };
   }
 
   /** Ends the current function: drops what refers to locals that never hold a function. */
@@ -455,7 +487,8 @@ export class Extractor {
     if (n.type === 'call_expression') {
       const fn = n.childForFieldName('function');
       if (fn?.type === 'identifier' && !TRANSPARENT_WRAPPERS.has(fn.text)) return { c: fn.text };
-      if (fn?.type === 'identifier') return this.valueRef(n.childForFieldName('arguments')?.namedChild(0) ?? null, scope);
+      if (fn?.type === 'identifier')
+        return this.valueRef(n.childForFieldName('arguments')?.namedChild(0) ?? null, scope);
     }
     return null;
   }
@@ -516,12 +549,15 @@ export class Extractor {
           const m = /\b(?:struct|union)\s+(\w+)/.exec(args.text);
           return m?.[1] ? { root: { t: m[1] }, path: [] } : none;
         }
-        if (TRANSPARENT_WRAPPERS.has(fn.text)) return this.chainOf(args?.namedChild(0) ?? null, scope, depth + 1);
+        if (TRANSPARENT_WRAPPERS.has(fn.text))
+          return this.chainOf(args?.namedChild(0) ?? null, scope, depth + 1);
         return { root: { c: fn.text }, path: [] };
       }
       case 'cast_expression': {
         const t = typeName(node.childForFieldName('type'));
-        return t ? { root: { t }, path: [] } : this.chainOf(node.childForFieldName('value'), scope, depth + 1);
+        return t
+          ? { root: { t }, path: [] }
+          : this.chainOf(node.childForFieldName('value'), scope, depth + 1);
       }
       case 'parenthesized_expression':
         return this.chainOf(node.namedChild(0), scope, depth + 1);
@@ -569,13 +605,23 @@ export class Extractor {
     // Compiler built-ins are not calls; `likely(x)` and kin are seen through (x is captured itself).
     if ('n' in callee && (NOT_CALLS.has(callee.n) || TRANSPARENT_WRAPPERS.has(callee.n))) return;
     const argList = node.childForFieldName('arguments');
-    const argNodes = argList ? argList.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') : [];
+    const argNodes = argList
+      ? argList.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment')
+      : [];
     const line = this.lineOf(node.startPosition.row);
     const col = node.startPosition.column + 1;
-    const fact: CallFact = { fn: scope.index, line, col, callee, args: argNodes.map((a) => this.argRef(a, scope)) };
+    const fact: CallFact = {
+      fn: scope.index,
+      line,
+      col,
+      callee,
+      args: argNodes.map((a) => this.argRef(a, scope)),
+    };
     if ('n' in callee) {
       if (CONSTANT_KEYED_CALLS.has(callee.n)) {
-        fact.keys = argNodes.map((a) => (a.type === 'identifier' || a.type === 'number_literal' ? a.text : null));
+        fact.keys = argNodes.map((a) =>
+          a.type === 'identifier' || a.type === 'number_literal' ? a.text : null,
+        );
       } else if (FIELD_KEYED_CALLS.has(callee.n)) {
         const fields = argNodes.map((a) => this.addressOfField(a, scope));
         if (fields.some((k) => k !== null)) fact.keyFields = fields;
@@ -588,13 +634,30 @@ export class Extractor {
       }
       const wrapper = INDIRECT_CALL_WRAPPERS.get(callee.n);
       if (wrapper) {
-        const rest = argNodes.slice(Math.max(...wrapper.candidates) + 1).map((a) => this.valueRef(a, scope));
+        const rest = argNodes
+          .slice(Math.max(...wrapper.candidates) + 1)
+          .map((a) => this.valueRef(a, scope));
         const pointer = this.callee(argNodes[wrapper.pointer] ?? null, scope);
-        if (pointer) scope.calls.push({ fn: scope.index, line, col, callee: pointer, args: rest, wrapper: callee.n });
+        if (pointer)
+          scope.calls.push({
+            fn: scope.index,
+            line,
+            col,
+            callee: pointer,
+            args: rest,
+            wrapper: callee.n,
+          });
         for (const c of wrapper.candidates) {
           const cand = unwrap(argNodes[c] ?? null);
           if (cand?.type === 'identifier') {
-            scope.calls.push({ fn: scope.index, line, col, callee: { n: cand.text }, args: rest, wrapper: callee.n });
+            scope.calls.push({
+              fn: scope.index,
+              line,
+              col,
+              callee: { n: cand.text },
+              args: rest,
+              wrapper: callee.n,
+            });
           }
         }
       }
@@ -612,15 +675,23 @@ export class Extractor {
     return f && !('none' in on.root) ? { f, on } : null;
   }
 
-  private store(scope: Scope | undefined, line: number, target: Node, valueNode: Node | null): void {
+  private store(
+    scope: Scope | undefined,
+    line: number,
+    target: Node,
+    valueNode: Node | null,
+  ): void {
     // `mac->ops.setup_physical_interface = copper ? setup_copper : setup_serdes`: either.
     const choice = unwrap(valueNode);
     if (choice?.type === 'conditional_expression') {
-      for (const branch of ['consequence', 'alternative'] as const) this.store(scope, line, target, choice.childForFieldName(branch));
+      for (const branch of ['consequence', 'alternative'] as const)
+        this.store(scope, line, target, choice.childForFieldName(branch));
       return;
     }
     // A function, or inside a function the value of another field (`neigh->ops->output`).
-    const value = this.valueRef(valueNode, scope) ?? (scope && valueNode ? this.fieldRead(valueNode, scope) : null);
+    const value =
+      this.valueRef(valueNode, scope) ??
+      (scope && valueNode ? this.fieldRead(valueNode, scope) : null);
     // A field of an object whose type this file cannot tell is never followed (resolve
     // needs the source's struct): dropping it here keeps the facts small.
     if (!value || 'c' in value || ('f' in value && 'none' in value.on.root)) return;
@@ -716,7 +787,9 @@ export class Extractor {
         continue;
       }
       if (item.type !== 'initializer_pair') continue;
-      const fields = item.childrenForFieldName('designator').filter((d) => d?.type === 'field_designator');
+      const fields = item
+        .childrenForFieldName('designator')
+        .filter((d) => d?.type === 'field_designator');
       const value = item.childForFieldName('value');
       if (!value || fields.length === 0) {
         if (value?.type === 'initializer_list') this.initializer(value, on, scope, depth + 1);
@@ -726,7 +799,12 @@ export class Extractor {
       const field = names.pop() ?? '';
       const chain: TypeChain = { root: on.root, path: [...on.path, ...names] };
       if (value.type === 'initializer_list') {
-        this.initializer(value, { root: chain.root, path: [...chain.path, field] }, scope, depth + 1);
+        this.initializer(
+          value,
+          { root: chain.root, path: [...chain.path, field] },
+          scope,
+          depth + 1,
+        );
         continue;
       }
       this.storeValue(value, chain, field, item, scope);
@@ -734,10 +812,19 @@ export class Extractor {
   }
 
   /** Records `on.field = value` from an initializer, when the value can be a function. */
-  private storeValue(value: Node, on: TypeChain, field: string, at: Node, scope: Scope | undefined): void {
+  private storeValue(
+    value: Node,
+    on: TypeChain,
+    field: string,
+    at: Node,
+    scope: Scope | undefined,
+  ): void {
     const ref = this.valueRef(value, scope);
     if (!ref || 'c' in ref) return;
-    this.pushStore({ fn: scope?.index ?? -1, line: this.lineOf(at.startPosition.row), on, field, value: ref }, scope);
+    this.pushStore(
+      { fn: scope?.index ?? -1, line: this.lineOf(at.startPosition.row), on, field, value: ref },
+      scope,
+    );
   }
 
   private pushStore(fact: StoreFact, scope: Scope | undefined): void {
@@ -753,7 +840,10 @@ export class Extractor {
         continue;
       }
       if (ALL_CAPS.test(e.value)) continue;
-      this.pushStore({ fn: scope?.index ?? -1, line: e.line, on, field: e.field, value: { n: e.value } }, scope);
+      this.pushStore(
+        { fn: scope?.index ?? -1, line: e.line, on, field: e.field, value: { n: e.value } },
+        scope,
+      );
     }
   }
 
@@ -781,7 +871,12 @@ export class Extractor {
         continue;
       }
       let type = typeName(typeNode);
-      if (!type && inner && depth < 6 && (typeNode?.type === 'struct_specifier' || typeNode?.type === 'union_specifier')) {
+      if (
+        !type &&
+        inner &&
+        depth < 6 &&
+        (typeNode?.type === 'struct_specifier' || typeNode?.type === 'union_specifier')
+      ) {
         // A member of an unnamed type (kernel/cpu.c: `union { int (*single)(...); ... } startup;`)
         // gets a type named after it, `cpuhp_step.startup`, so `step->startup.single` is typed.
         const first = declaredName(declarators[0] ?? null);
@@ -789,7 +884,11 @@ export class Extractor {
           type = `${owner}.${first}`;
           const nested: Record<string, string> = {};
           this.fields(inner, nested, depth + 1, type);
-          this.facts.structs.push({ name: type, line: this.lineOf(typeNode.startPosition.row), fields: nested });
+          this.facts.structs.push({
+            name: type,
+            line: this.lineOf(typeNode.startPosition.row),
+            fields: nested,
+          });
         }
       }
       for (const d of declarators) {
@@ -805,7 +904,10 @@ export class Extractor {
     for (const d of node.childrenForFieldName('declarator')) {
       const alias = declaredName(d);
       if (!alias || !type) continue;
-      if ((type.type === 'struct_specifier' || type.type === 'union_specifier') && !type.childForFieldName('name')) {
+      if (
+        (type.type === 'struct_specifier' || type.type === 'union_specifier') &&
+        !type.childForFieldName('name')
+      ) {
         this.struct(type, alias);
         continue;
       }
@@ -835,10 +937,19 @@ export class Extractor {
       if (!p) continue;
       params.push(p.type === 'identifier' ? p.text : '__VA_ARGS__');
     }
-    if (node.childForFieldName('parameters')?.text.includes('...') && !params.includes('__VA_ARGS__')) {
+    if (
+      node.childForFieldName('parameters')?.text.includes('...') &&
+      !params.includes('__VA_ARGS__')
+    ) {
       params.push('__VA_ARGS__');
     }
-    this.macroSources.push({ name, params, body, nameLine: this.rowOffset + node.startPosition.row + 1, bodyLine: this.rowOffset + value.startPosition.row + 1 });
+    this.macroSources.push({
+      name,
+      params,
+      body,
+      nameLine: this.rowOffset + node.startPosition.row + 1,
+      bodyLine: this.rowOffset + value.startPosition.row + 1,
+    });
   }
 
   /**

@@ -14,7 +14,8 @@
  *   FuncFact.aliases (`rx_handler = rcu_dereference(skb->dev->rx_handler)`), stores and
  *   call arguments (`vp_find_one_vq_msix(..., vqi->callback, ...)`)
  */
-export type ValueRef = { n: string } | { p: number } | { l: string } | { c: string } | { f: string; on: TypeChain };
+export type ValueRef =
+  { n: string } | { p: number } | { l: string } | { c: string } | { f: string; on: TypeChain };
 
 /**
  * The struct type of an expression, as far as one file can tell. `root` names a type
@@ -30,10 +31,7 @@ export interface TypeChain {
 
 /** What stands where a called function should: `f(...)`, `p->f(...)`, `param(...)`. */
 export type CalleeRef =
-  | { n: string }
-  | { field: string; on: TypeChain }
-  | { p: number }
-  | { l: string };
+  { n: string } | { field: string; on: TypeChain } | { p: number } | { l: string };
 
 export interface FuncFact {
   name: string;
@@ -124,7 +122,13 @@ export interface EncodedCalls {
   strings: string[];
   chains: TypeChain[];
   /** Rare per-call extras, by call ordinal. */
-  extras: { call: number; keys?: (string | null)[]; keyFields?: ({ f: string; on: TypeChain } | null)[]; texts?: string[]; wrapper?: string }[];
+  extras: {
+    call: number;
+    keys?: (string | null)[];
+    keyFields?: ({ f: string; on: TypeChain } | null)[];
+    texts?: string[];
+    wrapper?: string;
+  }[];
 }
 
 // Layout of one call in `ints`: fn, line, col, calleeTag | argc << 3, calleeA, calleeB,
@@ -213,7 +217,10 @@ export function callCount(encoded: EncodedCalls): number {
 }
 
 /** Decodes each call in order; the objects passed to `visit` are fresh and may be kept. */
-export function forEachCall(encoded: EncodedCalls, visit: (call: CallFact, ordinal: number) => void): void {
+export function forEachCall(
+  encoded: EncodedCalls,
+  visit: (call: CallFact, ordinal: number) => void,
+): void {
   const { ints, strings, chains } = encoded;
   const s = (i: number): string => strings[i] as string;
   const value = (packed: number): ValueRef | null => {
@@ -229,7 +236,10 @@ export function forEachCall(encoded: EncodedCalls, visit: (call: CallFact, ordin
         return { c: s(v) };
       case FIELD_READ: {
         const chain = chains[v] as TypeChain;
-        return { f: chain.path[chain.path.length - 1] as string, on: { root: chain.root, path: chain.path.slice(0, -1) } };
+        return {
+          f: chain.path[chain.path.length - 1] as string,
+          on: { root: chain.root, path: chain.path.slice(0, -1) },
+        };
       }
       default:
         return null;
@@ -247,7 +257,13 @@ export function forEachCall(encoded: EncodedCalls, visit: (call: CallFact, ordin
     else callee = { field: s(a), on: chains[ints[at + 5] as number] as TypeChain };
     const args: (ValueRef | null)[] = new Array<ValueRef | null>(argc);
     for (let k = 0; k < argc; k++) args[k] = value(ints[at + HEAD + k] as number);
-    const call: CallFact = { fn: ints[at] as number, line: ints[at + 1] as number, col: ints[at + 2] as number, callee, args };
+    const call: CallFact = {
+      fn: ints[at] as number,
+      line: ints[at + 1] as number,
+      col: ints[at + 2] as number,
+      callee,
+      args,
+    };
     const x = encoded.extras[extra];
     if (x && x.call === ordinal) {
       if (x.keys) call.keys = x.keys;
@@ -308,7 +324,9 @@ export function internFacts(facts: FileFacts, pool: Map<string, string>): void {
   facts.calls.chains.forEach(chain);
   for (const x of facts.calls.extras) {
     if (x.wrapper !== undefined) x.wrapper = s(x.wrapper);
-    if (x.keys) for (let i = 0; i < x.keys.length; i++) if (x.keys[i] != null) x.keys[i] = s(x.keys[i] as string);
+    if (x.keys)
+      for (let i = 0; i < x.keys.length; i++)
+        if (x.keys[i] != null) x.keys[i] = s(x.keys[i] as string);
     for (const k of x.keyFields ?? []) {
       if (!k) continue;
       k.f = s(k.f);

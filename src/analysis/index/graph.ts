@@ -54,13 +54,16 @@ export class StringTable {
     });
     offsets[list.length] = at;
     const table = new StringTable(bytes, offsets);
-    for (let b = 0; b * STRING_BLOCK < list.length; b++) table.decoded[b] = list.slice(b * STRING_BLOCK, (b + 1) * STRING_BLOCK);
+    for (let b = 0; b * STRING_BLOCK < list.length; b++)
+      table.decoded[b] = list.slice(b * STRING_BLOCK, (b + 1) * STRING_BLOCK);
     return table;
   }
 
   get(id: number): string | undefined {
     if (!(id >= 0 && id < this.count)) return undefined;
-    const block = (this.decoded[Math.floor(id / STRING_BLOCK)] ??= new Array<string | undefined>(STRING_BLOCK));
+    const block = (this.decoded[Math.floor(id / STRING_BLOCK)] ??= new Array<string | undefined>(
+      STRING_BLOCK,
+    ));
     let s = block[id % STRING_BLOCK];
     if (s === undefined) {
       s = this.view.toString('utf8', this.offsets[id], this.offsets[id + 1]);
@@ -144,7 +147,16 @@ export interface Column {
 }
 
 /** The per-edge columns: 5.8 million entries each on the whole tree, of which a query reads a few. */
-export const EDGE_COLUMNS = ['edgeFrom', 'edgeTo', 'edgeLine', 'edgeCol', 'edgeKind', 'inEdges', 'inFrom', 'inKind'] as const;
+export const EDGE_COLUMNS = [
+  'edgeFrom',
+  'edgeTo',
+  'edgeLine',
+  'edgeCol',
+  'edgeKind',
+  'inEdges',
+  'inFrom',
+  'inKind',
+] as const;
 export type EdgeColumns = Record<(typeof EDGE_COLUMNS)[number], Column>;
 
 function arrayColumn(a: Int32Array | Uint8Array): Column {
@@ -226,7 +238,8 @@ export class Graph {
     const order = this.data.nodeByName;
     const lo = lowerBound(order.length, (i) => this.name(order[i] as number) < name);
     const found: number[] = [];
-    for (let i = lo; i < order.length && this.name(order[i] as number) === name; i++) found.push(order[i] as number);
+    for (let i = lo; i < order.length && this.name(order[i] as number) === name; i++)
+      found.push(order[i] as number);
     return found;
   }
 
@@ -240,7 +253,8 @@ export class Graph {
   *incoming(node: number): Iterable<number> {
     const { inStart } = this.data;
     const inEdges = this.edges.inEdges;
-    for (let i = inStart[node] as number; i < (inStart[node + 1] as number); i++) yield inEdges.get(i);
+    for (let i = inStart[node] as number; i < (inStart[node + 1] as number); i++)
+      yield inEdges.get(i);
   }
 
   /**
@@ -251,7 +265,8 @@ export class Graph {
   forEachIncoming(node: number, visit: (edge: number, caller: number) => void): void {
     const { inStart } = this.data;
     const { inEdges, inFrom } = this.edges;
-    for (let i = inStart[node] as number, end = inStart[node + 1] as number; i < end; i++) visit(inEdges.get(i), inFrom.get(i));
+    for (let i = inStart[node] as number, end = inStart[node + 1] as number; i < end; i++)
+      visit(inEdges.get(i), inFrom.get(i));
   }
 
   /**
@@ -262,14 +277,16 @@ export class Graph {
   forEachCallerKind(node: number, visit: (caller: number, kind: number) => void): void {
     const { inStart } = this.data;
     const { inFrom, inKind } = this.edges;
-    for (let i = inStart[node] as number, end = inStart[node + 1] as number; i < end; i++) visit(inFrom.get(i), inKind.get(i));
+    for (let i = inStart[node] as number, end = inStart[node + 1] as number; i < end; i++)
+      visit(inFrom.get(i), inKind.get(i));
   }
 
   /** Calls `visit` with the caller of each edge entering `node` (for searches over much of the graph). */
   forEachCaller(node: number, visit: (caller: number) => void): void {
     const { inStart } = this.data;
     const inFrom = this.edges.inFrom;
-    for (let i = inStart[node] as number, end = inStart[node + 1] as number; i < end; i++) visit(inFrom.get(i));
+    for (let i = inStart[node] as number, end = inStart[node + 1] as number; i < end; i++)
+      visit(inFrom.get(i));
   }
 
   from(edge: number): number {
@@ -379,7 +396,8 @@ export function nameOrder(names: Map<string, number[]>): Int32Array {
   const order = new Int32Array([...names.values()].reduce((n, l) => n + l.length, 0));
   let at = 0;
   // The default sort compares UTF-16 code units, as `<` does in `Graph.lookup`.
-  for (const name of [...names.keys()].sort()) for (const node of names.get(name) as number[]) order[at++] = node;
+  for (const name of [...names.keys()].sort())
+    for (const node of names.get(name) as number[]) order[at++] = node;
   return order;
 }
 
@@ -389,7 +407,13 @@ export function adjacency(
   from: Int32Array,
   to: Int32Array,
   kind: Uint8Array,
-): { outStart: Int32Array; inStart: Int32Array; inEdges: Int32Array; inFrom: Int32Array; inKind: Uint8Array } {
+): {
+  outStart: Int32Array;
+  inStart: Int32Array;
+  inEdges: Int32Array;
+  inFrom: Int32Array;
+  inKind: Uint8Array;
+} {
   const m = from.length;
   const outStart = new Int32Array(nodes + 1);
   for (let e = 0; e < m; e++) outStart[(from[e] as number) + 1]!++;

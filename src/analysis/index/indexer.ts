@@ -54,7 +54,9 @@ function timing(phase: string, since: number): void {
   // maxRSS counts the whole process, parse workers included (it is in KiB).
   const peak = mib(process.resourceUsage().maxRSS * 1024);
   const m = process.memoryUsage();
-  process.stderr.write(`netpaths: ${phase} ${((Date.now() - since) / 1000).toFixed(2)} s, main thread busy ${Math.round(elu.utilization * 100)}%, heap ${mib(m.heapUsed)} of ${mib(m.heapTotal)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, rss ${mib(m.rss)} MiB, peak rss ${peak} MiB\n`);
+  process.stderr.write(
+    `netpaths: ${phase} ${((Date.now() - since) / 1000).toFixed(2)} s, main thread busy ${Math.round(elu.utilization * 100)}%, heap ${mib(m.heapUsed)} of ${mib(m.heapTotal)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, rss ${mib(m.rss)} MiB, peak rss ${peak} MiB\n`,
+  );
 }
 
 /** Builds or refreshes the index: unchanged files reuse their cached facts. */
@@ -66,8 +68,12 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
   const cache = cacheFor(options);
   const walked = walkTree(root, options.scope ?? []);
   for (const p of walked.problems.slice(0, 5)) log(`skipped unreadable ${p}`);
-  if (walked.problems.length > 5) log(`skipped ${walked.problems.length - 5} more unreadable paths`);
-  if (walked.files.length === 0) throw new Error(`no .c or .h files under ${root}${options.scope?.length ? ` in scope ${options.scope.join(', ')}` : ''}`);
+  if (walked.problems.length > 5)
+    log(`skipped ${walked.problems.length - 5} more unreadable paths`);
+  if (walked.files.length === 0)
+    throw new Error(
+      `no .c or .h files under ${root}${options.scope?.length ? ` in scope ${options.scope.join(', ')}` : ''}`,
+    );
 
   // Fast path: the manifest says nothing changed, so the cached graph stands.
   const manifest = cache.readManifest();
@@ -114,10 +120,26 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
   const writeStarted = Date.now();
   cache.write(all, graph);
   timing('write', writeStarted);
-  return report(new Graph(graph), walked.files.length, toParse.length, removed, started, cache, all);
+  return report(
+    new Graph(graph),
+    walked.files.length,
+    toParse.length,
+    removed,
+    started,
+    cache,
+    all,
+  );
 }
 
-function report(graph: Graph, files: number, reparsed: number, removed: number, started: number, cache: IndexCache, all: CachedFile[]): IndexReport {
+function report(
+  graph: Graph,
+  files: number,
+  reparsed: number,
+  removed: number,
+  started: number,
+  cache: IndexCache,
+  all: CachedFile[],
+): IndexReport {
   return {
     graph,
     files,
@@ -127,7 +149,9 @@ function report(graph: Graph, files: number, reparsed: number, removed: number, 
     seconds: (Date.now() - started) / 1000,
     cacheDir: cache.dir,
     // On the fast path the facts are not loaded; the graph's statistics still count skipped files.
-    skipped: all.filter((c) => c.facts.skipped).map((c) => ({ path: c.path, reason: c.facts.skipped as string })),
+    skipped: all
+      .filter((c) => c.facts.skipped)
+      .map((c) => ({ path: c.path, reason: c.facts.skipped as string })),
   };
 }
 

@@ -28,16 +28,37 @@ export const DEFAULT_LIMITS: ParseLimits = {
 };
 
 function emptyFacts(path: string, skipped?: string): FileFacts {
-  const facts: FileFacts = { path, funcs: [], calls: { ints: new Int32Array(0), strings: [], chains: [], extras: [] }, stores: [], structs: [], typedefs: {}, globals: {}, includes: [], errors: 0 };
+  const facts: FileFacts = {
+    path,
+    funcs: [],
+    calls: { ints: new Int32Array(0), strings: [], chains: [], extras: [] },
+    stores: [],
+    structs: [],
+    typedefs: {},
+    globals: {},
+    includes: [],
+    errors: 0,
+  };
   if (skipped) facts.skipped = skipped;
   return facts;
 }
 
 /** Parses `text` as the file `path` (relative to the kernel root). Never throws on bad C. */
-export function extractFacts(path: string, text: string, cparser: CParser, query: Query, limits = DEFAULT_LIMITS): FileFacts {
+export function extractFacts(
+  path: string,
+  text: string,
+  cparser: CParser,
+  query: Query,
+  limits = DEFAULT_LIMITS,
+): FileFacts {
   // Machine-generated register headers (a third of the tree's bytes) hold only object-like
   // #defines: nothing a call graph needs, and the costliest files to parse.
-  if (text.length > limits.dataHeaderBytes && path.endsWith('.h') && !text.includes('{') && !/#\s*define\s+\w+\([^)]*\)[^\n]*\w\s*\(/.test(text)) {
+  if (
+    text.length > limits.dataHeaderBytes &&
+    path.endsWith('.h') &&
+    !text.includes('{') &&
+    !/#\s*define\s+\w+\([^)]*\)[^\n]*\w\s*\(/.test(text)
+  ) {
     return emptyFacts(path);
   }
   const source = preprocess(text);
@@ -53,7 +74,11 @@ export function extractFacts(path: string, text: string, cparser: CParser, query
   const extractor = new Extractor(path, query, macros.initializers);
   for (const chunk of chunks(source, limits.chunkLines)) {
     const tree = cparser.parser.parse(chunk.text, null, options);
-    if (!tree) return emptyFacts(path, timedOut ? `parse timed out after ${limits.timeoutMs} ms` : 'parser returned no tree');
+    if (!tree)
+      return emptyFacts(
+        path,
+        timedOut ? `parse timed out after ${limits.timeoutMs} ms` : 'parser returned no tree',
+      );
     try {
       extractor.add(tree, chunk.firstRow);
     } finally {
@@ -93,7 +118,7 @@ export function chunks(text: string, minLines: number): { text: string; firstRow
   /** The line continues a preprocessor line (a `#define` body). */
   let inDirective = false;
   const n = text.length;
-  for (let at = 0; at < n; ) {
+  for (let at = 0; at < n;) {
     let end = text.indexOf('\n', at);
     if (end < 0) end = n;
     // A preprocessor line, or the continuation of one: its braces do not count.
@@ -113,7 +138,8 @@ export function chunks(text: string, minLines: number): { text: string; firstRow
         directive = true;
         const word = /^#\s*(\w+)/.exec(text.slice(i, Math.min(end, i + 24)))?.[1];
         if (word === 'if' || word === 'ifdef' || word === 'ifndef') ifs.push(depth);
-        else if (word === 'else' || word === 'elif' || word === 'elifdef' || word === 'elifndef') depth = ifs.at(-1) ?? depth;
+        else if (word === 'else' || word === 'elif' || word === 'elifdef' || word === 'elifndef')
+          depth = ifs.at(-1) ?? depth;
         else if (word === 'endif') ifs.pop();
       }
     }
@@ -181,14 +207,21 @@ function blankLine(text: string, at: number): boolean {
 }
 
 /** Reads and parses one file under `root`; unreadable, binary or huge files become skipped facts. */
-export function parseFile(root: string, path: string, cparser: CParser, query: Query, limits = DEFAULT_LIMITS): FileFacts {
+export function parseFile(
+  root: string,
+  path: string,
+  cparser: CParser,
+  query: Query,
+  limits = DEFAULT_LIMITS,
+): FileFacts {
   let bytes: Buffer;
   try {
     bytes = readFileSync(join(root, path));
   } catch (e) {
     return emptyFacts(path, `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  if (bytes.length > limits.maxBytes) return emptyFacts(path, `larger than ${limits.maxBytes} bytes`);
+  if (bytes.length > limits.maxBytes)
+    return emptyFacts(path, `larger than ${limits.maxBytes} bytes`);
   if (bytes.indexOf(0) >= 0) return emptyFacts(path, 'binary (contains NUL bytes)');
   return extractFacts(path, bytes.toString('utf8'), cparser, query, limits);
 }

@@ -28,7 +28,10 @@ if (port) {
         port.postMessage({ id: request.id, facts } satisfies ParseResponse);
       })
       .catch((e: unknown) => {
-        port.postMessage({ id: request.id, error: e instanceof Error ? e.message : String(e) } satisfies ParseResponse);
+        port.postMessage({
+          id: request.id,
+          error: e instanceof Error ? e.message : String(e),
+        } satisfies ParseResponse);
       });
   });
 }

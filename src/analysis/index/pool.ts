@@ -19,7 +19,9 @@ export interface PoolOptions {
 
 function workerScript(): string {
   // Bundled: dist/parse-worker.js beside the bundle. From source (tests): the .ts file.
-  return __filename.endsWith('.ts') ? join(__dirname, 'parse-worker.ts') : join(__dirname, 'parse-worker.js');
+  return __filename.endsWith('.ts')
+    ? join(__dirname, 'parse-worker.ts')
+    : join(__dirname, 'parse-worker.js');
 }
 
 export function defaultWorkerCount(): number {
@@ -27,14 +29,18 @@ export function defaultWorkerCount(): number {
 }
 
 /** Parses `files` under `root` on worker threads; resolves with facts in the order of `files`. */
-export function parseAll(root: string, files: SourceFile[], options: PoolOptions = {}): Promise<FileFacts[]> {
+export function parseAll(
+  root: string,
+  files: SourceFile[],
+  options: PoolOptions = {},
+): Promise<FileFacts[]> {
   const total = files.length;
   const results: (FileFacts | undefined)[] = new Array<FileFacts | undefined>(total);
   if (total === 0) return Promise.resolve([]);
   const order = files.map((f, i) => ({ i, size: f.size })).sort((a, b) => b.size - a.size);
   const batches: number[][] = [];
   // Batches of similar total size: big files alone, small ones by the dozen.
-  for (let k = 0; k < order.length; ) {
+  for (let k = 0; k < order.length;) {
     const batch: number[] = [];
     let bytes = 0;
     while (k < order.length && (batch.length === 0 || (bytes < 256 * 1024 && batch.length < 64))) {
@@ -70,7 +76,11 @@ export function parseAll(root: string, files: SourceFile[], options: PoolOptions
       const id = next++;
       const batch = batches[id] as number[];
       inFlight.set(id, batch);
-      w.postMessage({ id, root, files: batch.map((i) => (files[i] as SourceFile).path) } satisfies ParseRequest);
+      w.postMessage({
+        id,
+        root,
+        files: batch.map((i) => (files[i] as SourceFile).path),
+      } satisfies ParseRequest);
     };
     for (let k = 0; k < count; k++) {
       const script = workerScript();

@@ -13,7 +13,10 @@ import {
 
 const escape = (s: string): string => s.replace(/[$]/g, '\\$');
 
-const plainPattern = new RegExp(`\\b(?:${BLANKED_ANNOTATIONS.map(escape).join('|')})\\b(?!\\s*\\()`, 'g');
+const plainPattern = new RegExp(
+  `\\b(?:${BLANKED_ANNOTATIONS.map(escape).join('|')})\\b(?!\\s*\\()`,
+  'g',
+);
 const withArgsPattern = new RegExp(
   `\\b(?:${BLANKED_ANNOTATIONS_WITH_ARGS.map(escape).join('|')})\\s*\\(`,
   'g',
@@ -43,7 +46,9 @@ function apply(text: string, edits: Edit[]): string {
     const head = e.head ?? '';
     const tail = e.tail ?? '';
     // A backslash that continues a #define line stays, or the rest of the macro would become code.
-    const middle = text.slice(e.from + head.length, e.to - tail.length).replace(/[^\n\\]|\\(?!\n)/g, ' ');
+    const middle = text
+      .slice(e.from + head.length, e.to - tail.length)
+      .replace(/[^\n\\]|\\(?!\n)/g, ' ');
     out.push(head, middle, tail);
     at = e.to;
   }
@@ -121,7 +126,13 @@ export function preprocess(text: string): string {
       if (e) edits.push(e);
     }
   }
-  edits.push(...conditionalEdits(text), ...iteratorEdits(text), ...fileScopeMacroEdits(text), ...macroRunEdits(text), ...loneMacroEdits(text));
+  edits.push(
+    ...conditionalEdits(text),
+    ...iteratorEdits(text),
+    ...fileScopeMacroEdits(text),
+    ...macroRunEdits(text),
+    ...loneMacroEdits(text),
+  );
   return apply(text, edits);
 }
 
@@ -248,12 +259,27 @@ export function conditionalEdits(text: string): Edit[] {
       const start = text.lastIndexOf('\n', i) + 1;
       const end = lineEnd(text, i);
       const word = /^#[ \t]*(\w*)/.exec(text.slice(i, Math.min(end, i + 40)))?.[1] ?? '';
-      if ((word === 'define' || word === 'undef') && stack[stack.length - 1] === INITIALIZER_BRACE) {
+      if (
+        (word === 'define' || word === 'undef') &&
+        stack[stack.length - 1] === INITIALIZER_BRACE
+      ) {
         edits.push({ from: start, to: end });
       } else if (word === 'if' || word === 'ifdef' || word === 'ifndef') {
         const top = stack[stack.length - 1];
-        const context = top === 40 || top === 91 ? 'expression' : top === INITIALIZER_BRACE ? 'initializer' : 'other';
-        groups.push({ lines: [[start, end]], context, stack: [...stack], elseAt: -1, firstLast: last, before: last });
+        const context =
+          top === 40 || top === 91
+            ? 'expression'
+            : top === INITIALIZER_BRACE
+              ? 'initializer'
+              : 'other';
+        groups.push({
+          lines: [[start, end]],
+          context,
+          stack: [...stack],
+          elseAt: -1,
+          firstLast: last,
+          before: last,
+        });
       } else if (word === 'elif' || word === 'else' || word === 'elifdef' || word === 'elifndef') {
         const group = groups[groups.length - 1];
         if (group) {
@@ -277,8 +303,13 @@ export function conditionalEdits(text: string): Edit[] {
           if (group.context === 'initializer') {
             for (const [from, to] of group.lines) edits.push({ from, to });
           } else if (group.context === 'expression' || isSplit(group, text, end)) {
-            edits.push({ from: (group.lines[0] as [number, number])[0], to: (group.lines[0] as [number, number])[1] });
-            edits.push(group.elseAt >= 0 ? { from: group.elseAt, to: end } : { from: start, to: end });
+            edits.push({
+              from: (group.lines[0] as [number, number])[0],
+              to: (group.lines[0] as [number, number])[1],
+            });
+            edits.push(
+              group.elseAt >= 0 ? { from: group.elseAt, to: end } : { from: start, to: end },
+            );
           } else if ((group.firstStack ?? stack).length !== group.stack.length) {
             // An unbalanced branch left as it is: what follows is read from before the group.
             group.firstStack = group.stack;
@@ -306,7 +337,11 @@ export function conditionalEdits(text: string): Edit[] {
       if (c === 40 || c === 91) stack.push(c);
       else if (c === 123 /* { */) {
         const top = stack[stack.length - 1];
-        stack.push(last === 61 /* = */ || (top === INITIALIZER_BRACE && (last === 44 || last === 123)) ? INITIALIZER_BRACE : 123);
+        stack.push(
+          last === 61 /* = */ || (top === INITIALIZER_BRACE && (last === 44 || last === 123))
+            ? INITIALIZER_BRACE
+            : 123,
+        );
       } else if (c === 41 || c === 93 || c === 125) stack.pop();
       last = c;
     }
@@ -318,12 +353,14 @@ export function conditionalEdits(text: string): Edit[] {
 
 const iteratorCandidate = /for_each|_walk|do_each|while_each/g;
 
-const isWordChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+const isWordChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 
 /** Whether `at` lies on a directive line, continuation lines of a `#define` included. */
 function onDirectiveLine(text: string, at: number): boolean {
   let start = text.lastIndexOf('\n', at - 1) + 1;
-  while (start >= 2 && text.charCodeAt(start - 2) === 92 /* \\ */) start = text.lastIndexOf('\n', start - 2) + 1;
+  while (start >= 2 && text.charCodeAt(start - 2) === 92 /* \\ */)
+    start = text.lastIndexOf('\n', start - 2) + 1;
   return /^[ \t]*#/.test(text.slice(start, start + 64));
 }
 
@@ -350,7 +387,17 @@ export function iteratorEdits(text: string): Edit[] {
     while (p >= 0 && /\s/.test(text.charAt(p))) p--;
     const before = text.charAt(p);
     const word = /(?:^|\W)(else|do)$/.test(text.slice(Math.max(0, p - 5), p + 1));
-    if (closer ? before !== '}' : !(p < 0 || ';{}):'.includes(before) || (before === '/' && text.charAt(p - 1) === '*') || word)) continue;
+    if (
+      closer
+        ? before !== '}'
+        : !(
+            p < 0 ||
+            ';{}):'.includes(before) ||
+            (before === '/' && text.charAt(p - 1) === '*') ||
+            word
+          )
+    )
+      continue;
     const close = closingParen(text, text.indexOf('(', to));
     if (close < 0) continue;
     // After it: the loop body, never the `;` or operator of an ordinary call.
@@ -388,7 +435,15 @@ export function fileScopeMacroEdits(text: string): Edit[] {
     const eol = lineEnd(text, close);
     if (/\S/.test(text.slice(close, eol).replace(/\/\*.*?\*\/|\/\/.*/g, ''))) continue;
     const next = /\S/.exec(text.slice(eol, eol + 400))?.[0] ?? '';
-    if (next === '{' || next === ';' || next === '=' || next === ',' || next === ')' || next === '\\') continue;
+    if (
+      next === '{' ||
+      next === ';' ||
+      next === '=' ||
+      next === ',' ||
+      next === ')' ||
+      next === '\\'
+    )
+      continue;
     if (onDirectiveLine(text, from)) continue;
     edits.push({ from, to: close });
   }
@@ -423,11 +478,15 @@ export function loneMacroEdits(text: string): Edit[] {
 
 /** The line before `lineStart` that holds code, trimmed and without a trailing comment; '' at the start. */
 function previousCodeLine(text: string, lineStart: number): string {
-  for (let end = lineStart - 1; end > 0; ) {
+  for (let end = lineStart - 1; end > 0;) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
-    const line = text.slice(start, end).replace(/\/\*.*?\*\/\s*$|\/\/.*$/, '').trim();
+    const line = text
+      .slice(start, end)
+      .replace(/\/\*.*?\*\/\s*$|\/\/.*$/, '')
+      .trim();
     end = start - 1;
-    if (line === '' || line.startsWith('#') || line.startsWith('*') || line.startsWith('/*')) continue;
+    if (line === '' || line.startsWith('#') || line.startsWith('*') || line.startsWith('/*'))
+      continue;
     return line;
   }
   return '';
@@ -445,7 +504,8 @@ export function macroRunEdits(text: string): Edit[] {
     const start = text.lastIndexOf('\n', m.index) + 1;
     const end = lineEnd(text, start);
     macroRunCandidate.lastIndex = end;
-    if (macroRun.test(text.slice(start, end)) && !onDirectiveLine(text, start)) edits.push({ from: start, to: end });
+    if (macroRun.test(text.slice(start, end)) && !onDirectiveLine(text, start))
+      edits.push({ from: start, to: end });
   }
   return edits;
 }

@@ -15,11 +15,39 @@
 // Invariant: resolution never throws on odd facts; what it cannot resolve it counts.
 
 import { forEachCall } from './facts';
-import type { CallFact, CalleeRef, FileFacts, FuncFact, StoreFact, TypeChain, ValueRef } from './facts';
+import type {
+  CallFact,
+  CalleeRef,
+  FileFacts,
+  FuncFact,
+  StoreFact,
+  TypeChain,
+  ValueRef,
+} from './facts';
 import type { GraphData, IndexStats } from './graph';
-import { ARG_SEPARATOR, EDGE_KINDS, NODE_DEAD_END, NODE_MACRO, NODE_SIDE_VARIANTS_SHIFT, NODE_STATIC, StringTable, adjacency, bindingVia, dirOf, nameOrder } from './graph';
+import {
+  ARG_SEPARATOR,
+  EDGE_KINDS,
+  NODE_DEAD_END,
+  NODE_MACRO,
+  NODE_SIDE_VARIANTS_SHIFT,
+  NODE_STATIC,
+  StringTable,
+  adjacency,
+  bindingVia,
+  dirOf,
+  nameOrder,
+} from './graph';
 import type { EdgeKind } from '../graph-json';
-import { DEAD_ENDS, DEFERRED_MECHANISMS, EVENT_SLOTS, OPS_TABLE, SIDE_VARIANTS, TEXT_ARG_CALLS, type DeferredMechanism } from './kernel-idioms';
+import {
+  DEAD_ENDS,
+  DEFERRED_MECHANISMS,
+  EVENT_SLOTS,
+  OPS_TABLE,
+  SIDE_VARIANTS,
+  TEXT_ARG_CALLS,
+  type DeferredMechanism,
+} from './kernel-idioms';
 
 /** Above this many candidates, a field call whose struct type is unknown is left unresolved. */
 const UNTYPED_FANOUT_LIMIT = 24;
@@ -105,7 +133,8 @@ export function resolve(files: FileFacts[]): GraphData {
     if (f.includes.some((i) => i.endsWith('.c"'))) includesSource[fi] = 1;
   });
   /** Whether a static function of the .c file `path` is seen from file `fi`: its own, or one that includes it. */
-  const seesStatic = (fi: number, cfi: number, path: string): boolean => cfi === fi || (includesSource[fi] === 1 && includes(fi, path));
+  const seesStatic = (fi: number, cfi: number, path: string): boolean =>
+    cfi === fi || (includesSource[fi] === 1 && includes(fi, path));
   const X86_INCLUDE = `arch/${PREFERRED_ARCH}/include/`;
   const includes = (fi: number, path: string): boolean => {
     const f = files[fi] as FileFacts;
@@ -118,7 +147,12 @@ export function resolve(files: FileFacts[]): GraphData {
     if (path.startsWith(X86_INCLUDE) && includeSet.has(path.slice(X86_INCLUDE.length))) return true;
     const dir = dirOf(f.path);
     if (!dir) return includeSet.has(`"${path}"`);
-    return path.length > dir.length && path.startsWith(dir) && path.charCodeAt(dir.length) === 47 /* / */ && includeSet.has(`"${path.slice(dir.length + 1)}"`);
+    return (
+      path.length > dir.length &&
+      path.startsWith(dir) &&
+      path.charCodeAt(dir.length) === 47 /* / */ &&
+      includeSet.has(`"${path.slice(dir.length + 1)}"`)
+    );
   };
   // Resolution is asked file by file, so one file's answers are cached at a time.
   const nameCache = new Map<string, number[]>();
@@ -132,7 +166,11 @@ export function resolve(files: FileFacts[]): GraphData {
       const fact = nodeFact[only] as FuncFact;
       const path = fileOf(only).path;
       // A static function in another .c file is invisible from here, unless this file includes it.
-      return fact.static && path.endsWith('.c') && !seesStatic(fi, nodeFileIdx[only] as number, path) ? [] : candidates;
+      return fact.static &&
+        path.endsWith('.c') &&
+        !seesStatic(fi, nodeFileIdx[only] as number, path)
+        ? []
+        : candidates;
     }
     if (fi !== nameCacheFile) {
       nameCache.clear();
@@ -171,15 +209,18 @@ export function resolve(files: FileFacts[]): GraphData {
   /** `sk_prot` -> ['__sk_common', 'skc_prot']: fields that a macro names (FileFacts.fieldMacros). */
   const fieldMacros = new Map<string, string[]>();
   for (const f of files) {
-    for (const [alias, target] of Object.entries(f.typedefs)) if (!typedefs.has(alias)) typedefs.set(alias, target);
+    for (const [alias, target] of Object.entries(f.typedefs))
+      if (!typedefs.has(alias)) typedefs.set(alias, target);
     for (const s of f.structs) {
       const list = structs.get(s.name);
       const def = { file: f.path, fields: s.fields };
       if (!list) structs.set(s.name, [def]);
       else if (!list.some((d) => d.file === f.path)) list.push(def);
     }
-    for (const [name, type] of Object.entries(f.globals)) if (!globals.has(name)) globals.set(name, type);
-    for (const [name, path] of Object.entries(f.fieldMacros ?? {})) if (!fieldMacros.has(name)) fieldMacros.set(name, path);
+    for (const [name, type] of Object.entries(f.globals))
+      if (!globals.has(name)) globals.set(name, type);
+    for (const [name, path] of Object.entries(f.fieldMacros ?? {}))
+      if (!fieldMacros.has(name)) fieldMacros.set(name, path);
   }
   const normalize = (t: string): string => {
     for (let i = 0; i < 6; i++) {
@@ -190,14 +231,20 @@ export function resolve(files: FileFacts[]): GraphData {
     return t;
   };
   /** The struct definition of `name` seen from `fromPath`: the nearest by directory. */
-  const structDef = (name: string, fromPath: string): { key: string; fields: Record<string, string> } | undefined => {
+  const structDef = (
+    name: string,
+    fromPath: string,
+  ): { key: string; fields: Record<string, string> } | undefined => {
     const defs = structs.get(name);
     if (!defs || defs.length === 0) return undefined;
-    if (defs.length === 1) return { key: name, fields: (defs[0] as { fields: Record<string, string> }).fields };
+    if (defs.length === 1)
+      return { key: name, fields: (defs[0] as { fields: Record<string, string> }).fields };
     let best = defs[0] as { file: string; fields: Record<string, string> };
     let bestLen = -1;
     for (const d of defs) {
-      const len = d.file.startsWith('include/') ? 0.5 : commonPrefixLength(dirOf(d.file), dirOf(fromPath));
+      const len = d.file.startsWith('include/')
+        ? 0.5
+        : commonPrefixLength(dirOf(d.file), dirOf(fromPath));
       if (len > bestLen) {
         bestLen = len;
         best = d;
@@ -244,15 +291,22 @@ export function resolve(files: FileFacts[]): GraphData {
 
   // ---- values ------------------------------------------------------------------------
   /** Function nodes a value may denote, seen from function `node`; params are reported apart. */
-  const valueFns = (v: ValueRef, node: number, out: Set<number>, params: Set<number> | undefined, depth = 0): void => {
+  const valueFns = (
+    v: ValueRef,
+    node: number,
+    out: Set<number>,
+    params: Set<number> | undefined,
+    depth = 0,
+  ): void => {
     if (depth > 4) return;
     const fi = nodeFileIdx[node] as number;
     if ('n' in v) {
-      for (const c of resolveName(v.n, fi)) if (!((nodeFact[c] as FuncFact).macro)) out.add(c);
+      for (const c of resolveName(v.n, fi)) if (!(nodeFact[c] as FuncFact).macro) out.add(c);
     } else if ('p' in v) {
       params?.add(v.p);
     } else if ('l' in v) {
-      for (const a of (nodeFact[node] as FuncFact).aliases?.[v.l] ?? []) valueFns(a, node, out, params, depth + 1);
+      for (const a of (nodeFact[node] as FuncFact).aliases?.[v.l] ?? [])
+        valueFns(a, node, out, params, depth + 1);
     } else if ('f' in v) {
       for (const b of fieldBindings(v.on, v.f, fi)) out.add(b.fn);
     } else {
@@ -275,7 +329,8 @@ export function resolve(files: FileFacts[]): GraphData {
   };
   /** The functions bound to `field` of the struct `source` (none when it is unknown). */
   const slotFns = (source: { key: string } | undefined, field: string, out: Set<number>): void => {
-    for (const b of (source ? bindings.get(`${source.key}.${field}`) : undefined) ?? []) out.add(b.fn);
+    for (const b of (source ? bindings.get(`${source.key}.${field}`) : undefined) ?? [])
+      out.add(b.fn);
   };
 
   // ---- bindings: stores of functions into struct fields ------------------------------
@@ -284,7 +339,11 @@ export function resolve(files: FileFacts[]): GraphData {
   const untyped = new Map<string, Binding[]>(); // field -> bindings whose struct is unknown
   const allBindings: Binding[] = [];
   const seenBinding = new Set<string>();
-  const addBinding = (slotKey: string | undefined, field: string, fields: Omit<Binding, 'index'>): void => {
+  const addBinding = (
+    slotKey: string | undefined,
+    field: string,
+    fields: Omit<Binding, 'index'>,
+  ): void => {
     const dedupe = `${slotKey ?? '?'}.${field}\u0000${fields.fn}\u0000${fields.file}\u0000${fields.line}`;
     if (seenBinding.has(dedupe)) return;
     seenBinding.add(dedupe);
@@ -333,10 +392,16 @@ export function resolve(files: FileFacts[]): GraphData {
       const fns = new Set<number>();
       const params = new Set<number>();
       valueFns(s.value, node, fns, params);
-      for (const c of fns) addBinding(st?.key, s.field, { fn: c, file: fileId, line: s.line, slot });
+      for (const c of fns)
+        addBinding(st?.key, s.field, { fn: c, file: fileId, line: s.line, slot });
       for (const p of params) {
         const list = paramStores.get(node) ?? [];
-        list.push({ param: p, slotKey: st ? `${st.key}.${s.field}` : `?.${s.field}`, slot, via: (nodeFact[node] as FuncFact).name });
+        list.push({
+          param: p,
+          slotKey: st ? `${st.key}.${s.field}` : `?.${s.field}`,
+          slot,
+          via: (nodeFact[node] as FuncFact).name,
+        });
         paramStores.set(node, list);
       }
     }
@@ -355,12 +420,22 @@ export function resolve(files: FileFacts[]): GraphData {
     const v = s.value as { f: string; on: TypeChain };
     const src = chainStruct(v.on, fi);
     const from = src ? bindings.get(`${src.key}.${v.f}`) : undefined;
-    if (!src || !from || (from.length > UNTYPED_FANOUT_LIMIT && !(v.on.path.length === 0 && OPS_TABLE.test(src.name)))) continue;
+    if (
+      !src ||
+      !from ||
+      (from.length > UNTYPED_FANOUT_LIMIT && !(v.on.path.length === 0 && OPS_TABLE.test(src.name)))
+    )
+      continue;
     const st = chainStruct(s.on, fi);
     // A slot handed its own functions (`qops->enqueue = noop_qdisc_ops.enqueue`) learns nothing.
     if (st?.key === src.key && s.field === v.f) continue;
     const slot = `${st?.name ?? '?'}.${s.field}`;
-    for (const b of from) copied.push([st?.key, s.field, { fn: b.fn, file: fileId, line: s.line, slot, via: `from ${src.name}.${v.f}` }]);
+    for (const b of from)
+      copied.push([
+        st?.key,
+        s.field,
+        { fn: b.fn, file: fileId, line: s.line, slot, via: `from ${src.name}.${v.f}` },
+      ]);
   }
   for (const [slotKey, field, b] of copied) addBinding(slotKey, field, b);
 
@@ -378,14 +453,20 @@ export function resolve(files: FileFacts[]): GraphData {
   };
   const invokes = new Map<number, Set<number>>(); // function -> params it calls
   // ---- deferred execution -------------------------------------------------------------
-  const deferredRegistrations = new Map<string, { fn: number; file: number; line: number; registrar: string; wrapper?: string }[]>();
+  const deferredRegistrations = new Map<
+    string,
+    { fn: number; file: number; line: number; registrar: string; wrapper?: string }[]
+  >();
   /**
    * Functions that register their parameter's function with a key of their own
    * (inet_csk_init_xmit_timers: `timer_setup(&icsk->icsk_retransmit_timer,
    * retransmit_handler, 0)`): a call of one registers the function it is handed. One
    * level of wrapper only.
    */
-  const paramRegistrations = new Map<number, { param: number; match: string; registrar: string }[]>();
+  const paramRegistrations = new Map<
+    number,
+    { param: number; match: string; registrar: string }[]
+  >();
   const registerFns = new Map<string, { key: number; handler: number; m: DeferredMechanism }>();
   const raiseFns = new Map<string, { key: number; m: DeferredMechanism }>();
   for (const m of DEFERRED_MECHANISMS) {
@@ -397,14 +478,21 @@ export function resolve(files: FileFacts[]): GraphData {
    * one struct of several of a name told apart) and as shown: `NET_RX_SOFTIRQ`, or
    * `e1000_adapter.reset_task` for `&adapter->reset_task`.
    */
-  const deferredKey = (call: CallFact, index: number, m: DeferredMechanism, fi: number): { match: string; shown: string } | undefined => {
+  const deferredKey = (
+    call: CallFact,
+    index: number,
+    m: DeferredMechanism,
+    fi: number,
+  ): { match: string; shown: string } | undefined => {
     if (m.keyedBy === 'constant') {
       const key = call.keys?.[index];
       return key ? { match: `${m.label} ${key}`, shown: key } : undefined;
     }
     const field = call.keyFields?.[index];
     const st = field ? chainStruct(field.on, fi) : undefined;
-    return field && st ? { match: `${m.label} ${st.key}.${field.f}`, shown: `${st.name}.${field.f}` } : undefined;
+    return field && st
+      ? { match: `${m.label} ${st.key}.${field.f}`, shown: `${st.name}.${field.f}` }
+      : undefined;
   };
   // Callee -> the callers that hand it one of their own parameters, and at which position:
   // rows (caller, callerParam, argIndex, next row of the same callee or -1), in call order.
@@ -467,7 +555,11 @@ export function resolve(files: FileFacts[]): GraphData {
   for (let guard = 0; work.length > 0 && guard < 5_000_000; guard++) {
     const g = work.pop() as number;
     for (let row = passHead[g] as number; row >= 0; row = passInto.get(row, 3)) {
-      const pt = { caller: passInto.get(row, 0), callerParam: passInto.get(row, 1), argIndex: passInto.get(row, 2) };
+      const pt = {
+        caller: passInto.get(row, 0),
+        callerParam: passInto.get(row, 1),
+        argIndex: passInto.get(row, 2),
+      };
       let changed = false;
       if (invokes.get(g)?.has(pt.argIndex) && !invokes.get(pt.caller)?.has(pt.callerParam)) {
         addToSet(invokes, pt.caller, pt.callerParam);
@@ -490,64 +582,79 @@ export function resolve(files: FileFacts[]): GraphData {
   passHead = passTail = new Int32Array(0);
 
   // Registrations: calling a storing function with a function argument binds it.
-  files.forEach((f, fi) => forEachCall(f.calls, (call) => {
-    if ('p' in call.callee || 'l' in call.callee || !call.args.some((a) => a !== null)) return;
-    const site = { caller: (nodeBase[fi] as number) + call.fn, fi };
-    const name = 'n' in call.callee ? call.callee.n : undefined;
-    const targets = calleeTargets(call.callee, site.fi);
-    const fileId = strings.id(f.path);
-    const register = name === undefined ? undefined : registerFns.get(name);
-    if (register) {
-      const key = deferredKey(call, register.key, register.m, site.fi);
-      const handler = call.args[register.handler];
-      if (key && handler) {
-        const fns = new Set<number>();
-        argFns(handler, site.caller, fns);
-        for (const fn of fns) {
-          const list = deferredRegistrations.get(key.match) ?? [];
-          list.push({ fn, file: fileId, line: call.line, registrar: name as string });
-          deferredRegistrations.set(key.match, list);
+  files.forEach((f, fi) =>
+    forEachCall(f.calls, (call) => {
+      if ('p' in call.callee || 'l' in call.callee || !call.args.some((a) => a !== null)) return;
+      const site = { caller: (nodeBase[fi] as number) + call.fn, fi };
+      const name = 'n' in call.callee ? call.callee.n : undefined;
+      const targets = calleeTargets(call.callee, site.fi);
+      const fileId = strings.id(f.path);
+      const register = name === undefined ? undefined : registerFns.get(name);
+      if (register) {
+        const key = deferredKey(call, register.key, register.m, site.fi);
+        const handler = call.args[register.handler];
+        if (key && handler) {
+          const fns = new Set<number>();
+          argFns(handler, site.caller, fns);
+          for (const fn of fns) {
+            const list = deferredRegistrations.get(key.match) ?? [];
+            list.push({ fn, file: fileId, line: call.line, registrar: name as string });
+            deferredRegistrations.set(key.match, list);
+          }
         }
       }
-    }
-    for (const g of targets) {
-      for (const pr of paramRegistrations.get(g) ?? []) {
-        const arg = call.args[pr.param];
-        if (!arg) continue;
-        const fns = new Set<number>();
-        argFns(arg, site.caller, fns);
-        const list = deferredRegistrations.get(pr.match) ?? [];
-        for (const fn of fns) list.push({ fn, file: fileId, line: call.line, registrar: pr.registrar, wrapper: (nodeFact[g] as FuncFact).name });
-        if (list.length > 0) deferredRegistrations.set(pr.match, list);
-      }
-    }
-    for (const g of targets) {
-      const stores = paramStores.get(g);
-      if (!stores) continue;
-      for (const ps of stores) {
-        const arg = call.args[ps.param];
-        if (!arg) continue;
-        const [slotKey, slotField] = splitSlot(ps.slotKey);
-        const field = 'f' in arg ? arg.f : undefined;
-        // A field read passed on binds only a slot some call goes through: `memcpy(dst,
-        // match->data, n)` hands of_device_id.data's functions to kasan_report_info.access_addr.
-        if (field !== undefined && !calledFields.has(slotField)) continue;
-        const source = 'f' in arg ? chainStruct(arg.on, site.fi) : undefined;
-        // A slot handed its own functions (`req->base.complete` into a crypto subrequest's) learns nothing.
-        if (source && `${source.key}.${field}` === ps.slotKey) continue;
-        const fns = new Set<number>();
-        if (field !== undefined) slotFns(source, field, fns);
-        else valueFns(arg, site.caller, fns, undefined);
-        // Through a pointer, the function entered names the registration; a function
-        // pointer read from a field says which (`vp_setup_vq from virtqueue_info.callback`).
-        const registrar = name ?? (nodeFact[g] as FuncFact).name;
-        const via = source ? `${registrar} from ${source.name}.${field}` : registrar;
-        for (const fn of fns) {
-          addBinding(slotKey === '?' ? undefined : slotKey, slotField, { fn, file: fileId, line: call.line, slot: ps.slot, via });
+      for (const g of targets) {
+        for (const pr of paramRegistrations.get(g) ?? []) {
+          const arg = call.args[pr.param];
+          if (!arg) continue;
+          const fns = new Set<number>();
+          argFns(arg, site.caller, fns);
+          const list = deferredRegistrations.get(pr.match) ?? [];
+          for (const fn of fns)
+            list.push({
+              fn,
+              file: fileId,
+              line: call.line,
+              registrar: pr.registrar,
+              wrapper: (nodeFact[g] as FuncFact).name,
+            });
+          if (list.length > 0) deferredRegistrations.set(pr.match, list);
         }
       }
-    }
-  }));
+      for (const g of targets) {
+        const stores = paramStores.get(g);
+        if (!stores) continue;
+        for (const ps of stores) {
+          const arg = call.args[ps.param];
+          if (!arg) continue;
+          const [slotKey, slotField] = splitSlot(ps.slotKey);
+          const field = 'f' in arg ? arg.f : undefined;
+          // A field read passed on binds only a slot some call goes through: `memcpy(dst,
+          // match->data, n)` hands of_device_id.data's functions to kasan_report_info.access_addr.
+          if (field !== undefined && !calledFields.has(slotField)) continue;
+          const source = 'f' in arg ? chainStruct(arg.on, site.fi) : undefined;
+          // A slot handed its own functions (`req->base.complete` into a crypto subrequest's) learns nothing.
+          if (source && `${source.key}.${field}` === ps.slotKey) continue;
+          const fns = new Set<number>();
+          if (field !== undefined) slotFns(source, field, fns);
+          else valueFns(arg, site.caller, fns, undefined);
+          // Through a pointer, the function entered names the registration; a function
+          // pointer read from a field says which (`vp_setup_vq from virtqueue_info.callback`).
+          const registrar = name ?? (nodeFact[g] as FuncFact).name;
+          const via = source ? `${registrar} from ${source.name}.${field}` : registrar;
+          for (const fn of fns) {
+            addBinding(slotKey === '?' ? undefined : slotKey, slotField, {
+              fn,
+              file: fileId,
+              line: call.line,
+              slot: ps.slot,
+              via,
+            });
+          }
+        }
+      }
+    }),
+  );
 
   seenBinding.clear(); // no binding is added from here on
 
@@ -578,8 +685,17 @@ export function resolve(files: FileFacts[]): GraphData {
   const KIND = (k: EdgeKind): number => EDGE_KINDS.indexOf(k);
   /** `via` as GraphData.viaValues holds it: a text, or a binding whose columns tell the text. */
   const viaText = (text: string): number => strings.id(text);
-  const viaOf = (b: Binding, wrapper?: string): number => bindingVia(b.index, wrapper) ?? viaText(`${wrapper}: ${bindingText(b)}`);
-  const addEdge = (from: number, to: number, line: number, col: number, kind: EdgeKind, via = -1, args?: string[]): void => {
+  const viaOf = (b: Binding, wrapper?: string): number =>
+    bindingVia(b.index, wrapper) ?? viaText(`${wrapper}: ${bindingText(b)}`);
+  const addEdge = (
+    from: number,
+    to: number,
+    line: number,
+    col: number,
+    kind: EdgeKind,
+    via = -1,
+    args?: string[],
+  ): void => {
     if (from !== seenFor) {
       seenEdge.clear();
       seenFor = from;
@@ -587,7 +703,15 @@ export function resolve(files: FileFacts[]): GraphData {
     const key = (to * 4 + KIND(kind)) * 1_048_576 + line;
     if (seenEdge.has(key)) return;
     seenEdge.add(key);
-    edges.push(from, to, line, col, KIND(kind), via, args ? strings.id(args.join(ARG_SEPARATOR)) : -1);
+    edges.push(
+      from,
+      to,
+      line,
+      col,
+      KIND(kind),
+      via,
+      args ? strings.id(args.join(ARG_SEPARATOR)) : -1,
+    );
   };
   // The text of `Graph.via` for an edge through `b` (kept as a text only after an unknown wrapper's name).
   const bindingText = (b: Binding): string =>
@@ -595,81 +719,122 @@ export function resolve(files: FileFacts[]): GraphData {
 
   // Functions that broadcast an event (EVENT_SLOTS): flagged as dead ends.
   const dispatchers = new Set<number>();
-  files.forEach((f, fi) => forEachCall(f.calls, (call) => {
-    const site = { fi };
-    const caller = (nodeBase[fi] as number) + call.fn;
-    const callee = call.callee;
-    const wrapperVia = call.wrapper;
-    if ('n' in callee) {
-      const targets = resolveName(callee.n, site.fi);
-      const texts = call.texts && TEXT_ARG_CALLS.test(callee.n) ? call.texts : undefined;
-      for (const t of targets) {
-        if (wrapperVia) addEdge(caller, t, call.line, call.col, 'indirect', viaText(`${wrapperVia} candidate ${callee.n}`));
-        else addEdge(caller, t, call.line, call.col, 'direct', undefined, texts);
-      }
-      // Calls through a parameter of the callee (NF_HOOK's okfn), attributed to this call site.
-      for (const g of targets) {
-        const inv = invokes.get(g);
-        if (!inv) continue;
-        const params = (nodeFact[g] as FuncFact).params;
-        for (const p of inv) {
-          const arg = call.args[p];
-          if (!arg) continue;
-          const fns = new Set<number>();
-          argFns(arg, caller, fns);
-          for (const fn of fns) {
-            addEdge(caller, fn, call.line, call.col, 'indirect', viaText(`${callee.n}(${params[p] ?? `#${p}`} = ${(nodeFact[fn] as FuncFact).name})`));
+  files.forEach((f, fi) =>
+    forEachCall(f.calls, (call) => {
+      const site = { fi };
+      const caller = (nodeBase[fi] as number) + call.fn;
+      const callee = call.callee;
+      const wrapperVia = call.wrapper;
+      if ('n' in callee) {
+        const targets = resolveName(callee.n, site.fi);
+        const texts = call.texts && TEXT_ARG_CALLS.test(callee.n) ? call.texts : undefined;
+        for (const t of targets) {
+          if (wrapperVia)
+            addEdge(
+              caller,
+              t,
+              call.line,
+              call.col,
+              'indirect',
+              viaText(`${wrapperVia} candidate ${callee.n}`),
+            );
+          else addEdge(caller, t, call.line, call.col, 'direct', undefined, texts);
+        }
+        // Calls through a parameter of the callee (NF_HOOK's okfn), attributed to this call site.
+        for (const g of targets) {
+          const inv = invokes.get(g);
+          if (!inv) continue;
+          const params = (nodeFact[g] as FuncFact).params;
+          for (const p of inv) {
+            const arg = call.args[p];
+            if (!arg) continue;
+            const fns = new Set<number>();
+            argFns(arg, caller, fns);
+            for (const fn of fns) {
+              addEdge(
+                caller,
+                fn,
+                call.line,
+                call.col,
+                'indirect',
+                viaText(
+                  `${callee.n}(${params[p] ?? `#${p}`} = ${(nodeFact[fn] as FuncFact).name})`,
+                ),
+              );
+            }
           }
         }
-      }
-      const raise = raiseFns.get(callee.n);
-      const key = raise ? deferredKey(call, raise.key, raise.m, site.fi) : undefined;
-      if (raise && key) {
-        for (const r of deferredRegistrations.get(key.match) ?? []) {
-          addEdge(caller, r.fn, call.line, call.col, 'async', viaText(`${raise.m.label} ${key.shown}: ${r.registrar}(${key.shown}, ${(nodeFact[r.fn] as FuncFact).name}) at ${strings.list[r.file]}:${r.line}${r.wrapper ? ` (${r.wrapper})` : ''}`));
+        const raise = raiseFns.get(callee.n);
+        const key = raise ? deferredKey(call, raise.key, raise.m, site.fi) : undefined;
+        if (raise && key) {
+          for (const r of deferredRegistrations.get(key.match) ?? []) {
+            addEdge(
+              caller,
+              r.fn,
+              call.line,
+              call.col,
+              'async',
+              viaText(
+                `${raise.m.label} ${key.shown}: ${r.registrar}(${key.shown}, ${(nodeFact[r.fn] as FuncFact).name}) at ${strings.list[r.file]}:${r.line}${r.wrapper ? ` (${r.wrapper})` : ''}`,
+              ),
+            );
+          }
         }
-      }
-    } else if ('field' in callee) {
-      const found = fieldBindings(callee.on, callee.field, site.fi);
-      if (found.length === 0) {
-        unresolved++;
-        return;
-      }
-      // Each function's edge cites its first binding (see rankBinding), or one made in the
-      // call site's own folder: vring_interrupt's call reaches skb_recv_done as bound by
-      // drivers/virtio's transports, not by a platform driver that also hands it on.
-      let cited: Iterable<Binding> = found;
-      if (found.length > 1) {
-        const here = dirOf(f.path);
-        const cite = new Map<number, Binding>();
-        for (const b of found) {
-          const had = cite.get(b.fn);
-          if (!had || (dirOf(strings.list[had.file] as string) !== here && dirOf(strings.list[b.file] as string) === here)) cite.set(b.fn, b);
+      } else if ('field' in callee) {
+        const found = fieldBindings(callee.on, callee.field, site.fi);
+        if (found.length === 0) {
+          unresolved++;
+          return;
         }
-        cited = cite.values();
-      }
-      for (const b of cited) {
-        addEdge(caller, b.fn, call.line, call.col, 'indirect', viaOf(b, wrapperVia));
-      }
-      if (found.some((b) => EVENT_SLOTS.has(b.slot))) dispatchers.add(caller);
-    } else if ('l' in callee) {
-      // A local function pointer: what was assigned to it, or what the field it was read from holds.
-      for (const a of (nodeFact[caller] as FuncFact).aliases?.[callee.l] ?? []) {
-        if ('f' in a) {
-          const found = fieldBindings(a.on, a.f, site.fi);
-          for (const b of found) addEdge(caller, b.fn, call.line, call.col, 'indirect', viaOf(b));
-          if (found.some((b) => EVENT_SLOTS.has(b.slot))) dispatchers.add(caller);
-          continue;
+        // Each function's edge cites its first binding (see rankBinding), or one made in the
+        // call site's own folder: vring_interrupt's call reaches skb_recv_done as bound by
+        // drivers/virtio's transports, not by a platform driver that also hands it on.
+        let cited: Iterable<Binding> = found;
+        if (found.length > 1) {
+          const here = dirOf(f.path);
+          const cite = new Map<number, Binding>();
+          for (const b of found) {
+            const had = cite.get(b.fn);
+            if (
+              !had ||
+              (dirOf(strings.list[had.file] as string) !== here &&
+                dirOf(strings.list[b.file] as string) === here)
+            )
+              cite.set(b.fn, b);
+          }
+          cited = cite.values();
+        }
+        for (const b of cited) {
+          addEdge(caller, b.fn, call.line, call.col, 'indirect', viaOf(b, wrapperVia));
+        }
+        if (found.some((b) => EVENT_SLOTS.has(b.slot))) dispatchers.add(caller);
+      } else if ('l' in callee) {
+        // A local function pointer: what was assigned to it, or what the field it was read from holds.
+        for (const a of (nodeFact[caller] as FuncFact).aliases?.[callee.l] ?? []) {
+          if ('f' in a) {
+            const found = fieldBindings(a.on, a.f, site.fi);
+            for (const b of found) addEdge(caller, b.fn, call.line, call.col, 'indirect', viaOf(b));
+            if (found.some((b) => EVENT_SLOTS.has(b.slot))) dispatchers.add(caller);
+            continue;
+          }
+          const fns = new Set<number>();
+          valueFns(a, caller, fns, undefined);
+          for (const fn of fns)
+            addEdge(
+              caller,
+              fn,
+              call.line,
+              call.col,
+              'indirect',
+              viaText(`local ${callee.l} = ${(nodeFact[fn] as FuncFact).name}`),
+            );
         }
         const fns = new Set<number>();
-        valueFns(a, caller, fns, undefined);
-        for (const fn of fns) addEdge(caller, fn, call.line, call.col, 'indirect', viaText(`local ${callee.l} = ${(nodeFact[fn] as FuncFact).name}`));
+        valueFns(callee, caller, fns, undefined);
+        if (fns.size === 0 && !invokes.get(caller)) unresolved++;
       }
-      const fns = new Set<number>();
-      valueFns(callee, caller, fns, undefined);
-      if (fns.size === 0 && !invokes.get(caller)) unresolved++;
-    }
-  }));
+    }),
+  );
 
   // ---- pack ----------------------------------------------------------------------------
   const e = edges.finish();
@@ -718,9 +883,13 @@ export function resolve(files: FileFacts[]): GraphData {
     data.nodeFile[i] = strings.id(path);
     data.nodeLine[i] = fact.line;
     let variants = 0;
-    for (const v of SIDE_VARIANTS) if ((!v.name || v.name.test(fact.name)) && (!v.file || v.file.test(path))) variants++;
+    for (const v of SIDE_VARIANTS)
+      if ((!v.name || v.name.test(fact.name)) && (!v.file || v.file.test(path))) variants++;
     data.nodeFlags[i] =
-      (fact.macro ? NODE_MACRO : 0) | (fact.static ? NODE_STATIC : 0) | (DEAD_ENDS.has(fact.name) || dispatchers.has(i) ? NODE_DEAD_END : 0) | (Math.min(variants, 3) << NODE_SIDE_VARIANTS_SHIFT);
+      (fact.macro ? NODE_MACRO : 0) |
+      (fact.static ? NODE_STATIC : 0) |
+      (DEAD_ENDS.has(fact.name) || dispatchers.has(i) ? NODE_DEAD_END : 0) |
+      (Math.min(variants, 3) << NODE_SIDE_VARIANTS_SHIFT);
     if (fact.macro) data.stats.macros++;
     else data.stats.functions++;
   }
@@ -759,7 +928,8 @@ class IntColumns {
     const at = this.size % IntColumns.BLOCK;
     if (at === 0) for (const col of this.blocks) col.push(new Int32Array(IntColumns.BLOCK));
     const block = Math.floor(this.size / IntColumns.BLOCK);
-    for (let k = 0; k < this.width; k++) ((this.blocks[k] as Int32Array[])[block] as Int32Array)[at] = values[k] as number;
+    for (let k = 0; k < this.width; k++)
+      ((this.blocks[k] as Int32Array[])[block] as Int32Array)[at] = values[k] as number;
     return this.size++;
   }
 
@@ -770,18 +940,27 @@ class IntColumns {
   }
 
   get(row: number, k: number): number {
-    return ((this.blocks[k] as Int32Array[])[Math.floor(row / IntColumns.BLOCK)] as Int32Array)[row % IntColumns.BLOCK] as number;
+    return ((this.blocks[k] as Int32Array[])[Math.floor(row / IntColumns.BLOCK)] as Int32Array)[
+      row % IntColumns.BLOCK
+    ] as number;
   }
 
   set(row: number, k: number, value: number): void {
-    ((this.blocks[k] as Int32Array[])[Math.floor(row / IntColumns.BLOCK)] as Int32Array)[row % IntColumns.BLOCK] = value;
+    ((this.blocks[k] as Int32Array[])[Math.floor(row / IntColumns.BLOCK)] as Int32Array)[
+      row % IntColumns.BLOCK
+    ] = value;
   }
 
   /** Column k as one array; its blocks are dropped, so pack each column once, in turn. */
   pack(k: number): Int32Array {
     const out = new Int32Array(this.size);
     const blocks = this.blocks[k] as Int32Array[];
-    blocks.forEach((b, i) => out.set(b.subarray(0, Math.min(IntColumns.BLOCK, this.size - i * IntColumns.BLOCK)), i * IntColumns.BLOCK));
+    blocks.forEach((b, i) =>
+      out.set(
+        b.subarray(0, Math.min(IntColumns.BLOCK, this.size - i * IntColumns.BLOCK)),
+        i * IntColumns.BLOCK,
+      ),
+    );
     this.blocks[k] = [];
     return out;
   }
@@ -798,24 +977,47 @@ class EdgeColumns {
   private readonly via = new IntColumns(2);
   private readonly args = new IntColumns(2);
 
-  push(from: number, to: number, line: number, col: number, kind: number, via: number, args: number): void {
+  push(
+    from: number,
+    to: number,
+    line: number,
+    col: number,
+    kind: number,
+    via: number,
+    args: number,
+  ): void {
     if (via !== -1) this.via.push(this.table.size, via);
     if (args !== -1) this.args.push(this.table.size, args);
     this.table.push(from, to, line, col, kind);
   }
 
-  finish(): { from: Int32Array; to: Int32Array; line: Int32Array; col: Int32Array; kind: Int32Array; viaEdges: Int32Array; viaValues: Int32Array; argEdges: Int32Array; argValues: Int32Array } {
+  finish(): {
+    from: Int32Array;
+    to: Int32Array;
+    line: Int32Array;
+    col: Int32Array;
+    kind: Int32Array;
+    viaEdges: Int32Array;
+    viaValues: Int32Array;
+    argEdges: Int32Array;
+    argValues: Int32Array;
+  } {
     const size = this.table.size;
     const from = this.table.pack(0);
     let sorted = true;
-    for (let i = 1; i < from.length && sorted; i++) sorted = (from[i - 1] as number) <= (from[i] as number);
+    for (let i = 1; i < from.length && sorted; i++)
+      sorted = (from[i - 1] as number) <= (from[i] as number);
     let order: Int32Array | undefined;
     if (!sorted) {
-      order = Int32Array.from({ length: size }, (_, i) => i).sort((a, b) => (from[a] as number) - (from[b] as number) || a - b);
+      order = Int32Array.from({ length: size }, (_, i) => i).sort(
+        (a, b) => (from[a] as number) - (from[b] as number) || a - b,
+      );
     }
     const cols = [from];
     for (let k = 1; k < 5; k++) cols.push(this.table.pack(k));
-    const [f, to, line, col, kind] = (order ? cols.map((c) => Int32Array.from(order, (i) => c[i] as number)) : cols) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+    const [f, to, line, col, kind] = (
+      order ? cols.map((c) => Int32Array.from(order, (i) => c[i] as number)) : cols
+    ) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
     // A sparse column's edge ids follow the edges to their sorted places: spread it to one
     // value per edge, reorder that like the dense columns, and gather it again.
     const sparse = (table: IntColumns): [Int32Array, Int32Array] => {

@@ -32,12 +32,16 @@ export function assertKernelTree(root: string): void {
   try {
     isDir = statSync(root).isDirectory();
   } catch (e) {
-    throw new NotKernelTreeError(`cannot read ${root}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new NotKernelTreeError(
+      `cannot read ${root}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
   }
   if (!isDir) throw new NotKernelTreeError(`${root} is not a folder`);
   const markers = ['Kbuild', 'Kconfig', 'MAINTAINERS'];
   if (!markers.some((m) => existsSync(join(root, m))) || !existsSync(join(root, 'include/linux'))) {
-    throw new NotKernelTreeError(`${root} does not look like a Linux kernel tree (no Kbuild/Kconfig and include/linux)`);
+    throw new NotKernelTreeError(
+      `${root} does not look like a Linux kernel tree (no Kbuild/Kconfig and include/linux)`,
+    );
   }
 }
 

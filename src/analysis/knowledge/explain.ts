@@ -51,28 +51,43 @@ const SKBUFF_H = 'include/linux/skbuff.h';
 
 /** Lower-case, with runs of spaces, `-` and `_` folded to one space. */
 function squash(s: string): string {
-  return s.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+  return s
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
 }
 
 const FIELD_INDEX: ReadonlyMap<string, SkbFieldRow> = (() => {
   const m = new Map<string, SkbFieldRow>();
-  for (const row of SKB_FIELDS) for (const key of [row.field, ...(row.aliases ?? [])]) if (!m.has(squash(key))) m.set(squash(key), row);
+  for (const row of SKB_FIELDS)
+    for (const key of [row.field, ...(row.aliases ?? [])])
+      if (!m.has(squash(key))) m.set(squash(key), row);
   return m;
 })();
 
 const CONCEPT_INDEX: ReadonlyMap<string, (typeof CONCEPTS)[number]> = (() => {
   const m = new Map<string, (typeof CONCEPTS)[number]>();
-  for (const row of CONCEPTS) for (const key of [row.id, row.title, ...(row.aliases ?? [])]) if (!m.has(squash(key))) m.set(squash(key), row);
+  for (const row of CONCEPTS)
+    for (const key of [row.id, row.title, ...(row.aliases ?? [])])
+      if (!m.has(squash(key))) m.set(squash(key), row);
   return m;
 })();
 
 const FUNCTION_NAMES_LOWER: ReadonlyMap<string, string> = new Map(
-  [...FUNCTION_NOTES.map((n) => n.name), ...SKB_OPS.map((o) => o.name)].map((n) => [n.toLowerCase(), n]),
+  [...FUNCTION_NOTES.map((n) => n.name), ...SKB_OPS.map((o) => o.name)].map((n) => [
+    n.toLowerCase(),
+    n,
+  ]),
 );
 
 /** `skb->x`, `sk_buff.x`, `struct sk_buff::x`, `skb_shinfo(skb)->x`, `shinfo->x`: the member and its struct. */
-function qualifiedField(topic: string): { field: string; struct: 'sk_buff' | 'skb_shared_info' } | undefined {
-  const m = /^(?:struct\s+)?(skb_shinfo\s*\(\s*\w*\s*\)|shinfo|skb_shared_info|sk_buff|skb)\s*(?:->|\.|::)\s*(\w+)$/i.exec(topic);
+function qualifiedField(
+  topic: string,
+): { field: string; struct: 'sk_buff' | 'skb_shared_info' } | undefined {
+  const m =
+    /^(?:struct\s+)?(skb_shinfo\s*\(\s*\w*\s*\)|shinfo|skb_shared_info|sk_buff|skb)\s*(?:->|\.|::)\s*(\w+)$/i.exec(
+      topic,
+    );
   if (!m) return undefined;
   const owner = (m[1] ?? '').toLowerCase();
   const field = m[2] ?? '';
@@ -86,10 +101,19 @@ function fieldTitle(row: { field: string; struct: string }): string {
 }
 
 function fromFieldRow(row: SkbFieldRow, doc: readonly SkbFieldDoc[] | undefined): Explanation {
-  const e: Explanation = { title: fieldTitle(row), text: row.text, kind: 'skb-field', topic: row.field };
+  const e: Explanation = {
+    title: fieldTitle(row),
+    text: row.text,
+    kind: 'skb-field',
+    topic: row.field,
+  };
   if (row.related) e.related = [...row.related];
   if (row.seeAlso) e.seeAlso = [...row.seeAlso];
-  if (row.struct === 'sk_buff') mergeDoc(e, doc?.find((d) => d.name === row.field));
+  if (row.struct === 'sk_buff')
+    mergeDoc(
+      e,
+      doc?.find((d) => d.name === row.field),
+    );
   return e;
 }
 
@@ -105,7 +129,12 @@ function mergeDoc(e: Explanation, d: SkbFieldDoc | undefined): void {
 
 /** A member we have no notes on: the kernel's own description is the text. */
 function fromDocOnly(d: SkbFieldDoc): Explanation {
-  const e: Explanation = { title: `skb->${d.name}`, text: d.description ?? 'A member of struct sk_buff.', kind: 'skb-field', topic: d.name };
+  const e: Explanation = {
+    title: `skb->${d.name}`,
+    text: d.description ?? 'A member of struct sk_buff.',
+    kind: 'skb-field',
+    topic: d.name,
+  };
   mergeDoc(e, d);
   delete e.kernelDoc;
   return e;
@@ -132,7 +161,12 @@ function fromFunction(name: string): Explanation | undefined {
     const labels = [...new Set(hooks.map((h) => findHook(h.hook)?.label ?? h.hook))];
     parts.push(`Runs the netfilter ${labels.join('/')} hook.`);
   }
-  const e: Explanation = { title: `${name}()`, text: parts.join(' '), kind: note ? 'function' : 'skb-op', topic: name };
+  const e: Explanation = {
+    title: `${name}()`,
+    text: parts.join(' '),
+    kind: note ? 'function' : 'skb-op',
+    topic: name,
+  };
   const file = note?.file ?? op?.file;
   if (file) e.file = file;
   const stage = note ? classifyStage(name, note.file) : undefined;
@@ -155,12 +189,23 @@ function fromHook(name: string): Explanation | undefined {
     return e;
   }
   const proto = NF_PROTOS.find((p) => p.id === name.trim().toUpperCase());
-  return proto ? { title: proto.id, text: proto.note, kind: 'netfilter', topic: proto.id, related: ['netfilter'] } : undefined;
+  return proto
+    ? {
+        title: proto.id,
+        text: proto.note,
+        kind: 'netfilter',
+        topic: proto.id,
+        related: ['netfilter'],
+      }
+    : undefined;
 }
 
 /** Functions that run each hook, e.g. NF_INET_LOCAL_IN -> ['ip_local_deliver()', 'ip6_input()']. */
 const NF_HOOKS_CALLERS: ReadonlyMap<string, string[]> = new Map(
-  NF_HOOKS.map((h) => [h.id, HOOK_CALLS.filter((r) => r.hook === h.id).map((r) => `${r.function}()`)]),
+  NF_HOOKS.map((h) => [
+    h.id,
+    HOOK_CALLS.filter((r) => r.hook === h.id).map((r) => `${r.function}()`),
+  ]),
 );
 
 /**
@@ -169,16 +214,24 @@ const NF_HOOKS_CALLERS: ReadonlyMap<string, string[]> = new Map(
  * into field explanations. Undefined when nothing matches.
  */
 export function explain(topic: string, doc?: readonly SkbFieldDoc[]): Explanation | undefined {
-  const raw = topic.trim().replace(/\(\s*\)$/, '').trim();
+  const raw = topic
+    .trim()
+    .replace(/\(\s*\)$/, '')
+    .trim();
   if (!raw) return undefined;
 
   const q = qualifiedField(raw);
   if (q) {
     const name = q.field.toLowerCase();
-    const row = SKB_FIELDS.find((r) => r.field === name && (r.struct === q.struct || (q.struct === 'sk_buff' && r.struct === 'derived')));
+    const row = SKB_FIELDS.find(
+      (r) =>
+        r.field === name &&
+        (r.struct === q.struct || (q.struct === 'sk_buff' && r.struct === 'derived')),
+    );
     if (row) return fromFieldRow(row, doc);
     if (q.struct === 'sk_buff') {
-      const d = doc?.find((f) => f.name === q.field) ?? doc?.find((f) => f.name.toLowerCase() === name);
+      const d =
+        doc?.find((f) => f.name === q.field) ?? doc?.find((f) => f.name.toLowerCase() === name);
       if (d) return fromDocOnly(d);
     }
     return undefined;
@@ -187,7 +240,8 @@ export function explain(topic: string, doc?: readonly SkbFieldDoc[]): Explanatio
   // A name that is also a concept's alias (NF_HOOK: netfilter) gets the concept, which says more.
   const aliased = CONCEPT_INDEX.get(squash(raw));
   if (aliased && functionNote(raw)) return fromConcept(aliased);
-  const exact = fromFunction(raw) ?? (/^NF(?:PROTO|_INET|_NETDEV)_\w+$/.test(raw) ? fromHook(raw) : undefined);
+  const exact =
+    fromFunction(raw) ?? (/^NF(?:PROTO|_INET|_NETDEV)_\w+$/.test(raw) ? fromHook(raw) : undefined);
   if (exact) return exact;
 
   const key = squash(raw.replace(/^struct\s+/i, ''));
@@ -209,12 +263,17 @@ export function listTopics(): TopicSummary[] {
   for (const r of SKB_FIELDS) out.push({ topic: r.field, kind: 'skb-field', title: fieldTitle(r) });
   for (const c of CONCEPTS) out.push({ topic: c.id, kind: 'concept', title: c.title });
   // A function that is a concept's alias (NF_HOOK) is listed with its concept.
-  for (const n of FUNCTION_NOTES) if (!CONCEPT_INDEX.has(squash(n.name))) out.push({ topic: n.name, kind: 'function', title: `${n.name}()` });
-  for (const o of SKB_OPS) if (!functionNote(o.name)) out.push({ topic: o.name, kind: 'skb-op', title: `${o.name}()` });
+  for (const n of FUNCTION_NOTES)
+    if (!CONCEPT_INDEX.has(squash(n.name)))
+      out.push({ topic: n.name, kind: 'function', title: `${n.name}()` });
+  for (const o of SKB_OPS)
+    if (!functionNote(o.name)) out.push({ topic: o.name, kind: 'skb-op', title: `${o.name}()` });
   for (const h of NF_HOOKS) out.push({ topic: h.id, kind: 'netfilter', title: h.id });
   for (const p of NF_PROTOS) out.push({ topic: p.id, kind: 'netfilter', title: p.id });
   const order: ExplanationKind[] = ['skb-field', 'concept', 'function', 'skb-op', 'netfilter'];
-  return out.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.topic.localeCompare(b.topic));
+  return out.sort(
+    (a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.topic.localeCompare(b.topic),
+  );
 }
 
 /** Plain-text rendering for the CLI: heading, our text, then the kernel's own details. */

@@ -81,7 +81,11 @@ const AFTER_LINES = 3;
  * The lines `hoverAt` reads around 0-based `line`: up to the previous function's closing
  * `}` in column 0 above, a few below; over-long lines are replaced by empty ones.
  */
-export function surroundingLines(lineAt: (i: number) => string, lineCount: number, line: number): { before: string[]; after: string[] } {
+export function surroundingLines(
+  lineAt: (i: number) => string,
+  lineCount: number,
+  line: number,
+): { before: string[]; after: string[] } {
   const before: string[] = [];
   for (let i = line - 1; i >= 0 && line - i <= BEFORE_LINES; i--) {
     const text = lineAt(i);
@@ -103,16 +107,63 @@ const SPLIT_LINES = 3;
 const MAX_ARGS_TEXT = 2000;
 
 const C_KEYWORDS = new Set([
-  'if', 'else', 'for', 'while', 'do', 'switch', 'case', 'default', 'return', 'goto', 'break', 'continue', 'sizeof', 'typeof',
-  '__typeof__', 'alignof', '_Alignof', '__alignof__', 'defined', 'struct', 'union', 'enum', 'static', 'inline', 'const',
-  'volatile', 'extern', 'typedef', 'void', 'char', 'short', 'int', 'long', 'unsigned', 'signed', 'float', 'double',
+  'if',
+  'else',
+  'for',
+  'while',
+  'do',
+  'switch',
+  'case',
+  'default',
+  'return',
+  'goto',
+  'break',
+  'continue',
+  'sizeof',
+  'typeof',
+  '__typeof__',
+  'alignof',
+  '_Alignof',
+  '__alignof__',
+  'defined',
+  'struct',
+  'union',
+  'enum',
+  'static',
+  'inline',
+  'const',
+  'volatile',
+  'extern',
+  'typedef',
+  'void',
+  'char',
+  'short',
+  'int',
+  'long',
+  'unsigned',
+  'signed',
+  'float',
+  'double',
 ]);
 
 /** Words that may stand before a call without making the line a declaration (`return skb_pull(...)`). */
-const NOT_A_TYPE = new Set(['return', 'else', 'do', 'case', 'sizeof', 'typeof', '__typeof__', 'goto']);
+const NOT_A_TYPE = new Set([
+  'return',
+  'else',
+  'do',
+  'case',
+  'sizeof',
+  'typeof',
+  '__typeof__',
+  'goto',
+]);
 
-const SKB_MEMBERS: ReadonlySet<string> = new Set(SKB_FIELDS.filter((r) => r.struct === 'sk_buff').map((r) => r.field));
-const SHINFO_MEMBERS: ReadonlySet<string> = new Set(SKB_FIELDS.filter((r) => r.struct === 'skb_shared_info').map((r) => r.field));
+const SKB_MEMBERS: ReadonlySet<string> = new Set(
+  SKB_FIELDS.filter((r) => r.struct === 'sk_buff').map((r) => r.field),
+);
+const SHINFO_MEMBERS: ReadonlySet<string> = new Set(
+  SKB_FIELDS.filter((r) => r.struct === 'skb_shared_info').map((r) => r.field),
+);
 
 // ---------------------------------------------------------------------------------------
 // Finding the target.
@@ -122,7 +173,11 @@ const SHINFO_MEMBERS: ReadonlySet<string> = new Set(SKB_FIELDS.filter((r) => r.s
  * object that looks like an skb: a name containing `skb` (`nskb`, `rx_buf->skb`, `(*pskb)`),
  * a name declared `struct sk_buff *` in `before`, or a `(struct sk_buff *)` cast.
  */
-export function findHoverTarget(line: string, column: number, options: HoverOptions = {}): HoverTarget | undefined {
+export function findHoverTarget(
+  line: string,
+  column: number,
+  options: HoverOptions = {},
+): HoverTarget | undefined {
   if (line.length > MAX_HOVER_LINE || column < 0 || column > line.length) return undefined;
   const word = wordAt(line, column);
   if (!word) return undefined;
@@ -138,14 +193,31 @@ export function findHoverTarget(line: string, column: number, options: HoverOpti
 
   const arrow = /->\s*$/.exec(text.slice(Math.max(0, start - 200), start));
   if (arrow) {
-    const object = objectBefore(text, start - (arrow[0].length));
+    const object = objectBefore(text, start - arrow[0].length);
     if (!object) return undefined;
     const struct = objectStruct(object, options);
-    if (struct === 'sk_buff' && (SKB_MEMBERS.has(name) || (options.doc ?? []).some((d) => d.name === name))) {
-      return { kind: 'skb-field', struct, field: name, object: object.text, start: word.start, end: word.end };
+    if (
+      struct === 'sk_buff' &&
+      (SKB_MEMBERS.has(name) || (options.doc ?? []).some((d) => d.name === name))
+    ) {
+      return {
+        kind: 'skb-field',
+        struct,
+        field: name,
+        object: object.text,
+        start: word.start,
+        end: word.end,
+      };
     }
     if (struct === 'skb_shared_info' && SHINFO_MEMBERS.has(name)) {
-      return { kind: 'skb-field', struct, field: name, object: object.text, start: word.start, end: word.end };
+      return {
+        kind: 'skb-field',
+        struct,
+        field: name,
+        object: object.text,
+        start: word.start,
+        end: word.end,
+      };
     }
     // A member, not a function: `dev->netdev_ops->ndo_start_xmit(...)` is a call through a pointer.
     return undefined;
@@ -159,14 +231,18 @@ export function findHoverTarget(line: string, column: number, options: HoverOpti
   if (op) {
     const target: HoverTarget = { kind: 'skb-op', name, start: word.start, end: word.end };
     if (open && !definition && op.lenArg !== undefined) {
-      const after = options.after && options.after.length > 0 ? `\n${options.after.slice(0, SPLIT_LINES).join('\n')}` : '';
+      const after =
+        options.after && options.after.length > 0
+          ? `\n${options.after.slice(0, SPLIT_LINES).join('\n')}`
+          : '';
       const args = callArguments(text + after, end + open[0].length);
       const len = args[op.lenArg];
       if (len !== undefined && len !== '') target.lenText = len;
     }
     return target;
   }
-  if (open || definition || functionNote(name)) return { kind: 'function', name, definition, start: word.start, end: word.end };
+  if (open || definition || functionNote(name))
+    return { kind: 'function', name, definition, start: word.start, end: word.end };
   return undefined;
 }
 
@@ -249,15 +325,21 @@ function matchBackward(text: string, at: number, open: string, close: string): n
 }
 
 /** Which struct the object is, as far as a hover can tell. */
-function objectStruct(object: ObjectExpr, options: HoverOptions): 'sk_buff' | 'skb_shared_info' | undefined {
-  if (object.call !== undefined) return object.call === 'skb_shinfo' ? 'skb_shared_info' : undefined;
-  if (object.cast !== undefined) return object.cast === 'sk_buff' || object.cast === 'skb_shared_info' ? object.cast : undefined;
+function objectStruct(
+  object: ObjectExpr,
+  options: HoverOptions,
+): 'sk_buff' | 'skb_shared_info' | undefined {
+  if (object.call !== undefined)
+    return object.call === 'skb_shinfo' ? 'skb_shared_info' : undefined;
+  if (object.cast !== undefined)
+    return object.cast === 'sk_buff' || object.cast === 'skb_shared_info' ? object.cast : undefined;
   const name = object.name ?? '';
   if (!name) return undefined;
   if (object.local) {
     // A declaration wins over the name: `struct net_device *skbdev` is no skb.
     const declared = pointerDeclarations(options.before ?? []).get(name);
-    if (declared !== undefined) return declared === 'sk_buff' || declared === 'skb_shared_info' ? declared : undefined;
+    if (declared !== undefined)
+      return declared === 'sk_buff' || declared === 'skb_shared_info' ? declared : undefined;
   }
   if (/^shinfo$/i.test(name)) return 'skb_shared_info';
   return /skb/i.test(name) ? 'sk_buff' : undefined;
@@ -351,7 +433,11 @@ function oneLine(s: string): string {
 // Content.
 
 /** The hover at `column` of `line`: its target, Markdown and link; undefined when we know nothing useful. */
-export function hoverAt(line: string, column: number, options: HoverOptions = {}): HoverResult | undefined {
+export function hoverAt(
+  line: string,
+  column: number,
+  options: HoverOptions = {},
+): HoverResult | undefined {
   const target = findHoverTarget(line, column, options);
   if (!target) return undefined;
   switch (target.kind) {
@@ -368,17 +454,23 @@ export function hoverAt(line: string, column: number, options: HoverOptions = {}
   }
 }
 
-function fieldHover(target: Extract<HoverTarget, { kind: 'skb-field' }>, options: HoverOptions): HoverResult | undefined {
-  const topic = target.struct === 'sk_buff' ? `skb->${target.field}` : `skb_shinfo(skb)->${target.field}`;
+function fieldHover(
+  target: Extract<HoverTarget, { kind: 'skb-field' }>,
+  options: HoverOptions,
+): HoverResult | undefined {
+  const topic =
+    target.struct === 'sk_buff' ? `skb->${target.field}` : `skb_shinfo(skb)->${target.field}`;
   const e = explain(topic, options.doc);
   if (!e) return undefined;
-  const d = target.struct === 'sk_buff' ? options.doc?.find((f) => f.name === target.field) : undefined;
+  const d =
+    target.struct === 'sk_buff' ? options.doc?.find((f) => f.name === target.field) : undefined;
   const parts: string[] = [];
   const head = `**${text(e.title)}**`;
   parts.push(e.type !== undefined ? `${head} ${code(e.type)}` : head);
   parts.push(text(e.text));
   if (e.kernelDoc !== undefined) parts.push(`*skbuff.h:* ${text(e.kernelDoc)}`);
-  if (d?.conditions && d.conditions.length > 0) parts.push(`*Only with* ${d.conditions.map(code).join(', ')}`);
+  if (d?.conditions && d.conditions.length > 0)
+    parts.push(`*Only with* ${d.conditions.map(code).join(', ')}`);
   const result: HoverResult = { target, markdown: '' };
   if (e.file === SKBUFF_H && e.line !== undefined) {
     result.link = { file: SKBUFF_H, line: e.line };
@@ -395,7 +487,9 @@ export function skbOpMarkdown(row: SkbOpRow, lenText?: string): string {
   const withLen = (s: string, as: string): string => s.replace(/\bLEN\b/g, () => as);
   const args = row.params.map((p, i) => (i === row.lenArg ? len : p));
   const parts = [`${code(`${row.name}(${args.join(', ')})`)}: ${text(withLen(row.summary, len))}`];
-  const changes = Object.entries(row.effect).map(([field, value]) => code(`${field} ${withLen(value, operand(len))}`));
+  const changes = Object.entries(row.effect).map(([field, value]) =>
+    code(`${field} ${withLen(value, operand(len))}`),
+  );
   parts.push(changes.length > 0 ? changes.join(' · ') : 'data, tail and len do not change');
   const diagram = skbOpDiagram(row, len);
   if (diagram) parts.push(codeBlock(diagram));
@@ -410,7 +504,10 @@ function operand(len: string): string {
 /** The length as the hover shows it: the call's argument, the fixed length, else the parameter in capitals. */
 function shownLength(row: SkbOpRow, lenText: string | undefined): string {
   const given = lenText?.trim();
-  const len = given ? given : (row.fixedLen ?? (row.lenArg !== undefined ? (row.params[row.lenArg] ?? 'len').toUpperCase() : ''));
+  const len = given
+    ? given
+    : (row.fixedLen ??
+      (row.lenArg !== undefined ? (row.params[row.lenArg] ?? 'len').toUpperCase() : ''));
   return len.length > 60 ? `${len.slice(0, 59)}…` : len;
 }
 
@@ -420,8 +517,12 @@ export function functionMarkdown(name: string, definedInFile?: string): string |
   // A call's callee lives elsewhere: only rules on the name apply, or the file our note names.
   const stage = classifyStage(name, note?.file ?? definedInFile ?? '');
   if (!stage && !note) return undefined;
-  const label = stage ? (STAGES.find((s) => s.id === stage.stage)?.label ?? stage.stage) : undefined;
-  const where = [label, stage?.context ? `${stage.context} context` : undefined].filter((s): s is string => s !== undefined);
+  const label = stage
+    ? (STAGES.find((s) => s.id === stage.stage)?.label ?? stage.stage)
+    : undefined;
+  const where = [label, stage?.context ? `${stage.context} context` : undefined].filter(
+    (s): s is string => s !== undefined,
+  );
   const head = `${code(`${name}()`)}${where.length > 0 ? ` · ${text(where.join(', '))}` : ''}`;
   const body = note?.note ?? stage?.note;
   return body ? `${head}\n\n${text(body)}` : head;
@@ -455,7 +556,9 @@ export function skbOpDiagram(row: SkbOpRow, len: string): string | undefined {
   const marks: { name: string; at: number }[] = [];
   for (const [field, value] of Object.entries(effect)) {
     if (field === 'data' && value === '+= LEN') {
-      span = reserve ? { from: data, to: data + DELTA, mark: '^' } : { from: data, to: data + DELTA, mark: '-' };
+      span = reserve
+        ? { from: data, to: data + DELTA, mark: '^' }
+        : { from: data, to: data + DELTA, mark: '-' };
       data += DELTA;
     } else if (field === 'data' && value === '-= LEN') {
       span = { from: data - DELTA, to: data, mark: '+' };
@@ -477,9 +580,19 @@ export function skbOpDiagram(row: SkbOpRow, len: string): string | undefined {
   if (before.data === data && before.tail === tail && marks.length === 0) return undefined;
 
   const rows = [
-    `        ${labels([{ name: 'head', at: 0 }, { name: 'data', at: before.data }, { name: 'tail', at: before.tail }, { name: 'end', at: END }])}`,
+    `        ${labels([
+      { name: 'head', at: 0 },
+      { name: 'data', at: before.data },
+      { name: 'tail', at: before.tail },
+      { name: 'end', at: END },
+    ])}`,
     `before  ${bar(before.data, before.tail)}`,
-    `        ${labels([{ name: 'head', at: 0 }, { name: 'data', at: data }, { name: 'tail', at: tail }, { name: 'end', at: END }])}`,
+    `        ${labels([
+      { name: 'head', at: 0 },
+      { name: 'data', at: data },
+      { name: 'tail', at: tail },
+      { name: 'end', at: END },
+    ])}`,
     `after   ${bar(data, tail, span)}`,
   ];
   if (span) rows.push(`        ${' '.repeat(span.from)}${'^'.repeat(span.to - span.from)} ${len}`);
@@ -522,7 +635,10 @@ export function code(s: string): string {
   const body = clean(s);
   const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  const pad = body.startsWith('`') || body.endsWith('`') || (body.startsWith(' ') && body.endsWith(' ')) ? ' ' : '';
+  const pad =
+    body.startsWith('`') || body.endsWith('`') || (body.startsWith(' ') && body.endsWith(' '))
+      ? ' '
+      : '';
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
@@ -535,7 +651,10 @@ function codeBlock(s: string): string {
 
 /** A link whose label is escaped and whose destination cannot break out of the parentheses. */
 function link(label: string, uri: string): string {
-  const dest = uri.replace(/[\s()<>\\`"']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const dest = uri.replace(
+    /[\s()<>\\`"']/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
   return `[${text(label)}](${dest})`;
 }
 

@@ -10,9 +10,25 @@ export {
   type StructFieldDoc,
 } from './skbuff-doc';
 export { SKB_FIELDS, type SkbFieldRow } from './skb-fields';
-export { MAX_HOVER_LINE, findHoverTarget, hoverAt, surroundingLines, type HoverLink, type HoverOptions, type HoverResult, type HoverTarget } from './hover';
+export {
+  MAX_HOVER_LINE,
+  findHoverTarget,
+  hoverAt,
+  surroundingLines,
+  type HoverLink,
+  type HoverOptions,
+  type HoverResult,
+  type HoverTarget,
+} from './hover';
 export { CONCEPTS, type ConceptRow } from './concepts';
-export { explain, formatExplanation, listTopics, type Explanation, type ExplanationKind, type TopicSummary } from './explain';
+export {
+  explain,
+  formatExplanation,
+  listTopics,
+  type Explanation,
+  type ExplanationKind,
+  type TopicSummary,
+} from './explain';
 export {
   SKB_OPS,
   describeSkbOp,

@@ -19,15 +19,63 @@ export interface NfHookRow {
 
 export const NF_HOOKS: readonly NfHookRow[] = [
   // enum nf_inet_hooks
-  { id: 'NF_INET_PRE_ROUTING', value: 0, label: 'PRE_ROUTING', family: 'inet', note: 'Every received IP packet, after header checks and before the route lookup; where DNAT and conntrack start tracking incoming traffic.' },
-  { id: 'NF_INET_LOCAL_IN', value: 1, label: 'LOCAL_IN', family: 'inet', note: 'Received packets routed to this host, after reassembly and just before the transport protocol (TCP/UDP) sees them; the INPUT chain.' },
-  { id: 'NF_INET_FORWARD', value: 2, label: 'FORWARD', family: 'inet', note: 'Received packets routed on to another host, before they are sent out again; the FORWARD chain.' },
-  { id: 'NF_INET_LOCAL_OUT', value: 3, label: 'LOCAL_OUT', family: 'inet', note: 'Locally generated packets once their IP header is complete and a route is attached; the OUTPUT chain.' },
-  { id: 'NF_INET_POST_ROUTING', value: 4, label: 'POST_ROUTING', family: 'inet', note: 'Every outgoing packet, local or forwarded, before the neighbour layer and device queue; where SNAT and masquerading happen.' },
-  { id: 'NF_INET_INGRESS', value: 5, label: 'INGRESS', family: 'inet', note: 'Pseudo-hook for inet-family nftables base chains; they are attached to the device-level ingress hook.' },
+  {
+    id: 'NF_INET_PRE_ROUTING',
+    value: 0,
+    label: 'PRE_ROUTING',
+    family: 'inet',
+    note: 'Every received IP packet, after header checks and before the route lookup; where DNAT and conntrack start tracking incoming traffic.',
+  },
+  {
+    id: 'NF_INET_LOCAL_IN',
+    value: 1,
+    label: 'LOCAL_IN',
+    family: 'inet',
+    note: 'Received packets routed to this host, after reassembly and just before the transport protocol (TCP/UDP) sees them; the INPUT chain.',
+  },
+  {
+    id: 'NF_INET_FORWARD',
+    value: 2,
+    label: 'FORWARD',
+    family: 'inet',
+    note: 'Received packets routed on to another host, before they are sent out again; the FORWARD chain.',
+  },
+  {
+    id: 'NF_INET_LOCAL_OUT',
+    value: 3,
+    label: 'LOCAL_OUT',
+    family: 'inet',
+    note: 'Locally generated packets once their IP header is complete and a route is attached; the OUTPUT chain.',
+  },
+  {
+    id: 'NF_INET_POST_ROUTING',
+    value: 4,
+    label: 'POST_ROUTING',
+    family: 'inet',
+    note: 'Every outgoing packet, local or forwarded, before the neighbour layer and device queue; where SNAT and masquerading happen.',
+  },
+  {
+    id: 'NF_INET_INGRESS',
+    value: 5,
+    label: 'INGRESS',
+    family: 'inet',
+    note: 'Pseudo-hook for inet-family nftables base chains; they are attached to the device-level ingress hook.',
+  },
   // enum nf_dev_hooks
-  { id: 'NF_NETDEV_INGRESS', value: 0, label: 'NETDEV_INGRESS', family: 'netdev', note: 'Per-device hook in __netif_receive_skb_core() (via nf_ingress()), before any protocol handler sees the packet.' },
-  { id: 'NF_NETDEV_EGRESS', value: 1, label: 'NETDEV_EGRESS', family: 'netdev', note: 'Per-device hook in __dev_queue_xmit(), run before tc egress and before the packet reaches the qdisc.' },
+  {
+    id: 'NF_NETDEV_INGRESS',
+    value: 0,
+    label: 'NETDEV_INGRESS',
+    family: 'netdev',
+    note: 'Per-device hook in __netif_receive_skb_core() (via nf_ingress()), before any protocol handler sees the packet.',
+  },
+  {
+    id: 'NF_NETDEV_EGRESS',
+    value: 1,
+    label: 'NETDEV_EGRESS',
+    family: 'netdev',
+    note: 'Per-device hook in __dev_queue_xmit(), run before tc egress and before the packet reaches the qdisc.',
+  },
 ];
 
 export interface NfProtoRow {
@@ -39,16 +87,37 @@ export interface NfProtoRow {
 
 export const NF_PROTOS: readonly NfProtoRow[] = [
   // Protocol families a hook is registered for (first argument of NF_HOOK).
-  { id: 'NFPROTO_UNSPEC', value: 0, label: 'unspec', note: 'Not tied to a family (used by generic logging and queueing).' },
-  { id: 'NFPROTO_INET', value: 1, label: 'inet', note: 'nftables family covering both IPv4 and IPv6.' },
+  {
+    id: 'NFPROTO_UNSPEC',
+    value: 0,
+    label: 'unspec',
+    note: 'Not tied to a family (used by generic logging and queueing).',
+  },
+  {
+    id: 'NFPROTO_INET',
+    value: 1,
+    label: 'inet',
+    note: 'nftables family covering both IPv4 and IPv6.',
+  },
   { id: 'NFPROTO_IPV4', value: 2, label: 'ipv4', note: 'IPv4 stack hooks (iptables, nft ip).' },
   { id: 'NFPROTO_ARP', value: 3, label: 'arp', note: 'ARP packets (arptables, nft arp).' },
-  { id: 'NFPROTO_NETDEV', value: 5, label: 'netdev', note: 'Device-level ingress and egress hooks.' },
-  { id: 'NFPROTO_BRIDGE', value: 7, label: 'bridge', note: 'Bridged frames (ebtables, nft bridge).' },
+  {
+    id: 'NFPROTO_NETDEV',
+    value: 5,
+    label: 'netdev',
+    note: 'Device-level ingress and egress hooks.',
+  },
+  {
+    id: 'NFPROTO_BRIDGE',
+    value: 7,
+    label: 'bridge',
+    note: 'Bridged frames (ebtables, nft bridge).',
+  },
   { id: 'NFPROTO_IPV6', value: 10, label: 'ipv6', note: 'IPv6 stack hooks (ip6tables, nft ip6).' },
 ];
 
-export type NfHookMacro = 'NF_HOOK' | 'NF_HOOK_COND' | 'NF_HOOK_LIST' | 'nf_hook' | 'nf_hook_ingress' | 'nf_hook_egress';
+export type NfHookMacro =
+  'NF_HOOK' | 'NF_HOOK_COND' | 'NF_HOOK_LIST' | 'nf_hook' | 'nf_hook_ingress' | 'nf_hook_egress';
 
 export interface HookCallRow {
   /** The function whose body runs the hook. */
@@ -66,27 +135,170 @@ export interface HookCallRow {
 
 export const HOOK_CALLS: readonly HookCallRow[] = [
   // IPv4 receive.
-  { function: 'ip_rcv', file: 'net/ipv4/ip_input.c', hook: 'NF_INET_PRE_ROUTING', proto: 'NFPROTO_IPV4', macro: 'NF_HOOK', okfn: 'ip_rcv_finish', direction: 'ingress' },
-  { function: 'ip_sublist_rcv', file: 'net/ipv4/ip_input.c', hook: 'NF_INET_PRE_ROUTING', proto: 'NFPROTO_IPV4', macro: 'NF_HOOK_LIST', okfn: 'ip_rcv_finish', direction: 'ingress', note: 'List-receive variant reached from ip_list_rcv().' },
-  { function: 'ip_local_deliver', file: 'net/ipv4/ip_input.c', hook: 'NF_INET_LOCAL_IN', proto: 'NFPROTO_IPV4', macro: 'NF_HOOK', okfn: 'ip_local_deliver_finish', direction: 'ingress' },
-  { function: 'ip_forward', file: 'net/ipv4/ip_forward.c', hook: 'NF_INET_FORWARD', proto: 'NFPROTO_IPV4', macro: 'NF_HOOK', okfn: 'ip_forward_finish', direction: 'forward' },
+  {
+    function: 'ip_rcv',
+    file: 'net/ipv4/ip_input.c',
+    hook: 'NF_INET_PRE_ROUTING',
+    proto: 'NFPROTO_IPV4',
+    macro: 'NF_HOOK',
+    okfn: 'ip_rcv_finish',
+    direction: 'ingress',
+  },
+  {
+    function: 'ip_sublist_rcv',
+    file: 'net/ipv4/ip_input.c',
+    hook: 'NF_INET_PRE_ROUTING',
+    proto: 'NFPROTO_IPV4',
+    macro: 'NF_HOOK_LIST',
+    okfn: 'ip_rcv_finish',
+    direction: 'ingress',
+    note: 'List-receive variant reached from ip_list_rcv().',
+  },
+  {
+    function: 'ip_local_deliver',
+    file: 'net/ipv4/ip_input.c',
+    hook: 'NF_INET_LOCAL_IN',
+    proto: 'NFPROTO_IPV4',
+    macro: 'NF_HOOK',
+    okfn: 'ip_local_deliver_finish',
+    direction: 'ingress',
+  },
+  {
+    function: 'ip_forward',
+    file: 'net/ipv4/ip_forward.c',
+    hook: 'NF_INET_FORWARD',
+    proto: 'NFPROTO_IPV4',
+    macro: 'NF_HOOK',
+    okfn: 'ip_forward_finish',
+    direction: 'forward',
+  },
   // IPv4 transmit.
-  { function: '__ip_local_out', file: 'net/ipv4/ip_output.c', hook: 'NF_INET_LOCAL_OUT', proto: 'NFPROTO_IPV4', macro: 'nf_hook', okfn: 'dst_output', direction: 'egress', note: 'nf_hook() returns 1 for an accepted packet and ip_local_out() then calls dst_output() itself.' },
-  { function: 'ip_output', file: 'net/ipv4/ip_output.c', hook: 'NF_INET_POST_ROUTING', proto: 'NFPROTO_IPV4', macro: 'NF_HOOK_COND', okfn: 'ip_finish_output', direction: 'egress', note: 'Skipped for packets already rerouted by netfilter (IPSKB_REROUTED).' },
-  { function: 'ip_mc_output', file: 'net/ipv4/ip_output.c', hook: 'NF_INET_POST_ROUTING', proto: 'NFPROTO_IPV4', macro: 'NF_HOOK_COND', okfn: 'ip_finish_output', direction: 'egress', note: 'Multicast and broadcast output; looped-back copies pass the hook through NF_HOOK() too.' },
+  {
+    function: '__ip_local_out',
+    file: 'net/ipv4/ip_output.c',
+    hook: 'NF_INET_LOCAL_OUT',
+    proto: 'NFPROTO_IPV4',
+    macro: 'nf_hook',
+    okfn: 'dst_output',
+    direction: 'egress',
+    note: 'nf_hook() returns 1 for an accepted packet and ip_local_out() then calls dst_output() itself.',
+  },
+  {
+    function: 'ip_output',
+    file: 'net/ipv4/ip_output.c',
+    hook: 'NF_INET_POST_ROUTING',
+    proto: 'NFPROTO_IPV4',
+    macro: 'NF_HOOK_COND',
+    okfn: 'ip_finish_output',
+    direction: 'egress',
+    note: 'Skipped for packets already rerouted by netfilter (IPSKB_REROUTED).',
+  },
+  {
+    function: 'ip_mc_output',
+    file: 'net/ipv4/ip_output.c',
+    hook: 'NF_INET_POST_ROUTING',
+    proto: 'NFPROTO_IPV4',
+    macro: 'NF_HOOK_COND',
+    okfn: 'ip_finish_output',
+    direction: 'egress',
+    note: 'Multicast and broadcast output; looped-back copies pass the hook through NF_HOOK() too.',
+  },
   // IPv6 receive.
-  { function: 'ipv6_rcv', file: 'net/ipv6/ip6_input.c', hook: 'NF_INET_PRE_ROUTING', proto: 'NFPROTO_IPV6', macro: 'NF_HOOK', okfn: 'ip6_rcv_finish', direction: 'ingress' },
-  { function: 'ip6_sublist_rcv', file: 'net/ipv6/ip6_input.c', hook: 'NF_INET_PRE_ROUTING', proto: 'NFPROTO_IPV6', macro: 'NF_HOOK_LIST', okfn: 'ip6_rcv_finish', direction: 'ingress' },
-  { function: 'ip6_input', file: 'net/ipv6/ip6_input.c', hook: 'NF_INET_LOCAL_IN', proto: 'NFPROTO_IPV6', macro: 'NF_HOOK', okfn: 'ip6_input_finish', direction: 'ingress' },
-  { function: 'ip6_forward', file: 'net/ipv6/ip6_output.c', hook: 'NF_INET_FORWARD', proto: 'NFPROTO_IPV6', macro: 'NF_HOOK', okfn: 'ip6_forward_finish', direction: 'forward' },
+  {
+    function: 'ipv6_rcv',
+    file: 'net/ipv6/ip6_input.c',
+    hook: 'NF_INET_PRE_ROUTING',
+    proto: 'NFPROTO_IPV6',
+    macro: 'NF_HOOK',
+    okfn: 'ip6_rcv_finish',
+    direction: 'ingress',
+  },
+  {
+    function: 'ip6_sublist_rcv',
+    file: 'net/ipv6/ip6_input.c',
+    hook: 'NF_INET_PRE_ROUTING',
+    proto: 'NFPROTO_IPV6',
+    macro: 'NF_HOOK_LIST',
+    okfn: 'ip6_rcv_finish',
+    direction: 'ingress',
+  },
+  {
+    function: 'ip6_input',
+    file: 'net/ipv6/ip6_input.c',
+    hook: 'NF_INET_LOCAL_IN',
+    proto: 'NFPROTO_IPV6',
+    macro: 'NF_HOOK',
+    okfn: 'ip6_input_finish',
+    direction: 'ingress',
+  },
+  {
+    function: 'ip6_forward',
+    file: 'net/ipv6/ip6_output.c',
+    hook: 'NF_INET_FORWARD',
+    proto: 'NFPROTO_IPV6',
+    macro: 'NF_HOOK',
+    okfn: 'ip6_forward_finish',
+    direction: 'forward',
+  },
   // IPv6 transmit.
-  { function: '__ip6_local_out', file: 'net/ipv6/output_core.c', hook: 'NF_INET_LOCAL_OUT', proto: 'NFPROTO_IPV6', macro: 'nf_hook', okfn: 'dst_output', direction: 'egress', note: 'Used by UDPv6 and other datagram senders; ip6_local_out() calls dst_output() on acceptance.' },
-  { function: 'ip6_xmit', file: 'net/ipv6/ip6_output.c', hook: 'NF_INET_LOCAL_OUT', proto: 'NFPROTO_IPV6', macro: 'NF_HOOK', okfn: 'dst_output', direction: 'egress', note: 'TCP over IPv6 transmits through ip6_xmit(), which runs LOCAL_OUT itself rather than via __ip6_local_out().' },
-  { function: 'ip6_output', file: 'net/ipv6/ip6_output.c', hook: 'NF_INET_POST_ROUTING', proto: 'NFPROTO_IPV6', macro: 'NF_HOOK_COND', okfn: 'ip6_finish_output', direction: 'egress' },
-  { function: 'ip6_finish_output2', file: 'net/ipv6/ip6_output.c', hook: 'NF_INET_POST_ROUTING', proto: 'NFPROTO_IPV6', macro: 'NF_HOOK', okfn: 'dev_loopback_xmit', direction: 'egress', note: 'Only for the looped-back copy of a multicast packet this host also listens to.' },
+  {
+    function: '__ip6_local_out',
+    file: 'net/ipv6/output_core.c',
+    hook: 'NF_INET_LOCAL_OUT',
+    proto: 'NFPROTO_IPV6',
+    macro: 'nf_hook',
+    okfn: 'dst_output',
+    direction: 'egress',
+    note: 'Used by UDPv6 and other datagram senders; ip6_local_out() calls dst_output() on acceptance.',
+  },
+  {
+    function: 'ip6_xmit',
+    file: 'net/ipv6/ip6_output.c',
+    hook: 'NF_INET_LOCAL_OUT',
+    proto: 'NFPROTO_IPV6',
+    macro: 'NF_HOOK',
+    okfn: 'dst_output',
+    direction: 'egress',
+    note: 'TCP over IPv6 transmits through ip6_xmit(), which runs LOCAL_OUT itself rather than via __ip6_local_out().',
+  },
+  {
+    function: 'ip6_output',
+    file: 'net/ipv6/ip6_output.c',
+    hook: 'NF_INET_POST_ROUTING',
+    proto: 'NFPROTO_IPV6',
+    macro: 'NF_HOOK_COND',
+    okfn: 'ip6_finish_output',
+    direction: 'egress',
+  },
+  {
+    function: 'ip6_finish_output2',
+    file: 'net/ipv6/ip6_output.c',
+    hook: 'NF_INET_POST_ROUTING',
+    proto: 'NFPROTO_IPV6',
+    macro: 'NF_HOOK',
+    okfn: 'dev_loopback_xmit',
+    direction: 'egress',
+    note: 'Only for the looped-back copy of a multicast packet this host also listens to.',
+  },
   // Device level (nftables netdev family).
-  { function: 'nf_ingress', file: 'net/core/dev.c', hook: 'NF_NETDEV_INGRESS', proto: 'NFPROTO_NETDEV', macro: 'nf_hook_ingress', direction: 'ingress', note: 'Called from __netif_receive_skb_core() after tc ingress.' },
-  { function: '__dev_queue_xmit', file: 'net/core/dev.c', hook: 'NF_NETDEV_EGRESS', proto: 'NFPROTO_NETDEV', macro: 'nf_hook_egress', direction: 'egress', note: 'Runs only when an egress hook is registered (nf_hook_egress_active()).' },
+  {
+    function: 'nf_ingress',
+    file: 'net/core/dev.c',
+    hook: 'NF_NETDEV_INGRESS',
+    proto: 'NFPROTO_NETDEV',
+    macro: 'nf_hook_ingress',
+    direction: 'ingress',
+    note: 'Called from __netif_receive_skb_core() after tc ingress.',
+  },
+  {
+    function: '__dev_queue_xmit',
+    file: 'net/core/dev.c',
+    hook: 'NF_NETDEV_EGRESS',
+    proto: 'NFPROTO_NETDEV',
+    macro: 'nf_hook_egress',
+    direction: 'egress',
+    note: 'Runs only when an egress hook is registered (nf_hook_egress_active()).',
+  },
 ];
 
 /** Hooks run by a function on the path (usually one). */
@@ -96,8 +308,13 @@ export function hooksInvokedBy(functionName: string): HookCallRow[] {
 
 /** The hook row for a constant name or label (`NF_INET_LOCAL_IN`, `LOCAL_IN`, `local_in`). */
 export function findHook(name: string): NfHookRow | undefined {
-  const key = name.trim().toUpperCase().replace(/[\s-]+/g, '_');
-  return NF_HOOKS.find((h) => h.id === key || h.label === key || h.label.replace(/_/g, '') === key.replace(/_/g, ''));
+  const key = name
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
+  return NF_HOOKS.find(
+    (h) => h.id === key || h.label === key || h.label.replace(/_/g, '') === key.replace(/_/g, ''),
+  );
 }
 
 /** One netfilter hook invocation found in C source text. */
@@ -114,7 +331,8 @@ export interface HookCallSite {
   function?: string;
 }
 
-const CALL_RE = /\b(NF_HOOK_LIST|NF_HOOK_COND|NF_HOOK|nf_hook_ingress|nf_hook_egress|nf_hook)\s*\(/g;
+const CALL_RE =
+  /\b(NF_HOOK_LIST|NF_HOOK_COND|NF_HOOK|nf_hook_ingress|nf_hook_egress|nf_hook)\s*\(/g;
 
 /**
  * Finds netfilter hook invocations in a C file's text: `NF_HOOK(proto, hook, net, sk, skb,
@@ -133,7 +351,13 @@ export function scanHookCalls(text: string): HookCallSite[] {
     const lineStart = code.lastIndexOf('\n', m.index) + 1;
     const before = code.slice(lineStart, m.index);
     // A definition or prototype: the name follows a type at the start of a line, or a #define.
-    if (/^\s*#\s*define\s*$/.test(before) || /^(?:static\s+|inline\s+|extern\s+|__always_inline\s+)*(?:int|void|unsigned|bool|struct\s+\w+\s*\*?)\s*$/.test(before)) continue;
+    if (
+      /^\s*#\s*define\s*$/.test(before) ||
+      /^(?:static\s+|inline\s+|extern\s+|__always_inline\s+)*(?:int|void|unsigned|bool|struct\s+\w+\s*\*?)\s*$/.test(
+        before,
+      )
+    )
+      continue;
     const args = splitTopLevel(code.slice(open + 1, close));
     const line = lineOf(code, m.index);
     const fn = enclosingFunction(code, m.index);
@@ -200,7 +424,14 @@ function enclosingFunction(code: string, offset: number): string | undefined {
   const closeBefore = code.lastIndexOf('\n}', offset);
   if (closeBefore > brace) return undefined;
   const headStart = Math.max(code.lastIndexOf(';', brace), code.lastIndexOf('}', brace)) + 1;
-  const head = code.slice(headStart, brace).split('\n').filter((l) => !/^\s*#/.test(l)).join(' ');
+  const head = code
+    .slice(headStart, brace)
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join(' ');
   const names = [...head.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1] ?? '');
-  return names.find((n) => !/^(?:__attribute__|__printf|__acquires|__releases|__must_hold|EXPORT_SYMBOL\w*)$/.test(n));
+  return names.find(
+    (n) =>
+      !/^(?:__attribute__|__printf|__acquires|__releases|__must_hold|EXPORT_SYMBOL\w*)$/.test(n),
+  );
 }

@@ -65,7 +65,11 @@ export function readSkbuffDoc(text: string, options: ReadStructOptions = {}): Sk
 }
 
 /** Any struct's members and kernel-doc, e.g. `napi_struct` or `net_device` in netdevice.h. */
-export function readStructDoc(text: string, structName: string, options: ReadStructOptions = {}): StructDoc | undefined {
+export function readStructDoc(
+  text: string,
+  structName: string,
+  options: ReadStructOptions = {},
+): StructDoc | undefined {
   if (!/^\w+$/.test(structName)) return undefined;
   const masked = maskComments(text);
   const head = new RegExp(`^[ \\t]*struct[ \\t]+${structName}[ \\t\\n]*\\{`, 'gm').exec(masked);
@@ -108,9 +112,15 @@ export function readStructDoc(text: string, structName: string, options: ReadStr
   }
   const fields = members.map(orderKeys);
   for (const d of byName.values()) {
-    if (!used.has(d.name)) fields.push({ name: d.name, description: d.text, docLine: lineOf(d.offset) });
+    if (!used.has(d.name))
+      fields.push({ name: d.name, description: d.text, docLine: lineOf(d.offset) });
   }
-  const result: StructDoc = { name: structName, line: lineOf(head.index + head[0].indexOf('struct')), endLine: lineOf(close), fields };
+  const result: StructDoc = {
+    name: structName,
+    line: lineOf(head.index + head[0].indexOf('struct')),
+    endLine: lineOf(close),
+    fields,
+  };
   if (block) {
     result.docLine = lineOf(block.offset);
     if (block.summary) result.summary = block.summary;
@@ -184,7 +194,8 @@ function maskDirectives(masked: string, start: number): { text: string; directiv
       stack.push(cond);
       raw.push(cond);
     } else if (kw === 'elif' || kw === 'elifdef' || kw === 'elifndef') {
-      const cond = kw === 'elifdef' ? arg : kw === 'elifndef' ? negate(arg) : simplifyCondition(arg);
+      const cond =
+        kw === 'elifdef' ? arg : kw === 'elifndef' ? negate(arg) : simplifyCondition(arg);
       stack[stack.length - 1] = cond;
       raw[raw.length - 1] = cond;
     } else if (kw === 'else') {
@@ -220,7 +231,11 @@ function conditionsAt(directives: readonly Directive[], offset: number): string[
 }
 
 /** Offsets of `private:` / `public:` comments in the body; true means private from there on. */
-function privacyMarkers(text: string, from: number, to: number): { offset: number; isPrivate: boolean }[] {
+function privacyMarkers(
+  text: string,
+  from: number,
+  to: number,
+): { offset: number; isPrivate: boolean }[] {
   const marks: { offset: number; isPrivate: boolean }[] = [];
   const re = /\/\*\s*(private|public)\s*:\s*\*\//g;
   re.lastIndex = from;
@@ -230,7 +245,10 @@ function privacyMarkers(text: string, from: number, to: number): { offset: numbe
   return marks;
 }
 
-function privateAt(marks: readonly { offset: number; isPrivate: boolean }[], offset: number): boolean {
+function privateAt(
+  marks: readonly { offset: number; isPrivate: boolean }[],
+  offset: number,
+): boolean {
   let state = false;
   for (const m of marks) {
     if (m.offset > offset) break;
@@ -251,7 +269,8 @@ function tokenize(code: string, from: number, to: number): Token[] {
   const tokens: Token[] = [];
   const re = /[A-Za-z_]\w*|\d[\w.]*|\.\.\.|\S/g;
   re.lastIndex = from;
-  for (let m = re.exec(code); m && m.index < to; m = re.exec(code)) tokens.push({ text: m[0], offset: m.index });
+  for (let m = re.exec(code); m && m.index < to; m = re.exec(code))
+    tokens.push({ text: m[0], offset: m.index });
   return tokens;
 }
 
@@ -291,17 +310,26 @@ const GROUP_MACROS: ReadonlyMap<string, { lead: number; name: number }> = new Ma
 ]);
 
 /** Member-declaring macros: which argument is the member name, and the type they declare. */
-const DECLARING_MACROS: ReadonlyMap<string, { name: number; type: (args: string[]) => string }> = new Map([
-  ['DECLARE_BITMAP', { name: 0, type: () => 'unsigned long[]' }],
-  ['DECLARE_HASHTABLE', { name: 0, type: () => 'struct hlist_head[]' }],
-  ['DECLARE_FLEX_ARRAY', { name: 1, type: (a: string[]) => `${a[0] ?? ''}[]` }],
-  ['__DECLARE_FLEX_ARRAY', { name: 1, type: (a: string[]) => `${a[0] ?? ''}[]` }],
-]);
+const DECLARING_MACROS: ReadonlyMap<string, { name: number; type: (args: string[]) => string }> =
+  new Map([
+    ['DECLARE_BITMAP', { name: 0, type: () => 'unsigned long[]' }],
+    ['DECLARE_HASHTABLE', { name: 0, type: () => 'struct hlist_head[]' }],
+    ['DECLARE_FLEX_ARRAY', { name: 1, type: (a: string[]) => `${a[0] ?? ''}[]` }],
+    ['__DECLARE_FLEX_ARRAY', { name: 1, type: (a: string[]) => `${a[0] ?? ''}[]` }],
+  ]);
 
 /** Identifiers that may trail a declarator without naming it. */
 const TRAILING_ATTRIBUTES = new Set([
-  '__packed', '__aligned', '____cacheline_aligned', '____cacheline_aligned_in_smp', '__cacheline_aligned',
-  '__cacheline_aligned_in_smp', '__randomize_layout', '__no_randomize_layout', '__attribute__', '__attribute',
+  '__packed',
+  '__aligned',
+  '____cacheline_aligned',
+  '____cacheline_aligned_in_smp',
+  '__cacheline_aligned',
+  '__cacheline_aligned_in_smp',
+  '__randomize_layout',
+  '__no_randomize_layout',
+  '__attribute__',
+  '__attribute',
 ]);
 
 interface Scope {
@@ -312,7 +340,13 @@ interface Scope {
 
 type Emit = (member: Omit<StructFieldDoc, 'line'>, offset: number) => void;
 
-function parseMembers(tokens: readonly Token[], start: number, end: number, scope: Scope, emit: Emit): void {
+function parseMembers(
+  tokens: readonly Token[],
+  start: number,
+  end: number,
+  scope: Scope,
+  emit: Emit,
+): void {
   let i = start;
   while (i < end) {
     const t = tokens[i];
@@ -334,7 +368,10 @@ function parseMembers(tokens: readonly Token[], start: number, end: number, scop
       i = close + 1;
       continue;
     }
-    if ((t.text === 'struct' || t.text === 'union') && (tokens[i + 1]?.text === '{' || tokens[i + 2]?.text === '{')) {
+    if (
+      (t.text === 'struct' || t.text === 'union') &&
+      (tokens[i + 1]?.text === '{' || tokens[i + 2]?.text === '{')
+    ) {
       const braceAt = tokens[i + 1]?.text === '{' ? i + 1 : i + 2;
       const close = closeOf(tokens, braceAt, end);
       const stop = nextAtDepth0(tokens, close + 1, end);
@@ -348,7 +385,13 @@ function parseMembers(tokens: readonly Token[], start: number, end: number, scop
           const parsed = parseDeclarator(tokens, d.start, d.end, `${t.text}${tag} {...}`)?.parsed;
           if (!parsed) continue;
           emit(member(parsed, scope), parsed.offset);
-          parseMembers(tokens, braceAt + 1, close, { prefix: `${scope.prefix}${parsed.name}.`, union: isUnion }, emit);
+          parseMembers(
+            tokens,
+            braceAt + 1,
+            close,
+            { prefix: `${scope.prefix}${parsed.name}.`, union: isUnion },
+            emit,
+          );
         }
       }
       i = stop + 1;
@@ -360,7 +403,11 @@ function parseMembers(tokens: readonly Token[], start: number, end: number, scop
   }
 }
 
-function splitArgs(tokens: readonly Token[], start: number, end: number): { start: number; end: number }[] {
+function splitArgs(
+  tokens: readonly Token[],
+  start: number,
+  end: number,
+): { start: number; end: number }[] {
   const args: { start: number; end: number }[] = [];
   let from = start;
   while (from < end) {
@@ -371,7 +418,11 @@ function splitArgs(tokens: readonly Token[], start: number, end: number): { star
   return args;
 }
 
-function splitDeclarators(tokens: readonly Token[], start: number, end: number): { start: number; end: number }[] {
+function splitDeclarators(
+  tokens: readonly Token[],
+  start: number,
+  end: number,
+): { start: number; end: number }[] {
   return splitArgs(tokens, start, end).filter((d) => d.end > d.start);
 }
 
@@ -384,26 +435,48 @@ interface Parsed {
 }
 
 function member(p: Parsed, scope: Scope): Omit<StructFieldDoc, 'line'> {
-  const m: Omit<StructFieldDoc, 'line'> = { name: scope.prefix + p.name, type: p.type, decl: p.decl };
+  const m: Omit<StructFieldDoc, 'line'> = {
+    name: scope.prefix + p.name,
+    type: p.type,
+    decl: p.decl,
+  };
   if (p.bits !== undefined) m.bits = p.bits;
   if (scope.group) m.group = scope.group;
   if (scope.union) m.union = true;
   return m;
 }
 
-function declaration(tokens: readonly Token[], start: number, end: number, scope: Scope, emit: Emit): void {
+function declaration(
+  tokens: readonly Token[],
+  start: number,
+  end: number,
+  scope: Scope,
+  emit: Emit,
+): void {
   const first = tokens[start];
   if (!first) return;
   // A macro statement such as `__cacheline_group_begin(x);` or `DECLARE_BITMAP(name, n);`.
-  if (isIdent(first) && tokens[start + 1]?.text === '(' && closeOf(tokens, start + 1, end) === end - 1) {
+  if (
+    isIdent(first) &&
+    tokens[start + 1]?.text === '(' &&
+    closeOf(tokens, start + 1, end) === end - 1
+  ) {
     const macro = DECLARING_MACROS.get(first.text);
     if (!macro) return;
-    const args = splitArgs(tokens, start + 2, end - 1).map((a) => joinTokens(tokens, a.start, a.end));
+    const args = splitArgs(tokens, start + 2, end - 1).map((a) =>
+      joinTokens(tokens, a.start, a.end),
+    );
     const argRanges = splitArgs(tokens, start + 2, end - 1);
     const nameTok = tokens[argRanges[macro.name]?.start ?? -1];
     if (!nameTok) return;
     const type = macro.type(args);
-    emit(member({ name: nameTok.text, offset: nameTok.offset, type, decl: joinTokens(tokens, start, end) }, scope), nameTok.offset);
+    emit(
+      member(
+        { name: nameTok.text, offset: nameTok.offset, type, decl: joinTokens(tokens, start, end) },
+        scope,
+      ),
+      nameTok.offset,
+    );
     return;
   }
   const declarators = splitDeclarators(tokens, start, end);
@@ -431,7 +504,12 @@ function parseDeclarator(
 ): { parsed: Parsed; base: string } | undefined {
   // Function pointer: `ret (*name)(params)`.
   for (let k = start; k + 2 < end; k++) {
-    if (tokens[k]?.text === '(' && tokens[k + 1]?.text === '*' && isIdent(tokens[k + 2]) && tokens[k + 3]?.text === ')') {
+    if (
+      tokens[k]?.text === '(' &&
+      tokens[k + 1]?.text === '*' &&
+      isIdent(tokens[k + 2]) &&
+      tokens[k + 3]?.text === ')'
+    ) {
       const nameTok = tokens[k + 2];
       if (!nameTok) break;
       const before = joinTokens(tokens, start, k);
@@ -528,8 +606,14 @@ interface DocLine {
 }
 
 /** The `/** struct NAME - summary` block, as content lines with their offsets. */
-function findDocBlock(text: string, structName: string): { lines: DocLine[]; summary?: string; offset: number } | undefined {
-  const re = new RegExp(`/\\*\\*[ \\t]*\\n(?:[ \\t]*\\*[ \\t]*\\n)*[ \\t]*\\*[ \\t]*struct[ \\t]+${structName}\\b([^\\n]*)`, 'g');
+function findDocBlock(
+  text: string,
+  structName: string,
+): { lines: DocLine[]; summary?: string; offset: number } | undefined {
+  const re = new RegExp(
+    `/\\*\\*[ \\t]*\\n(?:[ \\t]*\\*[ \\t]*\\n)*[ \\t]*\\*[ \\t]*struct[ \\t]+${structName}\\b([^\\n]*)`,
+    'g',
+  );
   const m = re.exec(text);
   if (!m) return undefined;
   const end = text.indexOf('*/', m.index);
@@ -543,7 +627,8 @@ function inlineDocBlocks(text: string, from: number, to: number): DocLine[][] {
   const blocks: DocLine[][] = [];
   const re = /\/\*\*(?!\*)([\s\S]*?)\*\//g;
   re.lastIndex = from;
-  for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) blocks.push(docLines(text, m.index + 3, m.index + m[0].length - 2));
+  for (let m = re.exec(text); m && m.index < to; m = re.exec(text))
+    blocks.push(docLines(text, m.index + 3, m.index + m[0].length - 2));
   return blocks;
 }
 

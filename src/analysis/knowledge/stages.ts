@@ -23,26 +23,116 @@ export interface StageInfo {
 
 /** The stage vocabulary, in rough path order; renderers may use the order and labels. */
 export const STAGES: readonly StageInfo[] = [
-  { id: 'driver-irq', label: 'Driver IRQ', direction: 'rx', note: 'The NIC interrupt handler (assigned by driver-role discovery, not by STAGE_RULES).' },
-  { id: 'driver-rx', label: 'Driver receive', direction: 'rx', note: "The driver's NAPI poll and its receive side: RX descriptor processing, skb building, ring refill (driver-role discovery)." },
-  { id: 'driver-tx', label: 'Driver transmit', direction: 'tx', note: "The driver's ndo_start_xmit, its TX ring, and TX completion run from the poll (driver-role discovery)." },
-  { id: 'napi-softirq', label: 'NAPI / NET_RX softirq', direction: 'rx', note: 'Scheduling NAPI and running poll functions from NET_RX_SOFTIRQ.' },
-  { id: 'gro', label: 'GRO', direction: 'rx', note: 'Generic receive offload: merging same-flow packets during the poll.' },
-  { id: 'link', label: 'Link layer', direction: 'both', note: 'Ethernet header parsing and building.' },
-  { id: 'core-rx', label: 'Core receive', direction: 'rx', note: 'Device-independent receive: RPS/backlog, taps, tc/netfilter ingress, protocol dispatch.' },
-  { id: 'netfilter', label: 'Netfilter', direction: 'both', note: 'Netfilter hook points and their rule evaluation.' },
-  { id: 'routing', label: 'Routing (dst)', direction: 'both', note: 'Calls through the route attached to the skb: dst_input() and dst_output().' },
-  { id: 'ipv4', label: 'IPv4', direction: 'both', note: 'IPv4 receive, routing, forwarding and output.' },
-  { id: 'ipv6', label: 'IPv6', direction: 'both', note: 'IPv6 receive, routing, forwarding and output.' },
+  {
+    id: 'driver-irq',
+    label: 'Driver IRQ',
+    direction: 'rx',
+    note: 'The NIC interrupt handler (assigned by driver-role discovery, not by STAGE_RULES).',
+  },
+  {
+    id: 'driver-rx',
+    label: 'Driver receive',
+    direction: 'rx',
+    note: "The driver's NAPI poll and its receive side: RX descriptor processing, skb building, ring refill (driver-role discovery).",
+  },
+  {
+    id: 'driver-tx',
+    label: 'Driver transmit',
+    direction: 'tx',
+    note: "The driver's ndo_start_xmit, its TX ring, and TX completion run from the poll (driver-role discovery).",
+  },
+  {
+    id: 'napi-softirq',
+    label: 'NAPI / NET_RX softirq',
+    direction: 'rx',
+    note: 'Scheduling NAPI and running poll functions from NET_RX_SOFTIRQ.',
+  },
+  {
+    id: 'gro',
+    label: 'GRO',
+    direction: 'rx',
+    note: 'Generic receive offload: merging same-flow packets during the poll.',
+  },
+  {
+    id: 'link',
+    label: 'Link layer',
+    direction: 'both',
+    note: 'Ethernet header parsing and building.',
+  },
+  {
+    id: 'core-rx',
+    label: 'Core receive',
+    direction: 'rx',
+    note: 'Device-independent receive: RPS/backlog, taps, tc/netfilter ingress, protocol dispatch.',
+  },
+  {
+    id: 'netfilter',
+    label: 'Netfilter',
+    direction: 'both',
+    note: 'Netfilter hook points and their rule evaluation.',
+  },
+  {
+    id: 'routing',
+    label: 'Routing (dst)',
+    direction: 'both',
+    note: 'Calls through the route attached to the skb: dst_input() and dst_output().',
+  },
+  {
+    id: 'ipv4',
+    label: 'IPv4',
+    direction: 'both',
+    note: 'IPv4 receive, routing, forwarding and output.',
+  },
+  {
+    id: 'ipv6',
+    label: 'IPv6',
+    direction: 'both',
+    note: 'IPv6 receive, routing, forwarding and output.',
+  },
   { id: 'tcp', label: 'TCP', direction: 'both', note: 'TCP receive processing and transmission.' },
   { id: 'udp', label: 'UDP', direction: 'both', note: 'UDP receive and send.' },
-  { id: 'socket', label: 'Socket', direction: 'both', note: 'Socket layer: system calls, socket queues and reader wake-up.' },
-  { id: 'neigh', label: 'Neighbour', direction: 'tx', note: 'Next-hop link-layer resolution (ARP/NDISC) and header output.' },
-  { id: 'core-tx', label: 'Core transmit', direction: 'tx', note: 'Device-independent transmit: queue selection, validation, handing skbs to the driver.' },
-  { id: 'gso', label: 'GSO', direction: 'tx', note: 'Software segmentation of large packets before the driver.' },
-  { id: 'qdisc', label: 'Qdisc / traffic control', direction: 'both', note: 'Queueing disciplines, tc classifiers and the NET_TX softirq.' },
-  { id: 'softirq', label: 'Softirq machinery', direction: 'both', note: 'Generic softirq raising and running, including ksoftirqd.' },
-  { id: 'skb', label: 'skb helpers', direction: 'both', note: 'sk_buff allocation, freeing and buffer manipulation.' },
+  {
+    id: 'socket',
+    label: 'Socket',
+    direction: 'both',
+    note: 'Socket layer: system calls, socket queues and reader wake-up.',
+  },
+  {
+    id: 'neigh',
+    label: 'Neighbour',
+    direction: 'tx',
+    note: 'Next-hop link-layer resolution (ARP/NDISC) and header output.',
+  },
+  {
+    id: 'core-tx',
+    label: 'Core transmit',
+    direction: 'tx',
+    note: 'Device-independent transmit: queue selection, validation, handing skbs to the driver.',
+  },
+  {
+    id: 'gso',
+    label: 'GSO',
+    direction: 'tx',
+    note: 'Software segmentation of large packets before the driver.',
+  },
+  {
+    id: 'qdisc',
+    label: 'Qdisc / traffic control',
+    direction: 'both',
+    note: 'Queueing disciplines, tc classifiers and the NET_TX softirq.',
+  },
+  {
+    id: 'softirq',
+    label: 'Softirq machinery',
+    direction: 'both',
+    note: 'Generic softirq raising and running, including ksoftirqd.',
+  },
+  {
+    id: 'skb',
+    label: 'skb helpers',
+    direction: 'both',
+    note: 'sk_buff allocation, freeing and buffer manipulation.',
+  },
   { id: 'core', label: 'Networking core', direction: 'both', note: 'Other net/core code.' },
 ];
 
@@ -59,63 +149,270 @@ export interface StageRule {
 
 export const STAGE_RULES: readonly StageRule[] = [
   // NAPI scheduling: called from the driver's interrupt handler.
-  { name: ['napi_schedule*', '__napi_schedule*', '____napi_schedule', 'napi_schedule_prep'], stage: 'napi-softirq', context: 'hardirq' },
+  {
+    name: ['napi_schedule*', '__napi_schedule*', '____napi_schedule', 'napi_schedule_prep'],
+    stage: 'napi-softirq',
+    context: 'hardirq',
+  },
   // NAPI polling, run by NET_RX_SOFTIRQ (or a NAPI kthread when threaded).
-  { name: ['net_rx_action', '__napi_poll', 'napi_poll', 'napi_complete', 'napi_complete_done', 'process_backlog'], stage: 'napi-softirq', context: 'softirq' },
-  { name: ['napi_busy_loop*', 'sk_busy_loop'], stage: 'napi-softirq', context: 'process', note: 'Busy polling: a socket system call polls the NAPI instance itself with bottom halves disabled.' },
-  { name: ['napi_threaded_poll*'], stage: 'napi-softirq', context: 'process', note: 'Threaded NAPI: the poll loop runs in a per-NAPI kernel thread.' },
+  {
+    name: [
+      'net_rx_action',
+      '__napi_poll',
+      'napi_poll',
+      'napi_complete',
+      'napi_complete_done',
+      'process_backlog',
+    ],
+    stage: 'napi-softirq',
+    context: 'softirq',
+  },
+  {
+    name: ['napi_busy_loop*', 'sk_busy_loop'],
+    stage: 'napi-softirq',
+    context: 'process',
+    note: 'Busy polling: a socket system call polls the NAPI instance itself with bottom halves disabled.',
+  },
+  {
+    name: ['napi_threaded_poll*'],
+    stage: 'napi-softirq',
+    context: 'process',
+    note: 'Threaded NAPI: the poll loop runs in a per-NAPI kernel thread.',
+  },
   // GRO, in the driver's poll; protocol callbacks live in *_offload.c and af_inet*.c.
-  { name: ['napi_gro_*', 'dev_gro_receive', 'gro_*', 'skb_gro_*', '*_gro_receive', '*_gro_complete', '*gro_receive_list'], stage: 'gro', context: 'softirq' },
-  { file: '{net/core/gro.c,net/core/gro_cells.c,include/net/gro.h}', stage: 'gro', context: 'softirq' },
+  {
+    name: [
+      'napi_gro_*',
+      'dev_gro_receive',
+      'gro_*',
+      'skb_gro_*',
+      '*_gro_receive',
+      '*_gro_complete',
+      '*gro_receive_list',
+    ],
+    stage: 'gro',
+    context: 'softirq',
+  },
+  {
+    file: '{net/core/gro.c,net/core/gro_cells.c,include/net/gro.h}',
+    stage: 'gro',
+    context: 'softirq',
+  },
   // GSO: software segmentation on transmit.
   { name: ['*_gso_segment', 'skb_gso_segment', '__skb_gso_segment', 'skb_segment*'], stage: 'gso' },
   { file: '{net/core/gso.c,include/net/gso.h}', stage: 'gso' },
   // Link layer: eth_type_trans runs in the driver's poll.
-  { name: 'eth_type_trans', stage: 'link', context: 'softirq', note: 'Strips the Ethernet header and returns the protocol.' },
+  {
+    name: 'eth_type_trans',
+    stage: 'link',
+    context: 'softirq',
+    note: 'Strips the Ethernet header and returns the protocol.',
+  },
   { file: '{net/ethernet/**,include/linux/etherdevice.h,include/linux/if_ether.h}', stage: 'link' },
   // Netfilter, wherever the hook runner is defined.
   { name: ['nf_hook*', 'NF_HOOK*', 'nf_ingress', 'nf_egress'], stage: 'netfilter' },
-  { file: '{net/netfilter/**,net/ipv4/netfilter/**,net/ipv6/netfilter/**,net/bridge/netfilter/**,include/linux/netfilter*.h,include/linux/netfilter*/**,include/net/netfilter/**}', stage: 'netfilter' },
+  {
+    file: '{net/netfilter/**,net/ipv4/netfilter/**,net/ipv6/netfilter/**,net/bridge/netfilter/**,include/linux/netfilter*.h,include/linux/netfilter*/**,include/net/netfilter/**}',
+    stage: 'netfilter',
+  },
   // tc hooks in the core device code.
-  { name: ['sch_handle_ingress', 'tcf_classify*', 'tcx_run'], stage: 'qdisc', context: 'softirq', note: 'tc ingress: clsact/ingress classifiers and tcx BPF programs.' },
-  { name: ['sch_handle_egress'], stage: 'qdisc', note: 'tc egress: clsact classifiers and tcx BPF programs.' },
+  {
+    name: ['sch_handle_ingress', 'tcf_classify*', 'tcx_run'],
+    stage: 'qdisc',
+    context: 'softirq',
+    note: 'tc ingress: clsact/ingress classifiers and tcx BPF programs.',
+  },
+  {
+    name: ['sch_handle_egress'],
+    stage: 'qdisc',
+    note: 'tc egress: clsact classifiers and tcx BPF programs.',
+  },
   // Core receive in net/core/dev.c.
-  { name: ['netif_rx', '__netif_rx', 'netif_rx_internal', 'netif_rx_any_context'], stage: 'core-rx', note: 'Queues the skb to a per-CPU backlog; callable from any context.' },
+  {
+    name: ['netif_rx', '__netif_rx', 'netif_rx_internal', 'netif_rx_any_context'],
+    stage: 'core-rx',
+    note: 'Queues the skb to a per-CPU backlog; callable from any context.',
+  },
   { name: ['enqueue_to_backlog', 'get_rps_cpu', 'rps_*'], stage: 'core-rx' },
-  { name: ['__netif_receive_skb*', 'netif_receive_skb*', 'deliver_skb', 'deliver_ptype_list_skb', 'do_xdp_generic', 'netif_receive_generic_xdp', 'bpf_prog_run_generic_xdp'], stage: 'core-rx', context: 'softirq' },
+  {
+    name: [
+      '__netif_receive_skb*',
+      'netif_receive_skb*',
+      'deliver_skb',
+      'deliver_ptype_list_skb',
+      'do_xdp_generic',
+      'netif_receive_generic_xdp',
+      'bpf_prog_run_generic_xdp',
+    ],
+    stage: 'core-rx',
+    context: 'softirq',
+  },
   // Core transmit in net/core/dev.c and include/linux/netdevice.h.
-  { name: ['dev_queue_xmit*', '__dev_queue_xmit', 'dev_hard_start_xmit', 'xmit_one', 'netdev_start_xmit', '__netdev_start_xmit', 'validate_xmit_skb*', 'netdev_core_pick_tx', 'netdev_pick_tx', 'dev_queue_xmit_nit', '__dev_direct_xmit', 'dev_direct_xmit'], stage: 'core-tx' },
+  {
+    name: [
+      'dev_queue_xmit*',
+      '__dev_queue_xmit',
+      'dev_hard_start_xmit',
+      'xmit_one',
+      'netdev_start_xmit',
+      '__netdev_start_xmit',
+      'validate_xmit_skb*',
+      'netdev_core_pick_tx',
+      'netdev_pick_tx',
+      'dev_queue_xmit_nit',
+      '__dev_direct_xmit',
+      'dev_direct_xmit',
+    ],
+    stage: 'core-tx',
+  },
   // Qdisc layer: enqueue and run queues; NET_TX_SOFTIRQ.
   { name: 'net_tx_action', stage: 'qdisc', context: 'softirq', note: 'NET_TX_SOFTIRQ handler.' },
-  { name: ['__dev_xmit_skb', 'dev_qdisc_enqueue', 'qdisc_run*', '__qdisc_run', 'qdisc_restart', 'sch_direct_xmit', 'dequeue_skb', '__netif_schedule', 'netif_schedule_queue', 'netif_tx_wake_queue', 'netif_wake_subqueue'], stage: 'qdisc' },
-  { file: '{net/sched/**,include/net/pkt_sched.h,include/net/sch_generic.h,include/net/pkt_cls.h}', stage: 'qdisc' },
+  {
+    name: [
+      '__dev_xmit_skb',
+      'dev_qdisc_enqueue',
+      'qdisc_run*',
+      '__qdisc_run',
+      'qdisc_restart',
+      'sch_direct_xmit',
+      'dequeue_skb',
+      '__netif_schedule',
+      'netif_schedule_queue',
+      'netif_tx_wake_queue',
+      'netif_wake_subqueue',
+    ],
+    stage: 'qdisc',
+  },
+  {
+    file: '{net/sched/**,include/net/pkt_sched.h,include/net/sch_generic.h,include/net/pkt_cls.h}',
+    stage: 'qdisc',
+  },
   // Routing: calls through skb_dst().
   { name: ['dst_input', 'dst_output'], stage: 'routing' },
   { file: '{include/net/dst.h,net/core/dst.c}', stage: 'routing' },
   // Socket wake-up from the receive path.
   { name: ['sock_def_readable', 'sk_data_ready'], stage: 'socket', context: 'softirq' },
   // TCP: receive side runs in softirq; send/receive system calls in process context.
-  { name: ['tcp_sendmsg*', 'tcp_recvmsg*', 'tcp_splice_read', 'tcp_sendpage*'], stage: 'tcp', context: 'process' },
-  { name: ['tcp_v4_rcv', 'tcp_v6_rcv', 'tcp_v4_do_rcv', 'tcp_v6_do_rcv', 'tcp_rcv_established', 'tcp_rcv_state_process', 'tcp_data_queue*', 'tcp_queue_rcv', 'tcp_data_ready', 'tcp_ack', 'tcp_add_backlog', 'tcp_v4_early_demux', 'tcp_v6_early_demux'], stage: 'tcp', context: 'softirq' },
+  {
+    name: ['tcp_sendmsg*', 'tcp_recvmsg*', 'tcp_splice_read', 'tcp_sendpage*'],
+    stage: 'tcp',
+    context: 'process',
+  },
+  {
+    name: [
+      'tcp_v4_rcv',
+      'tcp_v6_rcv',
+      'tcp_v4_do_rcv',
+      'tcp_v6_do_rcv',
+      'tcp_rcv_established',
+      'tcp_rcv_state_process',
+      'tcp_data_queue*',
+      'tcp_queue_rcv',
+      'tcp_data_ready',
+      'tcp_ack',
+      'tcp_add_backlog',
+      'tcp_v4_early_demux',
+      'tcp_v6_early_demux',
+    ],
+    stage: 'tcp',
+    context: 'softirq',
+  },
   { file: '{net/ipv4/tcp*.c,net/ipv6/tcp*.c,include/net/tcp.h,include/linux/tcp.h}', stage: 'tcp' },
   // UDP: same split.
-  { name: ['udp_sendmsg', 'udpv6_sendmsg', 'udp_recvmsg', 'udpv6_recvmsg', 'udp_send_skb', 'udp_v6_send_skb', 'udp_push_pending_frames'], stage: 'udp', context: 'process' },
-  { name: ['udp_rcv', 'udpv6_rcv', '__udp4_lib_rcv', '__udp6_lib_rcv', 'udp_unicast_rcv_skb', 'udp_queue_rcv_skb', 'udp_queue_rcv_one_skb', '__udp_queue_rcv_skb', '__udp_enqueue_schedule_skb', 'udpv6_queue_rcv_skb', 'udpv6_queue_rcv_one_skb', '__udpv6_queue_rcv_skb', 'udp_v4_early_demux'], stage: 'udp', context: 'softirq' },
+  {
+    name: [
+      'udp_sendmsg',
+      'udpv6_sendmsg',
+      'udp_recvmsg',
+      'udpv6_recvmsg',
+      'udp_send_skb',
+      'udp_v6_send_skb',
+      'udp_push_pending_frames',
+    ],
+    stage: 'udp',
+    context: 'process',
+  },
+  {
+    name: [
+      'udp_rcv',
+      'udpv6_rcv',
+      '__udp4_lib_rcv',
+      '__udp6_lib_rcv',
+      'udp_unicast_rcv_skb',
+      'udp_queue_rcv_skb',
+      'udp_queue_rcv_one_skb',
+      '__udp_queue_rcv_skb',
+      '__udp_enqueue_schedule_skb',
+      'udpv6_queue_rcv_skb',
+      'udpv6_queue_rcv_one_skb',
+      '__udpv6_queue_rcv_skb',
+      'udp_v4_early_demux',
+    ],
+    stage: 'udp',
+    context: 'softirq',
+  },
   { file: '{net/ipv4/udp*.c,net/ipv6/udp*.c,include/net/udp.h,include/linux/udp.h}', stage: 'udp' },
   // Neighbour layer (ARP, NDISC).
-  { file: '{net/core/neighbour.c,include/net/neighbour.h,net/ipv4/arp.c,include/net/arp.h,net/ipv6/ndisc.c,include/net/ndisc.h}', stage: 'neigh' },
+  {
+    file: '{net/core/neighbour.c,include/net/neighbour.h,net/ipv4/arp.c,include/net/arp.h,net/ipv6/ndisc.c,include/net/ndisc.h}',
+    stage: 'neigh',
+  },
   // IPv4 receive runs in softirq; output inherits its caller's context.
-  { name: ['ip_rcv*', 'ip_list_rcv*', 'ip_sublist_rcv*', 'ip_local_deliver*', 'ip_protocol_deliver_rcu', 'ip_route_input*', 'ip_forward*', 'ip_defrag'], stage: 'ipv4', context: 'softirq' },
-  { file: '{net/ipv4/ip_*.c,net/ipv4/route.c,net/ipv4/fib*.c,net/ipv4/icmp.c,net/ipv4/igmp.c,net/ipv4/inetpeer.c,include/net/ip.h,include/net/route.h,include/net/ip_fib.h,include/linux/ip.h}', stage: 'ipv4' },
+  {
+    name: [
+      'ip_rcv*',
+      'ip_list_rcv*',
+      'ip_sublist_rcv*',
+      'ip_local_deliver*',
+      'ip_protocol_deliver_rcu',
+      'ip_route_input*',
+      'ip_forward*',
+      'ip_defrag',
+    ],
+    stage: 'ipv4',
+    context: 'softirq',
+  },
+  {
+    file: '{net/ipv4/ip_*.c,net/ipv4/route.c,net/ipv4/fib*.c,net/ipv4/icmp.c,net/ipv4/igmp.c,net/ipv4/inetpeer.c,include/net/ip.h,include/net/route.h,include/net/ip_fib.h,include/linux/ip.h}',
+    stage: 'ipv4',
+  },
   // IPv6 receive runs in softirq.
-  { name: ['ipv6_rcv', 'ipv6_list_rcv', 'ip6_rcv*', 'ip6_sublist_rcv', 'ip6_input*', 'ip6_protocol_deliver_rcu', 'ip6_route_input*', 'ip6_forward*'], stage: 'ipv6', context: 'softirq' },
-  { file: '{net/ipv6/**,include/net/ipv6.h,include/net/ip6_*.h,include/linux/ipv6.h}', stage: 'ipv6' },
+  {
+    name: [
+      'ipv6_rcv',
+      'ipv6_list_rcv',
+      'ip6_rcv*',
+      'ip6_sublist_rcv',
+      'ip6_input*',
+      'ip6_protocol_deliver_rcu',
+      'ip6_route_input*',
+      'ip6_forward*',
+    ],
+    stage: 'ipv6',
+    context: 'softirq',
+  },
+  {
+    file: '{net/ipv6/**,include/net/ipv6.h,include/net/ip6_*.h,include/linux/ipv6.h}',
+    stage: 'ipv6',
+  },
   // Socket layer: system calls and generic socket code.
   { file: '{net/socket.c,net/compat.c}', stage: 'socket', context: 'process' },
-  { file: '{net/core/sock.c,net/core/datagram.c,net/core/stream.c,net/ipv4/af_inet.c,net/ipv6/af_inet6.c,include/net/sock.h,include/linux/net.h}', stage: 'socket' },
+  {
+    file: '{net/core/sock.c,net/core/datagram.c,net/core/stream.c,net/ipv4/af_inet.c,net/ipv6/af_inet6.c,include/net/sock.h,include/linux/net.h}',
+    stage: 'socket',
+  },
   // Softirq machinery.
-  { name: 'run_ksoftirqd', file: 'kernel/softirq.c', stage: 'softirq', context: 'process', note: 'ksoftirqd thread: runs softirqs that kept re-raising themselves.' },
-  { file: '{kernel/softirq.c,include/linux/interrupt.h,include/linux/bottom_half.h}', stage: 'softirq' },
+  {
+    name: 'run_ksoftirqd',
+    file: 'kernel/softirq.c',
+    stage: 'softirq',
+    context: 'process',
+    note: 'ksoftirqd thread: runs softirqs that kept re-raising themselves.',
+  },
+  {
+    file: '{kernel/softirq.c,include/linux/interrupt.h,include/linux/bottom_half.h}',
+    stage: 'softirq',
+  },
   // sk_buff helpers.
   { file: '{net/core/skbuff.c,include/linux/skbuff.h,include/linux/skbuff_ref.h}', stage: 'skb' },
   // Remaining networking core.
@@ -134,163 +431,717 @@ export interface FunctionNote {
 
 export const FUNCTION_NOTES: readonly FunctionNote[] = [
   // Interrupt to softirq.
-  { name: 'napi_schedule', file: 'include/linux/netdevice.h', note: "Called by the driver's IRQ handler: claims the NAPI instance and queues it for polling." },
-  { name: 'napi_schedule_prep', file: 'net/core/dev.c', note: 'Atomically marks the NAPI instance scheduled; false if it already was or is being disabled.' },
-  { name: '__napi_schedule', file: 'net/core/dev.c', note: 'Queues an already-claimed NAPI instance with interrupts disabled.' },
-  { name: '____napi_schedule', file: 'net/core/dev.c', note: "Adds the NAPI instance to this CPU's poll list and raises NET_RX_SOFTIRQ, or wakes its kthread when threaded." },
-  { name: 'raise_softirq_irqoff', file: 'kernel/softirq.c', note: 'Marks a softirq pending on this CPU, waking ksoftirqd if it cannot run soon.' },
-  { name: 'handle_softirqs', file: 'kernel/softirq.c', note: 'Runs every pending softirq handler, restarting a few times before deferring to ksoftirqd.' },
-  { name: 'run_ksoftirqd', file: 'kernel/softirq.c', note: 'Body of the per-CPU ksoftirqd thread: runs pending softirqs in a schedulable task.' },
+  {
+    name: 'napi_schedule',
+    file: 'include/linux/netdevice.h',
+    note: "Called by the driver's IRQ handler: claims the NAPI instance and queues it for polling.",
+  },
+  {
+    name: 'napi_schedule_prep',
+    file: 'net/core/dev.c',
+    note: 'Atomically marks the NAPI instance scheduled; false if it already was or is being disabled.',
+  },
+  {
+    name: '__napi_schedule',
+    file: 'net/core/dev.c',
+    note: 'Queues an already-claimed NAPI instance with interrupts disabled.',
+  },
+  {
+    name: '____napi_schedule',
+    file: 'net/core/dev.c',
+    note: "Adds the NAPI instance to this CPU's poll list and raises NET_RX_SOFTIRQ, or wakes its kthread when threaded.",
+  },
+  {
+    name: 'raise_softirq_irqoff',
+    file: 'kernel/softirq.c',
+    note: 'Marks a softirq pending on this CPU, waking ksoftirqd if it cannot run soon.',
+  },
+  {
+    name: 'handle_softirqs',
+    file: 'kernel/softirq.c',
+    note: 'Runs every pending softirq handler, restarting a few times before deferring to ksoftirqd.',
+  },
+  {
+    name: 'run_ksoftirqd',
+    file: 'kernel/softirq.c',
+    note: 'Body of the per-CPU ksoftirqd thread: runs pending softirqs in a schedulable task.',
+  },
   // NAPI polling.
-  { name: 'net_rx_action', file: 'net/core/dev.c', note: "NET_RX_SOFTIRQ handler: polls each queued NAPI instance until the packet budget or time limit is spent." },
-  { name: 'napi_poll', file: 'net/core/dev.c', note: 'Polls one NAPI instance and puts it back on the list if it used its whole weight.' },
-  { name: '__napi_poll', file: 'net/core/dev.c', note: "Calls the driver's poll() with the NAPI weight (usually 64); if the driver used it all, flushes old GRO packets and the pending receive list." },
-  { name: 'napi_threaded_poll', file: 'net/core/dev.c', note: 'Kernel-thread loop for threaded NAPI: polls with bottom halves disabled instead of in the softirq.' },
-  { name: 'napi_complete_done', file: 'net/core/dev.c', note: 'Driver reports it finished under budget: flushes GRO, clears the scheduled bit and says whether the IRQ may be re-enabled.' },
-  { name: 'process_backlog', file: 'net/core/dev.c', note: "Poll function of the per-CPU backlog NAPI: feeds skbs queued by netif_rx() or RPS to __netif_receive_skb()." },
+  {
+    name: 'net_rx_action',
+    file: 'net/core/dev.c',
+    note: 'NET_RX_SOFTIRQ handler: polls each queued NAPI instance until the packet budget or time limit is spent.',
+  },
+  {
+    name: 'napi_poll',
+    file: 'net/core/dev.c',
+    note: 'Polls one NAPI instance and puts it back on the list if it used its whole weight.',
+  },
+  {
+    name: '__napi_poll',
+    file: 'net/core/dev.c',
+    note: "Calls the driver's poll() with the NAPI weight (usually 64); if the driver used it all, flushes old GRO packets and the pending receive list.",
+  },
+  {
+    name: 'napi_threaded_poll',
+    file: 'net/core/dev.c',
+    note: 'Kernel-thread loop for threaded NAPI: polls with bottom halves disabled instead of in the softirq.',
+  },
+  {
+    name: 'napi_complete_done',
+    file: 'net/core/dev.c',
+    note: 'Driver reports it finished under budget: flushes GRO, clears the scheduled bit and says whether the IRQ may be re-enabled.',
+  },
+  {
+    name: 'process_backlog',
+    file: 'net/core/dev.c',
+    note: 'Poll function of the per-CPU backlog NAPI: feeds skbs queued by netif_rx() or RPS to __netif_receive_skb().',
+  },
   // GRO.
-  { name: 'napi_gro_receive', file: 'net/core/gro.c', note: 'Driver entry to GRO: tries to merge the skb with a held packet of the same flow, else passes it on.' },
-  { name: 'napi_gro_frags', file: 'net/core/gro.c', note: 'GRO entry for drivers that fill page fragments of napi->skb instead of building an skb.' },
-  { name: 'dev_gro_receive', file: 'net/core/gro.c', note: "Looks for a held packet of the same flow and runs the protocol gro_receive callbacks to merge, hold or pass the skb." },
-  { name: 'inet_gro_receive', file: 'net/ipv4/af_inet.c', note: 'IPv4 GRO step: checks the IP header matches the held flow, then calls the TCP/UDP callback.' },
-  { name: 'tcp4_gro_receive', file: 'net/ipv4/tcp_offload.c', note: 'TCP/IPv4 GRO step: merges in-order segments of the same connection.' },
-  { name: 'napi_gro_flush', file: 'net/core/gro.c', note: 'Completes held GRO packets (all, or only older ones) and sends them up the stack.' },
-  { name: 'gro_normal_one', file: 'include/net/gro.h', note: 'Adds an skb to the NAPI receive list and delivers the list once it reaches gro_normal_batch (8).' },
-  { name: 'gro_normal_list', file: 'include/net/gro.h', note: "Hands the NAPI instance's batched skbs to the stack with netif_receive_skb_list_internal()." },
+  {
+    name: 'napi_gro_receive',
+    file: 'net/core/gro.c',
+    note: 'Driver entry to GRO: tries to merge the skb with a held packet of the same flow, else passes it on.',
+  },
+  {
+    name: 'napi_gro_frags',
+    file: 'net/core/gro.c',
+    note: 'GRO entry for drivers that fill page fragments of napi->skb instead of building an skb.',
+  },
+  {
+    name: 'dev_gro_receive',
+    file: 'net/core/gro.c',
+    note: 'Looks for a held packet of the same flow and runs the protocol gro_receive callbacks to merge, hold or pass the skb.',
+  },
+  {
+    name: 'inet_gro_receive',
+    file: 'net/ipv4/af_inet.c',
+    note: 'IPv4 GRO step: checks the IP header matches the held flow, then calls the TCP/UDP callback.',
+  },
+  {
+    name: 'tcp4_gro_receive',
+    file: 'net/ipv4/tcp_offload.c',
+    note: 'TCP/IPv4 GRO step: merges in-order segments of the same connection.',
+  },
+  {
+    name: 'napi_gro_flush',
+    file: 'net/core/gro.c',
+    note: 'Completes held GRO packets (all, or only older ones) and sends them up the stack.',
+  },
+  {
+    name: 'gro_normal_one',
+    file: 'include/net/gro.h',
+    note: 'Adds an skb to the NAPI receive list and delivers the list once it reaches gro_normal_batch (8).',
+  },
+  {
+    name: 'gro_normal_list',
+    file: 'include/net/gro.h',
+    note: "Hands the NAPI instance's batched skbs to the stack with netif_receive_skb_list_internal().",
+  },
   // Link layer.
-  { name: 'eth_type_trans', file: 'net/ethernet/eth.c', note: 'Marks the MAC header, pulls the 14-byte Ethernet header, sets skb->dev and pkt_type, and returns the EtherType.' },
+  {
+    name: 'eth_type_trans',
+    file: 'net/ethernet/eth.c',
+    note: 'Marks the MAC header, pulls the 14-byte Ethernet header, sets skb->dev and pkt_type, and returns the EtherType.',
+  },
   // Core receive.
-  { name: 'netif_receive_skb', file: 'net/core/dev.c', note: 'Delivers one skb to the stack right away, bypassing GRO.' },
-  { name: 'netif_receive_skb_internal', file: 'net/core/dev.c', note: 'With RPS, may queue the skb to another CPU\'s backlog; otherwise runs __netif_receive_skb() here.' },
-  { name: 'netif_receive_skb_list_internal', file: 'net/core/dev.c', note: 'List version: RPS steering for a batch, then __netif_receive_skb_list() for the skbs that stay on this CPU.' },
-  { name: 'netif_rx', file: 'net/core/dev.c', note: "Queues an skb on a CPU's backlog for later processing; usable from any context." },
-  { name: 'enqueue_to_backlog', file: 'net/core/dev.c', note: "Appends the skb to a CPU's input queue and schedules its backlog NAPI, dropping above netdev_max_backlog." },
-  { name: 'get_rps_cpu', file: 'net/core/dev.c', note: "RPS/RFS: picks the CPU that should process this flow from the skb's hash." },
-  { name: '__netif_receive_skb', file: 'net/core/dev.c', note: 'Single-skb receive entry; handles pfmemalloc packets, then the core receive.' },
-  { name: '__netif_receive_skb_one_core', file: 'net/core/dev.c', note: 'Runs the core receive and calls the chosen protocol handler, e.g. ip_rcv().' },
-  { name: '__netif_receive_skb_core', file: 'net/core/dev.c', note: 'Heart of receive: sets header offsets, runs generic XDP, feeds packet taps, tc and netfilter ingress, VLAN and rx_handler (bridge, bond), then picks the handler by skb->protocol.' },
-  { name: '__netif_receive_skb_list_core', file: 'net/core/dev.c', note: 'List receive: runs the core on each skb and groups consecutive skbs going to the same protocol handler.' },
-  { name: 'deliver_skb', file: 'net/core/dev.c', note: "Hands the skb to one packet_type handler (a tap such as tcpdump, or a protocol), taking a reference." },
+  {
+    name: 'netif_receive_skb',
+    file: 'net/core/dev.c',
+    note: 'Delivers one skb to the stack right away, bypassing GRO.',
+  },
+  {
+    name: 'netif_receive_skb_internal',
+    file: 'net/core/dev.c',
+    note: "With RPS, may queue the skb to another CPU's backlog; otherwise runs __netif_receive_skb() here.",
+  },
+  {
+    name: 'netif_receive_skb_list_internal',
+    file: 'net/core/dev.c',
+    note: 'List version: RPS steering for a batch, then __netif_receive_skb_list() for the skbs that stay on this CPU.',
+  },
+  {
+    name: 'netif_rx',
+    file: 'net/core/dev.c',
+    note: "Queues an skb on a CPU's backlog for later processing; usable from any context.",
+  },
+  {
+    name: 'enqueue_to_backlog',
+    file: 'net/core/dev.c',
+    note: "Appends the skb to a CPU's input queue and schedules its backlog NAPI, dropping above netdev_max_backlog.",
+  },
+  {
+    name: 'get_rps_cpu',
+    file: 'net/core/dev.c',
+    note: "RPS/RFS: picks the CPU that should process this flow from the skb's hash.",
+  },
+  {
+    name: '__netif_receive_skb',
+    file: 'net/core/dev.c',
+    note: 'Single-skb receive entry; handles pfmemalloc packets, then the core receive.',
+  },
+  {
+    name: '__netif_receive_skb_one_core',
+    file: 'net/core/dev.c',
+    note: 'Runs the core receive and calls the chosen protocol handler, e.g. ip_rcv().',
+  },
+  {
+    name: '__netif_receive_skb_core',
+    file: 'net/core/dev.c',
+    note: 'Heart of receive: sets header offsets, runs generic XDP, feeds packet taps, tc and netfilter ingress, VLAN and rx_handler (bridge, bond), then picks the handler by skb->protocol.',
+  },
+  {
+    name: '__netif_receive_skb_list_core',
+    file: 'net/core/dev.c',
+    note: 'List receive: runs the core on each skb and groups consecutive skbs going to the same protocol handler.',
+  },
+  {
+    name: 'deliver_skb',
+    file: 'net/core/dev.c',
+    note: 'Hands the skb to one packet_type handler (a tap such as tcpdump, or a protocol), taking a reference.',
+  },
   // IPv4 receive.
-  { name: 'ip_rcv', file: 'net/ipv4/ip_input.c', note: 'IPv4 receive entry: validates the header, then runs NF_INET_PRE_ROUTING with ip_rcv_finish() as continuation.' },
-  { name: 'ip_list_rcv', file: 'net/ipv4/ip_input.c', note: 'List version of ip_rcv(): validates each packet and runs PRE_ROUTING per sub-list.' },
-  { name: 'ip_rcv_core', file: 'net/ipv4/ip_input.c', note: 'Checks the IPv4 header (version, length, checksum), trims link padding and sets the transport header; data stays at the IP header.' },
-  { name: 'ip_rcv_finish', file: 'net/ipv4/ip_input.c', note: 'After PRE_ROUTING: early demux and route lookup, then dst_input() to deliver or forward.' },
-  { name: 'ip_rcv_finish_core', file: 'net/ipv4/ip_input.c', note: 'Tries early socket demux, then looks up the input route if none is attached.' },
-  { name: 'ip_route_input_noref', file: 'net/ipv4/route.c', note: 'Routes a received packet and attaches the result without a reference: local delivery, forwarding or error.' },
-  { name: 'ip_local_deliver', file: 'net/ipv4/ip_input.c', note: 'For packets to this host: reassembles fragments, then runs NF_INET_LOCAL_IN.' },
-  { name: 'ip_local_deliver_finish', file: 'net/ipv4/ip_input.c', note: 'Pulls the IP header off the skb and hands it to the transport protocol.' },
-  { name: 'ip_protocol_deliver_rcu', file: 'net/ipv4/ip_input.c', note: "Gives raw sockets a copy, then calls the protocol's handler (tcp_v4_rcv, udp_rcv) by IP protocol number." },
-  { name: 'ip_forward', file: 'net/ipv4/ip_forward.c', note: 'For packets routed through this host: checks TTL and MTU, then runs NF_INET_FORWARD.' },
+  {
+    name: 'ip_rcv',
+    file: 'net/ipv4/ip_input.c',
+    note: 'IPv4 receive entry: validates the header, then runs NF_INET_PRE_ROUTING with ip_rcv_finish() as continuation.',
+  },
+  {
+    name: 'ip_list_rcv',
+    file: 'net/ipv4/ip_input.c',
+    note: 'List version of ip_rcv(): validates each packet and runs PRE_ROUTING per sub-list.',
+  },
+  {
+    name: 'ip_rcv_core',
+    file: 'net/ipv4/ip_input.c',
+    note: 'Checks the IPv4 header (version, length, checksum), trims link padding and sets the transport header; data stays at the IP header.',
+  },
+  {
+    name: 'ip_rcv_finish',
+    file: 'net/ipv4/ip_input.c',
+    note: 'After PRE_ROUTING: early demux and route lookup, then dst_input() to deliver or forward.',
+  },
+  {
+    name: 'ip_rcv_finish_core',
+    file: 'net/ipv4/ip_input.c',
+    note: 'Tries early socket demux, then looks up the input route if none is attached.',
+  },
+  {
+    name: 'ip_route_input_noref',
+    file: 'net/ipv4/route.c',
+    note: 'Routes a received packet and attaches the result without a reference: local delivery, forwarding or error.',
+  },
+  {
+    name: 'ip_local_deliver',
+    file: 'net/ipv4/ip_input.c',
+    note: 'For packets to this host: reassembles fragments, then runs NF_INET_LOCAL_IN.',
+  },
+  {
+    name: 'ip_local_deliver_finish',
+    file: 'net/ipv4/ip_input.c',
+    note: 'Pulls the IP header off the skb and hands it to the transport protocol.',
+  },
+  {
+    name: 'ip_protocol_deliver_rcu',
+    file: 'net/ipv4/ip_input.c',
+    note: "Gives raw sockets a copy, then calls the protocol's handler (tcp_v4_rcv, udp_rcv) by IP protocol number.",
+  },
+  {
+    name: 'ip_forward',
+    file: 'net/ipv4/ip_forward.c',
+    note: 'For packets routed through this host: checks TTL and MTU, then runs NF_INET_FORWARD.',
+  },
   // TCP receive.
-  { name: 'tcp_v4_rcv', file: 'net/ipv4/tcp_ipv4.c', note: 'TCP/IPv4 receive: checks the header, finds the socket, and processes the segment now or queues it to the socket backlog if a task owns the socket.' },
-  { name: 'tcp_v4_do_rcv', file: 'net/ipv4/tcp_ipv4.c', note: 'Processes a segment for a socket: the established fast path or the state machine; also run from release_sock() for backlogged segments.' },
-  { name: 'tcp_add_backlog', file: 'net/ipv4/tcp_ipv4.c', note: 'Queues a segment to the socket backlog while a task holds the socket lock.' },
-  { name: 'tcp_rcv_established', file: 'net/ipv4/tcp_input.c', note: 'Receive for established connections: header prediction fast path, ACK processing, data queueing and reader wake-up.' },
-  { name: 'tcp_rcv_state_process', file: 'net/ipv4/tcp_input.c', note: 'TCP state machine for every state except established (handshake, closing).' },
-  { name: 'tcp_data_queue', file: 'net/ipv4/tcp_input.c', note: 'Pulls the TCP header and queues the data: in order to the receive queue, out of order to the OFO tree; wakes the reader.' },
-  { name: 'tcp_queue_rcv', file: 'net/ipv4/tcp_input.c', note: 'Appends in-order data to sk_receive_queue (coalescing into the last skb when possible) and advances rcv_nxt.' },
-  { name: 'tcp_data_ready', file: 'net/ipv4/tcp_input.c', note: "Signals the reader through sk->sk_data_ready when enough data is queued." },
-  { name: 'sock_def_readable', file: 'net/core/sock.c', note: "Default sk_data_ready: wakes tasks waiting in recvmsg, poll or epoll on the socket." },
+  {
+    name: 'tcp_v4_rcv',
+    file: 'net/ipv4/tcp_ipv4.c',
+    note: 'TCP/IPv4 receive: checks the header, finds the socket, and processes the segment now or queues it to the socket backlog if a task owns the socket.',
+  },
+  {
+    name: 'tcp_v4_do_rcv',
+    file: 'net/ipv4/tcp_ipv4.c',
+    note: 'Processes a segment for a socket: the established fast path or the state machine; also run from release_sock() for backlogged segments.',
+  },
+  {
+    name: 'tcp_add_backlog',
+    file: 'net/ipv4/tcp_ipv4.c',
+    note: 'Queues a segment to the socket backlog while a task holds the socket lock.',
+  },
+  {
+    name: 'tcp_rcv_established',
+    file: 'net/ipv4/tcp_input.c',
+    note: 'Receive for established connections: header prediction fast path, ACK processing, data queueing and reader wake-up.',
+  },
+  {
+    name: 'tcp_rcv_state_process',
+    file: 'net/ipv4/tcp_input.c',
+    note: 'TCP state machine for every state except established (handshake, closing).',
+  },
+  {
+    name: 'tcp_data_queue',
+    file: 'net/ipv4/tcp_input.c',
+    note: 'Pulls the TCP header and queues the data: in order to the receive queue, out of order to the OFO tree; wakes the reader.',
+  },
+  {
+    name: 'tcp_queue_rcv',
+    file: 'net/ipv4/tcp_input.c',
+    note: 'Appends in-order data to sk_receive_queue (coalescing into the last skb when possible) and advances rcv_nxt.',
+  },
+  {
+    name: 'tcp_data_ready',
+    file: 'net/ipv4/tcp_input.c',
+    note: 'Signals the reader through sk->sk_data_ready when enough data is queued.',
+  },
+  {
+    name: 'sock_def_readable',
+    file: 'net/core/sock.c',
+    note: 'Default sk_data_ready: wakes tasks waiting in recvmsg, poll or epoll on the socket.',
+  },
   // UDP receive.
-  { name: 'udp_rcv', file: 'net/ipv4/udp.c', note: 'UDP/IPv4 protocol handler; calls __udp4_lib_rcv() with the UDP socket table.' },
-  { name: '__udp4_lib_rcv', file: 'net/ipv4/udp.c', note: 'Validates length and checksum, finds the socket (multicast goes to every match) or replies ICMP port unreachable.' },
-  { name: 'udp_unicast_rcv_skb', file: 'net/ipv4/udp.c', note: 'Delivers a unicast datagram to the one matching socket.' },
-  { name: 'udp_queue_rcv_skb', file: 'net/ipv4/udp.c', note: 'Splits GRO-merged UDP packets if the socket needs it, then queues each one.' },
-  { name: 'udp_queue_rcv_one_skb', file: 'net/ipv4/udp.c', note: 'Per-datagram checks (tunnel hand-off, socket filter), then pulls the UDP header and enqueues.' },
-  { name: '__udp_queue_rcv_skb', file: 'net/ipv4/udp.c', note: 'Enqueues to the socket and counts drops when the receive buffer is full.' },
-  { name: '__udp_enqueue_schedule_skb', file: 'net/ipv4/udp.c', note: "Charges the skb to the socket's receive memory, adds it to sk_receive_queue and calls sk_data_ready." },
+  {
+    name: 'udp_rcv',
+    file: 'net/ipv4/udp.c',
+    note: 'UDP/IPv4 protocol handler; calls __udp4_lib_rcv() with the UDP socket table.',
+  },
+  {
+    name: '__udp4_lib_rcv',
+    file: 'net/ipv4/udp.c',
+    note: 'Validates length and checksum, finds the socket (multicast goes to every match) or replies ICMP port unreachable.',
+  },
+  {
+    name: 'udp_unicast_rcv_skb',
+    file: 'net/ipv4/udp.c',
+    note: 'Delivers a unicast datagram to the one matching socket.',
+  },
+  {
+    name: 'udp_queue_rcv_skb',
+    file: 'net/ipv4/udp.c',
+    note: 'Splits GRO-merged UDP packets if the socket needs it, then queues each one.',
+  },
+  {
+    name: 'udp_queue_rcv_one_skb',
+    file: 'net/ipv4/udp.c',
+    note: 'Per-datagram checks (tunnel hand-off, socket filter), then pulls the UDP header and enqueues.',
+  },
+  {
+    name: '__udp_queue_rcv_skb',
+    file: 'net/ipv4/udp.c',
+    note: 'Enqueues to the socket and counts drops when the receive buffer is full.',
+  },
+  {
+    name: '__udp_enqueue_schedule_skb',
+    file: 'net/ipv4/udp.c',
+    note: "Charges the skb to the socket's receive memory, adds it to sk_receive_queue and calls sk_data_ready.",
+  },
   // Socket layer (send).
-  { name: '__sys_sendto', file: 'net/socket.c', note: 'sendto()/send() system call body: builds a msghdr and calls the socket send path.' },
-  { name: 'sock_sendmsg', file: 'net/socket.c', note: "Generic socket send: security check, then the protocol family's sendmsg (inet_sendmsg)." },
-  { name: 'inet_sendmsg', file: 'net/ipv4/af_inet.c', note: "IPv4/IPv6 socket send: autobinds if needed and calls the protocol's sendmsg (tcp_sendmsg, udp_sendmsg)." },
+  {
+    name: '__sys_sendto',
+    file: 'net/socket.c',
+    note: 'sendto()/send() system call body: builds a msghdr and calls the socket send path.',
+  },
+  {
+    name: 'sock_sendmsg',
+    file: 'net/socket.c',
+    note: "Generic socket send: security check, then the protocol family's sendmsg (inet_sendmsg).",
+  },
+  {
+    name: 'inet_sendmsg',
+    file: 'net/ipv4/af_inet.c',
+    note: "IPv4/IPv6 socket send: autobinds if needed and calls the protocol's sendmsg (tcp_sendmsg, udp_sendmsg).",
+  },
   // TCP transmit.
-  { name: 'tcp_sendmsg', file: 'net/ipv4/tcp.c', note: 'Locks the socket and runs tcp_sendmsg_locked().' },
-  { name: 'tcp_sendmsg_locked', file: 'net/ipv4/tcp.c', note: 'Copies user data into skbs at the tail of the write queue, then pushes what can be sent.' },
-  { name: 'tcp_push', file: 'net/ipv4/tcp.c', note: 'Applies PSH/MSG_MORE and autocork rules, then asks TCP to transmit pending data.' },
-  { name: '__tcp_push_pending_frames', file: 'net/ipv4/tcp_output.c', note: 'Transmits queued segments with the Nagle setting in force.' },
-  { name: 'tcp_write_xmit', file: 'net/ipv4/tcp_output.c', note: 'Sends as many queued skbs as congestion window, receive window, pacing and TSQ allow.' },
-  { name: '__tcp_transmit_skb', file: 'net/ipv4/tcp_output.c', note: "Clones the skb (the original stays for retransmission), pushes the TCP header and calls the address family's queue_xmit (ip_queue_xmit)." },
+  {
+    name: 'tcp_sendmsg',
+    file: 'net/ipv4/tcp.c',
+    note: 'Locks the socket and runs tcp_sendmsg_locked().',
+  },
+  {
+    name: 'tcp_sendmsg_locked',
+    file: 'net/ipv4/tcp.c',
+    note: 'Copies user data into skbs at the tail of the write queue, then pushes what can be sent.',
+  },
+  {
+    name: 'tcp_push',
+    file: 'net/ipv4/tcp.c',
+    note: 'Applies PSH/MSG_MORE and autocork rules, then asks TCP to transmit pending data.',
+  },
+  {
+    name: '__tcp_push_pending_frames',
+    file: 'net/ipv4/tcp_output.c',
+    note: 'Transmits queued segments with the Nagle setting in force.',
+  },
+  {
+    name: 'tcp_write_xmit',
+    file: 'net/ipv4/tcp_output.c',
+    note: 'Sends as many queued skbs as congestion window, receive window, pacing and TSQ allow.',
+  },
+  {
+    name: '__tcp_transmit_skb',
+    file: 'net/ipv4/tcp_output.c',
+    note: "Clones the skb (the original stays for retransmission), pushes the TCP header and calls the address family's queue_xmit (ip_queue_xmit).",
+  },
   // IPv4 transmit.
-  { name: 'ip_queue_xmit', file: 'net/ipv4/ip_output.c', note: 'TCP/IPv4 transmit entry: wraps __ip_queue_xmit() with the socket TOS.' },
-  { name: '__ip_queue_xmit', file: 'net/ipv4/ip_output.c', note: "Uses the socket's cached route or looks one up, pushes and fills the IP header, then ip_local_out()." },
-  { name: 'ip_local_out', file: 'net/ipv4/ip_output.c', note: 'Runs __ip_local_out() and, if netfilter accepted the packet, dst_output().' },
-  { name: '__ip_local_out', file: 'net/ipv4/ip_output.c', note: 'Sets the IP total length and header checksum, then runs NF_INET_LOCAL_OUT.' },
-  { name: 'ip_send_skb', file: 'net/ipv4/ip_output.c', note: 'Sends a fully built datagram through ip_local_out() and counts errors.' },
-  { name: 'ip_make_skb', file: 'net/ipv4/ip_output.c', note: 'Builds a complete datagram skb (data and IP header) in one go, without using the socket cork queue.' },
-  { name: 'dst_output', file: 'include/net/dst.h', note: "Calls the route's output function: ip_output() for IPv4 unicast, ip6_output() for IPv6." },
-  { name: 'dst_input', file: 'include/net/dst.h', note: "Calls the route's input function: ip_local_deliver() for this host, ip_forward() for forwarding." },
-  { name: 'ip_output', file: 'net/ipv4/ip_output.c', note: 'Sets the output device and protocol, then runs NF_INET_POST_ROUTING with ip_finish_output() as continuation.' },
-  { name: 'ip_finish_output', file: 'net/ipv4/ip_output.c', note: 'Runs the cgroup BPF egress program, then __ip_finish_output().' },
-  { name: '__ip_finish_output', file: 'net/ipv4/ip_output.c', note: 'Fragments packets larger than the MTU (GSO packets are checked per segment), then ip_finish_output2().' },
-  { name: 'ip_finish_output2', file: 'net/ipv4/ip_output.c', note: 'Makes room for the link header, finds the next-hop neighbour and calls neigh_output().' },
+  {
+    name: 'ip_queue_xmit',
+    file: 'net/ipv4/ip_output.c',
+    note: 'TCP/IPv4 transmit entry: wraps __ip_queue_xmit() with the socket TOS.',
+  },
+  {
+    name: '__ip_queue_xmit',
+    file: 'net/ipv4/ip_output.c',
+    note: "Uses the socket's cached route or looks one up, pushes and fills the IP header, then ip_local_out().",
+  },
+  {
+    name: 'ip_local_out',
+    file: 'net/ipv4/ip_output.c',
+    note: 'Runs __ip_local_out() and, if netfilter accepted the packet, dst_output().',
+  },
+  {
+    name: '__ip_local_out',
+    file: 'net/ipv4/ip_output.c',
+    note: 'Sets the IP total length and header checksum, then runs NF_INET_LOCAL_OUT.',
+  },
+  {
+    name: 'ip_send_skb',
+    file: 'net/ipv4/ip_output.c',
+    note: 'Sends a fully built datagram through ip_local_out() and counts errors.',
+  },
+  {
+    name: 'ip_make_skb',
+    file: 'net/ipv4/ip_output.c',
+    note: 'Builds a complete datagram skb (data and IP header) in one go, without using the socket cork queue.',
+  },
+  {
+    name: 'dst_output',
+    file: 'include/net/dst.h',
+    note: "Calls the route's output function: ip_output() for IPv4 unicast, ip6_output() for IPv6.",
+  },
+  {
+    name: 'dst_input',
+    file: 'include/net/dst.h',
+    note: "Calls the route's input function: ip_local_deliver() for this host, ip_forward() for forwarding.",
+  },
+  {
+    name: 'ip_output',
+    file: 'net/ipv4/ip_output.c',
+    note: 'Sets the output device and protocol, then runs NF_INET_POST_ROUTING with ip_finish_output() as continuation.',
+  },
+  {
+    name: 'ip_finish_output',
+    file: 'net/ipv4/ip_output.c',
+    note: 'Runs the cgroup BPF egress program, then __ip_finish_output().',
+  },
+  {
+    name: '__ip_finish_output',
+    file: 'net/ipv4/ip_output.c',
+    note: 'Fragments packets larger than the MTU (GSO packets are checked per segment), then ip_finish_output2().',
+  },
+  {
+    name: 'ip_finish_output2',
+    file: 'net/ipv4/ip_output.c',
+    note: 'Makes room for the link header, finds the next-hop neighbour and calls neigh_output().',
+  },
   // UDP transmit.
-  { name: 'udp_sendmsg', file: 'net/ipv4/udp.c', note: 'UDP send: resolves destination and route, then builds the datagram with ip_make_skb() or appends to a corked one.' },
-  { name: 'udp_send_skb', file: 'net/ipv4/udp.c', note: 'Fills the UDP header and checksum (or sets up offload) and sends with ip_send_skb().' },
+  {
+    name: 'udp_sendmsg',
+    file: 'net/ipv4/udp.c',
+    note: 'UDP send: resolves destination and route, then builds the datagram with ip_make_skb() or appends to a corked one.',
+  },
+  {
+    name: 'udp_send_skb',
+    file: 'net/ipv4/udp.c',
+    note: 'Fills the UDP header and checksum (or sets up offload) and sends with ip_send_skb().',
+  },
   // Neighbour.
-  { name: 'neigh_output', file: 'include/net/neighbour.h', note: 'Uses the cached hardware header when the neighbour is reachable, otherwise its output method (resolution).' },
-  { name: 'neigh_hh_output', file: 'include/net/neighbour.h', note: 'Copies the cached link-layer header in front of the packet and calls dev_queue_xmit().' },
-  { name: 'neigh_resolve_output', file: 'net/core/neighbour.c', note: 'Starts or waits for ARP/NDISC resolution (queuing the packet), then builds the header and calls dev_queue_xmit().' },
+  {
+    name: 'neigh_output',
+    file: 'include/net/neighbour.h',
+    note: 'Uses the cached hardware header when the neighbour is reachable, otherwise its output method (resolution).',
+  },
+  {
+    name: 'neigh_hh_output',
+    file: 'include/net/neighbour.h',
+    note: 'Copies the cached link-layer header in front of the packet and calls dev_queue_xmit().',
+  },
+  {
+    name: 'neigh_resolve_output',
+    file: 'net/core/neighbour.c',
+    note: 'Starts or waits for ARP/NDISC resolution (queuing the packet), then builds the header and calls dev_queue_xmit().',
+  },
   // Core transmit and qdisc.
-  { name: 'dev_queue_xmit', file: 'include/linux/netdevice.h', note: 'Entry to device transmit: wraps __dev_queue_xmit().' },
-  { name: '__dev_queue_xmit', file: 'net/core/dev.c', note: 'Disables bottom halves, runs netfilter/tc egress, picks the TX queue and enqueues to its qdisc; queueless devices transmit directly.' },
-  { name: 'netdev_core_pick_tx', file: 'net/core/dev.c', note: 'Chooses the TX queue (driver ndo_select_queue, XPS or hash) and records it in skb->queue_mapping.' },
-  { name: '__dev_xmit_skb', file: 'net/core/dev.c', note: "Enqueues to the qdisc and runs it; an empty qdisc that allows bypass sends directly with sch_direct_xmit()." },
-  { name: 'qdisc_run', file: 'include/net/pkt_sched.h', note: 'Runs the qdisc if no other CPU is already running it.' },
-  { name: '__qdisc_run', file: 'net/sched/sch_generic.c', note: 'Dequeues and transmits until the qdisc is empty or its quota is used, then reschedules into NET_TX_SOFTIRQ.' },
-  { name: 'qdisc_restart', file: 'net/sched/sch_generic.c', note: 'Dequeues one skb (or a bulk list) and sends it with sch_direct_xmit().' },
-  { name: 'sch_direct_xmit', file: 'net/sched/sch_generic.c', note: 'Validates the skb (software GSO, checksum), takes the TX queue lock and calls dev_hard_start_xmit(); requeues if the driver is busy.' },
-  { name: 'net_tx_action', file: 'net/core/dev.c', note: 'NET_TX_SOFTIRQ handler: frees skbs completed from IRQ context and reruns rescheduled qdiscs.' },
-  { name: 'validate_xmit_skb', file: 'net/core/dev.c', note: 'Prepares an skb for the device: software GSO segmentation, checksum and VLAN insertion when the hardware cannot.' },
-  { name: 'dev_hard_start_xmit', file: 'net/core/dev.c', note: 'Sends each skb of a list (e.g. GSO segments) through xmit_one(), stopping if the driver is busy.' },
-  { name: 'xmit_one', file: 'net/core/dev.c', note: 'Gives packet taps (tcpdump) a copy, then calls netdev_start_xmit().' },
-  { name: 'netdev_start_xmit', file: 'include/linux/netdevice.h', note: "Calls the driver's ndo_start_xmit and updates the queue's transmit timestamp on success." },
-  { name: '__netdev_start_xmit', file: 'include/linux/netdevice.h', note: "Thin wrapper that calls ops->ndo_start_xmit(skb, dev): the hand-off to the driver." },
+  {
+    name: 'dev_queue_xmit',
+    file: 'include/linux/netdevice.h',
+    note: 'Entry to device transmit: wraps __dev_queue_xmit().',
+  },
+  {
+    name: '__dev_queue_xmit',
+    file: 'net/core/dev.c',
+    note: 'Disables bottom halves, runs netfilter/tc egress, picks the TX queue and enqueues to its qdisc; queueless devices transmit directly.',
+  },
+  {
+    name: 'netdev_core_pick_tx',
+    file: 'net/core/dev.c',
+    note: 'Chooses the TX queue (driver ndo_select_queue, XPS or hash) and records it in skb->queue_mapping.',
+  },
+  {
+    name: '__dev_xmit_skb',
+    file: 'net/core/dev.c',
+    note: 'Enqueues to the qdisc and runs it; an empty qdisc that allows bypass sends directly with sch_direct_xmit().',
+  },
+  {
+    name: 'qdisc_run',
+    file: 'include/net/pkt_sched.h',
+    note: 'Runs the qdisc if no other CPU is already running it.',
+  },
+  {
+    name: '__qdisc_run',
+    file: 'net/sched/sch_generic.c',
+    note: 'Dequeues and transmits until the qdisc is empty or its quota is used, then reschedules into NET_TX_SOFTIRQ.',
+  },
+  {
+    name: 'qdisc_restart',
+    file: 'net/sched/sch_generic.c',
+    note: 'Dequeues one skb (or a bulk list) and sends it with sch_direct_xmit().',
+  },
+  {
+    name: 'sch_direct_xmit',
+    file: 'net/sched/sch_generic.c',
+    note: 'Validates the skb (software GSO, checksum), takes the TX queue lock and calls dev_hard_start_xmit(); requeues if the driver is busy.',
+  },
+  {
+    name: 'net_tx_action',
+    file: 'net/core/dev.c',
+    note: 'NET_TX_SOFTIRQ handler: frees skbs completed from IRQ context and reruns rescheduled qdiscs.',
+  },
+  {
+    name: 'validate_xmit_skb',
+    file: 'net/core/dev.c',
+    note: 'Prepares an skb for the device: software GSO segmentation, checksum and VLAN insertion when the hardware cannot.',
+  },
+  {
+    name: 'dev_hard_start_xmit',
+    file: 'net/core/dev.c',
+    note: 'Sends each skb of a list (e.g. GSO segments) through xmit_one(), stopping if the driver is busy.',
+  },
+  {
+    name: 'xmit_one',
+    file: 'net/core/dev.c',
+    note: 'Gives packet taps (tcpdump) a copy, then calls netdev_start_xmit().',
+  },
+  {
+    name: 'netdev_start_xmit',
+    file: 'include/linux/netdevice.h',
+    note: "Calls the driver's ndo_start_xmit and updates the queue's transmit timestamp on success.",
+  },
+  {
+    name: '__netdev_start_xmit',
+    file: 'include/linux/netdevice.h',
+    note: 'Thin wrapper that calls ops->ndo_start_xmit(skb, dev): the hand-off to the driver.',
+  },
   // IPv6.
-  { name: 'ipv6_rcv', file: 'net/ipv6/ip6_input.c', note: 'IPv6 receive entry: validates the header, then runs NF_INET_PRE_ROUTING with ip6_rcv_finish().' },
-  { name: 'ip6_rcv_finish', file: 'net/ipv6/ip6_input.c', note: 'After PRE_ROUTING: early demux and route lookup, then dst_input().' },
-  { name: 'ip6_input', file: 'net/ipv6/ip6_input.c', note: 'For packets to this host: runs NF_INET_LOCAL_IN with ip6_input_finish().' },
-  { name: 'ip6_input_finish', file: 'net/ipv6/ip6_input.c', note: 'Hands the packet to ip6_protocol_deliver_rcu() under RCU.' },
-  { name: 'ip6_protocol_deliver_rcu', file: 'net/ipv6/ip6_input.c', note: 'Walks extension headers and calls the upper-layer handler (tcp_v6_rcv, udpv6_rcv).' },
-  { name: 'tcp_v6_rcv', file: 'net/ipv6/tcp_ipv6.c', note: 'TCP/IPv6 receive, the IPv6 counterpart of tcp_v4_rcv().' },
-  { name: 'udpv6_rcv', file: 'net/ipv6/udp.c', note: 'UDP/IPv6 protocol handler; calls __udp6_lib_rcv().' },
-  { name: 'ip6_xmit', file: 'net/ipv6/ip6_output.c', note: 'TCP/IPv6 transmit: pushes the IPv6 header and runs NF_INET_LOCAL_OUT with dst_output().' },
-  { name: 'ip6_output', file: 'net/ipv6/ip6_output.c', note: 'Sets device and protocol, then runs NF_INET_POST_ROUTING with ip6_finish_output().' },
-  { name: 'ip6_finish_output2', file: 'net/ipv6/ip6_output.c', note: 'Finds the next-hop neighbour and calls neigh_output().' },
+  {
+    name: 'ipv6_rcv',
+    file: 'net/ipv6/ip6_input.c',
+    note: 'IPv6 receive entry: validates the header, then runs NF_INET_PRE_ROUTING with ip6_rcv_finish().',
+  },
+  {
+    name: 'ip6_rcv_finish',
+    file: 'net/ipv6/ip6_input.c',
+    note: 'After PRE_ROUTING: early demux and route lookup, then dst_input().',
+  },
+  {
+    name: 'ip6_input',
+    file: 'net/ipv6/ip6_input.c',
+    note: 'For packets to this host: runs NF_INET_LOCAL_IN with ip6_input_finish().',
+  },
+  {
+    name: 'ip6_input_finish',
+    file: 'net/ipv6/ip6_input.c',
+    note: 'Hands the packet to ip6_protocol_deliver_rcu() under RCU.',
+  },
+  {
+    name: 'ip6_protocol_deliver_rcu',
+    file: 'net/ipv6/ip6_input.c',
+    note: 'Walks extension headers and calls the upper-layer handler (tcp_v6_rcv, udpv6_rcv).',
+  },
+  {
+    name: 'tcp_v6_rcv',
+    file: 'net/ipv6/tcp_ipv6.c',
+    note: 'TCP/IPv6 receive, the IPv6 counterpart of tcp_v4_rcv().',
+  },
+  {
+    name: 'udpv6_rcv',
+    file: 'net/ipv6/udp.c',
+    note: 'UDP/IPv6 protocol handler; calls __udp6_lib_rcv().',
+  },
+  {
+    name: 'ip6_xmit',
+    file: 'net/ipv6/ip6_output.c',
+    note: 'TCP/IPv6 transmit: pushes the IPv6 header and runs NF_INET_LOCAL_OUT with dst_output().',
+  },
+  {
+    name: 'ip6_output',
+    file: 'net/ipv6/ip6_output.c',
+    note: 'Sets device and protocol, then runs NF_INET_POST_ROUTING with ip6_finish_output().',
+  },
+  {
+    name: 'ip6_finish_output2',
+    file: 'net/ipv6/ip6_output.c',
+    note: 'Finds the next-hop neighbour and calls neigh_output().',
+  },
   // Variants the presets draw: list receive, the netfilter wrappers, the *_irqoff
   // schedules, GRO's frag helpers and the qdisc reschedule.
-  { name: 'napi_schedule_irqoff', file: 'include/linux/netdevice.h', note: 'Called by an IRQ handler with interrupts already off: claims the NAPI instance and queues it for polling.' },
-  { name: '__napi_schedule_irqoff', file: 'net/core/dev.c', note: 'Queues a claimed NAPI instance without saving the interrupt state (interrupts are already off).' },
-  { name: 'napi_skb_finish', file: 'net/core/gro.c', note: "Acts on GRO's verdict: a packet GRO did not hold goes on to the stack through gro_normal_one()." },
-  { name: '__netif_receive_skb_list', file: 'net/core/dev.c', note: 'Splits a received list into runs with the same pfmemalloc setting and passes each to the list core.' },
-  { name: '__netif_receive_skb_list_ptype', file: 'net/core/dev.c', note: 'Delivers a run of skbs to one protocol: its list handler (ip_list_rcv) if it has one, else one skb at a time.' },
-  { name: 'ip_sublist_rcv', file: 'net/ipv4/ip_input.c', note: 'Runs NF_INET_PRE_ROUTING over a list of IPv4 packets, then routes and delivers the survivors.' },
-  { name: 'ip_list_rcv_finish', file: 'net/ipv4/ip_input.c', note: 'After PRE_ROUTING for a list: early demux and route lookup per packet, grouping packets with the same route.' },
-  { name: 'ip_sublist_rcv_finish', file: 'net/ipv4/ip_input.c', note: 'Calls dst_input() for each packet of a group that shares a route.' },
-  { name: 'ipv6_list_rcv', file: 'net/ipv6/ip6_input.c', note: 'List version of ipv6_rcv(): validates each IPv6 header and runs PRE_ROUTING per sub-list.' },
-  { name: 'ip6_sublist_rcv', file: 'net/ipv6/ip6_input.c', note: 'Runs NF_INET_PRE_ROUTING over a list of IPv6 packets, then routes and delivers the survivors.' },
-  { name: 'ip6_list_rcv_finish', file: 'net/ipv6/ip6_input.c', note: 'After PRE_ROUTING for a list: early demux and route lookup per IPv6 packet, grouping packets with the same route.' },
-  { name: 'ip6_sublist_rcv_finish', file: 'net/ipv6/ip6_input.c', note: 'Calls dst_input() for each IPv6 packet of a group that shares a route.' },
-  { name: 'NF_HOOK', file: 'include/linux/netfilter.h', note: 'Runs the netfilter hook on the packet and, if every rule accepts it, calls the continuation (okfn).' },
-  { name: 'NF_HOOK_LIST', file: 'include/linux/netfilter.h', note: 'Runs the netfilter hook on each packet of a list and keeps the accepted ones for the caller.' },
-  { name: 'NF_HOOK_COND', file: 'include/linux/netfilter.h', note: 'Runs the netfilter hook unless the condition says to skip it, then the continuation (okfn).' },
-  { name: 'nf_hook', file: 'include/linux/netfilter.h', note: 'Looks up the hook functions registered for this family and hook point and runs them (nf_hook_slow) if there are any.' },
-  { name: 'nf_hook_slow', file: 'net/netfilter/core.c', note: 'Calls each registered hook function in priority order until one drops, steals or queues the packet.' },
-  { name: 'nf_hook_slow_list', file: 'net/netfilter/core.c', note: 'nf_hook_slow() for each packet of a list, keeping the accepted ones.' },
-  { name: 'napi_schedule_rps', file: 'net/core/dev.c', note: 'Schedules the backlog NAPI of the CPU an skb was queued to: locally, or by an IPI to the remote CPU for RPS.' },
-  { name: 'napi_frags_skb', file: 'net/core/gro.c', note: 'napi_gro_frags() helper: turns the page fragments the driver attached into an skb with the MAC header parsed.' },
-  { name: 'napi_frags_finish', file: 'net/core/gro.c', note: "Acts on GRO's verdict for a fragment-built skb: deliver it, or recycle the NAPI skb if GRO merged it." },
-  { name: 'napi_reuse_skb', file: 'net/core/gro.c', note: 'Recycles the NAPI instance skb after GRO merged its data, saving an allocation for the next packet.' },
-  { name: 'napi_complete', file: 'include/linux/netdevice.h', note: 'napi_complete_done() with no packet count: the poll is done and the interrupt may be re-enabled.' },
-  { name: 'netif_receive_skb_list', file: 'net/core/dev.c', note: 'Receives a list of skbs built by the driver (no GRO): RPS steering, then the list core.' },
-  { name: 'tcp_stream_alloc_skb', file: 'net/ipv4/tcp.c', note: 'Allocates a transmit skb for the write queue, reserving MAX_TCP_HEADER of headroom for the headers pushed later.' },
-  { name: 'tcp_transmit_skb', file: 'net/ipv4/tcp_output.c', note: 'Transmits one segment: __tcp_transmit_skb() with a clone, so the original stays queued for retransmission.' },
-  { name: 'validate_xmit_skb_list', file: 'net/core/dev.c', note: 'Runs validate_xmit_skb() on each skb of a list before the driver sees it: software GSO, checksums, VLAN tags.' },
-  { name: '__netif_schedule', file: 'net/core/dev.c', note: "Puts a qdisc with packets left on this CPU's output queue so the NET_TX softirq runs it again." },
-  { name: '__netif_reschedule', file: 'net/core/dev.c', note: "Adds the qdisc to the CPU's softnet output_queue and raises NET_TX_SOFTIRQ." },
+  {
+    name: 'napi_schedule_irqoff',
+    file: 'include/linux/netdevice.h',
+    note: 'Called by an IRQ handler with interrupts already off: claims the NAPI instance and queues it for polling.',
+  },
+  {
+    name: '__napi_schedule_irqoff',
+    file: 'net/core/dev.c',
+    note: 'Queues a claimed NAPI instance without saving the interrupt state (interrupts are already off).',
+  },
+  {
+    name: 'napi_skb_finish',
+    file: 'net/core/gro.c',
+    note: "Acts on GRO's verdict: a packet GRO did not hold goes on to the stack through gro_normal_one().",
+  },
+  {
+    name: '__netif_receive_skb_list',
+    file: 'net/core/dev.c',
+    note: 'Splits a received list into runs with the same pfmemalloc setting and passes each to the list core.',
+  },
+  {
+    name: '__netif_receive_skb_list_ptype',
+    file: 'net/core/dev.c',
+    note: 'Delivers a run of skbs to one protocol: its list handler (ip_list_rcv) if it has one, else one skb at a time.',
+  },
+  {
+    name: 'ip_sublist_rcv',
+    file: 'net/ipv4/ip_input.c',
+    note: 'Runs NF_INET_PRE_ROUTING over a list of IPv4 packets, then routes and delivers the survivors.',
+  },
+  {
+    name: 'ip_list_rcv_finish',
+    file: 'net/ipv4/ip_input.c',
+    note: 'After PRE_ROUTING for a list: early demux and route lookup per packet, grouping packets with the same route.',
+  },
+  {
+    name: 'ip_sublist_rcv_finish',
+    file: 'net/ipv4/ip_input.c',
+    note: 'Calls dst_input() for each packet of a group that shares a route.',
+  },
+  {
+    name: 'ipv6_list_rcv',
+    file: 'net/ipv6/ip6_input.c',
+    note: 'List version of ipv6_rcv(): validates each IPv6 header and runs PRE_ROUTING per sub-list.',
+  },
+  {
+    name: 'ip6_sublist_rcv',
+    file: 'net/ipv6/ip6_input.c',
+    note: 'Runs NF_INET_PRE_ROUTING over a list of IPv6 packets, then routes and delivers the survivors.',
+  },
+  {
+    name: 'ip6_list_rcv_finish',
+    file: 'net/ipv6/ip6_input.c',
+    note: 'After PRE_ROUTING for a list: early demux and route lookup per IPv6 packet, grouping packets with the same route.',
+  },
+  {
+    name: 'ip6_sublist_rcv_finish',
+    file: 'net/ipv6/ip6_input.c',
+    note: 'Calls dst_input() for each IPv6 packet of a group that shares a route.',
+  },
+  {
+    name: 'NF_HOOK',
+    file: 'include/linux/netfilter.h',
+    note: 'Runs the netfilter hook on the packet and, if every rule accepts it, calls the continuation (okfn).',
+  },
+  {
+    name: 'NF_HOOK_LIST',
+    file: 'include/linux/netfilter.h',
+    note: 'Runs the netfilter hook on each packet of a list and keeps the accepted ones for the caller.',
+  },
+  {
+    name: 'NF_HOOK_COND',
+    file: 'include/linux/netfilter.h',
+    note: 'Runs the netfilter hook unless the condition says to skip it, then the continuation (okfn).',
+  },
+  {
+    name: 'nf_hook',
+    file: 'include/linux/netfilter.h',
+    note: 'Looks up the hook functions registered for this family and hook point and runs them (nf_hook_slow) if there are any.',
+  },
+  {
+    name: 'nf_hook_slow',
+    file: 'net/netfilter/core.c',
+    note: 'Calls each registered hook function in priority order until one drops, steals or queues the packet.',
+  },
+  {
+    name: 'nf_hook_slow_list',
+    file: 'net/netfilter/core.c',
+    note: 'nf_hook_slow() for each packet of a list, keeping the accepted ones.',
+  },
+  {
+    name: 'napi_schedule_rps',
+    file: 'net/core/dev.c',
+    note: 'Schedules the backlog NAPI of the CPU an skb was queued to: locally, or by an IPI to the remote CPU for RPS.',
+  },
+  {
+    name: 'napi_frags_skb',
+    file: 'net/core/gro.c',
+    note: 'napi_gro_frags() helper: turns the page fragments the driver attached into an skb with the MAC header parsed.',
+  },
+  {
+    name: 'napi_frags_finish',
+    file: 'net/core/gro.c',
+    note: "Acts on GRO's verdict for a fragment-built skb: deliver it, or recycle the NAPI skb if GRO merged it.",
+  },
+  {
+    name: 'napi_reuse_skb',
+    file: 'net/core/gro.c',
+    note: 'Recycles the NAPI instance skb after GRO merged its data, saving an allocation for the next packet.',
+  },
+  {
+    name: 'napi_complete',
+    file: 'include/linux/netdevice.h',
+    note: 'napi_complete_done() with no packet count: the poll is done and the interrupt may be re-enabled.',
+  },
+  {
+    name: 'netif_receive_skb_list',
+    file: 'net/core/dev.c',
+    note: 'Receives a list of skbs built by the driver (no GRO): RPS steering, then the list core.',
+  },
+  {
+    name: 'tcp_stream_alloc_skb',
+    file: 'net/ipv4/tcp.c',
+    note: 'Allocates a transmit skb for the write queue, reserving MAX_TCP_HEADER of headroom for the headers pushed later.',
+  },
+  {
+    name: 'tcp_transmit_skb',
+    file: 'net/ipv4/tcp_output.c',
+    note: 'Transmits one segment: __tcp_transmit_skb() with a clone, so the original stays queued for retransmission.',
+  },
+  {
+    name: 'validate_xmit_skb_list',
+    file: 'net/core/dev.c',
+    note: 'Runs validate_xmit_skb() on each skb of a list before the driver sees it: software GSO, checksums, VLAN tags.',
+  },
+  {
+    name: '__netif_schedule',
+    file: 'net/core/dev.c',
+    note: "Puts a qdisc with packets left on this CPU's output queue so the NET_TX softirq runs it again.",
+  },
+  {
+    name: '__netif_reschedule',
+    file: 'net/core/dev.c',
+    note: "Adds the qdisc to the CPU's softnet output_queue and raises NET_TX_SOFTIRQ.",
+  },
 ];
 
-const NOTES_BY_NAME: ReadonlyMap<string, FunctionNote> = new Map(FUNCTION_NOTES.map((n) => [n.name, n]));
+const NOTES_BY_NAME: ReadonlyMap<string, FunctionNote> = new Map(
+  FUNCTION_NOTES.map((n) => [n.name, n]),
+);
 
 /** Our one-line note on a well-known path function. */
 export function functionNote(name: string): FunctionNote | undefined {
@@ -336,7 +1187,8 @@ interface CompiledRule {
 const COMPILED: readonly CompiledRule[] = STAGE_RULES.map((rule) => {
   const c: CompiledRule = { rule };
   if (rule.file !== undefined) c.file = globToRegExp(rule.file);
-  if (rule.name !== undefined) c.names = (typeof rule.name === 'string' ? [rule.name] : rule.name).map(globToRegExp);
+  if (rule.name !== undefined)
+    c.names = (typeof rule.name === 'string' ? [rule.name] : rule.name).map(globToRegExp);
   return c;
 });
 
@@ -348,7 +1200,9 @@ function normalisePath(file: string): string {
 /** The first rule matching the function; exposed for tests and for explaining a result. */
 export function matchStageRule(name: string, file: string): StageRule | undefined {
   const path = normalisePath(file);
-  return COMPILED.find((c) => (!c.file || c.file.test(path)) && (!c.names || c.names.some((n) => n.test(name))))?.rule;
+  return COMPILED.find(
+    (c) => (!c.file || c.file.test(path)) && (!c.names || c.names.some((n) => n.test(name))),
+  )?.rule;
 }
 
 /**
@@ -356,7 +1210,10 @@ export function matchStageRule(name: string, file: string): StageRule | undefine
  * have one. `file` is relative to the kernel root. Undefined for code outside the core stack
  * (drivers, unrelated subsystems).
  */
-export function classifyStage(name: string, file: string): { stage: Stage; context?: ExecContext; note?: string } | undefined {
+export function classifyStage(
+  name: string,
+  file: string,
+): { stage: Stage; context?: ExecContext; note?: string } | undefined {
   const rule = matchStageRule(name, file);
   if (!rule) return undefined;
   const out: { stage: Stage; context?: ExecContext; note?: string } = { stage: rule.stage };

@@ -9,7 +9,16 @@
 import type { Graph } from '../index/graph';
 import type { ExecContext, GraphEdge, GraphJson, GraphNode, SkbOp, Stage } from '../graph-json';
 import { DEFERRED_MECHANISMS } from '../index/kernel-idioms';
-import { STAGES, classifyStage, findSkbOp, functionNote, hooksInvokedBy, scanHookCalls, skbOpEffect, type HookCallSite } from '../knowledge';
+import {
+  STAGES,
+  classifyStage,
+  findSkbOp,
+  functionNote,
+  hooksInvokedBy,
+  scanHookCalls,
+  skbOpEffect,
+  type HookCallSite,
+} from '../knowledge';
 import { QueryError, edgeArgs, edgeJson, nodeJson } from '../query/query';
 import { type Chain, type PresetContext, foreignCall, offPath, walkChain } from './chain';
 import { type Driver, findDriver, reachedRole } from './drivers';
@@ -44,7 +53,9 @@ export interface PresetOptions {
   onReport?: (missing: readonly string[], remarks: readonly string[]) => void;
 }
 
-export const PRESET_ROWS: Readonly<Record<Direction, { milestones: readonly MilestoneRow[]; branches: readonly BranchRow[] }>> = {
+export const PRESET_ROWS: Readonly<
+  Record<Direction, { milestones: readonly MilestoneRow[]; branches: readonly BranchRow[] }>
+> = {
   ingress: { milestones: INGRESS, branches: INGRESS_BRANCHES },
   egress: { milestones: EGRESS, branches: EGRESS_BRANCHES },
 };
@@ -54,7 +65,11 @@ export const PRESET_ROWS: Readonly<Record<Direction, { milestones: readonly Mile
  * reaches netif_rx() before any NAPI schedule takes the backlog route (INGRESS_LEGACY); one
  * whose poll is registered by a library elsewhere keeps the NAPI route and says so.
  */
-export function milestonesFor(ctx: PresetContext, direction: Direction, driver: Driver): readonly MilestoneRow[] {
+export function milestonesFor(
+  ctx: PresetContext,
+  direction: Direction,
+  driver: Driver,
+): readonly MilestoneRow[] {
   if (direction === 'egress') return EGRESS;
   if (driver.poll.length > 0 || driver.irq.length === 0) return INGRESS;
   // netif_rx() itself schedules the backlog NAPI, so compare: which does the handler reach first?
@@ -64,7 +79,9 @@ export function milestonesFor(ctx: PresetContext, direction: Direction, driver: 
     return Math.min(...driver.irq.map((r) => map.get(r.node) ?? Infinity));
   };
   const backlog = nearest(INGRESS_LEGACY, 'rx-deliver');
-  return backlog < Infinity && backlog < nearest(INGRESS, 'napi-schedule') ? INGRESS_LEGACY : INGRESS;
+  return backlog < Infinity && backlog < nearest(INGRESS, 'napi-schedule')
+    ? INGRESS_LEGACY
+    : INGRESS;
 }
 
 /** Looks the driver up or fails with the CLI's one-line message. */
@@ -121,15 +138,27 @@ function calleesWithin(graph: Graph, from: number, depth: number, limit = 24): H
 }
 
 /** Builds the preset graph for one driver and direction. */
-export function buildPreset(ctx: PresetContext, driverName: string, direction: Direction, options: PresetOptions = {}): GraphJson {
+export function buildPreset(
+  ctx: PresetContext,
+  driverName: string,
+  direction: Direction,
+  options: PresetOptions = {},
+): GraphJson {
   const g = ctx.graph;
   const driver = requireDriver(ctx, driverName);
   const depth = options.depth ?? 1;
   const rows = PRESET_ROWS[direction];
-  if (direction === 'egress' && driver.xmit.length === 0) throw new QueryError(`${driver.name} registers no ndo_start_xmit: no egress path to draw`);
-  if (direction === 'ingress' && driver.poll.length === 0 && driver.irq.length === 0) throw new QueryError(`${driver.name} registers no NAPI poll and no IRQ handler: no ingress path to draw`);
+  if (direction === 'egress' && driver.xmit.length === 0)
+    throw new QueryError(`${driver.name} registers no ndo_start_xmit: no egress path to draw`);
+  if (direction === 'ingress' && driver.poll.length === 0 && driver.irq.length === 0)
+    throw new QueryError(
+      `${driver.name} registers no NAPI poll and no IRQ handler: no ingress path to draw`,
+    );
   const chain = walkChain(ctx, milestonesFor(ctx, direction, driver), driver);
-  if (chain.order.length === 0) throw new QueryError(`no ${direction} path for driver ${driver.name}: ${chain.missing.join('; ') || 'nothing found'}`);
+  if (chain.order.length === 0)
+    throw new QueryError(
+      `no ${direction} path for driver ${driver.name}: ${chain.missing.join('; ') || 'nothing found'}`,
+    );
   options.onReport?.(chain.missing, chain.remarks);
 
   const cut = new Cut();
@@ -161,22 +190,50 @@ function assignRoles(g: Graph, driver: Driver, chain: Chain, cut: Cut): void {
       const last = own[own.length - 1];
       if (first !== undefined) cut.roles.set(first, 'rx-clean');
       if (last !== undefined && last !== first) cut.roles.set(last, 'rx-handoff');
-    } else if (leg.row.role === 'irq' || leg.row.id === 'napi-schedule') for (const n of own) cut.roles.set(n, 'irq');
+    } else if (leg.row.role === 'irq' || leg.row.id === 'napi-schedule')
+      for (const n of own) cut.roles.set(n, 'irq');
   }
 }
 
-function addBranch(ctx: PresetContext, driver: Driver, chain: Chain, cut: Cut, row: BranchRow, depth: number): void {
+function addBranch(
+  ctx: PresetContext,
+  driver: Driver,
+  chain: Chain,
+  cut: Cut,
+  row: BranchRow,
+  depth: number,
+): void {
   const g = ctx.graph;
-  const legs = row.from ? row.from.map((id) => chain.legs.get(id)).filter((l) => l !== undefined) : chain.order;
+  const legs = row.from
+    ? row.from.map((id) => chain.legs.get(id)).filter((l) => l !== undefined)
+    : chain.order;
   const sources = [...new Set(legs.flatMap((l) => l.path.nodes))];
   if (sources.length === 0) return;
-  const targets = row.names ? ctx.named(row.names) : row.role ? reachedRole(g, driver, sources.filter((s) => driver.owns(g.file(s))), row.role as 'refill' | 'tx-clean') : [];
+  const targets = row.names
+    ? ctx.named(row.names)
+    : row.role
+      ? reachedRole(
+          g,
+          driver,
+          sources.filter((s) => driver.owns(g.file(s))),
+          row.role as 'refill' | 'tx-clean',
+        )
+      : [];
   const fresh = targets.filter((t) => !cut.nodes.has(t));
   if (fresh.length === 0) return;
   const map = ctx.distances(fresh, row.hops);
   let path = bestPathFrom(g, map, sources);
   const foreign = foreignCall(g, driver);
-  if (path?.edges.some(foreign)) path = forwardPath(g, path.nodes[0] as number, new Set(fresh), row.hops, ctx.enter, foreign, map);
+  if (path?.edges.some(foreign))
+    path = forwardPath(
+      g,
+      path.nodes[0] as number,
+      new Set(fresh),
+      row.hops,
+      ctx.enter,
+      foreign,
+      map,
+    );
   if (!path) return;
   const off = offPath(path, cut.nodes);
   if (!off) return;
@@ -188,7 +245,10 @@ function addBranch(ctx: PresetContext, driver: Driver, chain: Chain, cut: Cut, r
     const ends: (number | undefined)[] = [];
     for (const x of row.expand) {
       const start = x.from === undefined ? target : ends[x.from];
-      const p = start === undefined ? undefined : bestPathFrom(g, ctx.distances(ctx.named(x.names), x.hops), [start]);
+      const p =
+        start === undefined
+          ? undefined
+          : bestPathFrom(g, ctx.distances(ctx.named(x.names), x.hops), [start]);
       ends.push(p?.nodes[p.nodes.length - 1]);
       if (p) {
         beyond.nodes.push(...p.nodes.slice(1));
@@ -206,7 +266,10 @@ function addBranch(ctx: PresetContext, driver: Driver, chain: Chain, cut: Cut, r
   } else {
     const head = off.nodes[0] as number;
     cut.add([head], off.edges.slice(0, 1));
-    setCollapsed(cut, head, { nodes: [...off.nodes.slice(1), ...beyond.nodes], edges: [...off.edges.slice(1), ...beyond.edges] });
+    setCollapsed(cut, head, {
+      nodes: [...off.nodes.slice(1), ...beyond.nodes],
+      edges: [...off.edges.slice(1), ...beyond.edges],
+    });
   }
 }
 
@@ -220,7 +283,11 @@ function setCollapsed(cut: Cut, node: number, hidden: Hidden): void {
 function movesSkb(g: Graph, n: number): boolean {
   for (const e of g.outgoing(n)) {
     const op = findSkbOp(g.name(g.to(e)));
-    if (op && (op.effect.data || op.effect.len || op.effect.tail || op.lenMeaning === 'linear-bytes')) return true;
+    if (
+      op &&
+      (op.effect.data || op.effect.len || op.effect.tail || op.lenMeaning === 'linear-bytes')
+    )
+      return true;
   }
   return false;
 }
@@ -232,13 +299,23 @@ function addHelpers(ctx: PresetContext, driver: Driver, direction: Direction, cu
     for (const e of g.outgoing(v)) {
       const c = g.to(e);
       // Direct calls only: a pointer call's other targets belong to other drivers or protocols.
-      if (cut.nodes.has(c) || g.kind(e) !== 'direct' || ctx.enter(c) > 0 || HELPERS_EXCLUDED.has(g.name(c))) continue;
+      if (
+        cut.nodes.has(c) ||
+        g.kind(e) !== 'direct' ||
+        ctx.enter(c) > 0 ||
+        HELPERS_EXCLUDED.has(g.name(c))
+      )
+        continue;
       const name = g.name(c);
       // An interrupt handler on the egress path (its TX completion) receives too: tulip_interrupt calls tulip_rx.
-      if (direction === 'egress' && driver.owns(g.file(c)) && ROLE_NAMES['rx-clean'].test(name)) continue;
+      if (direction === 'egress' && driver.owns(g.file(c)) && ROLE_NAMES['rx-clean'].test(name))
+        continue;
       const stage = classifyStage(name, g.file(c))?.stage;
       const op = findSkbOp(name);
-      const worthy = op ? stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage) : (driver.owns(g.file(c)) || (stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage))) && movesSkb(g, c);
+      const worthy = op
+        ? stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage)
+        : (driver.owns(g.file(c)) || (stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage))) &&
+          movesSkb(g, c);
       if (worthy) cut.add([c], [e]);
     }
   }
@@ -255,7 +332,8 @@ function widen(g: Graph, driver: Driver, cut: Cut, levels: number): void {
         const m = g.to(e);
         if (cut.nodes.has(m) || added >= WIDEN_LIMIT) continue;
         const stage = classifyStage(g.name(m), g.file(m))?.stage;
-        if (!driver.owns(g.file(m)) && (stage === undefined || HELPER_STAGES_EXCLUDED.has(stage))) continue;
+        if (!driver.owns(g.file(m)) && (stage === undefined || HELPER_STAGES_EXCLUDED.has(stage)))
+          continue;
         cut.add([m], [e]);
         next.push(m);
         added++;
@@ -267,7 +345,9 @@ function widen(g: Graph, driver: Driver, cut: Cut, levels: number): void {
 
 /** `--expand NODE`: opens a collapsed node, or shows any node's callees. */
 function expand(g: Graph, cut: Cut, spec: string, depth: number): void {
-  const matches = [...cut.nodes].filter((n) => g.nodeId(n) === spec || g.name(n) === spec || `${g.file(n)}:${g.name(n)}` === spec);
+  const matches = [...cut.nodes].filter(
+    (n) => g.nodeId(n) === spec || g.name(n) === spec || `${g.file(n)}:${g.name(n)}` === spec,
+  );
   if (matches.length === 0) throw new QueryError(`no node ${spec} in this preset to expand`);
   for (const n of matches) {
     const hidden = cut.collapsed.get(n);
@@ -286,7 +366,13 @@ function expand(g: Graph, cut: Cut, spec: string, depth: number): void {
 
 const STAGE_INFO = new Map(STAGES.map((s) => [s.id, s]));
 
-function annotate(ctx: PresetContext, driver: Driver, direction: Direction, chain: Chain, cut: Cut): GraphJson {
+function annotate(
+  ctx: PresetContext,
+  driver: Driver,
+  direction: Direction,
+  chain: Chain,
+  cut: Cut,
+): GraphJson {
   const g = ctx.graph;
   const order = packetOrder(g, chain, cut);
   const context = contexts(g, chain, cut, order);
@@ -308,7 +394,11 @@ function annotate(ctx: PresetContext, driver: Driver, direction: Direction, chai
   const position = new Map(order.map((n, i) => [n, i]));
   const edges: GraphEdge[] = [...cut.edges]
     .filter((e) => cut.nodes.has(g.from(e)) && cut.nodes.has(g.to(e)))
-    .sort((a, b) => (position.get(g.from(a)) ?? 0) - (position.get(g.from(b)) ?? 0) || g.edgeLine(a) - g.edgeLine(b))
+    .sort(
+      (a, b) =>
+        (position.get(g.from(a)) ?? 0) - (position.get(g.from(b)) ?? 0) ||
+        g.edgeLine(a) - g.edgeLine(b),
+    )
     .map((e) => edgeJson(g, e));
   const json: GraphJson = { title: `${driver.name} ${direction}`, nodes, edges };
   json.skb = timeline(g, chain, cut);
@@ -374,7 +464,12 @@ function deferredContext(via: string | undefined): ExecContext {
  * (softirq; a work item in process context).
  * Main-path edges are followed first, so a branch never decides a main-path function.
  */
-function contexts(g: Graph, chain: Chain, cut: Cut, order: readonly number[]): Map<number, ExecContext> {
+function contexts(
+  g: Graph,
+  chain: Chain,
+  cut: Cut,
+  order: readonly number[],
+): Map<number, ExecContext> {
   const out = new Map<number, ExecContext>();
   const mainEdges = new Set(chain.order.flatMap((l) => l.path.edges));
   const spread = (edgeOk: (e: number) => boolean): void => {
@@ -408,7 +503,13 @@ function contexts(g: Graph, chain: Chain, cut: Cut, order: readonly number[]): M
   return out;
 }
 
-function stages(g: Graph, driver: Driver, direction: Direction, cut: Cut, order: readonly number[]): Map<number, Stage> {
+function stages(
+  g: Graph,
+  driver: Driver,
+  direction: Direction,
+  cut: Cut,
+  order: readonly number[],
+): Map<number, Stage> {
   const out = new Map<number, Stage>();
   for (const n of order) {
     const role = cut.roles.get(n);
@@ -431,7 +532,12 @@ function stages(g: Graph, driver: Driver, direction: Direction, cut: Cut, order:
       }
     }
   }
-  for (const n of order) if (!out.has(n)) out.set(n, driver.owns(g.file(n)) ? (direction === 'ingress' ? 'driver-rx' : 'driver-tx') : 'core');
+  for (const n of order)
+    if (!out.has(n))
+      out.set(
+        n,
+        driver.owns(g.file(n)) ? (direction === 'ingress' ? 'driver-rx' : 'driver-tx') : 'core',
+      );
   return out;
 }
 
@@ -448,8 +554,19 @@ function noteFor(g: Graph, chain: Chain, cut: Cut, n: number, stage: Stage): str
   const op = findSkbOp(name);
   if (op) return `${op.summary[0]?.toUpperCase() ?? ''}${op.summary.slice(1)}.`;
   const info = STAGE_INFO.get(stage);
-  if (stage.startsWith('driver-')) return DRIVER_HELPER_NOTE.replace('SIDE', stage === 'driver-irq' ? 'interrupt handling' : stage === 'driver-rx' ? 'receive path' : 'transmit path');
-  return STAGE_FALLBACK_NOTE.replace('STAGE', info?.label ?? stage).replace('NOTE', info?.note ?? 'on the packet path.');
+  if (stage.startsWith('driver-'))
+    return DRIVER_HELPER_NOTE.replace(
+      'SIDE',
+      stage === 'driver-irq'
+        ? 'interrupt handling'
+        : stage === 'driver-rx'
+          ? 'receive path'
+          : 'transmit path',
+    );
+  return STAGE_FALLBACK_NOTE.replace('STAGE', info?.label ?? stage).replace(
+    'NOTE',
+    info?.note ?? 'on the packet path.',
+  );
 }
 
 /** The skb timeline: every skb operation the drawn functions call, in packet order. */
@@ -458,7 +575,11 @@ function timeline(g: Graph, chain: Chain, cut: Cut): SkbOp[] {
   const seen = new Set<number>();
   const visit = (start: number): void => {
     // Depth-first in call order: a function's operations and the calls it makes, by line.
-    const stack: { items: { line: number; col: number; e: number; op: boolean }[]; i: number; n: number }[] = [];
+    const stack: {
+      items: { line: number; col: number; e: number; op: boolean }[];
+      i: number;
+      n: number;
+    }[] = [];
     const push = (n: number): void => {
       seen.add(n);
       const items: { line: number; col: number; e: number; op: boolean }[] = [];
@@ -466,7 +587,8 @@ function timeline(g: Graph, chain: Chain, cut: Cut): SkbOp[] {
         for (const e of g.outgoing(n)) {
           const c = g.to(e);
           const isOp = findSkbOp(g.name(c)) !== undefined;
-          if (isOp || (cut.edges.has(e) && cut.nodes.has(c))) items.push({ line: g.edgeLine(e), col: g.edgeCol(e), e, op: isOp });
+          if (isOp || (cut.edges.has(e) && cut.nodes.has(c)))
+            items.push({ line: g.edgeLine(e), col: g.edgeCol(e), e, op: isOp });
         }
       }
       items.sort((a, b) => a.line - b.line || b.col - a.col);
@@ -500,7 +622,14 @@ function skbOp(g: Graph, e: number): SkbOp {
   const args = edgeArgs(g, e);
   const given = row?.lenArg !== undefined ? args?.[row.lenArg] : undefined;
   const len = given ?? row?.fixedLen ?? '';
-  return { node: g.nodeId(from), op, len, file: g.file(from), line: g.edgeLine(e), effect: skbOpEffect(op, given) ?? '' };
+  return {
+    node: g.nodeId(from),
+    op,
+    len,
+    file: g.file(from),
+    line: g.edgeLine(e),
+    effect: skbOpEffect(op, given) ?? '',
+  };
 }
 
 /** Netfilter hook points the drawn functions run, read from their source when it can be. */
@@ -516,7 +645,11 @@ function markers(ctx: PresetContext, order: readonly number[]): { node: string; 
       scanned.set(file, text === undefined ? undefined : scanHookCalls(text));
     }
     const sites = scanned.get(file);
-    const hooks = sites ? sites.filter((s) => s.function === name).map((s) => s.hook) : hooksInvokedBy(name).filter((r) => r.file === file).map((r) => r.hook);
+    const hooks = sites
+      ? sites.filter((s) => s.function === name).map((s) => s.hook)
+      : hooksInvokedBy(name)
+          .filter((r) => r.file === file)
+          .map((r) => r.hook);
     for (const hook of new Set(hooks)) out.push({ node: g.nodeId(n), label: hook });
   }
   return out;

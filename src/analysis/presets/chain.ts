@@ -5,7 +5,14 @@
 import { type Graph, lowerBound } from '../index/graph';
 import type { ExecContext } from '../graph-json';
 import { type Driver, type ReadText, discoverDrivers, reachedRole } from './drivers';
-import { DETOUR_COST, IRQ_NAMES, ROLE_SLOTS, TRANSPORT_HOPS, type DriverRole, type MilestoneRow } from './rows';
+import {
+  DETOUR_COST,
+  IRQ_NAMES,
+  ROLE_SLOTS,
+  TRANSPORT_HOPS,
+  type DriverRole,
+  type MilestoneRow,
+} from './rows';
 import { type CallPath, type DistanceMap, distancesTo, forwardPath, pathFrom } from './search';
 
 /**
@@ -16,7 +23,8 @@ export class PresetContext {
   private driverList: Driver[] | undefined;
   private readonly maps = new Map<string, DistanceMap>();
   private irqHandlers: Map<number, string> | undefined;
-  private bindingsByFile: { byFile: Map<string, number[]>; sorted: string[]; order: Map<string, number> } | undefined;
+  private bindingsByFile:
+    { byFile: Map<string, number[]>; sorted: string[]; order: Map<string, number> } | undefined;
 
   constructor(
     readonly graph: Graph,
@@ -61,7 +69,11 @@ export class PresetContext {
         if (list) list.push(b);
         else byFile.set(file, [b]);
       }
-      this.bindingsByFile = { byFile, sorted: [...byFile.keys()].sort(), order: new Map([...byFile.keys()].map((f, i) => [f, i])) };
+      this.bindingsByFile = {
+        byFile,
+        sorted: [...byFile.keys()].sort(),
+        order: new Map([...byFile.keys()].map((f, i) => [f, i])),
+      };
     }
     // A driver owns files of its own folder only: look at that range of the sorted paths,
     // then keep the order in which the files were first met.
@@ -69,7 +81,8 @@ export class PresetContext {
     const prefix = `${driver.dir}/`;
     const lo = lowerBound(sorted.length, (i) => (sorted[i] as string) < prefix);
     const files: string[] = [];
-    for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) if (driver.owns(sorted[i] as string)) files.push(sorted[i] as string);
+    for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++)
+      if (driver.owns(sorted[i] as string)) files.push(sorted[i] as string);
     files.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
     return files.flatMap((f) => byFile.get(f) as number[]);
   }
@@ -85,7 +98,10 @@ export class PresetContext {
         const node = d.bindFn[b] as number;
         if (this.irqHandlers.has(node)) continue;
         const via = this.graph.str(d.bindVia[b] as number);
-        this.irqHandlers.set(node, `${via ? `by ${via} ` : ''}at ${this.graph.str(d.bindFile[b] as number) ?? '?'}:${d.bindLine[b] as number}`);
+        this.irqHandlers.set(
+          node,
+          `${via ? `by ${via} ` : ''}at ${this.graph.str(d.bindFile[b] as number) ?? '?'}:${d.bindLine[b] as number}`,
+        );
       }
     }
     return this.irqHandlers;
@@ -128,16 +144,32 @@ function parentOf(rows: readonly MilestoneRow[], i: number): string | undefined 
 }
 
 /** Walks `rows` for `driver`. */
-export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], driver: Driver): Chain {
+export function walkChain(
+  ctx: PresetContext,
+  rows: readonly MilestoneRow[],
+  driver: Driver,
+): Chain {
   const g = ctx.graph;
-  const chain: Chain = { legs: new Map(), order: [], roots: [], missing: [], remarks: [], absent: new Set(), sites: new Map(), roles: new Map() };
+  const chain: Chain = {
+    legs: new Map(),
+    order: [],
+    roots: [],
+    missing: [],
+    remarks: [],
+    absent: new Set(),
+    sites: new Map(),
+    roles: new Map(),
+  };
   /** Where the path continues after each row: its function, or its parent's when optional and absent. */
   const at = new Map<string, number | undefined>();
   /** Rows under a missing required row say nothing more (one reason per break). */
   const silenced = new Set<string>();
   for (const r of driver.irq) chain.sites.set(r.node, r.site);
   // Without NAPI the interrupt handler hands packets to the backlog itself (INGRESS_LEGACY).
-  if (rows.some((r) => r.names?.includes('process_backlog'))) chain.remarks.push('no NAPI poll: the IRQ handler queues packets to the per-CPU backlog with netif_rx()');
+  if (rows.some((r) => r.names?.includes('process_backlog')))
+    chain.remarks.push(
+      'no NAPI poll: the IRQ handler queues packets to the per-CPU backlog with netif_rx()',
+    );
   for (const r of driver.poll) chain.sites.set(r.node, r.site);
   for (const r of driver.xmit) chain.sites.set(r.node, r.site);
 
@@ -168,12 +200,24 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
     const child = children(row.id)[0];
     if (!child) return 0;
     const targets = candidates(child, [candidate]);
-    if (child.role && !child.names && child.role !== 'irq' && child.role !== 'poll' && child.role !== 'xmit') return targets.length > 0 ? 0 : Infinity;
+    if (
+      child.role &&
+      !child.names &&
+      child.role !== 'irq' &&
+      child.role !== 'poll' &&
+      child.role !== 'xmit'
+    )
+      return targets.length > 0 ? 0 : Infinity;
     return ctx.distances(targets, child.hops).get(candidate) ?? Infinity;
   };
 
   const rank = (row: MilestoneRow, list: readonly number[]): number[] =>
-    list.length <= 1 ? [...list] : [...list].map((n, i) => ({ n, i, s: lookahead(row, n) + ctx.enter(n) })).sort((a, b) => a.s - b.s || a.i - b.i).map((x) => x.n);
+    list.length <= 1
+      ? [...list]
+      : [...list]
+          .map((n, i) => ({ n, i, s: lookahead(row, n) + ctx.enter(n) }))
+          .sort((a, b) => a.s - b.s || a.i - b.i)
+          .map((x) => x.n);
 
   const addLeg = (row: MilestoneRow, path: CallPath, restarted: boolean): void => {
     const end = path.nodes[path.nodes.length - 1] as number;
@@ -217,9 +261,16 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
     if (row.root || (from === undefined && row.restart)) {
       let list = candidates(row, []);
       // A bus's interrupt reclaims no driver's sent buffers: a stand-in root looks no further.
-      if (row.role === 'irq' && list.length === 0 && row.instead === undefined) list = transportIrq(ctx, driver, chain);
+      if (row.role === 'irq' && list.length === 0 && row.instead === undefined)
+        list = transportIrq(ctx, driver, chain);
       if (!startHere(row, list, !row.root)) {
-        fail(row.role === 'irq' ? 'no IRQ handler registered (request_irq and kin) in its files' : row.role === 'poll' ? 'no NAPI poll registered' : `no ${row.label}`);
+        fail(
+          row.role === 'irq'
+            ? 'no IRQ handler registered (request_irq and kin) in its files'
+            : row.role === 'poll'
+              ? 'no NAPI poll registered'
+              : `no ${row.label}`,
+        );
       }
       return;
     }
@@ -229,7 +280,13 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
     }
     const list = candidates(row, [from]);
     if (list.length === 0) {
-      fail(row.role === 'xmit' ? 'no ndo_start_xmit registered' : row.role === 'poll' ? 'no NAPI poll registered' : `no ${row.label} found within ${row.hops} calls of ${g.name(from)}`);
+      fail(
+        row.role === 'xmit'
+          ? 'no ndo_start_xmit registered'
+          : row.role === 'poll'
+            ? 'no NAPI poll registered'
+            : `no ${row.label} found within ${row.hops} calls of ${g.name(from)}`,
+      );
       return;
     }
     // Named milestones: the nearest of them. A driver's registered functions: the one that
@@ -246,7 +303,16 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
       const map = ctx.distances(targets, row.hops);
       let path = pathFrom(g, map, from);
       // The registered function itself (the poll, the xmit) is reached by a pointer call: not foreign.
-      if (path?.edges.some((e) => !set.has(g.to(e)) && foreign(e))) path = forwardPath(g, from, set, row.hops, ctx.enter, (e) => !set.has(g.to(e)) && foreign(e), map);
+      if (path?.edges.some((e) => !set.has(g.to(e)) && foreign(e)))
+        path = forwardPath(
+          g,
+          from,
+          set,
+          row.hops,
+          ctx.enter,
+          (e) => !set.has(g.to(e)) && foreign(e),
+          map,
+        );
       if (path) {
         addLeg(row, path, false);
         return;
@@ -257,14 +323,20 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
   // Stand-ins found make up for their rows, whose legs that led nowhere else go (egress: the
   // NAPI poll, when the TX completion runs in the interrupt handler instead); a stand-in
   // root with nothing found after it goes too.
-  const parentId = (id: string): string | undefined => parentOf(rows, rows.findIndex((r) => r.id === id));
-  const leadsOn = (id: string): boolean => rows.some((r, j) => parentOf(rows, j) === id && (chain.legs.has(r.id) || leadsOn(r.id)));
+  const parentId = (id: string): string | undefined =>
+    parentOf(
+      rows,
+      rows.findIndex((r) => r.id === id),
+    );
+  const leadsOn = (id: string): boolean =>
+    rows.some((r, j) => parentOf(rows, j) === id && (chain.legs.has(r.id) || leadsOn(r.id)));
   const drop = (id: string): void => {
     const leg = chain.legs.get(id);
     if (!leg) return;
     chain.legs.delete(id);
     chain.order = chain.order.filter((l) => l !== leg);
-    if (leg.row.root || leg.restarted) chain.roots = chain.roots.filter((r) => r.node !== leg.path.nodes[0]);
+    if (leg.row.root || leg.restarted)
+      chain.roots = chain.roots.filter((r) => r.node !== leg.path.nodes[0]);
     chain.roles.delete(leg.end);
     chain.absent.add(id);
   };
@@ -276,7 +348,8 @@ export function walkChain(ctx: PresetContext, rows: readonly MilestoneRow[], dri
     }
     const reason = reasons.get(row.instead);
     if (reason !== undefined) chain.missing.splice(chain.missing.indexOf(reason), 1);
-    for (let up = parentId(row.instead); up !== undefined && !leadsOn(up); up = parentId(up)) drop(up);
+    for (let up = parentId(row.instead); up !== undefined && !leadsOn(up); up = parentId(up))
+      drop(up);
   }
   return chain;
 }
@@ -295,7 +368,10 @@ function irqCandidates(ctx: PresetContext, driver: Driver, chain: Chain): number
     seen.add(fn);
     out.push(fn);
     const slot = g.str(g.data.bindSlot[b] as number) ?? '?';
-    chain.sites.set(fn, `as ${slot} at ${g.str(g.data.bindFile[b] as number) ?? '?'}:${g.data.bindLine[b] as number}`);
+    chain.sites.set(
+      fn,
+      `as ${slot} at ${g.str(g.data.bindFile[b] as number) ?? '?'}:${g.data.bindLine[b] as number}`,
+    );
   }
   return out;
 }
@@ -317,14 +393,20 @@ function transportIrq(ctx: PresetContext, driver: Driver, chain: Chain): number[
   for (const [node] of schedule.entries()) if (driver.owns(g.file(node))) schedulers.push(node);
   if (schedulers.length === 0) return [];
   const handlers = ctx.allIrqHandlers();
-  const map = distancesTo(g, schedulers, TRANSPORT_HOPS.handler, (n) => (KERNEL_CORE.test(g.file(n)) ? Infinity : ctx.enter(n)));
+  const map = distancesTo(g, schedulers, TRANSPORT_HOPS.handler, (n) =>
+    KERNEL_CORE.test(g.file(n)) ? Infinity : ctx.enter(n),
+  );
   const found = [...handlers.keys()]
-    .filter((h) => map.has(h) && !g.file(h).startsWith('drivers/net/') && !KERNEL_CORE.test(g.file(h)))
+    .filter(
+      (h) => map.has(h) && !g.file(h).startsWith('drivers/net/') && !KERNEL_CORE.test(g.file(h)),
+    )
     .sort((a, b) => (map.get(a) as number) - (map.get(b) as number));
   const h = found[0];
   if (h === undefined) return [];
   chain.sites.set(h, handlers.get(h) as string);
-  chain.remarks.push(`no IRQ handler of its own: the interrupt arrives through ${g.name(h)} (${g.file(h)})`);
+  chain.remarks.push(
+    `no IRQ handler of its own: the interrupt arrives through ${g.name(h)} (${g.file(h)})`,
+  );
   return [h];
 }
 
@@ -342,9 +424,17 @@ export function foreignCall(g: Graph, driver: Driver): (edge: number) => boolean
 }
 
 /** The first function of `path` after `from` that is not yet in `seen`, and the rest. */
-export function offPath(path: CallPath, seen: ReadonlySet<number>): { attach: number; nodes: number[]; edges: number[] } | undefined {
+export function offPath(
+  path: CallPath,
+  seen: ReadonlySet<number>,
+): { attach: number; nodes: number[]; edges: number[] } | undefined {
   for (let i = 1; i < path.nodes.length; i++) {
-    if (!seen.has(path.nodes[i] as number)) return { attach: path.nodes[i - 1] as number, nodes: path.nodes.slice(i), edges: path.edges.slice(i - 1) };
+    if (!seen.has(path.nodes[i] as number))
+      return {
+        attach: path.nodes[i - 1] as number,
+        nodes: path.nodes.slice(i),
+        edges: path.edges.slice(i - 1),
+      };
   }
   return undefined;
 }

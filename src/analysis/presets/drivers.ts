@@ -11,7 +11,16 @@
 import { type Graph, dirOf } from '../index/graph';
 import { CONTAINER_DIRS } from '../query/query';
 import { type KbuildModules, modulesOf, parseKbuild } from './kbuild';
-import { DETOURS, ROLE_NAMES, ROLE_SEARCH_HOPS, ROLE_SLOTS, SKB_FREE_CALLS, TX_COMPLETION_CALLS, TX_COMPLETION_HOPS, type DriverRole } from './rows';
+import {
+  DETOURS,
+  ROLE_NAMES,
+  ROLE_SEARCH_HOPS,
+  ROLE_SLOTS,
+  SKB_FREE_CALLS,
+  TX_COMPLETION_CALLS,
+  TX_COMPLETION_HOPS,
+  type DriverRole,
+} from './rows';
 
 /** Reads a file of the kernel tree (relative path), undefined when it cannot. */
 export type ReadText = (path: string) => string | undefined;
@@ -47,7 +56,11 @@ function basename(path: string): string {
 export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
   const d = graph.data;
   const slotRole = new Map<string, 'irq' | 'poll' | 'xmit'>();
-  for (const [role, slots] of Object.entries(ROLE_SLOTS) as ['irq' | 'poll' | 'xmit', readonly string[]][]) for (const s of slots) slotRole.set(s, role);
+  for (const [role, slots] of Object.entries(ROLE_SLOTS) as [
+    'irq' | 'poll' | 'xmit',
+    readonly string[],
+  ][])
+    for (const s of slots) slotRole.set(s, role);
   const makefiles = new Map<string, KbuildModules | undefined>();
   const makefile = (dir: string): KbuildModules | undefined => {
     if (!makefiles.has(dir)) {
@@ -74,7 +87,15 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
     const dir = dirOf(file);
     const mods = readText ? modulesOf(file, makefile) : [];
     const keys: { name: string; dir: string; sources?: string[] }[] =
-      mods.length > 0 ? mods : [{ name: CONTAINER_DIRS.has(dir) ? basename(file).replace(/\.c$/, '') : basename(dir), dir, ...(CONTAINER_DIRS.has(dir) ? { sources: [file] } : {}) }];
+      mods.length > 0
+        ? mods
+        : [
+            {
+              name: CONTAINER_DIRS.has(dir) ? basename(file).replace(/\.c$/, '') : basename(dir),
+              dir,
+              ...(CONTAINER_DIRS.has(dir) ? { sources: [file] } : {}),
+            },
+          ];
     list = keys.map((k) => {
       const key = `${k.dir}\0${k.name}`;
       let unit = units.get(key);
@@ -106,17 +127,25 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
   const drivers: Driver[] = [];
   const names = new Map<string, number>();
   for (const u of units.values()) names.set(u.name, (names.get(u.name) ?? 0) + 1);
-  for (const u of [...units.values()].sort((a, b) => a.dir.localeCompare(b.dir) || a.name.localeCompare(b.name))) {
+  for (const u of [...units.values()].sort(
+    (a, b) => a.dir.localeCompare(b.dir) || a.name.localeCompare(b.name),
+  )) {
     // Two folders building modules of the same name (rare): tell them apart by the parent folder.
     const name = (names.get(u.name) ?? 0) > 1 ? `${basename(dirOf(u.dir))}/${u.name}` : u.name;
     const folder = basename(u.dir);
     const sources = u.sources;
     const dir = u.dir;
-    const shared = CONTAINER_DIRS.has(dir) || [...units.values()].some((o) => o !== u && o.dir === dir);
+    const shared =
+      CONTAINER_DIRS.has(dir) || [...units.values()].some((o) => o !== u && o.dir === dir);
     // Folders of other drivers below this one (e100 in intel/ above e1000e in intel/e1000e/):
     // their files are theirs.
-    const below = [...new Set([...units.values()].filter((o) => o.dir.startsWith(`${dir}/`)).map((o) => `${o.dir}/`))];
-    const inOwnFolder = (file: string): boolean => file.startsWith(`${dir}/`) && !below.some((b) => file.startsWith(b));
+    const below = [
+      ...new Set(
+        [...units.values()].filter((o) => o.dir.startsWith(`${dir}/`)).map((o) => `${o.dir}/`),
+      ),
+    ];
+    const inOwnFolder = (file: string): boolean =>
+      file.startsWith(`${dir}/`) && !below.some((b) => file.startsWith(b));
     drivers.push({
       name,
       dir,
@@ -126,7 +155,12 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
       poll: u.poll,
       xmit: u.xmit,
       // A module's sources and the headers of its folder; a folder driver owns its whole folder.
-      owns: (file: string) => (sources ? sources.has(file) || (file.endsWith('.h') && dirOf(file) === dir) || (!shared && inOwnFolder(file)) : inOwnFolder(file)),
+      owns: (file: string) =>
+        sources
+          ? sources.has(file) ||
+            (file.endsWith('.h') && dirOf(file) === dir) ||
+            (!shared && inOwnFolder(file))
+          : inOwnFolder(file),
     });
   }
   return drivers;
@@ -135,7 +169,11 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
 /** The driver `--driver NAME` means: its name, an alias, or its folder. */
 export function findDriver(drivers: readonly Driver[], name: string): Driver | undefined {
   const key = name.replace(/\/+$/, '');
-  return drivers.find((d) => d.name === key) ?? drivers.find((d) => d.aliases.includes(key)) ?? drivers.find((d) => d.dir === key);
+  return (
+    drivers.find((d) => d.name === key) ??
+    drivers.find((d) => d.aliases.includes(key)) ??
+    drivers.find((d) => d.dir === key)
+  );
 }
 
 /**
@@ -145,7 +183,13 @@ export function findDriver(drivers: readonly Driver[], name: string): Driver | u
  * none named so, those that tell it and free skbs: SKB_FREE_CALLS); zero-copy and XDP
  * variants (DETOURS) are left out.
  */
-export function reachedRole(graph: Graph, driver: Driver, from: readonly number[], role: 'rx-clean' | 'refill' | 'tx-clean' | 'tx-ring', hops = ROLE_SEARCH_HOPS): number[] {
+export function reachedRole(
+  graph: Graph,
+  driver: Driver,
+  from: readonly number[],
+  role: 'rx-clean' | 'refill' | 'tx-clean' | 'tx-ring',
+  hops = ROLE_SEARCH_HOPS,
+): number[] {
   const pattern = ROLE_NAMES[role];
   const plays = (n: number): boolean => pattern.test(graph.name(n)) && !isDetour(graph, n);
   const seen = new Set<number>(from);
@@ -185,7 +229,12 @@ export function reachedRole(graph: Graph, driver: Driver, from: readonly number[
     for (const e of graph.outgoing(n)) if (calls.tells.has(graph.to(e))) return true;
     return false;
   };
-  return [...seen].filter((n) => tells(n) && !isDetour(graph, n) && (from.includes(n) || reaches(graph, driver, n, calls.frees)));
+  return [...seen].filter(
+    (n) =>
+      tells(n) &&
+      !isDetour(graph, n) &&
+      (from.includes(n) || reaches(graph, driver, n, calls.frees)),
+  );
 }
 
 /** Whether a function's name or file says it is a special-purpose variant (DETOURS): never a role's. */
@@ -195,11 +244,15 @@ function isDetour(graph: Graph, n: number): boolean {
 }
 
 /** The functions of TX_COMPLETION_CALLS and SKB_FREE_CALLS, by node: once per graph. */
-const txCallNodes = new WeakMap<Graph, { tells: ReadonlySet<number>; frees: ReadonlySet<number> }>();
+const txCallNodes = new WeakMap<
+  Graph,
+  { tells: ReadonlySet<number>; frees: ReadonlySet<number> }
+>();
 function txCalls(graph: Graph): { tells: ReadonlySet<number>; frees: ReadonlySet<number> } {
   let sets = txCallNodes.get(graph);
   if (!sets) {
-    const nodes = (names: ReadonlySet<string>): Set<number> => new Set([...names].flatMap((name) => graph.lookup(name)));
+    const nodes = (names: ReadonlySet<string>): Set<number> =>
+      new Set([...names].flatMap((name) => graph.lookup(name)));
     sets = { tells: nodes(TX_COMPLETION_CALLS), frees: nodes(SKB_FREE_CALLS) };
     txCallNodes.set(graph, sets);
   }
@@ -211,8 +264,20 @@ function txCalls(graph: Graph): { tells: ReadonlySet<number>; frees: ReadonlySet
  * interrupt handlers (drivers that reclaim sent buffers in hard-IRQ context).
  */
 export function txCompletion(graph: Graph, driver: Driver): number[] {
-  const fromPoll = reachedRole(graph, driver, driver.poll.map((r) => r.node), 'tx-clean');
-  return fromPoll.length > 0 ? fromPoll : reachedRole(graph, driver, driver.irq.map((r) => r.node), 'tx-clean');
+  const fromPoll = reachedRole(
+    graph,
+    driver,
+    driver.poll.map((r) => r.node),
+    'tx-clean',
+  );
+  return fromPoll.length > 0
+    ? fromPoll
+    : reachedRole(
+        graph,
+        driver,
+        driver.irq.map((r) => r.node),
+        'tx-clean',
+      );
 }
 
 /** Whether `node` reaches one of `calls` within TX_COMPLETION_HOPS calls through the driver's own functions. */
@@ -237,5 +302,11 @@ function reaches(graph: Graph, driver: Driver, node: number, calls: ReadonlySet<
 
 /** Registered functions of a role (irq, poll, xmit). */
 export function registered(driver: Driver, role: DriverRole): Registration[] {
-  return role === 'irq' ? driver.irq : role === 'poll' ? driver.poll : role === 'xmit' ? driver.xmit : [];
+  return role === 'irq'
+    ? driver.irq
+    : role === 'poll'
+      ? driver.poll
+      : role === 'xmit'
+        ? driver.xmit
+        : [];
 }

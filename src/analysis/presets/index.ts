@@ -2,9 +2,44 @@
 // vscode, no DOM, no I/O of its own (kernel files are read through a ReadText callback).
 
 export { PresetContext, walkChain, type Chain, type Leg } from './chain';
-export { buildPreset, milestonesFor, requireDriver, PRESET_ROWS, type Direction, type PresetOptions } from './build';
-export { discoverDrivers, findDriver, reachedRole, type Driver, type ReadText, type Registration } from './drivers';
-export { countDrivers, entryPoints, listDrivers, summarise, type Completeness, type DriverEntryPoints, type DriverSummary } from './summary';
+export {
+  buildPreset,
+  milestonesFor,
+  requireDriver,
+  PRESET_ROWS,
+  type Direction,
+  type PresetOptions,
+} from './build';
+export {
+  discoverDrivers,
+  findDriver,
+  reachedRole,
+  type Driver,
+  type ReadText,
+  type Registration,
+} from './drivers';
+export {
+  countDrivers,
+  entryPoints,
+  listDrivers,
+  summarise,
+  type Completeness,
+  type DriverEntryPoints,
+  type DriverSummary,
+} from './summary';
 export { formatDriverTable } from './table';
 export { moduleOf, modulesOf, parseKbuild, type KbuildModules, type ModuleOf } from './kbuild';
-export { EGRESS, EGRESS_BRANCHES, INGRESS, INGRESS_BRANCHES, INGRESS_LEGACY, ROLE_NAMES, ROLE_NOTES, ROLE_SLOTS, ROLE_STAGES, type BranchRow, type DriverRole, type MilestoneRow } from './rows';
+export {
+  EGRESS,
+  EGRESS_BRANCHES,
+  INGRESS,
+  INGRESS_BRANCHES,
+  INGRESS_LEGACY,
+  ROLE_NAMES,
+  ROLE_NOTES,
+  ROLE_SLOTS,
+  ROLE_STAGES,
+  type BranchRow,
+  type DriverRole,
+  type MilestoneRow,
+} from './rows';

@@ -8,7 +8,22 @@
 /** The modules one Makefile builds: module name -> object paths relative to its folder (`en/txrx.o`). */
 export type KbuildModules = Map<string, string[]>;
 
-const NOT_MODULES = new Set(['obj', 'lib', 'ccflags', 'subdir', 'asflags', 'ldflags', 'extra', 'always', 'targets', 'hostprogs', 'clean', 'userprogs', 'CFLAGS', 'AFLAGS']);
+const NOT_MODULES = new Set([
+  'obj',
+  'lib',
+  'ccflags',
+  'subdir',
+  'asflags',
+  'ldflags',
+  'extra',
+  'always',
+  'targets',
+  'hostprogs',
+  'clean',
+  'userprogs',
+  'CFLAGS',
+  'AFLAGS',
+]);
 
 /** Parses the module definitions of one kbuild Makefile (or Kbuild file). */
 export function parseKbuild(text: string): KbuildModules {
@@ -30,7 +45,8 @@ export function parseKbuild(text: string): KbuildModules {
     // `NAME-objs`, `NAME-y`, `NAME-$(CONFIG_X)`, optionally followed by `-y` or `-$(CONFIG_Y)`.
     const parts = /^(.+?)-(?:objs|y|m|\$\([^)]*\))(?:-(?:y|\$\([^)]*\)))?$/.exec(lhs);
     const head = parts?.[1];
-    if (!head || NOT_MODULES.has(head) || head.startsWith('CFLAGS_') || !/^[\w-]+$/.test(head)) continue;
+    if (!head || NOT_MODULES.has(head) || head.startsWith('CFLAGS_') || !/^[\w-]+$/.test(head))
+      continue;
     const list = composite.get(head) ?? [];
     list.push(...objects);
     composite.set(head, list);
@@ -56,7 +72,11 @@ export interface ModuleOf {
  * Makefiles of its folder and up to `levels` parents (`mlx5/core/Makefile` lists `en/txrx.o`).
  * Usually one; an object linked into several modules (ti's cpsw_priv.o) gives each.
  */
-export function modulesOf(file: string, makefile: (dir: string) => KbuildModules | undefined, levels = 3): ModuleOf[] {
+export function modulesOf(
+  file: string,
+  makefile: (dir: string) => KbuildModules | undefined,
+  levels = 3,
+): ModuleOf[] {
   const parts = file.split('/');
   const object = `${parts.pop() ?? ''}`.replace(/\.c$/, '.o');
   for (let up = 0; up <= levels && parts.length > 0; up++) {
@@ -64,7 +84,8 @@ export function modulesOf(file: string, makefile: (dir: string) => KbuildModules
     const rel = [...file.split('/').slice(parts.length, -1), object].join('/');
     const found: ModuleOf[] = [];
     for (const [name, objects] of makefile(dir) ?? []) {
-      if (objects.includes(rel)) found.push({ name, dir, sources: objects.map((o) => `${dir}/${o.replace(/\.o$/, '.c')}`) });
+      if (objects.includes(rel))
+        found.push({ name, dir, sources: objects.map((o) => `${dir}/${o.replace(/\.o$/, '.c')}`) });
     }
     if (found.length > 0) return found;
     parts.pop();
@@ -73,6 +94,10 @@ export function modulesOf(file: string, makefile: (dir: string) => KbuildModules
 }
 
 /** The first module a source file is built into (see modulesOf). */
-export function moduleOf(file: string, makefile: (dir: string) => KbuildModules | undefined, levels = 3): ModuleOf | undefined {
+export function moduleOf(
+  file: string,
+  makefile: (dir: string) => KbuildModules | undefined,
+  levels = 3,
+): ModuleOf | undefined {
   return modulesOf(file, makefile, levels)[0];
 }

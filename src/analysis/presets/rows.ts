@@ -11,7 +11,8 @@ import type { ExecContext, Stage } from '../graph-json';
 import { SIDE_VARIANTS } from '../index/kernel-idioms';
 
 /** A function a driver provides, found from its code. */
-export type DriverRole = 'irq' | 'poll' | 'xmit' | 'rx-clean' | 'rx-handoff' | 'refill' | 'tx-clean' | 'tx-ring';
+export type DriverRole =
+  'irq' | 'poll' | 'xmit' | 'rx-clean' | 'rx-handoff' | 'refill' | 'tx-clean' | 'tx-ring';
 
 /** Struct fields whose bound functions give a driver's entry points (bindings table slots). */
 export const ROLE_SLOTS: Readonly<Record<'irq' | 'poll' | 'xmit', readonly string[]>> = {
@@ -24,12 +25,17 @@ export const ROLE_SLOTS: Readonly<Record<'irq' | 'poll' | 'xmit', readonly strin
  * Names of driver functions reached from the poll (or the xmit) that play a role. Matched on
  * the function name; only functions of the driver's own files qualify.
  */
-export const ROLE_NAMES: Readonly<Record<'rx-clean' | 'refill' | 'tx-clean' | 'tx-ring', RegExp>> = {
-  'rx-clean': /clean_rx|rx_clean|rx_irq|process_rx|rx_process|rx_poll|poll_rx|handle_rx|rx_handler|receive|_rx$|_rx_/,
-  refill: /alloc\w*_rx|rx_\w*alloc|refill|alloc_(?:rx_)?(?:page|frag|skb|buffer)s?|fill_rx|rx_fill|post_rx|rx_post|replenish|rx_refill/,
-  'tx-clean': /clean_?tx|tx_clean|tx_complete|complete_tx|tx_compl|tx_poll|poll_tx|free_tx|txq?_free|free_old_xmit|tx_done|txq?_reclaim|reclaim_tx|tx_int|xmit_done|tx_irq|txq?_napi_poll|(?:^|_)tx$/,
-  'tx-ring': /(?:^|_)(?:tx_map|tx_queue|tx_desc|desc_tx|tx_ring|ring_tx|tx_submit|submit_tx|tx_fill|fill_tx|post_send|tx_post)(?:_|$)|doorbell|kick/,
-};
+export const ROLE_NAMES: Readonly<Record<'rx-clean' | 'refill' | 'tx-clean' | 'tx-ring', RegExp>> =
+  {
+    'rx-clean':
+      /clean_rx|rx_clean|rx_irq|process_rx|rx_process|rx_poll|poll_rx|handle_rx|rx_handler|receive|_rx$|_rx_/,
+    refill:
+      /alloc\w*_rx|rx_\w*alloc|refill|alloc_(?:rx_)?(?:page|frag|skb|buffer)s?|fill_rx|rx_fill|post_rx|rx_post|replenish|rx_refill/,
+    'tx-clean':
+      /clean_?tx|tx_clean|tx_complete|complete_tx|tx_compl|tx_poll|poll_tx|free_tx|txq?_free|free_old_xmit|tx_done|txq?_reclaim|reclaim_tx|tx_int|xmit_done|tx_irq|txq?_napi_poll|(?:^|_)tx$/,
+    'tx-ring':
+      /(?:^|_)(?:tx_map|tx_queue|tx_desc|desc_tx|tx_ring|ring_tx|tx_submit|submit_tx|tx_fill|fill_tx|post_send|tx_post)(?:_|$)|doorbell|kick/,
+  };
 
 /**
  * What a TX completion calls, within TX_COMPLETION_HOPS calls through the driver's own
@@ -40,8 +46,15 @@ export const ROLE_NAMES: Readonly<Record<'rx-clean' | 'refill' | 'tx-clean' | 't
  * `octeon_mgmt_clean_tx_buffers`, ns83820's `kick_tx` before `do_tx_done`.
  */
 export const TX_COMPLETION_CALLS: ReadonlySet<string> = new Set([
-  'netdev_tx_completed_queue', 'netdev_completed_queue', 'netif_wake_queue', 'netif_tx_wake_queue', 'netif_wake_subqueue',
-  'netif_txq_completed_wake', 'netif_subqueue_completed_wake', 'netif_txq_maybe_wake', 'netif_subqueue_maybe_wake',
+  'netdev_tx_completed_queue',
+  'netdev_completed_queue',
+  'netif_wake_queue',
+  'netif_tx_wake_queue',
+  'netif_wake_subqueue',
+  'netif_txq_completed_wake',
+  'netif_subqueue_completed_wake',
+  'netif_txq_maybe_wake',
+  'netif_subqueue_maybe_wake',
 ]);
 export const TX_COMPLETION_HOPS = 3;
 
@@ -52,8 +65,17 @@ export const TX_COMPLETION_HOPS = 3;
  * link-up does. The poll or handler itself needs only to tell the queue (drivers.ts).
  */
 export const SKB_FREE_CALLS: ReadonlySet<string> = new Set([
-  'napi_consume_skb', 'dev_kfree_skb_any', 'dev_kfree_skb_any_reason', 'dev_kfree_skb_irq', 'dev_kfree_skb_irq_reason',
-  'dev_consume_skb_any', 'dev_consume_skb_irq', 'dev_kfree_skb', 'consume_skb', 'kfree_skb', 'kfree_skb_reason',
+  'napi_consume_skb',
+  'dev_kfree_skb_any',
+  'dev_kfree_skb_any_reason',
+  'dev_kfree_skb_irq',
+  'dev_kfree_skb_irq_reason',
+  'dev_consume_skb_any',
+  'dev_consume_skb_irq',
+  'dev_kfree_skb',
+  'consume_skb',
+  'kfree_skb',
+  'kfree_skb_reason',
 ]);
 
 /**
@@ -61,7 +83,8 @@ export const SKB_FREE_CALLS: ReadonlySet<string> = new Set([
  * request_irq (`vsi->irq_handler = ice_msix_clean_rings`, bnxt's `irq->handler`): recognised
  * by name among the driver's functions bound to any field.
  */
-export const IRQ_NAMES = /(?:^|_)(?:irq|intr|isr|interrupt|msix|msi|int)(?:_|$)|interrupt|_intr|_isr|clean_rings/;
+export const IRQ_NAMES =
+  /(?:^|_)(?:irq|intr|isr|interrupt|msix|msi|int)(?:_|$)|interrupt|_intr|_isr|clean_rings/;
 
 /** How far from the poll (or xmit) role functions are looked for. */
 export const ROLE_SEARCH_HOPS = 4;
@@ -82,7 +105,9 @@ export const TRANSPORT_HOPS = { schedule: 4, handler: 3 } as const;
  * call costs 1000, search.ts CALL_COST).
  */
 export const DETOUR_COST = 1500;
-export const DETOURS: readonly { name?: RegExp; file?: RegExp; cost: number }[] = SIDE_VARIANTS.map((v) => ({ ...v, cost: DETOUR_COST }));
+export const DETOURS: readonly { name?: RegExp; file?: RegExp; cost: number }[] = SIDE_VARIANTS.map(
+  (v) => ({ ...v, cost: DETOUR_COST }),
+);
 /**
  * One hop of a preset's main path. A row's path starts at its parent's function (`after`,
  * default the previous row) and ends at the nearest of `names` (or the driver's `role`
@@ -119,36 +144,142 @@ export interface MilestoneRow {
 
 /** The receive path, from the NIC interrupt to the socket wake-up. */
 export const INGRESS: readonly MilestoneRow[] = [
-  { id: 'irq', root: true, role: 'irq', hops: 0, label: 'an IRQ handler', context: 'hardirq', required: true },
-  { id: 'napi-schedule', names: ['____napi_schedule'], hops: 8, label: 'the NAPI schedule (____napi_schedule)', required: true },
-  { id: 'net-rx', names: ['net_rx_action'], hops: 3, label: 'the NET_RX softirq (net_rx_action)', restart: true, context: 'softirq', required: true },
+  {
+    id: 'irq',
+    root: true,
+    role: 'irq',
+    hops: 0,
+    label: 'an IRQ handler',
+    context: 'hardirq',
+    required: true,
+  },
+  {
+    id: 'napi-schedule',
+    names: ['____napi_schedule'],
+    hops: 8,
+    label: 'the NAPI schedule (____napi_schedule)',
+    required: true,
+  },
+  {
+    id: 'net-rx',
+    names: ['net_rx_action'],
+    hops: 3,
+    label: 'the NET_RX softirq (net_rx_action)',
+    restart: true,
+    context: 'softirq',
+    required: true,
+  },
   { id: 'napi-poll', names: ['__napi_poll'], hops: 4, label: '__napi_poll', required: true },
-  { id: 'poll', role: 'poll', hops: 2, label: "the driver's NAPI poll", restart: true, context: 'softirq', required: true },
+  {
+    id: 'poll',
+    role: 'poll',
+    hops: 2,
+    label: "the driver's NAPI poll",
+    restart: true,
+    context: 'softirq',
+    required: true,
+  },
   {
     id: 'rx-deliver',
-    names: ['napi_gro_receive', 'gro_receive_skb', 'napi_gro_frags', 'napi_gro_receive_list', 'netif_receive_skb', 'netif_receive_skb_list', 'netif_rx', '__netif_rx', 'netif_rx_ni', 'netif_receive_skb_core'],
+    names: [
+      'napi_gro_receive',
+      'gro_receive_skb',
+      'napi_gro_frags',
+      'napi_gro_receive_list',
+      'netif_receive_skb',
+      'netif_receive_skb_list',
+      'netif_rx',
+      '__netif_rx',
+      'netif_rx_ni',
+      'netif_receive_skb_core',
+    ],
     hops: 8,
     label: 'netif_receive_skb/napi_gro_receive',
     required: true,
   },
-  { id: 'core-rx', names: ['__netif_receive_skb_core', '__netif_receive_skb_list_core'], hops: 10, label: '__netif_receive_skb_core', required: true },
+  {
+    id: 'core-rx',
+    names: ['__netif_receive_skb_core', '__netif_receive_skb_list_core'],
+    hops: 10,
+    label: '__netif_receive_skb_core',
+    required: true,
+  },
   // The list path still runs every skb through __netif_receive_skb_core (taps, rx_handler
   // such as a bridge or bond, VLAN, the protocol lookup) before handing the list to the
   // protocol: a branch of its own, so the path goes on from core-rx.
-  { id: 'core-classify', after: 'core-rx', names: ['__netif_receive_skb_core'], hops: 2, label: '__netif_receive_skb_core (taps, rx_handler, protocol lookup)', optional: true },
+  {
+    id: 'core-classify',
+    after: 'core-rx',
+    names: ['__netif_receive_skb_core'],
+    hops: 2,
+    label: '__netif_receive_skb_core (taps, rx_handler, protocol lookup)',
+    optional: true,
+  },
   // GRO hands skbs over in lists, so the list variant is the one a NIC's packets take.
-  { id: 'ipv4', after: 'core-rx', names: ['ip_list_rcv', 'ip_rcv'], hops: 5, label: 'ip_rcv/ip_list_rcv', required: true },
+  {
+    id: 'ipv4',
+    after: 'core-rx',
+    names: ['ip_list_rcv', 'ip_rcv'],
+    hops: 5,
+    label: 'ip_rcv/ip_list_rcv',
+    required: true,
+  },
   { id: 'dst-input', names: ['dst_input'], hops: 6, label: 'dst_input', required: true },
-  { id: 'local-deliver', names: ['ip_local_deliver'], hops: 3, label: 'ip_local_deliver', required: true },
-  { id: 'l4-deliver', names: ['ip_protocol_deliver_rcu'], hops: 4, label: 'ip_protocol_deliver_rcu', required: true },
+  {
+    id: 'local-deliver',
+    names: ['ip_local_deliver'],
+    hops: 3,
+    label: 'ip_local_deliver',
+    required: true,
+  },
+  {
+    id: 'l4-deliver',
+    names: ['ip_protocol_deliver_rcu'],
+    hops: 4,
+    label: 'ip_protocol_deliver_rcu',
+    required: true,
+  },
   { id: 'tcp', names: ['tcp_v4_rcv'], hops: 3, label: 'tcp_v4_rcv', required: true },
   { id: 'tcp-established', names: ['tcp_rcv_established'], hops: 4, label: 'tcp_rcv_established' },
-  { id: 'tcp-queue', after: 'tcp-established', names: ['tcp_queue_rcv'], hops: 3, label: 'the TCP receive queue (tcp_queue_rcv)', optional: true },
-  { id: 'tcp-ready', after: 'tcp-established', names: ['tcp_data_ready'], hops: 3, label: 'tcp_data_ready', optional: true },
-  { id: 'tcp-wake', after: 'tcp-ready', names: ['sock_def_readable'], hops: 3, label: 'the socket wake-up (sock_def_readable)', required: true },
+  {
+    id: 'tcp-queue',
+    after: 'tcp-established',
+    names: ['tcp_queue_rcv'],
+    hops: 3,
+    label: 'the TCP receive queue (tcp_queue_rcv)',
+    optional: true,
+  },
+  {
+    id: 'tcp-ready',
+    after: 'tcp-established',
+    names: ['tcp_data_ready'],
+    hops: 3,
+    label: 'tcp_data_ready',
+    optional: true,
+  },
+  {
+    id: 'tcp-wake',
+    after: 'tcp-ready',
+    names: ['sock_def_readable'],
+    hops: 3,
+    label: 'the socket wake-up (sock_def_readable)',
+    required: true,
+  },
   { id: 'udp', after: 'l4-deliver', names: ['udp_rcv'], hops: 3, label: 'udp_rcv', required: true },
-  { id: 'udp-queue', names: ['__udp_enqueue_schedule_skb'], hops: 8, label: 'the UDP receive queue (__udp_enqueue_schedule_skb)', optional: true },
-  { id: 'udp-wake', names: ['sock_def_readable'], hops: 3, label: 'the socket wake-up (sock_def_readable)', required: true },
+  {
+    id: 'udp-queue',
+    names: ['__udp_enqueue_schedule_skb'],
+    hops: 8,
+    label: 'the UDP receive queue (__udp_enqueue_schedule_skb)',
+    optional: true,
+  },
+  {
+    id: 'udp-wake',
+    names: ['sock_def_readable'],
+    hops: 3,
+    label: 'the socket wake-up (sock_def_readable)',
+    required: true,
+  },
 ];
 
 /**
@@ -157,51 +288,223 @@ export const INGRESS: readonly MilestoneRow[] = [
  * then feeds it to the stack from the NET_RX softirq. From the core on, as INGRESS.
  */
 export const INGRESS_LEGACY: readonly MilestoneRow[] = [
-  { id: 'irq', root: true, role: 'irq', hops: 0, label: 'an IRQ handler', context: 'hardirq', required: true },
-  { id: 'rx-deliver', names: ['netif_rx', '__netif_rx', 'netif_rx_internal', 'netif_receive_skb'], hops: 6, label: 'netif_rx', required: true },
-  { id: 'backlog', names: ['enqueue_to_backlog'], hops: 4, label: 'the backlog queue (enqueue_to_backlog)', optional: true },
-  { id: 'napi-schedule', names: ['____napi_schedule'], hops: 4, label: 'the backlog NAPI schedule (____napi_schedule)', optional: true },
-  { id: 'net-rx', names: ['net_rx_action'], hops: 3, label: 'the NET_RX softirq (net_rx_action)', restart: true, context: 'softirq', required: true },
+  {
+    id: 'irq',
+    root: true,
+    role: 'irq',
+    hops: 0,
+    label: 'an IRQ handler',
+    context: 'hardirq',
+    required: true,
+  },
+  {
+    id: 'rx-deliver',
+    names: ['netif_rx', '__netif_rx', 'netif_rx_internal', 'netif_receive_skb'],
+    hops: 6,
+    label: 'netif_rx',
+    required: true,
+  },
+  {
+    id: 'backlog',
+    names: ['enqueue_to_backlog'],
+    hops: 4,
+    label: 'the backlog queue (enqueue_to_backlog)',
+    optional: true,
+  },
+  {
+    id: 'napi-schedule',
+    names: ['____napi_schedule'],
+    hops: 4,
+    label: 'the backlog NAPI schedule (____napi_schedule)',
+    optional: true,
+  },
+  {
+    id: 'net-rx',
+    names: ['net_rx_action'],
+    hops: 3,
+    label: 'the NET_RX softirq (net_rx_action)',
+    restart: true,
+    context: 'softirq',
+    required: true,
+  },
   { id: 'napi-poll', names: ['__napi_poll'], hops: 4, label: '__napi_poll', required: true },
-  { id: 'poll', names: ['process_backlog'], hops: 2, label: 'the backlog poll (process_backlog)', required: true },
-  { id: 'core-rx', names: ['__netif_receive_skb_core', '__netif_receive_skb_list_core'], hops: 6, label: '__netif_receive_skb_core', required: true },
+  {
+    id: 'poll',
+    names: ['process_backlog'],
+    hops: 2,
+    label: 'the backlog poll (process_backlog)',
+    required: true,
+  },
+  {
+    id: 'core-rx',
+    names: ['__netif_receive_skb_core', '__netif_receive_skb_list_core'],
+    hops: 6,
+    label: '__netif_receive_skb_core',
+    required: true,
+  },
   ...INGRESS.slice(INGRESS.findIndex((r) => r.id === 'ipv4')),
 ];
 
 /** The transmit path, from the socket send calls to the driver's descriptor ring. */
 export const EGRESS: readonly MilestoneRow[] = [
-  { id: 'tcp-send', root: true, names: ['tcp_sendmsg'], hops: 0, label: 'tcp_sendmsg', context: 'process', required: true },
-  { id: 'tcp-push', names: ['tcp_push', '__tcp_push_pending_frames', 'tcp_push_one'], hops: 4, label: 'tcp_push' },
+  {
+    id: 'tcp-send',
+    root: true,
+    names: ['tcp_sendmsg'],
+    hops: 0,
+    label: 'tcp_sendmsg',
+    context: 'process',
+    required: true,
+  },
+  {
+    id: 'tcp-push',
+    names: ['tcp_push', '__tcp_push_pending_frames', 'tcp_push_one'],
+    hops: 4,
+    label: 'tcp_push',
+  },
   { id: 'tcp-write', names: ['tcp_write_xmit'], hops: 3, label: 'tcp_write_xmit' },
-  { id: 'tcp-transmit', names: ['__tcp_transmit_skb'], hops: 4, label: '__tcp_transmit_skb', required: true },
+  {
+    id: 'tcp-transmit',
+    names: ['__tcp_transmit_skb'],
+    hops: 4,
+    label: '__tcp_transmit_skb',
+    required: true,
+  },
   { id: 'ip-queue', names: ['ip_queue_xmit'], hops: 2, label: 'ip_queue_xmit', required: true },
   { id: 'ip-local-out', names: ['ip_local_out'], hops: 4, label: 'ip_local_out', required: true },
   { id: 'ip-output', names: ['ip_output'], hops: 4, label: 'ip_output', required: true },
-  { id: 'ip-finish', names: ['ip_finish_output2'], hops: 4, label: 'ip_finish_output2', required: true },
+  {
+    id: 'ip-finish',
+    names: ['ip_finish_output2'],
+    hops: 4,
+    label: 'ip_finish_output2',
+    required: true,
+  },
   { id: 'neigh', names: ['neigh_output'], hops: 3, label: 'neigh_output', required: true },
   { id: 'neigh-hh', names: ['neigh_hh_output'], hops: 2, label: 'neigh_hh_output', optional: true },
-  { id: 'dev-queue', names: ['__dev_queue_xmit'], hops: 4, label: '__dev_queue_xmit', required: true },
-  { id: 'qdisc', names: ['__dev_xmit_skb'], hops: 3, label: 'the qdisc (__dev_xmit_skb)', required: true },
-  { id: 'qdisc-direct', names: ['sch_direct_xmit'], hops: 3, label: 'sch_direct_xmit', required: true },
-  { id: 'hard-start', names: ['dev_hard_start_xmit'], hops: 3, label: 'dev_hard_start_xmit', required: true },
+  {
+    id: 'dev-queue',
+    names: ['__dev_queue_xmit'],
+    hops: 4,
+    label: '__dev_queue_xmit',
+    required: true,
+  },
+  {
+    id: 'qdisc',
+    names: ['__dev_xmit_skb'],
+    hops: 3,
+    label: 'the qdisc (__dev_xmit_skb)',
+    required: true,
+  },
+  {
+    id: 'qdisc-direct',
+    names: ['sch_direct_xmit'],
+    hops: 3,
+    label: 'sch_direct_xmit',
+    required: true,
+  },
+  {
+    id: 'hard-start',
+    names: ['dev_hard_start_xmit'],
+    hops: 3,
+    label: 'dev_hard_start_xmit',
+    required: true,
+  },
   { id: 'xmit', role: 'xmit', hops: 5, label: "the driver's ndo_start_xmit", required: true },
   { id: 'tx-ring', role: 'tx-ring', hops: 4, label: 'the TX descriptor ring', optional: true },
   // The queued case: __dev_xmit_skb enqueues, __qdisc_run drains; NET_TX softirq resumes it.
-  { id: 'qdisc-run', after: 'qdisc', names: ['__qdisc_run'], hops: 3, label: '__qdisc_run', optional: true },
-  { id: 'qdisc-restart', after: 'qdisc-run', names: ['sch_direct_xmit'], hops: 3, label: 'sch_direct_xmit', optional: true },
-  { id: 'net-tx', after: 'qdisc-run', names: ['net_tx_action'], hops: 4, label: 'the NET_TX softirq (net_tx_action)', optional: true },
-  { id: 'net-tx-run', after: 'net-tx', names: ['__qdisc_run'], hops: 3, label: '__qdisc_run', optional: true },
+  {
+    id: 'qdisc-run',
+    after: 'qdisc',
+    names: ['__qdisc_run'],
+    hops: 3,
+    label: '__qdisc_run',
+    optional: true,
+  },
+  {
+    id: 'qdisc-restart',
+    after: 'qdisc-run',
+    names: ['sch_direct_xmit'],
+    hops: 3,
+    label: 'sch_direct_xmit',
+    optional: true,
+  },
+  {
+    id: 'net-tx',
+    after: 'qdisc-run',
+    names: ['net_tx_action'],
+    hops: 4,
+    label: 'the NET_TX softirq (net_tx_action)',
+    optional: true,
+  },
+  {
+    id: 'net-tx-run',
+    after: 'net-tx',
+    names: ['__qdisc_run'],
+    hops: 3,
+    label: '__qdisc_run',
+    optional: true,
+  },
   // UDP joins the IP output path.
-  { id: 'udp-send', root: true, names: ['udp_sendmsg'], hops: 0, label: 'udp_sendmsg', context: 'process' },
-  { id: 'udp-out', names: ['ip_local_out', 'ip_send_skb'], hops: 6, label: 'ip_local_out', optional: true },
+  {
+    id: 'udp-send',
+    root: true,
+    names: ['udp_sendmsg'],
+    hops: 0,
+    label: 'udp_sendmsg',
+    context: 'process',
+  },
+  {
+    id: 'udp-out',
+    names: ['ip_local_out', 'ip_send_skb'],
+    hops: 6,
+    label: 'ip_local_out',
+    optional: true,
+  },
   // TX completion runs in the NAPI poll, in the NET_RX softirq.
-  { id: 'tx-napi', root: true, names: ['__napi_poll'], hops: 0, label: '__napi_poll', context: 'softirq' },
-  { id: 'tx-poll', role: 'poll', hops: 2, label: "the driver's NAPI poll", restart: true, context: 'softirq' },
-  { id: 'tx-clean', role: 'tx-clean', hops: 4, label: 'TX completion', required: true, collapse: true },
+  {
+    id: 'tx-napi',
+    root: true,
+    names: ['__napi_poll'],
+    hops: 0,
+    label: '__napi_poll',
+    context: 'softirq',
+  },
+  {
+    id: 'tx-poll',
+    role: 'poll',
+    hops: 2,
+    label: "the driver's NAPI poll",
+    restart: true,
+    context: 'softirq',
+  },
+  {
+    id: 'tx-clean',
+    role: 'tx-clean',
+    hops: 4,
+    label: 'TX completion',
+    required: true,
+    collapse: true,
+  },
   // Without a NAPI poll that reclaims them, sent buffers are reclaimed in the interrupt
   // handler itself (8139too's rtl8139_tx_interrupt, amd8111e_tx), in hard-IRQ context.
-  { id: 'tx-irq', root: true, role: 'irq', hops: 0, label: 'an IRQ handler', context: 'hardirq', instead: 'tx-clean' },
-  { id: 'tx-clean-irq', role: 'tx-clean', hops: 4, label: 'TX completion', collapse: true, instead: 'tx-clean' },
+  {
+    id: 'tx-irq',
+    root: true,
+    role: 'irq',
+    hops: 0,
+    label: 'an IRQ handler',
+    context: 'hardirq',
+    instead: 'tx-clean',
+  },
+  {
+    id: 'tx-clean-irq',
+    role: 'tx-clean',
+    hops: 4,
+    label: 'TX completion',
+    collapse: true,
+    instead: 'tx-clean',
+  },
 ];
 
 /**
@@ -227,20 +530,96 @@ export interface BranchRow {
 }
 
 export const INGRESS_BRANCHES: readonly BranchRow[] = [
-  { id: 'refill', label: 'RX ring refill', role: 'refill', hops: 3, from: ['poll', 'rx-deliver'], open: true },
-  { id: 'tx-clean', label: 'TX completion', role: 'tx-clean', hops: 3, from: ['poll', 'rx-deliver'] },
-  { id: 'gro', label: 'GRO merge', names: ['dev_gro_receive', 'napi_gro_complete', 'gro_receive_skb'], hops: 2, from: ['core-rx'], expand: [{ names: ['tcp4_gro_receive'], hops: 4 }, { names: ['udp4_gro_receive'], hops: 4 }] },
-  { id: 'rps', label: 'RPS / backlog', names: ['enqueue_to_backlog'], hops: 3, from: ['core-rx'], expand: [{ names: ['process_backlog'], hops: 7 }] },
-  { id: 'ipv6', label: 'IPv6', names: ['ipv6_list_rcv', 'ipv6_rcv'], hops: 3, from: ['ipv4'], expand: [{ names: ['ip6_protocol_deliver_rcu'], hops: 10 }, { names: ['tcp_v6_rcv'], hops: 2, from: 0 }, { names: ['udpv6_rcv'], hops: 2, from: 0 }] },
-  { id: 'netfilter', label: 'netfilter hook', names: ['nf_hook_slow', 'nf_hook_slow_list'], hops: 3, from: ['dst-input', 'l4-deliver'], expand: [{ names: ['nf_hook_entry_hookfn'], hops: 3 }] },
+  {
+    id: 'refill',
+    label: 'RX ring refill',
+    role: 'refill',
+    hops: 3,
+    from: ['poll', 'rx-deliver'],
+    open: true,
+  },
+  {
+    id: 'tx-clean',
+    label: 'TX completion',
+    role: 'tx-clean',
+    hops: 3,
+    from: ['poll', 'rx-deliver'],
+  },
+  {
+    id: 'gro',
+    label: 'GRO merge',
+    names: ['dev_gro_receive', 'napi_gro_complete', 'gro_receive_skb'],
+    hops: 2,
+    from: ['core-rx'],
+    expand: [
+      { names: ['tcp4_gro_receive'], hops: 4 },
+      { names: ['udp4_gro_receive'], hops: 4 },
+    ],
+  },
+  {
+    id: 'rps',
+    label: 'RPS / backlog',
+    names: ['enqueue_to_backlog'],
+    hops: 3,
+    from: ['core-rx'],
+    expand: [{ names: ['process_backlog'], hops: 7 }],
+  },
+  {
+    id: 'ipv6',
+    label: 'IPv6',
+    names: ['ipv6_list_rcv', 'ipv6_rcv'],
+    hops: 3,
+    from: ['ipv4'],
+    expand: [
+      { names: ['ip6_protocol_deliver_rcu'], hops: 10 },
+      { names: ['tcp_v6_rcv'], hops: 2, from: 0 },
+      { names: ['udpv6_rcv'], hops: 2, from: 0 },
+    ],
+  },
+  {
+    id: 'netfilter',
+    label: 'netfilter hook',
+    names: ['nf_hook_slow', 'nf_hook_slow_list'],
+    hops: 3,
+    from: ['dst-input', 'l4-deliver'],
+    expand: [{ names: ['nf_hook_entry_hookfn'], hops: 3 }],
+  },
 ];
 
 export const EGRESS_BRANCHES: readonly BranchRow[] = [
   // Drivers often split the ring work: e1000e maps in e1000_tx_map, writes the tail in e1000_tx_queue.
-  { id: 'tx-doorbell', label: 'TX descriptors and doorbell', role: 'tx-ring', hops: 2, from: ['xmit', 'tx-ring'], open: true },
-  { id: 'neigh-resolve', label: 'neighbour resolution', names: ['neigh_resolve_output'], hops: 2, from: ['neigh-hh', 'dev-queue'], expand: [{ names: ['eth_header'], hops: 5 }] },
-  { id: 'netfilter', label: 'netfilter hook', names: ['nf_hook_slow'], hops: 3, from: ['ip-local-out', 'ip-finish'], expand: [{ names: ['nf_hook_entry_hookfn'], hops: 3 }] },
-  { id: 'gso', label: 'GSO / checksum', names: ['validate_xmit_skb_list', 'validate_xmit_skb'], hops: 2, from: ['qdisc-direct', 'hard-start', 'qdisc-restart'], expand: [{ names: ['__skb_gso_segment', 'skb_gso_segment'], hops: 4 }] },
+  {
+    id: 'tx-doorbell',
+    label: 'TX descriptors and doorbell',
+    role: 'tx-ring',
+    hops: 2,
+    from: ['xmit', 'tx-ring'],
+    open: true,
+  },
+  {
+    id: 'neigh-resolve',
+    label: 'neighbour resolution',
+    names: ['neigh_resolve_output'],
+    hops: 2,
+    from: ['neigh-hh', 'dev-queue'],
+    expand: [{ names: ['eth_header'], hops: 5 }],
+  },
+  {
+    id: 'netfilter',
+    label: 'netfilter hook',
+    names: ['nf_hook_slow'],
+    hops: 3,
+    from: ['ip-local-out', 'ip-finish'],
+    expand: [{ names: ['nf_hook_entry_hookfn'], hops: 3 }],
+  },
+  {
+    id: 'gso',
+    label: 'GSO / checksum',
+    names: ['validate_xmit_skb_list', 'validate_xmit_skb'],
+    hops: 2,
+    from: ['qdisc-direct', 'hard-start', 'qdisc-restart'],
+    expand: [{ names: ['__skb_gso_segment', 'skb_gso_segment'], hops: 4 }],
+  },
 ];
 
 /** Stages of the driver's own functions, by role (the core stack's come from knowledge/stages.ts). */
@@ -259,12 +638,17 @@ export const ROLE_STAGES: Readonly<Record<DriverRole, Stage>> = {
 export const ROLE_NOTES: Readonly<Record<DriverRole, string>> = {
   irq: 'The NIC interrupt handler (hard IRQ), registered SITE: acknowledges the device and schedules NAPI instead of processing packets here.',
   poll: "The driver's NAPI poll, registered SITE: run from the NET_RX softirq with a budget, it receives up to that many packets (a NIC's also reclaims finished TX descriptors).",
-  'rx-clean': 'RX clean: walks the RX descriptor ring, turns each completed descriptor into an skb and hands it to the stack.',
-  'rx-handoff': "Finishes the skb (protocol from eth_type_trans, checksum and VLAN results from the descriptor) and hands it to the stack.",
-  refill: 'RX ring refill: allocates fresh buffers, maps them for DMA and returns the descriptors to the NIC.',
-  'tx-clean': 'TX completion: frees the skbs of descriptors the NIC has sent, unmaps their DMA and wakes a stopped queue.',
+  'rx-clean':
+    'RX clean: walks the RX descriptor ring, turns each completed descriptor into an skb and hands it to the stack.',
+  'rx-handoff':
+    'Finishes the skb (protocol from eth_type_trans, checksum and VLAN results from the descriptor) and hands it to the stack.',
+  refill:
+    'RX ring refill: allocates fresh buffers, maps them for DMA and returns the descriptors to the NIC.',
+  'tx-clean':
+    'TX completion: frees the skbs of descriptors the NIC has sent, unmaps their DMA and wakes a stopped queue.',
   xmit: "The driver's ndo_start_xmit, registered SITE: maps the skb for DMA and fills TX descriptors.",
-  'tx-ring': 'Fills the TX descriptors and writes the tail register (the doorbell) so the NIC fetches the frame.',
+  'tx-ring':
+    'Fills the TX descriptors and writes the tail register (the doorbell) so the NIC fetches the frame.',
 };
 
 /** Notes for functions in a driver's files that have no role, by the stage they inherit. */
@@ -288,4 +672,3 @@ export const HELPERS_EXCLUDED: ReadonlySet<string> = new Set([
 
 /** Default cap on nodes added by `--depth`. */
 export const WIDEN_LIMIT = 120;
-

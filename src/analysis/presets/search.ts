@@ -12,7 +12,11 @@ import { EDGE_KINDS, type Graph } from '../index/graph';
 
 /** The cost of one direct call; DETOURS costs are in the same unit. */
 export const CALL_COST = 1000;
-const COST: Readonly<Record<string, number>> = { direct: CALL_COST, indirect: 1100, async: CALL_COST };
+const COST: Readonly<Record<string, number>> = {
+  direct: CALL_COST,
+  indirect: 1100,
+  async: CALL_COST,
+};
 const DETOUR_SLACK = 1500;
 /** COST by the index of each kind in EDGE_KINDS, as the graph stores it. */
 const KIND_COST: readonly number[] = EDGE_KINDS.map((k) => COST[k] ?? CALL_COST);
@@ -117,7 +121,10 @@ interface Scratch {
 function scratchOf(graph: Graph, kind: keyof typeof scratch): Scratch {
   let s = scratch[kind].get(graph);
   if (!s) {
-    s = { dist: new Float64Array(graph.nodeCount).fill(Infinity), via: new Int32Array(graph.nodeCount) };
+    s = {
+      dist: new Float64Array(graph.nodeCount).fill(Infinity),
+      via: new Int32Array(graph.nodeCount),
+    };
     scratch[kind].set(graph, s);
   }
   return s;
@@ -127,7 +134,12 @@ function scratchOf(graph: Graph, kind: keyof typeof scratch): Scratch {
  * Distances to `targets` for every function that reaches one within `maxHops` calls
  * (a backward Dijkstra over callers). `enter` adds a cost to passing through a function.
  */
-export function distancesTo(graph: Graph, targets: Iterable<number>, maxHops: number, enter: (node: number) => number = () => 0): DistanceMap {
+export function distancesTo(
+  graph: Graph,
+  targets: Iterable<number>,
+  maxHops: number,
+  enter: (node: number) => number = () => 0,
+): DistanceMap {
   const targetSet = new Set(targets);
   const { dist } = scratchOf(graph, 'backward');
   const touched: number[] = [];
@@ -191,7 +203,12 @@ export function pathFrom(graph: Graph, map: DistanceMap, source: number): CallPa
       if (dm === undefined || dm + c !== d) continue;
       // Ties: the cheaper call kind, then the plainer (shorter) name: e1000_clean_rx_irq
       // before e1000_clean_rx_irq_ps, both bound to adapter->clean_rx.
-      if (!next || c < next.cost || (c === next.cost && graph.name(m).length < graph.name(next.to).length)) next = { edge: e, to: m, cost: c };
+      if (
+        !next ||
+        c < next.cost ||
+        (c === next.cost && graph.name(m).length < graph.name(next.to).length)
+      )
+        next = { edge: e, to: m, cost: c };
     }
     if (!next) return undefined;
     edges.push(next.edge);
@@ -203,7 +220,11 @@ export function pathFrom(graph: Graph, map: DistanceMap, source: number): CallPa
 }
 
 /** The best path from any of `sources`; ties go to the earlier source. */
-export function bestPathFrom(graph: Graph, map: DistanceMap, sources: readonly number[]): CallPath | undefined {
+export function bestPathFrom(
+  graph: Graph,
+  map: DistanceMap,
+  sources: readonly number[],
+): CallPath | undefined {
   let best: number | undefined;
   for (const s of sources) {
     const d = map.get(s);
@@ -243,7 +264,7 @@ export function forwardPath(
       if (targets.has(n)) {
         const nodes = [n];
         const edges: number[] = [];
-        for (let m = n; m !== source; ) {
+        for (let m = n; m !== source;) {
           const e = via[m] as number;
           edges.unshift(e);
           m = graph.from(e);

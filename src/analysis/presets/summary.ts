@@ -30,7 +30,10 @@ function ids(g: Graph, nodes: Iterable<number>): string[] {
 }
 
 /** A driver's entry points alone, without walking its paths: cheap enough for a side bar of every driver. */
-export type DriverEntryPoints = Pick<DriverSummary, 'name' | 'dir' | 'irq' | 'poll' | 'xmit' | 'refill' | 'txClean' | 'aliases'>;
+export type DriverEntryPoints = Pick<
+  DriverSummary,
+  'name' | 'dir' | 'irq' | 'poll' | 'xmit' | 'refill' | 'txClean' | 'aliases'
+>;
 
 export function entryPoints(ctx: PresetContext, driver: Driver): DriverEntryPoints {
   const g = ctx.graph;
@@ -38,9 +41,15 @@ export function entryPoints(ctx: PresetContext, driver: Driver): DriverEntryPoin
   return {
     name: driver.name,
     dir: driver.dir,
-    irq: ids(g, driver.irq.map((r) => r.node)),
+    irq: ids(
+      g,
+      driver.irq.map((r) => r.node),
+    ),
     poll: ids(g, polls),
-    xmit: ids(g, driver.xmit.map((r) => r.node)),
+    xmit: ids(
+      g,
+      driver.xmit.map((r) => r.node),
+    ),
     refill: ids(g, reachedRole(g, driver, polls, 'refill')),
     txClean: ids(g, txCompletion(g, driver)),
     aliases: driver.aliases,
@@ -54,7 +63,8 @@ export function summarise(ctx: PresetContext, driver: Driver): DriverSummary {
   const why: string[] = [];
   const irq = driver.irq.map((r) => r.node);
   let ingress: Completeness = 'none';
-  if (polls.length === 0 && driver.irq.length === 0) why.push('ingress: no NAPI poll and no IRQ handler registered');
+  if (polls.length === 0 && driver.irq.length === 0)
+    why.push('ingress: no NAPI poll and no IRQ handler registered');
   else {
     const chain = walkChain(ctx, milestonesFor(ctx, 'ingress', driver), driver);
     ingress = chain.missing.length === 0 ? 'complete' : 'partial';
@@ -76,7 +86,10 @@ export function summarise(ctx: PresetContext, driver: Driver): DriverSummary {
     dir: driver.dir,
     irq: ids(g, irq),
     poll: ids(g, polls),
-    xmit: ids(g, driver.xmit.map((r) => r.node)),
+    xmit: ids(
+      g,
+      driver.xmit.map((r) => r.node),
+    ),
     refill: ids(g, reachedRole(g, driver, polls, 'refill')),
     txClean: ids(g, txCompletion(g, driver)),
     ingress,
@@ -91,7 +104,10 @@ export function listDrivers(ctx: PresetContext): DriverSummary[] {
 }
 
 /** How many drivers under `prefix` (default drivers/net/ethernet/) have each completeness. */
-export function countDrivers(list: readonly DriverSummary[], prefix = 'drivers/net/ethernet/'): { total: number; complete: number; partial: number; none: number } {
+export function countDrivers(
+  list: readonly DriverSummary[],
+  prefix = 'drivers/net/ethernet/',
+): { total: number; complete: number; partial: number; none: number } {
   const mine = list.filter((d) => `${d.dir}/`.startsWith(prefix));
   return {
     total: mine.length,

@@ -10,8 +10,20 @@ function names(ids: readonly string[], max = 2): string {
 
 export function formatDriverTable(list: readonly DriverSummary[]): string {
   const header = ['driver', 'ingress', 'egress', 'irq', 'poll', 'xmit', 'refill', 'dir', 'why'];
-  const rows = list.map((d) => [d.name, d.ingress, d.egress, names(d.irq), names(d.poll), names(d.xmit), names(d.refill), d.dir, d.why]);
-  const widths = header.map((h, i) => Math.min(i === 8 ? 0 : 40, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+  const rows = list.map((d) => [
+    d.name,
+    d.ingress,
+    d.egress,
+    names(d.irq),
+    names(d.poll),
+    names(d.xmit),
+    names(d.refill),
+    d.dir,
+    d.why,
+  ]);
+  const widths = header.map((h, i) =>
+    Math.min(i === 8 ? 0 : 40, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))),
+  );
   const line = (cells: string[]): string =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))

@@ -19,12 +19,18 @@ export function selectNodes(graph: Graph, spec: string): number[] {
   if (nodes.length === 0) {
     if (file !== undefined && named.length > 0) {
       const files = [...new Set(named.map((n) => graph.file(n)))];
-      const shown = files.slice(0, 3).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : '');
+      const shown =
+        files.slice(0, 3).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : '');
       throw new QueryError(`unknown function ${name} in ${file} (it is defined in ${shown})`);
     }
     const close = similarNames(graph, name);
-    const hint = close.length > 0 ? ` (did you mean ${close.slice(0, -1).join(', ')}${close.length > 1 ? ' or ' : ''}${close[close.length - 1]}?)` : '';
-    throw new QueryError(`unknown function ${name}${file !== undefined ? ` in ${file}` : ''}${hint}`);
+    const hint =
+      close.length > 0
+        ? ` (did you mean ${close.slice(0, -1).join(', ')}${close.length > 1 ? ' or ' : ''}${close[close.length - 1]}?)`
+        : '';
+    throw new QueryError(
+      `unknown function ${name}${file !== undefined ? ` in ${file}` : ''}${hint}`,
+    );
   }
   return nodes;
 }
@@ -50,7 +56,12 @@ export function similarNames(graph: Graph, name: string, limit = 3): string[] {
 }
 
 export function nodeJson(graph: Graph, n: number): GraphNode {
-  const node: GraphNode = { id: graph.nodeId(n), name: graph.name(n), file: graph.file(n), line: graph.line(n) };
+  const node: GraphNode = {
+    id: graph.nodeId(n),
+    name: graph.name(n),
+    file: graph.file(n),
+    line: graph.line(n),
+  };
   if (graph.isMacro(n)) node.kind = 'macro';
   return node;
 }
@@ -76,15 +87,27 @@ export function edgeArgs(graph: Graph, e: number): string[] | undefined {
 
 function toJson(graph: Graph, nodes: Iterable<number>, edges: Iterable<number>): GraphJson {
   const nodeList = [...new Set(nodes)];
-  return { nodes: nodeList.map((n) => nodeJson(graph, n)), edges: [...new Set(edges)].map((e) => edgeJson(graph, e)) };
+  return {
+    nodes: nodeList.map((n) => nodeJson(graph, n)),
+    edges: [...new Set(edges)].map((e) => edgeJson(graph, e)),
+  };
 }
 
 export function where(graph: Graph, specs: string[]): GraphJson {
-  return toJson(graph, specs.flatMap((s) => selectNodes(graph, s)), []);
+  return toJson(
+    graph,
+    specs.flatMap((s) => selectNodes(graph, s)),
+    [],
+  );
 }
 
 /** Everything reachable from (or reaching) the given functions within `depth` calls. */
-export function neighbourhood(graph: Graph, specs: string[], depth: number, direction: 'callees' | 'callers'): GraphJson {
+export function neighbourhood(
+  graph: Graph,
+  specs: string[],
+  depth: number,
+  direction: 'callees' | 'callers',
+): GraphJson {
   const start = specs.flatMap((s) => selectNodes(graph, s));
   const seen = new Set<number>(start);
   const edges: number[] = [];
@@ -116,7 +139,13 @@ export interface PathOptions {
  * Folders that hold one driver per file (drivers/net/virtio_net.c beside vrf.c and
  * veth.c): there a file's neighbours are other drivers, not more of its own.
  */
-export const CONTAINER_DIRS: ReadonlySet<string> = new Set(['drivers/net', 'drivers/net/ethernet', 'drivers/net/wireless', 'drivers/net/wan', 'drivers/net/can']);
+export const CONTAINER_DIRS: ReadonlySet<string> = new Set([
+  'drivers/net',
+  'drivers/net/ethernet',
+  'drivers/net/wireless',
+  'drivers/net/wan',
+  'drivers/net/can',
+]);
 
 /** How far from a path's ends a call was resolved (`remoteness`). */
 export const NEAR = 0;
@@ -163,7 +192,12 @@ export function remoteness(graph: Graph, endpoints: readonly number[]): (edge: n
  * where a call resolved in the ends' folders but not their files counts twice. Simple
  * paths of at most `maxDepth` calls that pass through no DEAD_ENDS (kernel-idioms.ts).
  */
-export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], options: PathOptions): GraphJson {
+export function findPaths(
+  graph: Graph,
+  fromSpecs: string[],
+  toSpecs: string[],
+  options: PathOptions,
+): GraphJson {
   const sources = fromSpecs.flatMap((s) => selectNodes(graph, s));
   const targets = new Set(toSpecs.flatMap((s) => selectNodes(graph, s)));
   const remote = remoteness(graph, [...sources, ...targets]);
@@ -171,7 +205,8 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
   const farCost = 2 * options.maxDepth + 1;
   const COSTS = [1, 2, farCost];
   const cost = (e: number): number => COSTS[remote(e)] as number;
-  const dead = (n: number): boolean => graph.isDeadEnd(n) && !targets.has(n) && !sources.includes(n);
+  const dead = (n: number): boolean =>
+    graph.isDeadEnd(n) && !targets.has(n) && !sources.includes(n);
   const sideVariant = (n: number): boolean => graph.sideVariants(n) > 0;
   const maxCost = options.maxDepth * (farCost + 2);
 
@@ -188,7 +223,8 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
     const settle = (): void => {
       const c = ++settled;
       for (const n of buckets[c] ?? []) {
-        if ((dist[n] as number) >= 0 || tentative[n] !== c || (!throughDeadEnds && dead(n))) continue;
+        if ((dist[n] as number) >= 0 || tentative[n] !== c || (!throughDeadEnds && dead(n)))
+          continue;
         dist[n] = c;
         graph.forEachIncoming(n, (e, m) => {
           const next = c + cost(e);
@@ -228,7 +264,14 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
               const m = graph.to(e);
               const dm = dist[m] as number;
               const rest = left - cost(e);
-              if (dm < 0 || dm > rest || onPath.has(m) || seenNext.has(m) || sideVariant(m) !== late) continue;
+              if (
+                dm < 0 ||
+                dm > rest ||
+                onPath.has(m) ||
+                seenNext.has(m) ||
+                sideVariant(m) !== late
+              )
+                continue;
               seenNext.add(m);
               path.push(m);
               onPath.add(m);
@@ -251,8 +294,13 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
     // Say so when the only paths go through a function paths skip (a notifier chain, panic).
     const skipped = (search(1, true)[0] ?? []).filter(dead).map((n) => graph.name(n));
     if (skipped.length === 0) throw new QueryError(message);
-    const names = skipped.length === 1 ? skipped[0] : `${skipped.slice(0, -1).join(', ')} and ${skipped[skipped.length - 1]}`;
-    throw new QueryError(`${message} except through ${names}, which paths skip: event dispatchers and crash paths reach almost anything`);
+    const names =
+      skipped.length === 1
+        ? skipped[0]
+        : `${skipped.slice(0, -1).join(', ')} and ${skipped[skipped.length - 1]}`;
+    throw new QueryError(
+      `${message} except through ${names}, which paths skip: event dispatchers and crash paths reach almost anything`,
+    );
   }
   const edges: number[] = [];
   for (const p of found) {
@@ -262,7 +310,8 @@ export function findPaths(graph: Graph, fromSpecs: string[], toSpecs: string[], 
       // ip_finish_output2)`).
       let taken = -1;
       const better = (e: number): boolean =>
-        cost(e) < cost(taken) || (cost(e) === cost(taken) && graph.kind(e) === 'direct' && graph.kind(taken) !== 'direct');
+        cost(e) < cost(taken) ||
+        (cost(e) === cost(taken) && graph.kind(e) === 'direct' && graph.kind(taken) !== 'direct');
       for (const e of graph.outgoing(p[i] as number)) {
         if (graph.to(e) !== p[i + 1] || (taken >= 0 && !better(e))) continue;
         taken = e;

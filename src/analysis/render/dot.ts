@@ -30,17 +30,27 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
   prepared.kept.forEach((node, i) => ids.set(node.id, `n${i}`));
 
   const out: string[] = ['digraph netpaths {'];
-  const graphAttrs = [`rankdir=${options.direction === 'LR' ? 'LR' : 'TB'}`, 'fontname="Helvetica"', 'newrank=true', 'nodesep=0.3', 'ranksep=0.45'];
-  if (graph.title) graphAttrs.push(`label="${escapeDot(graph.title)}"`, 'labelloc=t', 'fontsize=16');
+  const graphAttrs = [
+    `rankdir=${options.direction === 'LR' ? 'LR' : 'TB'}`,
+    'fontname="Helvetica"',
+    'newrank=true',
+    'nodesep=0.3',
+    'ranksep=0.45',
+  ];
+  if (graph.title)
+    graphAttrs.push(`label="${escapeDot(graph.title)}"`, 'labelloc=t', 'fontsize=16');
   out.push(`  graph [${graphAttrs.join(', ')}];`);
-  out.push('  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#57606a", fontname="Helvetica", fontsize=11];');
+  out.push(
+    '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#57606a", fontname="Helvetica", fontsize=11];',
+  );
   out.push('  edge [fontname="Helvetica", fontsize=9, color="#57606a", arrowsize=0.7];');
 
   const nodeLine = (node: GraphNode, indent: string): string => {
     const id = ids.get(node.id) ?? 'n0';
     const lines = [node.name];
     if (showFiles) lines.push(`${shortPath(node.file)}:${node.line}`);
-    for (const op of prepared.skbByNode.get(node.id) ?? []) lines.push(`⇄ ${truncate(`${op.op}(${op.len})`, 34)}`);
+    for (const op of prepared.skbByNode.get(node.id) ?? [])
+      lines.push(`⇄ ${truncate(`${op.op}(${op.len})`, 34)}`);
     for (const marker of prepared.markersByNode.get(node.id) ?? []) lines.push(`◆ ${marker}`);
     if (node.collapsed) lines.push(`⊕ +${node.collapsed.hidden} hidden`);
     const attrs = [`label="${lines.map(escapeDot).join('\\n')}"`];
@@ -60,13 +70,17 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
 
   prepared.lanes.forEach((lane, i) => {
     out.push(`  subgraph cluster_${i} {`);
-    out.push(`    label="${escapeDot(stageTitle(lane.stage))}"; style="rounded,filled"; fillcolor="#f6f8fa"; color="#d0d7de"; fontsize=12;`);
+    out.push(
+      `    label="${escapeDot(stageTitle(lane.stage))}"; style="rounded,filled"; fillcolor="#f6f8fa"; color="#d0d7de"; fontsize=12;`,
+    );
     for (const node of lane.nodes) out.push(nodeLine(node, '    '));
     out.push('  }');
   });
   for (const node of prepared.unstaged) out.push(nodeLine(node, '  '));
   if (prepared.omitted > 0) {
-    out.push(`  omitted [label="… ${prepared.omitted} more functions not drawn", shape=note, style=dashed];`);
+    out.push(
+      `  omitted [label="… ${prepared.omitted} more functions not drawn", shape=note, style=dashed];`,
+    );
   }
 
   for (const group of prepared.edges) {
@@ -79,7 +93,9 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     if (group.kind === 'async') attrs.push('style=bold', 'penwidth=2.5', 'color="#b26a00"');
     if (short) attrs.push(`label="${escapeDot(short)}"`);
     const site = `${group.first.file}:${group.first.line}`;
-    attrs.push(`tooltip="${escapeDot(group.first.via ? `${group.first.via} (call at ${site})` : `call at ${site}`)}"`);
+    attrs.push(
+      `tooltip="${escapeDot(group.first.via ? `${group.first.via} (call at ${site})` : `call at ${site}`)}"`,
+    );
     out.push(`  ${from} -> ${to} [${attrs.join(', ')}];`);
   }
   out.push('}');

@@ -2,6 +2,9 @@
 // names, file paths, notes, `via` strings, stage names, titles) comes from C source we do
 // not control, so nothing reaches an output format without passing through here.
 
+/* eslint-disable-next-line no-control-regex -- matching control characters is the point */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /**
  * Characters that may appear raw inside a quoted Mermaid label. Everything else is written
  * as a Mermaid entity code (`#35;` for `#`, `#60;` for `<`...), which Mermaid turns into an
@@ -54,6 +57,5 @@ export function escapeDot(text: string): string {
 export function plainText(text: string): string {
   return text
     .replace(/\r\n|[\n\r\u2028\u2029]/g, ' ')
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    .replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

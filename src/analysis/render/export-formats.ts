@@ -5,7 +5,15 @@
  * Formats the host can export the current graph to. `svg` and `html` (a standalone page
  * with the drawing) carry the SVG the webview drew for documents.
  */
-export const EXPORT_FORMATS = ['mermaid', 'markdown', 'svg', 'html', 'dot', 'text', 'json'] as const;
+export const EXPORT_FORMATS = [
+  'mermaid',
+  'markdown',
+  'svg',
+  'html',
+  'dot',
+  'text',
+  'json',
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** The formats whose export message must carry the drawing. */

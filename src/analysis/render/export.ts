@@ -9,7 +9,13 @@ import type { GraphJson } from '../graph-json';
 import { toDot, toMermaid, toText } from '.';
 import type { MermaidOptions, MermaidResult } from '.';
 import { standaloneHtml } from './html-page';
-import { linkSvgNodes, markdownSourceList, nodeLinks, parseLinkTemplate, withClickLines } from './links';
+import {
+  linkSvgNodes,
+  markdownSourceList,
+  nodeLinks,
+  parseLinkTemplate,
+  withClickLines,
+} from './links';
 import type { LinkTemplate } from './links';
 import { singleLine } from './escape';
 import { escapeXml, sanitizeSvg } from './svg-markup';
@@ -44,14 +50,25 @@ export function exportDocument(format: ExportFormat, input: ExportInput): Export
   const links = input.links ?? parseLinkTemplate(undefined);
   switch (format) {
     case 'json':
-      return { content: `${JSON.stringify(input.graph, null, 2)}\n`, extension: 'json', languageId: 'json' };
+      return {
+        content: `${JSON.stringify(input.graph, null, 2)}\n`,
+        extension: 'json',
+        languageId: 'json',
+      };
     case 'text':
-      return { content: withNewline(toText(input.graph)), extension: 'txt', languageId: 'plaintext' };
+      return {
+        content: withNewline(toText(input.graph)),
+        extension: 'txt',
+        languageId: 'plaintext',
+      };
     case 'dot':
       return { content: withNewline(toDot(input.graph)), extension: 'dot' };
     case 'mermaid': {
       const doc = documentMermaid(input);
-      return { content: withClickLines(doc.text, nodeLinks(input.graph, doc.nodeIds, links)), extension: 'mmd' };
+      return {
+        content: withClickLines(doc.text, nodeLinks(input.graph, doc.nodeIds, links)),
+        extension: 'mmd',
+      };
     }
     case 'markdown': {
       const doc = documentMermaid(input);
@@ -60,16 +77,34 @@ export function exportDocument(format: ExportFormat, input: ExportInput): Export
       // fence cannot be closed early.
       const fence = `\`\`\`mermaid\n${withClickLines(doc.text, linked)}\`\`\`\n`;
       const list = markdownSourceList(linked);
-      return { content: list ? `${fence}\n${list}` : fence, extension: 'md', languageId: 'markdown' };
+      return {
+        content: list ? `${fence}\n${list}` : fence,
+        extension: 'md',
+        languageId: 'markdown',
+      };
     }
     case 'svg':
-      return { content: `<?xml version="1.0" encoding="UTF-8"?>\n${linkedSvg(input, links)}\n`, extension: 'svg', languageId: 'xml' };
+      return {
+        content: `<?xml version="1.0" encoding="UTF-8"?>\n${linkedSvg(input, links)}\n`,
+        extension: 'svg',
+        languageId: 'xml',
+      };
     case 'html': {
       const { stats } = input.mermaid;
-      const parts = [`${stats.nodes} function${stats.nodes === 1 ? '' : 's'}, ${stats.edges} call${stats.edges === 1 ? '' : 's'}`];
+      const parts = [
+        `${stats.nodes} function${stats.nodes === 1 ? '' : 's'}, ${stats.edges} call${stats.edges === 1 ? '' : 's'}`,
+      ];
       if (stats.omittedNodes > 0) parts.push(`${stats.omittedNodes} more not drawn`);
       if (links.version !== undefined) parts.push(`Linux ${links.version}`);
-      return { content: standaloneHtml({ svg: linkedSvg(input, links), title: input.title, subtitle: parts.join(' · ') }), extension: 'html', languageId: 'html' };
+      return {
+        content: standaloneHtml({
+          svg: linkedSvg(input, links),
+          title: input.title,
+          subtitle: parts.join(' · '),
+        }),
+        extension: 'html',
+        languageId: 'html',
+      };
     }
   }
 }
@@ -84,18 +119,25 @@ function withNewline(s: string): string {
  * default options apart from direction and the node limit, both read back from `mermaid`.
  */
 function documentMermaid(input: ExportInput): MermaidResult {
-  const options: MermaidOptions = { forExport: true, direction: /^flowchart LR$/m.test(input.mermaid.text) ? 'LR' : 'TD' };
+  const options: MermaidOptions = {
+    forExport: true,
+    direction: /^flowchart LR$/m.test(input.mermaid.text) ? 'LR' : 'TD',
+  };
   if (input.mermaid.stats.omittedNodes > 0) options.maxNodes = input.mermaid.stats.nodes;
   const graph = input.graph.title ? input.graph : { ...input.graph, title: input.title };
   const doc = toMermaid(graph, options);
-  const same = (a: Record<string, string>, b: Record<string, string>): boolean => Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
-  if (!same(doc.nodeIds, input.mermaid.nodeIds)) throw new Error('the diagram on screen does not match its graph; draw it again, then export');
+  const same = (a: Record<string, string>, b: Record<string, string>): boolean =>
+    Object.keys(a).length === Object.keys(b).length &&
+    Object.entries(a).every(([k, v]) => b[k] === v);
+  if (!same(doc.nodeIds, input.mermaid.nodeIds))
+    throw new Error('the diagram on screen does not match its graph; draw it again, then export');
   return doc;
 }
 
 /** The drawing, sanitized, titled and with each node linked to its source line. */
 function linkedSvg(input: ExportInput, links: LinkTemplate): string {
-  if (input.svg === undefined || input.svg.trim() === '') throw new Error('an SVG or HTML export needs the drawing: export it from the graph panel');
+  if (input.svg === undefined || input.svg.trim() === '')
+    throw new Error('an SVG or HTML export needs the drawing: export it from the graph panel');
   const clean = sanitizeSvg(input.svg);
   const root = /<svg\b[^>]*>/i.exec(clean);
   if (!root) throw new Error('the drawing is not an SVG image');

@@ -176,7 +176,15 @@ body { display: flex; flex-direction: column; }
 /** The Content-Security-Policy of the page: nothing but its own script (by hash) and inline styles. */
 export function standaloneCsp(): string {
   // Mermaid's SVG has a <style> element and style attributes: style-src needs 'unsafe-inline'.
-  return ["default-src 'none'", `script-src ${cspHash(SCRIPT)}`, "style-src 'unsafe-inline'", 'img-src data:', 'font-src data:', "base-uri 'none'", "form-action 'none'"].join('; ');
+  return [
+    "default-src 'none'",
+    `script-src ${cspHash(SCRIPT)}`,
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    'font-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
 }
 
 /** The page's inline script, for tests that check the CSP hash. */

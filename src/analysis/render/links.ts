@@ -28,11 +28,15 @@ import type { GraphJson, GraphNode } from '../graph-json';
 import { singleLine } from './escape';
 import { attribute, escapeXml, isSafeLink, wrapElements } from './svg-markup';
 
+/* eslint-disable-next-line no-control-regex -- control characters never belong in a path we link */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
 /** A relative link to the line in the file, next to a document at the kernel root. */
 export const DEFAULT_LINK_TEMPLATE = '{path}#L{line}';
 
 /** Bootlin's Elixir cross-referencer for the tree's own version. */
-export const ELIXIR_LINK_TEMPLATE = 'https://elixir.bootlin.com/linux/v{version}/source/{path}#L{line}';
+export const ELIXIR_LINK_TEMPLATE =
+  'https://elixir.bootlin.com/linux/v{version}/source/{path}#L{line}';
 
 /** A checked link template (build one with `parseLinkTemplate`). */
 export interface LinkTemplate {
@@ -66,7 +70,10 @@ const MAX_TEMPLATE = 2048;
  */
 export function parseLinkTemplate(template: string | undefined, version?: string): LinkTemplate {
   const t = (template ?? '').trim();
-  if (t === '') return version === undefined ? { template: DEFAULT_LINK_TEMPLATE } : { template: DEFAULT_LINK_TEMPLATE, version };
+  if (t === '')
+    return version === undefined
+      ? { template: DEFAULT_LINK_TEMPLATE }
+      : { template: DEFAULT_LINK_TEMPLATE, version };
   const problem = templateProblem(t, version);
   if (problem) throw new LinkTemplateError(t.length > 120 ? `${t.slice(0, 120)}…` : t, problem);
   return version === undefined ? { template: t } : { template: t, version };
@@ -80,27 +87,32 @@ function templateProblem(t: string, version: string | undefined): string | undef
     return '';
   });
   for (const name of used) {
-    if (!PLACEHOLDERS.has(name)) return `unknown placeholder {${name}} (use {path}, {line} and {version})`;
+    if (!PLACEHOLDERS.has(name))
+      return `unknown placeholder {${name}} (use {path}, {line} and {version})`;
   }
   if (literal.includes('{') || literal.includes('}')) return 'unbalanced { or }';
   if (!URL_CHARS.test(literal)) {
     const bad = Array.from(literal).find((c) => !URL_CHARS.test(c)) ?? '';
     return `the character ${JSON.stringify(bad)} is not allowed in a link (percent-encode it)`;
   }
-  if (/%(?![0-9A-Fa-f]{2})/.test(literal)) return "'%' must start a percent-encoded byte such as %20";
+  if (/%(?![0-9A-Fa-f]{2})/.test(literal))
+    return "'%' must start a percent-encoded byte such as %20";
   if (!used.has('path')) return 'it must contain {path}';
-  if (used.has('version') && version === undefined) return "it uses {version} but the tree's kernel version is unknown (no VERSION and PATCHLEVEL in its Makefile)";
+  if (used.has('version') && version === undefined)
+    return "it uses {version} but the tree's kernel version is unknown (no VERSION and PATCHLEVEL in its Makefile)";
   if (t.startsWith('//')) return 'protocol-relative links (//host) are not allowed: write https://';
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(t);
   if (scheme) {
-    if (!/^https?$/i.test(scheme[1] ?? '')) return `only http and https links or relative paths are allowed, not ${scheme[1] ?? ''}:`;
+    if (!/^https?$/i.test(scheme[1] ?? ''))
+      return `only http and https links or relative paths are allowed, not ${scheme[1] ?? ''}:`;
     if (!/^https?:\/\/[^/?#{}]+/i.test(t)) return 'an http(s) link needs a host name after //';
     return undefined;
   }
   // A relative reference's first segment cannot hold a colon: a browser would read what
   // comes before it as a scheme (`{path}:{line}` gives `Makefile:12`).
   const firstSegment = /^[^/?#]*/.exec(t)?.[0] ?? '';
-  if (firstSegment.includes(':')) return "a relative link cannot have ':' before its first '/', '?' or '#' (browsers read it as a scheme)";
+  if (firstSegment.includes(':'))
+    return "a relative link cannot have ':' before its first '/', '?' or '#' (browsers read it as a scheme)";
   return undefined;
 }
 
@@ -115,26 +127,33 @@ export function usesVersion(template: string | undefined): boolean {
  * EXTRAVERSION kept (`6.13-rc3`). Undefined when VERSION or PATCHLEVEL is missing.
  */
 export function kernelVersion(makefileText: string): string | undefined {
-  const field = (name: string): string | undefined => new RegExp(`^${name}[ \\t]*=[ \\t]*(\\S*)[ \\t]*$`, 'm').exec(makefileText)?.[1];
+  const field = (name: string): string | undefined =>
+    new RegExp(`^${name}[ \\t]*=[ \\t]*(\\S*)[ \\t]*$`, 'm').exec(makefileText)?.[1];
   const version = field('VERSION');
   const patch = field('PATCHLEVEL');
   if (!version || !patch || !/^\d+$/.test(version) || !/^\d+$/.test(patch)) return undefined;
   const sub = field('SUBLEVEL');
   const extra = field('EXTRAVERSION') ?? '';
-  const base = sub && /^\d+$/.test(sub) && Number(sub) > 0 ? `${version}.${patch}.${Number(sub)}` : `${version}.${patch}`;
+  const base =
+    sub && /^\d+$/.test(sub) && Number(sub) > 0
+      ? `${version}.${patch}.${Number(sub)}`
+      : `${version}.${patch}`;
   return /^-rc\d+$/.test(extra) ? `${base}${extra}` : base;
 }
 
 /** A path relative to the kernel root that may go into a link: no `..`, no absolute path, no scheme. */
 function isPlainRelativePath(path: string): boolean {
-  // eslint-disable-next-line no-control-regex -- control characters never belong in a path we link
-  if (path === '' || path.startsWith('/') || path.includes('\\') || /[\u0000-\u001f\u007f]/.test(path)) return false;
+  if (path === '' || path.startsWith('/') || path.includes('\\') || CONTROL_CHARACTERS.test(path))
+    return false;
   return path.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
 }
 
 /** Percent-encodes one path segment, including the characters `encodeURIComponent` keeps that links must not carry raw. */
 function encodeSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(segment).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /**
@@ -164,7 +183,11 @@ export interface NodeLink {
  * The link of every drawn node: `nodeIds` is `MermaidResult.nodeIds` (Mermaid id -> graph
  * node id). Nodes without a linkable file are left out. In drawing order.
  */
-export function nodeLinks(graph: GraphJson, nodeIds: Readonly<Record<string, string>>, links: LinkTemplate): NodeLink[] {
+export function nodeLinks(
+  graph: GraphJson,
+  nodeIds: Readonly<Record<string, string>>,
+  links: LinkTemplate,
+): NodeLink[] {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const out: NodeLink[] = [];
   for (const [mermaidId, nodeId] of Object.entries(nodeIds)) {
@@ -182,7 +205,9 @@ export function nodeLinks(graph: GraphJson, nodeIds: Readonly<Record<string, str
  * its `;` is encoded.
  */
 export function mermaidClickLines(links: readonly NodeLink[]): string {
-  return links.map((l) => `  click ${l.mermaidId} href "${l.href.replace(/(#\w+);/g, '$1%3B')}"\n`).join('');
+  return links
+    .map((l) => `  click ${l.mermaidId} href "${l.href.replace(/(#\w+);/g, '$1%3B')}"\n`)
+    .join('');
 }
 
 /** Mermaid text with click lines appended (the text ends with a newline, as `toMermaid` writes it). */
@@ -209,7 +234,10 @@ export function linkSvgNodes(svg: string, links: readonly NodeLink[]): string {
     linked++;
     const href = escapeXml(link.href);
     const where = escapeXml(singleLine(`${link.node.name} · ${link.node.file}:${link.node.line}`));
-    return { before: `<a class="np-source-link" href="${href}" xlink:href="${href}"><title>${where}</title>`, after: '</a>' };
+    return {
+      before: `<a class="np-source-link" href="${href}" xlink:href="${href}"><title>${where}</title>`,
+      after: '</a>',
+    };
   });
   return linked === 0 ? out : declareXlink(out);
 }
@@ -241,7 +269,10 @@ function markdownText(text: string): string {
  */
 export function markdownSourceList(links: readonly NodeLink[]): string {
   if (links.length === 0) return '';
-  const items = links.map((l) => `- [${markdownText(l.node.name)}](<${l.href}>) ${markdownText(`${l.node.file}:${l.node.line}`)}`);
+  const items = links.map(
+    (l) =>
+      `- [${markdownText(l.node.name)}](<${l.href}>) ${markdownText(`${l.node.file}:${l.node.line}`)}`,
+  );
   const count = `${links.length} function${links.length === 1 ? '' : 's'}`;
   return `<details>\n<summary>Source lines (${count})</summary>\n\n${items.join('\n')}\n\n</details>\n`;
 }

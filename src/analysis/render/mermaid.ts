@@ -121,7 +121,12 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
 
   const nodeLine = (node: GraphNode, indent: string): string => {
     const id = mermaidId.get(node.id) ?? 'n0';
-    const label = nodeLabel(node, showFiles, prepared.skbByNode.get(node.id), prepared.markersByNode.get(node.id));
+    const label = nodeLabel(
+      node,
+      showFiles,
+      prepared.skbByNode.get(node.id),
+      prepared.markersByNode.get(node.id),
+    );
     if (node.collapsed) return `${indent}${id}[["${label}"]]`;
     if (node.kind === 'macro') return `${indent}${id}(["${label}"])`;
     return `${indent}${id}["${label}"]`;
@@ -171,7 +176,8 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
   if (prepared.omitted > 0) addClass('omitted', 'omitted');
   for (const [cls, ids] of byClass) {
     // Short lines keep diffs readable and stay well under any parser's line limit.
-    for (let i = 0; i < ids.length; i += 40) lines.push(`  class ${ids.slice(i, i + 40).join(',')} ${cls}`);
+    for (let i = 0; i < ids.length; i += 40)
+      lines.push(`  class ${ids.slice(i, i + 40).join(',')} ${cls}`);
   }
 
   return {
@@ -189,7 +195,10 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
 }
 
 /** A Markdown document fragment: the export text in a ```mermaid fence, titled by front matter. */
-export function toMermaidMarkdown(graph: GraphJson, options: Omit<MermaidOptions, 'forExport'> = {}): string {
+export function toMermaidMarkdown(
+  graph: GraphJson,
+  options: Omit<MermaidOptions, 'forExport'> = {},
+): string {
   const { text } = toMermaid(graph, { ...options, forExport: true });
   // Every line of `text` is generated or escaped (no backticks survive escapeMermaid),
   // so the fence cannot be closed early.
@@ -197,7 +206,12 @@ export function toMermaidMarkdown(graph: GraphJson, options: Omit<MermaidOptions
 }
 
 /** The label of a node: name, then a small location line, then badges. */
-function nodeLabel(node: GraphNode, showFiles: boolean, skb: readonly { op: string; len: string }[] | undefined, markers: readonly string[] | undefined): string {
+function nodeLabel(
+  node: GraphNode,
+  showFiles: boolean,
+  skb: readonly { op: string; len: string }[] | undefined,
+  markers: readonly string[] | undefined,
+): string {
   const lines = [escapeMermaid(node.name)];
   if (showFiles) lines.push(escapeMermaid(`${shortPath(node.file)}:${node.line}`));
   else if (node.stage) lines.push(escapeMermaid(node.stage));
@@ -209,7 +223,9 @@ function nodeLabel(node: GraphNode, showFiles: boolean, skb: readonly { op: stri
   }
   for (const marker of markers ?? []) badges.push(`◆ ${escapeMermaid(truncate(marker, 34))}`);
   if (node.collapsed) {
-    const hidden = Number.isFinite(node.collapsed.hidden) ? Math.max(0, Math.floor(node.collapsed.hidden)) : 0;
+    const hidden = Number.isFinite(node.collapsed.hidden)
+      ? Math.max(0, Math.floor(node.collapsed.hidden))
+      : 0;
     badges.push(`⊕ +${hidden} hidden`);
   }
   return [...lines, ...badges].join('<br/>');

@@ -82,7 +82,10 @@ export function pathOrder(graph: GraphJson): GraphNode[] {
 /** Orders, groups and limits a graph for rendering. `maxNodes` keeps the first N nodes in path order. */
 export function prepareGraph(graph: GraphJson, maxNodes?: number): PreparedGraph {
   const order = pathOrder(graph);
-  const limit = maxNodes !== undefined && Number.isFinite(maxNodes) ? Math.max(1, Math.floor(maxNodes)) : order.length;
+  const limit =
+    maxNodes !== undefined && Number.isFinite(maxNodes)
+      ? Math.max(1, Math.floor(maxNodes))
+      : order.length;
   const kept = order.slice(0, limit);
   const keptIds = new Set(kept.map((n) => n.id));
 
@@ -109,7 +112,14 @@ export function prepareGraph(graph: GraphJson, maxNodes?: number): PreparedGraph
     const key = `${edge.kind}\u0000${edge.from}\u0000${edge.to}`;
     const group = groups.get(key);
     if (group) group.indexes.push(index);
-    else groups.set(key, { from: edge.from, to: edge.to, kind: edge.kind, indexes: [index], first: edge });
+    else
+      groups.set(key, {
+        from: edge.from,
+        to: edge.to,
+        kind: edge.kind,
+        indexes: [index],
+        first: edge,
+      });
   });
 
   const skbByNode = new Map<string, SkbOp[]>();

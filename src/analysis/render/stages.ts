@@ -58,7 +58,8 @@ const CONTEXT_TITLES: Readonly<Record<ExecContext, string>> = {
 
 /** A human title for a stage, e.g. `driver-irq` -> `Driver · hard IRQ`; unknown stages keep their raw name. */
 export function stageTitle(stage: Stage): string {
-  if (Object.prototype.hasOwnProperty.call(STAGE_TITLES, stage)) return STAGE_TITLES[stage] ?? stage;
+  if (Object.prototype.hasOwnProperty.call(STAGE_TITLES, stage))
+    return STAGE_TITLES[stage] ?? stage;
   return KNOWLEDGE_LABELS.get(stage) ?? stage;
 }
 

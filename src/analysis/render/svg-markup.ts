@@ -59,7 +59,11 @@ export function tokenizeSvg(markup: string): SvgToken[] {
       const end = markup.indexOf(']]>', lt + 9);
       const stop = end < 0 ? markup.length : end + 3;
       flushText();
-      tokens.push({ kind: 'other', raw: markup.slice(lt, stop), cdata: markup.slice(lt + 9, end < 0 ? markup.length : end) });
+      tokens.push({
+        kind: 'other',
+        raw: markup.slice(lt, stop),
+        cdata: markup.slice(lt + 9, end < 0 ? markup.length : end),
+      });
       i = stop;
       continue;
     }
@@ -133,7 +137,9 @@ export function tokenizeSvg(markup: string): SvgToken[] {
     }
     flushText();
     const raw = markup.slice(lt, j);
-    tokens.push(closing ? { kind: 'close', name, raw } : { kind: 'open', name, attrs, selfClosing, raw });
+    tokens.push(
+      closing ? { kind: 'close', name, raw } : { kind: 'open', name, attrs, selfClosing, raw },
+    );
     i = j;
   }
   flushText();
@@ -142,31 +148,60 @@ export function tokenizeSvg(markup: string): SvgToken[] {
 
 /** Escapes text for an XML/HTML attribute value in double quotes or for element content. */
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 /** Writes an open tag from its parts, every value double-quoted. */
-export function writeOpenTag(name: string, attrs: readonly SvgAttribute[], selfClosing: boolean): string {
-  const parts = attrs.map((a) => (a.value === undefined ? ` ${a.name}` : ` ${a.name}="${a.value.replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`));
+export function writeOpenTag(
+  name: string,
+  attrs: readonly SvgAttribute[],
+  selfClosing: boolean,
+): string {
+  const parts = attrs.map((a) =>
+    a.value === undefined
+      ? ` ${a.name}`
+      : ` ${a.name}="${a.value.replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`,
+  );
   return `<${name}${parts.join('')}${selfClosing ? '/>' : '>'}`;
 }
 
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', colon: ':', tab: '\t', newline: '\n' };
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  colon: ':',
+  tab: '\t',
+  newline: '\n',
+};
 
 /** Decodes character references the way a browser would before reading a URL from an attribute. */
 export function decodeEntities(value: string): string {
   return value.replace(/&(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);?/g, (all, ref: string) => {
     if (ref.startsWith('#')) {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
+      const code =
+        ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff
+        ? String.fromCodePoint(code)
+        : '\ufffd';
     }
     return NAMED_ENTITIES[ref.toLowerCase()] ?? all;
   });
 }
 
 /** Characters XML 1.0 does not allow in a document: C0 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/* eslint-disable no-control-regex -- matching control characters is the point */
+const NOT_XML =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** What browsers strip from a URL-bearing attribute before reading it: controls, spaces, backslashes. */
+const STRIPPED_IN_URLS = /[\u0000-\u0020\\]+/g;
+/* eslint-enable no-control-regex */
 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
@@ -176,14 +211,21 @@ const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
  * is fine in HTML but not in XML.
  */
 function xmlEntities(text: string): string {
-  return text.replace(NOT_XML, '\ufffd').replace(/&(?:(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);)?/g, (all, ref: string | undefined) => {
-    if (ref === undefined) return '&amp;';
-    if (XML_ENTITIES.has(ref)) return all;
-    const decoded = decodeEntities(all);
-    if (decoded === all) return `&amp;${ref};`;
-    // A reference to a character XML forbids (`&#7;`) makes the file unreadable too.
-    return decoded.replace(NOT_XML, '') === '' ? '\ufffd' : `&#${decoded.codePointAt(0) ?? 65533};`;
-  });
+  return text
+    .replace(NOT_XML, '\ufffd')
+    .replace(
+      /&(?:(#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);)?/g,
+      (all, ref: string | undefined) => {
+        if (ref === undefined) return '&amp;';
+        if (XML_ENTITIES.has(ref)) return all;
+        const decoded = decodeEntities(all);
+        if (decoded === all) return `&amp;${ref};`;
+        // A reference to a character XML forbids (`&#7;`) makes the file unreadable too.
+        return decoded.replace(NOT_XML, '') === ''
+          ? '\ufffd'
+          : `&#${decoded.codePointAt(0) ?? 65533};`;
+      },
+    );
 }
 
 /**
@@ -191,10 +233,46 @@ function xmlEntities(text: string): string {
  * document or changes attributes after load (SVG animation can set `href` to a
  * `javascript:` URL). Mermaid's flowcharts use none of them.
  */
-const DROPPED = new Set(['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'meta', 'link', 'form', 'input', 'button', 'textarea', 'select', 'set', 'animate', 'animatemotion', 'animatetransform', 'animatecolor', 'discard', 'handler', 'listener', 'portal']);
+const DROPPED = new Set([
+  'script',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'base',
+  'meta',
+  'link',
+  'form',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'set',
+  'animate',
+  'animatemotion',
+  'animatetransform',
+  'animatecolor',
+  'discard',
+  'handler',
+  'listener',
+  'portal',
+]);
 
 /** Attributes that name a URL to load or follow. */
-const URL_ATTRIBUTES = new Set(['href', 'xlink:href', 'src', 'action', 'formaction', 'data', 'srcdoc', 'poster', 'background', 'ping']);
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'xlink:href',
+  'src',
+  'action',
+  'formaction',
+  'data',
+  'srcdoc',
+  'poster',
+  'background',
+  'ping',
+]);
 
 /**
  * Whether `value` (an attribute value, entity-encoded) is a link we keep: an `http:` or
@@ -237,7 +315,8 @@ export function sanitizeSvg(markup: string): string {
         if (token.cdata !== undefined) out.push(escapeXml(token.cdata));
         break;
       case 'close':
-        if (XML_NAME.test(token.name) && !DROPPED.has(token.name.toLowerCase())) out.push(`</${token.name}>`);
+        if (XML_NAME.test(token.name) && !DROPPED.has(token.name.toLowerCase()))
+          out.push(`</${token.name}>`);
         break;
       case 'open': {
         const lower = token.name.toLowerCase();
@@ -247,7 +326,9 @@ export function sanitizeSvg(markup: string): string {
           if (!token.selfClosing) skipping = { depth: 1 };
           break;
         }
-        const attrs = token.attrs.filter((a) => keepAttribute(lower, a)).map((a) => (a.value === undefined ? a : { name: a.name, value: xmlEntities(a.value) }));
+        const attrs = token.attrs
+          .filter((a) => keepAttribute(lower, a))
+          .map((a) => (a.value === undefined ? a : { name: a.name, value: xmlEntities(a.value) }));
         out.push(writeOpenTag(token.name, attrs, token.selfClosing));
         break;
       }
@@ -281,8 +362,7 @@ function keepAttribute(element: string, attr: SvgAttribute): boolean {
     return decodeEntities(value).trim().startsWith('#');
   }
   if (name === 'style' || name === 'values' || name === 'to' || name === 'from' || name === 'by') {
-    // eslint-disable-next-line no-control-regex -- control characters are what browsers strip
-    const plain = decodeEntities(value).replace(/[\u0000-\u0020\\]+/g, '').toLowerCase();
+    const plain = decodeEntities(value).replace(STRIPPED_IN_URLS, '').toLowerCase();
     return !plain.includes('javascript:') && !plain.includes('expression(');
   }
   return true;
@@ -293,7 +373,13 @@ function keepAttribute(element: string, attr: SvgAttribute): boolean {
  * `before` ahead of the element and `after` behind its matching close tag. Elements inside
  * an element already wrapped, or inside an `<a>`, are left alone (links do not nest).
  */
-export function wrapElements(markup: string, wrap: (name: string, attrs: readonly SvgAttribute[]) => { before: string; after: string } | undefined): string {
+export function wrapElements(
+  markup: string,
+  wrap: (
+    name: string,
+    attrs: readonly SvgAttribute[],
+  ) => { before: string; after: string } | undefined,
+): string {
   const out: string[] = [];
   let open: { depth: number; after: string } | undefined;
   let anchors = 0;

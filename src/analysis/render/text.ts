@@ -55,7 +55,9 @@ function calleeLabel(graph: GraphJson): (node: GraphNode | undefined, id: string
   for (const n of graph.nodes) count.set(n.name, (count.get(n.name) ?? 0) + 1);
   return (node, id) => {
     if (!node) return plainText(id);
-    return (count.get(node.name) ?? 0) > 1 ? `${plainText(node.name)}  ${where(node)}` : plainText(node.name);
+    return (count.get(node.name) ?? 0) > 1
+      ? `${plainText(node.name)}  ${where(node)}`
+      : plainText(node.name);
   };
 }
 
@@ -73,7 +75,9 @@ function findEdge(graph: GraphJson, from: string, to: string): GraphEdge | undef
 function pathsText(graph: GraphJson, byId: Map<string, GraphNode>, out: string[]): void {
   const paths = graph.paths ?? [];
   paths.forEach((path, p) => {
-    out.push(`Path ${p + 1} of ${paths.length} (${path.length} function${path.length === 1 ? '' : 's'})`);
+    out.push(
+      `Path ${p + 1} of ${paths.length} (${path.length} function${path.length === 1 ? '' : 's'})`,
+    );
     path.forEach((id, i) => {
       const node = byId.get(id);
       const name = node ? `${plainText(node.name)}  ${where(node)}` : plainText(id);
@@ -105,18 +109,27 @@ function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): v
       const macro = node.kind === 'macro' ? '  (macro)' : '';
       out.push(`  ${plainText(node.name)}  ${where(node)}${ctx}${macro}`);
       if (node.note) out.push(`      ${plainText(node.note)}`);
-      for (const marker of prepared.markersByNode.get(node.id) ?? []) out.push(`      ◆ netfilter hook ${plainText(marker)}`);
+      for (const marker of prepared.markersByNode.get(node.id) ?? [])
+        out.push(`      ◆ netfilter hook ${plainText(marker)}`);
       for (const op of prepared.skbByNode.get(node.id) ?? []) {
-        out.push(`      ⇄ ${plainText(op.op)}(${plainText(op.len)})  ${plainText(op.file)}:${op.line}`);
+        out.push(
+          `      ⇄ ${plainText(op.op)}(${plainText(op.len)})  ${plainText(op.file)}:${op.line}`,
+        );
       }
-      if (node.collapsed) out.push(`      ⊕ ${node.collapsed.hidden} more functions collapsed (expand with --expand ${plainText(node.id)})`);
+      if (node.collapsed)
+        out.push(
+          `      ⊕ ${node.collapsed.hidden} more functions collapsed (expand with --expand ${plainText(node.id)})`,
+        );
       for (const edge of callsFrom.get(node.id) ?? []) {
-        out.push(`      ${ARROW[edge.kind]} ${label(byId.get(edge.to), edge.to)}  ${edgeNote(edge)}`);
+        out.push(
+          `      ${ARROW[edge.kind]} ${label(byId.get(edge.to), edge.to)}  ${edgeNote(edge)}`,
+        );
       }
     }
     out.push('');
   };
-  for (const lane of prepared.lanes) section(`${lane.title} (${plainText(lane.stage)})`, lane.nodes);
+  for (const lane of prepared.lanes)
+    section(`${lane.title} (${plainText(lane.stage)})`, lane.nodes);
   if (prepared.unstaged.length > 0) section('Other functions', prepared.unstaged);
 
   const skb = graph.skb ?? [];
@@ -124,7 +137,9 @@ function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): v
     out.push('== skb timeline ==');
     skb.forEach((op, i) => {
       const fn = byId.get(op.node);
-      out.push(`  ${String(i + 1).padStart(2)}. ${plainText(op.op)}(${plainText(op.len)})  in ${plainText(fn?.name ?? op.node)}  ${plainText(op.file)}:${op.line}`);
+      out.push(
+        `  ${String(i + 1).padStart(2)}. ${plainText(op.op)}(${plainText(op.len)})  in ${plainText(fn?.name ?? op.node)}  ${plainText(op.file)}:${op.line}`,
+      );
       if (op.effect) out.push(`      ${plainText(op.effect)}`);
     });
     out.push('');
@@ -150,5 +165,8 @@ function callsText(graph: GraphJson, prepared: PreparedGraph, out: string[]): vo
       out.push(`  ${ARROW[edge.kind]} ${label(byId.get(edge.to), edge.to)}  ${edgeNote(edge)}`);
     }
   }
-  out.push('', `${graph.nodes.length} functions, ${graph.edges.length} calls. → direct  ⇢ indirect (function pointer)  ⇒ async (softirq, work)`);
+  out.push(
+    '',
+    `${graph.nodes.length} functions, ${graph.edges.length} calls. → direct  ⇢ indirect (function pointer)  ⇒ async (softirq, work)`,
+  );
 }

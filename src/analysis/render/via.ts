@@ -10,7 +10,11 @@ import { singleLine, truncate } from './escape';
 const MAX_LABEL = 28;
 
 /** The via of a deferred mechanism keyed by a field (resolve.ts): `<label> <struct>.<field>: ...`. */
-const DEFERRED_BY_FIELD = new RegExp(`^(${DEFERRED_MECHANISMS.filter((m) => m.keyedBy === 'field').map((m) => m.label).join('|')}) [\\w.@/-]*?(\\w+): `);
+const DEFERRED_BY_FIELD = new RegExp(
+  `^(${DEFERRED_MECHANISMS.filter((m) => m.keyedBy === 'field')
+    .map((m) => m.label)
+    .join('|')}) [\\w.@/-]*?(\\w+): `,
+);
 
 /** Struct-name suffixes that add nothing to a label: `napi_struct.poll` reads as `napi poll`. */
 const STRUCT_SUFFIXES = ['_operations', '_struct', '_entry', '_ops'];
@@ -41,7 +45,10 @@ export function shortVia(edge: Pick<GraphEdge, 'kind' | 'via'>): string | undefi
   if (deferred?.[1] && deferred[2]) return truncate(`${deferred[1]} ${deferred[2]}`, MAX_LABEL);
 
   const wrapped = /^(INDIRECT_CALL_\w+)(?:: (.+)| candidate \w+$)/.exec(via);
-  if (wrapped?.[1]) return wrapped[2] ? shortVia({ kind: edge.kind, via: wrapped[2] }) : truncate(wrapped[1], MAX_LABEL);
+  if (wrapped?.[1])
+    return wrapped[2]
+      ? shortVia({ kind: edge.kind, via: wrapped[2] })
+      : truncate(wrapped[1], MAX_LABEL);
 
   // A call through a parameter: the parenthesis is closed, never cut.
   const param = /^([A-Za-z_]\w*)\(([^()=]+?) = [^()]*\)$/.exec(via);

@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { code, findHoverTarget, functionMarkdown, hoverAt, MAX_HOVER_LINE, skbOpDiagram, surroundingLines, text, type HoverOptions } from '../../../src/analysis/knowledge/hover';
+import {
+  code,
+  findHoverTarget,
+  functionMarkdown,
+  hoverAt,
+  MAX_HOVER_LINE,
+  skbOpDiagram,
+  surroundingLines,
+  text,
+  type HoverOptions,
+} from '../../../src/analysis/knowledge/hover';
 import { findSkbOp } from '../../../src/analysis/knowledge/skb-ops';
 import { readSkbuffDoc, type SkbFieldDoc } from '../../../src/analysis/knowledge/skbuff-doc';
 
@@ -42,7 +52,10 @@ function assertInert(markdown: string): void {
       continue;
     }
     // A link we made ourselves: label checked below, destination must stay in its parentheses.
-    const rest = line.replace(/^\[((?:\\.|[^\\\]])*)\]\(([^()\s]*)\)$/, (_m, label: string) => label);
+    const rest = line.replace(
+      /^\[((?:\\.|[^\\\]])*)\]\(([^()\s]*)\)$/,
+      (_m, label: string) => label,
+    );
     let i = 0;
     while (i < rest.length) {
       const c = rest[i] ?? '';
@@ -54,7 +67,11 @@ function assertInert(markdown: string): void {
         const run = /^`+/.exec(rest.slice(i))?.[0] ?? '`';
         const close = rest.indexOf(run, i + run.length);
         assert.ok(close > 0, `unclosed code span in ${line}`);
-        assert.notEqual(rest[close + run.length], '`', `code span closed by a longer run in ${line}`);
+        assert.notEqual(
+          rest[close + run.length],
+          '`',
+          `code span closed by a longer run in ${line}`,
+        );
         i = close + run.length;
         continue;
       }
@@ -107,7 +124,11 @@ describe('hover targets: sk_buff members', () => {
   });
 
   test('an object declared struct sk_buff * above, in parameters or a declaration list', () => {
-    const before = ['static void merge_lists(struct sk_buff *first, struct net_device *dev)', '{', '\tstruct sk_buff *cur = NULL, *last;'];
+    const before = [
+      'static void merge_lists(struct sk_buff *first, struct net_device *dev)',
+      '{',
+      '\tstruct sk_buff *cur = NULL, *last;',
+    ];
     for (const [line, word] of [
       ['\tfirst->len += 1;', 'len'],
       ['\tlast->data_len = 0;', 'data_len'],
@@ -115,14 +136,26 @@ describe('hover targets: sk_buff members', () => {
     ] as const) {
       assert.equal(targetAt(line, word, { before })?.kind, 'skb-field', line);
     }
-    assert.equal(targetAt('\tlast->len = 0;', 'len'), undefined, 'not declared, not named like an skb');
-    assert.equal(targetAt('\tdev->len = 0;', 'len', { before }), undefined, 'declared as another struct');
+    assert.equal(
+      targetAt('\tlast->len = 0;', 'len'),
+      undefined,
+      'not declared, not named like an skb',
+    );
+    assert.equal(
+      targetAt('\tdev->len = 0;', 'len', { before }),
+      undefined,
+      'declared as another struct',
+    );
   });
 
   test('a declaration beats the name', () => {
     const before = ['\tstruct netdev_queue *skbq = txq;'];
     assert.equal(targetAt('\tskbq->dev = NULL;', 'dev', { before }), undefined);
-    assert.equal(targetAt('\tskbq->dev = NULL;', 'dev')?.kind, 'skb-field', 'without the declaration the name decides');
+    assert.equal(
+      targetAt('\tskbq->dev = NULL;', 'dev')?.kind,
+      'skb-field',
+      'without the declaration the name decides',
+    );
   });
 
   test('an expression split over lines', () => {
@@ -133,14 +166,26 @@ describe('hover targets: sk_buff members', () => {
   });
 
   test('members of something else are not sk_buff members', () => {
-    assert.equal(targetAt('\tname = skb->dev->name;', 'name'), undefined, 'skb->dev is a net_device');
-    assert.equal(targetAt('\tseq = TCP_SKB_CB(skb)->seq;', 'seq'), undefined, 'a macro call, not an skb');
+    assert.equal(
+      targetAt('\tname = skb->dev->name;', 'name'),
+      undefined,
+      'skb->dev is a net_device',
+    );
+    assert.equal(
+      targetAt('\tseq = TCP_SKB_CB(skb)->seq;', 'seq'),
+      undefined,
+      'a macro call, not an skb',
+    );
     assert.equal(targetAt('\tx = skb->not_a_member;', 'not_a_member'), undefined);
     assert.equal(targetAt('\tx = adapter->len;', 'len'), undefined);
-    assert.equal(targetAt('\tn = skb.len;', 'len'), undefined, 'sk_buffs are used through pointers');
+    assert.equal(
+      targetAt('\tn = skb.len;', 'len'),
+      undefined,
+      'sk_buffs are used through pointers',
+    );
   });
 
-  test('members known only from the user\'s skbuff.h', () => {
+  test("members known only from the user's skbuff.h", () => {
     assert.equal(targetAt('\tskb->inline_doc = 1;', 'inline_doc')?.kind, 'skb-field');
     assert.equal(targetAt('\tskb->inline_doc = 1;', 'inline_doc', { doc: [] }), undefined);
   });
@@ -148,7 +193,11 @@ describe('hover targets: sk_buff members', () => {
   test('skb_shinfo() members', () => {
     const t = targetAt('\tskb_shinfo(skb)->nr_frags = 0;', 'nr_frags');
     assert.equal(t?.kind === 'skb-field' && t.struct, 'skb_shared_info');
-    assert.equal(targetAt('\tskb_shinfo(skb)->len = 0;', 'len'), undefined, 'len is no skb_shared_info member');
+    assert.equal(
+      targetAt('\tskb_shinfo(skb)->len = 0;', 'len'),
+      undefined,
+      'len is no skb_shared_info member',
+    );
   });
 });
 
@@ -170,7 +219,7 @@ describe('hover content: sk_buff members', () => {
     assert.doesNotMatch(h.markdown, /\]\(/);
   });
 
-  test('without the user\'s skbuff.h: our text only', () => {
+  test("without the user's skbuff.h: our text only", () => {
     const h = hoverAt('\tn = skb->len;', 11);
     assert.ok(h);
     assert.equal(h.link, undefined);
@@ -195,9 +244,17 @@ describe('hover targets and content: skb operations', () => {
       ['\tskb_pull(skb, ETH_HLEN);', 'skb_pull', 'ETH_HLEN'],
       ['\treturn skb_pull(skb, hdr_len) != NULL;', 'skb_pull', 'hdr_len'],
       ['\thdr = __skb_push(skb, sizeof(*hdr));', '__skb_push', 'sizeof(*hdr)'],
-      ['\tif (!pskb_may_pull(skb, min_t(u32, hlen, skb->len)))', 'pskb_may_pull', 'min_t(u32, hlen, skb->len)'],
+      [
+        '\tif (!pskb_may_pull(skb, min_t(u32, hlen, skb->len)))',
+        'pskb_may_pull',
+        'min_t(u32, hlen, skb->len)',
+      ],
       ['\tskb_put_data(skb, "a,b", n /* , bytes */);', 'skb_put_data', 'n'],
-      ['\tskb_reserve(nskb,   NET_SKB_PAD +\tNET_IP_ALIGN);', 'skb_reserve', 'NET_SKB_PAD + NET_IP_ALIGN'],
+      [
+        '\tskb_reserve(nskb,   NET_SKB_PAD +\tNET_IP_ALIGN);',
+        'skb_reserve',
+        'NET_SKB_PAD + NET_IP_ALIGN',
+      ],
     ] as const) {
       const t = targetAt(line, name);
       assert.equal(t?.kind, 'skb-op', line);
@@ -206,19 +263,32 @@ describe('hover targets and content: skb operations', () => {
   });
 
   test('a call split over lines reads its length from the lines below', () => {
-    const t = targetAt('\tskb_put_data(skb, desc->buf,', 'skb_put_data', { after: ['\t\t     desc->used + FCS_LEN);'] });
+    const t = targetAt('\tskb_put_data(skb, desc->buf,', 'skb_put_data', {
+      after: ['\t\t     desc->used + FCS_LEN);'],
+    });
     assert.equal(t?.kind === 'skb-op' && t.lenText, 'desc->used + FCS_LEN');
     const cut = targetAt('\tskb_put_data(skb, desc->buf,', 'skb_put_data');
-    assert.equal(cut?.kind === 'skb-op' && cut.lenText, undefined, 'not written on the lines given');
+    assert.equal(
+      cut?.kind === 'skb-op' && cut.lenText,
+      undefined,
+      'not written on the lines given',
+    );
   });
 
   test('a definition or a mention has no length argument', () => {
-    for (const line of ['void *skb_pull(struct sk_buff *skb, unsigned int len)', 'static inline void *__skb_pull(struct sk_buff *skb, unsigned int len)', 'EXPORT_SYMBOL(skb_pull);']) {
+    for (const line of [
+      'void *skb_pull(struct sk_buff *skb, unsigned int len)',
+      'static inline void *__skb_pull(struct sk_buff *skb, unsigned int len)',
+      'EXPORT_SYMBOL(skb_pull);',
+    ]) {
       const t = targetAt(line, 'skb_pull');
       assert.equal(t?.kind, 'skb-op', line);
       assert.equal(t.kind === 'skb-op' && t.lenText, undefined, line);
     }
-    assert.match(at('void *skb_pull(struct sk_buff *skb, unsigned int len)', 'skb_pull')?.markdown ?? '', /`skb_pull\(skb, LEN\)`/);
+    assert.match(
+      at('void *skb_pull(struct sk_buff *skb, unsigned int len)', 'skb_pull')?.markdown ?? '',
+      /`skb_pull\(skb, LEN\)`/,
+    );
   });
 
   test('what moves, with the length as written', () => {
@@ -228,7 +298,11 @@ describe('hover targets and content: skb operations', () => {
     assert.match(md, /\^\^\^\^\^ ETH_HLEN/);
     assertInert(md);
     const compound = at('\tskb_put(skb, hlen + 4);', 'skb_put')?.markdown ?? '';
-    assert.match(compound, /`tail \+= \(hlen \+ 4\)`/, 'a compound length is parenthesised after an operator');
+    assert.match(
+      compound,
+      /`tail \+= \(hlen \+ 4\)`/,
+      'a compound length is parenthesised after an operator',
+    );
     const still = at('\tif (!pskb_may_pull(skb, ETH_HLEN))', 'pskb_may_pull')?.markdown ?? '';
     assert.match(still, /data, tail and len do not change/);
     assert.doesNotMatch(still, /```/, 'no diagram when nothing moves');
@@ -272,7 +346,10 @@ describe('hover targets and content: skb operations', () => {
     assert.ok(set);
     const back = skbOpDiagram(set, '-ETH_HLEN') ?? '';
     const nh = back.split('\n').find((l) => l.includes('network_header')) ?? '';
-    assert.ok(nh.indexOf('^') - 8 < (bars(back).after[1] ?? 0), 'a negative offset marks before data');
+    assert.ok(
+      nh.indexOf('^') - 8 < (bars(back).after[1] ?? 0),
+      'a negative offset marks before data',
+    );
   });
 });
 
@@ -282,28 +359,53 @@ describe('hover targets and content: functions', () => {
     assert.match(md, /`ip_rcv_finish\(\)` · IPv4\\, softirq context/);
     assert.match(md, /PRE\\_ROUTING/);
     assertInert(md);
-    assert.match(at('\tnapi_schedule(&adapter->napi);', 'napi_schedule')?.markdown ?? '', /hardirq context/);
+    assert.match(
+      at('\tnapi_schedule(&adapter->napi);', 'napi_schedule')?.markdown ?? '',
+      /hardirq context/,
+    );
   });
 
   test('a name passed as a callback counts only with our note on it', () => {
     assert.equal(targetAt('\t\t       ip_rcv_finish);', 'ip_rcv_finish')?.kind, 'function');
-    assert.equal(targetAt('\tgro_count = 0;', 'gro_count'), undefined, 'a variable that a name rule would match');
+    assert.equal(
+      targetAt('\tgro_count = 0;', 'gro_count'),
+      undefined,
+      'a variable that a name rule would match',
+    );
   });
 
   test('a definition: rules on the file apply', () => {
     const line = 'static int sample_helper(struct sk_buff *skb)';
     const def = targetAt(line, 'sample_helper');
     assert.equal(def?.kind === 'function' && def.definition, true);
-    assert.match(at(line, 'sample_helper', { file: 'net/core/dev.c' })?.markdown ?? '', /Networking core/);
-    assert.equal(at(line, 'sample_helper', { file: 'drivers/net/ethernet/acme/main.c' }), undefined, 'nothing known: no hover');
-    assert.equal(at('\tsample_helper(skb);', 'sample_helper', { file: 'net/core/dev.c' }), undefined, 'a call is not defined here');
+    assert.match(
+      at(line, 'sample_helper', { file: 'net/core/dev.c' })?.markdown ?? '',
+      /Networking core/,
+    );
+    assert.equal(
+      at(line, 'sample_helper', { file: 'drivers/net/ethernet/acme/main.c' }),
+      undefined,
+      'nothing known: no hover',
+    );
+    assert.equal(
+      at('\tsample_helper(skb);', 'sample_helper', { file: 'net/core/dev.c' }),
+      undefined,
+      'a call is not defined here',
+    );
     const deref = targetAt('\tx = *sample_helper(skb);', 'sample_helper');
-    assert.equal(deref?.kind === 'function' && deref.definition, false, 'a dereferenced call is no definition');
+    assert.equal(
+      deref?.kind === 'function' && deref.definition,
+      false,
+      'a dereferenced call is no definition',
+    );
   });
 
   test('keywords, members called through pointers and numbers are nothing', () => {
     assert.equal(targetAt('\tif (skb)', 'if'), undefined);
-    assert.equal(targetAt('\trc = dev->netdev_ops->ndo_start_xmit(skb, dev);', 'ndo_start_xmit'), undefined);
+    assert.equal(
+      targetAt('\trc = dev->netdev_ops->ndo_start_xmit(skb, dev);', 'ndo_start_xmit'),
+      undefined,
+    );
     assert.equal(targetAt('\tops.ndo_open(dev);', 'ndo_open'), undefined);
     assert.equal(findHoverTarget('\tx = 0x1f;', 6), undefined);
     assert.equal(findHoverTarget('\t  ;', 2), undefined);
@@ -321,12 +423,19 @@ describe('hover targets and content: functions', () => {
 });
 
 describe('hostile text renders as text', () => {
-  const evil = '<img src=x onerror=alert(1)> [run](command:workbench.action.quit) `x` **b** &lt; | ~~s~~ # h';
+  const evil =
+    '<img src=x onerror=alert(1)> [run](command:workbench.action.quit) `x` **b** &lt; | ~~s~~ # h';
 
   test('kernel-doc and types from a tampered skbuff.h', () => {
     const tampered: SkbFieldDoc[] = [
       { name: 'len', description: evil, type: 'unsigned ``int`` `', line: 7 },
-      { name: 'evil_member', description: `line one\n# heading\n\`\`\`\ncode`, type: '<b>', line: 9, conditions: ['CONFIG_`X`'] },
+      {
+        name: 'evil_member',
+        description: `line one\n# heading\n\`\`\`\ncode`,
+        type: '<b>',
+        line: 9,
+        conditions: ['CONFIG_`X`'],
+      },
     ];
     for (const line of ['\tn = skb->len;', '\tn = skb->evil_member;']) {
       const h = hoverAt(line, line.indexOf('->') + 3, { doc: tampered, linkTo });
@@ -348,7 +457,9 @@ describe('hostile text renders as text', () => {
     assert.ok(body.includes(`\n${fence}`), 'the block closes with its own fence');
     const dollars = at('\tskb_pull(skb, $&$1);', 'skb_pull')?.markdown ?? '';
     assert.match(dollars, /`data \+= \(\$&\$1\)`/, 'replacement patterns stay literal');
-    const link = hoverAt('\tn = skb->len;', 11, { doc, linkTo: () => 'file:///a b/(x)<y>.h#L1' })?.markdown ?? '';
+    const link =
+      hoverAt('\tn = skb->len;', 11, { doc, linkTo: () => 'file:///a b/(x)<y>.h#L1' })?.markdown ??
+      '';
     assert.match(link, /\]\(file:\/\/\/a%20b\/%28x%29%3Cy%3E\.h#L1\)$/);
   });
 
@@ -363,15 +474,31 @@ describe('hostile text renders as text', () => {
 });
 
 describe('surroundingLines', () => {
-  const file = ['int a;', '}', 'static void f(struct sk_buff *skb)', '{', '\tskb_pull(skb,', '\t\t ETH_HLEN);', '\treturn;', '}', 'x'.repeat(MAX_HOVER_LINE + 1)];
+  const file = [
+    'int a;',
+    '}',
+    'static void f(struct sk_buff *skb)',
+    '{',
+    '\tskb_pull(skb,',
+    '\t\t ETH_HLEN);',
+    '\treturn;',
+    '}',
+    'x'.repeat(MAX_HOVER_LINE + 1),
+  ];
   const at = (i: number): string => file[i] ?? '';
 
   test('reads up to the previous function and a few lines down', () => {
-    assert.deepEqual(surroundingLines(at, file.length, 4), { before: ['static void f(struct sk_buff *skb)', '{'], after: ['\t\t ETH_HLEN);', '\treturn;', '}'] });
+    assert.deepEqual(surroundingLines(at, file.length, 4), {
+      before: ['static void f(struct sk_buff *skb)', '{'],
+      after: ['\t\t ETH_HLEN);', '\treturn;', '}'],
+    });
   });
 
   test('blanks over-long lines instead of reading them', () => {
     assert.deepEqual(surroundingLines(at, file.length, 7).after, ['']);
-    assert.deepEqual(surroundingLines(at, file.length, 0), { before: [], after: ['}', 'static void f(struct sk_buff *skb)', '{'] });
+    assert.deepEqual(surroundingLines(at, file.length, 0), {
+      before: [],
+      after: ['}', 'static void f(struct sk_buff *skb)', '{'],
+    });
   });
 });

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { HOOK_CALLS, NF_HOOKS, NF_PROTOS, findHook, hooksInvokedBy, scanHookCalls } from '../../../src/analysis/knowledge/netfilter';
+import {
+  HOOK_CALLS,
+  NF_HOOKS,
+  NF_PROTOS,
+  findHook,
+  hooksInvokedBy,
+  scanHookCalls,
+} from '../../../src/analysis/knowledge/netfilter';
 import { classifyStage } from '../../../src/analysis/knowledge/stages';
 
 describe('netfilter tables', () => {
@@ -23,7 +30,12 @@ describe('netfilter tables', () => {
   });
 
   test('ids and labels are unique', () => {
-    for (const list of [NF_HOOKS.map((h) => h.id), NF_HOOKS.map((h) => h.label), NF_PROTOS.map((p) => p.id)]) assert.equal(new Set(list).size, list.length);
+    for (const list of [
+      NF_HOOKS.map((h) => h.id),
+      NF_HOOKS.map((h) => h.label),
+      NF_PROTOS.map((p) => p.id),
+    ])
+      assert.equal(new Set(list).size, list.length);
   });
 
   test('each hook call names a known hook and family, and a function on the path', () => {
@@ -32,9 +44,14 @@ describe('netfilter tables', () => {
     for (const r of HOOK_CALLS) {
       assert.ok(hooks.has(r.hook), r.hook);
       assert.ok(protos.has(r.proto), r.proto);
-      assert.equal(r.proto === 'NFPROTO_NETDEV', r.hook.startsWith('NF_NETDEV_'), `${r.function}: family matches the hook`);
+      assert.equal(
+        r.proto === 'NFPROTO_NETDEV',
+        r.hook.startsWith('NF_NETDEV_'),
+        `${r.function}: family matches the hook`,
+      );
       assert.ok(classifyStage(r.function, r.file), `${r.function} is classified`);
-      if (r.macro !== 'nf_hook_ingress' && r.macro !== 'nf_hook_egress') assert.ok(r.okfn, `${r.function}: ${r.macro} takes an okfn`);
+      if (r.macro !== 'nf_hook_ingress' && r.macro !== 'nf_hook_egress')
+        assert.ok(r.okfn, `${r.function}: ${r.macro} takes an okfn`);
     }
   });
 
@@ -64,22 +81,63 @@ describe('netfilter tables', () => {
 });
 
 describe('scanHookCalls()', () => {
-  const text = readFileSync(join(__dirname, '..', '..', 'fixtures', 'knowledge', 'hooks.c'), 'utf8');
+  const text = readFileSync(
+    join(__dirname, '..', '..', 'fixtures', 'knowledge', 'hooks.c'),
+    'utf8',
+  );
   const lines = text.split('\n');
   const lineOf = (needle: string): number => lines.findIndex((l) => l.includes(needle)) + 1;
 
   test('finds every call with its arguments, line and enclosing function', () => {
     assert.deepEqual(scanHookCalls(text), [
-      { macro: 'NF_HOOK', proto: 'NFPROTO_IPV4', hook: 'NF_INET_PRE_ROUTING', okfn: 'demo_rcv_finish', line: lineOf('return NF_HOOK(NFPROTO_IPV4'), function: 'demo_rcv' },
-      { macro: 'NF_HOOK_COND', proto: 'NFPROTO_IPV6', hook: 'NF_INET_POST_ROUTING', okfn: 'demo_finish_output', line: lineOf('NF_HOOK_COND('), function: 'demo_output' },
-      { macro: 'nf_hook', proto: 'NFPROTO_IPV4', hook: 'NF_INET_LOCAL_OUT', okfn: 'dst_output', line: lineOf('return nf_hook('), function: '__demo_local_out' },
-      { macro: 'NF_HOOK_LIST', proto: 'NFPROTO_IPV4', hook: 'NF_INET_PRE_ROUTING', okfn: 'demo_rcv_finish', line: lineOf('NF_HOOK_LIST('), function: 'demo_sublist_rcv' },
-      { macro: 'nf_hook_ingress', hook: 'NF_NETDEV_INGRESS', line: lineOf('return nf_hook_ingress('), function: 'demo_ingress' },
+      {
+        macro: 'NF_HOOK',
+        proto: 'NFPROTO_IPV4',
+        hook: 'NF_INET_PRE_ROUTING',
+        okfn: 'demo_rcv_finish',
+        line: lineOf('return NF_HOOK(NFPROTO_IPV4'),
+        function: 'demo_rcv',
+      },
+      {
+        macro: 'NF_HOOK_COND',
+        proto: 'NFPROTO_IPV6',
+        hook: 'NF_INET_POST_ROUTING',
+        okfn: 'demo_finish_output',
+        line: lineOf('NF_HOOK_COND('),
+        function: 'demo_output',
+      },
+      {
+        macro: 'nf_hook',
+        proto: 'NFPROTO_IPV4',
+        hook: 'NF_INET_LOCAL_OUT',
+        okfn: 'dst_output',
+        line: lineOf('return nf_hook('),
+        function: '__demo_local_out',
+      },
+      {
+        macro: 'NF_HOOK_LIST',
+        proto: 'NFPROTO_IPV4',
+        hook: 'NF_INET_PRE_ROUTING',
+        okfn: 'demo_rcv_finish',
+        line: lineOf('NF_HOOK_LIST('),
+        function: 'demo_sublist_rcv',
+      },
+      {
+        macro: 'nf_hook_ingress',
+        hook: 'NF_NETDEV_INGRESS',
+        line: lineOf('return nf_hook_ingress('),
+        function: 'demo_ingress',
+      },
     ]);
   });
 
   test('ignores comments and text without calls', () => {
-    assert.deepEqual(scanHookCalls('/* NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, a, b) */\n// nf_hook(NFPROTO_IPV4, X)\n'), []);
+    assert.deepEqual(
+      scanHookCalls(
+        '/* NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, a, b) */\n// nf_hook(NFPROTO_IPV4, X)\n',
+      ),
+      [],
+    );
     assert.deepEqual(scanHookCalls(''), []);
   });
 });

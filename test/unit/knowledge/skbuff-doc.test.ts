@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { readSkbuffDoc, readStructDoc, type StructFieldDoc } from '../../../src/analysis/knowledge/skbuff-doc';
+import {
+  readSkbuffDoc,
+  readStructDoc,
+  type StructFieldDoc,
+} from '../../../src/analysis/knowledge/skbuff-doc';
 
 const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'knowledge', 'mini-skbuff.h');
 const text = readFileSync(FIXTURE, 'utf8');
@@ -28,17 +32,51 @@ describe('readSkbuffDoc on a fixture header', () => {
     assert.deepEqual(
       fields.map((f) => f.name),
       [
-        'next', 'prev', 'dev', 'dev_scratch', 'rbnode', 'sk', 'cb', 'destructor', 'len', 'data_len', 'cloned', 'nohdr',
-        'pkt_type', 'ip_summed', 'csum', 'csum_start', 'csum_offset', 'debug_only', 'release_only', 'protocol',
-        'network_header', 'adj', 'adj.upper', 'adj.lower', 'inline_doc', 'undocumented', 'tail', 'end', 'head', 'data',
-        'users', 'gone',
+        'next',
+        'prev',
+        'dev',
+        'dev_scratch',
+        'rbnode',
+        'sk',
+        'cb',
+        'destructor',
+        'len',
+        'data_len',
+        'cloned',
+        'nohdr',
+        'pkt_type',
+        'ip_summed',
+        'csum',
+        'csum_start',
+        'csum_offset',
+        'debug_only',
+        'release_only',
+        'protocol',
+        'network_header',
+        'adj',
+        'adj.upper',
+        'adj.lower',
+        'inline_doc',
+        'undocumented',
+        'tail',
+        'end',
+        'head',
+        'data',
+        'users',
+        'gone',
       ],
     );
   });
 
   test('ignores the decoy struct sk_buff_head, the forward declaration and the comment', () => {
-    assert.equal(fields.find((f) => f.name === 'qlen'), undefined);
-    assert.equal(fields.find((f) => f.name === 'not_a_member'), undefined);
+    assert.equal(
+      fields.find((f) => f.name === 'qlen'),
+      undefined,
+    );
+    assert.equal(
+      fields.find((f) => f.name === 'not_a_member'),
+      undefined,
+    );
   });
 
   test('merges type, declaration line and kernel-doc', () => {
@@ -68,8 +106,15 @@ describe('readSkbuffDoc on a fixture header', () => {
 
   test('reads descriptions that continue on following lines', () => {
     assert.equal(field(fields, 'cb').description, 'Scratch area for layers');
-    assert.equal(field(fields, 'dev_scratch').description, '(aka @dev) scratch use of the device slot');
-    assert.equal(field(fields, 'users').description, 'References', 'the paragraph after a blank line is not part of @users');
+    assert.equal(
+      field(fields, 'dev_scratch').description,
+      '(aka @dev) scratch use of the device slot',
+    );
+    assert.equal(
+      field(fields, 'users').description,
+      'References',
+      'the paragraph after a blank line is not part of @users',
+    );
   });
 
   test('handles arrays with attributes, function pointers and bitfields', () => {
@@ -87,9 +132,12 @@ describe('readSkbuffDoc on a fixture header', () => {
   });
 
   test('flags union members and struct_group members', () => {
-    for (const name of ['next', 'prev', 'dev', 'dev_scratch', 'rbnode', 'csum', 'csum_start']) assert.equal(field(fields, name).union, true, name);
-    for (const name of ['sk', 'len', 'protocol', 'data']) assert.equal(field(fields, name).union, undefined, name);
-    for (const name of ['pkt_type', 'ip_summed', 'csum', 'protocol', 'network_header']) assert.equal(field(fields, name).group, 'headers', name);
+    for (const name of ['next', 'prev', 'dev', 'dev_scratch', 'rbnode', 'csum', 'csum_start'])
+      assert.equal(field(fields, name).union, true, name);
+    for (const name of ['sk', 'len', 'protocol', 'data'])
+      assert.equal(field(fields, name).union, undefined, name);
+    for (const name of ['pkt_type', 'ip_summed', 'csum', 'protocol', 'network_header'])
+      assert.equal(field(fields, name).group, 'headers', name);
     assert.equal(field(fields, 'cloned').group, undefined);
     assert.equal(field(fields, 'tail').group, undefined);
   });
@@ -98,11 +146,18 @@ describe('readSkbuffDoc on a fixture header', () => {
     assert.deepEqual(field(fields, 'debug_only').conditions, ['CONFIG_TEST_DEBUG']);
     assert.deepEqual(field(fields, 'release_only').conditions, ['!CONFIG_TEST_DEBUG']);
     assert.equal(field(fields, 'protocol').conditions, undefined);
-    assert.equal(field(fields, 'cloned').conditions, undefined, 'the #ifdef __BIG_ENDIAN_BITFIELD block above it is closed');
+    assert.equal(
+      field(fields, 'cloned').conditions,
+      undefined,
+      'the #ifdef __BIG_ENDIAN_BITFIELD block above it is closed',
+    );
   });
 
   test('hides private markers unless asked', () => {
-    assert.equal(fields.find((f) => f.name.startsWith('__')), undefined);
+    assert.equal(
+      fields.find((f) => f.name.startsWith('__')),
+      undefined,
+    );
     const all = readSkbuffDoc(text, { includePrivate: true });
     const marker = field(all, '__pkt_type_offset');
     assert.equal(marker.private, true);
@@ -119,7 +174,10 @@ describe('readSkbuffDoc on a fixture header', () => {
   });
 
   test('reads inline kernel-doc and keeps undocumented and stale entries apart', () => {
-    assert.equal(field(fields, 'inline_doc').description, 'Documented inline, next to its declaration');
+    assert.equal(
+      field(fields, 'inline_doc').description,
+      'Documented inline, next to its declaration',
+    );
     assert.equal(field(fields, 'undocumented').description, undefined);
     const gone = field(fields, 'gone');
     assert.equal(gone.line, undefined);
@@ -131,7 +189,11 @@ describe('readSkbuffDoc on a fixture header', () => {
     for (const f of readSkbuffDoc(text, { includePrivate: true })) {
       if (f.line === undefined) continue;
       const last = f.name.split('.').pop() ?? f.name;
-      assert.match(lines[f.line - 1] ?? '', new RegExp(`\\b${last}\\b`), `${f.name} at line ${f.line}`);
+      assert.match(
+        lines[f.line - 1] ?? '',
+        new RegExp(`\\b${last}\\b`),
+        `${f.name} at line ${f.line}`,
+      );
     }
   });
 });
@@ -140,7 +202,11 @@ describe('readStructDoc', () => {
   test('returns the struct position and summary', () => {
     const doc = readStructDoc(text, 'sk_buff');
     assert.ok(doc);
-    assert.equal(doc.line, lines.indexOf('struct sk_buff {') + 1, 'the real definition, not the decoy in the comment');
+    assert.equal(
+      doc.line,
+      lines.indexOf('struct sk_buff {') + 1,
+      'the real definition, not the decoy in the comment',
+    );
     assert.ok(doc.line > lineOf('decoy in a comment'));
     assert.equal(doc.summary, 'test buffer');
     assert.equal(doc.docLine, lineOf('struct sk_buff - test buffer') - 1);
@@ -166,7 +232,10 @@ describe('readStructDoc', () => {
 
   test('the decoy sk_buff_head is found by its own name', () => {
     const doc = readStructDoc(text, 'sk_buff_head');
-    assert.deepEqual(doc?.fields.map((f) => f.name), ['next', 'qlen']);
+    assert.deepEqual(
+      doc?.fields.map((f) => f.name),
+      ['next', 'qlen'],
+    );
     assert.equal(doc?.summary, 'a decoy whose name starts like the real one');
   });
 

@@ -157,8 +157,14 @@ describe('classifyStage()', () => {
   }
 
   test('drivers and unrelated code are left to other classifiers', () => {
-    assert.equal(classifyStage('e1000_intr', 'drivers/net/ethernet/intel/e1000e/netdev.c'), undefined);
-    assert.equal(classifyStage('e1000e_poll', 'drivers/net/ethernet/intel/e1000e/netdev.c'), undefined);
+    assert.equal(
+      classifyStage('e1000_intr', 'drivers/net/ethernet/intel/e1000e/netdev.c'),
+      undefined,
+    );
+    assert.equal(
+      classifyStage('e1000e_poll', 'drivers/net/ethernet/intel/e1000e/netdev.c'),
+      undefined,
+    );
     assert.equal(classifyStage('ext4_readdir', 'fs/ext4/dir.c'), undefined);
   });
 
@@ -168,14 +174,23 @@ describe('classifyStage()', () => {
   });
 
   test('a note comes from FUNCTION_NOTES first, then from the matching rule', () => {
-    assert.equal(classifyStage('ip_rcv', 'net/ipv4/ip_input.c')?.note, functionNote('ip_rcv')?.note);
-    assert.match(classifyStage('napi_threaded_poll_loop', 'net/core/dev.c')?.note ?? '', /kernel thread/);
+    assert.equal(
+      classifyStage('ip_rcv', 'net/ipv4/ip_input.c')?.note,
+      functionNote('ip_rcv')?.note,
+    );
+    assert.match(
+      classifyStage('napi_threaded_poll_loop', 'net/core/dev.c')?.note ?? '',
+      /kernel thread/,
+    );
     assert.equal(classifyStage('ip_options_compile', 'net/ipv4/ip_options.c')?.note, undefined);
   });
 
   test('the first matching rule wins', () => {
     // net/ipv4/netfilter/** must win over net/ipv4/ip_*.c-style rows; tcp_ipv6.c over net/ipv6/**.
-    assert.equal(matchStageRule('ip_tables_x', 'net/ipv4/netfilter/ip_tables.c')?.stage, 'netfilter');
+    assert.equal(
+      matchStageRule('ip_tables_x', 'net/ipv4/netfilter/ip_tables.c')?.stage,
+      'netfilter',
+    );
     assert.equal(matchStageRule('tcp_v6_connect', 'net/ipv6/tcp_ipv6.c')?.stage, 'tcp');
     assert.equal(matchStageRule('ndisc_rcv', 'net/ipv6/ndisc.c')?.stage, 'neigh');
   });
@@ -187,14 +202,18 @@ describe('STAGE_RULES and STAGES', () => {
     assert.equal(ids.size, STAGES.length, 'stage ids are unique');
     for (const r of STAGE_RULES) {
       assert.ok(ids.has(r.stage), r.stage);
-      assert.ok(r.file !== undefined || r.name !== undefined, 'a rule without patterns would match everything');
+      assert.ok(
+        r.file !== undefined || r.name !== undefined,
+        'a rule without patterns would match everything',
+      );
       assert.ok(!(r.file ?? '').startsWith('drivers/'), 'driver roles are discovered elsewhere');
     }
   });
 
   test('the stages the presets give driver roles are stages of this vocabulary', () => {
     const ids = new Set(STAGES.map((s) => s.id));
-    for (const [role, stage] of Object.entries(ROLE_STAGES)) assert.ok(ids.has(stage), `${role} -> ${stage}`);
+    for (const [role, stage] of Object.entries(ROLE_STAGES))
+      assert.ok(ids.has(stage), `${role} -> ${stage}`);
   });
 
   test('every rule is reachable: some input reaches it first', () => {
@@ -202,8 +221,16 @@ describe('STAGE_RULES and STAGES', () => {
     for (const [i, r] of STAGE_RULES.entries()) {
       const names = typeof r.name === 'string' ? [r.name] : (r.name ?? ['some_function']);
       const name = (names[0] ?? '').replace(/\*/g, 'x');
-      const file = r.file ? (r.file.replace(/^\{/, '').split(/[,}]/)[0] ?? '').replace(/\*\*/g, 'a/b').replace(/\*/g, 'x') : 'net/core/dev.c';
-      assert.equal(matchStageRule(name, file), r, `rule ${i} (${String(r.name ?? r.file)}) is shadowed for ${name} in ${file}`);
+      const file = r.file
+        ? (r.file.replace(/^\{/, '').split(/[,}]/)[0] ?? '')
+            .replace(/\*\*/g, 'a/b')
+            .replace(/\*/g, 'x')
+        : 'net/core/dev.c';
+      assert.equal(
+        matchStageRule(name, file),
+        r,
+        `rule ${i} (${String(r.name ?? r.file)}) is shadowed for ${name} in ${file}`,
+      );
     }
   });
 });
@@ -216,14 +243,42 @@ describe('FUNCTION_NOTES', () => {
     for (const n of FUNCTION_NOTES) {
       assert.ok(classifyStage(n.name, n.file), `${n.name} in ${n.file} has no stage`);
       assert.match(n.file, /^(?:net|include|kernel)\/[\w/.-]+\.[ch]$/, n.name);
-      assert.ok(n.note.length >= 20 && n.note.length <= 220, `${n.name}: ${n.note.length} characters`);
+      assert.ok(
+        n.note.length >= 20 && n.note.length <= 220,
+        `${n.name}: ${n.note.length} characters`,
+      );
       assert.match(n.note, /[.)]$/, `${n.name}: a sentence`);
     }
   });
 
   test('covers both paths end to end', () => {
-    const ingress = ['net_rx_action', '__napi_poll', 'napi_gro_receive', '__netif_receive_skb_core', 'ip_rcv', 'ip_local_deliver_finish', 'tcp_v4_rcv', 'tcp_rcv_established', 'sock_def_readable', 'udp_rcv', '__udp_enqueue_schedule_skb'];
-    const egress = ['tcp_sendmsg', '__tcp_transmit_skb', '__ip_queue_xmit', '__ip_local_out', 'ip_output', 'ip_finish_output2', 'neigh_output', '__dev_queue_xmit', '__dev_xmit_skb', 'sch_direct_xmit', 'dev_hard_start_xmit', 'netdev_start_xmit'];
+    const ingress = [
+      'net_rx_action',
+      '__napi_poll',
+      'napi_gro_receive',
+      '__netif_receive_skb_core',
+      'ip_rcv',
+      'ip_local_deliver_finish',
+      'tcp_v4_rcv',
+      'tcp_rcv_established',
+      'sock_def_readable',
+      'udp_rcv',
+      '__udp_enqueue_schedule_skb',
+    ];
+    const egress = [
+      'tcp_sendmsg',
+      '__tcp_transmit_skb',
+      '__ip_queue_xmit',
+      '__ip_local_out',
+      'ip_output',
+      'ip_finish_output2',
+      'neigh_output',
+      '__dev_queue_xmit',
+      '__dev_xmit_skb',
+      'sch_direct_xmit',
+      'dev_hard_start_xmit',
+      'netdev_start_xmit',
+    ];
     for (const name of [...ingress, ...egress]) assert.ok(functionNote(name), name);
   });
 });

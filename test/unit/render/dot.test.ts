@@ -16,7 +16,9 @@ function assertWellFormed(dot: string): void {
   const patterns = [
     new RegExp(`^(graph|node|edge) ${ATTRS};$`),
     /^subgraph cluster_\d+ \{$/,
-    new RegExp(`^label=${STR}; style="rounded,filled"; fillcolor="#[0-9a-f]{6}"; color="#[0-9a-f]{6}"; fontsize=12;$`),
+    new RegExp(
+      `^label=${STR}; style="rounded,filled"; fillcolor="#[0-9a-f]{6}"; color="#[0-9a-f]{6}"; fontsize=12;$`,
+    ),
     new RegExp(`^(n\\d+|omitted) ${ATTRS};$`),
     new RegExp(`^n\\d+ -> n\\d+ ${ATTRS};$`),
     /^\}$/,
@@ -24,7 +26,10 @@ function assertWellFormed(dot: string): void {
   let depth = 1;
   for (const raw of lines.slice(1, -1)) {
     const line = raw.trim();
-    assert.ok(patterns.some((p) => p.test(line)), `unexpected DOT line: ${JSON.stringify(raw)}`);
+    assert.ok(
+      patterns.some((p) => p.test(line)),
+      `unexpected DOT line: ${JSON.stringify(raw)}`,
+    );
     if (line.endsWith('{')) depth++;
     if (line === '}') depth--;
     assert.ok(depth >= 1);
@@ -36,8 +41,22 @@ describe('toDot', () => {
   it('draws the ingress fixture with one cluster per stage, in path order', () => {
     const dot = toDot(fixture('e1000e-ingress'));
     assertWellFormed(dot);
-    const clusters = [...dot.matchAll(/subgraph cluster_\d+ \{\n\s+label="([^"]*)"/g)].map((m) => m[1]);
-    assert.deepEqual(clusters, ['Driver · hard IRQ', 'NAPI · NET_RX softirq', 'Softirq machinery', 'Driver · NAPI poll', 'Link layer · Ethernet', 'GRO · generic receive offload', 'Core RX · __netif_receive_skb', 'IPv4', 'Netfilter hooks', 'TCP', 'Socket']);
+    const clusters = [...dot.matchAll(/subgraph cluster_\d+ \{\n\s+label="([^"]*)"/g)].map(
+      (m) => m[1],
+    );
+    assert.deepEqual(clusters, [
+      'Driver · hard IRQ',
+      'NAPI · NET_RX softirq',
+      'Softirq machinery',
+      'Driver · NAPI poll',
+      'Link layer · Ethernet',
+      'GRO · generic receive offload',
+      'Core RX · __netif_receive_skb',
+      'IPv4',
+      'Netfilter hooks',
+      'TCP',
+      'Socket',
+    ]);
     assert.equal(dot.match(/^\s+n\d+ \[label=/gm)?.length, 35);
     assert.equal(dot.match(/ -> /g)?.length, 35);
     assert.match(dot, /rankdir=TB/);
@@ -46,9 +65,15 @@ describe('toDot', () => {
 
   it('styles edges by kind and labels them with the short via', () => {
     const dot = toDot(fixture('e1000e-ingress'));
-    assert.match(dot, /n\d+ -> n\d+ \[style=bold, penwidth=2.5, color="#b26a00", label="NET_RX softirq", tooltip="NET_RX_SOFTIRQ: open_softirq\(NET_RX_SOFTIRQ, net_rx_action\) at net\/core\/dev.c:12345 \(call at kernel\/softirq.c:706\)"\];/);
+    assert.match(
+      dot,
+      /n\d+ -> n\d+ \[style=bold, penwidth=2.5, color="#b26a00", label="NET_RX softirq", tooltip="NET_RX_SOFTIRQ: open_softirq\(NET_RX_SOFTIRQ, net_rx_action\) at net\/core\/dev.c:12345 \(call at kernel\/softirq.c:706\)"\];/,
+    );
     assert.match(dot, /\[style=dashed, color="#8250df", label="napi poll", /);
-    assert.match(dot, /n0 -> n1 \[tooltip="call at drivers\/net\/ethernet\/intel\/e1000e\/netdev.c:1808"\];/);
+    assert.match(
+      dot,
+      /n0 -> n1 \[tooltip="call at drivers\/net\/ethernet\/intel\/e1000e\/netdev.c:1808"\];/,
+    );
   });
 
   it('escapes quotes, backslashes and newlines from the data', () => {
@@ -63,6 +88,9 @@ describe('toDot', () => {
       assertWellFormed(toDot(fixture(name)));
       assertWellFormed(toDot(fixture(name), { maxNodes: 3, showFiles: false }));
     }
-    assert.match(toDot(fixture('large-150'), { maxNodes: 10 }), /omitted \[label="… 140 more functions not drawn"/);
+    assert.match(
+      toDot(fixture('large-150'), { maxNodes: 10 }),
+      /omitted \[label="… 140 more functions not drawn"/,
+    );
   });
 });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeDot, escapeMermaid, plainText, singleLine, truncate } from '../../../src/analysis/render/escape';
+import {
+  escapeDot,
+  escapeMermaid,
+  plainText,
+  singleLine,
+  truncate,
+} from '../../../src/analysis/render/escape';
 
 describe('escapeMermaid', () => {
   it('keeps identifiers and paths readable', () => {
@@ -21,7 +27,8 @@ describe('escapeMermaid', () => {
   });
 
   it('leaves no character that could end a label or start a statement', () => {
-    const hostile = '"]; click n0 call alert(1) %%{init}%% \n end\r\nsubgraph x["y"] `md` #quot; <b>&amp;</b>';
+    const hostile =
+      '"]; click n0 call alert(1) %%{init}%% \n end\r\nsubgraph x["y"] `md` #quot; <b>&amp;</b>';
     const escaped = escapeMermaid(hostile);
     assert.match(escaped, /^(?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;)*$/u);
     assert.doesNotMatch(escaped, /\n/);

@@ -5,11 +5,28 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphJson } from '../../../src/analysis/graph-json';
 
-export function fixture(name: 'e1000e-ingress' | 'e1000e-egress' | 'hostile-names' | 'large-150' | 'path-napi-to-ip-rcv' | 'plain-callees'): GraphJson {
-  return JSON.parse(readFileSync(join(__dirname, '../../fixtures/graphs', `${name}.json`), 'utf8')) as GraphJson;
+export function fixture(
+  name:
+    | 'e1000e-ingress'
+    | 'e1000e-egress'
+    | 'hostile-names'
+    | 'large-150'
+    | 'path-napi-to-ip-rcv'
+    | 'plain-callees',
+): GraphJson {
+  return JSON.parse(
+    readFileSync(join(__dirname, '../../fixtures/graphs', `${name}.json`), 'utf8'),
+  ) as GraphJson;
 }
 
-export const ALL_FIXTURES = ['e1000e-ingress', 'e1000e-egress', 'hostile-names', 'large-150', 'path-napi-to-ip-rcv', 'plain-callees'] as const;
+export const ALL_FIXTURES = [
+  'e1000e-ingress',
+  'e1000e-egress',
+  'hostile-names',
+  'large-150',
+  'path-napi-to-ip-rcv',
+  'plain-callees',
+] as const;
 
 /** Every line of a Mermaid text matching `pattern`, trimmed. */
 export function linesMatching(text: string, pattern: RegExp): string[] {

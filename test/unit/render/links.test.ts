@@ -37,9 +37,14 @@ describe('kernelVersion', () => {
   });
 
   it('keeps an -rc EXTRAVERSION and ignores a local one', () => {
-    const rc = MAKEFILE_6_12.replace('PATCHLEVEL = 12', 'PATCHLEVEL = 13').replace('SUBLEVEL = 117', 'SUBLEVEL = 0').replace('EXTRAVERSION =', 'EXTRAVERSION = -rc3');
+    const rc = MAKEFILE_6_12.replace('PATCHLEVEL = 12', 'PATCHLEVEL = 13')
+      .replace('SUBLEVEL = 117', 'SUBLEVEL = 0')
+      .replace('EXTRAVERSION =', 'EXTRAVERSION = -rc3');
     assert.equal(kernelVersion(rc), '6.13-rc3');
-    assert.equal(kernelVersion(MAKEFILE_6_12.replace('EXTRAVERSION =', 'EXTRAVERSION = -debian')), '6.12.117');
+    assert.equal(
+      kernelVersion(MAKEFILE_6_12.replace('EXTRAVERSION =', 'EXTRAVERSION = -debian')),
+      '6.12.117',
+    );
   });
 
   it('does not take KERNELVERSION or a VERSION that is not a number', () => {
@@ -58,7 +63,14 @@ describe('parseLinkTemplate', () => {
   });
 
   it('accepts http(s) URLs and relative references', () => {
-    for (const t of [ELIXIR_LINK_TEMPLATE, 'http://lxr.example/{path}?v={version}#{line}', '../linux/{path}#L{line}', '/src/{path}', '{path}', 'https://github.com/torvalds/linux/blob/v{version}/{path}#L{line}']) {
+    for (const t of [
+      ELIXIR_LINK_TEMPLATE,
+      'http://lxr.example/{path}?v={version}#{line}',
+      '../linux/{path}#L{line}',
+      '/src/{path}',
+      '{path}',
+      'https://github.com/torvalds/linux/blob/v{version}/{path}#L{line}',
+    ]) {
       assert.equal(parseLinkTemplate(t, '6.12').template, t, t);
     }
   });
@@ -88,7 +100,10 @@ describe('parseLinkTemplate', () => {
     it(`refuses ${what}`, () => {
       assert.throws(
         () => parseLinkTemplate(template, '6.12'),
-        (e: unknown) => e instanceof LinkTemplateError && message.test(e.problem) && e.message.includes(e.problem),
+        (e: unknown) =>
+          e instanceof LinkTemplateError &&
+          message.test(e.problem) &&
+          e.message.includes(e.problem),
       );
     });
   }
@@ -103,19 +118,37 @@ describe('sourceLink', () => {
   const elixir = parseLinkTemplate(ELIXIR_LINK_TEMPLATE, '6.12.117');
 
   it('fills the placeholders', () => {
-    assert.equal(sourceLink(elixir, 'net/core/dev.c', 6812), 'https://elixir.bootlin.com/linux/v6.12.117/source/net/core/dev.c#L6812');
-    assert.equal(sourceLink(parseLinkTemplate(undefined), 'net/core/dev.c', 12), 'net/core/dev.c#L12');
+    assert.equal(
+      sourceLink(elixir, 'net/core/dev.c', 6812),
+      'https://elixir.bootlin.com/linux/v6.12.117/source/net/core/dev.c#L6812',
+    );
+    assert.equal(
+      sourceLink(parseLinkTemplate(undefined), 'net/core/dev.c', 12),
+      'net/core/dev.c#L12',
+    );
   });
 
   it('percent-encodes each path segment, so a file name cannot add a scheme, query or fragment', () => {
     const plain = parseLinkTemplate('{path}#L{line}');
     assert.equal(sourceLink(plain, 'javascript:alert(1)', 1), 'javascript%3Aalert%281%29#L1');
-    assert.equal(sourceLink(plain, 'drivers/evil "dir"/f?x#y.c', 3), 'drivers/evil%20%22dir%22/f%3Fx%23y.c#L3');
+    assert.equal(
+      sourceLink(plain, 'drivers/evil "dir"/f?x#y.c', 3),
+      'drivers/evil%20%22dir%22/f%3Fx%23y.c#L3',
+    );
     assert.equal(sourceLink(plain, "it's/a.c", 3), 'it%27s/a.c#L3');
   });
 
   it('gives no link for a path that leaves the tree or a line that is not one', () => {
-    for (const path of ['../etc/passwd', '/etc/passwd', 'net/../../x.c', 'net//dev.c', 'a\\b.c', 'net/./dev.c', '', 'net/de\nv.c']) {
+    for (const path of [
+      '../etc/passwd',
+      '/etc/passwd',
+      'net/../../x.c',
+      'net//dev.c',
+      'a\\b.c',
+      'net/./dev.c',
+      '',
+      'net/de\nv.c',
+    ]) {
       assert.equal(sourceLink(elixir, path, 1), undefined, path);
     }
     assert.equal(sourceLink(elixir, 'net/core/dev.c', 0), undefined);
@@ -139,11 +172,19 @@ describe('links in Mermaid text, SVG and Markdown', () => {
   it('writes one well-formed click line per node, even for hostile file names', () => {
     const lines = mermaidClickLines(links).trimEnd().split('\n');
     assert.equal(lines.length, links.length);
-    for (const line of lines) assert.match(line, /^ {2}click n\d+ href "https:\/\/elixir\.bootlin\.com\/linux\/v6\.12\/source\/[A-Za-z0-9\-._~:/?[\]@!$&()*+,;=%]+#L\d+"$/);
+    for (const line of lines)
+      assert.match(
+        line,
+        /^ {2}click n\d+ href "https:\/\/elixir\.bootlin\.com\/linux\/v6\.12\/source\/[A-Za-z0-9\-._~:/?[\]@!$&()*+,;=%]+#L\d+"$/,
+      );
   });
 
   it('encodes the ; of a #word; sequence, which Mermaid would read as an entity code', () => {
-    const odd = nodeLinks(graph, mermaid.nodeIds, parseLinkTemplate('https://x.example/{path}#L{line};v'));
+    const odd = nodeLinks(
+      graph,
+      mermaid.nodeIds,
+      parseLinkTemplate('https://x.example/{path}#L{line};v'),
+    );
     assert.ok(mermaidClickLines(odd).includes('#L1%3Bv"'));
   });
 
@@ -156,7 +197,10 @@ describe('links in Mermaid text, SVG and Markdown', () => {
       // Link text, then an angle-bracket destination; no raw `<` or `](` from a name.
       assert.match(item, /^- \[(?:[^\\[\]<]|\\.)*\]\(<https:\/\/[^<>\s]+>\) \S/);
     }
-    assert.ok(list.includes('- [&lt;/script>&lt;script>window.\\_\\_pwned=1&lt;/script>](<'), 'a </script> name is text');
+    assert.ok(
+      list.includes('- [&lt;/script>&lt;script>window.\\_\\_pwned=1&lt;/script>](<'),
+      'a </script> name is text',
+    );
     assert.ok(list.includes('[hash#35;amp&amp;amp;semi;pipe\\|]'), 'entities in a name stay text');
     assert.equal(markdownSourceList([]), '');
   });
@@ -176,27 +220,56 @@ const SVG = [
 ].join('');
 
 describe('linkSvgNodes', () => {
-  const graph = { nodes: ['a', 'b', 'c'].map((name, i) => ({ id: `net/${name}.c:${name}`, name, file: `net/${name}.c`, line: i + 1 })), edges: [] };
+  const graph = {
+    nodes: ['a', 'b', 'c'].map((name, i) => ({
+      id: `net/${name}.c:${name}`,
+      name,
+      file: `net/${name}.c`,
+      line: i + 1,
+    })),
+    edges: [],
+  };
   const nodeIds = { n0: 'net/a.c:a', n1: 'net/b.c:b', n2: 'net/c.c:c' };
-  const links = nodeLinks(graph, nodeIds, parseLinkTemplate('https://x.example/{path}?a=1&b=2#L{line}'));
+  const links = nodeLinks(
+    graph,
+    nodeIds,
+    parseLinkTemplate('https://x.example/{path}?a=1&b=2#L{line}'),
+  );
   const out = linkSvgNodes(SVG, links);
 
   it('wraps each node group, up to its own closing tag, in a link', () => {
-    const n0 = '<g class="node default hardirq" id="x1-flowchart-n0-0" transform="translate(1, 2)"><rect/><g class="label"><g><text><tspan>a&lt;b</tspan></text></g></g></g>';
+    const n0 =
+      '<g class="node default hardirq" id="x1-flowchart-n0-0" transform="translate(1, 2)"><rect/><g class="label"><g><text><tspan>a&lt;b</tspan></text></g></g></g>';
     const href = 'https://x.example/net/a.c?a=1&amp;b=2#L1';
-    assert.ok(out.includes(`<a class="np-source-link" href="${href}" xlink:href="${href}"><title>a · net/a.c:1</title>${n0}</a>`));
-    assert.ok(out.includes('xlink:href="https://x.example/net/b.c?a=1&amp;b=2#L2"><title>b · net/b.c:2</title><g class="node default" id="x1-flowchart-n1-1"><rect/><g class="label"><text>b</text></g></g></a>'));
+    assert.ok(
+      out.includes(
+        `<a class="np-source-link" href="${href}" xlink:href="${href}"><title>a · net/a.c:1</title>${n0}</a>`,
+      ),
+    );
+    assert.ok(
+      out.includes(
+        'xlink:href="https://x.example/net/b.c?a=1&amp;b=2#L2"><title>b · net/b.c:2</title><g class="node default" id="x1-flowchart-n1-1"><rect/><g class="label"><text>b</text></g></g></a>',
+      ),
+    );
   });
 
   it('leaves a node already inside a link, the omitted node and non-node groups alone', () => {
     assert.equal(out.match(/class="np-source-link"/g)?.length, 2);
-    assert.ok(out.includes('<a xlink:href="https://kept.example/"><g class="node default" id="x1-flowchart-n2-2"><rect/></g></a>'));
+    assert.ok(
+      out.includes(
+        '<a xlink:href="https://kept.example/"><g class="node default" id="x1-flowchart-n2-2"><rect/></g></a>',
+      ),
+    );
     assert.ok(out.includes('<g class="label" id="x1-flowchart-n1-9"><text>not a node</text></g>'));
   });
 
   it('declares the xlink namespace once and keeps the markup balanced', () => {
     assert.match(out, /^<svg xmlns:xlink="http:\/\/www\.w3\.org\/1999\/xlink" id="x1"/);
-    assert.equal(linkSvgNodes(out, links).match(/xmlns:xlink/g)?.length, 1, 'linking twice does not declare twice');
+    assert.equal(
+      linkSvgNodes(out, links).match(/xmlns:xlink/g)?.length,
+      1,
+      'linking twice does not declare twice',
+    );
     let depth = 0;
     for (const t of tokenizeSvg(out)) {
       if (t.kind === 'open' && !t.selfClosing) depth++;

@@ -3,10 +3,16 @@ import { describe, it } from 'node:test';
 import { toMermaid, toMermaidMarkdown } from '../../../src/analysis/render/mermaid';
 import { ALL_FIXTURES, fixture, linesMatching } from './fixtures';
 
+/* eslint-disable-next-line no-control-regex -- labels collapse control characters to spaces */
+const LABEL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
 /** One node statement: generated id, a shape, one quoted label of escaped text. */
-const NODE_LINE = /^(n\d+)(\[\["|\(\["|\[")((?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;|<br\/>|[⇄◆⊕…])*)("\]\]|"\]\)|"\])$/u;
-const EDGE_LINE = /^(n\d+) (?:e\d+@)?(-->|-\.->|==>)(?:\|"((?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;)*)"\|)? (n\d+)$/u;
-const SUBGRAPH_LINE = /^subgraph s\d+\["(?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;)*"\]$/u;
+const NODE_LINE =
+  /^(n\d+)(\[\["|\(\["|\[")((?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;|<br\/>|[⇄◆⊕…])*)("\]\]|"\]\)|"\])$/u;
+const EDGE_LINE =
+  /^(n\d+) (?:e\d+@)?(-->|-\.->|==>)(?:\|"((?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;)*)"\|)? (n\d+)$/u;
+const SUBGRAPH_LINE =
+  /^subgraph s\d+\["(?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;)*"\]$/u;
 
 /**
  * A structural parse of our Mermaid output: every line must be one of the statements we
@@ -69,7 +75,19 @@ describe('toMermaid on the e1000e ingress fixture', () => {
       'TCP',
       'Socket',
     ]);
-    assert.deepEqual(Object.values(result.stageIds), ['driver-irq', 'napi-softirq', 'softirq', 'driver-poll', 'link', 'gro', 'core-rx', 'ipv4', 'netfilter', 'tcp', 'socket']);
+    assert.deepEqual(Object.values(result.stageIds), [
+      'driver-irq',
+      'napi-softirq',
+      'softirq',
+      'driver-poll',
+      'link',
+      'gro',
+      'core-rx',
+      'ipv4',
+      'netfilter',
+      'tcp',
+      'socket',
+    ]);
   });
 
   it('draws direct calls solid, indirect dotted with the short via, async thick', () => {
@@ -81,12 +99,15 @@ describe('toMermaid on the e1000e ingress fixture', () => {
     assert.ok(result.text.includes('==>|"NET_RX softirq"|'));
     assert.ok(result.text.includes('-.->|"napi poll"|'));
     assert.ok(result.text.includes('-.->|"sk_data_ready"|'));
-    for (const m of edges) if (m?.[2] === '-->') assert.equal(m[3], undefined, 'direct calls carry no label');
+    for (const m of edges)
+      if (m?.[2] === '-->') assert.equal(m[3], undefined, 'direct calls carry no label');
   });
 
   it('maps every edge id to its call sites', () => {
     assert.equal(Object.keys(result.edgeIds).length, 35);
-    const async = Object.values(result.edgeIds).find((e) => graph.edges[e.edges[0] ?? -1]?.kind === 'async');
+    const async = Object.values(result.edgeIds).find(
+      (e) => graph.edges[e.edges[0] ?? -1]?.kind === 'async',
+    );
     assert.equal(async?.from, 'kernel/softirq.c:__raise_softirq_irqoff');
     assert.equal(async?.to, 'net/core/dev.c:net_rx_action');
     const line = linesMatching(result.text, /==>/)[0] ?? '';
@@ -95,19 +116,41 @@ describe('toMermaid on the e1000e ingress fixture', () => {
   });
 
   it('labels nodes with name and short location, and badges skb ops, hooks and collapsed branches', () => {
-    const idOf = (name: string): string => Object.entries(result.nodeIds).find(([, g]) => g.endsWith(`:${name}`))?.[0] ?? '?';
-    const line = (name: string): string => linesMatching(result.text, new RegExp(`^${idOf(name)}[\\[(]`))[0] ?? '';
-    assert.equal(line('e1000_intr_msi'), `${idOf('e1000_intr_msi')}["e1000_intr_msi<br/>…/e1000e/netdev.c:1792"]`);
-    assert.equal(line('e1000_clean_rx_irq'), `${idOf('e1000_clean_rx_irq')}["e1000_clean_rx_irq<br/>…/e1000e/netdev.c:916<br/>⇄ skb_put(length) +1"]`);
-    assert.equal(line('eth_type_trans'), `${idOf('eth_type_trans')}["eth_type_trans<br/>net/ethernet/eth.c:161"]`);
+    const idOf = (name: string): string =>
+      Object.entries(result.nodeIds).find(([, g]) => g.endsWith(`:${name}`))?.[0] ?? '?';
+    const line = (name: string): string =>
+      linesMatching(result.text, new RegExp(`^${idOf(name)}[\\[(]`))[0] ?? '';
+    assert.equal(
+      line('e1000_intr_msi'),
+      `${idOf('e1000_intr_msi')}["e1000_intr_msi<br/>…/e1000e/netdev.c:1792"]`,
+    );
+    assert.equal(
+      line('e1000_clean_rx_irq'),
+      `${idOf('e1000_clean_rx_irq')}["e1000_clean_rx_irq<br/>…/e1000e/netdev.c:916<br/>⇄ skb_put(length) +1"]`,
+    );
+    assert.equal(
+      line('eth_type_trans'),
+      `${idOf('eth_type_trans')}["eth_type_trans<br/>net/ethernet/eth.c:161"]`,
+    );
     assert.ok(line('ip_rcv').endsWith('<br/>◆ PRE_ROUTING"]'));
     assert.ok(line('ip_rcv_core').includes('⇄ pskb_may_pull(iph-#62;ihl*4) +1'));
-    assert.equal(line('e1000_clean_tx_irq'), `${idOf('e1000_clean_tx_irq')}[["e1000_clean_tx_irq<br/>…/e1000e/netdev.c:1219<br/>⊕ +9 hidden"]]`);
-    assert.ok(line('gro_normal_one').startsWith(`${idOf('gro_normal_one')}(["`), 'macros are stadiums');
+    assert.equal(
+      line('e1000_clean_tx_irq'),
+      `${idOf('e1000_clean_tx_irq')}[["e1000_clean_tx_irq<br/>…/e1000e/netdev.c:1219<br/>⊕ +9 hidden"]]`,
+    );
+    assert.ok(
+      line('gro_normal_one').startsWith(`${idOf('gro_normal_one')}(["`),
+      'macros are stadiums',
+    );
   });
 
   it('styles contexts, hooks and collapsed nodes by class', () => {
-    const classes: Record<string, string[]> = Object.fromEntries(linesMatching(result.text, /^class /).map((l): [string, string[]] => [l.split(' ')[2] ?? '', (l.split(' ')[1] ?? '').split(',')]));
+    const classes: Record<string, string[]> = Object.fromEntries(
+      linesMatching(result.text, /^class /).map((l): [string, string[]] => [
+        l.split(' ')[2] ?? '',
+        (l.split(' ')[1] ?? '').split(','),
+      ]),
+    );
     assert.equal(classes.hardirq?.length, 5);
     assert.equal(classes.softirq?.length, 30);
     assert.equal(classes.nfhook?.length, 2);
@@ -171,14 +214,14 @@ describe('toMermaid escaping (hostile names)', () => {
   });
 
   it('escapes names to entity codes that decode back to the original', () => {
-    const decode = (s: string): string => s.replace(/#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
+    const decode = (s: string): string =>
+      s.replace(/#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
     for (const [mid, gid] of Object.entries(result.nodeIds)) {
       const node = graph.nodes.find((n) => n.id === gid);
       const line = linesMatching(result.text, new RegExp(`^${mid}[\\[(]`))[0] ?? '';
       const label = /"(.*)"/.exec(line)?.[1] ?? '';
       const name = decode(label.split('<br/>')[0] ?? '');
-      // eslint-disable-next-line no-control-regex -- labels collapse control characters to spaces
-      assert.equal(name, (node?.name ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim());
+      assert.equal(name, (node?.name ?? '').replace(LABEL_CONTROLS, ' ').trim());
     }
   });
 
@@ -193,7 +236,13 @@ describe('every fixture', () => {
   for (const name of ALL_FIXTURES) {
     it(`${name}: well-formed in every mode`, () => {
       const graph = fixture(name);
-      for (const options of [{}, { direction: 'LR' as const }, { forExport: true }, { showFiles: false }, { maxNodes: 5 }]) {
+      for (const options of [
+        {},
+        { direction: 'LR' as const },
+        { forExport: true },
+        { showFiles: false },
+        { maxNodes: 5 },
+      ]) {
         assertWellFormed(toMermaid(graph, options).text);
       }
     });

@@ -5,39 +5,91 @@ import { pathOrder, prepareGraph, shortPath } from '../../../src/analysis/render
 import { stageTitle } from '../../../src/analysis/render/stages';
 import { fixture } from './fixtures';
 
-const node = (id: string, stage?: string): GraphJson['nodes'][number] => ({ id, name: id, file: 'f.c', line: 1, ...(stage ? { stage } : {}) });
-const edge = (from: string, to: string): GraphJson['edges'][number] => ({ from, to, kind: 'direct', file: 'f.c', line: 2 });
+const node = (id: string, stage?: string): GraphJson['nodes'][number] => ({
+  id,
+  name: id,
+  file: 'f.c',
+  line: 1,
+  ...(stage ? { stage } : {}),
+});
+const edge = (from: string, to: string): GraphJson['edges'][number] => ({
+  from,
+  to,
+  kind: 'direct',
+  file: 'f.c',
+  line: 2,
+});
 
 describe('pathOrder', () => {
   it('walks breadth-first from the roots, in edge order', () => {
-    const g: GraphJson = { nodes: [node('c'), node('b'), node('a'), node('d')], edges: [edge('a', 'b'), edge('a', 'c'), edge('b', 'd')] };
-    assert.deepEqual(pathOrder(g).map((n) => n.id), ['a', 'b', 'c', 'd']);
+    const g: GraphJson = {
+      nodes: [node('c'), node('b'), node('a'), node('d')],
+      edges: [edge('a', 'b'), edge('a', 'c'), edge('b', 'd')],
+    };
+    assert.deepEqual(
+      pathOrder(g).map((n) => n.id),
+      ['a', 'b', 'c', 'd'],
+    );
   });
 
   it('puts the nodes of `paths` first, in path order', () => {
-    const g: GraphJson = { nodes: [node('a'), node('b'), node('c'), node('x')], edges: [edge('a', 'x'), edge('a', 'b'), edge('b', 'c')], paths: [['a', 'b', 'c']] };
-    assert.deepEqual(pathOrder(g).map((n) => n.id), ['a', 'b', 'c', 'x']);
+    const g: GraphJson = {
+      nodes: [node('a'), node('b'), node('c'), node('x')],
+      edges: [edge('a', 'x'), edge('a', 'b'), edge('b', 'c')],
+      paths: [['a', 'b', 'c']],
+    };
+    assert.deepEqual(
+      pathOrder(g).map((n) => n.id),
+      ['a', 'b', 'c', 'x'],
+    );
   });
 
   it('reaches every node of a cycle without a root, once', () => {
-    const g: GraphJson = { nodes: [node('a'), node('b'), node('c')], edges: [edge('a', 'b'), edge('b', 'c'), edge('c', 'a')] };
-    assert.deepEqual(pathOrder(g).map((n) => n.id), ['a', 'b', 'c']);
+    const g: GraphJson = {
+      nodes: [node('a'), node('b'), node('c')],
+      edges: [edge('a', 'b'), edge('b', 'c'), edge('c', 'a')],
+    };
+    assert.deepEqual(
+      pathOrder(g).map((n) => n.id),
+      ['a', 'b', 'c'],
+    );
   });
 
   it('ignores duplicate node ids and edges to unknown nodes', () => {
-    const g: GraphJson = { nodes: [node('a'), node('a'), node('b')], edges: [edge('a', 'zz'), edge('a', 'b')] };
-    assert.deepEqual(pathOrder(g).map((n) => n.id), ['a', 'b']);
+    const g: GraphJson = {
+      nodes: [node('a'), node('a'), node('b')],
+      edges: [edge('a', 'zz'), edge('a', 'b')],
+    };
+    assert.deepEqual(
+      pathOrder(g).map((n) => n.id),
+      ['a', 'b'],
+    );
   });
 });
 
 describe('prepareGraph', () => {
   it('orders the e1000e ingress lanes as the packet reaches them', () => {
     const lanes = prepareGraph(fixture('e1000e-ingress')).lanes.map((l) => l.stage);
-    assert.deepEqual(lanes, ['driver-irq', 'napi-softirq', 'softirq', 'driver-poll', 'link', 'gro', 'core-rx', 'ipv4', 'netfilter', 'tcp', 'socket']);
+    assert.deepEqual(lanes, [
+      'driver-irq',
+      'napi-softirq',
+      'softirq',
+      'driver-poll',
+      'link',
+      'gro',
+      'core-rx',
+      'ipv4',
+      'netfilter',
+      'tcp',
+      'socket',
+    ]);
   });
 
   it('merges parallel call sites of the same kind into one edge group', () => {
-    const g: GraphJson = { nodes: [node('a'), node('b')], edges: [edge('a', 'b'), edge('a', 'b'), { ...edge('a', 'b'), kind: 'indirect' }] };
+    const g: GraphJson = {
+      nodes: [node('a'), node('b')],
+      edges: [edge('a', 'b'), edge('a', 'b'), { ...edge('a', 'b'), kind: 'indirect' }],
+    };
     const groups = prepareGraph(g).edges;
     assert.equal(groups.length, 2);
     assert.deepEqual(groups[0]?.indexes, [0, 1]);

@@ -14,9 +14,16 @@ describe('toText', () => {
       lines[4],
       '    ⇢ e1000e_poll  drivers/net/ethernet/intel/e1000e/netdev.c:2681  (indirect: napi_struct.poll = e1000e_poll at drivers/net/ethernet/intel/e1000e/netdev.c:7564 (netif_napi_add); call at net/core/dev.c:6830)',
     );
-    assert.equal(lines[6], '        → e1000_receive_skb  drivers/net/ethernet/intel/e1000e/netdev.c:551  (call at drivers/net/ethernet/intel/e1000e/netdev.c:1025)');
+    assert.equal(
+      lines[6],
+      '        → e1000_receive_skb  drivers/net/ethernet/intel/e1000e/netdev.c:551  (call at drivers/net/ethernet/intel/e1000e/netdev.c:1025)',
+    );
     assert.equal(lines.filter((l) => l.startsWith('Path ')).length, 2);
-    assert.ok(text.includes('      ⇢ e1000_clean_jumbo_rx_irq  drivers/net/ethernet/intel/e1000e/netdev.c:1413'));
+    assert.ok(
+      text.includes(
+        '      ⇢ e1000_clean_jumbo_rx_irq  drivers/net/ethernet/intel/e1000e/netdev.c:1413',
+      ),
+    );
     assert.ok(text.endsWith('call at net/core/dev.c:5740)\n'));
   });
 
@@ -48,15 +55,53 @@ describe('toText', () => {
     // One call, two definitions: a static inline for one configuration, a function for another.
     const text = toText({
       nodes: [
-        { id: 'net/core/dev.c:__netif_receive_skb_core', name: '__netif_receive_skb_core', file: 'net/core/dev.c', line: 5641 },
-        { id: 'include/linux/preempt.h:migrate_disable', name: 'migrate_disable', file: 'include/linux/preempt.h', line: 433 },
-        { id: 'kernel/sched/core.c:migrate_disable', name: 'migrate_disable', file: 'kernel/sched/core.c', line: 2334 },
-        { id: 'net/core/dev.c:deliver_skb', name: 'deliver_skb', file: 'net/core/dev.c', line: 2368 },
+        {
+          id: 'net/core/dev.c:__netif_receive_skb_core',
+          name: '__netif_receive_skb_core',
+          file: 'net/core/dev.c',
+          line: 5641,
+        },
+        {
+          id: 'include/linux/preempt.h:migrate_disable',
+          name: 'migrate_disable',
+          file: 'include/linux/preempt.h',
+          line: 433,
+        },
+        {
+          id: 'kernel/sched/core.c:migrate_disable',
+          name: 'migrate_disable',
+          file: 'kernel/sched/core.c',
+          line: 2334,
+        },
+        {
+          id: 'net/core/dev.c:deliver_skb',
+          name: 'deliver_skb',
+          file: 'net/core/dev.c',
+          line: 2368,
+        },
       ],
       edges: [
-        { from: 'net/core/dev.c:__netif_receive_skb_core', to: 'include/linux/preempt.h:migrate_disable', kind: 'direct', file: 'net/core/dev.c', line: 5673 },
-        { from: 'net/core/dev.c:__netif_receive_skb_core', to: 'kernel/sched/core.c:migrate_disable', kind: 'direct', file: 'net/core/dev.c', line: 5673 },
-        { from: 'net/core/dev.c:__netif_receive_skb_core', to: 'net/core/dev.c:deliver_skb', kind: 'direct', file: 'net/core/dev.c', line: 5698 },
+        {
+          from: 'net/core/dev.c:__netif_receive_skb_core',
+          to: 'include/linux/preempt.h:migrate_disable',
+          kind: 'direct',
+          file: 'net/core/dev.c',
+          line: 5673,
+        },
+        {
+          from: 'net/core/dev.c:__netif_receive_skb_core',
+          to: 'kernel/sched/core.c:migrate_disable',
+          kind: 'direct',
+          file: 'net/core/dev.c',
+          line: 5673,
+        },
+        {
+          from: 'net/core/dev.c:__netif_receive_skb_core',
+          to: 'net/core/dev.c:deliver_skb',
+          kind: 'direct',
+          file: 'net/core/dev.c',
+          line: 5698,
+        },
       ],
     });
     const calls = text.split('\n').filter((l) => l.startsWith('  → '));
@@ -70,12 +115,26 @@ describe('toText', () => {
   it('lists definitions alone for `where`, macros marked', () => {
     const text = definitionsText({
       nodes: [
-        { id: 'include/linux/netdevice.h:napi_schedule', name: 'napi_schedule', file: 'include/linux/netdevice.h', line: 519 },
-        { id: 'include/linux/netfilter.h:NF_HOOK', name: 'NF_HOOK', file: 'include/linux/netfilter.h', line: 300, kind: 'macro' },
+        {
+          id: 'include/linux/netdevice.h:napi_schedule',
+          name: 'napi_schedule',
+          file: 'include/linux/netdevice.h',
+          line: 519,
+        },
+        {
+          id: 'include/linux/netfilter.h:NF_HOOK',
+          name: 'NF_HOOK',
+          file: 'include/linux/netfilter.h',
+          line: 300,
+          kind: 'macro',
+        },
       ],
       edges: [],
     });
-    assert.equal(text, 'napi_schedule  include/linux/netdevice.h:519\nNF_HOOK  include/linux/netfilter.h:300  (macro)\n\n2 definitions.\n');
+    assert.equal(
+      text,
+      'napi_schedule  include/linux/netdevice.h:519\nNF_HOOK  include/linux/netfilter.h:300  (macro)\n\n2 definitions.\n',
+    );
   });
 
   it('prints presets by stage with annotations, then the skb timeline', () => {
@@ -95,12 +154,28 @@ describe('toText', () => {
       '== Socket (socket) ==',
       '== skb timeline ==',
     ]);
-    assert.ok(text.includes('  e1000_intr_msi  drivers/net/ethernet/intel/e1000e/netdev.c:1792  [hard IRQ]\n      MSI interrupt handler: masks further interrupts and schedules NAPI.\n'));
-    assert.ok(text.includes('      ⇒ net_rx_action  (async: NET_RX_SOFTIRQ: open_softirq(NET_RX_SOFTIRQ, net_rx_action) at net/core/dev.c:12345; call at kernel/softirq.c:706)'));
+    assert.ok(
+      text.includes(
+        '  e1000_intr_msi  drivers/net/ethernet/intel/e1000e/netdev.c:1792  [hard IRQ]\n      MSI interrupt handler: masks further interrupts and schedules NAPI.\n',
+      ),
+    );
+    assert.ok(
+      text.includes(
+        '      ⇒ net_rx_action  (async: NET_RX_SOFTIRQ: open_softirq(NET_RX_SOFTIRQ, net_rx_action) at net/core/dev.c:12345; call at kernel/softirq.c:706)',
+      ),
+    );
     assert.ok(text.includes('      ◆ netfilter hook PRE_ROUTING'));
-    assert.ok(text.includes('      ⊕ 9 more functions collapsed (expand with --expand drivers/net/ethernet/intel/e1000e/netdev.c:e1000_clean_tx_irq)'));
+    assert.ok(
+      text.includes(
+        '      ⊕ 9 more functions collapsed (expand with --expand drivers/net/ethernet/intel/e1000e/netdev.c:e1000_clean_tx_irq)',
+      ),
+    );
     assert.ok(text.includes('  gro_normal_one  include/net/gro.h:515  [softirq]  (macro)'));
-    assert.ok(text.includes('   2. eth_type_trans(ETH_HLEN)  in e1000_clean_rx_irq  drivers/net/ethernet/intel/e1000e/netdev.c:1020\n      mac_header = data, data += ETH_HLEN, len -= ETH_HLEN — marks and strips the Ethernet header, sets skb->dev and pkt_type, and returns the EtherType for skb->protocol\n'));
+    assert.ok(
+      text.includes(
+        '   2. eth_type_trans(ETH_HLEN)  in e1000_clean_rx_irq  drivers/net/ethernet/intel/e1000e/netdev.c:1020\n      mac_header = data, data += ETH_HLEN, len -= ETH_HLEN — marks and strips the Ethernet header, sets skb->dev and pkt_type, and returns the EtherType for skb->protocol\n',
+      ),
+    );
   });
 
   it('never prints control characters from the data', () => {
