@@ -48,10 +48,10 @@ import {
   TEXT_ARG_CALLS,
   type DeferredMechanism,
 } from './kernel-idioms';
+import { PREFERRED_ARCH_INCLUDE, fileTier } from './kernel-layout';
 
 /** Above this many candidates, a field call whose struct type is unknown is left unresolved. */
 const UNTYPED_FANOUT_LIMIT = 24;
-const PREFERRED_ARCH = 'x86';
 
 interface Binding {
   /** Position in the graph's binding columns, which an edge through it refers to. */
@@ -84,13 +84,6 @@ class Strings {
     }
     return id;
   }
-}
-
-/** Where a definition sits, for name resolution: lower is more visible. */
-function fileTier(path: string): number {
-  if (path.startsWith('arch/')) return path.startsWith(`arch/${PREFERRED_ARCH}/`) ? 1 : 3;
-  if (/^(tools|scripts|samples|Documentation|usr)\//.test(path)) return 3;
-  return 1;
 }
 
 function commonPrefixLength(a: string, b: string): number {
@@ -135,7 +128,6 @@ export function resolve(files: FileFacts[]): GraphData {
   /** Whether a static function of the .c file `path` is seen from file `fi`: its own, or one that includes it. */
   const seesStatic = (fi: number, cfi: number, path: string): boolean =>
     cfi === fi || (includesSource[fi] === 1 && includes(fi, path));
-  const X86_INCLUDE = `arch/${PREFERRED_ARCH}/include/`;
   const includes = (fi: number, path: string): boolean => {
     const f = files[fi] as FileFacts;
     if (fi !== includeSetFile) {
@@ -144,7 +136,11 @@ export function resolve(files: FileFacts[]): GraphData {
     }
     if (path.startsWith('include/uapi/') && includeSet.has(path.slice(13))) return true;
     if (path.startsWith('include/') && includeSet.has(path.slice(8))) return true;
-    if (path.startsWith(X86_INCLUDE) && includeSet.has(path.slice(X86_INCLUDE.length))) return true;
+    if (
+      path.startsWith(PREFERRED_ARCH_INCLUDE) &&
+      includeSet.has(path.slice(PREFERRED_ARCH_INCLUDE.length))
+    )
+      return true;
     const dir = dirOf(f.path);
     if (!dir) return includeSet.has(`"${path}"`);
     return (

@@ -14,6 +14,7 @@ import {
   type MilestoneRow,
 } from './rows';
 import { type CallPath, type DistanceMap, distancesTo, forwardPath, pathFrom } from './search';
+import { DRIVERS_DIR, KERNEL_CORE_DIR, NET_DRIVERS_DIR } from '../index/kernel-layout';
 
 /**
  * Per-graph state shared by every preset and the driver list: the drivers, and distance
@@ -64,7 +65,7 @@ export class PresetContext {
       const byFile = new Map<string, number[]>();
       for (let b = 0; b < d.bindSlot.length; b++) {
         const file = this.graph.str(d.bindFile[b] as number) ?? '';
-        if (!file.startsWith('drivers/')) continue;
+        if (!file.startsWith(DRIVERS_DIR)) continue;
         const list = byFile.get(file);
         if (list) list.push(b);
         else byFile.set(file, [b]);
@@ -377,7 +378,7 @@ function irqCandidates(ctx: PresetContext, driver: Driver, chain: Chain): number
 }
 
 /** The kernel's own dispatchers (kernel/irq, timers, workqueues): no bus transport passes through them. */
-const KERNEL_CORE = /^kernel\//;
+const inKernelCore = (file: string): boolean => file.startsWith(KERNEL_CORE_DIR);
 
 /**
  * When a driver registers no IRQ handler itself, the interrupt may reach it through a bus
@@ -394,12 +395,10 @@ function transportIrq(ctx: PresetContext, driver: Driver, chain: Chain): number[
   if (schedulers.length === 0) return [];
   const handlers = ctx.allIrqHandlers();
   const map = distancesTo(g, schedulers, TRANSPORT_HOPS.handler, (n) =>
-    KERNEL_CORE.test(g.file(n)) ? Infinity : ctx.enter(n),
+    inKernelCore(g.file(n)) ? Infinity : ctx.enter(n),
   );
   const found = [...handlers.keys()]
-    .filter(
-      (h) => map.has(h) && !g.file(h).startsWith('drivers/net/') && !KERNEL_CORE.test(g.file(h)),
-    )
+    .filter((h) => map.has(h) && !g.file(h).startsWith(NET_DRIVERS_DIR) && !inKernelCore(g.file(h)))
     .sort((a, b) => (map.get(a) as number) - (map.get(b) as number));
   const h = found[0];
   if (h === undefined) return [];
@@ -419,7 +418,7 @@ export function foreignCall(g: Graph, driver: Driver): (edge: number) => boolean
   return (e) => {
     if (g.kind(e) !== 'indirect') return false;
     const file = g.file(g.to(e));
-    return file.startsWith('drivers/') && !file.startsWith(`${driver.dir}/`) && !driver.owns(file);
+    return file.startsWith(DRIVERS_DIR) && !file.startsWith(`${driver.dir}/`) && !driver.owns(file);
   };
 }
 

@@ -9,7 +9,7 @@
 // driver is its folder (a file directly in drivers/net or drivers/net/ethernet is its own).
 
 import { type Graph, dirOf } from '../index/graph';
-import { CONTAINER_DIRS } from '../query/query';
+import { CONTAINER_DIRS, NET_DRIVERS_DIR } from '../index/kernel-layout';
 import { type KbuildModules, modulesOf, parseKbuild } from './kbuild';
 import {
   DETOURS,
@@ -113,7 +113,7 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
     const role = slotRole.get(graph.str(d.bindSlot[b] as number) ?? '');
     if (!role) continue;
     const file = graph.str(d.bindFile[b] as number) ?? '';
-    if (!file.startsWith('drivers/net/')) continue;
+    if (!file.startsWith(NET_DRIVERS_DIR)) continue;
     const node = d.bindFn[b] as number;
     const via = graph.str(d.bindVia[b] as number);
     for (const unit of unitsFor(file)) {

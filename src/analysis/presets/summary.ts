@@ -5,6 +5,7 @@ import type { Graph } from '../index/graph';
 import { type PresetContext, walkChain } from './chain';
 import { type Driver, reachedRole, txCompletion } from './drivers';
 import { milestonesFor } from './build';
+import { ETHERNET_DRIVERS_DIR } from '../index/kernel-layout';
 
 export type Completeness = 'complete' | 'partial' | 'none';
 
@@ -106,7 +107,7 @@ export function listDrivers(ctx: PresetContext): DriverSummary[] {
 /** How many drivers under `prefix` (default drivers/net/ethernet/) have each completeness. */
 export function countDrivers(
   list: readonly DriverSummary[],
-  prefix = 'drivers/net/ethernet/',
+  prefix = ETHERNET_DRIVERS_DIR,
 ): { total: number; complete: number; partial: number; none: number } {
   const mine = list.filter((d) => `${d.dir}/`.startsWith(prefix));
   return {

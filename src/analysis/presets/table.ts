@@ -1,6 +1,7 @@
 // The text table of `netpaths drivers`: one line per driver, then the Ethernet figure.
 
 import { type DriverSummary, countDrivers } from './summary';
+import { NET_DRIVERS_DIR } from '../index/kernel-layout';
 
 function names(ids: readonly string[], max = 2): string {
   if (ids.length === 0) return '-';
@@ -30,7 +31,7 @@ export function formatDriverTable(list: readonly DriverSummary[]): string {
       .join('  ')
       .trimEnd();
   const eth = countDrivers(list);
-  const all = countDrivers(list, 'drivers/net/');
+  const all = countDrivers(list, NET_DRIVERS_DIR);
   return [
     line(header),
     ...rows.map(line),

@@ -5,6 +5,7 @@ import { distance } from 'fastest-levenshtein';
 import type { Graph } from '../index/graph';
 import { ARG_SEPARATOR, dirOf } from '../index/graph';
 import type { GraphEdge, GraphJson, GraphNode } from '../graph-json';
+import { CONTAINER_DIRS } from '../index/kernel-layout';
 
 /** A query that cannot be answered: one line for the user. */
 export class QueryError extends Error {}
@@ -134,18 +135,6 @@ export interface PathOptions {
   /** How many paths at most, best first (see findPaths). */
   paths: number;
 }
-
-/**
- * Folders that hold one driver per file (drivers/net/virtio_net.c beside vrf.c and
- * veth.c): there a file's neighbours are other drivers, not more of its own.
- */
-export const CONTAINER_DIRS: ReadonlySet<string> = new Set([
-  'drivers/net',
-  'drivers/net/ethernet',
-  'drivers/net/wireless',
-  'drivers/net/wan',
-  'drivers/net/can',
-]);
 
 /** How far from a path's ends a call was resolved (`remoteness`). */
 export const NEAR = 0;
