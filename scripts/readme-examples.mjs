@@ -1,0 +1,173 @@
+// The README's example outputs, made by the CLI from the real tree, so that they never
+// drift from it: each example sits between two markers in README.md,
+//
+//   <!-- example: NAME -->
+//   ...generated text...
+//   <!-- /example -->
+//
+// and this script writes them anew or checks them:
+//
+//   node scripts/readme-examples.mjs [--check] [--kernel DIR] [--cache-dir DIR]
+//
+// The kernel is --kernel, else $NETPATHS_KERNEL (the tree scripts/kernel.sh installs).
+// With --check nothing is written: it exits 1 and names each example that differs from
+// what the tree gives today (the integration tests run it so), with the command that
+// writes them.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const readmePath = join(root, 'README.md');
+
+const E1000E = 'drivers/net/ethernet/intel/e1000e/netdev.c';
+
+/** The arrow `path` text output draws for each edge kind. */
+const ARROWS = { direct: '→', indirect: '⇢', async: '⇒' };
+
+/**
+ * Each example: the command a reader would type (shown), the CLI arguments that produce
+ * it, and how its output becomes the README's text.
+ */
+const EXAMPLES = {
+  'path-e1000e-poll': {
+    args: ['path', '--from', `${E1000E}:e1000_intr_msi`, '--to', `${E1000E}:e1000e_poll`],
+    render: (out) =>
+      [
+        '```console',
+        `$ netpaths path --from ${E1000E}:e1000_intr_msi \\`,
+        `                --to ${E1000E}:e1000e_poll`,
+        out.trimEnd(),
+        '```',
+      ].join('\n'),
+  },
+  'path-tcp-sendmsg-e1000e': {
+    args: [
+      'path',
+      '--from',
+      'tcp_sendmsg',
+      '--to',
+      `${E1000E}:e1000_xmit_frame`,
+      '--format',
+      'json',
+    ],
+    render: (out) => {
+      const graph = JSON.parse(out);
+      const path = graph.paths[0];
+      const name = new Map(graph.nodes.map((n) => [n.id, n.name]));
+      const parts = [name.get(path[0])];
+      for (let i = 1; i < path.length; i++) {
+        const edge = graph.edges.find((e) => e.from === path[i - 1] && e.to === path[i]);
+        parts.push(`${ARROWS[edge?.kind] ?? '→'} ${name.get(path[i])}`);
+      }
+      return ['```text', wrap(parts, 90).join('\n'), '```'].join('\n');
+    },
+  },
+  'json-contract': {
+    args: ['path', '--from', '__napi_poll', '--to', `${E1000E}:e1000e_poll`, '--format', 'json'],
+    render: (out) => {
+      const graph = JSON.parse(out);
+      const node = graph.nodes.find((n) => n.name === '__napi_poll');
+      const edge = graph.edges.find((e) => e.to.endsWith(':e1000e_poll'));
+      const nodeText = JSON.stringify(node).replace(/^\{/, '{ ').replace(/\}$/, ' }');
+      const field = (k) => `"${k}": ${JSON.stringify(edge[k])}`;
+      return [
+        '```json',
+        '{',
+        `  "nodes": [${nodeText.replace(/":/g, '": ').replace(/,"/g, ', "')}],`,
+        `  "edges": [{ ${field('from')}, ${field('to')},`,
+        `              ${field('kind')}, ${field('file')}, ${field('line')},`,
+        `              ${field('via')} }],`,
+        `  "paths": [["...", "..."]]`,
+        '}',
+        '```',
+      ].join('\n');
+    },
+  },
+};
+
+/** Joins `parts` with spaces into lines of at most `width` characters. */
+function wrap(parts, width) {
+  const lines = [];
+  let line = '';
+  for (const p of parts) {
+    if (line && line.length + 1 + p.length > width) {
+      lines.push(line);
+      line = p;
+    } else {
+      line = line ? `${line} ${p}` : p;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function option(name) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function fail(message) {
+  process.stderr.write(`readme-examples: ${message}\n`);
+  process.exit(1);
+}
+
+const check = process.argv.includes('--check');
+const kernel = option('--kernel') ?? process.env.NETPATHS_KERNEL;
+if (!kernel)
+  fail('no kernel tree: pass --kernel DIR or set NETPATHS_KERNEL=$(bash scripts/kernel.sh)');
+const cacheDir = option('--cache-dir');
+// The scope the demo indexes, so the examples come from the index a reader already has.
+const SCOPE = [
+  'net/**',
+  'drivers/net/**',
+  'drivers/hv/**',
+  'drivers/virtio/**',
+  'include/**',
+  'kernel/**',
+  'arch/x86/**',
+];
+
+function run(args) {
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(root, 'dist/cli.js'),
+      ...args,
+      '--kernel',
+      kernel,
+      ...SCOPE.flatMap((g) => ['--scope', g]),
+      ...(cacheDir ? ['--cache-dir', cacheDir] : []),
+      '--quiet',
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
+  if (r.status !== 0) fail(`netpaths ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+const readme = readFileSync(readmePath, 'utf8');
+const MARKER = /<!-- example: ([\w-]+) -->\n([\s\S]*?)<!-- \/example -->/g;
+const stale = [];
+const seen = new Set();
+const updated = readme.replace(MARKER, (whole, name, body) => {
+  const example = EXAMPLES[name];
+  if (!example) fail(`README.md has an example named ${name} that this script does not know`);
+  seen.add(name);
+  const text = `${example.render(run(example.args))}\n`;
+  if (text !== body) stale.push(name);
+  return `<!-- example: ${name} -->\n${text}<!-- /example -->`;
+});
+for (const name of Object.keys(EXAMPLES))
+  if (!seen.has(name)) fail(`README.md lacks the example ${name}`);
+if (check) {
+  if (stale.length > 0)
+    fail(
+      `README.md examples differ from the tree: ${stale.join(', ')}; run node scripts/readme-examples.mjs to write them`,
+    );
+  process.stdout.write(`readme-examples: ${seen.size} examples match the tree\n`);
+} else {
+  writeFileSync(readmePath, updated);
+  process.stdout.write(`readme-examples: wrote ${stale.length} of ${seen.size} examples\n`);
+}
