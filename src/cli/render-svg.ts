@@ -93,7 +93,7 @@ export function mermaidScriptPath(): string {
   try {
     return runtimeRequire.resolve('mermaid/dist/mermaid.min.js');
   } catch {
-    throw new Error('drawing SVG needs the mermaid package: npm install mermaid@12.3.0');
+    throw new Error('drawing SVG needs the mermaid package: run npm ci in the NetPaths folder');
   }
 }
 

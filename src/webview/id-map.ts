@@ -1,4 +1,4 @@
-// Maps elements of the SVG Mermaid draws back to graph ids. Mermaid 12 names a node's
+// Maps elements of the SVG Mermaid draws back to graph ids. Mermaid (11.17 and 12) names a node's
 // group `<svgId>-flowchart-<mermaidId>-<counter>` and gives edge paths and edge labels a
 // `data-id` of the edge id we wrote (`n0 e3@--> n1`). Pure string functions, so the
 // mapping is unit-tested without a browser; the DOM side only reads `id`/`data-id`.

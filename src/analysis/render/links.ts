@@ -7,7 +7,7 @@
 // GitHub or GitLab. An online cross-referencer works too:
 // `https://elixir.bootlin.com/linux/v{version}/source/{path}#L{line}`.
 //
-// How links reach each format (checked with mermaid 12.3.0 in Chromium):
+// How links reach each format (checked with the pinned Mermaid in Chromium):
 // - Mermaid text gets `click nN href "URL"` lines. Under `securityLevel: 'strict'` (the
 //   export's) Mermaid still turns them into `<a xlink:href>` around the node (it refuses
 //   `call` callbacks and `javascript:` URLs, not links), and mermaid.live, mermaid-cli and

@@ -72,7 +72,7 @@ export interface MermaidResult {
  */
 export const MERMAID_EXPORT_CONFIG = {
   securityLevel: 'strict',
-  // The panel's look: Mermaid 12 would otherwise draw documents in its `neo` look.
+  // The panel's look, whichever look a Mermaid release makes its default (12 has `neo`).
   look: 'classic',
   htmlLabels: false,
   flowchart: { htmlLabels: false, wrappingWidth: 480, useMaxWidth: false },

@@ -206,7 +206,7 @@ describe('links in Mermaid text, SVG and Markdown', () => {
   });
 });
 
-/** A trimmed-down Mermaid flowchart SVG: nested groups, as Mermaid 12 writes them. */
+/** A trimmed-down Mermaid flowchart SVG: nested groups, as Mermaid writes them. */
 const SVG = [
   '<svg id="x1" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">',
   '<style>#x1 .node > rect{fill:#fff}</style>',
