@@ -55,6 +55,10 @@ function analysisHash() {
 
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 
+// The extraction query's text, inlined into the bundles so that no .scm file ships beside
+// them; run from source, src/analysis/index/extract/query.ts reads the same file.
+const extractQuery = readFileSync(join(root, 'src/analysis/index/extract/extract.scm'), 'utf8');
+
 const node = {
   bundle: true,
   platform: 'node',
@@ -66,6 +70,7 @@ const node = {
   define: {
     NETPATHS_BUILD_HASH: JSON.stringify(analysisHash()),
     NETPATHS_VERSION: JSON.stringify(version),
+    NETPATHS_EXTRACT_QUERY: JSON.stringify(extractQuery),
   },
 };
 
