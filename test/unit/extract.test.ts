@@ -101,6 +101,48 @@ describe('extract', () => {
     );
   });
 
+  it('binds the functions of a compound literal to its type, assigned, in WRITE_ONCE or passed', () => {
+    const f = facts(
+      [
+        'static int __init inet_init(void)',
+        '{',
+        '\tnet_hotdata.tcp_protocol = (struct net_protocol) {',
+        '\t\t.handler\t=\ttcp_v4_rcv,',
+        '\t\t.no_policy\t=\t1,',
+        '\t};',
+        '\tWRITE_ONCE(net_hotdata.gro, (struct packet_offload) {',
+        '\t\t.callbacks = { .gro_receive = inet_gro_receive },',
+        '\t});',
+        '\tregister_pernet_subsys(&(struct pernet_operations) { .init = ipv4_mib_init_net });',
+        '\tset_hook((hook_ops_t){ .hook = nf_hook_fn, .priv = NULL }, 0);',
+        '\treturn inet_add_protocol(&(const struct net_protocol){ .handler = udp_rcv }, 17);',
+        '}',
+        '',
+      ].join('\n'),
+      'net/ipv4/af_inet.c',
+    );
+    assert.deepEqual(
+      f.stores.map((s) => [s.fn, s.line, s.on, s.field, s.value]),
+      [
+        [0, 4, { root: { t: 'net_protocol' }, path: [] }, 'handler', { n: 'tcp_v4_rcv' }],
+        [
+          0,
+          8,
+          { root: { t: 'packet_offload' }, path: ['callbacks'] },
+          'gro_receive',
+          { n: 'inet_gro_receive' },
+        ],
+        [0, 10, { root: { t: 'pernet_operations' }, path: [] }, 'init', { n: 'ipv4_mib_init_net' }],
+        [0, 11, { root: { t: 'hook_ops_t' }, path: [] }, 'hook', { n: 'nf_hook_fn' }],
+        [0, 12, { root: { t: 'net_protocol' }, path: [] }, 'handler', { n: 'udp_rcv' }],
+      ],
+    );
+    const g = facts(
+      'int f(void)\n{\n\treturn sum((int[]){ 1, 2 }, (struct kvec){ buf, len });\n}\n',
+    );
+    assert.deepEqual(g.stores, [], 'literals of arrays and positional values bind nothing');
+  });
+
   it('stores both functions a conditional expression may give a field', () => {
     const f = facts(
       [

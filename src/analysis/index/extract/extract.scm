@@ -5,6 +5,7 @@
 (function_definition) @func
 (call_expression) @call
 (assignment_expression) @assign
+(compound_literal_expression) @compound
 (declaration) @decl
 (struct_specifier body: (field_declaration_list)) @struct
 (union_specifier body: (field_declaration_list)) @struct

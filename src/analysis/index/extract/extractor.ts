@@ -15,7 +15,7 @@ import { extractMacros, macroSource } from './macros';
 import type { InitializerEntry } from './object-macros';
 import { closeScope, openFunction, returnStatement } from './scope';
 import type { FileState } from './state';
-import { assign, declaration } from './stores';
+import { assign, compoundLiteral, declaration } from './stores';
 import { struct, typedef } from './types';
 
 export class Extractor {
@@ -82,6 +82,9 @@ export class Extractor {
           break;
         case 'assign':
           if (scope) assign(state, node, scope);
+          break;
+        case 'compound':
+          compoundLiteral(state, node);
           break;
         case 'decl':
           declaration(state, node);

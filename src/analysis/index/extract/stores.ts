@@ -98,6 +98,20 @@ export function declaration(state: FileState, node: Node): void {
   }
 }
 
+/**
+ * A compound literal of a struct type binds its designated initializers to the type's
+ * fields wherever it stands: assigned (af_inet.c: `net_hotdata.tcp_protocol = (struct
+ * net_protocol){ .handler = tcp_v4_rcv, ... }`), inside WRITE_ONCE, or handed to a function
+ * by address or by value (`register_x(&(struct T){ .f = fn })`). The literal's own type
+ * names the slot, `T.f`, whatever the literal is then copied into.
+ */
+export function compoundLiteral(state: FileState, node: Node): void {
+  const type = typeName(node.childForFieldName('type'));
+  const value = node.childForFieldName('value');
+  if (type && value?.type === 'initializer_list')
+    initializer(state, value, { root: { t: type }, path: [] }, state.scope, 0);
+}
+
 /** Designated initializers: `.ndo_start_xmit = e1000_xmit_frame` stores into the struct's field. */
 function initializer(
   state: FileState,
