@@ -1,7 +1,7 @@
 // Stores and initializers: a function bound to a struct's field, by an assignment
 // (`adapter->clean_rx = e1000_clean_rx_irq`), a designated initializer (`.ndo_open =
-// e1000_open`, also through an initializer macro), and the locals that hold a function
-// (aliases) in between.
+// e1000_open`, also through an initializer macro or in a compound literal), and the
+// locals that hold a function (aliases) in between.
 
 import type { Node } from 'web-tree-sitter';
 import type { StoreFact, TypeChain } from '../facts';
