@@ -12,10 +12,10 @@ import type { Graph } from '../analysis/index/graph';
 import { buildIndex } from '../analysis/index/indexer';
 import { NotKernelTreeError } from '../analysis/index/walk';
 import { PresetContext, buildPreset, entryPoints } from '../analysis/presets';
+import { findPaths } from '../analysis/query/paths';
 import {
   QueryError,
   edgeJson,
-  findPaths,
   neighbourhood,
   nodeJson,
   selectNodes,

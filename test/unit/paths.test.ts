@@ -10,15 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Graph } from '../../src/analysis/index/graph';
 import type { GraphJson } from '../../src/analysis/graph-json';
 import { buildIndex } from '../../src/analysis/index/indexer';
-import {
-  FAR,
-  NEAR,
-  QueryError,
-  SAME_FOLDER,
-  findPaths,
-  remoteness,
-  selectNodes,
-} from '../../src/analysis/query/query';
+import { FAR, NEAR, SAME_FOLDER, findPaths, remoteness } from '../../src/analysis/query/paths';
+import { QueryError, selectNodes } from '../../src/analysis/query/query';
 
 const root = join(__dirname, '../fixtures/kernel-mini');
 const ACME = 'drivers/net/ethernet/acme/acme_main.c';
