@@ -1,6 +1,9 @@
-// The order of `path` answers on kernel-mini: at a call through a pointer, the functions
-// registered beside the path's ends come before those registered elsewhere (query.ts,
-// remoteness), then the shortest; no path goes through a crash path.
+// The order of `path` answers (query/paths.ts). On kernel-mini: at a call through a pointer,
+// the functions registered beside the path's ends come before those registered elsewhere
+// (remoteness), then the shortest; no path goes through a crash path. On kernel-paths, the
+// ranking that follows the packet: through the callback the start registered, not the work a
+// dispatcher does after it; one deferral rather than several; the data path rather than
+// connection set-up, error handling or the end of a poll (SIDE_PATHS); and `via`.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,11 +13,20 @@ import { after, before, describe, it } from 'node:test';
 import type { Graph } from '../../src/analysis/index/graph';
 import type { GraphJson } from '../../src/analysis/graph-json';
 import { buildIndex } from '../../src/analysis/index/indexer';
-import { FAR, NEAR, SAME_FOLDER, findPaths, remoteness } from '../../src/analysis/query/paths';
+import { SIDE_PATHS } from '../../src/analysis/index/kernel-idioms';
+import {
+  FAR,
+  NEAR,
+  SAME_FOLDER,
+  findPaths,
+  remoteness,
+  type PathOptions,
+} from '../../src/analysis/query/paths';
 import { QueryError, selectNodes } from '../../src/analysis/query/query';
 
 const root = join(__dirname, '../fixtures/kernel-mini');
-const ACME = 'drivers/net/ethernet/acme/acme_main.c';
+const ACME_DIR = 'drivers/net/ethernet/acme';
+const ACME = `${ACME_DIR}/acme_main.c`;
 let cacheDir: string;
 let graph: Graph;
 
@@ -36,8 +48,8 @@ describe('path order on kernel-mini', () => {
   after(() => rmSync(cacheDir, { recursive: true, force: true }));
 
   it("a driver's interrupt reaches the stack through the driver's own poll first", () => {
-    const g = findPaths(graph, [`${ACME}:acme_intr`], ['ip_rcv'], { maxDepth: 20, paths: 4 });
-    const [first, zc, second, third] = hops(g);
+    const g = findPaths(graph, [`${ACME}:acme_intr`], ['ip_rcv'], { maxDepth: 20, paths: 5 });
+    const [first, zc, lite, backlog, other] = hops(g);
     // The backlog's poll is two calls shorter, but registered far from both ends.
     assert.ok(first?.includes(`${ACME}:acme_poll`), `first path: ${first?.join(' -> ')}`);
     assert.ok(first?.includes(`${ACME}:acme_clean_rx_irq`), `first path: ${first?.join(' -> ')}`);
@@ -51,14 +63,20 @@ describe('path order on kernel-mini', () => {
       poll?.via ?? '',
       /^napi_struct\.poll = acme_poll at drivers\/net\/ethernet\/acme\/acme_main\.c:\d+/,
     );
-    // The others still follow: one far pointer call (the backlog) before two (the other driver's poll and clean routine).
+    // The others follow: the poll of another driver in acme's folder (registered beside the
+    // start, but __napi_poll has one in the start's own file), then one far pointer call (the
+    // backlog), then two (the other driver's poll and clean routine).
     assert.ok(
-      second?.includes('net/core/dev.c:process_backlog'),
-      `third path: ${second?.join(' -> ')}`,
+      lite?.includes(`${ACME_DIR}/acme_lite.c:acme_lite_poll`),
+      `third path: ${lite?.join(' -> ')}`,
     );
     assert.ok(
-      third?.includes('drivers/net/ethernet/acme2/acme_main.c:acme_poll'),
-      `fourth path: ${third?.join(' -> ')}`,
+      backlog?.includes('net/core/dev.c:process_backlog'),
+      `fourth path: ${backlog?.join(' -> ')}`,
+    );
+    assert.ok(
+      other?.includes('drivers/net/ethernet/acme2/acme_main.c:acme_poll'),
+      `fifth path: ${other?.join(' -> ')}`,
     );
   });
 
@@ -228,5 +246,180 @@ describe('path order on kernel-mini', () => {
       polls.find((e) => graph.file(graph.to(e)) === file) as number;
     assert.equal(fromTiny(to('drivers/net/tinynet.c')), NEAR);
     assert.equal(fromTiny(to('drivers/net/othernet.c')), FAR);
+  });
+});
+
+describe('paths that follow the packet, on kernel-paths', () => {
+  const paths = join(__dirname, '../fixtures/kernel-paths');
+  const PACME = 'drivers/net/ethernet/acme/acme_main.c';
+  let dir: string;
+  let g: Graph;
+  /** The names along each path of a query. */
+  const names = (from: string, to: string, options: Partial<PathOptions> = {}): string[][] =>
+    hops(findPaths(g, [from], [to], { maxDepth: 30, paths: 1, ...options })).map((p) =>
+      p.map((h) => h.slice(h.lastIndexOf(':') + 1)),
+    );
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpaths-test-'));
+    g = (await buildIndex({ root: paths, cacheDir: dir, workers: 2 })).graph;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("passes a dispatcher of the start's callbacks through the callback: __napi_poll runs acme_poll, not the flush after it", () => {
+    // __napi_poll -> gro_normal_list (flushing what the poll queued) is six calls shorter.
+    const json = findPaths(g, [`${PACME}:acme_intr`], ['ip_rcv'], { maxDepth: 30, paths: 1 });
+    const [first] = hops(json);
+    const at = first?.indexOf('net/core/dev.c:__napi_poll') ?? -1;
+    assert.ok(at >= 0, first?.join(' -> '));
+    assert.equal(first?.[at + 1], `${PACME}:acme_poll`, first?.join(' -> '));
+    assert.ok(first?.includes(`${PACME}:acme_clean_rx_irq`), first?.join(' -> '));
+    // The callback is the one acme registered with netif_napi_add.
+    const poll = json.edges.find((e) => e.from.endsWith(':__napi_poll'));
+    assert.match(
+      poll?.via ?? '',
+      /^napi_struct\.poll = acme_poll at .*acme_main\.c:\d+ \(netif_napi_add/,
+    );
+    // The flush stays an answer when asked for.
+    assert.deepEqual(names(`${PACME}:acme_intr`, 'gro_normal_list')[0]?.slice(-2), [
+      '__napi_poll',
+      'gro_normal_list',
+    ]);
+  });
+
+  it('takes one deferral where the packet makes one: NET_RX, not the watchdog, its work item and NET_TX to a transmit tap', () => {
+    // acme_intr => acme_watchdog => acme_watchdog_task -> netif_wake_queue -> ... => net_tx_action
+    // -> ... -> dev_queue_xmit_nit -> ip_rcv (a copy of a sent packet to the taps, whose
+    // packet_type.func resolves to every protocol's) is four calls shorter.
+    const json = findPaths(g, [`${PACME}:acme_intr`], ['ip_rcv'], { maxDepth: 30, paths: 1 });
+    const first = json.paths?.[0] ?? [];
+    const deferrals = json.edges.filter(
+      (e) => e.kind === 'async' && first.includes(e.from) && first.includes(e.to),
+    );
+    assert.deepEqual(
+      deferrals.map((e) => e.to),
+      ['net/core/dev.c:net_rx_action'],
+    );
+    assert.ok(!first.includes('net/core/dev.c:net_tx_action'), first.join(' -> '));
+    assert.ok(first.includes(`${PACME}:acme_poll`), first.join(' -> '));
+  });
+
+  it('takes the end of a NAPI poll as a side path: acme_poll goes on through its RX clean routine', () => {
+    // acme_poll -> napi_complete_done -> gro_normal_list -> ... -> ip_rcv is five calls shorter.
+    const [first] = names('acme_poll', 'ip_rcv');
+    assert.deepEqual(first?.slice(0, 4), [
+      'acme_poll',
+      'acme_clean_rx_irq',
+      'acme_receive_skb',
+      'napi_gro_receive',
+    ]);
+    assert.ok(!first?.includes('napi_complete_done'), first?.join(' -> '));
+  });
+
+  it("takes connection set-up as a side path: tcp_sendmsg reaches IP through tcp_write_xmit, not Fast Open's connect", () => {
+    // tcp_sendmsg_locked -> tcp_sendmsg_fastopen -> tcp_connect is one call shorter.
+    const [first] = names('tcp_sendmsg', 'ip_queue_xmit');
+    assert.deepEqual(first, [
+      'tcp_sendmsg',
+      'tcp_sendmsg_locked',
+      'tcp_push',
+      '__tcp_push_pending_frames',
+      'tcp_write_xmit',
+      '__tcp_transmit_skb',
+      'ip_queue_xmit',
+    ]);
+    // On receive too: a segment wakes its reader through tcp_rcv_established, not by a
+    // listener's new child socket (tcp_child_process, two calls shorter).
+    assert.deepEqual(names('tcp_v4_rcv', 'sock_def_readable')[0], [
+      'tcp_v4_rcv',
+      'tcp_v4_do_rcv',
+      'tcp_rcv_established',
+      'tcp_data_ready',
+      'sock_def_readable',
+    ]);
+    // Asked for, set-up is still a path.
+    assert.deepEqual(names('tcp_sendmsg', 'tcp_connect')[0]?.slice(-2), [
+      'tcp_sendmsg_fastopen',
+      'tcp_connect',
+    ]);
+  });
+
+  it('takes error handling as a side path: tcp_v4_rcv transmits through its ACK, not a reset', () => {
+    // tcp_v4_rcv -> tcp_v4_send_reset -> ip_send_unicast_reply -> ip_send_skb -> ip_local_out
+    // is four calls shorter.
+    const [first] = names('tcp_v4_rcv', 'ip_local_out');
+    assert.deepEqual(first, [
+      'tcp_v4_rcv',
+      'tcp_v4_do_rcv',
+      'tcp_rcv_established',
+      '__tcp_ack_snd_check',
+      'tcp_send_ack',
+      '__tcp_transmit_skb',
+      'ip_queue_xmit',
+      '__ip_queue_xmit',
+      'ip_local_out',
+    ]);
+  });
+
+  it('every row of SIDE_PATHS names the functions of its fixture, and no function of the data paths', () => {
+    const rows = new Map(SIDE_PATHS.map((r) => [r.what, r.name]));
+    const matches = (what: string, name: string): boolean => rows.get(what)?.test(name) ?? false;
+    for (const name of ['tcp_sendmsg_fastopen', 'tcp_connect', 'tcp_child_process'])
+      assert.ok(matches('connection set-up and teardown', name), name);
+    assert.ok(matches('error handling', 'tcp_v4_send_reset'));
+    assert.ok(matches('the end of a NAPI poll', 'napi_complete_done'));
+    const dataPaths = [
+      ...names(`${PACME}:acme_intr`, 'tcp_v4_rcv').flat(),
+      ...names('tcp_sendmsg', 'dev_hard_start_xmit').flat(),
+      ...names('tcp_v4_rcv', 'ip_local_out').flat(),
+    ];
+    assert.ok(dataPaths.length > 40, dataPaths.join(' '));
+    for (const name of dataPaths)
+      for (const row of SIDE_PATHS) assert.ok(!row.name.test(name), `${row.what}: ${name}`);
+  });
+
+  describe('via', () => {
+    it('passes through each via in order', () => {
+      const [first] = names('tcp_sendmsg', 'dev_hard_start_xmit', {
+        via: ['ip_output', '__dev_queue_xmit'],
+      });
+      const at = (n: string): number => first?.indexOf(n) ?? -1;
+      assert.ok(
+        at('ip_output') > 0 && at('__dev_queue_xmit') > at('ip_output'),
+        first?.join(' -> '),
+      );
+      // A via takes the path where it would not go: the backlog's poll from acme's interrupt.
+      const [backlog] = names(`${PACME}:acme_intr`, 'ip_rcv', { via: ['process_backlog'] });
+      assert.deepEqual(backlog?.slice(5, 8), ['napi_poll', '__napi_poll', 'process_backlog']);
+      // Every path found passes the vias.
+      const all = names(`${PACME}:acme_intr`, 'ip_rcv', { via: ['napi_gro_receive'], paths: 3 });
+      assert.ok(all.length >= 2);
+      for (const p of all) assert.ok(p.includes('napi_gro_receive'), p.join(' -> '));
+    });
+
+    it('says so when no path passes the vias in that order, and names an unknown via', () => {
+      assert.throws(
+        () =>
+          findPaths(g, ['tcp_sendmsg'], ['dev_hard_start_xmit'], {
+            maxDepth: 30,
+            paths: 1,
+            via: ['__dev_queue_xmit', 'ip_output'],
+          }),
+        (e) =>
+          e instanceof QueryError &&
+          e.message ===
+            'no path from tcp_sendmsg to dev_hard_start_xmit through __dev_queue_xmit, ip_output within 30 calls',
+      );
+      assert.throws(
+        () =>
+          findPaths(g, ['tcp_sendmsg'], ['dev_hard_start_xmit'], {
+            maxDepth: 30,
+            paths: 1,
+            via: ['ip_outptu'],
+          }),
+        (e) =>
+          e instanceof QueryError &&
+          /^unknown function ip_outptu \(did you mean ip_output/.test(e.message),
+      );
+    });
   });
 });
