@@ -34,8 +34,8 @@ commands:
   where FUNC...                      where functions are defined
   callees FUNC... [--depth N]        what they call (N levels, default 1)
   callers FUNC... [--depth N]        what calls them (N levels, default 1)
-  path --from A --to B [--max-depth N] [--paths K]
-                                     the K shortest call paths from A to B
+  path --from A --to B [--via C]... [--max-depth N] [--paths K]
+                                     the K best call paths from A to B (through C)
   drivers                            the network drivers found, their entry points and
                                      whether their ingress/egress paths are complete
   ingress --driver NAME [--expand FUNC]... [--depth N]
@@ -70,6 +70,7 @@ const options = {
   depth: { type: 'string' },
   from: { type: 'string', multiple: true },
   to: { type: 'string', multiple: true },
+  via: { type: 'string', multiple: true },
   'max-depth': { type: 'string' },
   paths: { type: 'string' },
   driver: { type: 'string' },
@@ -255,8 +256,12 @@ async function main(argv: string[]): Promise<number> {
       const maxDepth = positiveInt(values['max-depth'], 'max-depth', 40);
       const paths = positiveInt(values.paths, 'paths', 1);
       await print(
-        findPaths(await openGraph(indexOptions), values.from, values.to, { maxDepth, paths }),
-        `${values.from.join(', ')} → ${values.to.join(', ')}`,
+        findPaths(await openGraph(indexOptions), values.from, values.to, {
+          maxDepth,
+          paths,
+          via: values.via,
+        }),
+        [values.from.join(', '), ...(values.via ?? []), values.to.join(', ')].join(' → '),
       );
       return 0;
     }
