@@ -54,9 +54,9 @@ export interface Requests {
     params: { specs: string[]; depth: number; direction: 'callees' | 'callers' };
     result: GraphJson;
   };
-  /** Shortest call paths between two sets of functions. */
+  /** The best call paths between two sets of functions, through each `via` in order. */
   path: {
-    params: { from: string[]; to: string[]; maxDepth: number; paths: number };
+    params: { from: string[]; to: string[]; via?: string[]; maxDepth: number; paths: number };
     result: GraphJson;
   };
   /** Definitions named `name`. */

@@ -196,6 +196,7 @@ const handlers: Handlers = {
     return findPaths(current().graph, params.from, params.to, {
       maxDepth: params.maxDepth,
       paths: params.paths,
+      via: params.via,
     });
   },
   where(params) {

@@ -106,6 +106,26 @@ describe('analysis server', () => {
     assert.match(napi.edges[0]?.via ?? '', /napi_struct\.poll = acme_poll/);
   });
 
+  it('answers a path through the functions it must pass, in order', async () => {
+    const names = async (via?: string[]): Promise<string[]> => {
+      const g = await client.request('path', {
+        from: ['tcp_sendmsg'],
+        to: ['ip_queue_xmit'],
+        ...(via ? { via } : {}),
+        maxDepth: 20,
+        paths: 1,
+      });
+      return (g.paths?.[0] ?? []).map((id) => id.slice(id.lastIndexOf(':') + 1));
+    };
+    const plain = await names();
+    assert.ok(
+      plain.includes('tcp_write_xmit') && !plain.includes('tcp_connect'),
+      plain.join(' -> '),
+    );
+    const through = await names(['tcp_connect']);
+    assert.ok(through.includes('tcp_connect'), through.join(' -> '));
+  });
+
   it('turns a bad query into one line, and keeps serving', async () => {
     await assert.rejects(
       client.request('neighbourhood', {
