@@ -175,6 +175,12 @@ describe('netpaths on the real 6.12 tree', () => {
   }
 
   it("one query from e1000e's interrupt to tcp_v4_rcv: e1000e's own poll, IPv4's handler", () => {
+    // The RX poll e1000e registers, read from its source: netif_napi_add(netdev, napi, poll).
+    const registration = /\bnetif_napi_add\s*\(([^;]*)\)\s*;/.exec(
+      readFileSync(join(kernelRoot(), 'drivers/net/ethernet/intel/e1000e/netdev.c'), 'utf8'),
+    );
+    const e1000ePoll = registration?.[1]?.split(',')[2]?.trim();
+    assert.ok(e1000ePoll, 'no netif_napi_add in e1000e/netdev.c');
     // At each pointer call, the functions registered beside the ends come first.
     const g = queryJson<GraphJson>([
       'path',
@@ -197,15 +203,23 @@ describe('netpaths on the real 6.12 tree', () => {
         'ip_local_deliver',
         'tcp_v4_rcv',
       ]);
-      // Any poll on the way is e1000e's.
-      const polls = g.edges.filter(
-        (e) => e.from === 'net/core/dev.c:__napi_poll' && e.kind === 'indirect' && p.includes(e.to),
+      // The path enters e1000e's poll: the one netdev.c registers with netif_napi_add, read
+      // from the source, through that registration's binding.
+      const poll = hops[hops.indexOf('__napi_poll') + 1] ?? '';
+      assert.equal(poll, e1000ePoll, hops.join(' -> '));
+      const entered = g.edges.find(
+        (e) => e.from === 'net/core/dev.c:__napi_poll' && e.to === p[hops.indexOf(poll)],
       );
-      for (const e of polls)
-        assert.match(
-          e.via ?? '',
-          /^napi_struct\.poll = \w+ at drivers\/net\/ethernet\/intel\/e1000e\//,
+      const at =
+        /^napi_struct\.poll = (\w+) at (drivers\/net\/ethernet\/intel\/e1000e\/netdev\.c):(\d+)/.exec(
+          entered?.via ?? '',
         );
+      assert.ok(at, `__napi_poll -> ${poll}: ${entered?.via}`);
+      assert.equal(at[1], poll);
+      assert.match(
+        sourceLine(at[2] ?? '', Number(at[3])),
+        new RegExp(`netif_napi_add\\(.*\\b${poll}\\b`),
+      );
     }
   });
 
