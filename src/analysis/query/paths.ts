@@ -101,25 +101,31 @@ export function startCallbacks(
   // NEAR in a start's file, SAME_FOLDER beside it, FAR elsewhere.
   const rankOf = (path: string): number =>
     files.has(path) ? NEAR : folders.has(dirOf(path)) ? SAME_FOLDER : FAR;
-  const { bindFile, bindVia } = graph.data;
+  const { bindFile, bindFn, bindVia } = graph.data;
+  // The start's registrations (a few hundred of the tree's bindings), by rank.
   const rankByFile = new Map<number, number>();
-  // Per dispatcher, the rank of its nearest callbacks and those callbacks.
-  const nearest = new Map<number, { rank: number; edges: number[] }>();
-  for (const e of graph.data.viaEdges) {
-    const b = graph.binding(e);
-    if (b < 0 || (bindVia[b] as number) < 0) continue;
+  const registered = new Map<number, number>();
+  for (let b = 0; b < bindFile.length; b++) {
+    if ((bindVia[b] as number) < 0) continue;
     const file = bindFile[b] as number;
     let rank = rankByFile.get(file);
     if (rank === undefined) {
       rank = rankOf(graph.str(file) ?? '');
       rankByFile.set(file, rank);
     }
-    if (rank === FAR) continue;
-    const caller = graph.from(e);
-    if (rankOf(graph.file(caller)) !== FAR) continue;
-    const known = nearest.get(caller);
-    if (known === undefined || rank < known.rank) nearest.set(caller, { rank, edges: [e] });
-    else if (rank === known.rank) known.edges.push(e);
+    if (rank !== FAR) registered.set(b, rank);
+  }
+  // Per dispatcher, the rank of its nearest callbacks and those callbacks: the calls into
+  // each registered function through its registration, from outside the start's code.
+  const nearest = new Map<number, { rank: number; edges: number[] }>();
+  for (const fn of new Set([...registered.keys()].map((b) => bindFn[b] as number))) {
+    graph.forEachIncoming(fn, (e, caller) => {
+      const rank = registered.get(graph.binding(e));
+      if (rank === undefined || rankOf(graph.file(caller)) !== FAR) return;
+      const known = nearest.get(caller);
+      if (known === undefined || rank < known.rank) nearest.set(caller, { rank, edges: [e] });
+      else if (rank === known.rank) known.edges.push(e);
+    });
   }
   const callbacks = new Set([...nearest.values()].flatMap((n) => n.edges));
   return {
@@ -171,12 +177,21 @@ function pathCosts(graph: Graph, ends: PathEnds, maxDepth: number): PathCosts {
   const maxCall = 2 + SIDE_PATH_COST + DEFERRAL_COST;
   const detour = maxCall * maxDepth + 1;
   const prices = [1, 2, detour];
+  // The part of a call's price its edge alone decides, worked out once per edge (0: not yet).
+  const priced = new Int16Array(graph.edgeCount);
+  const price = (e: number): number => {
+    let p = priced[e] as number;
+    if (p === 0) {
+      p = (prices[remote(e)] as number) + (graph.kind(e) === 'async' ? DEFERRAL_COST : 0);
+      priced[e] = p;
+    }
+    return p;
+  };
   return {
     cost: (e, caller, callee) =>
-      (prices[remote(e)] as number) +
+      price(e) +
       (skips(e, caller) && !named.has(callee) ? detour : 0) +
-      (side(callee) && !named.has(callee) ? SIDE_PATH_COST : 0) +
-      (graph.kind(e) === 'async' ? DEFERRAL_COST : 0),
+      (side(callee) && !named.has(callee) ? SIDE_PATH_COST : 0),
     dead: (n) => graph.isDeadEnd(n) && !named.has(n) && !sources.includes(n),
     late: (n) => graph.sideVariants(n) > 0,
     maxCost: maxDepth * (2 * detour + maxCall),
