@@ -6,11 +6,10 @@
 // new one is complete: queries meanwhile answer from the old one. Every failure is
 // one line in an `error` reply; the process never exits on a bad request.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Graph } from '../analysis/index/graph';
 import { buildIndex } from '../analysis/index/indexer';
 import { NotKernelTreeError } from '../analysis/index/walk';
+import { kernelTextReader } from '../analysis/kernel-text';
 import { PresetContext, buildPreset, entryPoints } from '../analysis/presets';
 import { findPaths } from '../analysis/query/paths';
 import {
@@ -49,16 +48,6 @@ class NotIndexed extends Error {}
 function current(): Loaded {
   if (!loaded) throw new NotIndexed('the kernel is not indexed yet');
   return loaded;
-}
-
-function readText(root: string): (path: string) => string | undefined {
-  return (path) => {
-    try {
-      return readFileSync(join(root, path), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
 }
 
 function nodesOfFile(l: Loaded, file: string): number[] {
@@ -148,7 +137,7 @@ const handlers: Handlers = {
       loaded = {
         root: params.root,
         graph,
-        presets: new PresetContext(graph, readText(params.root)),
+        presets: new PresetContext(graph, kernelTextReader(params.root)),
       };
       warmUp(loaded);
       const s = graph.data.stats;
