@@ -1,0 +1,293 @@
+// The commands of `netpaths`, as a table: each entry has its name, its usage line, the
+// options it takes beyond the common ones, the kind of output it writes, and its handler.
+// Adding a command or an option to one is a change to its entry (and to OPTIONS for a
+// new option), not to the dispatcher in main.ts.
+
+import type { Graph } from '../analysis/index/graph';
+import type { IndexReport } from '../analysis/index/indexer';
+import { explain, formatExplanation, listTopics, readSkbuffDoc } from '../analysis/knowledge';
+import { PresetContext, buildPreset, formatDriverTable, listDrivers } from '../analysis/presets';
+import { findPaths } from '../analysis/query/paths';
+import { QueryError, neighbourhood, where } from '../analysis/query/query';
+import { definitionsText } from '../analysis/render/text';
+import { FORMATS, type Format, isFormat } from './format';
+import { COMMON_OPTIONS, type OptionName, UsageError, type Values, positiveInt } from './options';
+import type { Output } from './output';
+
+/** What a handler gets: its arguments, the options, the output, and the tree and its index. */
+export interface CommandContext {
+  /** The command as typed (callers and callees share a handler). */
+  readonly name: string;
+  /** The positional arguments after the command. */
+  readonly args: readonly string[];
+  readonly values: Values;
+  readonly out: Output;
+  /** The call graph of the tree: from the index, built first when there is none. */
+  graph(): Promise<Graph>;
+  /** Builds or refreshes the index. */
+  buildIndex(): Promise<IndexReport>;
+  /** Reads a file of the kernel tree (Makefiles, netfilter hook sites, skbuff.h). */
+  readText(path: string): string | undefined;
+  /** A one-line remark on stderr (silenced by --quiet). */
+  log(line: string): void;
+}
+
+export interface Command {
+  readonly name: string;
+  /** The usage line: the name, its arguments and its own options. */
+  readonly usage: string;
+  /** What it does, for --help (one or more lines). */
+  readonly summary: readonly string[];
+  /** The options it takes beyond COMMON_OPTIONS. */
+  readonly options: readonly OptionName[];
+  /** `graph` writes a call graph (every format); `data` a table or an explanation (text, json). */
+  readonly output: 'graph' | 'data';
+  readonly run: (ctx: CommandContext) => Promise<void> | void;
+}
+
+function noArguments(ctx: CommandContext, instead?: string): void {
+  if (ctx.args.length === 0) return;
+  throw new UsageError(
+    instead
+      ? `${ctx.name} takes ${instead}, not positional arguments`
+      : `${ctx.name} takes no arguments`,
+  );
+}
+
+function functions(ctx: CommandContext): string[] {
+  if (ctx.args.length === 0) throw new UsageError(`${ctx.name} needs at least one FUNC`);
+  return [...ctx.args];
+}
+
+async function runIndex(ctx: CommandContext): Promise<void> {
+  noArguments(ctx);
+  const r = await ctx.buildIndex();
+  const s = r.graph.data.stats;
+  const summary = {
+    files: r.files,
+    reparsed: r.reparsed,
+    reused: r.reused,
+    removed: r.removed,
+    functions: s.functions,
+    macros: s.macros,
+    callSites: s.callSites,
+    edges: s.edges,
+    indirectEdges: s.indirectEdges,
+    asyncEdges: s.asyncEdges,
+    bindings: s.bindings,
+    filesWithParseErrors: s.filesWithErrors,
+    filesSkipped: s.filesSkipped,
+    unresolvedPointerCalls: s.unresolvedPointerCalls,
+    seconds: r.seconds,
+    cacheDir: r.cacheDir,
+  };
+  if (ctx.out.format === 'json') {
+    ctx.out.json({ ...summary, skipped: r.skipped });
+    return;
+  }
+  const width = Math.max(...Object.keys(summary).map((k) => k.length));
+  const lines = Object.entries(summary).map(([k, v]) => `${k.padEnd(width)}  ${String(v)}\n`);
+  for (const sk of r.skipped.slice(0, 10)) lines.push(`skipped  ${sk.path}: ${sk.reason}\n`);
+  ctx.out.text(lines.join(''));
+}
+
+async function runWhere(ctx: CommandContext): Promise<void> {
+  const funcs = functions(ctx);
+  const found = where(await ctx.graph(), funcs);
+  if (ctx.out.format === 'text') ctx.out.text(definitionsText(found));
+  else await ctx.out.graph(found, `where ${funcs.join(' ')}`);
+}
+
+async function runNeighbourhood(ctx: CommandContext): Promise<void> {
+  const funcs = functions(ctx);
+  const depth = positiveInt(ctx.values.depth, 'depth', 1);
+  const direction = ctx.name === 'callees' ? 'callees' : 'callers';
+  await ctx.out.graph(
+    neighbourhood(await ctx.graph(), funcs, depth, direction),
+    `${direction === 'callees' ? 'calls from' : 'callers of'} ${funcs.join(', ')}`,
+  );
+}
+
+async function runPath(ctx: CommandContext): Promise<void> {
+  noArguments(ctx, '--from and --to');
+  const { from, to, via } = ctx.values;
+  if (!from?.length || !to?.length) throw new UsageError('path needs --from A and --to B');
+  const maxDepth = positiveInt(ctx.values['max-depth'], 'max-depth', 40);
+  const paths = positiveInt(ctx.values.paths, 'paths', 1);
+  await ctx.out.graph(
+    findPaths(await ctx.graph(), from, to, { maxDepth, paths, via }),
+    [from.join(', '), ...(via ?? []), to.join(', ')].join(' → '),
+  );
+}
+
+async function runDrivers(ctx: CommandContext): Promise<void> {
+  noArguments(ctx);
+  const list = listDrivers(new PresetContext(await ctx.graph(), (p) => ctx.readText(p)));
+  if (ctx.out.format === 'json') ctx.out.json(list);
+  else ctx.out.text(formatDriverTable(list));
+}
+
+async function runPreset(ctx: CommandContext): Promise<void> {
+  noArguments(ctx, '--driver NAME');
+  const direction = ctx.name === 'egress' ? 'egress' : 'ingress';
+  const driver = ctx.values.driver;
+  if (!driver)
+    throw new UsageError(`${direction} needs --driver NAME (netpaths drivers lists them)`);
+  const depth = positiveInt(ctx.values.depth, 'depth', 1);
+  const presets = new PresetContext(await ctx.graph(), (p) => ctx.readText(p));
+  const graph = buildPreset(presets, driver, direction, {
+    expand: ctx.values.expand ?? [],
+    depth,
+    onReport: (missing, remarks) => {
+      if (missing.length > 0)
+        ctx.log(`the ${direction} path of ${driver} is partial: ${missing.join('; ')}`);
+      for (const r of remarks) ctx.log(`${driver}: ${r}`);
+    },
+  });
+  await ctx.out.graph(graph, `${driver} ${direction}`);
+}
+
+function runExplain(ctx: CommandContext): void {
+  if (ctx.args.length === 0) {
+    const topics = listTopics();
+    if (ctx.out.format === 'json') ctx.out.json(topics);
+    else ctx.out.text(topics.map((t) => `${t.kind.padEnd(10)}  ${t.title}\n`).join(''));
+    return;
+  }
+  // The user's own skbuff.h, when the kernel tree has one, adds the field's type, line and kernel-doc.
+  const skbuff = ctx.readText('include/linux/skbuff.h');
+  const doc = skbuff === undefined ? undefined : readSkbuffDoc(skbuff);
+  const explanations = ctx.args.map((topic) => {
+    const e = explain(topic, doc);
+    if (!e)
+      throw new QueryError(`nothing known about ${topic} (netpaths explain lists the topics)`);
+    return e;
+  });
+  if (ctx.out.format === 'json')
+    ctx.out.json(explanations.length === 1 ? explanations[0] : explanations);
+  else ctx.out.text(`${explanations.map(formatExplanation).join('\n\n')}\n`);
+}
+
+const GRAPH_OPTIONS: readonly OptionName[] = ['link-template'];
+
+/** Every command, in the order --help lists them. */
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'index',
+    usage: 'index',
+    summary: ['build or refresh the index and print its statistics'],
+    options: [],
+    output: 'data',
+    run: runIndex,
+  },
+  {
+    name: 'where',
+    usage: 'where FUNC...',
+    summary: ['where functions are defined'],
+    options: GRAPH_OPTIONS,
+    output: 'graph',
+    run: runWhere,
+  },
+  {
+    name: 'callees',
+    usage: 'callees FUNC... [--depth N]',
+    summary: ['what they call (N levels, default 1)'],
+    options: ['depth', ...GRAPH_OPTIONS],
+    output: 'graph',
+    run: runNeighbourhood,
+  },
+  {
+    name: 'callers',
+    usage: 'callers FUNC... [--depth N]',
+    summary: ['what calls them (N levels, default 1)'],
+    options: ['depth', ...GRAPH_OPTIONS],
+    output: 'graph',
+    run: runNeighbourhood,
+  },
+  {
+    name: 'path',
+    usage: 'path --from A --to B [--via C]... [--max-depth N] [--paths K]',
+    summary: ['the K best call paths from A to B (through C)'],
+    options: ['from', 'to', 'via', 'max-depth', 'paths', ...GRAPH_OPTIONS],
+    output: 'graph',
+    run: runPath,
+  },
+  {
+    name: 'drivers',
+    usage: 'drivers',
+    summary: [
+      'the network drivers found, their entry points and',
+      'whether their ingress/egress paths are complete',
+    ],
+    options: [],
+    output: 'data',
+    run: runDrivers,
+  },
+  {
+    name: 'ingress',
+    usage: 'ingress --driver NAME [--expand FUNC]... [--depth N]',
+    summary: ['the annotated receive path of a driver, IRQ to socket'],
+    options: ['driver', 'expand', 'depth', ...GRAPH_OPTIONS],
+    output: 'graph',
+    run: runPreset,
+  },
+  {
+    name: 'egress',
+    usage: 'egress --driver NAME [--expand FUNC]... [--depth N]',
+    summary: ['the annotated transmit path, socket to the driver'],
+    options: ['driver', 'expand', 'depth', ...GRAPH_OPTIONS],
+    output: 'graph',
+    run: runPreset,
+  },
+  {
+    name: 'explain',
+    usage: 'explain [TOPIC]...',
+    summary: [
+      "what an sk_buff field or a concept means ('skb->data', napi,",
+      'gro, ...); without TOPIC, the topics',
+    ],
+    options: [],
+    output: 'data',
+    run: runExplain,
+  },
+];
+
+/** The command named `name`, or a usage error that lists them. */
+export function findCommand(name: string): Command {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command)
+    throw new UsageError(
+      `unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`,
+    );
+  return command;
+}
+
+/**
+ * Checks what the table says of a command line: only options the command takes, a format
+ * it writes, a link template only where there is a drawing. Returns the format.
+ */
+export function checkOptions(
+  command: Command,
+  given: readonly OptionName[],
+  values: Values,
+): Format {
+  for (const option of given) {
+    if (option === 'version' || COMMON_OPTIONS.includes(option) || command.options.includes(option))
+      continue;
+    throw new UsageError(`${command.name} takes no --${option} (netpaths ${command.name} --help)`);
+  }
+  const format = values.format ?? 'text';
+  if (!isFormat(format))
+    throw new UsageError(
+      `--format must be ${FORMATS.slice(0, -1).join(', ')} or html, not '${format}'`,
+    );
+  if (command.output === 'data' && format !== 'text' && format !== 'json') {
+    const graphs = COMMANDS.filter((c) => c.output === 'graph').map((c) => c.name);
+    throw new UsageError(
+      `--format ${format} is for graphs (${graphs.join(', ')}); ${command.name} writes text or json`,
+    );
+  }
+  if (values['link-template'] !== undefined && !['svg', 'html', 'mermaid'].includes(format))
+    throw new UsageError('--link-template applies to --format svg, html or mermaid');
+  return format;
+}
