@@ -12,6 +12,9 @@ import { resolve } from './resolve';
 import type { SourceFile } from './walk';
 import { assertKernelTree, walkTree } from './walk';
 
+/** The phases of a build of the index, in the order they run. */
+export type IndexPhase = 'walk' | 'parse' | 'resolve' | 'write';
+
 export interface IndexOptions {
   root: string;
   cacheDir?: string;
@@ -20,6 +23,8 @@ export interface IndexOptions {
   signal?: AbortSignal;
   /** Progress of parsing: files done and to do. */
   onProgress?: (done: number, total: number) => void;
+  /** Each phase as it starts, with how many files it handles (those to parse, for `parse`). */
+  onPhase?: (phase: IndexPhase, files: number) => void;
   /** One-line messages for the user (a rebuilt cache, unreadable folders). */
   log?: (line: string) => void;
 }
@@ -66,6 +71,7 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
   assertKernelTree(root);
   const log = options.log ?? (() => undefined);
   const cache = cacheFor(options);
+  options.onPhase?.('walk', 0);
   const walked = walkTree(root, options.scope ?? []);
   for (const p of walked.problems.slice(0, 5)) log(`skipped unreadable ${p}`);
   if (walked.problems.length > 5)
@@ -104,6 +110,7 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
   const present = new Set(walked.files.map((f) => f.path));
   const removed = [...previous.keys()].filter((p) => !present.has(p)).length;
 
+  options.onPhase?.('parse', toParse.length);
   const parsed = await parseAll(root, toParse, {
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -114,10 +121,12 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
   const all = walked.files.map((f, i) => entries[i] ?? (fresh.get(f.path) as CachedFile));
   options.signal?.throwIfAborted();
   const resolveStarted = Date.now();
+  options.onPhase?.('resolve', all.length);
   const graph = resolve(all.map((c) => c.facts));
   timing('resolve', resolveStarted);
   options.signal?.throwIfAborted();
   const writeStarted = Date.now();
+  options.onPhase?.('write', all.length);
   cache.write(all, graph);
   timing('write', writeStarted);
   return report(
