@@ -2,10 +2,12 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import picomatch from 'picomatch';
 import {
   CONTAINER_DIRS,
   ETHERNET_DRIVERS_DIR,
   NET_DRIVERS_DIR,
+  NETWORK_SCOPE,
   PREFERRED_ARCH_INCLUDE,
   fileTier,
 } from '../../src/analysis/index/kernel-layout';
@@ -36,5 +38,27 @@ describe('kernel layout', () => {
   it('nests the Ethernet drivers inside the network drivers', () => {
     assert.ok(ETHERNET_DRIVERS_DIR.startsWith(NET_DRIVERS_DIR));
     assert.ok(NET_DRIVERS_DIR.endsWith('/') && ETHERNET_DRIVERS_DIR.endsWith('/'));
+  });
+
+  it('scopes the network paths: the stack, its drivers, the buses of their interrupts, the core', () => {
+    const inScope = picomatch([...NETWORK_SCOPE], { dot: true });
+    for (const file of [
+      'net/core/dev.c',
+      'drivers/net/ethernet/intel/e1000e/netdev.c',
+      'drivers/net/virtio_net.c',
+      'drivers/hv/vmbus_drv.c',
+      'drivers/virtio/virtio_ring.c',
+      'include/linux/skbuff.h',
+      'kernel/softirq.c',
+      'arch/x86/kernel/irq.c',
+    ])
+      assert.ok(inScope(file), file);
+    for (const file of [
+      'fs/ext4/inode.c',
+      'drivers/gpu/drm/drm_drv.c',
+      'arch/arm64/kernel/irq.c',
+      'lib/string.c',
+    ])
+      assert.ok(!inScope(file), file);
   });
 });

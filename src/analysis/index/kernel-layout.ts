@@ -52,3 +52,20 @@ export const NET_DRIVERS_DIR = 'drivers/net/';
 export const ETHERNET_DRIVERS_DIR = 'drivers/net/ethernet/';
 /** The core of the kernel (softirqs, IRQ handling, timers, work queues), shared by every driver. */
 export const KERNEL_CORE_DIR = 'kernel/';
+
+/**
+ * The folders a network packet's path touches: the network stack and its drivers, every
+ * header, the softirq and IRQ core, x86, and the buses that deliver a NIC's interrupt
+ * (Hyper-V's vmbus for hv_netvsc, virtio for virtio_net). About a quarter of the tree's
+ * files: the CLI indexes these when no --scope is given, as the demo and the integration
+ * tests do; every query of the README is answered inside it.
+ */
+export const NETWORK_SCOPE: readonly string[] = [
+  'net/**',
+  'drivers/net/**',
+  'drivers/hv/**',
+  'drivers/virtio/**',
+  'include/**',
+  'kernel/**',
+  `arch/${PREFERRED_ARCH}/**`,
+];
