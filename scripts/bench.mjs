@@ -368,7 +368,8 @@ if (skipTools) {
 }
 
 dirs.np = join(fresh('netpaths'), 'np');
-const scopeArgs = scope.flatMap((g) => ['--scope', g]);
+// Without --scope the CLI indexes only the network scope: the whole tree is asked for by name.
+const scopeArgs = (scope.length > 0 ? scope : ['**']).flatMap((g) => ['--scope', g]);
 const npIndexArgs = [cli, 'index', '--kernel', kernel, '--cache-dir', dirs.np, ...scopeArgs];
 // The queries read the index from the cache folder; the scope only matters to them when
 // that index is missing, and then it keeps their rebuild to the same files.

@@ -6,11 +6,11 @@
 // Layout: options.ts reads argv, commands.ts is the table of commands and their handlers,
 // output.ts writes what they answer, indexing.ts says where the index is, usage.ts --help.
 
-import { buildIndex, openGraph } from '../analysis/index/indexer';
 import { NotKernelTreeError } from '../analysis/index/walk';
 import { kernelTextReader } from '../analysis/kernel-text';
+import { QueryError } from '../analysis/query/query';
 import { type CommandContext, checkOptions, findCommand } from './commands';
-import { indexOptions } from './indexing';
+import { cliIndex } from './indexing';
 import { UsageError, parseCommandLine } from './options';
 import { makeOutput } from './output';
 import { commandUsage, usage } from './usage';
@@ -30,19 +30,26 @@ async function main(argv: string[]): Promise<void> {
   const log = (line: string): void => {
     if (!values.quiet) process.stderr.write(`netpaths: ${line}\n`);
   };
-  const index = indexOptions(values, log);
-  const readText = kernelTextReader(index.root);
+  const index = cliIndex(values, log);
+  const readText = kernelTextReader(index.options.root);
   const ctx: CommandContext = {
     name,
     args,
     values,
     out: makeOutput({ format, linkTemplate: values['link-template'], readText }),
-    graph: () => openGraph(index),
-    buildIndex: () => buildIndex(index),
+    graph: () => index.graph(),
+    buildIndex: () => index.build(),
     readText,
     log,
   };
-  await command.run(ctx);
+  try {
+    await command.run(ctx);
+  } catch (e) {
+    // A function outside the default scope is not unknown to the kernel: say where to look.
+    if (e instanceof QueryError && index.scope.network && e.message.startsWith('unknown function'))
+      throw new QueryError(`${e.message}; the index covers ${index.scope.description}`);
+    throw e;
+  }
 }
 
 // `netpaths ... | head` closes the pipe early: that is the reader's choice, not an error.

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NETWORK_SCOPE } from '../../src/analysis/index/kernel-layout';
 
 export const repoRoot = join(__dirname, '../..');
 export const cli = join(repoRoot, 'dist/cli.js');
@@ -25,21 +26,12 @@ export const testCacheDir =
   process.env.NETPATHS_TEST_CACHE ?? join(tmpdir(), 'netpaths-integration-cache');
 
 /**
- * What the integration tests index: every folder a network packet path touches (all of
- * the network stack and drivers, every header, the softirq and IRQ core, x86, and the buses
- * that deliver a NIC's interrupt: Hyper-V's vmbus for hv_netvsc, virtio for virtio_net). The whole
- * tree is indexed by `npm run bench` and `NETPATHS_FULL=1 npm run demo`; keeping the tests
- * to this scope keeps CI well inside its time limit on two cores.
+ * What the integration tests index: the CLI's default scope, NETWORK_SCOPE (every folder a
+ * network packet path touches). The whole tree is indexed by `npm run bench` and
+ * `NETPATHS_FULL=1 npm run demo`; keeping the tests to this scope keeps CI well inside its
+ * time limit on two cores.
  */
-export const testScope = [
-  'net/**',
-  'drivers/net/**',
-  'drivers/hv/**',
-  'drivers/virtio/**',
-  'include/**',
-  'kernel/**',
-  'arch/x86/**',
-];
+export const testScope: string[] = [...NETWORK_SCOPE];
 
 export interface CliResult {
   status: number;
