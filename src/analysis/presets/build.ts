@@ -21,7 +21,7 @@ import {
 } from '../knowledge';
 import { QueryError, edgeArgs, edgeJson, nodeJson } from '../query/query';
 import { type Chain, type PresetContext, foreignCall, offPath, walkChain } from './chain';
-import { type Driver, findDriver, reachedRole } from './drivers';
+import { type Driver, findDriver, reachedRole, unknownDriverMessage } from './drivers';
 import {
   DRIVER_HELPER_NOTE,
   EGRESS,
@@ -87,7 +87,7 @@ export function milestonesFor(
 /** Looks the driver up or fails with the CLI's one-line message. */
 export function requireDriver(ctx: PresetContext, name: string): Driver {
   const driver = findDriver(ctx.drivers(), name);
-  if (!driver) throw new QueryError(`unknown driver ${name} (netpaths drivers lists them)`);
+  if (!driver) throw new QueryError(unknownDriverMessage(ctx.drivers(), name));
   return driver;
 }
 

@@ -10,6 +10,7 @@
 
 import { type Graph, dirOf } from '../index/graph';
 import { CONTAINER_DIRS, NET_DRIVERS_DIR } from '../index/kernel-layout';
+import { closestNames, didYouMean } from '../similar';
 import { type KbuildModules, modulesOf, parseKbuild } from './kbuild';
 import {
   DETOURS,
@@ -174,6 +175,22 @@ export function findDriver(drivers: readonly Driver[], name: string): Driver | u
     drivers.find((d) => d.aliases.includes(key)) ??
     drivers.find((d) => d.dir === key)
   );
+}
+
+/**
+ * The one-line error for a `--driver NAME` no driver answers to, with the names closest
+ * to it: by edits (`e100e` -> e1000e), else those it begins (`mlx5` -> mlx5_core).
+ */
+export function unknownDriverMessage(drivers: readonly Driver[], name: string): string {
+  const key = name.replace(/\/+$/, '');
+  const names = [...new Set(drivers.flatMap((d) => [d.name, ...d.aliases]))];
+  let close = closestNames(key, names);
+  if (close.length === 0 && key.length >= 3)
+    close = names
+      .filter((n) => n.toLowerCase().startsWith(key.toLowerCase()))
+      .sort((a, b) => a.length - b.length || a.localeCompare(b))
+      .slice(0, 3);
+  return `unknown driver ${name}${didYouMean(close)} (netpaths drivers lists them)`;
 }
 
 /**
