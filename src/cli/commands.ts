@@ -157,6 +157,11 @@ function runExplain(ctx: CommandContext): void {
   // The user's own skbuff.h, when the kernel tree has one, adds the field's type, line and kernel-doc.
   const skbuff = ctx.readText('include/linux/skbuff.h');
   const doc = skbuff === undefined ? undefined : readSkbuffDoc(skbuff);
+  const cut = ctx.args.find((topic) => /^\w+-$/.test(topic));
+  if (cut !== undefined)
+    throw new UsageError(
+      `'${cut}' is ${cut}>FIELD cut short by the shell, which read > as a redirection: quote it ('${cut}>data') or write ${cut.slice(0, -1)}.data`,
+    );
   const explanations = ctx.args.map((topic) => {
     const e = explain(topic, doc);
     if (!e)

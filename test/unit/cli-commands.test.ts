@@ -36,10 +36,14 @@ function runSource(args: string[]): { status: number; stderr: string; stdout: st
 }
 
 /** A handler's context with no tree behind it: any use of the index fails the test. */
-function bareContext(name: string, args: string[], argv: string[] = []): CommandContext {
-  const written: string[] = [];
+function bareContext(
+  name: string,
+  args: string[],
+  written: string[] = [],
+  format: 'text' | 'json' = 'text',
+): CommandContext {
   const out: Output = {
-    format: 'text',
+    format,
     graph: (_g: GraphJson) => Promise.reject(new Error('no graph expected')),
     text: (t) => void written.push(t),
     json: (v) => void written.push(JSON.stringify(v)),
@@ -47,7 +51,7 @@ function bareContext(name: string, args: string[], argv: string[] = []): Command
   return {
     name,
     args,
-    values: parseCommandLine(argv).values,
+    values: parseCommandLine([]).values,
     out,
     graph: () => Promise.reject(new Error('the index must not be opened')),
     buildIndex: () => Promise.reject(new Error('the index must not be built')),
@@ -186,5 +190,23 @@ describe('the command table', () => {
     const r = runSource(['path', '--help']);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.stdout.startsWith('usage: netpaths path --from A --to B'), r.stdout);
+  });
+
+  it("explains skb->data also as skb.data and data, and says when the shell cut 'skb->data' short", async () => {
+    const explained = async (topic: string): Promise<string> => {
+      const written: string[] = [];
+      await findCommand('explain').run(bareContext('explain', [topic], written, 'json'));
+      return written.join('');
+    };
+    const arrow = await explained('skb->data');
+    assert.match(arrow, /"title":"skb->data"/);
+    assert.equal(await explained('skb.data'), arrow);
+    assert.equal(await explained('data'), arrow);
+    // Unquoted, `netpaths explain skb->data` reaches us as `skb-` with stdout sent to a file `data`.
+    await assert.rejects(
+      async () => findCommand('explain').run(bareContext('explain', ['skb-'])),
+      (e: unknown) =>
+        e instanceof UsageError && /quote it \('skb->data'\) or write skb\.data/.test(e.message),
+    );
   });
 });
