@@ -5,6 +5,7 @@ import type { Graph } from '../index/graph';
 import { type PresetContext, walkChain } from './chain';
 import { type Driver, reachedRole, txCompletion } from './drivers';
 import { milestonesFor } from './build';
+import { type DeviceKind, deviceKinds } from './device-kind';
 import { ETHERNET_DRIVERS_DIR } from '../index/kernel-layout';
 
 export type Completeness = 'complete' | 'partial' | 'none';
@@ -24,6 +25,8 @@ export interface DriverSummary {
   why: string;
   /** Other names `--driver` accepts. */
   aliases: string[];
+  /** Whether it drives a device or a virtual one (device-kind.ts); set by listDrivers. */
+  device?: DeviceKind;
 }
 
 function ids(g: Graph, nodes: Iterable<number>): string[] {
@@ -101,7 +104,10 @@ export function summarise(ctx: PresetContext, driver: Driver): DriverSummary {
 }
 
 export function listDrivers(ctx: PresetContext): DriverSummary[] {
-  return ctx.drivers().map((d) => summarise(ctx, d));
+  const drivers = ctx.drivers();
+  const list = drivers.map((d) => summarise(ctx, d));
+  const kinds = deviceKinds(ctx.graph, drivers, list);
+  return list.map((summary, i) => ({ ...summary, device: kinds[i] ?? 'hardware' }));
 }
 
 /** How many drivers under `prefix` (default drivers/net/ethernet/) have each completeness. */

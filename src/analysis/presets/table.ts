@@ -1,16 +1,51 @@
-// The text table of `netpaths drivers`: one line per driver, then the Ethernet figure.
+// The text table of `netpaths drivers`, for a terminal of 100 columns: the hardware drivers,
+// then the virtual devices (device-kind.ts) in a section of their own, one line per driver
+// with what is missing wrapped under it, then the Ethernet figure. `--format json` has
+// every field in full (the folder, the ring refill and TX completion functions).
 
 import { type DriverSummary, countDrivers } from './summary';
 import { NET_DRIVERS_DIR } from '../index/kernel-layout';
 
-function names(ids: readonly string[], max = 2): string {
+/** The width every line fits in. */
+export const TABLE_WIDTH = 100;
+
+const HEADER = ['driver', 'ingress', 'egress', 'irq', 'poll', 'xmit'] as const;
+/** The widest each column may be; a longer cell is cut with an ellipsis. */
+const MAX_WIDTHS = [16, 8, 8, 20, 18, 20];
+
+/** The first function of a list, with how many more: `e1000_intr_msi,+2`. */
+function names(ids: readonly string[]): string {
   if (ids.length === 0) return '-';
-  const shown = ids.slice(0, max).map((id) => id.slice(id.lastIndexOf(':') + 1));
-  return ids.length > max ? `${shown.join(',')},+${ids.length - max}` : shown.join(',');
+  const first = ids[0] as string;
+  const name = first.slice(first.lastIndexOf(':') + 1);
+  return ids.length > 1 ? `${name},+${ids.length - 1}` : name;
 }
 
-export function formatDriverTable(list: readonly DriverSummary[]): string {
-  const header = ['driver', 'ingress', 'egress', 'irq', 'poll', 'xmit', 'refill', 'dir', 'why'];
+function cut(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/**
+ * `text` in lines of at most `width` characters, broken between words: the first after
+ * `indent`, the others after `hanging` (a word longer than a line is cut).
+ */
+export function wrap(text: string, width = TABLE_WIDTH, indent = '', hanging = indent): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
+    const next = line ? `${line} ${word}` : `${lines.length === 0 ? indent : hanging}${word}`;
+    if (next.length > width && line) {
+      lines.push(line);
+      line = cut(`${hanging}${word}`, width);
+    } else {
+      line = cut(next, width);
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function section(title: string, list: readonly DriverSummary[]): string[] {
   const rows = list.map((d) => [
     d.name,
     d.ingress,
@@ -18,26 +53,49 @@ export function formatDriverTable(list: readonly DriverSummary[]): string {
     names(d.irq),
     names(d.poll),
     names(d.xmit),
-    names(d.refill),
-    d.dir,
-    d.why,
   ]);
-  const widths = header.map((h, i) =>
-    Math.min(i === 8 ? 0 : 40, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))),
+  const widths = HEADER.map((h, i) =>
+    Math.min(MAX_WIDTHS[i] ?? 20, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))),
   );
-  const line = (cells: string[]): string =>
+  const line = (cells: readonly string[]): string =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .map((c, i) => cut(c, widths[i] ?? 0).padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
+  const out = [...wrap(title), line(HEADER)];
+  list.forEach((d, i) => {
+    out.push(line(rows[i] ?? []));
+    for (const why of d.why ? d.why.split('; ') : [])
+      out.push(...wrap(why, TABLE_WIDTH, '    ', '      '));
+  });
+  return out;
+}
+
+export function formatDriverTable(list: readonly DriverSummary[]): string {
+  const virtual = list.filter((d) => d.device === 'virtual');
+  const hardware = list.filter((d) => d.device !== 'virtual');
   const eth = countDrivers(list);
   const all = countDrivers(list, NET_DRIVERS_DIR);
+  const sections = [
+    {
+      title: `Hardware drivers (${hardware.length}): an interrupt of their own or through a bus, or devices a bus finds for them.`,
+      drivers: hardware,
+    },
+    {
+      title: `Virtual devices (${virtual.length}): no interrupt and no device from a bus; made by software (ip link add, their module).`,
+      drivers: virtual,
+    },
+  ]
+    .filter((s) => s.drivers.length > 0)
+    .map((s) => section(s.title, s.drivers));
   return [
-    line(header),
-    ...rows.map(line),
-    '',
-    `${eth.complete} of ${eth.total} Ethernet drivers (drivers/net/ethernet) have a complete ingress path, ${eth.partial} partial, ${eth.none} none.`,
-    `${all.complete} of ${all.total} drivers under drivers/net have a complete ingress path.`,
+    ...sections.flatMap((lines) => [...lines, '']),
+    ...wrap(
+      `${eth.complete} of ${eth.total} Ethernet drivers (drivers/net/ethernet) have a complete ingress path, ${eth.partial} partial, ${eth.none} none.`,
+    ),
+    ...wrap(
+      `${all.complete} of ${all.total} drivers under drivers/net have a complete ingress path.`,
+    ),
     '',
   ].join('\n');
 }
