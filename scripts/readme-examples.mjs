@@ -118,17 +118,6 @@ const kernel = option('--kernel') ?? process.env.NETPATHS_KERNEL;
 if (!kernel)
   fail('no kernel tree: pass --kernel DIR or set NETPATHS_KERNEL=$(bash scripts/kernel.sh)');
 const cacheDir = option('--cache-dir');
-// The scope the demo indexes, so the examples come from the index a reader already has.
-const SCOPE = [
-  'net/**',
-  'drivers/net/**',
-  'drivers/hv/**',
-  'drivers/virtio/**',
-  'include/**',
-  'kernel/**',
-  'arch/x86/**',
-];
-
 function run(args) {
   const r = spawnSync(
     process.execPath,
@@ -137,7 +126,8 @@ function run(args) {
       ...args,
       '--kernel',
       kernel,
-      ...SCOPE.flatMap((g) => ['--scope', g]),
+      // No --scope: the CLI's default, the demo's, so the examples come from the index a
+      // reader already has.
       ...(cacheDir ? ['--cache-dir', cacheDir] : []),
       '--quiet',
     ],
