@@ -101,7 +101,7 @@ describe('a hostile tree', () => {
     const cli = join(__dirname, '../../dist/cli.js');
     const r = spawnSync(
       process.execPath,
-      [cli, 'index', '--kernel', root, '--cache-dir', join(work, 'cli-cache')],
+      [cli, 'index', '--kernel', root, '--cache-dir', join(work, 'cli-cache'), '--scope', '**'],
       { encoding: 'utf8', timeout: 120_000 },
     );
     assert.equal(r.status, 0, r.stderr);
