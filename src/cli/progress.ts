@@ -35,6 +35,8 @@ export class IndexProgress {
   private shown = '';
   private started = 0;
   private parseStarted = 0;
+  /** When the first file was parsed: the rate is measured from there, past the workers' start-up. */
+  private firstParsed: { at: number; done: number } | undefined;
   private parseTotal = 0;
   private lastDraw = 0;
   /** The next tenth of the parse a plain log reports. */
@@ -78,6 +80,7 @@ export class IndexProgress {
       case 'parse':
         this.parsed = true;
         this.parseStarted = now;
+        this.firstParsed = undefined;
         this.parseTotal = files;
         this.nextTenth = 1;
         this.status(`parse: ${count(files)} files to parse`);
@@ -97,12 +100,14 @@ export class IndexProgress {
   /** Files parsed so far, of `total`. */
   progress(done: number, total: number): void {
     const now = this.sink.now();
+    this.firstParsed ??= { at: now, done };
+    const first = this.firstParsed;
     const text = (): string => {
-      const elapsed = now - this.parseStarted;
+      const elapsed = now - first.at;
       const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
       const left =
-        done > 0 && done < total && elapsed >= ESTIMATE_AFTER_MS
-          ? `, about ${duration((elapsed / done) * (total - done))} left`
+        done > first.done && done < total && elapsed >= ESTIMATE_AFTER_MS
+          ? `, about ${duration((elapsed / (done - first.done)) * (total - done))} left`
           : '';
       return `parse: ${count(done)}/${count(total)} files (${percent}%)${left}`;
     };

@@ -59,6 +59,19 @@ describe('indexing progress', () => {
     assert.equal(lines.at(-1), 'netpaths: indexed 1,007 files (1,000 parsed) in 56 s');
   });
 
+  it('estimates the time left from the rate of the parse, not the workers’ start-up', () => {
+    const { sink, progress } = fakeSink(false);
+    progress.phase('walk', 0);
+    progress.phase('parse', 100);
+    sink.time += 30_000;
+    for (let done = 1; done <= 10; done++) {
+      progress.progress(done, 100);
+      sink.time += 1000;
+    }
+    // Nine files in nine seconds after the first: ninety more take about ninety seconds.
+    assert.match(sink.written, /parse: 10\/100 files \(10%\), about 1 min 30 s left\n$/);
+  });
+
   it('redraws one line in a terminal, which moves on to resolve and write after the parse', () => {
     const { sink, progress } = fakeSink(true);
     play(progress, sink, 1000, 50);
