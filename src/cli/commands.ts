@@ -10,7 +10,7 @@ import { PresetContext, buildPreset, formatDriverTable, listDrivers } from '../a
 import { findPaths } from '../analysis/query/paths';
 import { QueryError, neighbourhood, where } from '../analysis/query/query';
 import { definitionsText } from '../analysis/render/text';
-import { FORMATS, type Format, isFormat } from './format';
+import { FORMATS, type Format, isDrawnFormat, isFormat } from './format';
 import { COMMON_OPTIONS, type OptionName, UsageError, type Values, positiveInt } from './options';
 import type { Output } from './output';
 
@@ -288,8 +288,9 @@ export function checkOptions(
     );
   if (command.output === 'data' && format !== 'text' && format !== 'json') {
     const graphs = COMMANDS.filter((c) => c.output === 'graph').map((c) => c.name);
+    const verb = isDrawnFormat(format) ? 'draws' : 'writes';
     throw new UsageError(
-      `--format ${format} is for graphs (${graphs.join(', ')}); ${command.name} writes text or json`,
+      `--format ${format} ${verb} graphs: use it with ${graphs.slice(0, -1).join(', ')} or ${graphs.at(-1) ?? ''}`,
     );
   }
   if (values['link-template'] !== undefined && !['svg', 'html', 'mermaid'].includes(format))
