@@ -2,8 +2,6 @@
 // posts after the page says `ready`. Owns its disposables; revived after a reload by the
 // serializer registered in `register`.
 
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { GraphJson } from '../analysis/graph-json';
 import { toMermaid } from '../analysis/render';
@@ -19,7 +17,7 @@ import {
   withExpanded,
   MAX_DEPTH,
 } from './panel-query';
-import { buildWebviewHtml } from '../webview/html';
+import { openSource, panelHtml, queryGraph } from './panel-host';
 import {
   type DrawnMessage,
   type ExportFormat,
@@ -112,19 +110,7 @@ export class GraphPanel {
     const webview = panel.webview;
     webview.options = GraphPanel.options(ctx);
     panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'netpaths.svg');
-    const asset = (...path: string[]): string =>
-      webview.asWebviewUri(vscode.Uri.joinPath(ctx.extension.extensionUri, ...path)).toString();
-    webview.html = buildWebviewHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
-      scriptUri: asset('dist', 'webview', 'webview.js'),
-      preloadUris: firstDrawChunks(ctx).map((chunk) =>
-        asset('dist', 'webview', ...chunk.split('/')),
-      ),
-      styleUri: asset('media', 'webview.css'),
-      title: panelTitle(query),
-      config: {},
-    });
+    webview.html = panelHtml(ctx, webview, panelTitle(query));
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => {
         const message = parseWebviewMessage(raw);
@@ -223,25 +209,8 @@ export class GraphPanel {
   }
 
   /** Opens `file` (relative to the kernel root) at a 1-based line in the editor beside the panel. */
-  private async reveal(file: string, line: number): Promise<void> {
-    const uri = this.ctx.index.uri(file);
-    if (!uri) return;
-    const position = new vscode.Position(Math.max(0, line - 1), 0);
-    const column =
-      this.panel.viewColumn === vscode.ViewColumn.One
-        ? vscode.ViewColumn.Two
-        : vscode.ViewColumn.One;
-    try {
-      await vscode.window.showTextDocument(uri, {
-        viewColumn: column,
-        selection: new vscode.Range(position, position),
-        preserveFocus: false,
-      });
-    } catch (e) {
-      void vscode.window.showErrorMessage(
-        `NetPaths: cannot open ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
-      );
-    }
+  private reveal(file: string, line: number): Promise<void> {
+    return openSource(this.ctx, file, line, this.panel.viewColumn);
   }
 
   /**
@@ -260,31 +229,7 @@ export class GraphPanel {
       return { status: 'No index: run “NetPaths: Reindex”.' };
     const started = Date.now();
     try {
-      const q = this.query;
-      const client = this.ctx.client;
-      let graph: GraphJson;
-      let remarks: string[] = [];
-      if (q.kind === 'preset')
-        ({ graph, remarks } = await client.request('preset', {
-          driver: q.driver,
-          direction: q.direction,
-          depth: q.depth,
-          expand: q.expand,
-        }));
-      else if (q.kind === 'neighbourhood')
-        graph = await client.request('neighbourhood', {
-          specs: q.specs,
-          depth: q.depth,
-          direction: q.direction,
-        });
-      else
-        graph = await client.request('path', {
-          from: q.from,
-          to: q.to,
-          maxDepth: 40,
-          paths: q.paths,
-        });
-      graph.title ??= panelTitle(q);
+      const { graph, remarks } = await queryGraph(this.ctx, this.query);
       return { graph, remarks, queryMs: Date.now() - started };
     } catch (e) {
       if (seq !== this.drawing) return { status: '' };
@@ -352,35 +297,6 @@ export class GraphPanel {
     if (GraphPanel.lastActive === this) GraphPanel.lastActive = undefined;
     while (this.disposables.length > 0) this.disposables.pop()?.dispose();
   }
-}
-
-let firstDraw: string[] | undefined;
-
-/**
- * The chunks of the webview's first drawing, as the build listed them in
- * dist/webview/first-draw.json (relative paths under dist/webview). Without the file the
- * page still works: Mermaid imports them when it first draws.
- */
-function firstDrawChunks(ctx: FeatureContext): string[] {
-  if (firstDraw) return firstDraw;
-  try {
-    const file = vscode.Uri.joinPath(
-      ctx.extension.extensionUri,
-      'dist',
-      'webview',
-      'first-draw.json',
-    ).fsPath;
-    const list: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    firstDraw = Array.isArray(list)
-      ? list.filter((x): x is string => typeof x === 'string' && /^chunks\/[\w.-]+\.js$/.test(x))
-      : [];
-  } catch (e) {
-    ctx.log.warn(
-      `no list of the webview's first chunks: ${e instanceof Error ? e.message : String(e)}`,
-    );
-    firstDraw = [];
-  }
-  return firstDraw;
 }
 
 /** Registers the serializer that redraws panels after a reload. */
