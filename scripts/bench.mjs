@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import picomatch from 'picomatch';
 import { benchExtension } from './bench-extension.mjs';
+import { kernelTreeProblem } from './kernel-tree.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/cli.js');
@@ -84,21 +85,14 @@ const skipTools = args['skip-tools'] ?? false;
 const repeat = Number(args.repeat ?? 5);
 if (!Number.isInteger(repeat) || repeat < 1) usageError(`--repeat needs a positive whole number`);
 
-function looksLikeKernel(dir) {
-  return ['Makefile', 'net/core/dev.c', 'include/linux/skbuff.h'].every((f) =>
-    existsSync(join(dir, f)),
-  );
-}
-
 function findKernel() {
   const given = args.kernel ?? process.env.NETPATHS_KERNEL;
   if (given) {
     const dir = resolve(given);
     const from = args.kernel ? '--kernel' : 'NETPATHS_KERNEL';
-    if (!looksLikeKernel(dir)) {
-      log(
-        `${from}=${given} is not a kernel tree (no Makefile, net/core/dev.c, include/linux/skbuff.h)`,
-      );
+    const problem = kernelTreeProblem(dir);
+    if (problem !== undefined) {
+      log(`${from}=${given} is not a kernel tree: ${problem}`);
       process.exit(1);
     }
     return dir;

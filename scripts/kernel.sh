@@ -36,12 +36,18 @@ Otherwise the tree is extracted once from ${TARBALL} into
 EOF
 }
 
-# A tree counts as a kernel checkout when it has the files NetPaths reads first; this
-# catches a wrong folder (or a path to a file) before a long index run does.
+# A tree counts as a kernel checkout by NetPaths' one rule (src/analysis/index/kernel-tree.json,
+# checked by scripts/kernel-tree.mjs); this catches a wrong folder (or a path to a file)
+# before a long index run does. With --why, what is missing goes to stderr.
+readonly TREE_CHECK="$(dirname "${BASH_SOURCE[0]}")/kernel-tree.mjs"
 looks_like_kernel() {
-  local dir=$1
-  [[ -f "$dir/Makefile" && -f "$dir/net/core/dev.c" && -f "$dir/include/linux/skbuff.h" ]]
+  if [[ ${2:-} == --why ]]; then
+    node "$TREE_CHECK" "$1"
+  else
+    node "$TREE_CHECK" "$1" 2>/dev/null
+  fi
 }
+command -v node >/dev/null 2>&1 || die "node is needed (Node.js 20, as the README says)"
 
 explicit=""
 explicit_from=""
@@ -74,8 +80,8 @@ if [[ -z $explicit && -n ${NETPATHS_KERNEL:-} ]]; then
 fi
 
 if [[ -n $explicit ]]; then
-  if ! looks_like_kernel "$explicit"; then
-    die "$explicit_from=$explicit is not a kernel source tree (expected Makefile, net/core/dev.c and include/linux/skbuff.h in it)"
+  if ! looks_like_kernel "$explicit" --why; then
+    die "$explicit_from=$explicit is not a kernel source tree (see above)"
   fi
   (cd -- "$explicit" && pwd -P)
   exit 0
@@ -157,7 +163,7 @@ trap 'rm -rf -- "$tmp"' EXIT
 log "extracting $TARBALL into $dest (about 20 s, 1.7 GB)"
 tar -xJf "$TARBALL" -C "$tmp" --no-same-owner ||
   die "extracting $TARBALL failed (disk full?). Free some space under $cache_root and retry"
-if ! looks_like_kernel "$tmp/$NAME"; then
+if ! looks_like_kernel "$tmp/$NAME" --why; then
   die "$TARBALL did not contain a $NAME/ kernel tree; reinstall it with: apt-get install --reinstall $NAME"
 fi
 printf 'extracted from %s (%s bytes) on %s\n' "$TARBALL" "$(stat -c %s "$TARBALL")" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$tmp/$NAME/$MARKER"

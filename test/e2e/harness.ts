@@ -30,6 +30,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
+import { kernelTreeProblem } from '../../src/analysis/index/walk';
 
 export const ROOT = join(__dirname, '..', '..');
 export const RESULTS = join(ROOT, 'test-results', 'e2e');
@@ -60,9 +61,11 @@ export function log(message: string): void {
 /** The Linux tree: $NETPATHS_KERNEL. Fails, never skips, when it is missing. */
 export function kernelRoot(): string {
   const root = process.env.NETPATHS_KERNEL;
-  if (!root || !existsSync(join(root, 'net/core/dev.c'))) {
+  // The indexer's own rule (src/analysis/index/kernel-tree.json) says what a kernel tree is.
+  const problem = root ? kernelTreeProblem(root) : 'it is not set';
+  if (!root || problem !== undefined) {
     throw new Error(
-      'NETPATHS_KERNEL must name a Linux 6.12 tree: export NETPATHS_KERNEL=$(bash scripts/kernel.sh)',
+      `NETPATHS_KERNEL must name a Linux 6.12 tree (${problem}): export NETPATHS_KERNEL=$(bash scripts/kernel.sh)`,
     );
   }
   return root;

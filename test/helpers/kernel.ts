@@ -6,15 +6,18 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETWORK_SCOPE } from '../../src/analysis/index/kernel-layout';
+import { kernelTreeProblem } from '../../src/analysis/index/walk';
 
 export const repoRoot = join(__dirname, '../..');
 export const cli = join(repoRoot, 'dist/cli.js');
 
 export function kernelRoot(): string {
   const root = process.env.NETPATHS_KERNEL;
-  if (!root || !existsSync(join(root, 'net/core/dev.c'))) {
+  // The indexer's own rule (src/analysis/index/kernel-tree.json) says what a kernel tree is.
+  const problem = root ? kernelTreeProblem(root) : 'it is not set';
+  if (!root || problem !== undefined) {
     throw new Error(
-      'NETPATHS_KERNEL must name a Linux 6.12 tree: export NETPATHS_KERNEL=$(bash scripts/kernel.sh)',
+      `NETPATHS_KERNEL must name a Linux 6.12 tree (${problem}): export NETPATHS_KERNEL=$(bash scripts/kernel.sh)`,
     );
   }
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build');

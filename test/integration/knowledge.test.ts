@@ -5,7 +5,7 @@
 // every test here fails on purpose.
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import {
@@ -22,6 +22,7 @@ import {
   scanHookCalls,
   type SkbFieldDoc,
 } from '../../src/analysis/knowledge';
+import { kernelTreeProblem } from '../../src/analysis/index/walk';
 
 const KERNEL = process.env.NETPATHS_KERNEL;
 
@@ -31,10 +32,8 @@ function kernel(): string {
     KERNEL,
     'NETPATHS_KERNEL is not set: point it at a Linux 6.12 source tree, e.g. NETPATHS_KERNEL=$(bash scripts/kernel.sh) npm run test:integration',
   );
-  assert.ok(
-    existsSync(join(KERNEL, 'include/linux/skbuff.h')),
-    `NETPATHS_KERNEL=${KERNEL} has no include/linux/skbuff.h`,
-  );
+  const problem = kernelTreeProblem(KERNEL);
+  assert.equal(problem, undefined, `NETPATHS_KERNEL=${KERNEL} is not a kernel tree: ${problem}`);
   return KERNEL;
 }
 

@@ -1,9 +1,10 @@
 // The walk stage: which files of a kernel tree are indexed. Symbolic links are never
 // followed (no loops, nothing outside the tree); unreadable folders are reported, not fatal.
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
+import KERNEL_TREE from './kernel-tree.json';
 
 export interface SourceFile {
   /** Relative to the kernel root, `/`-separated. */
@@ -26,7 +27,38 @@ const SKIPPED_DIRS = new Set(['.git', '.pc', 'node_modules']);
  */
 export class NotKernelTreeError extends Error {}
 
-/** Throws a one-line `NotKernelTreeError` unless `root` looks like a Linux source tree. */
+/** `a`, `a and no b`, `a, no b and no c`. */
+function listOf(paths: string[]): string {
+  const last = paths[paths.length - 1] ?? '';
+  return paths.length > 1 ? `${paths.slice(0, -1).join(', no ')} and no ${last}` : last;
+}
+
+/**
+ * What is missing for `root` to be a Linux source tree by the one rule of kernel-tree.json
+ * (every path it names is a file), as the end of a sentence: `it has no net/core/dev.c`;
+ * `undefined` when nothing is. Does not check that `root` itself is a readable folder.
+ */
+export function kernelTreeProblem(root: string): string | undefined {
+  const missing: string[] = [];
+  const notFiles: string[] = [];
+  for (const path of KERNEL_TREE.required) {
+    let isFile: boolean | undefined;
+    try {
+      isFile = statSync(join(root, path)).isFile();
+    } catch {
+      isFile = undefined;
+    }
+    if (isFile === undefined) missing.push(path);
+    else if (!isFile) notFiles.push(path);
+  }
+  const parts = [
+    ...(missing.length > 0 ? [`it has no ${listOf(missing)}`] : []),
+    ...notFiles.map((p) => `its ${p} is not a file`),
+  ];
+  return parts.length > 0 ? parts.join(', and ') : undefined;
+}
+
+/** Throws a one-line `NotKernelTreeError` unless `root` is a Linux source tree (kernel-tree.json). */
 export function assertKernelTree(root: string): void {
   let isDir = false;
   try {
@@ -37,12 +69,9 @@ export function assertKernelTree(root: string): void {
     );
   }
   if (!isDir) throw new NotKernelTreeError(`${root} is not a folder`);
-  const markers = ['Kbuild', 'Kconfig', 'MAINTAINERS'];
-  if (!markers.some((m) => existsSync(join(root, m))) || !existsSync(join(root, 'include/linux'))) {
-    throw new NotKernelTreeError(
-      `${root} does not look like a Linux kernel tree (no Kbuild/Kconfig and include/linux)`,
-    );
-  }
+  const problem = kernelTreeProblem(root);
+  if (problem !== undefined)
+    throw new NotKernelTreeError(`${root} does not look like a Linux kernel tree: ${problem}`);
 }
 
 /** Lists the `.c` and `.h` files under `root`, narrowed by `scope` globs when given. */
