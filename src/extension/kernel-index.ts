@@ -118,62 +118,74 @@ export class KernelIndex implements vscode.Disposable {
     this.setState({ kind: 'indexing' });
     this.status.text = '$(sync~spin) NetPaths: indexing…';
     const started = Date.now();
-    return vscode.window.withProgress(
+    // The error is shown once the progress notification has closed: inside the progress
+    // callback it would appear beside an "indexing the kernel" toast still on screen.
+    const outcome = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
         title: 'NetPaths: indexing the kernel',
         cancellable: true,
       },
-      async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
-        let reported = 0;
-        try {
-          const summary = await this.client.request(
-            'open',
-            {
-              root,
-              cacheDir: this.cacheDir(root, config),
-              scope: config.scope,
-              ...(config.workers > 0 ? { workers: config.workers } : {}),
-            },
-            {
-              signal: controller.signal,
-              onProgress: (done, total) => {
-                const percent = total > 0 ? (done / total) * 100 : 0;
-                progress.report({
-                  message: `parsing ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} files`,
-                  increment: percent - reported,
-                });
-                reported = percent;
-                this.status.text = `$(sync~spin) NetPaths: ${Math.floor(percent)}%`;
-              },
-            },
-          );
-          this.log.info(
-            `indexed ${root}: ${summary.files} files (${summary.reparsed} parsed, ${summary.reused} from the cache), ${summary.functions} functions, ${summary.edges} calls in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-          );
-          this.setState({ kind: 'ready', summary });
-          return true;
-        } catch (e) {
-          if (e instanceof RequestError && e.cancelled) {
-            this.log.info('indexing cancelled');
-            this.setState({ kind: 'cancelled' });
-            return false;
-          }
-          const message = e instanceof Error ? e.message : String(e);
-          if (e instanceof RequestError && e.notKernel)
-            this.fail(
-              `${message}. Open a Linux source folder, or set netpaths.kernelRoot to one.`,
-              true,
-            );
-          else this.fail(message, false);
-          return false;
-        } finally {
-          sub.dispose();
-        }
-      },
+      (progress, token) => this.open(root, config, progress, token),
     );
+    if (outcome.ok) {
+      this.log.info(
+        `indexed ${root}: ${outcome.summary.files} files (${outcome.summary.reparsed} parsed, ${outcome.summary.reused} from the cache), ${outcome.summary.functions} functions, ${outcome.summary.edges} calls in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      this.setState({ kind: 'ready', summary: outcome.summary });
+      return true;
+    }
+    const e = outcome.error;
+    if (e instanceof RequestError && e.cancelled) {
+      this.log.info('indexing cancelled');
+      this.setState({ kind: 'cancelled' });
+      return false;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof RequestError && e.notKernel)
+      this.fail(`${message}. Open a Linux source folder, or set netpaths.kernelRoot to one.`, true);
+    else this.fail(message, false);
+    return false;
+  }
+
+  /** Asks the analysis server to index `root`, reporting its progress; never throws. */
+  private async open(
+    root: string,
+    config: NetpathsConfig,
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    token: vscode.CancellationToken,
+  ): Promise<{ ok: true; summary: IndexSummary } | { ok: false; error: unknown }> {
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    let reported = 0;
+    try {
+      const summary = await this.client.request(
+        'open',
+        {
+          root,
+          cacheDir: this.cacheDir(root, config),
+          scope: config.scope,
+          ...(config.workers > 0 ? { workers: config.workers } : {}),
+        },
+        {
+          signal: controller.signal,
+          onProgress: (done, total) => {
+            const percent = total > 0 ? (done / total) * 100 : 0;
+            progress.report({
+              message: `parsing ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} files`,
+              increment: percent - reported,
+            });
+            reported = percent;
+            this.status.text = `$(sync~spin) NetPaths: ${Math.floor(percent)}%`;
+          },
+        },
+      );
+      return { ok: true, summary };
+    } catch (error) {
+      return { ok: false, error };
+    } finally {
+      sub.dispose();
+    }
   }
 
   private fail(message: string, offerSetting: boolean): void {
