@@ -11,8 +11,13 @@ function byId<T extends HTMLElement>(id: string): T {
 /** Every element the webview's code reads or writes. */
 export const dom = {
   app: byId<HTMLDivElement>('np-app'),
+  toolbar: byId<HTMLElement>('np-toolbar'),
+  moreButton: byId<HTMLButtonElement>('np-more'),
+  menu: byId<HTMLDivElement>('np-menu'),
   viewport: byId<HTMLDivElement>('np-viewport'),
   canvas: byId<HTMLDivElement>('np-canvas'),
+  hbar: byId<HTMLDivElement>('np-hbar'),
+  vbar: byId<HTMLDivElement>('np-vbar'),
   messageBox: byId<HTMLDivElement>('np-message'),
   emptyBox: byId<HTMLDivElement>('np-empty'),
   tooltip: byId<HTMLDivElement>('np-tooltip'),

@@ -63,6 +63,7 @@ const ICON = {
   collapse:
     '<path d="M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm0 1a6 6 0 1 0 0 12A6 6 0 0 0 8 2zM4.5 7.5h7v1h-7v-1z"/>',
   timeline: '<path d="M1 3h14v1H1V3zm0 4h9v1H1V7zm0 4h12v1H1v-1z"/>',
+  more: '<path d="M3 7h2v2H3V7zm4 0h2v2H7V7zm4 0h2v2h-2V7z"/>',
 };
 
 function icon(path: string): string {
@@ -96,28 +97,28 @@ ${preloads}<title>${title}</title>
 </head>
 <body>
 <div id="np-app" class="np-app" data-config="${config}">
-  <header class="np-toolbar" role="toolbar" aria-label="Graph tools">
+  <header id="np-toolbar" class="np-toolbar" role="toolbar" aria-label="Graph tools">
     <div class="np-title" id="np-title" title="${title}">${title}</div>
     <div class="np-search">
       <input id="np-search" type="search" placeholder="Find function" aria-label="Find function (Enter: next match, Shift+Enter: previous)" spellcheck="false" autocomplete="off">
       <span id="np-search-count" class="np-count" aria-live="polite"></span>
     </div>
-    <div class="np-group" role="group" aria-label="Zoom">
+    <div class="np-group np-foldable" role="group" aria-label="Zoom" data-label="Zoom">
       <button type="button" id="np-zoom-out" class="np-button" title="Zoom out (-)" aria-label="Zoom out">${icon(ICON.zoomOut)}</button>
       <span id="np-zoom" class="np-readout" title="Zoom level">100%</span>
       <button type="button" id="np-zoom-in" class="np-button" title="Zoom in (+)" aria-label="Zoom in">${icon(ICON.zoomIn)}</button>
       <button type="button" id="np-fit" class="np-button" title="Fit to view (0)" aria-label="Fit to view">${icon(ICON.fit)}</button>
     </div>
-    <div class="np-group" role="group" aria-label="Depth">
+    <div class="np-group np-foldable" role="group" aria-label="Depth" data-label="Depth">
       <button type="button" id="np-depth-less" class="np-button np-text" title="Show one level less" aria-label="Less depth">−</button>
       <span id="np-depth" class="np-readout" title="Depth of the call graph">depth</span>
       <button type="button" id="np-depth-more" class="np-button np-text" title="Show one level more" aria-label="More depth">+</button>
     </div>
-    <div class="np-group" role="group" aria-label="Branches">
+    <div class="np-group np-foldable" role="group" aria-label="Branches" data-label="Branches">
       <button type="button" id="np-expand" class="np-button" title="Expand the selected collapsed branch (double-click a ⊕ node)" aria-label="Expand branch" disabled>${icon(ICON.expand)}</button>
       <button type="button" id="np-collapse" class="np-button" title="Collapse the branch below the selected function" aria-label="Collapse branch" disabled>${icon(ICON.collapse)}</button>
     </div>
-    <div class="np-group" role="group" aria-label="Panels">
+    <div class="np-group np-foldable" role="group" aria-label="Panels" data-label="Panels">
       <button type="button" id="np-timeline-toggle" class="np-button np-labelled" title="Show the skb timeline: what each call does to the packet buffer" aria-pressed="false" disabled>${icon(ICON.timeline)}<span>skb</span></button>
       <select id="np-export" class="np-select" title="Export the graph" aria-label="Export">
         <option value="" selected>Export…</option>
@@ -131,10 +132,16 @@ ${preloads}<title>${title}</title>
       </select>
     </div>
     <div id="np-status" class="np-status" aria-live="polite"></div>
+    <div class="np-more">
+      <button type="button" id="np-more" class="np-button" title="More tools" aria-label="More tools" aria-haspopup="true" aria-expanded="false" aria-controls="np-menu" hidden>${icon(ICON.more)}</button>
+      <div id="np-menu" class="np-menu" role="group" aria-label="More tools" hidden></div>
+    </div>
   </header>
   <main class="np-main">
-    <div id="np-viewport" class="np-viewport" tabindex="0" aria-label="Call graph: drag to pan, wheel to zoom, click a function to open it">
+    <div id="np-viewport" class="np-viewport" tabindex="0" aria-label="Call graph: drag to pan, wheel to zoom, Shift+wheel to scroll sideways, click a function to open it">
       <div id="np-canvas" class="np-canvas"></div>
+      <div id="np-hbar" class="np-scrollbar np-scrollbar-h" hidden><div class="np-thumb"></div></div>
+      <div id="np-vbar" class="np-scrollbar np-scrollbar-v" hidden><div class="np-thumb"></div></div>
       <div id="np-message" class="np-message" role="alert" hidden></div>
       <div id="np-empty" class="np-empty">Waiting for a graph…</div>
     </div>

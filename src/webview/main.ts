@@ -11,6 +11,7 @@
 //   search-view.ts    the "Find function" box
 //   timeline-panel.ts the skb timeline panel
 //   toolbar.ts        the toolbar's actions and export
+//   toolbar-fold.ts   the toolbar on one row, folding into a menu when narrow
 //   messages.ts       messages from the host
 //
 // Pure logic (ids, search, limits, timeline, viewport, theme, tooltip) lives in the
@@ -29,6 +30,9 @@ import {
   onPointerDown,
   onPointerEnd,
   onPointerMove,
+  onScrollbarDown,
+  onScrollbarMove,
+  onScrollbarUp,
   onViewportKey,
   onWheel,
   zoomBy,
@@ -40,6 +44,7 @@ import { post, state } from './state';
 import { onStepClick, onStepHover, onStepKey, onStepsLeave } from './timeline-panel';
 import { hideTooltip } from './tooltip-view';
 import { onCollapse, onExpand, onExportChosen, onMessageAction, onTimelineToggle } from './toolbar';
+import { fitToolbar, onMenuKey, onMoreClick, onPagePointerDown } from './toolbar-fold';
 
 function listen(): void {
   // Toolbar.
@@ -54,6 +59,11 @@ function listen(): void {
   dom.exportSelect.addEventListener('change', onExportChosen);
   dom.searchBox.addEventListener('input', onSearchInput);
   dom.searchBox.addEventListener('keydown', onSearchKey);
+  dom.moreButton.addEventListener('click', onMoreClick);
+  dom.menu.addEventListener('keydown', onMenuKey);
+  document.addEventListener('pointerdown', onPagePointerDown);
+  // The toolbar folds into its menu when the panel is narrow (a split editor).
+  new ResizeObserver(fitToolbar).observe(dom.toolbar);
 
   // Pan and zoom.
   dom.viewport.addEventListener('wheel', onWheel, { passive: false });
@@ -62,6 +72,12 @@ function listen(): void {
   dom.viewport.addEventListener('pointerup', onPointerEnd);
   dom.viewport.addEventListener('pointercancel', onPointerEnd);
   dom.viewport.addEventListener('keydown', onViewportKey);
+  for (const bar of [dom.hbar, dom.vbar]) {
+    bar.addEventListener('pointerdown', onScrollbarDown);
+    bar.addEventListener('pointermove', onScrollbarMove);
+    bar.addEventListener('pointerup', onScrollbarUp);
+    bar.addEventListener('pointercancel', onScrollbarUp);
+  }
 
   // The graph itself, and the message shown instead of it.
   dom.canvas.addEventListener('click', onCanvasClick);
@@ -90,6 +106,7 @@ function listen(): void {
 }
 
 listen();
+fitToolbar();
 if (state.saved.search) dom.searchBox.value = state.saved.search;
 state.loadedAt = performance.now();
 post({ type: 'ready' });

@@ -7,6 +7,7 @@ import type { HostToWebview } from './protocol';
 import { drawGraph, setStatus } from './render';
 import { runSearch } from './search-view';
 import { saveState, state } from './state';
+import { fitToolbar } from './toolbar-fold';
 
 export function onHostMessage(message: HostToWebview): void {
   switch (message.type) {
@@ -25,6 +26,7 @@ export function onHostMessage(message: HostToWebview): void {
       dom.depthReadout.textContent = `depth ${message.depth}`;
       dom.depthMore.disabled = message.maxDepth !== undefined && message.depth >= message.maxDepth;
       dom.depthLess.disabled = message.depth <= 1;
+      fitToolbar();
       break;
     case 'focusNode':
       focusNode(message.nodeId);

@@ -15,13 +15,14 @@ import { edgeRef, invertNodeIds, mermaidNodeId } from './id-map';
 import { focusNode, updateSelection } from './interactions';
 import { checkLimits } from './limits';
 import type { LimitCheck } from './limits';
-import { applyView } from './panzoom';
+import { applyView, contentCentre } from './panzoom';
 import type { GraphMessage } from './protocol';
 import { runSearch } from './search-view';
 import { graphKey, post, saveState, state } from './state';
 import type { Current } from './state';
 import { mermaidThemeVariables, themeKind } from './theme';
 import { renderTimeline, setTimelineOpen } from './timeline-panel';
+import { fitToolbar } from './toolbar-fold';
 import { hideTooltip } from './tooltip-view';
 import { initialView } from './viewport';
 
@@ -151,6 +152,7 @@ export async function drawGraph(message: GraphMessage, keepView: boolean): Promi
   dom.titleBox.textContent = graph.title ?? 'NetPaths';
   dom.titleBox.title = graph.title ?? '';
   if (message.depth !== undefined) dom.depthReadout.textContent = `depth ${message.depth}`;
+  fitToolbar();
   const hasSkb = (graph.skb?.length ?? 0) > 0;
   dom.timelineToggle.disabled = !hasSkb;
   renderTimeline(graph);
@@ -190,13 +192,15 @@ export async function drawGraph(message: GraphMessage, keepView: boolean): Promi
     state.current = current;
     decorate(svgEl, current);
     // Same graph as before hide/show (or a theme redraw): keep the view; otherwise start
-    // at the top of the path.
+    // at the top of the path, its first function in view.
     if (!keepView) {
       const rect = dom.viewport.getBoundingClientRect();
+      const first = current.elements.get('n0');
+      const anchorX = first ? contentCentre(first)?.x : undefined;
       state.view =
         state.saved.graphKey === key && state.saved.view
           ? state.saved.view
-          : initialView(size.width, size.height, rect.width, rect.height);
+          : initialView(size.width, size.height, rect.width, rect.height, 24, anchorX);
     }
     applyView();
     if (state.selected !== undefined && !current.drawn.has(state.selected))

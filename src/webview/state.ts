@@ -51,6 +51,14 @@ export interface Current {
   height: number;
 }
 
+/** A drag of a scrollbar's thumb: its axis, and where the view and the pointer were when it began. */
+export interface ScrollDrag {
+  axis: 'h' | 'v';
+  id: number;
+  view: number;
+  start: number;
+}
+
 /** A pointer drag in progress: where the view and the pointer were when it began. */
 export interface Drag {
   id: number;
@@ -108,6 +116,7 @@ export interface WebviewState {
   /** The animation frame that will apply `view`, when one is pending. */
   frame: number;
   drag: Drag | undefined;
+  scrollDrag: ScrollDrag | undefined;
   /** A drag just ended: the click that follows it is not a click on the graph. */
   suppressClick: boolean;
 }
@@ -130,6 +139,7 @@ export const state: WebviewState = {
   saveTimer: undefined,
   frame: 0,
   drag: undefined,
+  scrollDrag: undefined,
   suppressClick: false,
 };
 

@@ -37,13 +37,23 @@ export function fitView(
   return { scale, x: (viewWidth - width * scale) / 2, y: (viewHeight - height * scale) / 2 };
 }
 
-/** The smallest scale the first view of a graph uses: below it, labels cannot be read. */
-export const READABLE_SCALE = 0.45;
+/** The size function labels are drawn at (`.nodeLabel` in src/webview/diagram-css.ts), in CSS pixels. */
+export const LABEL_PX = 12;
+/** The smallest size a view the panel chooses itself shows them at: below it, `file:line` cannot be read. */
+export const MIN_LABEL_PX = 9;
+/**
+ * The smallest scale the first view of a graph, and revealing a function, use: labels stay
+ * at least MIN_LABEL_PX. A graph wider than that is scrolled sideways, not shrunk further
+ * (only the user's own zoom or Fit goes below it).
+ */
+export const READABLE_SCALE = MIN_LABEL_PX / LABEL_PX;
 
 /**
- * The first view of a graph: fit the width (never above 100%, never below 45% so labels
- * stay readable), centred horizontally and starting at the top, where the path begins.
- * A graph that fits entirely is centred.
+ * The first view of a graph: fit the width (never above 100%, never below READABLE_SCALE
+ * so labels stay readable), starting at the top, where the path begins. A graph that fits
+ * entirely is centred. One wider than the panel at that scale shows the column of
+ * `anchorX` (the first function's centre, in content pixels at scale 1) in the middle,
+ * without scrolling past either side of the graph.
  */
 export function initialView(
   width: number,
@@ -51,6 +61,7 @@ export function initialView(
   viewWidth: number,
   viewHeight: number,
   padding = 24,
+  anchorX?: number,
 ): ViewTransform {
   if (width <= 0 || height <= 0 || viewWidth <= 0 || viewHeight <= 0)
     return { x: 0, y: 0, scale: 1 };
@@ -61,8 +72,35 @@ export function initialView(
     if (fit.scale >= READABLE_SCALE) return fit;
   }
   const scale = clampScale(Math.max(widthScale, READABLE_SCALE));
-  const x = width * scale <= viewWidth - 2 * padding ? (viewWidth - width * scale) / 2 : padding;
+  const drawn = width * scale;
+  let x: number;
+  if (drawn <= viewWidth - 2 * padding) x = (viewWidth - drawn) / 2;
+  else if (anchorX === undefined || !Number.isFinite(anchorX)) x = padding;
+  else {
+    const centred = viewWidth / 2 - anchorX * scale;
+    x = Math.min(padding, Math.max(viewWidth - padding - drawn, centred));
+  }
   return { scale, x, y: padding };
+}
+
+/**
+ * Where the scrollbar thumb of one axis goes: the part of the content (`length` pixels at
+ * scale 1) the viewport (`viewLength` pixels) shows when the content starts at `offset`,
+ * as fractions of the track. `undefined` when the whole content is in view.
+ */
+export function scrollThumb(
+  offset: number,
+  scale: number,
+  length: number,
+  viewLength: number,
+): { start: number; size: number } | undefined {
+  const drawn = length * scale;
+  if (drawn <= 0 || viewLength <= 0) return undefined;
+  const from = Math.max(0, -offset);
+  const to = Math.min(drawn, viewLength - offset);
+  if (from <= 0 && to >= drawn) return undefined;
+  const size = Math.max(0, to - from) / drawn;
+  return { start: Math.min(1, from / drawn), size: Math.min(1, size) };
 }
 
 /** Pans so that content point (`cx`, `cy`) is at the viewport's centre, keeping the scale. */
