@@ -143,6 +143,31 @@ const FONTS = {
   'editor-font-family': '"DejaVu Sans Mono", monospace',
 };
 
+/**
+ * A colour of the theme as the browser computes it (`rgb(r, g, b)`), from the variables
+ * VS Code gives the page (`charts-red` for `--vscode-charts-red`): expectations of
+ * colours come from the theme, not from the webview's CSS.
+ */
+export function themeColour(theme: Theme, name: string): string {
+  const hex = THEME_VARIABLES[theme][name];
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex ?? '');
+  if (!m) throw new Error(`the ${theme} theme has no colour ${name}`);
+  return `rgb(${parseInt(m[1] ?? '', 16)}, ${parseInt(m[2] ?? '', 16)}, ${parseInt(m[3] ?? '', 16)})`;
+}
+
+/** Names of `graph`'s functions that do not occur in `text` (fails on a graph without any). */
+export function missingNames(graph: GraphJson, text: string): string[] {
+  if (graph.nodes.length === 0) throw new Error(`${graph.title ?? 'the graph'} has no functions`);
+  return graph.nodes.map((n) => n.name).filter((name) => !text.includes(name));
+}
+
+/** Resolves after two animation frames: the pan/zoom transform has been applied. */
+export function settle(page: Page): Promise<unknown> {
+  return page.evaluate(
+    () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+  );
+}
+
 /** The `style` attribute VS Code would put on <html> for `theme`. */
 export function themeStyle(theme: Theme): string {
   return Object.entries({ ...FONTS, ...THEME_VARIABLES[theme] })

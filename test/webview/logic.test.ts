@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { GraphJson } from '../../src/analysis/graph-json';
+import type { GraphJson, SkbOp } from '../../src/analysis/graph-json';
 import { toMermaid } from '../../src/analysis/render/mermaid';
 import { diagramCss, safeFontList } from '../../src/webview/diagram-css';
 import { edgeRef, graphNodeId, invertNodeIds, mermaidNodeId } from '../../src/webview/id-map';
@@ -17,8 +17,10 @@ import { edgeTooltip, nodeTooltip } from '../../src/webview/tooltip';
 import {
   centreOn,
   fitView,
+  READABLE_SCALE,
   initialView,
   parseView,
+  scrollThumb,
   toCss,
   zoomAt,
 } from '../../src/webview/viewport';
@@ -31,6 +33,11 @@ function fixture(name: string): GraphJson {
 
 const ingress = fixture('e1000e-ingress');
 const result = toMermaid(ingress);
+
+/** Fixed chains of skb operations for the timeline replay (test/fixtures/graphs/skb-chains.json). */
+const chains = JSON.parse(
+  readFileSync(join(__dirname, '../fixtures/graphs/skb-chains.json'), 'utf8'),
+) as { ingress: SkbOp[]; egress: SkbOp[]; names: Record<string, string> };
 
 describe('id-map', () => {
   it('maps Mermaid node element ids back to graph ids', () => {
@@ -48,7 +55,7 @@ describe('id-map', () => {
     assert.equal(edgeRef(null, result), undefined);
     const inverse = invertNodeIds(result);
     assert.equal(inverse.get(result.nodeIds.n5 ?? ''), 'n5');
-    assert.equal(inverse.size, 35);
+    assert.equal(inverse.size, new Set(ingress.nodes.map((n) => n.id)).size);
   });
 });
 
@@ -58,7 +65,12 @@ describe('search', () => {
       findMatches(ingress.nodes, result, q).map(
         (m) => (result.nodeIds[m] ?? '').split(':')[1] ?? '',
       );
-    assert.deepEqual(ids('ip_rcv'), ['ip_rcv', 'ip_rcv_core', 'ip_rcv_finish']);
+    assert.deepEqual(ids('udp_queue_rcv'), [
+      'udp_queue_rcv_skb',
+      'udp_queue_rcv_one_skb',
+      '__udp_queue_rcv_skb',
+    ]);
+    assert.deepEqual(ids('ip_sublist_rcv'), ['ip_sublist_rcv', 'ip_sublist_rcv_finish']);
     assert.deepEqual(ids('NAPI_POLL'), ['napi_poll', '__napi_poll']);
     assert.deepEqual(ids('  '), []);
     assert.deepEqual(ids('e1000e/netdev.c:9'), ['e1000_clean_rx_irq']);
@@ -117,16 +129,33 @@ describe('viewport maths', () => {
     assert.equal(v.scale, 1);
     assert.equal(v.y, 24);
     assert.equal(v.x, 100);
-    assert.equal(initialView(3000, 4000, 1000, 800).scale, 0.45);
   });
 
-  it('starts a wide graph in a narrow panel readable, at the top left, not fitted to 18%', () => {
-    // The egress graph in a third editor column: 2200 x 700 in 420 x 800.
+  it('never starts below 9 px labels: a graph too wide at that size is scrolled, not shrunk', () => {
+    // Labels are drawn at 12 px: the smallest first view is 9/12.
+    assert.equal(READABLE_SCALE, 0.75);
+    assert.equal(initialView(3000, 4000, 1000, 800).scale, 0.75);
+    // The egress graph in a third editor column: 2200 x 700 in 420 x 800, not fitted to 17%.
     const v = initialView(2200, 700, 420, 800);
-    assert.equal(v.scale, 0.45);
+    assert.equal(v.scale, 0.75);
     assert.deepEqual([v.x, v.y], [24, 24]);
     // A small graph still fits and is centred.
     assert.deepEqual(initialView(300, 200, 1000, 800), fitView(300, 200, 1000, 800));
+  });
+
+  it('starts a graph wider than the panel with its first function in the middle', () => {
+    // The first function at x = 1800 of 2200: centred, 210 - 1800 * 0.75.
+    assert.equal(initialView(2200, 700, 420, 800, 24, 1800).x, -1140);
+    // Near an edge, the view stops at the graph's edge instead of showing emptiness.
+    assert.equal(initialView(2200, 700, 420, 800, 24, 2190).x, 420 - 24 - 2200 * 0.75);
+    assert.equal(initialView(2200, 700, 420, 800, 24, 100).x, 24);
+  });
+
+  it('places the scrollbar thumbs on the part in view', () => {
+    assert.deepEqual(scrollThumb(0, 1, 1000, 500), { start: 0, size: 0.5 });
+    assert.deepEqual(scrollThumb(-250, 1, 1000, 500), { start: 0.25, size: 0.5 });
+    assert.deepEqual(scrollThumb(-100, 0.5, 1000, 300), { start: 0.2, size: 0.6 });
+    assert.equal(scrollThumb(10, 0.5, 1000, 600), undefined, 'all in view: no scrollbar');
   });
 
   it('centres a content point, formats and parses transforms', () => {
@@ -226,10 +255,7 @@ describe('skb timeline', () => {
   });
 
   it('replays the ingress path: put, then pulls move data towards tail', () => {
-    const steps = computeTimeline(
-      ingress.skb ?? [],
-      (id) => ingress.nodes.find((n) => n.id === id)?.name,
-    );
+    const steps = computeTimeline(chains.ingress, (id) => chains.names[id]);
     assert.deepEqual(
       steps.map((s) => s.kind),
       ['put', 'pull', 'check', 'trim', 'pull', 'check', 'pull'],
@@ -262,8 +288,7 @@ describe('skb timeline', () => {
   });
 
   it('replays the egress path: reserve, put, then pushes grow the front', () => {
-    const egress = fixture('e1000e-egress');
-    const steps = computeTimeline(egress.skb ?? []);
+    const steps = computeTimeline(chains.egress);
     assert.deepEqual(
       steps.map((s) => s.kind),
       ['reserve', 'put', 'push', 'push', 'push', 'put'],
@@ -281,28 +306,28 @@ describe('skb timeline', () => {
 
 describe('tooltips', () => {
   it('describes a node with its note, stage, context, location and badges', () => {
-    const ip = ingress.nodes.find((n) => n.name === 'ip_rcv');
-    assert.ok(ip);
+    const ip = ingress.nodes.find((n) => n.name === 'ip_sublist_rcv');
+    assert.ok(ip?.note, 'the fixture has ip_sublist_rcv with a note');
     const t = nodeTooltip(ingress, ip);
-    assert.equal(t.title, 'ip_rcv');
-    assert.equal(t.note, 'Validates the IPv4 header, then runs the PRE_ROUTING hook.');
+    assert.equal(t.title, 'ip_sublist_rcv');
+    assert.equal(t.note, ip.note);
     assert.deepEqual(t.rows, [
-      ['defined at', 'net/ipv4/ip_input.c:564'],
+      ['defined at', `${ip.file}:${ip.line}`],
       ['stage', 'IPv4 (ipv4)'],
       ['context', 'softirq'],
-      ['netfilter hook', 'PRE_ROUTING'],
+      ['netfilter hook', 'NF_INET_PRE_ROUTING'],
     ]);
   });
 
   it('describes an edge with its kind, call sites and full via', () => {
     const edge = ingress.edges.find((e) => e.kind === 'indirect');
-    assert.ok(edge);
+    assert.ok(edge?.via);
     const t = edgeTooltip(ingress, [edge]);
     assert.equal(t?.title, '__napi_poll → e1000e_poll');
     assert.equal(t?.note, edge.via);
     assert.deepEqual(t?.rows, [
       ['kind', 'indirect call (function pointer)'],
-      ['call site', 'net/core/dev.c:6830'],
+      ['call site', `${edge.file}:${edge.line}`],
     ]);
     assert.equal(edgeTooltip(ingress, []), undefined);
   });

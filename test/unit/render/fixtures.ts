@@ -1,5 +1,7 @@
-// Loads the graph fixtures of test/fixtures/graphs (written for these tests; see each
-// file's title) and small helpers shared by the renderer tests.
+// Loads the graph fixtures of the renderer tests and small helpers they share. The e1000e,
+// path and callees graphs are fixed inputs in test/fixtures/graphs/render/ (their stages,
+// lines and macro nodes are what these tests were written for); the hand-written hostile
+// and large graphs are shared with the webview tests.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +16,9 @@ export function fixture(
     | 'path-napi-to-ip-rcv'
     | 'plain-callees',
 ): GraphJson {
+  const fixed = name === 'hostile-names' || name === 'large-150' ? '' : 'render';
   return JSON.parse(
-    readFileSync(join(__dirname, '../../fixtures/graphs', `${name}.json`), 'utf8'),
+    readFileSync(join(__dirname, '../../fixtures/graphs', fixed, `${name}.json`), 'utf8'),
   ) as GraphJson;
 }
 
