@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { type NetpathsConfig, readConfig } from './config';
 import { type IndexClient, RequestError } from '../server/client';
 import type { IndexSummary } from '../server/protocol';
+import { NotKernelTreeError, assertKernelTree } from '../analysis/index/walk';
 
 type State =
   | { kind: 'idle' }
@@ -115,10 +116,19 @@ export class KernelIndex implements vscode.Disposable {
       );
       return false;
     }
+    // A folder that is not a kernel tree is told so at once, without a progress
+    // notification first (the analysis server checks by the same rule, walk.ts).
+    try {
+      assertKernelTree(root);
+    } catch (e) {
+      if (!(e instanceof NotKernelTreeError)) throw e;
+      this.fail(notKernelMessage(e.message), true);
+      return false;
+    }
     this.setState({ kind: 'indexing' });
     this.status.text = '$(sync~spin) NetPaths: indexing…';
     const started = Date.now();
-    // The error is shown once the progress notification has closed: inside the progress
+    // An error is shown once the progress notification has closed: inside the progress
     // callback it would appear beside an "indexing the kernel" toast still on screen.
     const outcome = await vscode.window.withProgress(
       {
@@ -141,9 +151,14 @@ export class KernelIndex implements vscode.Disposable {
       this.setState({ kind: 'cancelled' });
       return false;
     }
+    // VS Code keeps a progress notification on screen for at least 800 ms, however soon its
+    // task ends (withNotificationProgress in microsoft/vscode's
+    // src/vs/workbench/services/progress/browser/progressService.ts): a run that failed
+    // sooner waits for it to close before saying why.
+    const shown = Date.now() - started;
+    if (shown < PROGRESS_MIN_MS) await sleep(PROGRESS_MIN_MS - shown);
     const message = e instanceof Error ? e.message : String(e);
-    if (e instanceof RequestError && e.notKernel)
-      this.fail(`${message}. Open a Linux source folder, or set netpaths.kernelRoot to one.`, true);
+    if (e instanceof RequestError && e.notKernel) this.fail(notKernelMessage(message), true);
     else this.fail(message, false);
     return false;
   }
@@ -243,6 +258,18 @@ export class KernelIndex implements vscode.Disposable {
         break;
     }
   }
+}
+
+/** How long VS Code keeps a progress notification up at least, with a margin (see run()). */
+const PROGRESS_MIN_MS = 900;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The one-line error for a folder that is not a kernel tree, with what to do about it. */
+function notKernelMessage(reason: string): string {
+  return `${reason}. Open a Linux source folder, or set netpaths.kernelRoot to one.`;
 }
 
 function compact(n: number): string {
