@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { electronSuiteBuildOptions } from './lib/electron-build.mjs';
 import { webviewBuildOptions } from './lib/webview-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -91,6 +92,9 @@ rmSync(join(root, 'dist/webview'), { recursive: true, force: true });
 rmSync(join(root, 'dist/webview.js'), { force: true });
 rmSync(join(root, 'dist/webview.js.map'), { force: true });
 options.push(webviewBuildOptions(root, join(root, 'dist/webview')));
+// The desktop VS Code test suite (npm run test:electron) is built with the rest, so a
+// build that breaks it fails here, in CI, where VS Code itself cannot be downloaded.
+if (!watch) options.push(electronSuiteBuildOptions(root));
 if (watch) {
   for (const o of options) await (await esbuild.context(o)).watch();
   console.log('watching for changes');

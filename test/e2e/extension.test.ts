@@ -1,15 +1,17 @@
 // End-to-end tests: the packaged extension in a real VS Code (code-server 4.100.3, VS Code
 // 1.100.3) on the real Linux 6.12 tree, driven through its UI as a person would: the
-// palette, QuickPicks, a click on a graph node, a mouse hover, the side bar. Expectations
-// come from the CLI on the same tree and scope, never from hard-coded line numbers.
+// palette, QuickPicks, a click on a graph node, a mouse hover, the side bar. The scenarios
+// test/electron runs too are named in test/e2e/scenarios.ts. Expectations come from the
+// tree's own files (the definition's line, the kernel-doc) and from the CLI on the same tree
+// and scope (which functions a path draws), never from hard-coded line numbers.
 //
 // Run: NETPATHS_KERNEL=$(bash scripts/kernel.sh) NETPATHS_CODE_SERVER=$(bash scripts/setup-code-server.sh) npm run test:e2e
 // Screenshots of every step and timings.json land in test-results/e2e/.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { GraphJson } from '../../src/analysis/graph-json';
 import {
@@ -26,28 +28,27 @@ import {
   tempDir,
   waitFor,
 } from './harness';
+import {
+  E1000E_NETDEV,
+  EGRESS_STAGES,
+  INGRESS_STAGES,
+  NOT_A_KERNEL,
+  NOT_A_KERNEL_FILES,
+  SCENARIOS,
+  type ScenarioId,
+  definitionLines,
+  firstUse,
+  hasName,
+  readSource,
+  skbFieldDoc,
+} from './scenarios';
+import RULE from '../../src/analysis/index/kernel-tree.json';
 
 const timings = new Timings();
 after(() => {
   const file = timings.write();
   log(`timings written to ${file}`);
 });
-
-/** The definition of a function according to the CLI. */
-interface Where {
-  nodes: { name: string; file: string; line: number }[];
-}
-
-interface Explanation {
-  title: string;
-  kernelDoc?: string;
-  topic: string;
-}
-
-/** Whether `name` occurs in `text` as a whole C identifier. */
-function hasName(text: string, name: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)`).test(text);
-}
 
 /**
  * The panel's own account of its first drawing, from NetPaths' log: the time from the
@@ -64,14 +65,6 @@ function drawnLine(vs: VsCode, title: string): { ms: number; detail: string } | 
   return undefined;
 }
 
-/** The first line of `file` (1-based) that uses `skb->data` in code, not in a comment. */
-function firstUse(file: string, needle: string): number {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const index = lines.findIndex((l) => l.includes(needle) && !/^\s*(\*|\/\*|\/\/)/.test(l));
-  assert.ok(index >= 0, `${needle} does not occur in ${file}`);
-  return index + 1;
-}
-
 describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
   const kernel = kernelRoot();
   const cacheDir = tempDir('netpaths-e2e-cli-');
@@ -80,6 +73,12 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
   /** A test of the UI: a failure comes with a screenshot and the end of NetPaths' log. */
   const ui = (name: string, body: () => Promise<void>): void => {
     it(name, () => vs.step(name, body));
+  };
+  /** A scenario test/electron runs too: its title comes from scenarios.ts. */
+  const shared = new Set<ScenarioId>();
+  const scenario = (id: ScenarioId, body: () => Promise<void>): void => {
+    shared.add(id);
+    ui(SCENARIOS[id], body);
   };
   let ingressCli: GraphJson;
   let egressCli: GraphJson;
@@ -101,49 +100,46 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     removeTempDir(cacheDir);
   });
 
-  ui(
-    'indexes the tree when it opens, showing progress, then the status bar says how many functions',
-    async () => {
-      const opened = Date.now();
-      // The first thing after activation is progress: the status bar item and a notification.
-      const progress = await vs.waitForStatusBar(/^NetPaths\b|NetPaths: (indexing|\d+%)/, 30_000);
-      log(`status bar at start: "${progress}"`);
-      let sawProgress = /indexing|%/.test(progress);
-      await vs.screenshot('indexing');
-      const ready = await waitFor(
-        'the status bar to say the index is ready',
-        async () => {
-          const texts = await vs.statusBarTexts();
-          if (texts.some((t) => /NetPaths: (indexing|\d+%)/.test(t))) sawProgress = true;
-          if (!sawProgress && (await vs.notifications()).some((n) => /NetPaths: indexing/.test(n)))
-            sawProgress = true;
-          const failed = texts.find((t) => t === 'NetPaths');
-          if (
-            failed &&
-            (await vs.notifications()).some((n) => /NetPaths:/.test(n) && !/indexing/.test(n))
-          ) {
-            throw new FinalError(`indexing failed: ${(await vs.notifications()).join(' | ')}`);
-          }
-          return texts.find((t) => /^NetPaths: [\d,.]+k? functions$/.test(t));
-        },
-        10 * 60_000,
-        250,
-      );
-      timings.record(
-        'index-cold',
-        'open the kernel folder -> index ready (cold, extension host)',
-        Date.now() - opened,
-      );
-      log(`status bar when ready: "${ready}"`);
-      await vs.screenshot('indexed');
-      assert.ok(
-        sawProgress,
-        'indexing never showed progress (status bar "NetPaths: indexing…"/"NN%" or a notification)',
-      );
-    },
-  );
+  scenario('indexOnOpen', async () => {
+    const opened = Date.now();
+    // The first thing after activation is progress: the status bar item and a notification.
+    const progress = await vs.waitForStatusBar(/^NetPaths\b|NetPaths: (indexing|\d+%)/, 30_000);
+    log(`status bar at start: "${progress}"`);
+    let sawProgress = /indexing|%/.test(progress);
+    await vs.screenshot('indexing');
+    const ready = await waitFor(
+      'the status bar to say the index is ready',
+      async () => {
+        const texts = await vs.statusBarTexts();
+        if (texts.some((t) => /NetPaths: (indexing|\d+%)/.test(t))) sawProgress = true;
+        if (!sawProgress && (await vs.notifications()).some((n) => /NetPaths: indexing/.test(n)))
+          sawProgress = true;
+        const failed = texts.find((t) => t === 'NetPaths');
+        if (
+          failed &&
+          (await vs.notifications()).some((n) => /NetPaths:/.test(n) && !/indexing/.test(n))
+        ) {
+          throw new FinalError(`indexing failed: ${(await vs.notifications()).join(' | ')}`);
+        }
+        return texts.find((t) => /^NetPaths: [\d,.]+k? functions$/.test(t));
+      },
+      10 * 60_000,
+      250,
+    );
+    timings.record(
+      'index-cold',
+      'open the kernel folder -> index ready (cold, extension host)',
+      Date.now() - opened,
+    );
+    log(`status bar when ready: "${ready}"`);
+    await vs.screenshot('indexed');
+    assert.ok(
+      sawProgress,
+      'indexing never showed progress (status bar "NetPaths: indexing…"/"NN%" or a notification)',
+    );
+  });
 
-  ui('Show Ingress Path… draws the e1000e receive path the CLI computes', async () => {
+  scenario('ingress', async () => {
     await vs.runCommand('NetPaths: Show Ingress Path…');
     await vs.waitForQuickPick('Show Ingress Path');
     await vs.typeInQuickInput('e1000e');
@@ -193,12 +189,7 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     async () => {
       const frame = await vs.graphFrame('e1000e ingress');
       const drawn = (await vs.graphNodeTexts(frame)).join('\n');
-      const absent = [
-        'e1000e_poll',
-        'napi_gro_receive',
-        '__netif_receive_skb_core',
-        'tcp_v4_rcv',
-      ].filter((name) => !hasName(drawn, name));
+      const absent = INGRESS_STAGES.filter((name) => !hasName(drawn, name));
       // Linux 6.12 delivers GRO's batches as lists: IPv4 is entered by ip_list_rcv (which
       // runs ip_rcv_core per packet), not by ip_rcv, on this path.
       if (!hasName(drawn, 'ip_rcv') && !hasName(drawn, 'ip_list_rcv'))
@@ -207,13 +198,12 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     },
   );
 
-  ui('clicking the e1000e_poll node opens netdev.c at its definition', async () => {
-    const where = cliJson<Where>(
-      ['where', 'drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll'],
-      cacheDir,
-    );
-    const def = where.nodes[0];
-    assert.ok(def, 'the CLI does not know e1000e_poll');
+  scenario('openDefinition', async () => {
+    // Where e1000e_poll is defined, read from netdev.c itself.
+    const source = readSource(kernel, E1000E_NETDEV);
+    const lines = source.split('\n');
+    const defined = definitionLines(source, 'e1000e_poll');
+    assert.equal(defined.length, 1, `netdev.c defines e1000e_poll on lines ${defined.join(', ')}`);
     const frame = await vs.graphFrame('e1000e ingress');
     // The search box centres the match, so the node is on screen for a real mouse click.
     const search = frame.locator('#np-search');
@@ -233,10 +223,10 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
       50,
     );
     const cursor = await waitFor(
-      `the cursor on line ${def.line}`,
+      'the cursor to leave the first line',
       async () => {
         const c = await vs.cursor();
-        return c?.line === def.line ? c : undefined;
+        return c && c.line > 1 ? c : undefined;
       },
       10_000,
       50,
@@ -247,22 +237,22 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
       Date.now() - clicked,
     );
     await vs.screenshot('netdev-c-at-e1000e_poll');
-    assert.equal(cursor.line, def.line);
-    // The line the cursor is on names the function.
-    const lineText = readFileSync(join(kernel, def.file), 'utf8').split('\n')[def.line - 1] ?? '';
-    assert.match(lineText, /\be1000e_poll\b/);
+    // The line the editor opened, read from the file: the one that defines e1000e_poll.
+    const opened = lines[cursor.line - 1] ?? '';
+    assert.match(opened, /\be1000e_poll\s*\(/, `line ${cursor.line} is "${opened.trim()}"`);
+    assert.equal(cursor.line, defined[0], `line ${cursor.line} is not the definition`);
   });
 
-  ui('hovering skb->data in net/core/dev.c explains the field with its kernel-doc', async () => {
-    const explanation = cliJson<Explanation>(['explain', 'skb->data'], cacheDir);
-    assert.ok(explanation.kernelDoc, 'the CLI has no kernel-doc for skb->data');
+  scenario('hover', async () => {
+    // The kernel-doc of sk_buff's data member, as include/linux/skbuff.h writes it.
+    const doc = skbFieldDoc(kernel, 'data');
     const file = 'net/core/dev.c';
-    const line = firstUse(join(kernel, file), 'skb->data');
+    const line = firstUse(readSource(kernel, file), 'skb->data');
     await vs.openFile(file, line);
     // Move the mouse away first, so reaching the word is a real mouse move.
     await vs.page.mouse.move(5, 500);
     const at = await vs.wordCentre(line, 'skb->data', 'data');
-    const hover = vs.page.locator('.monaco-hover').filter({ hasText: explanation.kernelDoc });
+    const hover = vs.page.locator('.monaco-hover').filter({ hasText: doc });
     const moved = Date.now();
     await vs.page.mouse.move(at.x, at.y, { steps: 2 });
     await hover.first().waitFor({ state: 'visible', timeout: 15_000 });
@@ -274,10 +264,7 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     await vs.screenshot('hover-skb-data');
     const text = ((await hover.first().textContent()) ?? '').replace(/\s+/g, ' ');
     assert.match(text, /\bdata\b/);
-    assert.ok(
-      text.includes(explanation.kernelDoc),
-      `the hover lacks the kernel-doc "${explanation.kernelDoc}": ${text}`,
-    );
+    assert.ok(text.includes(doc), `the hover lacks the kernel-doc "${doc}": ${text}`);
     assert.match(text, /sk_buff|skb->data/, `the hover does not say which struct: ${text}`);
     await vs.page.mouse.move(5, 500);
   });
@@ -285,8 +272,8 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
   /** The drivers Show Egress Path offered while netdev.c was open, first first. */
   let egressOffered: string[] = [];
 
-  ui('Show Egress Path… draws the e1000e transmit path the CLI computes', async () => {
-    await vs.openFile('drivers/net/ethernet/intel/e1000e/netdev.c');
+  scenario('egress', async () => {
+    await vs.openFile(E1000E_NETDEV);
     await vs.runCommand('NetPaths: Show Egress Path…');
     await vs.waitForQuickPick('Show Egress Path');
     egressOffered = await vs.quickPickLabels();
@@ -312,17 +299,63 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
       own.ms,
     );
     const drawn = (await vs.graphNodeTexts(frame)).join('\n');
-    const absent = [
-      'tcp_sendmsg',
-      'ip_queue_xmit',
-      '__dev_queue_xmit',
-      'dev_hard_start_xmit',
-      'e1000_xmit_frame',
-    ].filter((name) => !hasName(drawn, name));
+    const absent = EGRESS_STAGES.filter((name) => !hasName(drawn, name));
     assert.deepEqual(absent, [], 'stages of the transmit path missing from the egress graph');
     const missing = egressCli.nodes.map((n) => n.name).filter((name) => !hasName(drawn, name));
     assert.deepEqual(missing, [], 'functions of the CLI egress path missing from the panel');
   });
+
+  ui(
+    'with the editor split, the panel keeps one toolbar row, readable labels and its legend below the graph',
+    async () => {
+      // netdev.c on the left, the egress panel beside it: half the editor area.
+      const frame = await vs.graphFrame('e1000e egress');
+      // No named helpers inside evaluate: tsx wraps them in a __name() the page lacks.
+      const layout = await frame.evaluate(() => {
+        const bar = document.getElementById('np-toolbar');
+        const centres = Array.from(bar?.children ?? [])
+          .map((c) => c.getBoundingClientRect())
+          .filter((r) => r.width > 0)
+          .map((r) => r.top + r.height / 2);
+        const svg = document.querySelector<SVGSVGElement>('#np-canvas svg');
+        const scale = svg ? svg.getBoundingClientRect().width / svg.width.baseVal.value : 0;
+        const sizes = Array.from(document.querySelectorAll('#np-canvas g.node .nodeLabel p')).map(
+          (p) => parseFloat(getComputedStyle(p).fontSize) * scale,
+        );
+        const [first, viewport, legend] = [
+          '#np-canvas g.node[data-np-node="n0"]',
+          '#np-viewport',
+          '.np-legend',
+        ].map((sel) => {
+          const r = document.querySelector(sel)?.getBoundingClientRect();
+          return r && { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        });
+        return {
+          width: document.body.clientWidth,
+          spread: Math.max(...centres) - Math.min(...centres),
+          more: !(document.getElementById('np-more') as HTMLButtonElement | null)?.hidden,
+          smallest: Math.min(...sizes),
+          labels: sizes.length,
+          first,
+          viewport,
+          legend,
+        };
+      });
+      await vs.screenshot('egress-split-editor');
+      log(`split panel: ${JSON.stringify(layout)}`);
+      assert.ok(layout.width < 900, `the panel is ${layout.width} px wide: the editor is split`);
+      assert.ok(layout.spread <= 2, `the toolbar wraps: items ${layout.spread} px apart`);
+      assert.ok(layout.more, 'the tools that do not fit are in the More tools menu');
+      assert.ok(layout.labels > 0 && layout.smallest >= 8.99, `labels of ${layout.smallest} px`);
+      const { first, viewport, legend } = layout;
+      assert.ok(first && viewport && legend);
+      assert.ok(
+        first.left >= viewport.left && first.right <= viewport.right,
+        `the first function (${first.left}-${first.right}) is cut off in ${viewport.left}-${viewport.right}`,
+      );
+      assert.ok(legend.top >= viewport.bottom - 0.5, 'the legend covers the graph');
+    },
+  );
 
   it('the driver QuickPick offers the driver of the open file (e1000e for its netdev.c) first', () => {
     assert.ok(egressOffered.length > 0, 'the egress QuickPick was not seen');
@@ -358,39 +391,36 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     );
   });
 
-  ui(
-    'Reindex refreshes from the cache in the extension storage (nothing changed: nothing parsed)',
-    async () => {
-      const indexedLines = (): string[] =>
-        vs
-          .extensionLog(500)
-          .split('\n')
-          .filter((l) => /\] indexed /.test(l));
-      const before = indexedLines().length;
-      const started = Date.now();
-      await vs.runCommand('NetPaths: Reindex');
-      const line = await waitFor(
-        'a second "indexed" line in the NetPaths log',
-        () => indexedLines()[before],
-        120_000,
-        100,
-      );
-      timings.record(
-        'reindex-warm',
-        'NetPaths: Reindex with nothing changed -> index ready',
-        Date.now() - started,
-      );
-      await vs.waitForStatusBar(/^NetPaths: [\d,.]+k? functions$/, 30_000);
-      log(`reindex: ${line}`);
-      assert.match(
-        line,
-        /\(0 parsed, \d+ from the cache\)/,
-        `the warm reindex parsed files again: ${line}`,
-      );
-    },
-  );
+  scenario('reindex', async () => {
+    const indexedLines = (): string[] =>
+      vs
+        .extensionLog(500)
+        .split('\n')
+        .filter((l) => /\] indexed /.test(l));
+    const before = indexedLines().length;
+    const started = Date.now();
+    await vs.runCommand('NetPaths: Reindex');
+    const line = await waitFor(
+      'a second "indexed" line in the NetPaths log',
+      () => indexedLines()[before],
+      120_000,
+      100,
+    );
+    timings.record(
+      'reindex-warm',
+      'NetPaths: Reindex with nothing changed -> index ready',
+      Date.now() - started,
+    );
+    await vs.waitForStatusBar(/^NetPaths: [\d,.]+k? functions$/, 30_000);
+    log(`reindex: ${line}`);
+    assert.match(
+      line,
+      /\(0 parsed, \d+ from the cache\)/,
+      `the warm reindex parsed files again: ${line}`,
+    );
+  });
 
-  it('leaves the kernel tree untouched', () => {
+  scenario('untouched', async () => {
     // Files created or modified in the tree since the tests started (the index lives in
     // the extension's workspace storage, the CLI's in a temp folder).
     const r = spawnSync('find', [kernel, '-newermt', startedAt.toISOString(), '-print', '-quit'], {
@@ -398,6 +428,12 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), '', `the tests wrote into the kernel tree: ${r.stdout.trim()}`);
+    return Promise.resolve();
+  });
+
+  it('ran every scenario test/electron runs too', () => {
+    const absent = (Object.keys(SCENARIOS) as ScenarioId[]).filter((id) => !shared.has(id));
+    assert.deepEqual(absent, []);
   });
 });
 
@@ -407,12 +443,20 @@ describe('NetPaths in VS Code on a folder that is not a kernel tree', () => {
     it(name, () => vs.step(name, body));
   };
   const folder = tempDir('netpaths-e2e-not-a-kernel-');
+  /** What the folder lacks, by the rule's paths and the files the test wrote. */
+  const lacking = RULE.required.filter((path) => !(path in NOT_A_KERNEL_FILES));
+
+  /** The notifications on screen now that speak of progress. */
+  const progressShown = async (): Promise<string[]> =>
+    (await vs.notifications()).filter((n) => /indexing/i.test(n));
 
   before(async () => {
     // A Kbuild file activates the extension, as in a kernel tree; nothing else is there.
-    writeFileSync(join(folder, 'Kbuild'), 'obj-y += hello.o\n');
-    mkdirSync(join(folder, 'src'));
-    writeFileSync(join(folder, 'src', 'hello.c'), 'int main(void) { return 0; }\n');
+    for (const [file, text] of Object.entries(NOT_A_KERNEL_FILES)) {
+      mkdirSync(dirname(join(folder, file)), { recursive: true });
+      writeFileSync(join(folder, file), text);
+    }
+    assert.ok(lacking.length > 0 && lacking.length < RULE.required.length);
     vs = await VsCode.start({ name: 'not-a-kernel', folder });
   });
 
@@ -421,31 +465,37 @@ describe('NetPaths in VS Code on a folder that is not a kernel tree', () => {
     removeTempDir(folder);
   });
 
-  ui('says in one clear message that the folder is not a kernel tree', async () => {
-    const message = await waitFor(
+  ui(NOT_A_KERNEL, async () => {
+    // When the error shows, the "indexing the kernel" notification is already gone.
+    const { message, progress } = await waitFor(
       'a NetPaths error notification',
-      async () =>
-        (await vs.notifications())?.find((n) => /^NetPaths/.test(n) && /kernel tree/i.test(n)),
+      async () => {
+        const shown = await vs.notifications();
+        const error = shown.find((n) => /^NetPaths/.test(n) && /kernel tree/i.test(n));
+        return error ? { message: error, progress: await progressShown() } : undefined;
+      },
       60_000,
-      250,
+      100,
     );
     log(`message: ${message}`);
-    // The progress notification goes once indexing has failed.
-    await waitFor(
-      'the progress notification to close',
-      async () => ((await vs.notifications()).some((n) => /indexing/.test(n)) ? undefined : true),
-      15_000,
-    );
     await vs.screenshot('not-a-kernel');
-    assert.match(
-      message,
-      /not look like a Linux kernel tree|not a kernel tree|needs a kernel tree/i,
-    );
+    assert.deepEqual(progress, [], 'a progress notification is left beside the error');
+    // It says exactly what is missing, and not what the folder has.
+    const missing = `it has no ${lacking.join(' and no ')}`;
+    assert.ok(message.includes(missing), `the message does not say "${missing}": ${message}`);
+    for (const present of Object.keys(NOT_A_KERNEL_FILES))
+      assert.ok(!message.includes(`no ${present}`), `the message says ${present} is missing`);
+    // And it stays so: no progress comes back while the error is up.
+    await sleep(3000);
+    assert.deepEqual(await progressShown(), [], 'progress came back after the error');
+    await vs.screenshot('not-a-kernel-later');
     // The status bar says something went wrong and offers to try again; no spinner is left.
     const status = (await vs.statusBarTexts()).filter((t) => /NetPaths/.test(t));
-    assert.ok(
-      status.every((t) => !/indexing|%/.test(t)),
-      `the status bar still shows progress: ${status.join(', ')}`,
+    assert.ok(status.length > 0, 'no NetPaths item in the status bar');
+    assert.deepEqual(
+      status.filter((t) => /indexing|%/.test(t)),
+      [],
+      `the status bar still shows progress`,
     );
   });
 
@@ -480,8 +530,8 @@ describe('NetPaths in VS Code on a folder that is not a kernel tree', () => {
       10_000,
     );
     await vs.runCommand('NetPaths: Show Ingress Path…');
-    // The progress notification ("indexing the kernel") may show first: wait for the one
-    // that names the problem, and keep all the messages shown by then.
+    // The progress notification ("indexing the kernel") shows first: wait for the one that
+    // names the problem, and keep all the messages shown by then.
     const messages = await waitFor(
       'a message saying the folder is not a kernel tree',
       async () => {
@@ -494,6 +544,11 @@ describe('NetPaths in VS Code on a folder that is not a kernel tree', () => {
     assert.ok(
       messages.some((m) => /kernel tree/i.test(m)),
       `no message says what is wrong: ${messages.join(' | ')}`,
+    );
+    assert.deepEqual(
+      messages.filter((m) => /indexing/i.test(m)),
+      [],
+      'a progress notification is left beside the error',
     );
     await vs.screenshot('not-a-kernel-command');
     const frames = await vs.webviewFrames('#np-app');

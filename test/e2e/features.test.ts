@@ -304,6 +304,7 @@ describe('NetPaths in VS Code: depth, export, call hierarchy, callers, reload', 
         `the tree's root is not e1000e_poll: ${out[0]?.text ?? 'no rows'}`,
       );
       const callees = calleesCli.nodes.filter((n) => n.id !== poll.id).map((n) => n.name);
+      assert.ok(callees.includes('e1000_clean_rx_irq'), `the CLI's callees: ${callees.join(', ')}`);
       const absentOut = callees.filter((c) => !out.some((r) => r.name === c));
       assert.deepEqual(
         absentOut,
@@ -328,6 +329,7 @@ describe('NetPaths in VS Code: depth, export, call hierarchy, callers, reload', 
         `the tree's root is not e1000e_poll: ${rows[0]?.text ?? 'no rows'}`,
       );
       const callers = callersCli.nodes.filter((n) => n.id !== poll.id).map((n) => n.name);
+      assert.ok(callers.length > 0, 'the CLI lists no caller of e1000e_poll');
       const absent = callers.filter((c) => !rows.some((r) => r.name === c));
       assert.deepEqual(
         absent,

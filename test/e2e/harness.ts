@@ -31,6 +31,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { kernelTreeProblem } from '../../src/analysis/index/walk';
+import { E2E_SCOPE, cliJson as sharedCliJson } from './scenarios';
 
 export const ROOT = join(__dirname, '..', '..');
 export const RESULTS = join(ROOT, 'test-results', 'e2e');
@@ -39,19 +40,13 @@ export const CLI = join(ROOT, 'dist', 'cli.js');
 const CODE_SERVER_VERSION = '4.100.3';
 
 /**
- * What the e2e window indexes: the part of the tree e1000e's ingress and egress paths run
- * through. Checked with the CLI against the integration tests' wider scope (net/**,
- * drivers/net/**, drivers/hv/**, drivers/virtio/**, include/**, kernel/**, arch/x86/**): the same nodes and edges on both
- * paths; only the count of functions hidden in collapsed side branches is lower. About
- * 8,400 files, 13-25 s cold on two cores instead of 50-110 s.
+ * What the e2e window indexes (test/e2e/scenarios.ts): the part of the tree e1000e's ingress
+ * and egress paths run through. Checked with the CLI against the integration tests' wider
+ * scope: the same nodes and edges on both paths; only the count of functions hidden in
+ * collapsed side branches is lower. About 8,400 files, 13-25 s cold on two cores instead
+ * of 50-110 s.
  */
-export const E2E_SCOPE = [
-  'net/**',
-  'drivers/net/ethernet/intel/**',
-  'include/**',
-  'kernel/softirq.c',
-  'kernel/irq/**',
-];
+export { E2E_SCOPE };
 
 /** Writes a line to stderr (node:test keeps stdout for its reporter). */
 export function log(message: string): void {
@@ -915,30 +910,7 @@ export function tail(file: string, lines = 40): string {
 
 /** Runs `netpaths ARGS --format json` on the kernel with the e2e scope and its own cache. */
 export function cliJson<T>(args: string[], cacheDir: string): T {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
-  const scope = E2E_SCOPE.flatMap((g) => ['--scope', g]);
-  const r = spawnSync(
-    process.execPath,
-    [
-      CLI,
-      ...args,
-      '--kernel',
-      kernelRoot(),
-      '--cache-dir',
-      cacheDir,
-      ...scope,
-      '--format',
-      'json',
-      '--quiet',
-    ],
-    {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  if (r.status !== 0)
-    throw new Error(`netpaths ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
-  return JSON.parse(r.stdout) as T;
+  return sharedCliJson<T>(ROOT, kernelRoot(), cacheDir, args);
 }
 
 // ---------------------------------------------------------------------------------------

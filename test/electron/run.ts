@@ -1,21 +1,30 @@
-// A thin suite in desktop VS Code through @vscode/test-electron: the extension as a
-// development extension activates on a small kernel-like folder and registers every
-// command it declares. For desktops with internet access: @vscode/test-electron downloads
-// VS Code, which CI machines (npm registry and Debian only) cannot; there, `npm run
-// test:e2e` runs the full end-to-end tests in code-server instead. When the download fails
-// this runner says so in one line and exits 1: it never reports success without running.
+// Runs the end-to-end scenarios in desktop VS Code through @vscode/test-electron: the
+// extension as a development extension, the suite (test/electron/suite.ts, the scenarios
+// of test/e2e/scenarios.ts through the VS Code API) in its extension host, in two sessions:
+// VS Code opened on $NETPATHS_KERNEL with the e2e scope, then on a folder that is not a
+// kernel tree. For desktops that can download VS Code; CI machines (npm registry and
+// Debian only) cannot, and run the same scenarios in code-server (`npm run test:e2e`),
+// while `npm run build` and `npm run typecheck` compile this suite there too. When the
+// download fails this runner says so in one line and exits 1: it never reports success
+// without running.
 //
-//   npm run build && node --import tsx test/electron/run.ts
+//   NETPATHS_KERNEL=$(bash scripts/kernel.sh) npm run test:electron
 //
 // NETPATHS_VSCODE_EXECUTABLE=/path/to/code uses an installed VS Code (no download);
 // NETPATHS_VSCODE_VERSION picks the version to download (default: the lowest that
 // package.json's engines.vscode allows, so the suite checks what we promise).
 
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
+import {
+  electronSuiteBuildOptions,
+  ELECTRON_SUITE_DIR,
+} from '../../scripts/lib/electron-build.mjs';
+import { kernelTreeProblem } from '../../src/analysis/index/walk';
+import { E2E_SCOPE, NOT_A_KERNEL_FILES } from '../e2e/scenarios';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -32,76 +41,111 @@ function engineVersion(): string {
   return m?.[1] ?? 'stable';
 }
 
-async function main(): Promise<number> {
-  if (!existsSync(join(ROOT, 'dist', 'extension.js'))) {
-    say('dist/extension.js is missing: run npm run build first');
-    return 1;
-  }
-  // The suite runs inside the extension host, which loads JavaScript: bundle it (vscode
-  // stays external, node:assert is Node's) into out/, which git ignores.
-  const outDir = join(ROOT, 'out', 'electron-suite');
-  await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: { index: 'test/electron/suite.ts' },
-    outdir: outDir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    logLevel: 'warning',
-  });
+/** User settings of each session: quiet, no trust prompt, the e2e scope. */
+const SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'git.enabled': false,
+  'netpaths.scope': E2E_SCOPE,
+};
 
-  let executable = process.env.NETPATHS_VSCODE_EXECUTABLE;
-  if (!executable) {
-    const version = process.env.NETPATHS_VSCODE_VERSION ?? engineVersion();
-    // Outside the repository, next to the other NetPaths caches.
-    const cachePath = join(
-      process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
-      'netpaths',
-      'vscode-test',
-    );
-    mkdirSync(cachePath, { recursive: true });
-    try {
-      executable = await downloadAndUnzipVSCode({ version, cachePath, timeout: 30_000 });
-    } catch (e) {
-      const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-      say(
-        `cannot download VS Code ${version} (${reason}); this suite needs a desktop with internet access or NETPATHS_VSCODE_EXECUTABLE, here run npm run test:e2e instead`,
-      );
-      return 1;
-    }
-  }
-
-  // A copy of the small kernel-like fixture: activation by workspaceContains:Kbuild and a
-  // quick index, without touching the repository's files.
-  const workspace = mkdtempSync(join(tmpdir(), 'netpaths-electron-'));
-  const userData = join(workspace, 'user-data');
-  cpSync(join(ROOT, 'test', 'fixtures', 'kernel-mini'), join(workspace, 'kernel'), {
-    recursive: true,
-  });
+async function vscodeExecutable(): Promise<string | undefined> {
+  const given = process.env.NETPATHS_VSCODE_EXECUTABLE;
+  if (given) return given;
+  const version = process.env.NETPATHS_VSCODE_VERSION ?? engineVersion();
+  // Outside the repository, next to the other NetPaths caches.
+  const cachePath = join(
+    process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+    'netpaths',
+    'vscode-test',
+  );
+  mkdirSync(cachePath, { recursive: true });
   try {
-    const code = await runTests({
+    return await downloadAndUnzipVSCode({ version, cachePath, timeout: 30_000 });
+  } catch (e) {
+    const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    say(
+      `cannot download VS Code ${version} (${reason}); this suite needs a desktop with internet access or NETPATHS_VSCODE_EXECUTABLE, here run npm run test:e2e instead`,
+    );
+    return undefined;
+  }
+}
+
+/** One VS Code window on `folder` running the suite's `session`; its exit code. */
+async function session(
+  executable: string,
+  name: 'kernel' | 'not-a-kernel',
+  folder: string,
+  kernel: string,
+): Promise<number> {
+  const work = mkdtempSync(join(tmpdir(), `netpaths-electron-${name}-`));
+  const userData = join(work, 'user-data');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  writeFileSync(join(userData, 'User', 'settings.json'), `${JSON.stringify(SETTINGS, null, 2)}\n`);
+  try {
+    return await runTests({
       vscodeExecutablePath: executable,
       extensionDevelopmentPath: ROOT,
-      extensionTestsPath: join(outDir, 'index.js'),
-      extensionTestsEnv: { NETPATHS_ELECTRON_WORKSPACE: join(workspace, 'kernel') },
+      extensionTestsPath: join(ROOT, ELECTRON_SUITE_DIR, 'index.js'),
+      extensionTestsEnv: {
+        NETPATHS_ELECTRON_SESSION: name,
+        NETPATHS_ELECTRON_USER_DATA: userData,
+        NETPATHS_KERNEL: kernel,
+      },
       launchArgs: [
-        join(workspace, 'kernel'),
+        folder,
         '--disable-extensions',
         '--disable-workspace-trust',
         '--skip-welcome',
         '--skip-release-notes',
         `--user-data-dir=${userData}`,
+        `--extensions-dir=${join(work, 'extensions')}`,
       ],
     });
-    return code;
   } catch (e) {
-    say(`the suite failed: ${e instanceof Error ? e.message : String(e)}`);
+    say(`the ${name} session failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {
-    rmSync(workspace, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<number> {
+  if (!existsSync(join(ROOT, 'dist', 'extension.js'))) {
+    say('dist/extension.js is missing: run npm run build first');
+    return 1;
+  }
+  const kernel = process.env.NETPATHS_KERNEL;
+  const problem = kernel ? kernelTreeProblem(kernel) : 'it is not set';
+  if (!kernel || problem !== undefined) {
+    say(
+      `NETPATHS_KERNEL must name a Linux 6.12 tree (${problem}): NETPATHS_KERNEL=$(bash scripts/kernel.sh) npm run test:electron`,
+    );
+    return 1;
+  }
+  // The suite as the build compiles it (the build already did; again, for edits since).
+  await esbuild.build(electronSuiteBuildOptions(ROOT));
+  const executable = await vscodeExecutable();
+  if (!executable) return 1;
+
+  const failed: string[] = [];
+  if ((await session(executable, 'kernel', kernel, kernel)) !== 0) failed.push('kernel');
+  const folder = mkdtempSync(join(tmpdir(), 'netpaths-electron-not-a-kernel-'));
+  try {
+    for (const [file, text] of Object.entries(NOT_A_KERNEL_FILES)) {
+      mkdirSync(dirname(join(folder, file)), { recursive: true });
+      writeFileSync(join(folder, file), text);
+    }
+    if ((await session(executable, 'not-a-kernel', folder, kernel)) !== 0)
+      failed.push('not-a-kernel');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  if (failed.length > 0) say(`failed sessions: ${failed.join(', ')}`);
+  return failed.length === 0 ? 0 : 1;
 }
 
 main().then(
