@@ -79,6 +79,18 @@ describe('preprocess', () => {
     );
   });
 
+  it('empties inline asm whose template holds a comment with an apostrophe (arch/x86/kernel/rethook.c)', () => {
+    const input = [
+      'asm(',
+      '\t".text\\n"',
+      "\t/* Push a fake return address to tell the unwinder it's a rethook. */",
+      '\t"\tpushq %rsp\\n"',
+      ');',
+      '',
+    ].join('\n');
+    assert.equal(preprocessed(input).replace(/\s+/g, ' '), 'asm( "" ); ');
+  });
+
   it('keeps one configuration of an #if inside an argument list, a split function head or between a head and its bodies', () => {
     const input = [
       'static void doorbell(struct ring *ring)',
@@ -299,6 +311,44 @@ describe('preprocess', () => {
     assert.equal(lines[5], input.split('\n')[5]);
   });
 
+  it('finds the #if groups of an initializer after a line comment holding a comment opener', () => {
+    const input = [
+      'static const struct ops o = {',
+      '\t.a = x, // see /* below',
+      '#ifdef CONFIG_X',
+      '\t.b = y,',
+      '#else',
+      '\t.b = z,',
+      '#endif',
+      '};',
+      '/* below */',
+      '',
+    ].join('\n');
+    const lines = preprocessed(input).split('\n');
+    assert.deepEqual(
+      lines.slice(2, 7).map((l) => l.trim()),
+      ['', '.b = y,', '', '.b = z,', ''],
+    );
+  });
+
+  it('finds the #endif after a stray quote in an #if 0 group of an initializer', () => {
+    const input = [
+      'static const struct ops o = {',
+      '\t.a = x,',
+      '#if 0',
+      "\tit's disabled",
+      '#endif',
+      '\t.b = y,',
+      '};',
+      '',
+    ].join('\n');
+    const lines = preprocessed(input).split('\n');
+    assert.deepEqual(
+      lines.slice(2, 5).map((l) => l.trim()),
+      ['', "it's disabled", ''],
+    );
+  });
+
   it('blanks #define and #undef lines of an X-macro table inside an initializer', () => {
     const input = [
       'static const char * const bch2_counter_names[] = {',
@@ -391,6 +441,22 @@ describe('chunks', () => {
     assert.deepEqual(
       chunks(text, 1).map((p) => p.firstRow),
       [0, 12],
+    );
+  });
+
+  it('reads a line comment continued by a backslash-newline as a comment', () => {
+    const text = ['int f(void)', '{', '\tx(); // a \\', '}', '}', 'int g;'].join('\n');
+    assert.deepEqual(
+      chunks(text, 1).map((p) => p.firstRow),
+      [0, 5],
+    );
+  });
+
+  it('opens no comment at a slash-star inside a string of a #define', () => {
+    const text = ['#define OPEN "/*"', 'int f(void)', '{', '}', 'int g; /* */'].join('\n');
+    assert.deepEqual(
+      chunks(text, 1).map((p) => p.firstRow),
+      [0, 4],
     );
   });
 

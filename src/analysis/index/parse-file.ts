@@ -7,7 +7,8 @@ import type { Query } from 'web-tree-sitter';
 import { Extractor, objectMacros } from './extract';
 import type { FileFacts } from './facts';
 import type { CParser } from './parser';
-import { commentEnd, preprocess } from './preprocess';
+import { lineEnd, skipCommentOrLiteral } from './c-text';
+import { preprocess } from './preprocess';
 
 export interface ParseLimits {
   /** Files larger than this are recorded as skipped. */
@@ -110,69 +111,29 @@ export function chunks(text: string, minLines: number): { text: string; firstRow
   let depth = 0;
   /** The depth at each open `#if`. */
   const ifs: number[] = [];
-  let inComment = false;
-  /** The quote of a string literal continued on the next line, or 0. */
-  let quote = 0;
-  /** Where the open comment ends, at its star-slash (-1: nowhere). */
-  let openCommentEnd = -1;
-  /** The line continues a preprocessor line (a `#define` body). */
-  let inDirective = false;
+  /** Where code resumes after a comment, literal or preprocessor line begun on an earlier line. */
+  let resume = 0;
   const n = text.length;
   for (let at = 0; at < n;) {
     let end = text.indexOf('\n', at);
     if (end < 0) end = n;
-    // A preprocessor line, or the continuation of one: its braces do not count.
-    let directive: boolean = inDirective;
-    /** The line starts outside comments and preprocessor lines. */
-    const fresh = !inDirective && !inComment && quote === 0;
-    let i = at;
-    if (quote !== 0) {
-      // A string continued from the line before, which ended in a backslash.
-      const close = literalEnd(text, i, end, quote);
-      if (close < end || text.charCodeAt(end - 1) !== 92) quote = 0;
-      i = close + 1;
+    /** The line starts outside comments, literals and preprocessor lines. */
+    const fresh = at >= resume;
+    const hash = fresh ? directiveAt(text, at, end) : -1;
+    if (hash >= 0) {
+      // A preprocessor line, continuations and comments included: its braces do not count.
+      const word = /^#\s*(\w+)/.exec(text.slice(hash, Math.min(end, hash + 24)))?.[1];
+      if (word === 'if' || word === 'ifdef' || word === 'ifndef') ifs.push(depth);
+      else if (word === 'else' || word === 'elif' || word === 'elifdef' || word === 'elifndef')
+        depth = ifs.at(-1) ?? depth;
+      else if (word === 'endif') ifs.pop();
+      resume = lineEnd(text, hash) + 1;
+    } else if (resume < end) {
+      const counted = countBraces(text, Math.max(at, resume), end, depth);
+      depth = counted.depth;
+      resume = counted.resume;
     }
-    if (fresh) {
-      while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-      if (text.charCodeAt(i) === 35 /* # */) {
-        directive = true;
-        const word = /^#\s*(\w+)/.exec(text.slice(i, Math.min(end, i + 24)))?.[1];
-        if (word === 'if' || word === 'ifdef' || word === 'ifndef') ifs.push(depth);
-        else if (word === 'else' || word === 'elif' || word === 'elifdef' || word === 'elifndef')
-          depth = ifs.at(-1) ?? depth;
-        else if (word === 'endif') ifs.pop();
-      }
-    }
-    inDirective = directive && end > at && text.charCodeAt(end - 1) === 92; /* \\ */
-    for (; i < end; i++) {
-      if (inComment) {
-        if (openCommentEnd < 0 || openCommentEnd >= end) break;
-        i = openCommentEnd + 1;
-        inComment = false;
-        continue;
-      }
-      const c = text.charCodeAt(i);
-      if (c === 47 /* / */) {
-        const d = text.charCodeAt(i + 1);
-        if (d === 47) break;
-        if (d === 42) {
-          inComment = true;
-          openCommentEnd = commentEnd(text, i + 2);
-          i++;
-        }
-      } else if (directive) {
-        continue;
-      } else if (c === 34 /* " */ || c === 39 /* ' */) {
-        i = literalEnd(text, i + 1, end, c);
-        // `"...\` goes on to the next line (tools/testing/selftests/bpf: C source in strings).
-        if (i >= end && text.charCodeAt(end - 1) === 92) quote = c;
-      } else if (c === 123 /* { */) {
-        depth++;
-      } else if (c === 125 /* } */ && depth > 0) {
-        depth--;
-      }
-    }
-    if (fresh && !directive && text.charCodeAt(at) === 125 /* } */) {
+    if (fresh && hash < 0 && text.charCodeAt(at) === 125 /* } */) {
       // A `}` line followed by a blank line ends a function in kernel style even when the
       // count says otherwise: an `#if 0` around an unbalanced `if (x) {` (drivers/atm/iphase.c).
       if (depth > 0 && blankLine(text, end + 1)) depth = 0;
@@ -189,11 +150,36 @@ export function chunks(text: string, minLines: number): { text: string; firstRow
   return out;
 }
 
-/** Index of the quote `q` that closes a literal from `from`, past escapes; `to` when the line ends first. */
-function literalEnd(text: string, from: number, to: number, q: number): number {
-  let i = from;
-  for (; i < to && text.charCodeAt(i) !== q; i++) if (text.charCodeAt(i) === 92 /* \\ */) i++;
-  return i;
+/** Index of the `#` that opens a preprocessor line in [at, end) after blanks, or -1. */
+function directiveAt(text: string, at: number, end: number): number {
+  let i = at;
+  while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i < end && text.charCodeAt(i) === 35 /* # */ ? i : -1;
+}
+
+/**
+ * Counts the braces of [from, end), a line of code, outside comments and literals, from
+ * `depth` (never below 0); `resume` is past a comment or literal that runs on beyond the
+ * line (`"...\` goes on: tools/testing/selftests/bpf holds C source in strings).
+ */
+function countBraces(
+  text: string,
+  from: number,
+  end: number,
+  depth: number,
+): { depth: number; resume: number } {
+  let d = depth;
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 /* { */) d++;
+    else if (c === 125 /* } */) d = Math.max(0, d - 1);
+    else if (c === 47 /* / */ || c === 34 /* " */ || c === 39 /* ' */) {
+      const skipped = skipCommentOrLiteral(text, i);
+      if (skipped > end) return { depth: d, resume: skipped };
+      i = Math.max(i, skipped - 1);
+    }
+  }
+  return { depth: d, resume: end };
 }
 
 /** Whether the line starting at `at` holds only blanks (or the text ends there). */

@@ -2,6 +2,7 @@
 // input and a newline wherever the input has one, so every line, column and byte offset
 // the parser reports is an offset into the user's file.
 
+import { NOT_FOUND, lineEnd, maskComments, matchingBracket, skipCommentOrLiteral } from './c-text';
 import {
   BLANKED_ANNOTATIONS,
   BLANKED_ANNOTATIONS_WITH_ARGS,
@@ -56,27 +57,16 @@ function apply(text: string, edits: Edit[]): string {
   return out.join('');
 }
 
-/** Index just past the parenthesis that closes the one at `open`, or -1. Parentheses in string and character literals do not count. */
+/**
+ * A `;` this far past an opening parenthesis gives the search for its closing one up: an
+ * annotation or macro left open would otherwise send every search to the end of the file.
+ */
+const SEMICOLON_LIMIT = 4096;
+
+/** Index just past the parenthesis that closes the one at `open`, or NOT_FOUND (see SEMICOLON_LIMIT). */
 function closingParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */ || c === 39 /* ' */) {
-      // To the closing quote on the same line, past escapes; an unclosed literal ends the search.
-      for (i++; i < text.length && text.charCodeAt(i) !== c; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \\ */) i++;
-        else if (d === 10 /* \n */) return -1;
-      }
-    } else if (c === 40 /* ( */) depth++;
-    else if (c === 41 /* ) */) {
-      depth--;
-      if (depth === 0) return i + 1;
-    } else if (c === 59 /* ; */ && depth > 0 && i - open > 4096) {
-      return -1;
-    }
-  }
-  return -1;
+  const close = matchingBracket(text, open, { semicolonLimit: SEMICOLON_LIMIT });
+  return close === NOT_FOUND ? NOT_FOUND : close + 1;
 }
 
 /**
@@ -191,26 +181,6 @@ interface Group {
 // Bracket stack entries: the opening character, or INITIALIZER_BRACE for `= {`.
 const INITIALIZER_BRACE = -123;
 
-/** Index of the end of a block comment (its star) at or after `at`, or -1. */
-export function commentEnd(text: string, at: number): number {
-  return text.indexOf('*/', at);
-}
-
-/** End of the logical line at `at` (its `\n`, or the text's end), past `\`-continuations and comments. */
-export function lineEnd(text: string, at: number): number {
-  for (let i = at; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 /* \n */) return i;
-    if (c === 92 /* \\ */ && text.charCodeAt(i + 1) === 10) i++;
-    else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
-      const close = commentEnd(text, i + 2);
-      if (close < 0) return text.length;
-      i = close + 1;
-    }
-  }
-  return text.length;
-}
-
 /**
  * Whether the first branch leaves a construct open that the code after the group closes:
  * `if (a) {` inside a function, or a function head followed by its body, or a function
@@ -323,16 +293,11 @@ export function conditionalEdits(text: string): Edit[] {
       continue;
     }
     lineStart = false;
-    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
-      i = lineEnd(text, i) - 1;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
-      const close = commentEnd(text, i + 2);
-      i = close < 0 ? text.length : close + 1;
-    } else if (c === 34 /* " */ || c === 39 /* ' */) {
-      for (i++; i < text.length && text.charCodeAt(i) !== c && text.charCodeAt(i) !== 10; i++) {
-        if (text.charCodeAt(i) === 92) i++;
-      }
-      last = c;
+    const resume = c === 47 || c === 34 || c === 39 ? skipCommentOrLiteral(text, i) : i;
+    if (resume > i) {
+      // A comment, or a literal (which counts as a significant character).
+      if (c !== 47 /* / */) last = c;
+      i = resume - 1;
     } else {
       if (c === 40 || c === 91) stack.push(c);
       else if (c === 123 /* { */) {
@@ -433,7 +398,7 @@ export function fileScopeMacroEdits(text: string): Edit[] {
     if (close < 0) continue;
     fileScopeCandidate.lastIndex = close;
     const eol = lineEnd(text, close);
-    if (/\S/.test(text.slice(close, eol).replace(/\/\*.*?\*\/|\/\/.*/g, ''))) continue;
+    if (/\S/.test(maskComments(text.slice(close, eol)))) continue;
     const next = /\S/.exec(text.slice(eol, eol + 400))?.[0] ?? '';
     if (
       next === '{' ||
@@ -476,17 +441,13 @@ export function loneMacroEdits(text: string): Edit[] {
   return edits;
 }
 
-/** The line before `lineStart` that holds code, trimmed and without a trailing comment; '' at the start. */
+/** The line before `lineStart` that holds code, trimmed, its comments blanked; '' at the start. */
 function previousCodeLine(text: string, lineStart: number): string {
   for (let end = lineStart - 1; end > 0;) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
-    const line = text
-      .slice(start, end)
-      .replace(/\/\*.*?\*\/\s*$|\/\/.*$/, '')
-      .trim();
+    const line = maskComments(text.slice(start, end)).trim();
     end = start - 1;
-    if (line === '' || line.startsWith('#') || line.startsWith('*') || line.startsWith('/*'))
-      continue;
+    if (line === '' || line.startsWith('#') || line.startsWith('*')) continue;
     return line;
   }
   return '';

@@ -3,6 +3,7 @@
 // its line in the file.
 
 import type { Node, Parser } from 'web-tree-sitter';
+import { skipCommentOrLiteral } from '../c-text';
 import type { FileState } from './state';
 
 /** A function-like macro of the file, as the synthetic source needs it. */
@@ -14,12 +15,14 @@ export interface MacroSource {
   bodyLine: number;
 }
 
-/** Braces opened minus braces closed in `text`, outside string and character literals. */
+/** Braces opened minus braces closed in `text`, outside comments and literals. */
 function braceDepth(text: string): number {
   let depth = 0;
-  for (const m of text.matchAll(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[{}]/g)) {
-    if (m[0] === '{') depth++;
-    else if (m[0] === '}') depth--;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 /* { */) depth++;
+    else if (c === 125 /* } */) depth--;
+    else i = Math.max(i, skipCommentOrLiteral(text, i) - 1);
   }
   return depth;
 }
@@ -76,7 +79,7 @@ export function extractMacros(
     const body = m.body.replace(/\\\r?\n/g, ' \n');
     const bodyLines = body.split('\n');
     // Bodies that open a block another macro closes (`do_each_pid_task`) are balanced.
-    const depth = braceDepth(body);
+    const depth = braceDepth(m.body);
     const open = depth < 0 ? '{'.repeat(-depth) : '';
     const close = depth > 0 ? '}'.repeat(depth) : '';
     chunks.push(`void ${m.name}(${params}) {${open}${bodyLines.join('\n')}\n;${close}}`);

@@ -2,7 +2,7 @@
 // (the parser sees a macro's body only as text): field paths that type chains follow, and
 // designated-initializer entries that ops tables expand.
 
-import { lineEnd } from '../preprocess';
+import { lineEnd, maskComments } from '../c-text';
 
 /**
  * One `.field = fn` entry of an initializer macro, with the line it stands on, or another
@@ -42,7 +42,7 @@ export function objectMacros(text: string): ObjectMacros {
     const name = m[1] as string;
     const body = text.slice(m.index + m[0].length, lineEnd(text, m.index));
     if (!body.includes('.')) continue;
-    const path = body.replace(/\/\*.*?\*\/|\/\/.*/g, '').trim();
+    const path = maskComments(body).trim();
     if (/^[a-z_]/.test(name) && FIELD_PATH.test(path)) {
       (out.fields ??= {})[name] = path.split('.').map((f) => f.trim());
       continue;
