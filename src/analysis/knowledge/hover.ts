@@ -8,6 +8,7 @@
 // kernel-doc) is escaped before it reaches Markdown, so hostile text renders as text. The
 // result needs neither HTML nor trusted (command) links.
 
+import { NOT_FOUND, maskComments, openingBracket, splitArguments } from '../index/c-text';
 import { explain } from './explain';
 import { SKB_FIELDS } from './skb-fields';
 import { findSkbOp, type SkbOpRow } from './skb-ops';
@@ -105,6 +106,8 @@ const SKBUFF_H = 'include/linux/skbuff.h';
 const SPLIT_LINES = 3;
 /** How much text after the name a call's arguments may take. */
 const MAX_ARGS_TEXT = 2000;
+/** How much text a bracketed object (`skb_shinfo(skb)`, `(*pskb)`, `skbs[i]`) may take. */
+const MAX_OBJECT_TEXT = 400;
 
 const C_KEYWORDS = new Set([
   'if',
@@ -281,8 +284,8 @@ function objectBefore(text: string, end: number): ObjectExpr | undefined {
   const stop = p;
   const c = text[p - 1];
   if (c === ')') {
-    const open = matchBackward(text, p - 1, '(', ')');
-    if (open < 0) return undefined;
+    const open = openingBracket(text, p - 1);
+    if (open === NOT_FOUND || p - 1 - open >= MAX_OBJECT_TEXT) return undefined;
     const inner = text.slice(open + 1, p - 1);
     let q = open;
     while (q > 0 && /[ \t]/.test(text[q - 1] ?? '')) q--;
@@ -301,8 +304,8 @@ function objectBefore(text: string, end: number): ObjectExpr | undefined {
     return { ...expr, name: last?.[1] ?? '', local: false };
   }
   if (c === ']') {
-    const open = matchBackward(text, p - 1, '[', ']');
-    if (open < 0) return undefined;
+    const open = openingBracket(text, p - 1);
+    if (open === NOT_FOUND || p - 1 - open >= MAX_OBJECT_TEXT) return undefined;
     const base = objectBefore(text, open);
     return base ? { ...base, text: text.slice(base.start, stop) } : undefined;
   }
@@ -311,17 +314,6 @@ function objectBefore(text: string, end: number): ObjectExpr | undefined {
   const start = p - ident[0].length;
   const member = /(->|\.)\s*$/.test(text.slice(Math.max(0, start - 20), start));
   return { text: text.slice(start, stop), start, name: ident[0], local: !member };
-}
-
-/** The index of the `open` bracket matching the `close` one at `at`, or -1. */
-function matchBackward(text: string, at: number, open: string, close: string): number {
-  let depth = 0;
-  for (let i = at; i >= 0 && at - i < 400; i--) {
-    const c = text[i];
-    if (c === close) depth++;
-    else if (c === open && --depth === 0) return i;
-  }
-  return -1;
 }
 
 /** Which struct the object is, as far as a hover can tell. */
@@ -379,50 +371,10 @@ function isDefinition(line: string, start: number): boolean {
   return !/[=(,!&|?:;{}+\-/<>%^~[]\s*\w+[\s*]*$/.test(before);
 }
 
-/** The arguments of a call whose `(` ends at `from`, each trimmed and on one line; a cut-off last one is left out. */
+/** The arguments of a call whose `(` ends at `from`, each on one line without comments; a cut-off last one is left out. */
 function callArguments(text: string, from: number): string[] {
-  const args: string[] = [];
-  let depth = 0;
-  let current = '';
-  const limit = Math.min(text.length, from + MAX_ARGS_TEXT);
-  for (let i = from; i < limit; i++) {
-    const c = text[i] ?? '';
-    if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      if (close < 0) break;
-      i = close + 1;
-      current += ' ';
-      continue;
-    }
-    if (c === '/' && text[i + 1] === '/') {
-      const nl = text.indexOf('\n', i);
-      if (nl < 0) break;
-      i = nl;
-      current += ' ';
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < limit && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-      current += text.slice(i, j + 1);
-      i = j;
-      continue;
-    }
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      if (depth === 0) {
-        args.push(oneLine(current));
-        return args;
-      }
-      depth--;
-    } else if (c === ',' && depth === 0) {
-      args.push(oneLine(current));
-      current = '';
-      continue;
-    }
-    current += c;
-  }
-  return args;
+  const { args } = splitArguments(text, from - 1, from + MAX_ARGS_TEXT);
+  return args.map((a) => oneLine(maskComments(text.slice(a.from, a.to))));
 }
 
 function oneLine(s: string): string {

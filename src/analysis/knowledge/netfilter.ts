@@ -6,6 +6,8 @@
 // body, in `file`, calls `macro(proto, hook, ...)` with that `okfn`; constant values match the
 // uapi header. A newcomer adding a hook site adds one HOOK_CALLS row.
 
+import { type ArgumentSpan, NOT_FOUND, maskComments, splitArguments } from '../index/c-text';
+
 export interface NfHookRow {
   /** Constant name, e.g. `NF_INET_PRE_ROUTING`. */
   id: string;
@@ -337,17 +339,18 @@ const CALL_RE =
 /**
  * Finds netfilter hook invocations in a C file's text: `NF_HOOK(proto, hook, net, sk, skb,
  * in, out, okfn)`, its `_COND`/`_LIST` variants, `nf_hook(...)` and the netdev wrappers.
- * Definitions and prototypes of these names are skipped. Pure; comments are ignored.
+ * Definitions and prototypes of these names are skipped. Pure; comments and literals are ignored.
  */
 export function scanHookCalls(text: string): HookCallSite[] {
-  const code = blankComments(text);
+  // Comments and the insides of literals blanked: no call is found in either.
+  const code = maskComments(text, { literals: true });
   const sites: HookCallSite[] = [];
   CALL_RE.lastIndex = 0;
   for (let m = CALL_RE.exec(code); m; m = CALL_RE.exec(code)) {
     const macro = m[1] as NfHookMacro;
     const open = m.index + m[0].length - 1;
-    const close = matchParen(code, open);
-    if (close < 0) continue;
+    const list = splitArguments(code, open);
+    if (list.close === NOT_FOUND) continue;
     const lineStart = code.lastIndexOf('\n', m.index) + 1;
     const before = code.slice(lineStart, m.index);
     // A definition or prototype: the name follows a type at the start of a line, or a #define.
@@ -358,7 +361,7 @@ export function scanHookCalls(text: string): HookCallSite[] {
       )
     )
       continue;
-    const args = splitTopLevel(code.slice(open + 1, close));
+    const args = argumentTexts(code, list.args);
     const line = lineOf(code, m.index);
     const fn = enclosingFunction(code, m.index);
     let site: HookCallSite;
@@ -378,34 +381,11 @@ export function scanHookCalls(text: string): HookCallSite[] {
   return sites;
 }
 
-function blankComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
-}
-
-function matchParen(code: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < code.length; i++) {
-    const c = code[i];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-function splitTopLevel(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of s) {
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    if (c === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += c;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out.map((a) => a.replace(/\s+/g, ' '));
+/** Each argument's text, trimmed and on one line; an empty last one (`f()`, `f(a,)`) is left out. */
+function argumentTexts(code: string, spans: readonly ArgumentSpan[]): string[] {
+  const args = spans.map((a) => code.slice(a.from, a.to).trim().replace(/\s+/g, ' '));
+  if (args.at(-1) === '') args.pop();
+  return args;
 }
 
 function lineOf(text: string, offset: number): number {

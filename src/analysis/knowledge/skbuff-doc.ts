@@ -12,6 +12,8 @@
 // name in the given text; members are listed in declaration order, followed by kernel-doc
 // entries that match no declaration (stale documentation).
 
+import { NOT_FOUND, maskComments, matchingBracket } from '../index/c-text';
+
 /** One member of a struct: its kernel-doc merged with its declaration. */
 export interface StructFieldDoc {
   /** Member name; members of a named nested aggregate are dotted, e.g. `adj_list.upper`. */
@@ -71,12 +73,12 @@ export function readStructDoc(
   options: ReadStructOptions = {},
 ): StructDoc | undefined {
   if (!/^\w+$/.test(structName)) return undefined;
-  const masked = maskComments(text);
+  const masked = maskComments(text, { literals: true });
   const head = new RegExp(`^[ \\t]*struct[ \\t]+${structName}[ \\t\\n]*\\{`, 'gm').exec(masked);
   if (!head) return undefined;
   const open = head.index + head[0].length - 1;
-  const close = matchBrace(masked, open);
-  if (close < 0) return undefined;
+  const close = matchingBracket(masked, open);
+  if (close === NOT_FOUND) return undefined;
   const lines = lineIndex(text);
   const lineOf = (offset: number): number => lineAt(lines, offset);
 
@@ -129,48 +131,7 @@ export function readStructDoc(
 }
 
 // ---------------------------------------------------------------------------------------
-// Masking: comments and string literals become spaces; newlines are kept.
-
-function maskComments(text: string): string {
-  const out = text.split('');
-  let i = 0;
-  const n = text.length;
-  const blank = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
-  };
-  while (i < n) {
-    const c = text[i];
-    if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? n : end + 2;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '/' && text[i + 1] === '/') {
-      const end = text.indexOf('\n', i);
-      const stop = end < 0 ? n : end;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '"' || c === "'") {
-      let k = i + 1;
-      while (k < n && text[k] !== c && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1;
-      blank(i + 1, Math.min(k, n));
-      i = k + 1;
-    } else {
-      i++;
-    }
-  }
-  return out.join('');
-}
-
-function matchBrace(masked: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < masked.length; i++) {
-    const c = masked[i];
-    if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i;
-  }
-  return -1;
-}
+// Preprocessor lines, and the private: and public: markers.
 
 interface Directive {
   offset: number;

@@ -201,6 +201,25 @@ describe('hover targets: sk_buff members', () => {
   });
 });
 
+describe('hover targets: brackets around the object', () => {
+  test('brackets in comments and literals inside the object do not count', () => {
+    for (const line of [
+      '\tskb_shinfo(skb /* ) */)->nr_frags = 0;',
+      "\tskb_shinfo(pick(skb, ')'))->nr_frags = 0;",
+    ]) {
+      const t = targetAt(line, 'nr_frags');
+      assert.equal(t?.kind === 'skb-field' && t.struct, 'skb_shared_info', line);
+    }
+  });
+
+  test('lines above that start inside a comment, with a stray quote, do not hide it', () => {
+    const t = targetAt('	skb_shinfo(skb)->nr_frags = 0;', 'nr_frags', {
+      before: ["	 * see f( it's (odd", '	 */'],
+    });
+    assert.equal(t?.kind === 'skb-field' && t.struct, 'skb_shared_info');
+  });
+});
+
 describe('hover content: sk_buff members', () => {
   test('type, our text, the kernel-doc and a link to the declaration', () => {
     const h = at('\tptr = skb->data;', 'data');

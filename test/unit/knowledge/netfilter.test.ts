@@ -140,4 +140,25 @@ describe('scanHookCalls()', () => {
     );
     assert.deepEqual(scanHookCalls(''), []);
   });
+
+  test('reads no call inside a string, nor a bracket or comment opener inside one', () => {
+    const text = [
+      'int f(void)',
+      '{',
+      '\tpr_debug("NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, a, b)\\n");',
+      '\treturn NF_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_IN, net, ")", "//", /* ) */',
+      '\t\t       out, local_finish);',
+      '}',
+    ].join('\n');
+    assert.deepEqual(scanHookCalls(text), [
+      {
+        macro: 'NF_HOOK',
+        proto: 'NFPROTO_IPV4',
+        hook: 'NF_INET_LOCAL_IN',
+        okfn: 'local_finish',
+        line: 4,
+        function: 'f',
+      },
+    ]);
+  });
 });
