@@ -2,11 +2,12 @@
 // against grammars/manifest.json), then bundle each entry point with esbuild.
 // Type checking is separate (`npm run typecheck`): esbuild only strips types.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { electronSuiteBuildOptions } from './lib/electron-build.mjs';
+import { INDEX_DIR, graphOnlyFilesParsingReads, indexVersions } from './lib/index-versions.mjs';
 import { webviewBuildOptions } from './lib/webview-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,20 +39,17 @@ function copyGrammars() {
 // bundle (tree-sitter/tree-sitter#4248): always resolve it to the package's .cjs file.
 const alias = { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.cjs') };
 
-// The index cache is valid only for the code that wrote it: key it by a hash of every
-// file under src/analysis/index (walk, preprocess, parse, extract, resolve, the graph and
-// cache layouts, the kernel idioms they read), so a rebuilt NetPaths never trusts facts an
-// older extractor produced. Queries, presets, knowledge and renderers read the index and
-// do not invalidate it. The folder is the rule: a file moved in or out changes the hash.
-function analysisHash() {
-  const hash = createHash('sha256');
-  const dir = join(root, 'src/analysis/index');
-  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
-    .sort();
-  for (const name of files) hash.update(name).update(readFileSync(join(dir, name)));
-  return hash.digest('hex').slice(0, 12);
+// The index cache carries two versions, hashes of src/analysis/index: the facts version
+// (without the resolver's and the graph's own files) and the graph version (all of it).
+// scripts/lib/index-versions.mjs says which files are which, and why.
+async function versionsOfIndex() {
+  const read = await graphOnlyFilesParsingReads(root, alias);
+  if (read.length > 0) {
+    throw new Error(
+      `extraction imports ${read.join(', ')}, which the facts version leaves out: take it out of GRAPH_ONLY in scripts/lib/index-versions.mjs`,
+    );
+  }
+  return indexVersions(join(root, INDEX_DIR));
 }
 
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
@@ -59,6 +57,8 @@ const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).ver
 // The extraction query's text, inlined into the bundles so that no .scm file ships beside
 // them; run from source, src/analysis/index/extract/query.ts reads the same file.
 const extractQuery = readFileSync(join(root, 'src/analysis/index/extract/extract.scm'), 'utf8');
+
+const versions = await versionsOfIndex();
 
 const node = {
   bundle: true,
@@ -69,7 +69,8 @@ const node = {
   alias,
   logLevel: 'warning',
   define: {
-    NETPATHS_BUILD_HASH: JSON.stringify(analysisHash()),
+    NETPATHS_FACTS_HASH: JSON.stringify(versions.facts),
+    NETPATHS_GRAPH_HASH: JSON.stringify(versions.graph),
     NETPATHS_VERSION: JSON.stringify(version),
     NETPATHS_EXTRACT_QUERY: JSON.stringify(extractQuery),
   },

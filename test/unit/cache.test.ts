@@ -13,9 +13,32 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { IndexCache, PagedColumn, decodeGraph, encodeGraph } from '../../src/analysis/index/cache';
+import { serialize } from 'node:v8';
+import {
+  FACTS_VERSION,
+  IndexCache,
+  PagedColumn,
+  decodeGraph,
+  encodeGraph,
+} from '../../src/analysis/index/cache';
 import { Graph, StringTable } from '../../src/analysis/index/graph';
 import { buildIndex, openGraph } from '../../src/analysis/index/indexer';
+import { resolve } from '../../src/analysis/index/resolve';
+
+/** The bytes of every file of the cache folder, by name. */
+function snapshot(dir: string): Map<string, Buffer> {
+  return new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f))]));
+}
+
+/**
+ * Rewrites the cache in `dir` as a NetPaths of `versions` would have left it, with the
+ * facts it holds and a graph resolved from none of them (so a graph reused by mistake shows).
+ */
+function writeAsAnotherVersion(dir: string, versions: { facts: string; graph: string }): void {
+  const facts = new IndexCache(dir, root).readFacts();
+  assert.ok('value' in facts);
+  new IndexCache(dir, root, versions).write(facts.value, resolve([]));
+}
 
 let work: string;
 let root: string;
@@ -65,6 +88,84 @@ describe('index cache', () => {
         messages.every((m) => !m.includes('\n') && /corrupt; rebuilding it$/.test(m)),
       messages.join(' | '),
     );
+  });
+
+  it('re-resolves the cached facts, reparsing nothing, when only the resolver changed', async () => {
+    const fresh = await buildIndex({ root, cacheDir, workers: 1 });
+    writeAsAnotherVersion(cacheDir, { facts: FACTS_VERSION, graph: 'netpaths-index-0+older' });
+    const messages: string[] = [];
+    const again = await buildIndex({ root, cacheDir, workers: 1, log: (m) => messages.push(m) });
+    assert.equal(again.reparsed, 0);
+    assert.equal(again.reused, fresh.files);
+    assert.deepEqual(again.graph.data.stats, fresh.graph.data.stats);
+    assert.deepEqual([...again.graph.data.edgeTo], [...fresh.graph.data.edgeTo]);
+    assert.equal(messages.length, 1, messages.join(' | '));
+    assert.match(
+      messages[0] as string,
+      /^the index cache \S+ was resolved by another NetPaths version; reusing its parsed files and resolving them again$/,
+    );
+    // The cache is now this version's: the next run changes nothing and says nothing.
+    const quiet: string[] = [];
+    const third = await buildIndex({ root, cacheDir, workers: 1, log: (m) => quiet.push(m) });
+    assert.equal(third.reparsed, 0);
+    assert.deepEqual(quiet, []);
+    // A query on such a cache says it once too (the old graph is not reported apart).
+    writeAsAnotherVersion(cacheDir, { facts: FACTS_VERSION, graph: 'netpaths-index-0+older' });
+    const said: string[] = [];
+    const graph = await openGraph({ root, cacheDir, workers: 1, log: (m) => said.push(m) });
+    assert.equal(graph.data.stats.edges, fresh.graph.data.stats.edges);
+    assert.equal(said.length, 1, said.join(' | '));
+    assert.match(said[0] as string, /resolved by another NetPaths version/);
+  });
+
+  it('reparses every file when the facts are of another version or layout', async () => {
+    const fresh = await buildIndex({ root, cacheDir, workers: 1 });
+    writeAsAnotherVersion(cacheDir, {
+      facts: 'netpaths-facts-0+older',
+      graph: 'netpaths-index-0+older',
+    });
+    const messages: string[] = [];
+    const again = await buildIndex({ root, cacheDir, workers: 1, log: (m) => messages.push(m) });
+    assert.equal(again.reparsed, fresh.files);
+    assert.deepEqual(again.graph.data.stats, fresh.graph.data.stats);
+    assert.equal(messages.length, 1, messages.join(' | '));
+    assert.match(
+      messages[0] as string,
+      /^the manifest cache \S+ is from another NetPaths version; rebuilding it$/,
+    );
+    // A manifest of the layout before two versions (one version, no facts version) is as old.
+    const manifest = join(cacheDir, 'manifest.v8');
+    writeFileSync(
+      manifest,
+      serialize({
+        version: 'netpaths-index-1+older',
+        root,
+        paths: [],
+        sizes: new Float64Array(),
+        mtimes: new Float64Array(),
+      }),
+    );
+    const said: string[] = [];
+    const older = await buildIndex({ root, cacheDir, workers: 1, log: (m) => said.push(m) });
+    assert.equal(older.reparsed, fresh.files);
+    assert.equal(said.length, 1, said.join(' | '));
+    assert.match(said[0] as string, /another NetPaths version; rebuilding it$/);
+  });
+
+  it('writes nothing when an index that only re-resolves is cancelled', async () => {
+    await buildIndex({ root, cacheDir, workers: 1 });
+    writeAsAnotherVersion(cacheDir, { facts: FACTS_VERSION, graph: 'netpaths-index-0+older' });
+    const before = snapshot(cacheDir);
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(
+      buildIndex({ root, cacheDir, workers: 1, signal: controller.signal }),
+      (e: Error) => e.name === 'AbortError',
+    );
+    assert.deepEqual(snapshot(cacheDir), before);
+    // Still the other version's: the next run re-resolves it.
+    const manifest = new IndexCache(cacheDir, root).readManifest();
+    assert.ok('value' in manifest && !manifest.value.resolved);
   });
 
   it('refuses a folder that is not a kernel tree with one clear line', async () => {

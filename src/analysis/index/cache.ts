@@ -1,7 +1,7 @@
 // The on-disk index: per-file facts (for incremental re-indexing) and the resolved graph
 // (what queries load). Both live outside the kernel tree, are written atomically, carry
-// the index format version, and are safe to delete: a missing, corrupt or foreign cache
-// is rebuilt with a one-line message.
+// their version (facts and graph apart: see FACTS_VERSION), and are safe to delete: a
+// missing, corrupt or foreign cache is rebuilt with a one-line message.
 
 import { createHash } from 'node:crypto';
 import {
@@ -23,12 +23,23 @@ import type { Column as GraphColumn, EdgeColumns, GraphData } from './graph';
 import { EDGE_COLUMNS, Graph, StringTable } from './graph';
 
 /**
- * Bump when extraction or resolution changes what a cache holds: caches of another
- * version are rebuilt. (A cached file's facts depend on its text and this version only.)
+ * The two versions a cache carries (scripts/build.mjs computes them). A file's facts
+ * depend on its text and `FACTS_VERSION` only, so facts of that version are reused
+ * whatever resolved them; the graph is valid for `GRAPH_VERSION` only, which changes with
+ * the resolver too. Bump the literal prefixes when a change is not in a hashed file.
  */
-declare const NETPATHS_BUILD_HASH: string | undefined;
-const BUILD = typeof NETPATHS_BUILD_HASH === 'string' ? NETPATHS_BUILD_HASH : 'source';
-export const INDEX_VERSION = `netpaths-index-1+${BUILD}`;
+declare const NETPATHS_FACTS_HASH: string | undefined;
+declare const NETPATHS_GRAPH_HASH: string | undefined;
+export const FACTS_VERSION = `netpaths-facts-1+${typeof NETPATHS_FACTS_HASH === 'string' ? NETPATHS_FACTS_HASH : 'source'}`;
+export const GRAPH_VERSION = `netpaths-index-1+${typeof NETPATHS_GRAPH_HASH === 'string' ? NETPATHS_GRAPH_HASH : 'source'}`;
+
+/** The versions a cache is read and written with: the build's own, but for tests. */
+export interface CacheVersions {
+  facts: string;
+  graph: string;
+}
+
+const BUILD_VERSIONS: CacheVersions = { facts: FACTS_VERSION, graph: GRAPH_VERSION };
 
 export interface CachedFile {
   path: string;
@@ -52,7 +63,10 @@ const FACTS_PER_RECORD = 512;
 
 /** What the unchanged-tree check needs, small enough to load in milliseconds. */
 interface ManifestFile {
+  /** The graph's version. */
   version: string;
+  /** The facts' version (absent in caches of an older layout). */
+  factsVersion?: string;
   root: string;
   paths: string[];
   sizes: Float64Array;
@@ -115,37 +129,28 @@ function* readRecords(path: string): Generator<unknown> {
   }
 }
 
-export type CacheRead<T> = { value: T } | { missing: true } | { problem: string };
+/**
+ * What reading a part of the cache found. `stale` marks a problem that is only another
+ * NetPaths version (or layout): the cache is sound, an upgrade made it old.
+ */
+export type CacheRead<T> = { value: T } | { missing: true } | { problem: string; stale?: true };
 
-function read<T extends { version: string; root: string }>(
-  path: string,
-  root: string,
-  what: string,
-): CacheRead<T> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    return { missing: true };
-  }
-  let value: T;
-  try {
-    value = deserialize(bytes) as T;
-  } catch {
-    return { problem: `the ${what} cache ${path} is corrupt; rebuilding it` };
-  }
-  if (!value || typeof value !== 'object' || value.version !== INDEX_VERSION) {
-    return { problem: `the ${what} cache ${path} is from another NetPaths version; rebuilding it` };
-  }
-  if (value.root !== resolve(root))
-    return { problem: `the ${what} cache ${path} belongs to ${value.root}; rebuilding it` };
-  return { value };
+/** The manifest's promise: the files the cache was built from, and how far it still holds. */
+export interface Manifest {
+  /** Path -> [size, mtime] of every file the cached index was built from. */
+  files: Map<string, [number, number]>;
+  /**
+   * Whether the cached graph is this version's. When it is not, the cached facts are
+   * (the manifest is read only then): resolve them again, reparse nothing.
+   */
+  resolved: boolean;
 }
 
 export class IndexCache {
   constructor(
     readonly dir: string,
     private readonly root: string,
+    private readonly versions: CacheVersions = BUILD_VERSIONS,
   ) {}
 
   private get factsPath(): string {
@@ -160,13 +165,43 @@ export class IndexCache {
     return join(this.dir, 'manifest.v8');
   }
 
-  /** Path -> [size, mtime] of every file the cached index was built from. */
-  readManifest(): CacheRead<Map<string, [number, number]>> {
-    const r = read<ManifestFile>(this.manifestPath, this.root, 'manifest');
-    if (!('value' in r)) return r;
-    const m = new Map<string, [number, number]>();
-    r.value.paths.forEach((p, i) => m.set(p, [r.value.sizes[i] ?? -1, r.value.mtimes[i] ?? -1]));
-    return { value: m };
+  private otherVersion(what: string, path: string): { problem: string; stale: true } {
+    return {
+      problem: `the ${what} cache ${path} is from another NetPaths version; rebuilding it`,
+      stale: true,
+    };
+  }
+
+  /**
+   * The manifest, when its facts are of this version. A manifest of this facts version
+   * but another graph version (NetPaths changed how it resolves, not how it parses) comes
+   * back with `resolved` false.
+   */
+  readManifest(): CacheRead<Manifest> {
+    const path = this.manifestPath;
+    const corrupt = { problem: `the manifest cache ${path} is corrupt; rebuilding it` };
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      return { missing: true };
+    }
+    let value: ManifestFile;
+    try {
+      value = deserialize(bytes) as ManifestFile;
+    } catch {
+      return corrupt;
+    }
+    if (!value || typeof value !== 'object') return corrupt;
+    const resolved = value.version === this.versions.graph;
+    if (!resolved && value.factsVersion !== this.versions.facts)
+      return this.otherVersion('manifest', path);
+    if (value.root !== resolve(this.root))
+      return { problem: `the manifest cache ${path} belongs to ${value.root}; rebuilding it` };
+    if (!Array.isArray(value.paths)) return corrupt;
+    const files = new Map<string, [number, number]>();
+    value.paths.forEach((p, i) => files.set(p, [value.sizes[i] ?? -1, value.mtimes[i] ?? -1]));
+    return { value: { files, resolved } };
   }
 
   readFacts(): CacheRead<CachedFile[]> {
@@ -176,11 +211,8 @@ export class IndexCache {
       for (const value of readRecords(this.factsPath)) {
         if (!header) {
           header = value as FactsHeader;
-          if (!header || typeof header !== 'object' || header.version !== INDEX_VERSION) {
-            return {
-              problem: `the facts cache ${this.factsPath} is from another NetPaths version; rebuilding it`,
-            };
-          }
+          if (!header || typeof header !== 'object' || header.version !== this.versions.facts)
+            return this.otherVersion('facts', this.factsPath);
           if (header.root !== resolve(this.root))
             return {
               problem: `the facts cache ${this.factsPath} belongs to ${header.root}; rebuilding it`,
@@ -220,7 +252,7 @@ export class IndexCache {
       const { header, graph, edges } = openGraphFile(
         fileReader(fd),
         fstatSync(fd).size,
-        INDEX_VERSION,
+        this.versions.graph,
       );
       if (header.root !== resolve(this.root)) {
         release();
@@ -231,10 +263,7 @@ export class IndexCache {
       return { value: new Graph(graph, edges, release) };
     } catch (e) {
       release();
-      if (e instanceof OtherVersion)
-        return {
-          problem: `the graph cache ${this.graphPath} is from another NetPaths version; rebuilding it`,
-        };
+      if (e instanceof OtherVersion) return this.otherVersion('graph', this.graphPath);
       return { problem: `the graph cache ${this.graphPath} is corrupt; rebuilding it` };
     }
   }
@@ -243,17 +272,19 @@ export class IndexCache {
     mkdirSync(this.dir, { recursive: true });
     rmSync(this.manifestPath, { force: true });
     const root = resolve(this.root);
+    const { facts, graph: version } = this.versions;
     writeAtomic(
       this.factsPath,
       (function* () {
-        yield* record({ version: INDEX_VERSION, root, count: files.length } satisfies FactsHeader);
+        yield* record({ version: facts, root, count: files.length } satisfies FactsHeader);
         for (let i = 0; i < files.length; i += FACTS_PER_RECORD)
           yield* record(files.slice(i, i + FACTS_PER_RECORD));
       })(),
     );
-    writeAtomic(this.graphPath, graphParts(graph, { version: INDEX_VERSION, root }));
+    writeAtomic(this.graphPath, graphParts(graph, { version, root }));
     const manifest: ManifestFile = {
-      version: INDEX_VERSION,
+      version,
+      factsVersion: facts,
       root,
       paths: files.map((f) => f.path),
       sizes: Float64Array.from(files, (f) => f.size),

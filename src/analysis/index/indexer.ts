@@ -84,9 +84,18 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
   // Fast path: the manifest says nothing changed, so the cached graph stands.
   const manifest = cache.readManifest();
   if ('problem' in manifest) log(manifest.problem);
-  if ('value' in manifest && manifest.value.size === walked.files.length) {
+  // Another NetPaths resolved this cache, but parses as this one does: keep every file's facts.
+  if ('value' in manifest && !manifest.value.resolved)
+    log(
+      `the index cache ${cache.dir} was resolved by another NetPaths version; reusing its parsed files and resolving them again`,
+    );
+  if (
+    'value' in manifest &&
+    manifest.value.resolved &&
+    manifest.value.files.size === walked.files.length
+  ) {
     const same = walked.files.every((f) => {
-      const m = manifest.value.get(f.path);
+      const m = manifest.value.files.get(f.path);
       return m !== undefined && m[0] === f.size && m[1] === f.mtimeMs;
     });
     const graph = same ? cache.readGraph() : undefined;
@@ -173,6 +182,7 @@ export async function openGraph(options: IndexOptions): Promise<Graph> {
   assertKernelTree(root);
   const cached = cacheFor(options).readGraph();
   if ('value' in cached) return cached.value;
-  if ('problem' in cached) options.log?.(cached.problem);
+  // A graph of another version is buildIndex's to explain: it may reuse the cached facts.
+  if ('problem' in cached && !cached.stale) options.log?.(cached.problem);
   return (await buildIndex(options)).graph;
 }

@@ -1,0 +1,73 @@
+// The versions of the index cache, computed at build time from the source (see
+// ARCHITECTURE.md, "The cache is disposable"). The cache holds two things of two
+// lifetimes: each file's facts (what parsing found in it) and the graph resolved from all
+// of them. Each carries a version, a hash of the files under src/analysis/index that
+// decide it, so a rebuilt NetPaths never trusts what an older one wrote, yet a change to
+// resolution alone re-resolves the cached facts instead of re-parsing the tree.
+// - The graph version hashes every file under src/analysis/index.
+// - The facts version hashes the same files except GRAPH_ONLY: the resolver (resolve.ts
+//   and resolve/), the graph's layout in memory (graph.ts) and the kernel layout facts
+//   only resolution reads (kernel-layout.ts). Everything else is in it: walk,
+//   preprocess, parse, extract, facts, pool, the cache's files, the indexer, and
+//   kernel-idioms.ts, which extraction reads too. `checkFactsFiles` fails the build when
+//   the parse worker bundles a GRAPH_ONLY file: what extraction imports decides facts.
+// Queries, presets, knowledge and renderers read the index and change neither version.
+// The folder is the rule: a file moved in or out changes the hashes.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import * as esbuild from 'esbuild';
+
+export const INDEX_DIR = 'src/analysis/index';
+
+/** Files of INDEX_DIR, by their path in it, that decide the graph but never a file's facts. */
+export const GRAPH_ONLY = [/^resolve\.ts$/, /^resolve\//, /^graph\.ts$/, /^kernel-layout\.ts$/];
+
+const graphOnly = (name) => GRAPH_ONLY.some((re) => re.test(name));
+
+/** Every file under `dir`, by its `/`-separated path in it, sorted. */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'))
+    .sort();
+}
+
+function hashOf(dir, names) {
+  const hash = createHash('sha256');
+  for (const name of names) hash.update(name).update(readFileSync(join(dir, name)));
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** The facts and graph versions of the index folder `dir` (INDEX_DIR of the project). */
+export function indexVersions(dir) {
+  const files = filesUnder(dir);
+  return {
+    facts: hashOf(
+      dir,
+      files.filter((f) => !graphOnly(f)),
+    ),
+    graph: hashOf(dir, files),
+  };
+}
+
+/**
+ * The GRAPH_ONLY files that the parse worker of project `root` bundles: none, or the
+ * facts version would miss a change to how files are parsed.
+ */
+export async function graphOnlyFilesParsingReads(root, alias) {
+  const { metafile } = await esbuild.build({
+    entryPoints: [join(root, INDEX_DIR, 'parse-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    alias,
+    absWorkingDir: root,
+  });
+  const prefix = `${INDEX_DIR}/`;
+  return Object.keys(metafile.inputs)
+    .filter((p) => p.startsWith(prefix) && graphOnly(p.slice(prefix.length)))
+    .map((p) => p.slice(prefix.length));
+}
