@@ -9,7 +9,7 @@ import { ARG_SEPARATOR, EDGE_KINDS, bindingVia, dirOf } from '../graph';
 import type { EdgeKind } from '../../graph-json';
 import { EVENT_SLOTS, TEXT_ARG_CALLS } from '../kernel-idioms';
 import type { Binding, BindingTable } from './binding-table';
-import type { PackedEdges, Strings } from './columns';
+import type { Strings } from './columns';
 import { EdgeTable } from './columns';
 import type { DeferredCalls } from './deferred';
 import type { NameResolver, Nodes } from './names';
@@ -28,7 +28,8 @@ export interface EdgeContext {
 }
 
 export interface Edges {
-  edges: PackedEdges;
+  /** Unpacked: packing them waits until the tables the edges were read from are garbage. */
+  edges: EdgeTable;
   /** Functions that broadcast an event (EVENT_SLOTS): flagged as dead ends. */
   dispatchers: Set<number>;
   /** Calls through a pointer that reach no function. */
@@ -44,7 +45,7 @@ export function linkCalls(ctx: EdgeContext): Edges {
     else if ('field' in callee) fieldCall(ctx, out, call, caller, fi, callee);
     else if ('l' in callee) localCall(ctx, out, call, caller, fi, callee.l);
   });
-  return { edges: out.table.finish(), dispatchers: out.dispatchers, unresolved: out.unresolved };
+  return { edges: out.table, dispatchers: out.dispatchers, unresolved: out.unresolved };
 }
 
 const KIND = (k: EdgeKind): number => EDGE_KINDS.indexOf(k);

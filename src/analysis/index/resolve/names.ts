@@ -5,7 +5,7 @@
 
 import type { CallFact, FileFacts, FuncFact } from '../facts';
 import { forEachCall } from '../facts';
-import { dirOf } from '../graph';
+import { dirOf, nameOrder } from '../graph';
 import { PREFERRED_ARCH_INCLUDE, fileTier } from '../kernel-layout';
 
 /** The graph's nodes: each file's functions, numbered in order from the file's first. */
@@ -16,8 +16,8 @@ export class Nodes {
   private readonly fileIndex: Int32Array;
   /** Per file: its first node. */
   private readonly base: Int32Array;
-  /** Name -> its nodes, in node order. */
-  readonly byName = new Map<string, number[]>();
+  /** Name -> its nodes, in node order; dropped by `nameOrder`. */
+  private names: Map<string, number[]> | undefined = new Map();
 
   constructor(readonly files: readonly FileFacts[]) {
     this.base = new Int32Array(files.length);
@@ -33,6 +33,22 @@ export class Nodes {
         else this.byName.set(fn.name, [id]);
       }
     });
+  }
+
+  /** Name -> its nodes, in node order. */
+  get byName(): Map<string, number[]> {
+    if (!this.names) throw new Error('the nodes by name were dropped');
+    return this.names;
+  }
+
+  /**
+   * Node ids sorted by name (the graph's `nodeByName` column), once names are no longer
+   * resolved: the map by name (as many entries as names in the tree) is dropped.
+   */
+  nameOrder(): Int32Array {
+    const order = nameOrder(this.byName);
+    this.names = undefined;
+    return order;
   }
 
   get count(): number {

@@ -12,11 +12,10 @@ import {
   NODE_STATIC,
   StringTable,
   adjacency,
-  nameOrder,
 } from '../graph';
 import { DEAD_ENDS, SIDE_VARIANTS } from '../kernel-idioms';
 import type { Binding } from './binding-table';
-import type { PackedEdges, Strings } from './columns';
+import type { EdgeTable, Strings } from './columns';
 import type { Nodes } from './names';
 
 /** The bindings as the graph holds them: one column per field, by binding index. */
@@ -27,7 +26,7 @@ export type BindingColumns = Pick<
 
 /** What the stages after the nodes found: all that outlives them. */
 export interface Linked {
-  edges: PackedEdges;
+  edges: EdgeTable;
   bindings: BindingColumns;
   /** Functions that broadcast an event (EVENT_SLOTS), flagged as dead ends. */
   dispatchers: Set<number>;
@@ -52,7 +51,7 @@ export function pack(
   strings: Strings,
   linked: Linked,
 ): GraphData {
-  const e = linked.edges;
+  const e = linked.edges.finish();
   const n = nodes.count;
   const data: GraphData = {
     strings: StringTable.from([]),
@@ -60,7 +59,7 @@ export function pack(
     nodeFile: new Int32Array(n),
     nodeLine: new Int32Array(n),
     nodeFlags: new Uint8Array(n),
-    nodeByName: nameOrder(nodes.byName),
+    nodeByName: nodes.nameOrder(),
     edgeFrom: e.from,
     edgeTo: e.to,
     edgeLine: e.line,
