@@ -6,10 +6,10 @@
 // resolution alone re-resolves the cached facts instead of re-parsing the tree.
 // - The graph version hashes every file under src/analysis/index.
 // - The facts version hashes the same files except GRAPH_ONLY: the resolver (resolve.ts
-//   and resolve/), the graph's layout in memory (graph.ts) and the kernel layout facts
-//   only resolution reads (kernel-layout.ts). Everything else is in it: walk,
-//   preprocess, parse, extract, facts, pool, the cache's files, the indexer, and
-//   kernel-idioms.ts, which extraction reads too. `checkFactsFiles` fails the build when
+//   and resolve/), the graph's layout in memory and on disk (graph.ts, graph-file.ts) and
+//   the kernel layout facts only resolution reads (kernel-layout.ts). Everything else is
+//   in it: walk, preprocess, parse, extract, facts, pool, the cache's facts and manifest
+//   files (cache.ts), the indexer, and kernel-idioms.ts, which extraction reads too. `checkFactsFiles` fails the build when
 //   the parse worker bundles a GRAPH_ONLY file: what extraction imports decides facts.
 // Queries, presets, knowledge and renderers read the index and change neither version.
 // The folder is the rule: a file moved in or out changes the hashes.
@@ -21,7 +21,13 @@ import * as esbuild from 'esbuild';
 export const INDEX_DIR = 'src/analysis/index';
 
 /** Files of INDEX_DIR, by their path in it, that decide the graph but never a file's facts. */
-export const GRAPH_ONLY = [/^resolve\.ts$/, /^resolve\//, /^graph\.ts$/, /^kernel-layout\.ts$/];
+export const GRAPH_ONLY = [
+  /^resolve\.ts$/,
+  /^resolve\//,
+  /^graph\.ts$/,
+  /^graph-file\.ts$/,
+  /^kernel-layout\.ts$/,
+];
 
 const graphOnly = (name) => GRAPH_ONLY.some((re) => re.test(name));
 

@@ -14,13 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { serialize } from 'node:v8';
-import {
-  FACTS_VERSION,
-  IndexCache,
-  PagedColumn,
-  decodeGraph,
-  encodeGraph,
-} from '../../src/analysis/index/cache';
+import { FACTS_VERSION, IndexCache } from '../../src/analysis/index/cache';
+import { PagedColumn, decodeGraph, encodeGraph } from '../../src/analysis/index/graph-file';
 import { Graph, StringTable } from '../../src/analysis/index/graph';
 import { buildIndex, openGraph } from '../../src/analysis/index/indexer';
 import { resolve } from '../../src/analysis/index/resolve';

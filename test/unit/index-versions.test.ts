@@ -37,7 +37,7 @@ describe('index cache versions', () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   it('changes only the graph version when the resolver or the graph layout changes', () => {
-    for (const file of ['resolve.ts', 'graph.ts', 'kernel-layout.ts']) {
+    for (const file of ['resolve.ts', 'graph.ts', 'graph-file.ts', 'kernel-layout.ts']) {
       const v = versionsAround(() => appendFileSync(join(dir, file), '\n// changed\n'));
       assert.equal(v.after.facts, v.before.facts, file);
       assert.notEqual(v.after.graph, v.before.graph, file);
