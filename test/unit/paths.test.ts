@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Graph } from '../../src/analysis/index/graph';
 import type { GraphJson } from '../../src/analysis/graph-json';
 import { buildIndex } from '../../src/analysis/index/indexer';
-import { SIDE_PATHS } from '../../src/analysis/index/kernel-idioms';
+import { SIDE_PATHS } from '../../src/analysis/query/side-paths';
 import {
   FAR,
   NEAR,

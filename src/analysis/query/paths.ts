@@ -9,7 +9,7 @@
 import type { Graph } from '../index/graph';
 import { dirOf } from '../index/graph';
 import type { GraphJson } from '../graph-json';
-import { SIDE_PATHS } from '../index/kernel-idioms';
+import { SIDE_PATHS } from './side-paths';
 import { CONTAINER_DIRS } from '../index/kernel-layout';
 import { QueryError, selectNodes, toJson } from './query';
 
