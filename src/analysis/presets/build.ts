@@ -37,12 +37,13 @@ import {
   STAGE_FALLBACK_NOTE,
   WIDEN_LIMIT,
   type BranchRow,
+  type Direction,
   type DriverRole,
   type MilestoneRow,
 } from './rows';
 import { bestPathFrom, forwardPath } from './search';
 
-export type Direction = 'ingress' | 'egress';
+export type { Direction } from './rows';
 
 export interface PresetOptions {
   /** Collapsed nodes to open (or any node, to show its callees): id or function name. */
@@ -62,8 +63,9 @@ export const PRESET_ROWS: Readonly<
 
 /**
  * The milestones a driver's preset walks. A driver without a NAPI poll whose IRQ handler
- * reaches netif_rx() before any NAPI schedule takes the backlog route (INGRESS_LEGACY); one
- * whose poll is registered by a library elsewhere keeps the NAPI route and says so.
+ * reaches the backlog route's hand-off (netif_rx()) before any NAPI schedule takes the
+ * backlog route (INGRESS_LEGACY); one whose poll is registered by a library elsewhere keeps
+ * the NAPI route and says so.
  */
 export function milestonesFor(
   ctx: PresetContext,
@@ -73,13 +75,12 @@ export function milestonesFor(
   if (direction === 'egress') return EGRESS;
   if (driver.poll.length > 0 || driver.irq.length === 0) return INGRESS;
   // netif_rx() itself schedules the backlog NAPI, so compare: which does the handler reach first?
-  const nearest = (rows: readonly MilestoneRow[], id: string): number => {
-    const row = rows.find((r) => r.id === id);
+  const nearest = (row: MilestoneRow | undefined): number => {
     const map = ctx.distances(ctx.named(row?.names ?? []), row?.hops ?? 8);
     return Math.min(...driver.irq.map((r) => map.get(r.node) ?? Infinity));
   };
-  const backlog = nearest(INGRESS_LEGACY, 'rx-deliver');
-  return backlog < Infinity && backlog < nearest(INGRESS, 'napi-schedule')
+  const backlog = nearest(INGRESS_LEGACY.find((r) => r.handsToStack));
+  return backlog < Infinity && backlog < nearest(INGRESS.find((r) => r.schedulesNapi))
     ? INGRESS_LEGACY
     : INGRESS;
 }
@@ -184,14 +185,13 @@ function assignRoles(g: Graph, driver: Driver, chain: Chain, cut: Cut): void {
   for (const [n, role] of chain.roles) cut.roles.set(n, role);
   for (const leg of chain.order) {
     const own = leg.path.nodes.filter((n) => !cut.roles.has(n) && driver.owns(g.file(n)));
-    if (leg.row.id === 'rx-deliver') {
+    if (leg.row.handsToStack) {
       // The first function after the poll cleans the ring; the one calling the stack hands off.
       const [first] = own;
       const last = own[own.length - 1];
       if (first !== undefined) cut.roles.set(first, 'rx-clean');
       if (last !== undefined && last !== first) cut.roles.set(last, 'rx-handoff');
-    } else if (leg.row.role === 'irq' || leg.row.id === 'napi-schedule')
-      for (const n of own) cut.roles.set(n, 'irq');
+    } else if (leg.row.schedulesNapi) for (const n of own) cut.roles.set(n, 'irq');
   }
 }
 

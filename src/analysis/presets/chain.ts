@@ -6,6 +6,7 @@ import { type Graph, lowerBound } from '../index/graph';
 import type { ExecContext } from '../graph-json';
 import { type Driver, type ReadText, discoverDrivers, reachedRole } from './drivers';
 import {
+  BACKLOG_REMARK,
   DETOUR_COST,
   IRQ_NAMES,
   ROLE_SLOTS,
@@ -167,10 +168,7 @@ export function walkChain(
   const silenced = new Set<string>();
   for (const r of driver.irq) chain.sites.set(r.node, r.site);
   // Without NAPI the interrupt handler hands packets to the backlog itself (INGRESS_LEGACY).
-  if (rows.some((r) => r.names?.includes('process_backlog')))
-    chain.remarks.push(
-      'no NAPI poll: the IRQ handler queues packets to the per-CPU backlog with netif_rx()',
-    );
+  if (rows.some((r) => r.backlog)) chain.remarks.push(BACKLOG_REMARK);
   for (const r of driver.poll) chain.sites.set(r.node, r.site);
   for (const r of driver.xmit) chain.sites.set(r.node, r.site);
 
@@ -263,7 +261,7 @@ export function walkChain(
       let list = candidates(row, []);
       // A bus's interrupt reclaims no driver's sent buffers: a stand-in root looks no further.
       if (row.role === 'irq' && list.length === 0 && row.instead === undefined)
-        list = transportIrq(ctx, driver, chain);
+        list = transportIrq(ctx, rows, driver, chain);
       if (!startHere(row, list, !row.root)) {
         fail(
           row.role === 'irq'
@@ -384,12 +382,18 @@ const inKernelCore = (file: string): boolean => file.startsWith(KERNEL_CORE_DIR)
  * When a driver registers no IRQ handler itself, the interrupt may reach it through a bus
  * (Hyper-V's vmbus_percpu_isr, a DPAA QMan portal, the Thunderbolt NHI): finds a handler
  * bound anywhere outside drivers/net that reaches a function of the driver's that schedules
- * NAPI, each within TRANSPORT_HOPS, and not through kernel/ (the IRQ core, timers and
+ * NAPI (the route's `schedulesNapi` row), each within TRANSPORT_HOPS, and not through kernel/ (the IRQ core, timers and
  * workqueues call every handler of the tree).
  */
-function transportIrq(ctx: PresetContext, driver: Driver, chain: Chain): number[] {
+function transportIrq(
+  ctx: PresetContext,
+  rows: readonly MilestoneRow[],
+  driver: Driver,
+  chain: Chain,
+): number[] {
   const g = ctx.graph;
-  const schedule = ctx.distances(ctx.named(['____napi_schedule']), TRANSPORT_HOPS.schedule);
+  const names = rows.find((r) => r.schedulesNapi)?.names ?? [];
+  const schedule = ctx.distances(ctx.named(names), TRANSPORT_HOPS.schedule);
   const schedulers: number[] = [];
   for (const [node] of schedule.entries()) if (driver.owns(g.file(node))) schedulers.push(node);
   if (schedulers.length === 0) return [];

@@ -1,6 +1,6 @@
 // The packet-path presets as data: the milestones each path must pass, the side branches it
 // shows collapsed, and how a driver's own functions are recognised. Adding a hop, a branch
-// or a naming convention is one row; build.ts and drivers.ts hold no function names.
+// or a naming convention is one row; the code that walks them holds no function names.
 //
 // Terms: ingress is the receive path (wire -> socket), egress the transmit path. NAPI is the
 // kernel's polling API: the hard IRQ only schedules a poll, which runs in the NET_RX softirq.
@@ -9,6 +9,9 @@
 
 import type { ExecContext, Stage } from '../graph-json';
 import { SIDE_VARIANTS } from '../index/kernel-idioms';
+
+/** Ingress is the receive path, egress the transmit path. */
+export type Direction = 'ingress' | 'egress';
 
 /** A function a driver provides, found from its code. */
 export type DriverRole =
@@ -140,7 +143,29 @@ export interface MilestoneRow {
    * when no row after it is found: the diagram would show it alone.
    */
   instead?: string;
+  /**
+   * The NAPI schedule: the driver's own functions on the way to it handle the interrupt;
+   * a driver without an IRQ handler of its own is found a bus's by what reaches it; and a
+   * driver without a NAPI poll that reaches it later than the backlog route's hand-off
+   * takes the backlog route (build.ts milestonesFor).
+   */
+  schedulesNapi?: boolean;
+  /**
+   * Where the driver hands the skb to the stack: the driver's first own function on the
+   * way cleans the RX ring, its last hands the skb over (the roles `rx-clean` and
+   * `rx-handoff`).
+   */
+  handsToStack?: boolean;
+  /**
+   * The backlog's own NAPI poll (process_backlog): a route with it queues packets to the
+   * per-CPU backlog, and the reader is told so (BACKLOG_REMARK).
+   */
+  backlog?: boolean;
 }
+
+/** Told to the reader of a route with a `backlog` row. */
+export const BACKLOG_REMARK =
+  'no NAPI poll: the IRQ handler queues packets to the per-CPU backlog with netif_rx()';
 
 /** The receive path, from the NIC interrupt to the socket wake-up. */
 export const INGRESS: readonly MilestoneRow[] = [
@@ -159,6 +184,7 @@ export const INGRESS: readonly MilestoneRow[] = [
     hops: 8,
     label: 'the NAPI schedule (____napi_schedule)',
     required: true,
+    schedulesNapi: true,
   },
   {
     id: 'net-rx',
@@ -196,6 +222,7 @@ export const INGRESS: readonly MilestoneRow[] = [
     hops: 8,
     label: 'netif_receive_skb/napi_gro_receive',
     required: true,
+    handsToStack: true,
   },
   {
     id: 'core-rx',
@@ -303,6 +330,7 @@ export const INGRESS_LEGACY: readonly MilestoneRow[] = [
     hops: 6,
     label: 'netif_rx',
     required: true,
+    handsToStack: true,
   },
   {
     id: 'backlog',
@@ -317,6 +345,7 @@ export const INGRESS_LEGACY: readonly MilestoneRow[] = [
     hops: 4,
     label: 'the backlog NAPI schedule (____napi_schedule)',
     optional: true,
+    schedulesNapi: true,
   },
   {
     id: 'net-rx',
@@ -334,6 +363,7 @@ export const INGRESS_LEGACY: readonly MilestoneRow[] = [
     hops: 2,
     label: 'the backlog poll (process_backlog)',
     required: true,
+    backlog: true,
   },
   {
     id: 'core-rx',

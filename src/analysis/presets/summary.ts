@@ -73,7 +73,7 @@ export function summarise(ctx: PresetContext, driver: Driver): DriverSummary {
     const chain = walkChain(ctx, milestonesFor(ctx, 'ingress', driver), driver);
     ingress = chain.missing.length === 0 ? 'complete' : 'partial';
     // The handler the path starts from, when found another way (a field of the driver's own, a bus).
-    const used = chain.legs.get('irq')?.end;
+    const used = chain.order.find((l) => l.row.root && l.row.role === 'irq')?.end;
     if (used !== undefined && !irq.includes(used)) irq.push(used);
     for (const m of chain.missing) why.push(`ingress: ${m}`);
     for (const r of chain.remarks) why.push(`ingress: ${r}`);
