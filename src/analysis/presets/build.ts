@@ -20,7 +20,8 @@ import {
   type HookCallSite,
 } from '../knowledge';
 import { QueryError, edgeArgs, edgeJson, nodeJson } from '../query/query';
-import { type Chain, type PresetContext, foreignCall, offPath, walkChain } from './chain';
+import { type Chain, foreignCall, offPath, walkChain } from './chain';
+import type { PresetContext } from './context';
 import { type Driver, findDriver, reachedRole, unknownDriverMessage } from './drivers';
 import {
   DRIVER_HELPER_NOTE,

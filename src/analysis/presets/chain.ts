@@ -2,113 +2,19 @@
 // call path from its parent's function to the row's functions. The same walk draws a preset
 // and decides, for `netpaths drivers`, whether a driver's path is complete.
 
-import { type Graph, lowerBound } from '../index/graph';
+import type { Graph } from '../index/graph';
 import type { ExecContext } from '../graph-json';
-import { type Driver, type ReadText, discoverDrivers, reachedRole } from './drivers';
+import { type Driver, reachedRole } from './drivers';
+import type { PresetContext } from './context';
 import {
   BACKLOG_REMARK,
-  DETOUR_COST,
   IRQ_NAMES,
-  ROLE_SLOTS,
   TRANSPORT_HOPS,
   type DriverRole,
   type MilestoneRow,
 } from './rows';
-import { type CallPath, type DistanceMap, distancesTo, forwardPath, pathFrom } from './search';
+import { type CallPath, distancesTo, forwardPath, pathFrom } from './search';
 import { DRIVERS_DIR, KERNEL_CORE_DIR, NET_DRIVERS_DIR } from '../index/kernel-layout';
-
-/**
- * Per-graph state shared by every preset and the driver list: the drivers, and distance
- * maps keyed by their targets (most milestones do not depend on the driver).
- */
-export class PresetContext {
-  private driverList: Driver[] | undefined;
-  private readonly maps = new Map<string, DistanceMap>();
-  private irqHandlers: Map<number, string> | undefined;
-  private bindingsByFile:
-    { byFile: Map<string, number[]>; sorted: string[]; order: Map<string, number> } | undefined;
-
-  constructor(
-    readonly graph: Graph,
-    readonly readText?: ReadText,
-  ) {}
-
-  drivers(): Driver[] {
-    this.driverList ??= discoverDrivers(this.graph, this.readText);
-    return this.driverList;
-  }
-
-  /**
-   * Extra cost of entering a node (rows.ts DETOURS): one DETOUR_COST for each pattern of
-   * SIDE_VARIANTS it matches, as resolve counted them into its flags (searches ask millions of times).
-   */
-  readonly enter = (node: number): number => this.graph.sideVariants(node) * DETOUR_COST;
-
-  distances(targets: readonly number[], hops: number): DistanceMap {
-    const key = `${hops}:${[...targets].sort((a, b) => a - b).join(',')}`;
-    let map = this.maps.get(key);
-    if (!map) {
-      map = distancesTo(this.graph, targets, hops, this.enter);
-      this.maps.set(key, map);
-    }
-    return map;
-  }
-
-  /** Nodes named by any of `names`. */
-  named(names: readonly string[]): number[] {
-    return names.flatMap((n) => this.graph.lookup(n));
-  }
-
-  /** Binding ids (rows of the bindings table) made in a driver's files. */
-  driverBindings(driver: Driver): number[] {
-    if (!this.bindingsByFile) {
-      const d = this.graph.data;
-      const byFile = new Map<string, number[]>();
-      for (let b = 0; b < d.bindSlot.length; b++) {
-        const file = this.graph.str(d.bindFile[b] as number) ?? '';
-        if (!file.startsWith(DRIVERS_DIR)) continue;
-        const list = byFile.get(file);
-        if (list) list.push(b);
-        else byFile.set(file, [b]);
-      }
-      this.bindingsByFile = {
-        byFile,
-        sorted: [...byFile.keys()].sort(),
-        order: new Map([...byFile.keys()].map((f, i) => [f, i])),
-      };
-    }
-    // A driver owns files of its own folder only: look at that range of the sorted paths,
-    // then keep the order in which the files were first met.
-    const { byFile, sorted, order } = this.bindingsByFile;
-    const prefix = `${driver.dir}/`;
-    const lo = lowerBound(sorted.length, (i) => (sorted[i] as string) < prefix);
-    const files: string[] = [];
-    for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++)
-      if (driver.owns(sorted[i] as string)) files.push(sorted[i] as string);
-    files.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
-    return files.flatMap((f) => byFile.get(f) as number[]);
-  }
-
-  /** Every function bound as an interrupt handler anywhere in the tree, with where. */
-  allIrqHandlers(): Map<number, string> {
-    if (!this.irqHandlers) {
-      const d = this.graph.data;
-      const slots = new Set(ROLE_SLOTS.irq);
-      this.irqHandlers = new Map();
-      for (let b = 0; b < d.bindSlot.length; b++) {
-        if (!slots.has(this.graph.str(d.bindSlot[b] as number) ?? '')) continue;
-        const node = d.bindFn[b] as number;
-        if (this.irqHandlers.has(node)) continue;
-        const via = this.graph.str(d.bindVia[b] as number);
-        this.irqHandlers.set(
-          node,
-          `${via ? `by ${via} ` : ''}at ${this.graph.str(d.bindFile[b] as number) ?? '?'}:${d.bindLine[b] as number}`,
-        );
-      }
-    }
-    return this.irqHandlers;
-  }
-}
 
 /** One milestone as found: the path from its parent's function to its own. */
 export interface Leg {
@@ -151,8 +57,22 @@ export function walkChain(
   rows: readonly MilestoneRow[],
   driver: Driver,
 ): Chain {
-  const g = ctx.graph;
-  const chain: Chain = {
+  const walk = new ChainWalk(ctx, rows, driver);
+  rows.forEach((row, i) => walk.step(row, parentOf(rows, i)));
+  walk.settleStandIns();
+  return walk.chain;
+}
+
+/** One row being walked: its parent, and the function the path stands on there. */
+interface Step {
+  row: MilestoneRow;
+  parent: string | undefined;
+  from: number | undefined;
+}
+
+/** The state of one walk: the chain found so far, and where the path stands after each row. */
+class ChainWalk {
+  readonly chain: Chain = {
     legs: new Map(),
     order: [],
     roots: [],
@@ -163,42 +83,172 @@ export function walkChain(
     roles: new Map(),
   };
   /** Where the path continues after each row: its function, or its parent's when optional and absent. */
-  const at = new Map<string, number | undefined>();
+  private readonly at = new Map<string, number | undefined>();
   /** Rows under a missing required row say nothing more (one reason per break). */
-  const silenced = new Set<string>();
-  for (const r of driver.irq) chain.sites.set(r.node, r.site);
-  // Without NAPI the interrupt handler hands packets to the backlog itself (INGRESS_LEGACY).
-  if (rows.some((r) => r.backlog)) chain.remarks.push(BACKLOG_REMARK);
-  for (const r of driver.poll) chain.sites.set(r.node, r.site);
-  for (const r of driver.xmit) chain.sites.set(r.node, r.site);
+  private readonly silenced = new Set<string>();
+  /** The reason each required row is missing, as pushed to `chain.missing`. */
+  private readonly reasons = new Map<string, string>();
+  private readonly g: Graph;
 
-  const children = (id: string): MilestoneRow[] => rows.filter((_, j) => parentOf(rows, j) === id);
+  constructor(
+    private readonly ctx: PresetContext,
+    private readonly rows: readonly MilestoneRow[],
+    private readonly driver: Driver,
+  ) {
+    this.g = ctx.graph;
+    for (const r of driver.irq) this.chain.sites.set(r.node, r.site);
+    if (rows.some((r) => r.backlog)) this.chain.remarks.push(BACKLOG_REMARK);
+    for (const r of driver.poll) this.chain.sites.set(r.node, r.site);
+    for (const r of driver.xmit) this.chain.sites.set(r.node, r.site);
+  }
+
+  /** Walks one row: a root starts afresh, any other row goes on from its parent's function. */
+  step(row: MilestoneRow, parent: string | undefined): void {
+    const step: Step = {
+      row,
+      parent,
+      from: parent === undefined ? undefined : this.at.get(parent),
+    };
+    // A stand-in for a row that was found has nothing to do (never required, it says nothing).
+    if (row.instead !== undefined && !this.chain.absent.has(row.instead)) this.fail(step, '');
+    else if (row.root || (step.from === undefined && row.restart)) this.start(step);
+    else if (step.from === undefined) this.fail(step, `nothing leads to ${row.label}`);
+    else this.follow(step, step.from);
+  }
+
+  /** A root, or a restart after a missing parent: the row's best function begins a path. */
+  private start(step: Step): void {
+    const { row } = step;
+    let list = this.candidates(row, []);
+    // A bus's interrupt reclaims no driver's sent buffers: a stand-in root looks no further.
+    if (row.role === 'irq' && list.length === 0 && row.instead === undefined)
+      list = transportIrq(this.ctx, this.rows, this.driver, this.chain);
+    const best = this.rank(row, list)[0];
+    if (best !== undefined) {
+      this.chain.roots.push({ node: best, context: row.context });
+      this.addLeg(row, { nodes: [best], edges: [] }, !row.root);
+      return;
+    }
+    this.fail(
+      step,
+      row.role === 'irq'
+        ? 'no IRQ handler registered (request_irq and kin) in its files'
+        : row.role === 'poll'
+          ? 'no NAPI poll registered'
+          : `no ${row.label}`,
+    );
+  }
+
+  /**
+   * The path from the parent's function to the row's. Named milestones: the nearest of them.
+   * A driver's registered functions: the one that continues best (the poll that delivers
+   * packets, not the TX-only one).
+   */
+  private follow(step: Step, from: number): void {
+    const { row } = step;
+    const list = this.candidates(row, [from]);
+    if (list.length === 0) {
+      this.fail(
+        step,
+        row.role === 'xmit'
+          ? 'no ndo_start_xmit registered'
+          : row.role === 'poll'
+            ? 'no NAPI poll registered'
+            : `no ${row.label} found within ${row.hops} calls of ${this.g.name(from)}`,
+      );
+      return;
+    }
+    for (const targets of row.names ? [list] : this.rank(row, list).map((t) => [t])) {
+      const path = this.pathTo(row, from, targets);
+      if (path) {
+        this.addLeg(row, path, false);
+        return;
+      }
+    }
+    this.fail(step, `no path from ${this.g.name(from)} to ${row.label} within ${row.hops} calls`);
+  }
+
+  /** The shortest path from `from` to one of `targets` that takes no other driver's pointer call. */
+  private pathTo(
+    row: MilestoneRow,
+    from: number,
+    targets: readonly number[],
+  ): CallPath | undefined {
+    const g = this.g;
+    const set = new Set(targets);
+    // The function the walk stands on plays the row itself (tulip's interrupt handler is its
+    // TX completion): no search, whose way back from an interrupt handler covers the IRQ core.
+    if (set.has(from)) return { nodes: [from], edges: [] };
+    const map = this.ctx.distances(targets, row.hops);
+    const path = pathFrom(g, map, from);
+    // The registered function itself (the poll, the xmit) is reached by a pointer call: not foreign.
+    const foreign = foreignCall(g, this.driver);
+    const avoid = (e: number): boolean => !set.has(g.to(e)) && foreign(e);
+    if (path?.edges.some(avoid))
+      return forwardPath(g, from, set, row.hops, this.ctx.enter, avoid, map);
+    return path;
+  }
+
+  /** A row not found: an optional one lets the path go on from its parent, a required one says why. */
+  private fail({ row, parent, from }: Step, reason: string): void {
+    this.chain.absent.add(row.id);
+    const parentSilenced = parent !== undefined && this.silenced.has(parent);
+    if (row.optional && !parentSilenced) {
+      this.at.set(row.id, from);
+      return;
+    }
+    this.at.set(row.id, undefined);
+    this.silenced.add(row.id);
+    if (row.required && !parentSilenced) {
+      this.chain.missing.push(reason);
+      this.reasons.set(row.id, reason);
+    }
+  }
+
+  private addLeg(row: MilestoneRow, path: CallPath, restarted: boolean): void {
+    const end = path.nodes[path.nodes.length - 1] as number;
+    const leg: Leg = { row, path, end, restarted };
+    this.chain.legs.set(row.id, leg);
+    this.chain.order.push(leg);
+    this.at.set(row.id, end);
+    if (row.role) this.chain.roles.set(end, row.role);
+  }
 
   /** Candidate functions of a row, as reached from `from` (for roles found by name from there). */
-  const candidates = (row: MilestoneRow, from: readonly number[]): number[] => {
-    if (row.names) return ctx.named(row.names);
+  private candidates(row: MilestoneRow, from: readonly number[]): number[] {
+    if (row.names) return this.ctx.named(row.names);
     switch (row.role) {
       case 'irq':
-        return irqCandidates(ctx, driver, chain);
+        return irqCandidates(this.ctx, this.driver, this.chain);
       case 'poll':
-        return driver.poll.map((r) => r.node);
+        return this.driver.poll.map((r) => r.node);
       case 'xmit':
-        return driver.xmit.map((r) => r.node);
+        return this.driver.xmit.map((r) => r.node);
       case 'refill':
       case 'rx-clean':
       case 'tx-clean':
       case 'tx-ring':
-        return reachedRole(g, driver, from, row.role);
+        return reachedRole(this.g, this.driver, from, row.role);
       default:
         return [];
     }
-  };
+  }
+
+  /** Candidates best first: how well each continues into the row's first child, then its detour cost. */
+  private rank(row: MilestoneRow, list: readonly number[]): number[] {
+    if (list.length <= 1) return [...list];
+    return [...list]
+      .map((n, i) => ({ n, i, s: this.lookahead(row, n) + this.ctx.enter(n) }))
+      .sort((a, b) => a.s - b.s || a.i - b.i)
+      .map((x) => x.n);
+  }
 
   /** How well a candidate continues into the row's first child: lower is better. */
-  const lookahead = (row: MilestoneRow, candidate: number): number => {
-    const child = children(row.id)[0];
+  private lookahead(row: MilestoneRow, candidate: number): number {
+    const child = this.rows.find((_, j) => parentOf(this.rows, j) === row.id);
     if (!child) return 0;
-    const targets = candidates(child, [candidate]);
+    const targets = this.candidates(child, [candidate]);
+    // A role found by name from the candidate: there or not. A registered one: how far.
     if (
       child.role &&
       !child.names &&
@@ -207,129 +257,48 @@ export function walkChain(
       child.role !== 'xmit'
     )
       return targets.length > 0 ? 0 : Infinity;
-    return ctx.distances(targets, child.hops).get(candidate) ?? Infinity;
-  };
+    return this.ctx.distances(targets, child.hops).get(candidate) ?? Infinity;
+  }
 
-  const rank = (row: MilestoneRow, list: readonly number[]): number[] =>
-    list.length <= 1
-      ? [...list]
-      : [...list]
-          .map((n, i) => ({ n, i, s: lookahead(row, n) + ctx.enter(n) }))
-          .sort((a, b) => a.s - b.s || a.i - b.i)
-          .map((x) => x.n);
-
-  const addLeg = (row: MilestoneRow, path: CallPath, restarted: boolean): void => {
-    const end = path.nodes[path.nodes.length - 1] as number;
-    const leg: Leg = { row, path, end, restarted };
-    chain.legs.set(row.id, leg);
-    chain.order.push(leg);
-    at.set(row.id, end);
-    if (row.role) chain.roles.set(end, row.role);
-  };
-
-  const startHere = (row: MilestoneRow, list: readonly number[], restarted: boolean): boolean => {
-    const best = rank(row, list)[0];
-    if (best === undefined) return false;
-    chain.roots.push({ node: best, context: row.context });
-    addLeg(row, { nodes: [best], edges: [] }, restarted);
-    return true;
-  };
-
-  /** The reason each required row is missing, as pushed to `chain.missing`. */
-  const reasons = new Map<string, string>();
-  rows.forEach((row, i) => {
-    const parent = parentOf(rows, i);
-    const from = parent === undefined ? undefined : at.get(parent);
-    const fail = (reason: string): void => {
-      chain.absent.add(row.id);
-      const parentSilenced = parent !== undefined && silenced.has(parent);
-      if (row.optional && !parentSilenced) {
-        at.set(row.id, from);
-        return;
+  /**
+   * Stand-ins found make up for their rows, whose legs that led nowhere else go (egress: the
+   * NAPI poll, when the TX completion runs in the interrupt handler instead); a stand-in
+   * root with nothing found after it goes too.
+   */
+  settleStandIns(): void {
+    for (const row of this.rows) {
+      if (row.instead === undefined || !this.chain.legs.has(row.id)) continue;
+      if (row.root) {
+        if (!this.leadsOn(row.id)) this.drop(row.id);
+        continue;
       }
-      at.set(row.id, undefined);
-      silenced.add(row.id);
-      if (row.required && !parentSilenced) {
-        chain.missing.push(reason);
-        reasons.set(row.id, reason);
-      }
-    };
-    // A stand-in for a row that was found has nothing to do (never required, it says nothing).
-    if (row.instead !== undefined && !chain.absent.has(row.instead)) return fail('');
-
-    if (row.root || (from === undefined && row.restart)) {
-      let list = candidates(row, []);
-      // A bus's interrupt reclaims no driver's sent buffers: a stand-in root looks no further.
-      if (row.role === 'irq' && list.length === 0 && row.instead === undefined)
-        list = transportIrq(ctx, rows, driver, chain);
-      if (!startHere(row, list, !row.root)) {
-        fail(
-          row.role === 'irq'
-            ? 'no IRQ handler registered (request_irq and kin) in its files'
-            : row.role === 'poll'
-              ? 'no NAPI poll registered'
-              : `no ${row.label}`,
-        );
-      }
-      return;
+      const reason = this.reasons.get(row.instead);
+      if (reason !== undefined) this.chain.missing.splice(this.chain.missing.indexOf(reason), 1);
+      for (
+        let up = this.parentId(row.instead);
+        up !== undefined && !this.leadsOn(up);
+        up = this.parentId(up)
+      )
+        this.drop(up);
     }
-    if (from === undefined) {
-      fail(`nothing leads to ${row.label}`);
-      return;
-    }
-    const list = candidates(row, [from]);
-    if (list.length === 0) {
-      fail(
-        row.role === 'xmit'
-          ? 'no ndo_start_xmit registered'
-          : row.role === 'poll'
-            ? 'no NAPI poll registered'
-            : `no ${row.label} found within ${row.hops} calls of ${g.name(from)}`,
-      );
-      return;
-    }
-    // Named milestones: the nearest of them. A driver's registered functions: the one that
-    // continues best (the poll that delivers packets, not the TX-only one).
-    const foreign = foreignCall(g, driver);
-    for (const targets of row.names ? [list] : rank(row, list).map((t) => [t])) {
-      const set = new Set(targets);
-      // The function the walk stands on plays the row itself (tulip's interrupt handler is its
-      // TX completion): no search, whose way back from an interrupt handler covers the IRQ core.
-      if (set.has(from)) {
-        addLeg(row, { nodes: [from], edges: [] }, false);
-        return;
-      }
-      const map = ctx.distances(targets, row.hops);
-      let path = pathFrom(g, map, from);
-      // The registered function itself (the poll, the xmit) is reached by a pointer call: not foreign.
-      if (path?.edges.some((e) => !set.has(g.to(e)) && foreign(e)))
-        path = forwardPath(
-          g,
-          from,
-          set,
-          row.hops,
-          ctx.enter,
-          (e) => !set.has(g.to(e)) && foreign(e),
-          map,
-        );
-      if (path) {
-        addLeg(row, path, false);
-        return;
-      }
-    }
-    fail(`no path from ${g.name(from)} to ${row.label} within ${row.hops} calls`);
-  });
-  // Stand-ins found make up for their rows, whose legs that led nowhere else go (egress: the
-  // NAPI poll, when the TX completion runs in the interrupt handler instead); a stand-in
-  // root with nothing found after it goes too.
-  const parentId = (id: string): string | undefined =>
-    parentOf(
-      rows,
-      rows.findIndex((r) => r.id === id),
+  }
+
+  private parentId(id: string): string | undefined {
+    return parentOf(
+      this.rows,
+      this.rows.findIndex((r) => r.id === id),
     );
-  const leadsOn = (id: string): boolean =>
-    rows.some((r, j) => parentOf(rows, j) === id && (chain.legs.has(r.id) || leadsOn(r.id)));
-  const drop = (id: string): void => {
+  }
+
+  /** Is a row below `id` found? */
+  private leadsOn(id: string): boolean {
+    return this.rows.some(
+      (r, j) => parentOf(this.rows, j) === id && (this.chain.legs.has(r.id) || this.leadsOn(r.id)),
+    );
+  }
+
+  private drop(id: string): void {
+    const chain = this.chain;
     const leg = chain.legs.get(id);
     if (!leg) return;
     chain.legs.delete(id);
@@ -338,19 +307,7 @@ export function walkChain(
       chain.roots = chain.roots.filter((r) => r.node !== leg.path.nodes[0]);
     chain.roles.delete(leg.end);
     chain.absent.add(id);
-  };
-  for (const row of rows) {
-    if (row.instead === undefined || !chain.legs.has(row.id)) continue;
-    if (row.root) {
-      if (!leadsOn(row.id)) drop(row.id);
-      continue;
-    }
-    const reason = reasons.get(row.instead);
-    if (reason !== undefined) chain.missing.splice(chain.missing.indexOf(reason), 1);
-    for (let up = parentId(row.instead); up !== undefined && !leadsOn(up); up = parentId(up))
-      drop(up);
   }
-  return chain;
 }
 
 /**

@@ -1,7 +1,8 @@
 // Public API of the packet-path presets: what the CLI and the extension import. Pure: no
 // vscode, no DOM, no I/O of its own (kernel files are read through a ReadText callback).
 
-export { PresetContext, walkChain, type Chain, type Leg } from './chain';
+export { walkChain, type Chain, type Leg } from './chain';
+export { PresetContext } from './context';
 export {
   buildPreset,
   milestonesFor,

@@ -2,7 +2,8 @@
 // paths can be drawn completely, partially or not at all, and why.
 
 import type { Graph } from '../index/graph';
-import { type PresetContext, walkChain } from './chain';
+import { walkChain } from './chain';
+import type { PresetContext } from './context';
 import { type Driver, reachedRole, txCompletion } from './drivers';
 import { milestonesFor } from './build';
 import { type DeviceKind, deviceKinds } from './device-kind';
