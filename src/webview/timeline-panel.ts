@@ -6,7 +6,7 @@ import type { GraphJson } from '../analysis/graph-json';
 import { dom, el } from './dom';
 import { flashNode, focusNode } from './interactions';
 import { post, saveState, state } from './state';
-import { computeTimeline } from './timeline';
+import { computeTimeline, stepNote } from './timeline';
 import type { SkbLayout, TimelineStep } from './timeline';
 
 export function setTimelineOpen(open: boolean): void {
@@ -29,10 +29,11 @@ function stepItem(step: TimelineStep): HTMLLIElement {
   li.tabIndex = 0;
   li.dataset.node = step.op.node;
   li.dataset.step = String(step.index);
+  const note = stepNote(step);
   const head = el('div', 'np-step-head');
   head.append(
     el('span', 'np-step-no', String(step.index + 1)),
-    el('code', 'np-step-op', `${step.op.op}(${step.op.len})`),
+    el('code', 'np-step-op', note.call),
   );
   li.append(head);
   const where = el('div', 'np-step-where');
@@ -42,14 +43,8 @@ function stepItem(step: TimelineStep): HTMLLIElement {
   );
   where.title = `${step.op.file}:${step.op.line}`;
   li.append(where, bar(step));
-  // The analysis writes `effect` as `<changes> — <what it is for>` (knowledge/skb-ops.ts):
-  // the changes in code type, once, then the words.
-  const effect = step.op.effect.trim();
-  const words = effect.startsWith(step.summary)
-    ? effect.slice(step.summary.length).replace(/^[\s—:;,.-]+/, '')
-    : effect;
-  li.append(el('div', 'np-step-summary', step.summary));
-  if (words) li.append(el('div', 'np-step-effect', words));
+  li.append(el('div', 'np-step-summary', note.changes));
+  if (note.words) li.append(el('div', 'np-step-effect', note.words));
   return li;
 }
 

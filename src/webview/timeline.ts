@@ -8,7 +8,7 @@
 // the bars show direction and order, and the panel says so. Pure.
 
 import type { SkbOp } from '../analysis/graph-json';
-import { findSkbOp, skbOpChanges } from '../analysis/knowledge/skb-ops';
+import { findSkbOp, skbOpCall, skbOpChanges } from '../analysis/knowledge/skb-ops';
 import type { SkbOpRow } from '../analysis/knowledge/skb-ops';
 
 /** Pointer positions as fractions of the drawn buffer, 0 (head) to 1 (end). */
@@ -198,4 +198,17 @@ export function computeTimeline(
       summary: r.summary,
     };
   });
+}
+
+/** The texts of a step as the timeline shows them: the call, the pointer changes, what it is for. */
+export function stepNote(step: TimelineStep): { call: string; changes: string; words: string } {
+  const len = step.op.len.trim();
+  const call = skbOpCall(step.op.op, len || undefined) ?? `${step.op.op}(${len || '…'})`;
+  // The analysis writes `effect` as `<changes> — <what it is for>` (knowledge/skb-ops.ts):
+  // the changes once, then the words.
+  const effect = step.op.effect.trim();
+  const words = effect.startsWith(step.summary)
+    ? effect.slice(step.summary.length).replace(/^[\s—:;,.-]+/, '')
+    : effect;
+  return { call, changes: step.summary, words };
 }

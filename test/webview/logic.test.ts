@@ -266,7 +266,7 @@ describe('skb timeline', () => {
         'tail += length, len += length',
         'mac_header = data, data += ETH_HLEN, len -= ETH_HLEN',
         'no pointer moves',
-        'len = len',
+        'skb->len = len',
         'data += skb_network_header_len(skb), len -= skb_network_header_len(skb)',
         'no pointer moves',
         'data += tcp_header_len, len -= tcp_header_len',

@@ -346,7 +346,7 @@ describe('drawing the e1000e ingress graph (dark theme)', () => {
     const caller = ingress.nodes.find((n) => n.id === op.node)?.name ?? '';
     const step = `#np-steps > li:nth-child(${index + 1})`;
     const text = (await wp.page.textContent(step)) ?? '';
-    assert.ok(text.includes('eth_type_trans(ETH_HLEN)'), text);
+    assert.ok(text.includes('eth_type_trans(skb, dev)'), text);
     assert.ok(caller !== '' && text.includes(caller), `the caller ${caller}: ${text}`);
     // What eth_type_trans does to the buffer, as the kernel writes it.
     assert.ok(text.includes('data += ETH_HLEN'), text);

@@ -33,6 +33,7 @@ export {
   SKB_OPS,
   describeSkbOp,
   findSkbOp,
+  skbOpCall,
   skbOpChanges,
   skbOpEffect,
   type SkbLenMeaning,

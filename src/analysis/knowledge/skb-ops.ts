@@ -80,7 +80,7 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     lenArg: 1,
     lenMeaning: 'delta',
     effect: { data: '+= LEN', len: '-= LEN' },
-    summary: 'inline skb_pull(): strips a header from the front, NULL if the packet is shorter',
+    summary: 'the inline skb_pull: strips a header from the front, NULL if the packet is shorter',
     file: 'include/linux/skbuff.h',
   },
   {
@@ -136,7 +136,7 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     fixedLen: 'ETH_HLEN',
     lenMeaning: 'delta',
     effect: { data: '+= LEN', len: '-= LEN' },
-    summary: 'strips the Ethernet header for eth_type_trans() and returns a pointer to it',
+    summary: 'strips the Ethernet header for eth_type_trans and returns a pointer to it',
     file: 'include/linux/etherdevice.h',
   },
   {
@@ -391,10 +391,34 @@ function lengthText(row: SkbOpRow, lenText: string | undefined): string {
   return row.lenArg !== undefined ? (row.params[row.lenArg] ?? 'len').toUpperCase() : '';
 }
 
+/** Does `text` open with a parenthesis that closes at its very end? */
+function wrapped(text: string): boolean {
+  if (!text.startsWith('(')) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i === text.length - 1;
+  }
+  return false;
+}
+
 /** Wraps compound length expressions in parentheses when they follow an operator. */
 function operand(len: string): string {
-  return /^[\w.>-]+$|^\(.*\)$|^\w+\([^()]*\)$/.test(len) ? len : `(${len})`;
+  return /^[\w.>-]+$|^\w+\([^()]*\)$/.test(len) || wrapped(len) ? len : `(${len})`;
 }
+
+/** Members of struct sk_buff an effect names (`gro_offset` is GRO's control block, not the skb's). */
+const SKB_MEMBERS: ReadonlySet<string> = new Set([
+  'data',
+  'tail',
+  'len',
+  'data_len',
+  'mac_header',
+  'network_header',
+  'transport_header',
+  'mac_len',
+  'csum',
+]);
 
 /**
  * What the operation does, without the call: `data += ETH_HLEN, len -= ETH_HLEN — strips a
@@ -410,14 +434,41 @@ export function skbOpEffect(name: string, lenText?: string): string | undefined 
   return changes ? `${changes} — ${summary}` : summary;
 }
 
-/** Only the member changes, e.g. `data += ETH_HLEN, len -= ETH_HLEN`; '' when none move. */
+/**
+ * Only the member changes, e.g. `data += ETH_HLEN, len -= ETH_HLEN`; '' when none move. When
+ * the length names a member the operation touches (`pskb_trim_rcsum(skb, len)`), the members
+ * are written `skb->len`, so the change reads `skb->len = len`, never `len = len`.
+ */
 export function skbOpChanges(name: string, lenText?: string): string | undefined {
   const row = findSkbOp(name);
   if (!row) return undefined;
   const len = operand(lengthText(row, lenText));
+  const words = (text: string): string[] => text.match(/[A-Za-z_]\w*/g) ?? [];
+  const touched = new Set(
+    Object.entries(row.effect).flatMap(([field, value]) => [field, ...words(value)]),
+  );
+  const clash = words(len).some((w) => SKB_MEMBERS.has(w) && touched.has(w));
+  const member = (w: string): string => (clash && SKB_MEMBERS.has(w) ? `skb->${w}` : w);
   return Object.entries(row.effect)
-    .map(([field, value]) => `${field} ${value.replace(/\bLEN\b/g, () => len)}`)
+    .map(([field, value]) => {
+      // One pass over the words of the value, so the length's own words are left as written.
+      const rhs = value.replace(/[A-Za-z_]\w*/g, (w) => (w === 'LEN' ? len : member(w)));
+      return `${member(field)} ${rhs}`;
+    })
     .join(', ');
+}
+
+/**
+ * The call as the timeline writes it: `skb_pull(skb, ETH_HLEN)`, the length as written at
+ * the call site (or the parameter in capitals when it is not known), the other arguments by
+ * their parameter names.
+ */
+export function skbOpCall(name: string, lenText?: string): string | undefined {
+  const row = findSkbOp(name);
+  if (!row) return undefined;
+  const len = lengthText(row, lenText);
+  const args = row.params.map((p, i) => (i === row.lenArg ? len : p));
+  return `${row.name}(${args.join(', ')})`;
 }
 
 /**
@@ -425,9 +476,7 @@ export function skbOpChanges(name: string, lenText?: string): string | undefined
  * strips a header from the front ...`. Unknown names are reported as such.
  */
 export function describeSkbOp(name: string, lenText?: string): string {
-  const row = findSkbOp(name);
-  if (!row) return `${name}(${lenText ?? ''}): not a known skb buffer operation`;
-  const len = lengthText(row, lenText);
-  const args = row.params.map((p, i) => (i === row.lenArg ? len : p));
-  return `${row.name}(${args.join(', ')}): ${skbOpEffect(name, lenText) ?? ''}`;
+  const call = skbOpCall(name, lenText);
+  if (!call) return `${name}(${lenText ?? ''}): not a known skb buffer operation`;
+  return `${call}: ${skbOpEffect(name, lenText) ?? ''}`;
 }

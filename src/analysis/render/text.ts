@@ -8,6 +8,7 @@
 // escape sequences.
 
 import type { GraphEdge, GraphJson, GraphNode } from '../graph-json';
+import { skbOpCall } from '../knowledge/skb-ops';
 import { plainText } from './escape';
 import { prepareGraph } from './model';
 import type { PreparedGraph } from './model';
@@ -138,7 +139,7 @@ function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): v
     skb.forEach((op, i) => {
       const fn = byId.get(op.node);
       out.push(
-        `  ${String(i + 1).padStart(2)}. ${plainText(op.op)}(${plainText(op.len)})  in ${plainText(fn?.name ?? op.node)}  ${plainText(op.file)}:${op.line}`,
+        `  ${String(i + 1).padStart(2)}. ${plainText(skbOpCall(op.op, op.len || undefined) ?? `${op.op}(${op.len})`)}  in ${plainText(fn?.name ?? op.node)}  ${plainText(op.file)}:${op.line}`,
       );
       if (op.effect) out.push(`      ${plainText(op.effect)}`);
     });

@@ -142,9 +142,10 @@ describe('describeSkbOp()', () => {
       /^eth_type_trans\(skb, dev\): mac_header = data, data \+= ETH_HLEN, len -= ETH_HLEN — /,
     );
     assert.match(describeSkbOp('skb_push'), /^skb_push\(skb, LEN\): data -= LEN, len \+= LEN — /);
+    // A length named like a member it sets reads `skb->len = len`, never `len = len`.
     assert.match(
       describeSkbOp('skb_trim', 'len'),
-      /^skb_trim\(skb, len\): len = len, tail = data \+ len — /,
+      /^skb_trim\(skb, len\): skb->len = len, skb->tail = skb->data \+ len — /,
     );
   });
 

@@ -173,7 +173,7 @@ describe('toText', () => {
     assert.ok(text.includes('  gro_normal_one  include/net/gro.h:515  [softirq]  (macro)'));
     assert.ok(
       text.includes(
-        '   2. eth_type_trans(ETH_HLEN)  in e1000_clean_rx_irq  drivers/net/ethernet/intel/e1000e/netdev.c:1020\n      mac_header = data, data += ETH_HLEN, len -= ETH_HLEN — marks and strips the Ethernet header, sets skb->dev and pkt_type, and returns the EtherType for skb->protocol\n',
+        '   2. eth_type_trans(skb, dev)  in e1000_clean_rx_irq  drivers/net/ethernet/intel/e1000e/netdev.c:1020\n      mac_header = data, data += ETH_HLEN, len -= ETH_HLEN — marks and strips the Ethernet header, sets skb->dev and pkt_type, and returns the EtherType for skb->protocol\n',
       ),
     );
   });
