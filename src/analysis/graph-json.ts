@@ -60,7 +60,40 @@ export interface SkbOp {
   line: number;
   /** What it does to `data`, `tail` and `len`, in words. */
   effect: string;
+  /**
+   * The choices the operation depends on, outermost first. Operations on different branches
+   * of one choice never both happen to one packet: the arms of an if/else, a switch or a
+   * `?:`, a branch that returns and the code after it, the targets of one pointer call.
+   * Absent when no choice it depends on has another branch with operations.
+   */
+  choices?: SkbChoice[];
 }
+
+/** A choice an skb operation depends on, and the branch of it the operation is on. */
+export interface SkbChoice {
+  /** Numbers the choices of one timeline, 0-based in the order of their first operation. */
+  choice: number;
+  /** The operation's branch, 0-based among the choice's branches that have operations, in path order. */
+  branch: number;
+  /** How many of the choice's branches have operations (2 or more). */
+  of: number;
+  /** Why the branches exclude each other. */
+  kind: SkbChoiceKind;
+  /** The function whose body makes the choice (a node id), and the line of the choice there. */
+  node: string;
+  line: number;
+  /** The branch in a word: the first function called on it that leads to an operation, or the operation. */
+  label: string;
+}
+
+/**
+ * `if-else`: the arms of an if/else; `switch`: its cases; `ternary`: the arms of a `?:`;
+ * `jump`: a branch that returns or jumps past the other; `call-targets`: the functions one
+ * pointer call may reach; `fresh-skb`: callees that each build a new skb (told this way
+ * only when the source cannot be read).
+ */
+export type SkbChoiceKind =
+  'if-else' | 'switch' | 'ternary' | 'jump' | 'call-targets' | 'fresh-skb';
 
 export interface GraphJson {
   nodes: GraphNode[];

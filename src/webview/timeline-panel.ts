@@ -30,6 +30,12 @@ function stepItem(step: TimelineStep): HTMLLIElement {
   li.dataset.node = step.op.node;
   li.dataset.step = String(step.index);
   const note = stepNote(step);
+  // A step on a branch of a choice is indented by how many choices it depends on.
+  if (step.choices.length > 0) {
+    li.classList.add('np-step-alt');
+    li.style.setProperty('--np-alt-depth', String(step.choices.length));
+  }
+  for (const text of step.heads) li.append(el('div', 'np-step-branch', text));
   const head = el('div', 'np-step-head');
   head.append(
     el('span', 'np-step-no', String(step.index + 1)),

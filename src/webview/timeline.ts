@@ -5,11 +5,14 @@
 // on ingress each layer pulls its header, moving `data` forward. This module replays the
 // operations on a schematic buffer so the panel can draw the pointers moving. Lengths in
 // the source are symbolic (`ETH_HLEN`, `hh_len`), so sizes are representative, not exact:
-// the bars show direction and order, and the panel says so. Pure.
+// the bars show direction and order, and the panel says so. Operations that are
+// alternatives (SkbOp.choices: i40e builds its skb one way or the other) are replayed each
+// from the buffer as it was before the choice, and the timeline heads each branch. Pure.
 
-import type { SkbOp } from '../analysis/graph-json';
+import type { SkbChoice, SkbOp } from '../analysis/graph-json';
 import { findSkbOp, skbOpCall, skbOpChanges } from '../analysis/knowledge/skb-ops';
 import type { SkbOpRow } from '../analysis/knowledge/skb-ops';
+import { branchHeads } from '../analysis/render/skb-branches';
 
 /** Pointer positions as fractions of the drawn buffer, 0 (head) to 1 (end). */
 export interface SkbLayout {
@@ -33,6 +36,14 @@ export interface TimelineStep {
   moved: ('data' | 'tail')[];
   /** The change in symbols, e.g. `data += ETH_HLEN, len -= ETH_HLEN` or `no pointer moves`. */
   summary: string;
+  /** The choices the step depends on (SkbOp.choices), outermost first; empty on every way. */
+  choices: readonly SkbChoice[];
+  /**
+   * Headings above the step where it begins a branch, outermost first: `Either:
+   * i40e_build_skb — one of 2 ways (if/else in i40e_clean_rx_irq, line 2548)`, `Or:
+   * i40e_construct_skb`.
+   */
+  heads: string[];
 }
 
 /** The kind of a known operation, read from its row in SKB_OPS (what it does to data and tail). */
@@ -97,7 +108,15 @@ interface Raw {
   tail: number;
 }
 
-/** Replays `ops` (in path order) on a schematic buffer. */
+/** A choice being replayed: the buffer before it, after its first branch, and the branch now. */
+interface OpenChoice {
+  choice: number;
+  branch: number;
+  start: Raw;
+  firstEnd?: Raw;
+}
+
+/** Replays `ops` (in path order) on a schematic buffer; each branch of a choice from the buffer before it. */
 export function computeTimeline(
   ops: readonly SkbOp[],
   callerName?: (nodeId: string) => string | undefined,
@@ -107,68 +126,32 @@ export function computeTimeline(
   // otherwise the packet is already there (e.g. the path begins after the driver).
   const firstMove = kinds.find((k) => k !== 'check');
   let state: Raw = { data: 0, tail: firstMove === 'reserve' || firstMove === 'put' ? 0 : PAYLOAD };
+  const open: OpenChoice[] = [];
+  const heads = branchHeads(ops, callerName);
   const raw: {
     before: Raw;
     after: Raw;
     kind: SkbOpKind;
     moved: ('data' | 'tail')[];
     summary: string;
+    heads: string[];
   }[] = [];
   ops.forEach((op, i) => {
+    state = enterChoices(op.choices ?? [], open, state);
     const kind = kinds[i] ?? 'check';
     const row = findSkbOp(op.op);
     const len = op.len.trim() || row?.fixedLen || '?';
-    const n = estimateLength(len);
-    const before = state;
-    let after: Raw = before;
-    let moved: ('data' | 'tail')[] = [];
-    let summary = 'no pointer moves';
-    switch (kind) {
-      case 'reserve':
-        after = { data: before.data + n, tail: before.tail + n };
-        moved = ['data', 'tail'];
-        summary = `data, tail += ${len}`;
-        break;
-      case 'push':
-        after = { data: before.data - n, tail: before.tail };
-        moved = ['data'];
-        summary = `data -= ${len}`;
-        break;
-      case 'pull': {
-        const step = Math.min(n, Math.max(0, before.tail - before.data));
-        after = { data: before.data + step, tail: before.tail };
-        moved = ['data'];
-        summary = `data += ${len}`;
-        break;
-      }
-      case 'put':
-        if (/padto/.test(op.op)) {
-          after = { data: before.data, tail: Math.max(before.tail, before.data + n) };
-          summary = `tail = max(tail, data + ${len})`;
-        } else {
-          after = { data: before.data, tail: before.tail + n };
-          summary = `tail += ${len}`;
-        }
-        moved = ['tail'];
-        break;
-      case 'trim': {
-        // Trimming to a symbolic length: show the tail moving back a little (padding dropped).
-        const target = Math.min(before.tail, before.data + n);
-        after = {
-          data: before.data,
-          tail: target < before.tail ? target : Math.max(before.data, before.tail - 6),
-        };
-        moved = ['tail'];
-        summary = `tail = data + ${len}`;
-        break;
-      }
-      case 'check':
-        break;
-    }
+    const { after, moved, summary } = applyOp(kind, op, len, state);
     // The knowledge table says it exactly: `mac_header = data, data += ETH_HLEN, len -= ETH_HLEN`.
     const known = row ? skbOpChanges(op.op, op.len.trim() || undefined) : undefined;
-    if (known !== undefined) summary = known === '' ? 'no pointer moves' : known;
-    raw.push({ before, after, kind, moved, summary });
+    raw.push({
+      before: state,
+      after,
+      kind,
+      moved,
+      summary: known === undefined ? summary : known === '' ? 'no pointer moves' : known,
+      heads: heads[i] ?? [],
+    });
     state = after;
   });
 
@@ -196,8 +179,100 @@ export function computeTimeline(
       after: layout(r.after),
       moved: r.moved,
       summary: r.summary,
+      choices: op.choices ?? [],
+      heads: r.heads,
     };
   });
+}
+
+/** What one operation does to the schematic buffer, and the change in symbols. */
+function applyOp(
+  kind: SkbOpKind,
+  op: SkbOp,
+  len: string,
+  before: Raw,
+): { after: Raw; moved: ('data' | 'tail')[]; summary: string } {
+  const n = estimateLength(len);
+  switch (kind) {
+    case 'reserve':
+      return {
+        after: { data: before.data + n, tail: before.tail + n },
+        moved: ['data', 'tail'],
+        summary: `data, tail += ${len}`,
+      };
+    case 'push':
+      return {
+        after: { data: before.data - n, tail: before.tail },
+        moved: ['data'],
+        summary: `data -= ${len}`,
+      };
+    case 'pull': {
+      const step = Math.min(n, Math.max(0, before.tail - before.data));
+      return {
+        after: { data: before.data + step, tail: before.tail },
+        moved: ['data'],
+        summary: `data += ${len}`,
+      };
+    }
+    case 'put':
+      return /padto/.test(op.op)
+        ? {
+            after: { data: before.data, tail: Math.max(before.tail, before.data + n) },
+            moved: ['tail'],
+            summary: `tail = max(tail, data + ${len})`,
+          }
+        : {
+            after: { data: before.data, tail: before.tail + n },
+            moved: ['tail'],
+            summary: `tail += ${len}`,
+          };
+    case 'trim': {
+      // Trimming to a symbolic length: show the tail moving back a little (padding dropped).
+      const target = Math.min(before.tail, before.data + n);
+      return {
+        after: {
+          data: before.data,
+          tail: target < before.tail ? target : Math.max(before.data, before.tail - 6),
+        },
+        moved: ['tail'],
+        summary: `tail = data + ${len}`,
+      };
+    }
+    case 'check':
+      return { after: before, moved: [], summary: 'no pointer moves' };
+  }
+}
+
+/**
+ * Follows the choices of the next operation: a choice it leaves goes on from the buffer
+ * after its first branch, a branch it switches to starts from the buffer before the
+ * choice. Returns the buffer to apply the operation to.
+ */
+function enterChoices(choices: readonly SkbChoice[], open: OpenChoice[], state: Raw): Raw {
+  let depth = 0;
+  while (
+    depth < open.length &&
+    depth < choices.length &&
+    open[depth]?.choice === choices[depth]?.choice &&
+    open[depth]?.branch === choices[depth]?.branch
+  )
+    depth++;
+  // Close the choices below the shared ones, innermost first.
+  while (open.length > depth) {
+    const c = open.pop() as OpenChoice;
+    const switching = choices[open.length]?.choice === c.choice;
+    const firstEnd = c.branch === 0 ? state : c.firstEnd;
+    if (switching) {
+      open.push({ ...c, branch: choices[open.length]?.branch ?? 0, firstEnd });
+      state = c.start;
+      depth = open.length;
+      break;
+    }
+    state = firstEnd ?? state;
+  }
+  for (const c of choices.slice(depth))
+    open.push({ choice: c.choice, branch: c.branch, start: state });
+  return state;
 }
 
 /** The texts of a step as the timeline shows them: the call, the pointer changes, what it is for. */

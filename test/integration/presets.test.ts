@@ -1,11 +1,12 @@
 // The annotated packet-path presets on the real Linux 6.12 tree: what issue #3 says they
-// must show for e1000e and ixgbe, and the driver figure the README quotes.
+// must show for e1000e and ixgbe, the driver figure the README quotes, and the skb
+// timeline's alternatives (i40e builds its skb one way or the other), read from the source.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { GraphJson, GraphNode } from '../../src/analysis/graph-json';
+import type { GraphJson, GraphNode, SkbChoice, SkbOp } from '../../src/analysis/graph-json';
 import type { DriverSummary } from '../../src/analysis/presets';
 import { kernelRoot, queryJson, runCli } from '../helpers/kernel';
 
@@ -345,6 +346,110 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assert.equal(node(g, 'rtl8139_interrupt').context, 'hardirq');
       assert.equal(node(g, 'rtl8139_tx_interrupt').context, 'hardirq');
       assert.ok(!g.nodes.some((n) => n.name === 'rtl8139_poll'), 'its NAPI poll only receives');
+    });
+  });
+
+  describe('skb timeline alternatives', () => {
+    const fnOf = (op: SkbOp): string => op.node.slice(op.node.lastIndexOf(':') + 1);
+
+    /**
+     * `if (...) X = A(...); else X = B(...);` by lines, the rule a reader applies: an `if`
+     * line, an assignment of a call, an `else` line, an assignment of a call to the same
+     * variable. Each as the two functions and the line of the `if`.
+     */
+    function ifElseCalls(file: string): { a: string; b: string; line: number }[] {
+      const lines = readFileSync(join(kernelRoot(), file), 'utf8').split('\n');
+      const call = /^\s*(\w+) = (\w+)\(/;
+      const out: { a: string; b: string; line: number }[] = [];
+      lines.forEach((text, i) => {
+        if (!/^\s*(?:\} else )?if \(.*\)\s*\{?\s*$/.test(text)) return;
+        const first = call.exec(lines[i + 1] ?? '');
+        let j = i + 1;
+        while (j < lines.length && !(lines[j] ?? '').trimEnd().endsWith(';')) j++;
+        if (!first || !/^\s*(?:\} )?else(?: \{)?\s*$/.test(lines[j + 1] ?? '')) return;
+        const second = call.exec(lines[j + 2] ?? '');
+        if (second && second[1] === first[1])
+          out.push({ a: first[2] as string, b: second[2] as string, line: i + 1 });
+      });
+      return out;
+    }
+
+    for (const [driver, file] of [
+      ['i40e', 'drivers/net/ethernet/intel/i40e/i40e_txrx.c'],
+      ['ixgbe', 'drivers/net/ethernet/intel/ixgbe/ixgbe_main.c'],
+    ] as const) {
+      it(`${driver}: the skb built one way or the other is one choice of two branches`, () => {
+        const skb = queryJson<GraphJson>(['ingress', '--driver', driver]).skb ?? [];
+        const pairs = ifElseCalls(file).filter(
+          (p) => skb.some((op) => fnOf(op) === p.a) && skb.some((op) => fnOf(op) === p.b),
+        );
+        assert.equal(pairs.length, 1, JSON.stringify(ifElseCalls(file)));
+        const { a, b, line } = pairs[0] as { a: string; b: string; line: number };
+        assert.match(a, /_build_skb$/);
+        assert.match(b, /_construct_skb$/);
+        const choiceOf = (fn: string, branch: number): number[] => {
+          const ops = skb.filter((op) => fnOf(op) === fn);
+          assert.ok(ops.length > 0, `no skb operation of ${fn}`);
+          return ops.map((op) => {
+            const c = op.choices?.find((x) => x.kind === 'if-else' && x.line === line);
+            assert.ok(c, `${fn} ${op.op} has no choice at line ${line}: ${JSON.stringify(op)}`);
+            assert.equal(c.branch, branch, `${fn} ${op.op}`);
+            assert.equal(c.label, fn);
+            assert.equal(c.of, 2);
+            assert.ok(c.node.startsWith(`${file}:`), c.node);
+            return c.choice;
+          });
+        };
+        const ids = new Set([...choiceOf(a, 0), ...choiceOf(b, 1)]);
+        assert.equal(ids.size, 1, 'one choice');
+        // What both ways go on to is on neither branch.
+        const eth = skb.find((op) => op.op === 'eth_type_trans');
+        assert.ok(eth);
+        assert.ok(!(eth.choices ?? []).some((c) => ids.has(c.choice)), JSON.stringify(eth));
+        assert.ok(skb.indexOf(eth) > skb.findIndex((op) => fnOf(op) === b));
+      });
+    }
+
+    it('TCP or UDP: the two targets of the protocol handler call are two branches', () => {
+      const skb = queryJson<GraphJson>(['ingress', '--driver', 'i40e']).skb ?? [];
+      const file = 'net/ipv4/ip_input.c';
+      const lines = readFileSync(join(kernelRoot(), file), 'utf8').split('\n');
+      const at = lines.findIndex((l) => /INDIRECT_CALL_2\(ipprot->handler, \w+, \w+,/.test(l));
+      const m = /INDIRECT_CALL_2\(ipprot->handler, (\w+), (\w+),/.exec(lines[at] ?? '');
+      assert.ok(m, 'no INDIRECT_CALL_2 of ipprot->handler');
+      const byLabel = (label: string): SkbChoice[] =>
+        skb.flatMap((op) =>
+          (op.choices ?? []).filter((c) => c.label === label && c.line === at + 1),
+        );
+      const tcp = byLabel(m[1] as string);
+      const udp = byLabel(m[2] as string);
+      assert.ok(tcp.length > 0 && udp.length > 0, `${m[1]}: ${tcp.length}, ${m[2]}: ${udp.length}`);
+      for (const c of [...tcp, ...udp]) {
+        assert.equal(c.kind, 'call-targets');
+        assert.equal(c.node, `${file}:ip_protocol_deliver_rcu`);
+      }
+      assert.equal(new Set([...tcp, ...udp].map((c) => c.choice)).size, 1);
+      // One branch each, whichever the graph lists first.
+      const tcpBranches = [...new Set(tcp.map((c) => c.branch))];
+      const udpBranches = [...new Set(udp.map((c) => c.branch))];
+      assert.equal(tcpBranches.length, 1);
+      assert.equal(udpBranches.length, 1);
+      assert.deepEqual([...tcpBranches, ...udpBranches].sort(), [0, 1]);
+    });
+
+    it('egress: what the cached header and the resolving output both go on to is on neither branch', () => {
+      const body = readFileSync(join(kernelRoot(), 'net/core/neighbour.c'), 'utf8');
+      const resolve = body.slice(body.indexOf('int neigh_resolve_output('));
+      assert.match(resolve.slice(0, resolve.indexOf('\n}')), /dev_queue_xmit\(/);
+      const skb = queryJson<GraphJson>(['egress', '--driver', 'i40e']).skb ?? [];
+      const hh = skb.findIndex((op) => fnOf(op) === 'neigh_hh_output');
+      const res = skb.findIndex((op) => fnOf(op) === 'neigh_resolve_output');
+      const mac = skb.findIndex((op) => fnOf(op) === '__dev_queue_xmit');
+      assert.ok(hh >= 0 && res > hh && mac > res, `${hh} ${res} ${mac}`);
+      const [a, b] = [skb[hh]?.choices ?? [], skb[res]?.choices ?? []];
+      assert.equal(a[0]?.choice, b[0]?.choice);
+      assert.deepEqual([a[0]?.branch, b[0]?.branch], [0, 1]);
+      assert.equal(skb[mac]?.choices, undefined);
     });
   });
 

@@ -5,7 +5,8 @@
 // one file in drivers/net, busnet behind a bus that owns the interrupt like hv_netvsc, twoq
 // with a NAPI poll of its own for TX completion like atl1c, sunny reclaiming sent buffers in
 // its interrupt handler like 8139too, vringnet on a transport like
-// virtio-pci that hands the driver's queue callback on through an array and a pointer).
+// virtio-pci that hands the driver's queue callback on through an array and a pointer,
+// forky building each skb one of two ways like i40e).
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -80,6 +81,7 @@ describe('packet-path presets on kernel-paths', () => {
         'acme',
         'blinky',
         'busnet',
+        'forky',
         'oldie',
         'quietnet',
         'ringo',
@@ -115,6 +117,7 @@ describe('packet-path presets on kernel-paths', () => {
         acme: 'complete/complete',
         blinky: 'none/complete',
         busnet: 'complete/none',
+        forky: 'complete/partial',
         oldie: 'complete/complete',
         quietnet: 'partial/none',
         ringo: 'complete/complete',

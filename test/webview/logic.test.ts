@@ -302,6 +302,52 @@ describe('skb timeline', () => {
   it('is empty without skb ops', () => {
     assert.deepEqual(computeTimeline([]), []);
   });
+
+  it('heads the branches of a choice and replays each from the buffer before it', () => {
+    // i40e: i40e_build_skb or i40e_construct_skb fills the skb, then eth_type_trans pulls.
+    const fn = 'drivers/net/ethernet/intel/i40e/i40e_txrx.c';
+    const choice = {
+      choice: 0,
+      of: 2,
+      kind: 'if-else' as const,
+      node: `${fn}:i40e_clean_rx_irq`,
+      line: 2548,
+    };
+    const op = (node: string, name: string, len: string, branch?: number): SkbOp => ({
+      node: `${fn}:${node}`,
+      op: name,
+      len,
+      file: fn,
+      line: 1,
+      effect: '',
+      ...(branch === undefined
+        ? {}
+        : { choices: [{ ...choice, branch, label: branch === 0 ? 'i40e_build_skb' : node }] }),
+    });
+    const steps = computeTimeline([
+      op('i40e_build_skb', 'skb_reserve', 'NET_SKB_PAD', 0),
+      op('i40e_build_skb', '__skb_put', 'size', 0),
+      op('i40e_construct_skb', '__skb_put', 'headlen', 1),
+      op('i40e_process_skb_fields', 'eth_type_trans', 'ETH_HLEN'),
+    ]);
+    assert.deepEqual(
+      steps.map((s) => s.heads),
+      [
+        ['Either: i40e_build_skb — one of 2 ways (if/else in i40e_clean_rx_irq, line 2548)'],
+        [],
+        ['Or: i40e_construct_skb'],
+        [],
+      ],
+    );
+    assert.deepEqual(
+      steps.map((s) => s.choices.length),
+      [1, 1, 1, 0],
+    );
+    const [reserve, put, other, eth] = steps;
+    assert.ok(reserve && put && other && eth);
+    assert.deepEqual(other.before, reserve.before, 'the other branch starts from the empty skb');
+    assert.deepEqual(eth.before, put.after, 'after the choice, from the first branch');
+  });
 });
 
 describe('tooltips', () => {

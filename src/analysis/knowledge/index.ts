@@ -30,9 +30,11 @@ export {
   type TopicSummary,
 } from './explain';
 export {
+  SKB_ALLOCATORS,
   SKB_OPS,
   describeSkbOp,
   findSkbOp,
+  isSkbAllocator,
   skbOpCall,
   skbOpChanges,
   skbOpEffect,

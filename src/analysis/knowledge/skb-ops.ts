@@ -376,6 +376,36 @@ export const SKB_OPS: readonly SkbOpRow[] = [
   },
 ];
 
+/**
+ * Functions that make a new sk_buff, and where Linux 6.12 defines them. Two callees of one
+ * function that each call one build two different skbs (i40e_build_skb and
+ * i40e_construct_skb), so the operations under them never both happen to one packet.
+ * Clones and copies are not here: they duplicate a packet that exists.
+ */
+export const SKB_ALLOCATORS: readonly { name: string; file: string }[] = [
+  { name: 'alloc_skb', file: 'include/linux/skbuff.h' },
+  { name: '__alloc_skb', file: 'net/core/skbuff.c' },
+  { name: 'alloc_skb_fclone', file: 'include/linux/skbuff.h' },
+  { name: 'alloc_skb_with_frags', file: 'net/core/skbuff.c' },
+  { name: 'build_skb', file: 'net/core/skbuff.c' },
+  { name: 'build_skb_around', file: 'net/core/skbuff.c' },
+  { name: 'napi_build_skb', file: 'net/core/skbuff.c' },
+  { name: 'slab_build_skb', file: 'net/core/skbuff.c' },
+  { name: 'napi_alloc_skb', file: 'net/core/skbuff.c' },
+  { name: 'netdev_alloc_skb', file: 'include/linux/skbuff.h' },
+  { name: '__netdev_alloc_skb', file: 'net/core/skbuff.c' },
+  { name: 'netdev_alloc_skb_ip_align', file: 'include/linux/skbuff.h' },
+  { name: '__netdev_alloc_skb_ip_align', file: 'include/linux/skbuff.h' },
+  { name: 'dev_alloc_skb', file: 'include/linux/skbuff.h' },
+];
+
+const ALLOCATOR_NAMES: ReadonlySet<string> = new Set(SKB_ALLOCATORS.map((r) => r.name));
+
+/** Does `name` make a new sk_buff (SKB_ALLOCATORS)? */
+export function isSkbAllocator(name: string): boolean {
+  return ALLOCATOR_NAMES.has(name);
+}
+
 const BY_NAME: ReadonlyMap<string, SkbOpRow> = new Map(SKB_OPS.map((r) => [r.name, r]));
 
 /** The row for an operation name, if it is a known skb buffer operation. */

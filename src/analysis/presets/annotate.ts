@@ -68,7 +68,7 @@ export function annotate(
     )
     .map((e) => edgeJson(g, e));
   const json: GraphJson = { title: `${driver.name} ${direction}`, nodes, edges };
-  json.skb = skbTimeline(g, chain, cut);
+  json.skb = skbTimeline(ctx, chain, cut);
   json.markers = markers(ctx, order);
   return json;
 }

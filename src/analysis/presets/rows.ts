@@ -700,5 +700,12 @@ export const HELPERS_EXCLUDED: ReadonlySet<string> = new Set([
   'tcp_send_rcvq',
 ]);
 
+/**
+ * skb timeline: a function drawn under one branch of a choice that another branch reaches
+ * within JOIN_HOPS calls runs on both (neigh_hh_output and neigh_resolve_output both reach
+ * dev_queue_xmit): its operations come after the choice, on every branch.
+ */
+export const JOIN_HOPS = 4;
+
 /** Default cap on nodes added by `--depth`. */
 export const WIDEN_LIMIT = 120;

@@ -10,6 +10,7 @@
 import type { GraphEdge, GraphJson, GraphNode } from '../graph-json';
 import { skbOpCall } from '../knowledge/skb-ops';
 import { plainText } from './escape';
+import { branchHeads } from './skb-branches';
 import { prepareGraph } from './model';
 import type { PreparedGraph } from './model';
 import { contextTitle, isExecContext } from './stages';
@@ -136,8 +137,13 @@ function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): v
   const skb = graph.skb ?? [];
   if (skb.length > 0) {
     out.push('== skb timeline ==');
+    const heads = branchHeads(skb, (id) => byId.get(id)?.name);
     skb.forEach((op, i) => {
       const fn = byId.get(op.node);
+      // A branch of a choice: its heading, indented by the choices around it.
+      const depth = op.choices?.length ?? 0;
+      for (const [k, head] of (heads[i] ?? []).entries())
+        out.push(`  ${'  '.repeat(depth - (heads[i]?.length ?? 0) + k)}${plainText(head)}`);
       out.push(
         `  ${String(i + 1).padStart(2)}. ${plainText(skbOpCall(op.op, op.len || undefined) ?? `${op.op}(${op.len})`)}  in ${plainText(fn?.name ?? op.node)}  ${plainText(op.file)}:${op.line}`,
       );
