@@ -98,8 +98,11 @@ export function estimateLength(expr: string): number {
   const text = expr.trim();
   if (/^\d+$/.test(text)) return Math.max(1, Math.min(4096, Number(text)));
   for (const [pattern, size] of KNOWN_LENGTHS) if (pattern.test(text)) return size;
-  // Lengths of the whole frame or of user data: `length`, `len`, `size`, `copy`.
-  if (/^(len|length|size|copy|pkt_len|frame_len|datalen|data_len)$/i.test(text)) return PAYLOAD;
+  // Lengths of the whole frame or of user data: `length`, `len`, `size`, `copy`, and the
+  // frame an XDP buffer holds (`xdp->data_end - xdp->data`, i40e_build_skb).
+  if (/^(len|length|size|copy|pkt_len|frame_len|datalen|data_len|headlen)$/i.test(text))
+    return PAYLOAD;
+  if (/data_end\s*-\s*[\w>.-]*data$/.test(text)) return PAYLOAD;
   return SMALL;
 }
 

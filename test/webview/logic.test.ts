@@ -252,6 +252,7 @@ describe('skb timeline', () => {
     assert.equal(estimateLength('ETH_HLEN'), 14);
     assert.equal(estimateLength('42'), 42);
     assert.equal(estimateLength('th->doff * 4'), 32);
+    assert.equal(estimateLength('xdp->data_end - xdp->data'), estimateLength('len'), 'a frame');
   });
 
   it('replays the ingress path: put, then pulls move data towards tail', () => {
