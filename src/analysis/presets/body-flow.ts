@@ -39,8 +39,8 @@ export class BodyReader {
 
   constructor(text: string) {
     this.masked = maskC(text);
-    for (let i = 0; i < this.masked.length; i++)
-      if (this.masked[i] === '\n') this.lineStarts.push(i + 1);
+    for (let i = this.masked.indexOf('\n'); i >= 0; i = this.masked.indexOf('\n', i + 1))
+      this.lineStarts.push(i + 1);
   }
 
   /** The flow of the function whose definition starts on `defLine`; undefined when no body starts there. */

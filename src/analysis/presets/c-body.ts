@@ -1,8 +1,10 @@
 // Just enough C to follow a function body's control flow, read from its source text:
-// comments, strings and preprocessor lines masked, the body's braces found, its tokens
-// parsed into statements (blocks, if/else, loops and switches, jumps, labels). Bad or
-// unusual C never throws: a statement that cannot be read is taken as an expression.
+// comments, literals and preprocessor lines masked and the body's braces found by the one
+// C scanner (c-text.ts), its tokens parsed into statements (blocks, if/else, loops and
+// switches, jumps, labels). Bad or unusual C never throws: a statement that cannot be read
+// is taken as an expression.
 
+import { NOT_FOUND, lineEnd, maskComments, matchingBracket } from '../index/c-text';
 import type { Range } from './body-flow';
 
 export interface Token {
@@ -40,52 +42,21 @@ export function upperBound(list: readonly number[], value: number): number {
 }
 
 /**
- * The text with comments, string and character literals and preprocessor lines blanked
- * to spaces: same length, newlines kept, so offsets and lines stay those of the file.
+ * The text with comments, the insides of string and character literals and preprocessor
+ * lines (with their backslash continuations) blanked to spaces by the one C scanner
+ * (c-text.ts): same length, newlines kept, so offsets and lines stay those of the file.
  */
 export function maskC(text: string): string {
-  const out = text.split('');
-  const blank = (from: number, to: number): void => {
-    for (let i = from; i < to; i++) if (out[i] !== '\n') out[i] = ' ';
-  };
-  let lineStart = true;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '\n') {
-      lineStart = true;
-      i++;
-      continue;
-    }
-    if (lineStart && c === '#') {
-      // A directive runs to the end of its line, continued by a backslash.
-      let j = i;
-      while (j < text.length && !(text[j] === '\n' && text[j - 1] !== '\\')) j++;
-      blank(i, j);
-      i = j;
-      continue;
-    }
-    if (c !== ' ' && c !== '\t') lineStart = false;
-    let end = i + 1;
-    if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      end = close < 0 ? text.length : close + 2;
-    } else if (c === '/' && text[i + 1] === '/') {
-      const close = text.indexOf('\n', i);
-      end = close < 0 ? text.length : close;
-    } else if (c === '"' || c === "'") {
-      end = i + 1;
-      while (end < text.length && text[end] !== c && text[end] !== '\n')
-        end += text[end] === '\\' ? 2 : 1;
-      end = Math.min(text.length, end + 1);
-    } else {
-      i++;
-      continue;
-    }
-    blank(i, end);
-    i = end;
+  const masked = maskComments(text, { literals: true });
+  const parts: string[] = [];
+  let copied = 0;
+  for (const m of masked.matchAll(/^[ \t]*#/gm)) {
+    const end = lineEnd(masked, m.index);
+    parts.push(masked.slice(copied, m.index), masked.slice(m.index, end).replace(/[^\n]/g, ' '));
+    copied = end;
   }
-  return out.join('');
+  parts.push(masked.slice(copied));
+  return parts.join('');
 }
 
 /**
@@ -106,12 +77,8 @@ export function findBody(masked: string, from: number): Range | undefined {
     } else if (c === ';' && depth === 0) return undefined;
     else if (c === '{' && depth === 0) {
       if (!sawParams) return undefined;
-      let braces = 0;
-      for (let j = i; j < masked.length; j++) {
-        if (masked[j] === '{') braces++;
-        else if (masked[j] === '}' && --braces === 0) return { start: i, end: j + 1 };
-      }
-      return undefined;
+      const close = matchingBracket(masked, i);
+      return close === NOT_FOUND ? undefined : { start: i, end: close + 1 };
     }
   }
   return undefined;
