@@ -361,6 +361,26 @@ describe('drawing the e1000e ingress graph (dark theme)', () => {
     assert.equal(await wp.page.isVisible('#np-timeline'), false);
   });
 
+  it('heads the branches of a choice in the skb timeline, indented', async () => {
+    const ops = ingress.skb ?? [];
+    const first = ops.findIndex((op) => (op.choices?.length ?? 0) > 0);
+    const other = ops.findIndex((op) => op.choices?.[0]?.branch === 1);
+    assert.ok(first >= 0 && other > first, 'the ingress fixture has a choice');
+    const heads: string[][] = await wp.page.$$eval('#np-steps > li', (lis) =>
+      lis.map((li) =>
+        Array.from(li.querySelectorAll('.np-step-branch'), (h) => h.textContent ?? ''),
+      ),
+    );
+    assert.match(heads[first]?.[0] ?? '', /^Either: \S+ — one of \d ways \(/);
+    assert.match(heads[other]?.[0] ?? '', /^Or: \S+$/);
+    assert.equal(
+      heads.flat().length,
+      new Set(ops.flatMap((o) => o.choices ?? []).map((c) => `${c.choice}:${c.branch}`)).size,
+    );
+    const alt = wp.page.locator(`#np-steps > li:nth-child(${other + 1})`);
+    assert.ok(await alt.evaluate((li) => li.classList.contains('np-step-alt')));
+  });
+
   it('exports an SVG drawn with text labels for documents', async () => {
     await wp.page.selectOption('#np-export', 'svg');
     await wp.page.waitForFunction(() =>
