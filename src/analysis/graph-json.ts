@@ -33,6 +33,11 @@ export interface GraphNode {
   note?: string;
   /** Set on a collapsed side branch that `--expand ID` opens. */
   collapsed?: { hidden: number };
+  /**
+   * Only for `netpaths trace`: how many events of the trace hit this function, and the
+   * number of the first. Absent on functions the join inferred between observed ones.
+   */
+  observed?: { count: number; first: number };
 }
 
 export interface GraphEdge {
@@ -46,6 +51,69 @@ export interface GraphEdge {
   /** How an indirect or async edge was resolved, e.g.
    * `net_device_ops.ndo_start_xmit = e1000_xmit_frame at drivers/net/ethernet/intel/e1000e/netdev.c:7336`. */
   via?: string;
+  /**
+   * Only for `netpaths trace`: `observed` when the trace saw the caller call the callee (a
+   * call edge between consecutive observed functions, or a nesting the tracer printed),
+   * `inferred` for a hop of the static path that joins two observed functions the trace
+   * shows apart, `gap` when no call path within `--max-gap` calls joins them: a gap edge is
+   * no call of the source (its `file` is '' and its `line` 0).
+   */
+  trace?: TraceLink;
+}
+
+/** How a trace's functions are joined (`GraphEdge.trace`). */
+export type TraceLink = 'observed' | 'inferred' | 'gap';
+
+/** Only for `netpaths trace`: what was read, and how it joined the graph. */
+export interface TraceSummary {
+  /** The format detected (`pwru`, `function_graph`, ...), several joined by `, ` for mixed inputs. */
+  format: string;
+  /** How many events were read and kept. */
+  events: number;
+  /** How many distinct functions the events name. */
+  functions: number;
+  /** How many of those the indexed tree defines. */
+  matched: number;
+  /** Functions the tree does not define, each with why. */
+  unmatched: { name: string; reason: string }[];
+  /** One per packet: an skb, a CPU's call tree, a stack. `first`/`last` are event numbers. */
+  packets: { id: string; events: number; first: number; last: number }[];
+  /** Each event in order, with how it joined: what the text output and an event list show. */
+  steps: TraceStep[];
+  /** Each input: its name, format (when one was detected), lines, and why it is not a trace. */
+  inputs: { name: string; format?: string; lines: number; problem?: string }[];
+  /** What reading left out: lines of no format, unreliable or user-space frames, events. */
+  skipped: { lines: number; frames: number; events: number; first?: string };
+  /** Remarks: limits reached, truncated nesting. */
+  notes: string[];
+}
+
+/** One event of a trace and how the join reached it. */
+export interface TraceStep {
+  /** The event's number (1-based). */
+  event: number;
+  packet: string;
+  /** The function as the tracer printed it. */
+  name: string;
+  /** Its node, when the tree defines it. */
+  node?: string;
+  cpu?: number;
+  time?: string;
+  /** Where the event was read: input number (0-based) and line. */
+  at: { input: number; line: number };
+  /** The node it was joined from, how, and the inferred functions between (in call order). */
+  from?: { node: string; link: TraceLink; through: string[] };
+  /** Set on a drop event. */
+  drop?: { reason: string; note: string };
+}
+
+/** A drop a trace saw: the node of the dropping function, the reason, what the tree says it means. */
+export interface TraceDrop {
+  node: string;
+  reason: string;
+  note: string;
+  event: number;
+  packet: string;
 }
 
 /** An skb operation on a preset's path: what a call does to the packet buffer. */
@@ -106,4 +174,8 @@ export interface GraphJson {
   markers?: { node: string; label: string }[];
   /** A title for renderers, e.g. `e1000e ingress`. */
   title?: string;
+  /** Only for `netpaths trace`: the trace read and how it joined the graph. */
+  trace?: TraceSummary;
+  /** Only for `netpaths trace`: the drops the trace saw, in event order. */
+  drops?: TraceDrop[];
 }

@@ -408,6 +408,23 @@ function takenEdges(graph: Graph, paths: readonly number[][], costs: PathCosts):
 }
 
 /**
+ * The best paths from any of `sources` to any of `targets` (node ids), ranked as
+ * `findPaths` ranks them, and the edge each hop took: for callers that hold nodes rather
+ * than names (the trace join). No paths is an empty answer, not an error.
+ */
+export function bestPaths(
+  graph: Graph,
+  sources: readonly number[],
+  targets: ReadonlySet<number>,
+  options: Omit<PathOptions, 'via'>,
+): { paths: number[][]; edges: number[] } {
+  const ends: PathEnds = { sources, targets, vias: [] };
+  const costs = pathCosts(graph, ends, options.maxDepth);
+  const paths = searchPaths(graph, ends, costs, options.paths, false, options.maxDepth);
+  return { paths, edges: takenEdges(graph, paths, costs) };
+}
+
+/**
  * Up to `paths` call paths from any `from` function to any `to` function, through each
  * `via` function in order, best first (see `pathCosts`). Simple paths of at most
  * `maxDepth` calls that pass through no DEAD_ENDS (kernel-idioms.ts).

@@ -63,20 +63,19 @@ function columnsOf(headerRest: string): Columns {
 }
 
 /** The function of a drop printed with its reason: `kfree_skb_reason(SKB_DROP_REASON_X)`. */
-function splitFunc(token: string): { fn: TraceName; reason?: string; program?: true } {
+function splitFunc(token: string): { fn: TraceName; reason?: string } {
   let text = token;
-  let program: true | undefined;
   const prog = /\((?:tc|xdp)\)$/.exec(text);
-  if (prog) {
-    text = text.slice(0, prog.index);
-    program = true;
-  }
+  if (prog) text = text.slice(0, prog.index);
   const m = /^(.*?)\((\w+)\)$/.exec(text);
   const fn = traceName(m?.[1] ?? text);
-  if (program) fn.symbol = false;
-  const out: { fn: TraceName; reason?: string; program?: true } = { fn };
+  if (prog) {
+    // A BPF program pwru traced (--filter-trace-tc, --filter-trace-xdp): no kernel function.
+    fn.symbol = false;
+    fn.raw = `${fn.raw}${prog[0]}`;
+  }
+  const out: { fn: TraceName; reason?: string } = { fn };
   if (m?.[2]) out.reason = m[2];
-  if (program) out.program = true;
   return out;
 }
 
@@ -164,7 +163,7 @@ class PwruReader implements FormatReader {
   /** The FUNC (and CALLER) of the current output's columns after PROCESS. */
   private columnFunc(
     tokens: string[],
-  ): { fn: TraceName; reason?: string; program?: true; caller?: TraceName } | undefined {
+  ): { fn: TraceName; reason?: string; caller?: TraceName } | undefined {
     // `kfree_skb_reason (12)`: the reason's number, when pwru could not name it.
     for (let i = tokens.length - 1; i > 0; i--) {
       if (/^\(\d+\)$/.test(tokens[i] ?? '') && FUNC_TOKEN.test(tokens[i - 1] ?? '')) {
