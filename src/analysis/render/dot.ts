@@ -45,6 +45,7 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
   );
   out.push('  edge [fontname="Helvetica", fontsize=9, color="#57606a", arrowsize=0.7];');
 
+  const dropped = new Set((graph.drops ?? []).map((d) => d.node));
   const nodeLine = (node: GraphNode, indent: string): string => {
     const id = ids.get(node.id) ?? 'n0';
     const lines = [node.name];
@@ -53,6 +54,13 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
       lines.push(`⇄ ${truncate(`${op.op}(${op.len})`, 34)}`);
     for (const marker of prepared.markersByNode.get(node.id) ?? []) lines.push(`◆ ${marker}`);
     if (node.collapsed) lines.push(`⊕ +${node.collapsed.hidden} hidden`);
+    if (node.observed)
+      lines.push(
+        `● #${node.observed.first}${node.observed.count > 1 ? ` ×${node.observed.count}` : ''}`,
+      );
+    for (const d of graph.drops ?? [])
+      if (d.node === node.id)
+        lines.push(`✖ ${d.reason.replace(/^SKB_DROP_REASON_/, '') || 'drop'}`);
     const attrs = [`label="${lines.map(escapeDot).join('\\n')}"`];
     const tooltip = [`${node.file}:${node.line}`];
     if (isExecContext(node.context)) {
@@ -65,6 +73,13 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     if (node.collapsed) attrs.push('shape=box3d');
     else if (node.kind === 'macro') attrs.push('style="rounded,filled,dashed"');
     if (prepared.markersByNode.has(node.id)) attrs.push('penwidth=2.5');
+    // A trace (`netpaths trace`): observed strong, inferred faint, a drop as a terminal.
+    if (graph.trace) {
+      if (dropped.has(node.id))
+        attrs.push('shape=cds', 'fillcolor="#ffebe9"', 'color="#cf222e"', 'penwidth=2.5');
+      else if (node.observed) attrs.push('penwidth=2.5');
+      else attrs.push('style="rounded,filled,dashed"', 'fontcolor="#57606a"', 'color="#8c959f"');
+    }
     return `${indent}${id} [${attrs.join(', ')}];`;
   };
 
@@ -91,7 +106,11 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     const short = shortVia({ kind: group.kind, via: group.first.via });
     if (group.kind === 'indirect') attrs.push('style=dashed', 'color="#8250df"');
     if (group.kind === 'async') attrs.push('style=bold', 'penwidth=2.5', 'color="#b26a00"');
-    if (short) attrs.push(`label="${escapeDot(short)}"`);
+    const links = group.indexes.map((i) => graph.edges[i]?.trace);
+    if (links.includes('observed')) attrs.push('penwidth=2');
+    else if (links.includes('inferred')) attrs.push('style=dashed', 'color="#8c959f"');
+    else if (links.includes('gap')) attrs.push('style=dotted', 'color="#cf222e"', 'label="gap"');
+    if (short && !links.includes('gap')) attrs.push(`label="${escapeDot(short)}"`);
     const site = `${group.first.file}:${group.first.line}`;
     attrs.push(
       `tooltip="${escapeDot(group.first.via ? `${group.first.via} (call at ${site})` : `call at ${site}`)}"`,

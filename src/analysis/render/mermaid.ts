@@ -8,7 +8,7 @@
 // through `nodeIds`. Exports add `href` click lines or SVG links (render/links.ts); strict
 // security refuses only `call` callbacks and `javascript:` URLs.
 
-import type { GraphJson, GraphNode } from '../graph-json';
+import type { GraphJson, GraphNode, TraceLink } from '../graph-json';
 import { escapeMermaid, singleLine, truncate } from './escape';
 import { prepareGraph, shortPath } from './model';
 import type { EdgeGroup } from './model';
@@ -97,6 +97,29 @@ const CLASS_DEFS: readonly string[] = [
 
 const ARROWS: Record<EdgeGroup['kind'], string> = { direct: '-->', indirect: '-.->', async: '==>' };
 
+/**
+ * A trace drawn on the graph (`netpaths trace`): observed functions strong, the ones the
+ * join inferred between them faint and dashed, a drop as a terminal node. Only a graph
+ * with a `trace` gets these, so every other diagram stays as it was.
+ */
+const TRACE_CLASS_DEFS: readonly string[] = [
+  'classDef observed stroke-width:3px',
+  'classDef inferred fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
+  'classDef drop fill:#ffebe9,stroke:#cf222e,color:#24292f,stroke-width:3px',
+];
+const TRACE_LINK_STYLES: Record<TraceLink, string> = {
+  observed: 'stroke-width:2.5px',
+  inferred: 'stroke-dasharray:5 4,opacity:0.55',
+  gap: 'stroke:#cf222e,stroke-dasharray:2 4',
+};
+/** The strongest of the trace links an edge group stands for. */
+function groupTrace(graph: GraphJson, group: EdgeGroup): TraceLink | undefined {
+  const links = group.indexes.map((i) => graph.edges[i]?.trace);
+  if (links.includes('observed')) return 'observed';
+  if (links.includes('inferred')) return 'inferred';
+  return links.includes('gap') ? 'gap' : undefined;
+}
+
 /** Graph JSON -> a Mermaid `flowchart` with one subgraph per stage, in path order. */
 export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): MermaidResult {
   const direction: MermaidDirection = options.direction === 'LR' ? 'LR' : 'TD';
@@ -119,6 +142,13 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
   }
   lines.push(`flowchart ${direction}`);
 
+  const drops = new Map<string, string[]>();
+  for (const d of graph.drops ?? []) {
+    const list = drops.get(d.node) ?? [];
+    const reason = d.reason.replace(/^SKB_DROP_REASON_/, '') || 'drop';
+    if (!list.includes(reason)) list.push(reason);
+    drops.set(d.node, list);
+  }
   const nodeLine = (node: GraphNode, indent: string): string => {
     const id = mermaidId.get(node.id) ?? 'n0';
     const label = nodeLabel(
@@ -126,7 +156,10 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
       showFiles,
       prepared.skbByNode.get(node.id),
       prepared.markersByNode.get(node.id),
+      drops.get(node.id),
     );
+    // A drop ends the packet's path: a terminal (flag) shape.
+    if (drops.has(node.id)) return `${indent}${id}>"${label}"]`;
     if (node.collapsed) return `${indent}${id}[["${label}"]]`;
     if (node.kind === 'macro') return `${indent}${id}(["${label}"])`;
     return `${indent}${id}["${label}"]`;
@@ -147,19 +180,29 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
   }
 
   const edgeIds: Record<string, MermaidEdgeRef> = {};
+  const linkStyles = new Map<TraceLink, number[]>();
+  let drawn = 0;
   prepared.edges.forEach((group, i) => {
     const eid = `e${i}`;
     edgeIds[eid] = { from: group.from, to: group.to, edges: group.indexes };
     const from = mermaidId.get(group.from);
     const to = mermaidId.get(group.to);
     if (!from || !to) return;
-    const short = shortVia({ kind: group.kind, via: group.first.via });
+    const link = groupTrace(graph, group);
+    const short = link === 'gap' ? 'gap' : shortVia({ kind: group.kind, via: group.first.via });
     const label = short ? `|"${escapeMermaid(short)}"|` : '';
     const id = forExport ? '' : `${eid}@`;
     lines.push(`  ${from} ${id}${ARROWS[group.kind]}${label} ${to}`);
+    if (link) linkStyles.set(link, [...(linkStyles.get(link) ?? []), drawn]);
+    drawn++;
   });
+  for (const [link, indexes] of linkStyles) {
+    for (let i = 0; i < indexes.length; i += 40)
+      lines.push(`  linkStyle ${indexes.slice(i, i + 40).join(',')} ${TRACE_LINK_STYLES[link]}`);
+  }
 
   lines.push(...CLASS_DEFS.map((l) => `  ${l}`));
+  if (graph.trace) lines.push(...TRACE_CLASS_DEFS.map((l) => `  ${l}`));
   const byClass = new Map<string, string[]>();
   const addClass = (cls: string, id: string): void => {
     const list = byClass.get(cls);
@@ -172,6 +215,10 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
     if (isExecContext(node.context)) addClass(node.context, id);
     if (node.collapsed) addClass('collapsed', id);
     if (prepared.markersByNode.has(node.id)) addClass('nfhook', id);
+    if (graph.trace) {
+      if (drops.has(node.id)) addClass('drop', id);
+      else addClass(node.observed ? 'observed' : 'inferred', id);
+    }
   }
   if (prepared.omitted > 0) addClass('omitted', 'omitted');
   for (const [cls, ids] of byClass) {
@@ -211,6 +258,7 @@ function nodeLabel(
   showFiles: boolean,
   skb: readonly { op: string; len: string }[] | undefined,
   markers: readonly string[] | undefined,
+  drops?: readonly string[],
 ): string {
   const lines = [escapeMermaid(node.name)];
   if (showFiles) lines.push(escapeMermaid(`${shortPath(node.file)}:${node.line}`));
@@ -222,6 +270,11 @@ function nodeLabel(
     if (first) badges.push(`⇄ ${escapeMermaid(truncate(`${first.op}(${first.len})`, 34))}${more}`);
   }
   for (const marker of markers ?? []) badges.push(`◆ ${escapeMermaid(truncate(marker, 34))}`);
+  if (node.observed) {
+    const { first, count } = node.observed;
+    badges.push(`● #${first}${count > 1 ? ` ×${count}` : ''}`);
+  }
+  for (const reason of drops ?? []) badges.push(`✖ ${escapeMermaid(truncate(reason, 34))}`);
   if (node.collapsed) {
     const hidden = Number.isFinite(node.collapsed.hidden)
       ? Math.max(0, Math.floor(node.collapsed.hidden))

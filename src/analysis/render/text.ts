@@ -1,5 +1,6 @@
 // Graph JSON -> human-readable text for the terminal (`netpaths ... --format text`).
-// Three shapes, chosen by what the graph carries:
+// Four shapes, chosen by what the graph carries:
+//   - `trace` (netpaths trace): each packet's events in order (trace-text.ts);
 //   - `paths` (netpaths path): each path as an indented chain, one call per line;
 //   - preset annotations (stages): one section per stage with notes, hooks and skb ops,
 //     then the skb timeline;
@@ -14,11 +15,13 @@ import { branchHeads } from './skb-branches';
 import { prepareGraph } from './model';
 import type { PreparedGraph } from './model';
 import { contextTitle, isExecContext } from './stages';
+import { traceText } from './trace-text';
 
 const ARROW: Record<GraphEdge['kind'], string> = { direct: '→', indirect: '⇢', async: '⇒' };
 
 /** Graph JSON -> plain text (UTF-8, `\n` line ends, ending with a newline). */
 export function toText(graph: GraphJson): string {
+  if (graph.trace) return traceText(graph);
   const prepared = prepareGraph(graph);
   const byId = new Map(prepared.order.map((n) => [n.id, n]));
   const out: string[] = [];

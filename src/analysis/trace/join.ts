@@ -82,6 +82,8 @@ class TraceJoin {
   private readonly reach: Reach;
   private readonly resolved = new Map<string, Resolved>();
   private readonly pairs = new Map<string, Join | null>();
+  /** Pairs joined only through a deferral, which one stack cannot hold. */
+  private readonly deferredOnly = new Set<string>();
   private readonly ids = new Map<number, string>();
   /** The node each event was mapped to (by seq). */
   private readonly chosen = new Map<number, number>();
@@ -189,6 +191,7 @@ class TraceJoin {
     else if (from !== to && this.reach.distance(from, to) !== undefined) {
       found = this.inferred(from, to, 1, how.synchronous ?? false);
       if (!found && how.synchronous) found = this.inferred(from, to, SYNCHRONOUS_TRIES, true);
+      if (!found) this.deferredOnly.add(`${from},${to}`);
     }
     this.pairs.set(key, found);
     return found;
@@ -208,6 +211,13 @@ class TraceJoin {
       return { link: 'inferred', edges, through: path.slice(1, -1) };
     }
     return null;
+  }
+
+  /** Why `from` and `to` are not joined: for the gap's text. */
+  gapReason(from: number, to: number): string {
+    return this.deferredOnly.has(`${from},${to}`)
+      ? `no call path within ${this.options.maxGap} calls on one stack (only through a deferral)`
+      : `no call path within ${this.options.maxGap} calls`;
   }
 
   /** Calls apart, for ranking the functions an event may be joined from. */
@@ -313,7 +323,7 @@ export function joinTrace(graph: Graph, read: TraceRead, options: JoinOptions): 
       kind: 'direct',
       file: '',
       line: 0,
-      via: `gap: no call path within ${options.maxGap} calls`,
+      via: `gap: ${t.gapReason(from, to)}`,
       trace: 'gap',
     });
   };
