@@ -13,6 +13,7 @@ import { definitionsText } from '../analysis/render/text';
 import { FORMATS, type Format, isDrawnFormat, isFormat } from './format';
 import { COMMON_OPTIONS, type OptionName, UsageError, type Values, positiveInt } from './options';
 import type { Output } from './output';
+import { runTrace } from './trace-command';
 
 /** What a handler gets: its arguments, the options, the output, and the tree and its index. */
 export interface CommandContext {
@@ -243,6 +244,18 @@ export const COMMANDS: readonly Command[] = [
     options: ['driver', 'expand', 'depth', ...GRAPH_OPTIONS],
     output: 'graph',
     run: runPreset,
+  },
+  {
+    name: 'trace',
+    usage: 'trace FILE... [-] [--skb ADDR] [--max-gap N]',
+    summary: [
+      'what pwru, ftrace, perf script, nettrace or a kernel stack',
+      'dump saw, on the call graph: the path each packet took,',
+      'the calls the tracer skipped, the drops; - reads stdin',
+    ],
+    options: ['skb', 'max-gap', ...GRAPH_OPTIONS],
+    output: 'graph',
+    run: runTrace,
   },
   {
     name: 'explain',

@@ -73,6 +73,7 @@ describe('the command table', () => {
       'drivers',
       'ingress',
       'egress',
+      'trace',
       'explain',
     ]);
     for (const c of COMMANDS) {

@@ -23,8 +23,11 @@ export const MAX_LINE = 64 * 1024;
 /** Detection reads at most this many lines (or DETECT_BYTES) of an input before it decides. */
 const DETECT_LINES = 2000;
 const DETECT_BYTES = 1024 * 1024;
-/** The default event limit: a trace of a million lines reads in seconds and fits in memory. */
-export const DEFAULT_MAX_EVENTS = 1_000_000;
+/**
+ * The default event limit: past it, a trace's events are counted, not kept, so memory
+ * stays bounded (a packet is a few dozen events; `--skb` keeps one packet of any trace).
+ */
+export const DEFAULT_MAX_EVENTS = 200_000;
 
 /** Terminal colours (nettrace prints its notes in colour). */
 // eslint-disable-next-line no-control-regex
@@ -164,6 +167,26 @@ export class TraceReader {
       return r;
     });
     return { inputs, events: this.sink.events, skipped: this.sink.skipped, notes };
+  }
+
+  /** Whether the current input turned out to be no trace: the caller may stop reading it. */
+  get abandoned(): boolean {
+    return this.current?.problem !== undefined;
+  }
+
+  /** Whether the event limit was reached: the caller may stop reading the rest. */
+  get full(): boolean {
+    return this.sink.isFull;
+  }
+
+  /** Stops reading the current input early (the event limit was reached), and says so. */
+  stop(): void {
+    const input = this.current;
+    if (!input) return;
+    this.sink.notes.push(`${input.name} was read up to line ${input.lines}: the rest was not read`);
+    input.rest = [];
+    input.restBytes = 0;
+    this.end();
   }
 
   /** The name of input `index` as the caller gave it. */
