@@ -5,8 +5,20 @@ import { toDot, toMermaid, toText } from '../analysis/render';
 import { nodeLinks, withClickLines } from '../analysis/render/links';
 import type { LinkTemplate } from '../analysis/render/links';
 import { exportDocument } from '../analysis/render/export';
+import { probeScript } from '../analysis/trace/probes';
 
-export const FORMATS = ['text', 'json', 'mermaid', 'dot', 'svg', 'html'] as const;
+/** Every --format; pwru, ftrace and bpftrace write the tracing commands for a graph's functions. */
+export const FORMATS = [
+  'text',
+  'json',
+  'mermaid',
+  'dot',
+  'pwru',
+  'ftrace',
+  'bpftrace',
+  'svg',
+  'html',
+] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Formats drawn by Mermaid in a headless Chromium (src/render-svg.ts). */
@@ -23,9 +35,16 @@ export function isDrawnFormat(format: Format): format is DrawnFormat {
 
 /**
  * A graph in a text format. `links` adds `click` lines to Mermaid (only when the user
- * asked for a link template, so the default output stays plain Mermaid).
+ * asked for a link template, so the default output stays plain Mermaid). The tracing
+ * formats read each function's definition from the tree (`readText`) to leave out what
+ * cannot be probed.
  */
-export function formatGraph(graph: GraphJson, format: TextFormat, links?: LinkTemplate): string {
+export function formatGraph(
+  graph: GraphJson,
+  format: TextFormat,
+  links?: LinkTemplate,
+  readText: (path: string) => string | undefined = () => undefined,
+): string {
   const withNewline = (s: string): string => (s.endsWith('\n') ? s : `${s}\n`);
   switch (format) {
     case 'json':
@@ -41,6 +60,10 @@ export function formatGraph(graph: GraphJson, format: TextFormat, links?: LinkTe
       return withNewline(toDot(graph));
     case 'text':
       return withNewline(toText(graph));
+    case 'pwru':
+    case 'ftrace':
+    case 'bpftrace':
+      return probeScript(graph, format, readText);
   }
 }
 

@@ -47,7 +47,8 @@ export const OPTION_HELP: Readonly<Record<OptionName, OptionHelp>> = {
     arg: 'F',
     help: [
       'text (default) or json; for graphs also mermaid, dot, svg (an image) or',
-      'html (a page with pan and zoom), svg and html drawn in a headless Chromium',
+      'html (a page with pan and zoom), svg and html drawn in a headless Chromium;',
+      "pwru, ftrace or bpftrace: the commands that trace the graph's functions",
     ],
   },
   'link-template': {

@@ -67,7 +67,14 @@ export function makeOutput(options: OutputOptions): Output {
         write(await drawGraph(graph, format, { title, render, ...(links ? { links } : {}) }));
       } else {
         // Mermaid gets click lines only when a template was asked for: the default output stays plain.
-        write(formatGraph(graph, format, linkTemplate !== undefined ? links : undefined));
+        write(
+          formatGraph(
+            graph,
+            format,
+            linkTemplate !== undefined ? links : undefined,
+            options.readText,
+          ),
+        );
       }
     },
     text: write,
