@@ -85,6 +85,8 @@ class TraceJoin {
   /** Pairs joined only through a deferral, which one stack cannot hold. */
   private readonly deferredOnly = new Set<string>();
   private readonly ids = new Map<number, string>();
+  private readonly calls = new Map<number, boolean>();
+  private readonly distances = new Map<number, number | undefined>();
   /** The node each event was mapped to (by seq). */
   private readonly chosen = new Map<number, number>();
 
@@ -134,9 +136,16 @@ class TraceJoin {
     return { nodes };
   }
 
+  /** Whether `from` calls `to`, asked once per pair: a trace asks again and again. */
   hasEdge(from: number, to: number): boolean {
-    for (const e of this.graph.outgoing(from)) if (this.graph.to(e) === to) return true;
-    return false;
+    const key = from * this.graph.nodeCount + to;
+    let known = this.calls.get(key);
+    if (known === undefined) {
+      known = false;
+      for (const e of this.graph.outgoing(from)) if (this.graph.to(e) === to) known = true;
+      this.calls.set(key, known);
+    }
+    return known;
   }
 
   /**
@@ -223,7 +232,10 @@ class TraceJoin {
   /** Calls apart, for ranking the functions an event may be joined from. */
   distance(from: number, to: number): number | undefined {
     if (this.hasEdge(from, to)) return 1;
-    return from === to ? undefined : this.reach.distance(from, to);
+    if (from === to) return undefined;
+    const key = from * this.graph.nodeCount + to;
+    if (!this.distances.has(key)) this.distances.set(key, this.reach.distance(from, to));
+    return this.distances.get(key);
   }
 
   /** The call edge from `from` to `to`: at `line` when the trace says where, else a plain call first. */
