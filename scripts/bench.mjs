@@ -1,9 +1,10 @@
 // Benchmark: NetPaths against universal-ctags and cscope on the same .c/.h files of a
 // kernel tree. It measures, each in a fresh temporary folder, the index build of ctags,
 // of cscope and of NetPaths (cold, then warm with its cache reused), and the latency of a
-// callers query and a path query as a user runs them (a whole process, Node start-up
-// included) next to cscope's callers query and a ctags tag lookup. Every step reports
-// wall time and peak resident memory (worker threads included, via GNU time).
+// callers query, a path query and a trace of 100,000 lines as a user runs them (a whole
+// process, Node start-up included) next to cscope's callers query and a ctags tag lookup.
+// Every step reports wall time and peak resident memory (worker threads included, via
+// GNU time).
 //
 //   npm run bench -- [--kernel DIR] [--scope GLOB]... [--skip-tools] [--json FILE]
 //                    [--repeat N] [--keep]
@@ -28,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import picomatch from 'picomatch';
 import { benchExtension } from './bench-extension.mjs';
+import { writeBenchTrace } from './bench-trace.mjs';
 import { kernelTreeProblem } from './kernel-tree.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +38,8 @@ const TIME_BIN = '/usr/bin/time';
 const CALLERS_OF = 'netif_receive_skb';
 const PATH_FROM = 'napi_gro_receive';
 const PATH_TO = 'ip_rcv';
+// `netpaths trace` of a pwru trace this long (scripts/bench-trace.mjs writes it).
+const TRACE_LINES = 100_000;
 // Folders the NetPaths walk never enters (src/analysis/index/walk.ts); the list given to ctags
 // and cscope leaves them out too, so all three tools read the same files.
 const SKIPPED_DIRS = new Set(['.git', '.pc', 'node_modules']);
@@ -430,10 +434,38 @@ if (existsSync(cli)) {
       times: repeat,
       describe: (r) => `${countLines(r)} output lines`,
     });
+    const tracePath = join(work, 'trace.txt');
+    const packets = writeBenchTrace(tracePath, TRACE_LINES);
+    const npTraceArgs = [
+      cli,
+      'trace',
+      tracePath,
+      '--kernel',
+      kernel,
+      '--cache-dir',
+      dirs.np,
+      '--format',
+      'json',
+      ...scopeArgs,
+    ];
+    await step('NetPaths', `trace ${TRACE_LINES} lines`, process.execPath, npTraceArgs, {
+      cwd: root,
+      work,
+      times: repeat,
+      describe: (r) => {
+        try {
+          const t = JSON.parse(r.stdout).trace;
+          return `${t.events} events of ${t.packets.length} packets (${packets} written), ${t.matched}/${t.functions} functions matched`;
+        } catch {
+          return 'output is not JSON';
+        }
+      },
+    });
   } else {
     // Without an index each query would build one itself, which is not a query latency.
     skipped('NetPaths', `query callers ${CALLERS_OF}`, 'no index was built');
     skipped('NetPaths', `query path ${PATH_FROM} -> ${PATH_TO}`, 'no index was built');
+    skipped('NetPaths', `trace ${TRACE_LINES} lines`, 'no index was built');
   }
 } else {
   log(`${cli} not found: run npm run build (npm run bench does)`);
@@ -442,6 +474,7 @@ if (existsSync(cli)) {
     'index (warm)',
     `query callers ${CALLERS_OF}`,
     `query path ${PATH_FROM} -> ${PATH_TO}`,
+    `trace ${TRACE_LINES} lines`,
   ]) {
     steps.push({
       tool: 'NetPaths',
