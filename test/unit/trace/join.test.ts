@@ -150,6 +150,32 @@ describe('the trace join on trace-mini', () => {
     assert.equal(g.nodes.find((n) => n.name === 'dst_input')?.file, 'include/net/dst.h');
   });
 
+  test("a stack frame's file and line choose among definitions, before the neighbours", () => {
+    const header = readFileSync(join(root, 'include/linux/netfilter.h'), 'utf8').split('\n');
+    const defs = header.flatMap((l, i) => (/^NF_HOOK\(/.test(l) ? [i + 1] : []));
+    assert.equal(defs.length, 2, 'two definitions of NF_HOOK in the fixture');
+    const second = defs[1] ?? 0;
+    const g = joined(
+      [
+        'Call Trace:',
+        ` NF_HOOK include/linux/netfilter.h:${second + 3} [inline]`,
+        ' ip_rcv+0xc3f/0x1820 net/ipv4/ip_input.c:43',
+      ].join('\n'),
+    );
+    assert.equal(g.trace?.steps[1]?.node, `include/linux/netfilter.h:NF_HOOK:${second}`);
+    // helper is defined in lib/chain.c and, static, in acme's driver, which acme_rx calls:
+    // the file the frame names wins.
+    const file = joined(
+      [
+        'Call Trace:',
+        ' helper+0x1/0x10 lib/chain.c:17',
+        ' acme_rx+0x5/0x20 drivers/net/ethernet/acme/acme_main.c:10',
+      ].join('\n'),
+    );
+    assert.equal(file.trace?.steps[1]?.node, 'lib/chain.c:helper');
+    assert.equal(file.trace?.steps[1]?.from?.link, 'gap');
+  });
+
   test('function_graph: the nesting decides, not the order', () => {
     const g = joined(
       [
