@@ -5,7 +5,7 @@ import { toDot, toMermaid, toText } from '../analysis/render';
 import { nodeLinks, withClickLines } from '../analysis/render/links';
 import type { LinkTemplate } from '../analysis/render/links';
 import { exportDocument } from '../analysis/render/export';
-import { probeScript } from '../analysis/trace/probes';
+import { probeScript } from '../analysis/trace';
 
 /** Every --format; pwru, ftrace and bpftrace write the tracing commands for a graph's functions. */
 export const FORMATS = [

@@ -1,6 +1,7 @@
 // The trace stage's public face, for the CLI and the extension: read traces (bytes in,
-// chunk by chunk), join them with a loaded graph, and say in one line why nothing could be
-// drawn. Pure: the caller reads the files and the tree's dropreason-core.h.
+// chunk by chunk), join them with a loaded graph, say in one line why nothing could be
+// drawn, and write the tracing commands for a graph (Copy Tracing Command). Pure: the
+// caller reads the files, the tree's dropreason-core.h and the definitions' heads.
 
 export type { TraceEvent, TraceFormat, TraceRead } from './events';
 export { FORMAT_TITLES } from './events';
@@ -9,6 +10,8 @@ export type { ReadOptions } from './read';
 export { DEFAULT_MAX_GAP, joinTrace } from './join';
 export type { JoinOptions } from './join';
 export { DROP_REASON_HEADER, readDropReasons } from './dropreason';
+export { PROBE_FORMATS, probePlan, probeScript } from './probes';
+export type { ProbeFormat } from './probes';
 
 import type { TraceRead } from './events';
 
