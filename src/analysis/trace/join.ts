@@ -282,119 +282,152 @@ function dropNote(
   return at ? `${at}: ${meaning}` : meaning;
 }
 
-/** Joins the events read from a trace with the graph: the JSON every output format renders. */
-export function joinTrace(graph: Graph, read: TraceRead, options: JoinOptions): GraphJson {
-  const t = new TraceJoin(graph, options);
-  const unmatched = new Map<string, string>();
-  const names = new Set<string>();
-  const matchedNames = new Set<string>();
-  const candidates = new Map<number, number[]>();
-  const packets = packetsOf(read.events);
-  for (const e of read.events) {
-    names.add(e.fn.name);
+/** The definitions of the events' functions, and the names the tree does not define. */
+interface Mapped {
+  candidates: Map<number, number[]>;
+  unmatched: Map<string, string>;
+  names: Set<string>;
+  matched: Set<string>;
+}
+
+function mapEvents(t: TraceJoin, events: readonly TraceEvent[]): Mapped {
+  const m: Mapped = {
+    candidates: new Map(),
+    unmatched: new Map(),
+    names: new Set(),
+    matched: new Set(),
+  };
+  for (const e of events) {
+    m.names.add(e.fn.name);
     const r = t.resolve(e.fn, e.site);
     if ('reason' in r) {
-      if (!unmatched.has(e.fn.raw)) unmatched.set(e.fn.raw, r.reason);
+      if (!m.unmatched.has(e.fn.raw)) m.unmatched.set(e.fn.raw, r.reason);
     } else {
-      candidates.set(e.seq, r.nodes);
-      matchedNames.add(e.fn.name);
+      m.candidates.set(e.seq, r.nodes);
+      m.matched.add(e.fn.name);
     }
   }
-  for (const events of packets.values()) t.choose(events, candidates);
+  return m;
+}
 
-  const nodes = new Map<number, GraphNode>();
-  const edges = new Map<number, GraphEdge>();
-  const gaps = new Map<string, GraphEdge>();
-  const steps: TraceStep[] = [];
-  const drops: TraceDrop[] = [];
-  const bySeq = new Map(read.events.map((e) => [e.seq, e]));
+/** The JSON of a joined trace as it is built: each function, call, gap, step and drop once. */
+class Joined {
+  readonly nodes = new Map<number, GraphNode>();
+  readonly edges = new Map<number, GraphEdge>();
+  readonly gaps = new Map<string, GraphEdge>();
+  readonly steps: TraceStep[] = [];
+  readonly drops: TraceDrop[] = [];
 
-  const observe = (n: number, seq: number): void => {
-    let node = nodes.get(n);
-    if (!node) nodes.set(n, (node = nodeJson(graph, n)));
+  constructor(
+    private readonly graph: Graph,
+    private readonly t: TraceJoin,
+  ) {}
+
+  /** A function an event hit. */
+  observe(n: number, seq: number): void {
+    let node = this.nodes.get(n);
+    if (!node) this.nodes.set(n, (node = nodeJson(this.graph, n)));
     if (node.observed) node.observed.count++;
     else node.observed = { count: 1, first: seq };
-  };
-  const record = (j: Join): void => {
-    for (const n of j.through) if (!nodes.has(n)) nodes.set(n, nodeJson(graph, n));
+  }
+
+  /** The calls of a join, and the functions it inferred; a call observed once stays observed. */
+  record(j: Join): void {
+    for (const n of j.through) if (!this.nodes.has(n)) this.nodes.set(n, nodeJson(this.graph, n));
     for (const e of j.edges) {
-      const known = edges.get(e);
+      const known = this.edges.get(e);
       if (known) {
         if (j.link === 'observed') known.trace = 'observed';
         continue;
       }
-      edges.set(e, { ...edgeJson(graph, e), trace: j.link });
-    }
-  };
-  const gap = (from: number, to: number): void => {
-    const key = `${from},${to}`;
-    if (gaps.has(key)) return;
-    gaps.set(key, {
-      from: t.nodeId(from),
-      to: t.nodeId(to),
-      kind: 'direct',
-      file: '',
-      line: 0,
-      via: `gap: ${t.gapReason(from, to)}`,
-      trace: 'gap',
-    });
-  };
-
-  for (const events of packets.values()) {
-    const window: { node: number; seq: number }[] = [];
-    let dropped = false;
-    for (const e of events) {
-      const step: TraceStep = { event: e.seq, packet: e.packet, name: e.fn.raw, at: e.at };
-      if (e.cpu !== undefined) step.cpu = e.cpu;
-      if (e.time !== undefined) step.time = e.time;
-      steps.push(step);
-      const n = t.node(e.seq);
-      if (n === undefined) continue;
-      if (dropped && FREE_WORK.has(e.fn.name)) continue;
-      step.node = t.nodeId(n);
-      observe(n, e.seq);
-      const link = joinEvent(t, e, n, window, bySeq, observe);
-      if (link?.join) {
-        record(link.join);
-        step.from = {
-          node: t.nodeId(link.from),
-          link: link.join.link,
-          through: link.join.through.map((x) => t.nodeId(x)),
-        };
-      } else if (link) {
-        gap(link.from, n);
-        step.from = { node: t.nodeId(link.from), link: 'gap', through: [] };
-      }
-      if (e.drop) {
-        dropped = true;
-        const where = e.drop.in && e.drop.in.name !== e.fn.name ? e.drop.in.name : undefined;
-        const note = dropNote(options.dropReasons, e.drop.reason, where);
-        step.drop = { reason: e.drop.reason, note };
-        drops.push({
-          node: step.node,
-          reason: e.drop.reason,
-          note,
-          event: e.seq,
-          packet: e.packet,
-        });
-      }
-      const old = window.findIndex((w) => w.node === n);
-      if (old >= 0) window.splice(old, 1);
-      window.unshift({ node: n, seq: e.seq });
-      if (window.length > LOOKBACK) window.pop();
+      this.edges.set(e, { ...edgeJson(this.graph, e), trace: j.link });
     }
   }
 
-  const inputNames = options.inputNames ?? [];
-  const formats = [
-    ...new Set(read.inputs.flatMap((i) => (i.format ? [FORMAT_TITLES[i.format]] : []))),
-  ];
-  const summary: TraceSummary = {
-    format: formats.join(', '),
+  /** A gap: no call of the source, so no call site (README, JSON output). */
+  gap(from: number, to: number): void {
+    const key = `${from},${to}`;
+    if (this.gaps.has(key)) return;
+    this.gaps.set(key, {
+      from: this.t.nodeId(from),
+      to: this.t.nodeId(to),
+      kind: 'direct',
+      file: '',
+      line: 0,
+      via: `gap: ${this.t.gapReason(from, to)}`,
+      trace: 'gap',
+    });
+  }
+}
+
+/** Joins one packet's events, in order, into `out`. */
+function joinPacket(
+  t: TraceJoin,
+  events: readonly TraceEvent[],
+  bySeq: ReadonlyMap<number, TraceEvent>,
+  out: Joined,
+  reasons: DropReasons | undefined,
+): void {
+  const window: { node: number; seq: number }[] = [];
+  let dropped = false;
+  for (const e of events) {
+    const step: TraceStep = { event: e.seq, packet: e.packet, name: e.fn.raw, at: e.at };
+    if (e.cpu !== undefined) step.cpu = e.cpu;
+    if (e.time !== undefined) step.time = e.time;
+    out.steps.push(step);
+    const n = t.node(e.seq);
+    // A drop ends the packet's path: the free's own work after it is listed, not drawn.
+    if (n === undefined || (dropped && FREE_WORK.has(e.fn.name))) continue;
+    step.node = t.nodeId(n);
+    out.observe(n, e.seq);
+    const link = joinEvent(t, e, n, window, bySeq, (c, seq) => out.observe(c, seq));
+    if (link?.join) {
+      out.record(link.join);
+      step.from = {
+        node: t.nodeId(link.from),
+        link: link.join.link,
+        through: link.join.through.map((x) => t.nodeId(x)),
+      };
+    } else if (link) {
+      out.gap(link.from, n);
+      step.from = { node: t.nodeId(link.from), link: 'gap', through: [] };
+    }
+    if (e.drop) {
+      dropped = true;
+      const where = e.drop.in && e.drop.in.name !== e.fn.name ? e.drop.in.name : undefined;
+      const note = dropNote(reasons, e.drop.reason, where);
+      step.drop = { reason: e.drop.reason, note };
+      out.drops.push({
+        node: step.node,
+        reason: e.drop.reason,
+        note,
+        event: e.seq,
+        packet: e.packet,
+      });
+    }
+    const old = window.findIndex((w) => w.node === n);
+    if (old >= 0) window.splice(old, 1);
+    window.unshift({ node: n, seq: e.seq });
+    if (window.length > LOOKBACK) window.pop();
+  }
+}
+
+/** The top-level `trace` of the JSON: what was read, matched and skipped. */
+function summary(
+  read: TraceRead,
+  packets: ReadonlyMap<string, TraceEvent[]>,
+  mapped: Mapped,
+  steps: TraceStep[],
+  inputNames: readonly string[],
+): TraceSummary {
+  const formats = new Set(read.inputs.flatMap((i) => (i.format ? [FORMAT_TITLES[i.format]] : [])));
+  const first = read.skipped.first;
+  return {
+    format: [...formats].join(', '),
     events: read.events.length,
-    functions: names.size,
-    matched: matchedNames.size,
-    unmatched: [...unmatched].map(([name, reason]) => ({ name, reason })),
+    functions: mapped.names.size,
+    matched: mapped.matched.size,
+    unmatched: [...mapped.unmatched].map(([name, reason]) => ({ name, reason })),
     packets: [...packets].map(([id, list]) => ({
       id,
       events: list.length,
@@ -415,19 +448,28 @@ export function joinTrace(graph: Graph, read: TraceRead, options: JoinOptions): 
       lines: read.skipped.lines,
       frames: read.skipped.frames,
       events: read.skipped.events,
-      ...(read.skipped.first
-        ? {
-            first: `${inputNames[read.skipped.first.at.input] ?? ''}:${read.skipped.first.at.line}: ${read.skipped.first.text}`,
-          }
+      ...(first
+        ? { first: `${inputNames[first.at.input] ?? ''}:${first.at.line}: ${first.text}` }
         : {}),
     },
     notes: read.notes,
   };
+}
+
+/** Joins the events read from a trace with the graph: the JSON every output format renders. */
+export function joinTrace(graph: Graph, read: TraceRead, options: JoinOptions): GraphJson {
+  const t = new TraceJoin(graph, options);
+  const packets = packetsOf(read.events);
+  const mapped = mapEvents(t, read.events);
+  for (const events of packets.values()) t.choose(events, mapped.candidates);
+  const out = new Joined(graph, t);
+  const bySeq = new Map(read.events.map((e) => [e.seq, e]));
+  for (const events of packets.values()) joinPacket(t, events, bySeq, out, options.dropReasons);
   return {
-    nodes: [...nodes.values()],
-    edges: [...edges.values(), ...gaps.values()],
-    trace: summary,
-    drops,
+    nodes: [...out.nodes.values()],
+    edges: [...out.edges.values(), ...out.gaps.values()],
+    trace: summary(read, packets, mapped, out.steps, options.inputNames ?? []),
+    drops: out.drops,
   };
 }
 
