@@ -19,9 +19,13 @@ import { isDropFunction } from './skb-life';
 
 const BANNER = /^\*{5,}\s*([0-9a-f,\s]*?)\s*\*{5,}$/;
 const OLD_BANNER = /^<-{3,}\s*skb:\s*([0-9a-f]+)\s*-{3,}>$/;
-/** `[ts] ` then `[skb]` (detail), `[func ]`, more `[...]` columns (detail), the summary. */
+/**
+ * `[ts] ` then `[skb]` (detail), `[func ]`, more `[...]` columns (detail), the summary: a
+ * protocol (`ICMP: `, `TCP: `, `ARP: `, `ether protocol: `, a number), `unknow`, or
+ * nothing (`--tiny-show`). A kernel log line (`[12345.678901] [drm] Initialized`) is none.
+ */
 const EVENT =
-  /^\[(\d+\.\d+|\d{4}-\d+-\d+ \d\d:\d\d:\d\d\.\d+)\] (?:\[([0-9a-f]+)\])?\[([^\]\s][^\]]*?)\s*\]((?:\[[^\]]*\])*)\s?(.*)$/;
+  /^\[(\d+\.\d+|\d{4}-\d+-\d+ \d\d:\d\d:\d\d\.\d+)\] (?:\[([0-9a-f]+)\])?\[([^\]\s][^\]]*?)\s*\]((?:\[[^\]]*\])*)(?: ((?:[A-Z][A-Z0-9]*|\d+|ether protocol): .*|unknow.*))?\s*$/;
 const OLD_EVENT = /^(\d+\.\d+): \[([^\]\s][^\]]*?)\s*\]: (.*)$/;
 /** `--drop`: the time, the packet, the reason and where: no function column. */
 const DROP_ONLY =

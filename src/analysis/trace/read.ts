@@ -23,6 +23,8 @@ export const MAX_LINE = 64 * 1024;
 /** Detection reads at most this many lines (or DETECT_BYTES) of an input before it decides. */
 const DETECT_LINES = 2000;
 const DETECT_BYTES = 1024 * 1024;
+/** An input with no line of any format in this many lines is no trace: the rest is not read. */
+const SCAN_LINES = 100_000;
 /**
  * The default event limit: past it, a trace's events are counted, not kept, so memory
  * stays bounded (a packet is a few dozen events; `--skb` keeps one packet of any trace).
@@ -226,18 +228,29 @@ export class TraceReader {
     }
     input.held.push({ text, at });
     input.heldBytes += text.length;
-    if (input.held.length >= DETECT_LINES || input.heldBytes >= DETECT_BYTES) this.decide(input);
+    if (input.held.length >= DETECT_LINES || input.heldBytes >= DETECT_BYTES)
+      this.decide(input, false);
   }
 
-  /** Picks the input's format from the lines held, then reads them. */
-  private decide(input: Input): void {
+  /**
+   * Picks the input's format from the lines held, then reads them. Lines of no format
+   * before the trace (a boot log before an oops in `dmesg`) are counted as skipped and the
+   * next lines looked at, up to SCAN_LINES; at the end of the input, none is a problem.
+   */
+  private decide(input: Input, atEnd = true): void {
     if (input.reader || input.problem) return;
     const spec = detectFormat(input.held.map((h) => h.text));
     if (!spec) {
+      if (!atEnd && input.lines < SCAN_LINES) {
+        for (const h of input.held) this.sink.skipLine(h.text, h.at);
+        input.held = [];
+        input.heldBytes = 0;
+        return;
+      }
       input.problem =
         input.lines === 0
           ? 'empty'
-          : `no line of a trace NetPaths reads (${FORMAT_NAMES}) in its first ${input.held.length} lines`;
+          : `no line of a trace NetPaths reads (${FORMAT_NAMES}) in its ${atEnd ? '' : 'first '}${input.lines} lines`;
       input.held = [];
       return;
     }

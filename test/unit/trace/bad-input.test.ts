@@ -19,8 +19,20 @@ describe('trace reading: bad input', () => {
     assert.equal(r.inputs[0]?.problem, 'empty');
     assert.match(
       r.inputs[1]?.problem ?? '',
-      /^no line of a trace NetPaths reads \(pwru, .*\) in its first 3 lines$/,
+      /^no line of a trace NetPaths reads \(pwru, .*\) in its 3 lines$/,
     );
+  });
+
+  test('a kernel log before the stack: its lines are skipped, the stack read; a log line is no nettrace event', () => {
+    const log = Array.from(
+      { length: 4500 },
+      (_, i) =>
+        `[${(12345.5 + i).toFixed(6)}] [drm] Initialized simpledrm 1.0.0 for simple-framebuffer.0 on minor ${i}`,
+    ).join('\n');
+    const r = readTexts([`${log}\n${fixtureText('mptcp-warning-decoded.txt')}`]);
+    assert.equal(r.inputs[0]?.format, 'stack-dump');
+    assert.equal(r.events.length, 5);
+    assert.equal(r.skipped.lines, 4500);
   });
 
   test('a trace cut in the middle of a line keeps what came before, and says the end may be cut', () => {
