@@ -7,7 +7,7 @@
 // GNU time).
 //
 //   npm run bench -- [--kernel DIR] [--scope GLOB]... [--skip-tools] [--json FILE]
-//                    [--repeat N] [--keep]
+//                    [--repeat N] [--keep] [--record]
 //
 // A NetPaths step that fails is reported with its exit code and last stderr line, and
 // the others still run; the exit code is 1 when any step failed.
@@ -31,6 +31,7 @@ import picomatch from 'picomatch';
 import { benchExtension } from './bench-extension.mjs';
 import { writeBenchTrace } from './bench-trace.mjs';
 import { kernelTreeProblem } from './kernel-tree.mjs';
+import { kernelVersion, recordRun } from './lib/bench-record.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/cli.js');
@@ -51,7 +52,8 @@ const USAGE = `usage: node scripts/bench.mjs [options]
   --skip-tools    measure NetPaths only, not ctags and cscope
   --json FILE     also write the numbers to FILE
   --repeat N      runs of each query; the median is reported (default 5)
-  --keep          keep the temporary folders with the indexes`;
+  --keep          keep the temporary folders with the indexes
+  --record        add this run to the history table of docs/performance.md`;
 
 function log(line) {
   process.stderr.write(`bench: ${line}\n`);
@@ -73,6 +75,7 @@ try {
       json: { type: 'string' },
       repeat: { type: 'string' },
       keep: { type: 'boolean' },
+      record: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -622,6 +625,28 @@ if (args.json) {
   };
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
   log(`numbers written to ${args.json}`);
+}
+
+if (args.record) {
+  const performanceFile = join(root, 'docs/performance.md');
+  const cores = cpus();
+  recordRun(performanceFile, {
+    date: new Date().toISOString(),
+    machine: `${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB`,
+    kernelVersion: kernelVersion(kernel),
+    scope,
+    files: files.length,
+    steps: {
+      ctags: ctagsIndex,
+      cscope: cscopeIndex,
+      cold: npCold,
+      warm: npWarm,
+      callers: npCallers,
+      path: npPath,
+    },
+    ratios,
+  });
+  log(`run added to ${performanceFile}`);
 }
 
 if (args.keep) log(`indexes kept in ${work}`);

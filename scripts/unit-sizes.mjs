@@ -72,6 +72,7 @@ const byLength = (a, b) => b.lines - a.lines;
 functions.sort(byLength);
 classes.sort(byLength);
 const show = (title, units) => {
+  if (top === 0) return;
   process.stdout.write(`${title}\n`);
   for (const u of units.slice(0, top))
     process.stdout.write(`  ${String(u.lines).padStart(5)}  ${u.name}  ${u.file}:${u.line}\n`);
