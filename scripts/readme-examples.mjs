@@ -64,6 +64,26 @@ const EXAMPLES = {
       return ['```text', wrap(parts, 90).join('\n'), '```'].join('\n');
     },
   },
+  'drivers-counts': {
+    args: ['drivers', '--format', 'json'],
+    render: (out) => {
+      const list = JSON.parse(out);
+      const under = (prefix) => list.filter((d) => `${d.dir}/`.startsWith(prefix));
+      const count = (drivers, side, state) => drivers.filter((d) => d[side] === state).length;
+      const eth = under('drivers/net/ethernet/');
+      const net = under('drivers/net/');
+      const ethIn = (state) => count(eth, 'ingress', state);
+      const text =
+        "On Debian's 6.12 tree, with the network scope the commands index by default, " +
+        `\`netpaths drivers\` finds a complete ingress path (IRQ to socket) for **${ethIn('complete')} of ` +
+        `the ${eth.length} Ethernet drivers** under \`drivers/net/ethernet\` (${ethIn('partial')} partial, ` +
+        `${ethIn('none')} none, each with the reason), and ${count(net, 'ingress', 'complete')} of ${net.length} ` +
+        "drivers under `drivers/net`; a complete egress path (socket to the driver's transmit " +
+        `and its TX completion) for ${count(eth, 'egress', 'complete')} of the ${eth.length} and ` +
+        `${count(net, 'egress', 'complete')} of the ${net.length}.`;
+      return wrap(text.split(' '), 90).join('\n');
+    },
+  },
   'json-contract': {
     args: ['path', '--from', '__napi_poll', '--to', `${E1000E}:e1000e_poll`, '--format', 'json'],
     render: (out) => {

@@ -186,6 +186,58 @@ describe('netpaths drivers as text', () => {
     );
   });
 
+  it('groups the hardware by family, Ethernet first, each family and section by name', () => {
+    const row = (name: string, dir: string, device: 'hardware' | 'virtual'): DriverSummary => ({
+      name,
+      dir,
+      irq: [],
+      poll: [],
+      xmit: [],
+      refill: [],
+      txClean: [],
+      ingress: 'complete',
+      egress: 'complete',
+      why: '',
+      aliases: [],
+      device,
+    });
+    const text = formatDriverTable([
+      row('zcan', 'drivers/net/can/z', 'hardware'),
+      row('sb1000', 'drivers/net', 'hardware'),
+      row('ixgbe', 'drivers/net/ethernet/intel/ixgbe', 'hardware'),
+      row('veth', 'drivers/net', 'virtual'),
+      row('e1000e', 'drivers/net/ethernet/intel/e1000e', 'hardware'),
+      row('iwlwifi', 'drivers/net/wireless/intel/iwlwifi', 'hardware'),
+      row('bonding', 'drivers/net/bonding', 'virtual'),
+    ]);
+    const lines = text.split('\n');
+    const at = (start: string): number => lines.findIndex((l) => l.startsWith(start));
+    const order = [
+      'Hardware drivers (5)',
+      'Ethernet (2)',
+      'e1000e ',
+      'ixgbe ',
+      'Wireless LAN (1)',
+      'iwlwifi ',
+      'CAN (1)',
+      'zcan ',
+      'Other hardware (1)',
+      'sb1000 ',
+      'Virtual devices (2)',
+      'bonding ',
+      'veth ',
+    ].map(at);
+    assert.ok(
+      order.every((i) => i >= 0),
+      text,
+    );
+    assert.deepEqual(
+      order,
+      [...order].sort((x, y) => x - y),
+      text,
+    );
+  });
+
   it('cuts long names and wraps long reasons instead of writing past the edge', () => {
     const long: DriverSummary = {
       name: 'a_driver_with_a_very_long_module_name',

@@ -50,6 +50,21 @@ export const DRIVERS_DIR = 'drivers/';
 export const NET_DRIVERS_DIR = 'drivers/net/';
 /** Ethernet drivers, the set the README's driver counts are given for. */
 export const ETHERNET_DRIVERS_DIR = 'drivers/net/ethernet/';
+/**
+ * The families of hardware network drivers, by folder, in the order `netpaths drivers`
+ * lists them: Ethernet first, the drivers most readers look for. A driver outside every
+ * folder here is in the last family, `other`.
+ */
+export const DRIVER_FAMILIES: readonly { readonly dir: string; readonly title: string }[] = [
+  { dir: 'drivers/net/ethernet/', title: 'Ethernet' },
+  { dir: 'drivers/net/wireless/', title: 'Wireless LAN' },
+  { dir: 'drivers/net/usb/', title: 'USB network adapters' },
+  { dir: 'drivers/net/can/', title: 'CAN' },
+  { dir: 'drivers/net/wwan/', title: 'WWAN modems' },
+  { dir: 'drivers/net/ieee802154/', title: 'IEEE 802.15.4' },
+  { dir: 'drivers/net/wan/', title: 'WAN' },
+];
+
 /** The core of the kernel (softirqs, IRQ handling, timers, work queues), shared by every driver. */
 export const KERNEL_CORE_DIR = 'kernel/';
 

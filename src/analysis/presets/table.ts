@@ -1,10 +1,11 @@
-// The text table of `netpaths drivers`, for a terminal of 100 columns: the hardware drivers,
-// then the virtual devices (device-kind.ts) in a section of their own, one line per driver
+// The text table of `netpaths drivers`, for a terminal of 100 columns: the hardware drivers
+// by family (Ethernet first: DRIVER_FAMILIES), then the virtual devices (device-kind.ts),
+// each section in alphabetical order, one line per driver
 // with what is missing wrapped under it, then the Ethernet figure. `--format json` has
 // every field in full (the folder, the ring refill and TX completion functions).
 
 import { type DriverSummary, countDrivers } from './summary';
-import { NET_DRIVERS_DIR } from '../index/kernel-layout';
+import { DRIVER_FAMILIES, NET_DRIVERS_DIR } from '../index/kernel-layout';
 
 /** The width every line fits in. */
 export const TABLE_WIDTH = 100;
@@ -45,6 +46,25 @@ export function wrap(text: string, width = TABLE_WIDTH, indent = '', hanging = i
   return lines;
 }
 
+const byName = (a: DriverSummary, b: DriverSummary): number => a.name.localeCompare(b.name, 'en');
+
+/** The hardware drivers in their families' order, each family's drivers by name. */
+function families(
+  hardware: readonly DriverSummary[],
+): { title: string; drivers: DriverSummary[] }[] {
+  const family = (d: DriverSummary): number => {
+    const i = DRIVER_FAMILIES.findIndex((f) => `${d.dir}/`.startsWith(f.dir));
+    return i < 0 ? DRIVER_FAMILIES.length : i;
+  };
+  const titles = [...DRIVER_FAMILIES.map((f) => f.title), 'Other hardware'];
+  return titles
+    .map((title, i) => ({
+      title,
+      drivers: hardware.filter((d) => family(d) === i).sort(byName),
+    }))
+    .filter((f) => f.drivers.length > 0);
+}
+
 function section(title: string, list: readonly DriverSummary[]): string[] {
   const rows = list.map((d) => [
     d.name,
@@ -62,7 +82,7 @@ function section(title: string, list: readonly DriverSummary[]): string[] {
       .map((c, i) => cut(c, widths[i] ?? 0).padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  const out = [...wrap(title), line(HEADER)];
+  const out = [...title.split('\n').flatMap((t) => (t ? wrap(t) : [''])), line(HEADER)];
   list.forEach((d, i) => {
     out.push(line(rows[i] ?? []));
     for (const why of d.why ? d.why.split('; ') : [])
@@ -77,13 +97,13 @@ export function formatDriverTable(list: readonly DriverSummary[]): string {
   const eth = countDrivers(list);
   const all = countDrivers(list, NET_DRIVERS_DIR);
   const sections = [
-    {
-      title: `Hardware drivers (${hardware.length}): an interrupt of their own or through a bus, or devices a bus finds for them.`,
-      drivers: hardware,
-    },
+    ...families(hardware).map((f, i) => ({
+      title: `${i === 0 ? `Hardware drivers (${hardware.length}): an interrupt of their own or through a bus, or devices a bus finds for them.\n\n` : ''}${f.title} (${f.drivers.length})`,
+      drivers: f.drivers,
+    })),
     {
       title: `Virtual devices (${virtual.length}): no interrupt and no device from a bus; made by software (ip link add, their module).`,
-      drivers: virtual,
+      drivers: [...virtual].sort(byName),
     },
   ]
     .filter((s) => s.drivers.length > 0)
