@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { GraphJson } from '../../src/analysis/graph-json';
 import { kernelRoot, queryJson, runCli } from '../helpers/kernel';
+import { handsOver, sourceLine } from '../helpers/source';
 
 const names = (g: GraphJson, path: string[]): string[] =>
   path.map((id) => g.nodes.find((n) => n.id === id)?.name ?? id);
@@ -37,10 +38,6 @@ function hop(g: GraphJson, fromName: string, toName: string): GraphJson['edges']
   );
   assert.ok(e, `no edge ${fromName} -> ${toName}`);
   return e;
-}
-
-function sourceLine(file: string, line: number): string {
-  return readFileSync(join(kernelRoot(), file), 'utf8').split('\n')[line - 1] ?? '';
 }
 
 describe('netpaths on the real 6.12 tree', () => {
@@ -101,9 +98,28 @@ describe('netpaths on the real 6.12 tree', () => {
       hops.join(' -> '),
     );
     assert.ok(hops.includes('ip_rcv') || hops.includes('ip_list_rcv'), hops.join(' -> '));
-    assertThrough(hops, ['ip_local_deliver', 'ip_protocol_deliver_rcu', 'tcp_v4_rcv']);
+    assertThrough(hops, [
+      'ip_rcv_finish',
+      'dst_input',
+      'ip_local_deliver',
+      'ip_local_deliver_finish',
+      'ip_protocol_deliver_rcu',
+      'tcp_v4_rcv',
+    ]);
+    // Each pointer hop by its own binding, checked against the line that makes it.
+    const nfHook = hop(g, 'ip_local_deliver', 'ip_local_deliver_finish');
+    assert.match(nfHook.via ?? '', /^NF_HOOK\(okfn = ip_local_deliver_finish\)/);
+    assert.match(sourceLine(nfHook.file, nfHook.line), /NF_HOOK\(.*NF_INET_LOCAL_IN/);
+    const dst = hop(g, 'dst_input', 'ip_local_deliver');
+    assert.match(dst.via ?? '', /dst_entry\.input = ip_local_deliver at /);
+    assert.match(sourceLine(dst.file, dst.line), /->input\b/);
     const deliver = hop(g, 'ip_protocol_deliver_rcu', 'tcp_v4_rcv');
     assert.equal(deliver.kind, 'indirect');
+    const bound = /net_protocol\.handler = tcp_v4_rcv at (net\/ipv4\/af_inet\.c):(\d+)$/.exec(
+      deliver.via ?? '',
+    );
+    assert.ok(bound, `ip_protocol_deliver_rcu -> tcp_v4_rcv: ${deliver.via}`);
+    assert.match(sourceLine(bound[1] ?? '', Number(bound[2])), /\.handler\s*=\s*tcp_v4_rcv\b/);
   });
 
   it('ip_rcv reaches ip_rcv_finish through NF_HOOK and ip_local_deliver through dst_input', () => {
@@ -132,15 +148,28 @@ describe('netpaths on the real 6.12 tree', () => {
   });
 
   it("e1000e's ring refill is reached only through adapter->alloc_rx_buf", () => {
-    const { g, hops } = path(
-      'drivers/net/ethernet/intel/e1000e/netdev.c:e1000e_poll',
-      'drivers/net/ethernet/intel/e1000e/netdev.c:e1000_alloc_rx_buffers',
-    );
+    const file = 'drivers/net/ethernet/intel/e1000e/netdev.c';
+    const { g, hops } = path(`${file}:e1000e_poll`, `${file}:e1000_alloc_rx_buffers`);
     const last = hop(g, hops[hops.length - 2] ?? '', 'e1000_alloc_rx_buffers');
     assert.equal(last.kind, 'indirect');
-    assert.match(
-      last.via ?? '',
-      /^e1000_adapter\.alloc_rx_buf = e1000_alloc_rx_buffers at drivers\/net\/ethernet\/intel\/e1000e\//,
+    // Every caller, not one path: each edge in is a call through adapter->alloc_rx_buf, by
+    // the one binding netdev.c makes, and every such call of the file is one of them.
+    const lines = readFileSync(join(kernelRoot(), file), 'utf8').split('\n');
+    const sites = lines.flatMap((t, i) => (/->alloc_rx_buf\(/.test(t) ? [i + 1] : []));
+    const binding = lines.findIndex((t) => /->alloc_rx_buf = e1000_alloc_rx_buffers;/.test(t)) + 1;
+    assert.ok(sites.length > 0 && binding > 0, 'netdev.c calls and sets alloc_rx_buf');
+    const callers = queryJson<GraphJson>(['callers', `${file}:e1000_alloc_rx_buffers`]);
+    const into = callers.edges.filter((e) => e.to === `${file}:e1000_alloc_rx_buffers`);
+    for (const e of into) {
+      assert.equal(e.kind, 'indirect', `${e.from} at ${e.file}:${e.line}`);
+      assert.equal(
+        e.via,
+        `e1000_adapter.alloc_rx_buf = e1000_alloc_rx_buffers at ${file}:${binding}`,
+      );
+    }
+    assert.deepEqual(
+      into.map((e) => `${e.file}:${e.line}`).sort(),
+      sites.map((l) => `${file}:${l}`).sort(),
     );
   });
 
@@ -167,9 +196,16 @@ describe('netpaths on the real 6.12 tree', () => {
       ]);
       const last = g.edges.find((e) => e.to === g.paths?.[0]?.at(-1));
       assert.equal(last?.kind, 'indirect');
+      // The driver's own ops table, not a same-named function's (e1000 has an e1000_xmit_frame).
+      const fn = xmit.slice(xmit.lastIndexOf(':') + 1);
+      const dir = driver === 'e1000e' ? 'e1000e' : 'ixgbe';
+      const at = new RegExp(
+        `^net_device_ops\\.ndo_start_xmit = ${fn} at (drivers/net/ethernet/intel/${dir}/[\\w.]+):(\\d+)$`,
+      ).exec(last?.via ?? '');
+      assert.ok(at, `last hop: ${last?.via}`);
       assert.match(
-        last?.via ?? '',
-        /^net_device_ops\.ndo_start_xmit = \w+ at drivers\/net\/ethernet\/intel\//,
+        sourceLine(at[1] ?? '', Number(at[2])),
+        new RegExp(`\\.ndo_start_xmit\\s*=\\s*${fn}\\b`),
       );
     });
   }
@@ -320,8 +356,20 @@ describe('netpaths on the real 6.12 tree', () => {
       sourceLine(file ?? '', Number(line)),
       /INIT_WORK\(&adapter->reset_task, e1000_reset_task\)/,
     );
-    const { hops } = path('jme_intr', 'jme_tx_clean_tasklet');
-    assertThrough(hops, ['jme_intr', 'jme_tx_clean_tasklet']);
+    // The tasklet: the hop into jme's handler is the softirq hand-off its tasklet_setup makes.
+    const tasklet = path('jme_intr', 'jme_tx_clean_tasklet');
+    const into = hop(tasklet.g, tasklet.hops.at(-2) ?? '', 'jme_tx_clean_tasklet');
+    assert.equal(into.kind, 'async');
+    const made =
+      /^tasklet jme_adapter\.txclean_task: tasklet_setup\(jme_adapter\.txclean_task, jme_tx_clean_tasklet\) at (drivers\/net\/ethernet\/jme\.c):(\d+)$/.exec(
+        into.via ?? '',
+      );
+    assert.ok(made, `-> jme_tx_clean_tasklet: ${into.via}`);
+    assert.match(
+      sourceLine(made[1] ?? '', Number(made[2])),
+      /tasklet_setup\(&jme->txclean_task, jme_tx_clean_tasklet\)/,
+    );
+    assert.match(sourceLine(into.file, into.line), /tasklet_schedule\(&jme->txclean_task\)/);
   });
 
   it("TCP's timers: armed by sk_reset_timer, registered by inet_csk_init_xmit_timers with tcp_write_timer", () => {
@@ -427,12 +475,27 @@ describe('netpaths on the real 6.12 tree', () => {
     const self = g.nodes.find((n) => n.name === '__napi_poll');
     assert.ok(self);
     assert.match(sourceLine(self.file, self.line), /\b__napi_poll\(/);
+    let indirect = 0;
+    const unexplained: string[] = [];
     for (const e of g.edges) {
       const callee = g.nodes.find((n) => n.id === e.to)?.name ?? '';
       const text = sourceLine(e.file, e.line);
-      if (e.kind === 'direct')
+      if (e.kind === 'direct') {
         assert.match(text, new RegExp(`\\b${callee}\\b`), `${e.file}:${e.line} ${text}`);
+        continue;
+      }
+      // A pointer call: the call line calls through ->poll, and the binding's line starts the
+      // statement that hands this very function over.
+      indirect++;
+      assert.match(text, /->poll\(/, `${e.file}:${e.line} ${text}`);
+      const at = new RegExp(`^napi_struct\\.poll = ${callee} at (\\S+):(\\d+)`).exec(e.via ?? '');
+      assert.ok(at, `${e.to}: ${e.via}`);
+      const from = / from \w+\.(\w+)\)$/.exec(e.via ?? '')?.[1];
+      if (!handsOver(at[1] ?? '', Number(at[2]), callee, from))
+        unexplained.push(`${e.to}: ${e.via}`);
     }
+    assert.ok(indirect > 100, `${indirect} napi polls`);
+    assert.deepEqual(unexplained, []);
     const poll = g.edges.find((e) => e.via?.startsWith('napi_struct.poll = e1000e_poll'));
     assert.ok(poll, 'an edge to e1000e_poll');
     assert.match(sourceLine(poll.file, poll.line), /->poll\(/);

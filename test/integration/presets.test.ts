@@ -9,9 +9,13 @@ import { before, describe, it } from 'node:test';
 import type { GraphJson, GraphNode, SkbChoice, SkbOp } from '../../src/analysis/graph-json';
 import type { DriverSummary } from '../../src/analysis/presets';
 import { kernelRoot, queryJson, runCli } from '../helpers/kernel';
+import { sourceLine, treeLines, viaProblem } from '../helpers/source';
 
-function sourceLine(file: string, line: number): string {
-  return readFileSync(join(kernelRoot(), file), 'utf8').split('\n')[line - 1] ?? '';
+/** The body of the function defined at `line` of `file`: up to the first `}` in column 0. */
+function body(file: string, line: number): string {
+  const lines = treeLines(file);
+  const end = lines.findIndex((t, i) => i >= line - 1 && t.startsWith('}'));
+  return lines.slice(line - 1, end + 1).join('\n');
 }
 
 function node(g: GraphJson, name: string): GraphNode {
@@ -100,7 +104,15 @@ describe('packet-path presets on the real 6.12 tree', () => {
         const refill = g.nodes.find((n) => want.refill.test(n.name));
         assert.ok(refill, `no refill in ${g.nodes.map((n) => n.name).join(', ')}`);
         assert.equal(refill.stage, 'driver-rx');
-        for (const e of g.edges) if (e.kind !== 'direct') assert.ok(e.via, `${e.from} -> ${e.to}`);
+        // Each pointer or deferred call names its callee, and the binding it cites is a line
+        // of the tree that hands that very function over.
+        const pointers = g.edges.filter((e) => e.kind !== 'direct');
+        assert.ok(pointers.length >= 8, `${pointers.length} indirect or async edges`);
+        const wrong = pointers.flatMap((e) => {
+          const problem = viaProblem(e.via, e.to.slice(e.to.lastIndexOf(':') + 1));
+          return problem ? [`${e.from} -> ${e.to}: ${problem}`] : [];
+        });
+        assert.deepEqual(wrong, []);
         const poll = g.edges.find((e) => e.to === node(g, want.poll).id);
         assert.match(
           poll?.via ?? '',
@@ -134,10 +146,25 @@ describe('packet-path presets on the real 6.12 tree', () => {
       });
 
       it('marks PRE_ROUTING and LOCAL_IN', () => {
-        const labels = (g.markers ?? []).map((m) => m.label);
+        // Each on a function of the graph whose own body runs that hook, read from the source.
+        for (const hook of ['NF_INET_PRE_ROUTING', 'NF_INET_LOCAL_IN']) {
+          const on = (g.markers ?? []).filter((m) => m.label === hook);
+          assert.ok(on.length > 0, `no ${hook} in ${JSON.stringify(g.markers)}`);
+          for (const m of on) {
+            const n = g.nodes.find((x) => x.id === m.node);
+            assert.ok(n, `${hook} marks ${m.node}, which is not drawn`);
+            assert.match(
+              body(n.file, n.line),
+              new RegExp(`\\bNF_HOOK(?:_LIST|_COND)?\\(\\s*NFPROTO_IPV4,\\s*${hook}\\b`),
+              `${hook} on ${n.id}`,
+            );
+          }
+        }
         assert.ok(
-          labels.includes('NF_INET_PRE_ROUTING') && labels.includes('NF_INET_LOCAL_IN'),
-          labels.join(', '),
+          (g.markers ?? []).some(
+            (m) =>
+              m.label === 'NF_INET_LOCAL_IN' && m.node === 'net/ipv4/ip_input.c:ip_local_deliver',
+          ),
         );
       });
     });
@@ -329,10 +356,11 @@ describe('packet-path presets on the real 6.12 tree', () => {
         'its receive is not on the egress path',
       );
       // Waking the queue alone is no TX completion: a link change does it too.
+      const adin = list.find((d) => d.name === 'adin1110');
+      assert.ok(adin, 'adin1110 is listed');
       assert.ok(
-        !list
-          .find((d) => d.name === 'adin1110')
-          ?.txClean.some((t) => t.endsWith(':adin1110_wake_queues')),
+        !adin.txClean.some((t) => t.endsWith(':adin1110_wake_queues')),
+        adin.txClean.join(' '),
       );
     });
 
@@ -466,8 +494,31 @@ describe('packet-path presets on the real 6.12 tree', () => {
     it('mermaid output carries the annotations', () => {
       const r = runCli(['egress', '--driver', 'e1000e', '--format', 'mermaid']);
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /flowchart/);
-      assert.match(r.stdout, /e1000_xmit_frame/);
+      const text = r.stdout;
+      assert.match(text, /^flowchart TD$/m);
+      // The driver's xmit: its line in the source, inside the driver TX lane, in process context.
+      const xmit = /^\s*(n\d+)\["e1000_xmit_frame<br\/>…\/e1000e\/netdev\.c:(\d+)/m.exec(text);
+      assert.ok(xmit, 'e1000_xmit_frame node with its line');
+      const id = xmit[1] as string;
+      assert.match(
+        sourceLine('drivers/net/ethernet/intel/e1000e/netdev.c', Number(xmit[2])),
+        /\be1000_xmit_frame\(/,
+      );
+      const lane = text.slice(0, xmit.index).lastIndexOf('subgraph ');
+      assert.match(text.slice(lane, xmit.index), /^subgraph s\d+\["Driver · TX"\]/);
+      const inClass = (cls: string, n: string): boolean =>
+        new RegExp(`^\\s*class (?:n\\d+,)*${n}(?:,n\\d+)* ${cls}$`, 'm').test(text);
+      assert.ok(inClass('process', id), `${id} in process context`);
+      // Its edge in: dashed, labelled with the slot it is bound to.
+      assert.match(text, new RegExp(`^\\s*n\\d+ -\\.->\\|"ndo_start_xmit"\\| ${id}$`, 'm'));
+      // The softirq hand-off: thick, and net_tx_action drawn in softirq context.
+      const txAction = /^\s*(n\d+)\["net_tx_action<br\//m.exec(text)?.[1] ?? '';
+      assert.match(text, new RegExp(`^\\s*n\\d+ ==>\\|"NET_TX softirq"\\| ${txAction}$`, 'm'));
+      assert.ok(inClass('softirq', txAction), `${txAction} in softirq context`);
+      // The netfilter hook at ip_output, on its node and as its class.
+      const out = /^\s*(n\d+)\["ip_output<br\/>[^"]*◆ NF_INET_POST_ROUTING"\]/m.exec(text)?.[1];
+      assert.ok(out, 'ip_output carries NF_INET_POST_ROUTING');
+      assert.ok(inClass('nfhook', out));
     });
 
     it('an unknown driver is one line and exit code 1', () => {
@@ -484,7 +535,17 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assert.equal(r.status, 0, r.stderr);
       const m = /include\/linux\/skbuff\.h:(\d+)/.exec(r.stdout);
       assert.ok(m, r.stdout);
-      assert.match(sourceLine('include/linux/skbuff.h', Number(m[1])), /\*data;|\bdata\b/);
+      // The line that declares the field, and struct sk_buff's own kernel-doc of @data.
+      assert.match(
+        sourceLine('include/linux/skbuff.h', Number(m[1])),
+        /^\s*(?:unsigned char\s*)?\*data;/,
+      );
+      const lines = treeLines('include/linux/skbuff.h');
+      const doc = lines.findIndex((t) => /^ \*\s+struct sk_buff - /.test(t));
+      const at = lines.findIndex((t, i) => i > doc && /^ \*\s+@data:/.test(t));
+      assert.ok(doc >= 0 && at > doc, 'struct sk_buff documents @data');
+      const words = (lines[at] ?? '').replace(/^ \*\s+@data:\s*/, '').trim();
+      assert.match(r.stdout, new RegExp(`^Kernel-doc: ${words}$`, 'm'));
       assert.match(runCli(['explain', 'napi']).stdout, /NAPI/);
     });
   });

@@ -80,6 +80,9 @@ describe('resolution on kernel-mini', () => {
       });
     } else {
       it(`${e.file}:${e.line} no ${e.from} -> ${e.to}`, () => {
+        // Both ends exist, so a misspelt or lost function cannot pass for a missing edge.
+        assert.ok(nodesFor(e.from, e.file).length > 0, `${e.from} is not defined`);
+        assert.ok(nodesFor(e.to, e.file).length > 0, `${e.to} is not defined`);
         assert.deepEqual(edgesAt(e), []);
       });
     }
