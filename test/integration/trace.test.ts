@@ -70,7 +70,9 @@ function step(g: GraphJson, name: string): TraceStep {
 
 /** Every matched event's node is a definition of its name in the tree. */
 function assertDefinitions(g: GraphJson): void {
-  for (const s of g.trace?.steps ?? []) {
+  const matched = (g.trace?.steps ?? []).filter((s) => s.node);
+  assert.ok(matched.length > 0, 'no event matched a definition');
+  for (const s of matched) {
     if (!s.node) continue;
     const n = node(g, s.node);
     assert.match(
