@@ -316,6 +316,13 @@ const KNOCKOUTS = [
     tests: T.resolve,
   },
   {
+    id: 'names-static-single',
+    group: 'rule',
+    what: 'rule 7: a static function of another .c file, the only one of its name, is a candidate',
+    edits: [edit(`${R}names.ts`, 'return this.nodes.fact(only).static &&', 'return false &&')],
+    tests: T.resolve,
+  },
+  {
     id: 'names-included-c',
     group: 'rule',
     what: 'rule 7: a file including a .c file whole does not see its static functions',

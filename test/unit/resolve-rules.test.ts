@@ -68,6 +68,7 @@ const QUX_C = fileFacts('drivers/net/qux/qux.c', {
     call(2, 52, { n: 'netdev_priv' }),
     call(2, 53, { n: 'qux_reset' }),
     call(2, 54, { n: 'other_static' }),
+    call(2, 55, { n: 'lib_static' }),
   ],
   stores: [
     {
@@ -90,7 +91,13 @@ const QUX_C = fileFacts('drivers/net/qux/qux.c', {
 
 // qux's library beside it, another driver's folder, and the header qux.c includes.
 const QUX_LIB_C = fileFacts('drivers/net/qux/qux_lib.c', {
-  funcs: [func('qux_helper', 10), func('netdev_priv', 20), func('qux_reset', 30)],
+  funcs: [
+    func('qux_helper', 10),
+    func('netdev_priv', 20),
+    func('qux_reset', 30),
+    func('other_static', 40, [], { static: true }),
+    func('lib_static', 50, [], { static: true }),
+  ],
 });
 
 const OTHER_C = fileFacts('drivers/net/other/other.c', {
