@@ -86,6 +86,29 @@ export interface TraceSummary {
   skipped: { lines: number; frames: number; events: number; first?: string };
   /** Remarks: limits reached, truncated nesting. */
   notes: string[];
+  /** Only for a trace on a preset (`ingress|egress --trace`): what the trace did on it. */
+  overlay?: TraceOverlay;
+}
+
+/** A trace on a preset: the preset's functions it hit, passed and left, and those off it. */
+export interface TraceOverlay {
+  /** The preset's title, e.g. `e1000e ingress`. */
+  preset: string;
+  /** How many functions the preset draws. */
+  functions: number;
+  /** Preset functions an event hit (node ids). */
+  hit: string[];
+  /** Preset functions the join inferred between two observed ones (node ids). */
+  inferred: string[];
+  /**
+   * Preset branches the packet did not take: a call from a function it passed to one it did
+   * not, where it left that function by the preset's calls to `taken`.
+   */
+  untaken: { from: string; to: string; taken: string[] }[];
+  /** Observed functions off the preset, drawn where the join or the static graph connects them. */
+  attached: string[];
+  /** Observed functions off the preset that nothing drawn connects to, listed with why. */
+  listed: { name: string; node: string; reason: string }[];
 }
 
 /** One event of a trace and how the join reached it. */

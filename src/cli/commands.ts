@@ -8,12 +8,13 @@ import type { IndexReport } from '../analysis/index/indexer';
 import { explain, formatExplanation, listTopics, readSkbuffDoc } from '../analysis/knowledge';
 import { PresetContext, buildPreset, formatDriverTable, listDrivers } from '../analysis/presets';
 import { findPaths } from '../analysis/query/paths';
+import { overlayTrace } from '../analysis/trace';
 import { QueryError, neighbourhood, where } from '../analysis/query/query';
 import { definitionsText } from '../analysis/render/text';
 import { FORMATS, type Format, isDrawnFormat, isFormat } from './format';
 import { COMMON_OPTIONS, type OptionName, UsageError, type Values, positiveInt } from './options';
 import type { Output } from './output';
-import { runTrace } from './trace-command';
+import { joinTraceFiles, logSkipped, runTrace } from './trace-command';
 
 /** What a handler gets: its arguments, the options, the output, and the tree and its index. */
 export interface CommandContext {
@@ -135,8 +136,10 @@ async function runPreset(ctx: CommandContext): Promise<void> {
   if (!driver)
     throw new UsageError(`${direction} needs --driver NAME (netpaths drivers lists them)`);
   const depth = positiveInt(ctx.values.depth, 'depth', 1);
+  if (!ctx.values.trace && (ctx.values.skb !== undefined || ctx.values['max-gap'] !== undefined))
+    throw new UsageError('--skb and --max-gap choose how --trace FILE is read: give --trace');
   const presets = new PresetContext(await ctx.graph(), (p) => ctx.readText(p));
-  const graph = buildPreset(presets, driver, direction, {
+  const preset = buildPreset(presets, driver, direction, {
     expand: ctx.values.expand ?? [],
     depth,
     onReport: (missing, remarks) => {
@@ -145,7 +148,18 @@ async function runPreset(ctx: CommandContext): Promise<void> {
       for (const r of remarks) ctx.log(`${driver}: ${r}`);
     },
   });
-  await ctx.out.graph(graph, `${driver} ${direction}`);
+  const title = `${driver} ${direction}`;
+  const traces = ctx.values.trace;
+  if (!traces || traces.length === 0) {
+    await ctx.out.graph(preset, title);
+    return;
+  }
+  // The trace on the preset: the same read and join as `netpaths trace`, then the overlay.
+  preset.title ??= title;
+  const { graph: joined } = await joinTraceFiles(ctx, traces);
+  const graph = overlayTrace(await ctx.graph(), preset, joined, (p) => ctx.readText(p));
+  logSkipped(ctx, graph);
+  await ctx.out.graph(graph, title);
 }
 
 function runExplain(ctx: CommandContext): void {
@@ -175,6 +189,8 @@ function runExplain(ctx: CommandContext): void {
 }
 
 const GRAPH_OPTIONS: readonly OptionName[] = ['link-template'];
+/** A trace on a preset: the files, and the options `netpaths trace` reads them with. */
+const TRACE_OPTIONS: readonly OptionName[] = ['trace', 'skb', 'max-gap'];
 
 /** Every command, in the order --help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -231,17 +247,17 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'ingress',
-    usage: 'ingress --driver NAME [--expand FUNC]... [--depth N]',
+    usage: 'ingress --driver NAME [--expand FUNC]... [--depth N] [--trace FILE]...',
     summary: ['the annotated receive path of a driver, IRQ to socket'],
-    options: ['driver', 'expand', 'depth', ...GRAPH_OPTIONS],
+    options: ['driver', 'expand', 'depth', ...TRACE_OPTIONS, ...GRAPH_OPTIONS],
     output: 'graph',
     run: runPreset,
   },
   {
     name: 'egress',
-    usage: 'egress --driver NAME [--expand FUNC]... [--depth N]',
+    usage: 'egress --driver NAME [--expand FUNC]... [--depth N] [--trace FILE]...',
     summary: ['the annotated transmit path, socket to the driver'],
-    options: ['driver', 'expand', 'depth', ...GRAPH_OPTIONS],
+    options: ['driver', 'expand', 'depth', ...TRACE_OPTIONS, ...GRAPH_OPTIONS],
     output: 'graph',
     run: runPreset,
   },

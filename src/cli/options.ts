@@ -23,6 +23,7 @@ export const OPTIONS = {
   paths: { type: 'string' },
   driver: { type: 'string' },
   expand: { type: 'string', multiple: true },
+  trace: { type: 'string', multiple: true },
   skb: { type: 'string' },
   'max-gap': { type: 'string' },
   quiet: { type: 'boolean' },
@@ -73,6 +74,10 @@ export const OPTION_HELP: Readonly<Record<OptionName, OptionHelp>> = {
   paths: { arg: 'K', help: ['how many paths, best first (default 1)'] },
   driver: { arg: 'NAME', help: ['the driver, by name, alias or folder (netpaths drivers)'] },
   expand: { arg: 'FUNC', help: ['show the collapsed branch under FUNC (repeatable)'] },
+  trace: {
+    arg: 'FILE',
+    help: ['a trace to draw on the path (repeatable; - reads stdin): netpaths trace reads it'],
+  },
   skb: { arg: 'ADDR', help: ['only the packet of this skb address (pwru, nettrace)'] },
   'max-gap': {
     arg: 'N',

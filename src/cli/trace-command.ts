@@ -1,10 +1,12 @@
 // `netpaths trace FILE... [-]`: reads the traces (files, or standard input for `-`) in
 // chunks, so a trace of any size streams through the reader, then joins them with the
 // index and writes the result in the chosen format. The reading and the join are the
-// core's (src/analysis/trace); this file is the shell's part: the files and stdin.
+// core's (src/analysis/trace); this file is the shell's part: the files and stdin. The
+// presets' `--trace FILE` reads its files here too.
 
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import type { GraphJson } from '../analysis/graph-json';
 import { QueryError } from '../analysis/query/query';
 import {
   DEFAULT_MAX_GAP,
@@ -57,8 +59,11 @@ function checkFiles(files: readonly string[]): void {
   }
 }
 
-export async function runTrace(ctx: CommandContext): Promise<void> {
-  const files = [...ctx.args];
+/** Reads the trace FILEs (checked first) and joins them with the index, for trace and --trace. */
+export async function joinTraceFiles(
+  ctx: CommandContext,
+  files: readonly string[],
+): Promise<{ graph: GraphJson; names: string[] }> {
   checkFiles(files);
   const maxGap = positiveInt(ctx.values['max-gap'], 'max-gap', DEFAULT_MAX_GAP);
   const skb = ctx.values.skb;
@@ -81,22 +86,30 @@ export async function runTrace(ctx: CommandContext): Promise<void> {
     inputNames: names,
     ...(header !== undefined ? { dropReasons: readDropReasons(header) } : {}),
   });
+  return { graph, names };
+}
+
+/** What a drawing or a JSON answer leaves unsaid: on stderr (the text says it itself). */
+export function logSkipped(ctx: CommandContext, graph: GraphJson): void {
+  if (ctx.out.format === 'text') return;
+  const t = graph.trace;
+  if (t && t.unmatched.length > 0)
+    ctx.log(
+      `${t.unmatched.length} function${t.unmatched.length === 1 ? ' is' : 's are'} not defined in the indexed tree (${t.unmatched
+        .slice(0, 3)
+        .map((u) => u.name)
+        .join(', ')}${t.unmatched.length > 3 ? ', ...' : ''})`,
+    );
+  if (t && t.skipped.lines > 0)
+    ctx.log(
+      `skipped ${t.skipped.lines} line${t.skipped.lines === 1 ? '' : 's'} of no trace format (first: ${t.skipped.first ?? ''})`,
+    );
+  for (const note of t?.notes ?? []) ctx.log(note);
+}
+
+export async function runTrace(ctx: CommandContext): Promise<void> {
+  const { graph, names } = await joinTraceFiles(ctx, [...ctx.args]);
   graph.title = `trace of ${names.join(', ')}`;
-  // The text says what was skipped; a drawing or a JSON answer says it on stderr too.
-  if (ctx.out.format !== 'text') {
-    const t = graph.trace;
-    if (t && t.unmatched.length > 0)
-      ctx.log(
-        `${t.unmatched.length} function${t.unmatched.length === 1 ? ' is' : 's are'} not defined in the indexed tree (${t.unmatched
-          .slice(0, 3)
-          .map((u) => u.name)
-          .join(', ')}${t.unmatched.length > 3 ? ', ...' : ''})`,
-      );
-    if (t && t.skipped.lines > 0)
-      ctx.log(
-        `skipped ${t.skipped.lines} line${t.skipped.lines === 1 ? '' : 's'} of no trace format (first: ${t.skipped.first ?? ''})`,
-      );
-    for (const note of t?.notes ?? []) ctx.log(note);
-  }
+  logSkipped(ctx, graph);
   await ctx.out.graph(graph, graph.title);
 }

@@ -5,6 +5,7 @@ import type { GraphJson, GraphNode } from '../graph-json';
 import { escapeDot, truncate } from './escape';
 import { prepareGraph, shortPath } from './model';
 import { contextTitle, isExecContext, stageTitle } from './stages';
+import { traceMarks, untakenCalls } from './trace-marks';
 import { shortVia } from './via';
 
 export interface DotOptions {
@@ -45,7 +46,8 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
   );
   out.push('  edge [fontname="Helvetica", fontsize=9, color="#57606a", arrowsize=0.7];');
 
-  const dropped = new Set((graph.drops ?? []).map((d) => d.node));
+  const marks = traceMarks(graph);
+  const untaken = untakenCalls(graph);
   const nodeLine = (node: GraphNode, indent: string): string => {
     const id = ids.get(node.id) ?? 'n0';
     const lines = [node.name];
@@ -74,12 +76,14 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     else if (node.kind === 'macro') attrs.push('style="rounded,filled,dashed"');
     if (prepared.markersByNode.has(node.id)) attrs.push('penwidth=2.5');
     // A trace (`netpaths trace`): observed strong, inferred faint, a drop as a terminal.
-    if (graph.trace) {
-      if (dropped.has(node.id))
-        attrs.push('shape=cds', 'fillcolor="#ffebe9"', 'color="#cf222e"', 'penwidth=2.5');
-      else if (node.observed) attrs.push('penwidth=2.5');
-      else attrs.push('style="rounded,filled,dashed"', 'fontcolor="#57606a"', 'color="#8c959f"');
-    }
+    const mark = marks(node);
+    if (mark === 'drop')
+      attrs.push('shape=cds', 'fillcolor="#ffebe9"', 'color="#cf222e"', 'penwidth=2.5');
+    else if (mark === 'observed') attrs.push('penwidth=2.5');
+    else if (mark === 'inferred')
+      attrs.push('style="rounded,filled,dashed"', 'fontcolor="#57606a"', 'color="#8c959f"');
+    else if (mark === 'untaken')
+      attrs.push('style="rounded,filled,dotted"', 'fontcolor="#8c959f"', 'color="#d0d7de"');
     return `${indent}${id} [${attrs.join(', ')}];`;
   };
 
@@ -110,6 +114,7 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     if (links.includes('observed')) attrs.push('penwidth=2');
     else if (links.includes('inferred')) attrs.push('style=dashed', 'color="#8c959f"');
     else if (links.includes('gap')) attrs.push('style=dotted', 'color="#cf222e"', 'label="gap"');
+    else if (untaken(group.from, group.to)) attrs.push('style=dotted', 'color="#d0d7de"');
     if (short && !links.includes('gap')) attrs.push(`label="${escapeDot(short)}"`);
     const site = `${group.first.file}:${group.first.line}`;
     attrs.push(

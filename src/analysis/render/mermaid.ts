@@ -13,6 +13,7 @@ import { escapeMermaid, singleLine, truncate } from './escape';
 import { prepareGraph, shortPath } from './model';
 import type { EdgeGroup } from './model';
 import { isExecContext } from './stages';
+import { traceMarks, untakenCalls } from './trace-marks';
 import { shortVia } from './via';
 
 export type MermaidDirection = 'LR' | 'TD';
@@ -106,11 +107,13 @@ const TRACE_CLASS_DEFS: readonly string[] = [
   'classDef observed stroke-width:3px',
   'classDef inferred fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
   'classDef drop fill:#ffebe9,stroke:#cf222e,color:#24292f,stroke-width:3px',
+  'classDef untaken opacity:0.5,stroke-dasharray:2 3',
 ];
-const TRACE_LINK_STYLES: Record<TraceLink, string> = {
+const TRACE_LINK_STYLES: Record<TraceLink | 'untaken', string> = {
   observed: 'stroke-width:2.5px',
   inferred: 'stroke-dasharray:5 4,opacity:0.55',
   gap: 'stroke:#cf222e,stroke-dasharray:2 4',
+  untaken: 'stroke-dasharray:2 3,opacity:0.35',
 };
 /** The strongest of the trace links an edge group stands for. */
 function groupTrace(graph: GraphJson, group: EdgeGroup): TraceLink | undefined {
@@ -180,7 +183,8 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
   }
 
   const edgeIds: Record<string, MermaidEdgeRef> = {};
-  const linkStyles = new Map<TraceLink, number[]>();
+  const linkStyles = new Map<TraceLink | 'untaken', number[]>();
+  const untaken = untakenCalls(graph);
   let drawn = 0;
   prepared.edges.forEach((group, i) => {
     const eid = `e${i}`;
@@ -188,7 +192,8 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
     const from = mermaidId.get(group.from);
     const to = mermaidId.get(group.to);
     if (!from || !to) return;
-    const link = groupTrace(graph, group);
+    const link =
+      groupTrace(graph, group) ?? (untaken(group.from, group.to) ? 'untaken' : undefined);
     const short = link === 'gap' ? 'gap' : shortVia({ kind: group.kind, via: group.first.via });
     const label = short ? `|"${escapeMermaid(short)}"|` : '';
     const id = forExport ? '' : `${eid}@`;
@@ -204,6 +209,7 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
   lines.push(...CLASS_DEFS.map((l) => `  ${l}`));
   if (graph.trace) lines.push(...TRACE_CLASS_DEFS.map((l) => `  ${l}`));
   const byClass = new Map<string, string[]>();
+  const marks = traceMarks(graph);
   const addClass = (cls: string, id: string): void => {
     const list = byClass.get(cls);
     if (list) list.push(id);
@@ -215,10 +221,8 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
     if (isExecContext(node.context)) addClass(node.context, id);
     if (node.collapsed) addClass('collapsed', id);
     if (prepared.markersByNode.has(node.id)) addClass('nfhook', id);
-    if (graph.trace) {
-      if (drops.has(node.id)) addClass('drop', id);
-      else addClass(node.observed ? 'observed' : 'inferred', id);
-    }
+    const mark = marks(node);
+    if (mark) addClass(mark, id);
   }
   if (prepared.omitted > 0) addClass('omitted', 'omitted');
   for (const [cls, ids] of byClass) {

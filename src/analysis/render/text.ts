@@ -1,6 +1,7 @@
 // Graph JSON -> human-readable text for the terminal (`netpaths ... --format text`).
 // Four shapes, chosen by what the graph carries:
-//   - `trace` (netpaths trace): each packet's events in order (trace-text.ts);
+//   - `trace` (netpaths trace): each packet's events in order (trace-text.ts); a trace on
+//     a preset (`--trace`) is the preset's text, then the trace's;
 //   - `paths` (netpaths path): each path as an indented chain, one call per line;
 //   - preset annotations (stages): one section per stage with notes, hooks and skb ops,
 //     then the skb timeline;
@@ -21,7 +22,7 @@ const ARROW: Record<GraphEdge['kind'], string> = { direct: '→', indirect: '⇢
 
 /** Graph JSON -> plain text (UTF-8, `\n` line ends, ending with a newline). */
 export function toText(graph: GraphJson): string {
-  if (graph.trace) return traceText(graph);
+  if (graph.trace && !graph.trace.overlay) return traceText(graph);
   const prepared = prepareGraph(graph);
   const byId = new Map(prepared.order.map((n) => [n.id, n]));
   const out: string[] = [];
@@ -32,6 +33,8 @@ export function toText(graph: GraphJson): string {
   else callsText(graph, prepared, out);
 
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  // A trace on a preset: the path as above (hit functions marked), then what the trace did.
+  if (graph.trace) out.push('', traceText({ ...graph, title: '' }).trimEnd());
   return `${out.join('\n')}\n`;
 }
 
@@ -112,7 +115,10 @@ function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): v
     for (const node of nodes) {
       const ctx = isExecContext(node.context) ? `  [${contextTitle(node.context)}]` : '';
       const macro = node.kind === 'macro' ? '  (macro)' : '';
-      out.push(`  ${plainText(node.name)}  ${where(node)}${ctx}${macro}`);
+      const seen = node.observed
+        ? `  ● #${node.observed.first}${node.observed.count > 1 ? ` ×${node.observed.count}` : ''}`
+        : '';
+      out.push(`  ${plainText(node.name)}  ${where(node)}${ctx}${macro}${seen}`);
       if (node.note) out.push(`      ${plainText(node.note)}`);
       for (const marker of prepared.markersByNode.get(node.id) ?? [])
         out.push(`      ◆ netfilter hook ${plainText(marker)}`);

@@ -4,7 +4,14 @@
 // drops and functions the tree does not define are said plainly. Every string from the
 // trace or the graph passes through `plainText`.
 
-import type { GraphEdge, GraphJson, GraphNode, TraceStep, TraceSummary } from '../graph-json';
+import type {
+  GraphEdge,
+  GraphJson,
+  GraphNode,
+  TraceOverlay,
+  TraceStep,
+  TraceSummary,
+} from '../graph-json';
 import { plainText } from './escape';
 import { shortVia } from './via';
 
@@ -28,6 +35,7 @@ export function traceText(graph: GraphJson): string {
       : `${input.format ?? 'no trace'}, ${input.lines} line${input.lines === 1 ? '' : 's'}`;
     out.push(`Read ${plainText(input.name)}: ${plainText(what)}`);
   }
+  if (trace.overlay) overlayLines(trace.overlay, byId, out);
   const steps = new Map<string, TraceStep[]>();
   for (const s of trace.steps) {
     let list = steps.get(s.packet);
@@ -46,6 +54,26 @@ export function traceText(graph: GraphJson): string {
   }
   tail(graph, trace, out);
   return `${out.join('\n')}\n`;
+}
+
+/** What a trace did on a preset: hit, passed, branches left, functions off the path. */
+function overlayLines(o: TraceOverlay, byId: ReadonlyMap<string, GraphNode>, out: string[]): void {
+  const name = (id: string): string => plainText(byId.get(id)?.name ?? id);
+  const list = (ids: readonly string[]): string => ids.map(name).join(', ');
+  out.push(
+    '',
+    `On ${plainText(o.preset || 'the path')}: ${o.hit.length} of its ${o.functions} functions hit${
+      o.inferred.length > 0 ? `, ${o.inferred.length} passed (inferred)` : ''
+    }.`,
+  );
+  if (o.hit.length > 0) out.push(`  hit: ${list(o.hit)}`);
+  if (o.inferred.length > 0) out.push(`  passed (inferred): ${list(o.inferred)}`);
+  for (const u of o.untaken)
+    out.push(`  branch not taken: ${name(u.from)} → ${name(u.to)} (it went to ${list(u.taken)})`);
+  if (o.attached.length > 0)
+    out.push(`  off the path, drawn where the tree connects them: ${list(o.attached)}`);
+  for (const l of o.listed)
+    out.push(`  off the path, not drawn: ${plainText(l.name)} (${plainText(l.reason)})`);
 }
 
 function summaryLine(t: TraceSummary): string {

@@ -10,6 +10,7 @@ export type { ReadOptions } from './read';
 export { DEFAULT_MAX_GAP, joinTrace } from './join';
 export type { JoinOptions } from './join';
 export { DROP_REASON_HEADER, readDropReasons } from './dropreason';
+export { overlayTrace } from './overlay';
 export { PROBE_FORMATS, probePlan, probeScript } from './probes';
 export type { ProbeFormat } from './probes';
 
