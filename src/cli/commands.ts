@@ -14,7 +14,7 @@ import { definitionsText } from '../analysis/render/text';
 import { FORMATS, type Format, isDrawnFormat, isFormat } from './format';
 import { COMMON_OPTIONS, type OptionName, UsageError, type Values, positiveInt } from './options';
 import type { Output } from './output';
-import { joinTraceFiles, logSkipped, runTrace } from './trace-command';
+import { checkFiles, joinTraceFiles, logSkipped, runTrace } from './trace-command';
 
 /** What a handler gets: its arguments, the options, the output, and the tree and its index. */
 export interface CommandContext {
@@ -138,6 +138,7 @@ async function runPreset(ctx: CommandContext): Promise<void> {
   const depth = positiveInt(ctx.values.depth, 'depth', 1);
   if (!ctx.values.trace && (ctx.values.skb !== undefined || ctx.values['max-gap'] !== undefined))
     throw new UsageError('--skb and --max-gap choose how --trace FILE is read: give --trace');
+  if (ctx.values.trace) checkFiles(ctx.values.trace);
   const presets = new PresetContext(await ctx.graph(), (p) => ctx.readText(p));
   const preset = buildPreset(presets, driver, direction, {
     expand: ctx.values.expand ?? [],

@@ -42,7 +42,7 @@ async function readInput(reader: TraceReader, name: string, stream: Readable): P
 }
 
 /** Checks each FILE before anything is indexed: a typo fails at once. */
-function checkFiles(files: readonly string[]): void {
+export function checkFiles(files: readonly string[]): void {
   if (files.length === 0)
     throw new UsageError('trace needs at least one FILE (or - for standard input)');
   if (files.filter((f) => f === '-').length > 1)

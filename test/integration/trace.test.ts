@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { GraphJson, TraceStep } from '../../src/analysis/graph-json';
+import { toText } from '../../src/analysis/render/text';
 import {
   cli,
   kernelRoot,
@@ -352,6 +353,134 @@ describe('tracing commands for ingress --driver e1000e', () => {
       }
     });
   }
+});
+
+describe('a trace on the annotated presets: ingress|egress --driver e1000e --trace FILE', () => {
+  const cases = [
+    { direction: 'ingress', file: 'pwru-tcp-receive-filtered.txt', reaches: 'tcp_v4_rcv' },
+    { direction: 'egress', file: 'pwru-old-egress.txt', reaches: '__dev_queue_xmit' },
+  ];
+  const presets = new Map<string, GraphJson>();
+  const overlays = new Map<string, GraphJson>();
+  before(() => {
+    for (const c of cases) {
+      presets.set(c.direction, queryJson<GraphJson>([c.direction, '--driver', 'e1000e']));
+      overlays.set(
+        c.direction,
+        queryJson<GraphJson>([c.direction, '--driver', 'e1000e', '--trace', fixture(c.file)]),
+      );
+    }
+  });
+  const clone = (name: string): string => name.replace(/\.(?:isra|constprop|part)\.\d+$/, '');
+
+  for (const c of cases) {
+    it(`${c.direction}: the whole preset is drawn, and the preset functions the trace hit carry their first event`, () => {
+      const p = presets.get(c.direction) as GraphJson;
+      const g = overlays.get(c.direction) as GraphJson;
+      const o = g.trace?.overlay;
+      assert.ok(o, 'trace.overlay');
+      assert.equal(o.preset, `e1000e ${c.direction}`);
+      assert.equal(o.functions, p.nodes.length);
+      for (const n of p.nodes) {
+        const m = g.nodes.find((x) => x.id === n.id);
+        assert.ok(m, `${n.id} drawn`);
+        assert.equal(m.stage, n.stage, n.id);
+      }
+      for (const e of p.edges)
+        assert.ok(
+          g.edges.some((x) => x.from === e.from && x.to === e.to),
+          `${e.from} -> ${e.to}`,
+        );
+      const onPreset = new Set(p.nodes.map((n) => n.id));
+      const hit = g.nodes.filter((n) => onPreset.has(n.id) && n.observed).map((n) => n.id);
+      assert.deepEqual([...o.hit].sort(), hit.sort());
+      assert.ok(
+        o.hit.some((id) => node(g, id).name === c.reaches),
+        `${c.reaches} is hit: ${o.hit.join(', ')}`,
+      );
+      for (const id of o.hit) {
+        const n = node(g, id);
+        const first = g.trace?.steps.find((s) => s.event === n.observed?.first);
+        assert.equal(first?.node, id, id);
+        assert.equal(clone(first?.name ?? ''), n.name);
+      }
+      assertDefinitions(g);
+    });
+
+    it(`${c.direction}: every function the trace matched is hit, attached where a call of the tree joins it, or listed`, () => {
+      const g = overlays.get(c.direction) as GraphJson;
+      const o = g.trace?.overlay;
+      assert.ok(o);
+      const drawn = new Set(g.nodes.map((n) => n.id));
+      const listed = new Set(o.listed.map((l) => l.node));
+      for (const s of g.trace?.steps ?? []) {
+        if (!s.node) continue;
+        assert.ok(drawn.has(s.node) || listed.has(s.node), `${s.name} drawn or listed`);
+      }
+      for (const id of o.attached) {
+        const calls = g.edges.filter((e) => e.trace !== 'gap' && (e.from === id || e.to === id));
+        assert.ok(calls.length > 0, `${id} is attached by a call`);
+        for (const e of calls) {
+          assert.ok(drawn.has(e.from) && drawn.has(e.to), `${e.from} -> ${e.to}`);
+          // A direct call's line in the tree names the callee.
+          if (e.kind === 'direct')
+            assert.match(
+              lines(e.file)[e.line - 1] ?? '',
+              new RegExp(`\\b${node(g, e.to).name}\\b`),
+              `${e.file}:${e.line}`,
+            );
+        }
+      }
+    });
+
+    it(`${c.direction}: a branch not taken leaves a function the packet passed, for one pwru would have printed (it takes an skb)`, () => {
+      const p = presets.get(c.direction) as GraphJson;
+      const g = overlays.get(c.direction) as GraphJson;
+      const o = g.trace?.overlay;
+      assert.ok(o);
+      const passed = new Set([...o.hit, ...o.inferred]);
+      for (const u of o.untaken) {
+        assert.ok(
+          p.edges.some((e) => e.from === u.from && e.to === u.to),
+          `${u.from} -> ${u.to}`,
+        );
+        assert.ok(passed.has(u.from) && !passed.has(u.to), `${u.from} -> ${u.to}`);
+        for (const t of u.taken) assert.ok(passed.has(t), t);
+        const n = node(g, u.to);
+        const text = definitionText(n.file, n.line);
+        const head = text.slice(0, text.indexOf('{'));
+        assert.match(head, /struct\s+sk_buff\s*\*/, `${n.name} takes an skb`);
+        assert.doesNotMatch(head, /\binline\b/, n.name);
+      }
+      const text = toText(g);
+      assert.match(
+        text,
+        new RegExp(`On e1000e ${c.direction}: ${o.hit.length} of its ${o.functions} functions hit`),
+      );
+      assert.equal(
+        (text.match(/branch not taken: /g) ?? []).length,
+        o.untaken.length,
+        'one line per branch not taken',
+      );
+    });
+  }
+
+  it('ingress: the TCP receive did not take the branches the tree has beside it', () => {
+    const o = overlays.get('ingress')?.trace?.overlay;
+    assert.ok(o);
+    // The packet reached TCP: a preset branch left from a function it passed is judged.
+    assert.ok(o.untaken.length > 0, JSON.stringify(o));
+  });
+
+  it('usage: --skb without --trace is a usage error; a missing trace file one line, before any indexing', () => {
+    const a = runCli(['ingress', '--driver', 'e1000e', '--skb', '0x1']);
+    assert.equal(a.status, 2, a.stderr);
+    assert.match(a.stderr, /--trace/);
+    const b = runCli(['egress', '--driver', 'e1000e', '--trace', '/nonexistent/trace.txt']);
+    assert.equal(b.status, 1, b.stderr);
+    assert.equal(b.stderr.trim().split('\n').length, 1, b.stderr);
+    assert.match(b.stderr, /cannot read \/nonexistent\/trace\.txt/);
+  });
 });
 
 describe('netpaths trace: bad input', () => {

@@ -70,6 +70,10 @@ function overlayLines(o: TraceOverlay, byId: ReadonlyMap<string, GraphNode>, out
   if (o.inferred.length > 0) out.push(`  passed (inferred): ${list(o.inferred)}`);
   for (const u of o.untaken)
     out.push(`  branch not taken: ${name(u.from)} → ${name(u.to)} (it went to ${list(u.taken)})`);
+  if (o.untaken.length > 0)
+    out.push(
+      '  (a branch is not taken when the tracer would have printed its function and the packet went on another way; a filter the tracer was given is not known)',
+    );
   if (o.attached.length > 0)
     out.push(`  off the path, drawn where the tree connects them: ${list(o.attached)}`);
   for (const l of o.listed)

@@ -3,7 +3,8 @@
 // - A preset function an event hit carries the event's `observed`; a preset call the join
 //   used carries its `trace` link (`observed`, `inferred`, `gap`).
 // - A branch the packet did not take: a preset call from a function the packet passed to
-//   one it did not, where the packet left that function by another preset call, and only
+//   one it did not, where the packet left that function by another preset call and went on
+//   past it, and only
 //   when the tracer would have seen the branch's function: pwru and nettrace see functions
 //   that take an skb, function_graph those it can probe; a stack, a sample or the (always
 //   filtered) function tracer says nothing of what did not run, so leaves no branch untaken.
@@ -183,10 +184,14 @@ export function overlayTrace(
     if (list) list.push(e);
     else out.set(e.from, [e]);
   }
+  // The packet went on past the branch: a function it took from `from` leads on to another
+  // it passed. A trace that ends at the branch (a quote cut short) judges nothing there.
+  const wentOn = (id: string): boolean =>
+    (out.get(id) ?? []).some((e) => e.to !== id && passed.has(e.to));
   for (const [from, list] of out) {
     if (!passed.has(from)) continue;
-    const taken = list.filter((e) => passed.has(e.to)).map((e) => e.to);
-    if (taken.length === 0) continue;
+    const taken = list.filter((e) => passed.has(e.to) && e.to !== from).map((e) => e.to);
+    if (!taken.some(wentOn)) continue;
     for (const e of list)
       if (
         !passed.has(e.to) &&
