@@ -1,45 +1,15 @@
 // `netpaths trace FILE... [-]`: reads the traces (files, or standard input for `-`) in
 // chunks, so a trace of any size streams through the reader, then joins them with the
 // index and writes the result in the chosen format. The reading and the join are the
-// core's (src/analysis/trace); this file is the shell's part: the files and stdin. The
-// presets' `--trace FILE` reads its files here too.
+// core's (src/analysis/trace), the streaming of files src/analysis/trace-files.ts; this
+// file is the shell's part: the options and stdin. The presets' `--trace FILE` reads its
+// files here too.
 
-import { createReadStream, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
 import type { GraphJson } from '../analysis/graph-json';
-import { QueryError } from '../analysis/query/query';
-import {
-  DEFAULT_MAX_GAP,
-  DROP_REASON_HEADER,
-  TraceReader,
-  joinTrace,
-  nothingRead,
-  readDropReasons,
-} from '../analysis/trace';
+import { DEFAULT_MAX_GAP } from '../analysis/trace';
+import { checkTraceFile, joinRead, readTraces, traceFile } from '../analysis/trace-files';
 import type { CommandContext } from './commands';
 import { UsageError, positiveInt } from './options';
-
-/** How much of a file is read at a time. */
-const CHUNK = 1024 * 1024;
-
-/** Reads one input into the reader; stops early when the reader has all the events it keeps. */
-async function readInput(reader: TraceReader, name: string, stream: Readable): Promise<void> {
-  reader.begin(name);
-  try {
-    for await (const chunk of stream) {
-      reader.push(chunk as Buffer);
-      if (reader.abandoned) break;
-      if (reader.full) {
-        reader.stop();
-        stream.destroy();
-        return;
-      }
-    }
-  } catch (e) {
-    throw new QueryError(`cannot read ${name}: ${(e as Error).message.split('\n')[0] ?? ''}`);
-  }
-  reader.end();
-}
 
 /** Checks each FILE before anything is indexed: a typo fails at once. */
 export function checkFiles(files: readonly string[]): void {
@@ -47,16 +17,7 @@ export function checkFiles(files: readonly string[]): void {
     throw new UsageError('trace needs at least one FILE (or - for standard input)');
   if (files.filter((f) => f === '-').length > 1)
     throw new UsageError('standard input (-) can be read once');
-  for (const f of files) {
-    if (f === '-') continue;
-    let isFile = false;
-    try {
-      isFile = statSync(f).isFile();
-    } catch {
-      throw new QueryError(`cannot read ${f}: no such file`);
-    }
-    if (!isFile) throw new QueryError(`cannot read ${f}: not a file`);
-  }
+  for (const f of files) if (f !== '-') checkTraceFile(f);
 }
 
 /** Reads the trace FILEs (checked first) and joins them with the index, for trace and --trace. */
@@ -69,22 +30,17 @@ export async function joinTraceFiles(
   const skb = ctx.values.skb;
   if (skb !== undefined && !/^(?:0x)?[0-9a-f]+$/i.test(skb))
     throw new UsageError(`--skb needs an skb address such as 0xffff8881034b6e00, not '${skb}'`);
-  const reader = new TraceReader(skb !== undefined ? { skb } : {});
   const names = files.map((f) => (f === '-' ? 'standard input' : f));
-  for (const [i, f] of files.entries())
-    await readInput(
-      reader,
-      names[i] ?? f,
-      f === '-' ? process.stdin : createReadStream(f, { highWaterMark: CHUNK }),
-    );
-  const read = reader.result();
-  const nothing = nothingRead(read, names, skb);
-  if (nothing !== undefined) throw new QueryError(nothing);
-  const header = ctx.readText(DROP_REASON_HEADER);
-  const graph = joinTrace(await ctx.graph(), read, {
+  const read = await readTraces(
+    files.map((f) =>
+      f === '-' ? { name: 'standard input', open: () => process.stdin } : traceFile(f),
+    ),
+    skb,
+  );
+  const graph = joinRead(await ctx.graph(), read, names, {
     maxGap,
-    inputNames: names,
-    ...(header !== undefined ? { dropReasons: readDropReasons(header) } : {}),
+    readText: (p) => ctx.readText(p),
+    ...(skb !== undefined ? { skb } : {}),
   });
   return { graph, names };
 }

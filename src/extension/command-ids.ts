@@ -11,6 +11,9 @@ export const COMMANDS = [
   'netpaths.exportDiagram',
   'netpaths.reindex',
   'netpaths.openFunction',
+  'netpaths.openTrace',
+  'netpaths.overlayTrace',
+  'netpaths.copyTracingCommand',
 ] as const;
 
 export type CommandId = (typeof COMMANDS)[number];

@@ -11,6 +11,7 @@ import { RequestError } from '../server/client';
 import { GraphPanel } from './panel';
 import type { PanelQuery } from './panel-query';
 import type { GraphNode } from '../analysis/graph-json';
+import { copyTracingCommand, openTrace, overlayTrace } from './trace-commands';
 
 function warn(e: unknown): void {
   const message = e instanceof Error ? e.message : String(e);
@@ -196,6 +197,9 @@ export function register(ctx: FeatureContext): void {
     // Refreshes in place: only changed files are parsed again, and open panels keep
     // answering from the old graph until the new one is loaded.
     'netpaths.reindex': () => ctx.index.index(),
+    'netpaths.openTrace': indexed(openTrace((q) => show(q))),
+    'netpaths.overlayTrace': indexed(overlayTrace()),
+    'netpaths.copyTracingCommand': indexed(copyTracingCommand(ctx)),
     'netpaths.openFunction': indexed(async (arg) => {
       if (typeof arg !== 'string') return;
       const { file, name } = splitNodeId(arg);

@@ -62,13 +62,20 @@ export async function queryGraph(
   const client = ctx.client;
   let graph: GraphJson;
   let remarks: string[] = [];
-  if (q.kind === 'preset')
+  if (q.kind === 'preset' && q.trace)
+    ({ graph, remarks } = await client.request('trace', {
+      files: q.trace,
+      preset: { driver: q.driver, direction: q.direction, depth: q.depth, expand: q.expand },
+    }));
+  else if (q.kind === 'preset')
     ({ graph, remarks } = await client.request('preset', {
       driver: q.driver,
       direction: q.direction,
       depth: q.depth,
       expand: q.expand,
     }));
+  else if (q.kind === 'trace')
+    ({ graph, remarks } = await client.request('trace', { files: q.files }));
   else if (q.kind === 'neighbourhood')
     graph = await client.request('neighbourhood', {
       specs: q.specs,

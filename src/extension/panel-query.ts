@@ -15,7 +15,11 @@ export type PanelQuery =
       direction: 'ingress' | 'egress';
       depth: number;
       expand: string[];
+      /** Trace files put on the preset (Overlay Trace…), absolute paths. */
+      trace?: string[];
     }
+  /** Trace files drawn on the call graph (Open Trace…), absolute paths. */
+  | { kind: 'trace'; files: string[] }
   | { kind: 'neighbourhood'; specs: string[]; direction: 'callees' | 'callers'; depth: number }
   | { kind: 'path'; from: string[]; to: string[]; paths: number };
 
@@ -35,6 +39,12 @@ function names(x: unknown, min: number): string[] | undefined {
   if (!Array.isArray(x) || x.length < min || x.length > MAX_LIST) return undefined;
   const out = x.map(name);
   return out.every((n): n is string => n !== undefined) ? out : undefined;
+}
+
+/** Absolute paths of trace files: the host reads them, so a relative one is not ours. */
+function files(x: unknown): string[] | undefined {
+  const list = names(x, 1);
+  return list?.every((f) => /^(?:\/|[A-Za-z]:[\\/])/.test(f)) ? list : undefined;
 }
 
 function depth(x: unknown): number | undefined {
@@ -57,7 +67,20 @@ export function parsePanelQuery(x: unknown): PanelQuery | undefined {
         (r.direction !== 'ingress' && r.direction !== 'egress')
       )
         return undefined;
-      return { kind: 'preset', driver, direction: r.direction, depth: d, expand };
+      const trace = r.trace === undefined ? undefined : files(r.trace);
+      if (r.trace !== undefined && trace === undefined) return undefined;
+      return {
+        kind: 'preset',
+        driver,
+        direction: r.direction,
+        depth: d,
+        expand,
+        ...(trace ? { trace } : {}),
+      };
+    }
+    case 'trace': {
+      const list = files(r.files);
+      return list ? { kind: 'trace', files: list } : undefined;
     }
     case 'neighbourhood': {
       const specs = names(r.specs, 1);
@@ -89,11 +112,17 @@ function shortName(spec: string): string {
   return spec.slice(spec.lastIndexOf(':') + 1);
 }
 
+function fileName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
+
 /** The panel's title: `e1000e ingress`, `callers of e1000e_poll`, `tcp_sendmsg → e1000_xmit_frame`. */
 export function panelTitle(q: PanelQuery): string {
   switch (q.kind) {
     case 'preset':
-      return `${q.driver} ${q.direction}`;
+      return `${q.driver} ${q.direction}${q.trace ? ` + trace of ${q.trace.map(fileName).join(', ')}` : ''}`;
+    case 'trace':
+      return `trace of ${q.files.map(fileName).join(', ')}`;
     case 'neighbourhood':
       return `${q.direction === 'callees' ? 'calls from' : 'callers of'} ${q.specs.map(shortName).join(', ')}`;
     case 'path':
@@ -103,11 +132,12 @@ export function panelTitle(q: PanelQuery): string {
 
 /** The depth the panel's −/+ buttons change, if the query has one. */
 export function queryDepth(q: PanelQuery): number | undefined {
-  return q.kind === 'path' ? undefined : q.depth;
+  return q.kind === 'path' || q.kind === 'trace' ? undefined : q.depth;
 }
 
 /** The query one level deeper or shallower; undefined when it is already at the limit. */
 export function withDepth(q: PanelQuery, delta: 1 | -1): PanelQuery | undefined {
+  if (q.kind === 'trace') return undefined;
   if (q.kind === 'path')
     return delta === 1 && q.paths < 20
       ? { ...q, paths: q.paths + 1 }

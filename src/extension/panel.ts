@@ -142,6 +142,18 @@ export class GraphPanel {
     return panelTitle(this.query);
   }
 
+  /** What the panel shows, as a query (Overlay Trace… and Copy Tracing Command read it). */
+  get currentQuery(): PanelQuery {
+    return this.query;
+  }
+
+  /** Redraws the panel's preset with trace files on it (Overlay Trace…). */
+  overlayTrace(files: string[]): void {
+    if (this.query.kind !== 'preset') return;
+    this.setQuery({ ...this.query, trace: files });
+    this.panel.reveal();
+  }
+
   /** Asks the webview for an export (it draws the SVG for `svg` and `html`). */
   requestExport(format: ExportFormat): void {
     this.post({ type: 'requestExport', format });

@@ -8,6 +8,7 @@
 
 import type { GraphEdge, GraphJson, GraphNode } from '../analysis/graph-json';
 import type { Direction, DriverEntryPoints } from '../analysis/presets';
+import type { ProbeFormat } from '../analysis/trace';
 
 /** What to index: the same knobs as the CLI's --kernel, --cache-dir, --scope, --workers. */
 export interface OpenParams {
@@ -46,7 +47,7 @@ export interface Requests {
   drivers: { params: Record<string, never>; result: DriverEntryPoints[] };
   /** The annotated ingress or egress path of a driver. */
   preset: {
-    params: { driver: string; direction: Direction; depth: number; expand: string[] };
+    params: PresetParams;
     result: { graph: GraphJson; remarks: string[] };
   };
   /** Callees or callers of functions (`FILE:NAME` or names) to a depth. */
@@ -67,6 +68,24 @@ export interface Requests {
   driverOf: { params: { file: string }; result: string | null };
   /** Direct callers (`incoming`) or callees (`outgoing`) of one node, grouped by function. */
   calls: { params: { nodeId: string; direction: 'incoming' | 'outgoing' }; result: CallGroup[] };
+  /**
+   * Trace files (absolute paths) joined with the graph, as `netpaths trace`; with `preset`,
+   * put on that preset, as `netpaths ingress|egress --trace`.
+   */
+  trace: {
+    params: { files: string[]; maxGap?: number; skb?: string; preset?: PresetParams };
+    result: { graph: GraphJson; remarks: string[] };
+  };
+  /** The pwru, ftrace or bpftrace commands that trace a graph's functions (Copy Tracing Command). */
+  probeScript: { params: { graph: GraphJson; format: ProbeFormat }; result: string };
+}
+
+/** What draws a preset. */
+export interface PresetParams {
+  driver: string;
+  direction: Direction;
+  depth: number;
+  expand: string[];
 }
 
 export type Method = keyof Requests;

@@ -19,11 +19,16 @@ import {
   nodeJson,
   selectNodes,
 } from '../analysis/query/query';
+import { basename } from 'node:path';
+import type { GraphJson } from '../analysis/graph-json';
+import { DEFAULT_MAX_GAP, overlayTrace, probeScript } from '../analysis/trace';
+import { checkTraceFile, joinRead, readTraces, traceFile } from '../analysis/trace-files';
 import type {
   CallGroup,
   HostToServer,
   IndexSummary,
   Method,
+  PresetParams,
   Requests,
   ServerToHost,
 } from './protocol';
@@ -104,6 +109,38 @@ function warmUp(l: Loaded): void {
 
 const WARM_UP_DELAY_MS = 1000;
 
+function presetGraph(l: Loaded, params: PresetParams): { graph: GraphJson; remarks: string[] } {
+  const remarks: string[] = [];
+  const graph = buildPreset(l.presets, params.driver, params.direction, {
+    depth: params.depth,
+    expand: params.expand,
+    onReport: (missing, notes) => {
+      if (missing.length > 0)
+        remarks.push(
+          `the ${params.direction} path of ${params.driver} is partial: ${missing.join('; ')}`,
+        );
+      remarks.push(...notes);
+    },
+  });
+  return { graph, remarks };
+}
+
+/** What a trace's drawing leaves unsaid, for the panel's status line and the log. */
+function traceRemarks(g: GraphJson): string[] {
+  const t = g.trace;
+  if (!t) return [];
+  const out: string[] = [];
+  if (t.unmatched.length > 0)
+    out.push(
+      `${t.unmatched.length} traced function${t.unmatched.length === 1 ? ' is' : 's are'} not defined in the indexed tree`,
+    );
+  if (t.skipped.lines > 0)
+    out.push(
+      `skipped ${t.skipped.lines} line${t.skipped.lines === 1 ? '' : 's'} of no trace format`,
+    );
+  return [...out, ...t.notes];
+}
+
 type Handlers = {
   [M in Method]: (
     params: Requests[M]['params'],
@@ -163,20 +200,37 @@ const handlers: Handlers = {
     return l.presets.drivers().map((d) => entryPoints(l.presets, d));
   },
   preset(params) {
+    return presetGraph(current(), params);
+  },
+  async trace(params) {
+    for (const f of params.files) checkTraceFile(f);
+    const read = await readTraces(
+      params.files.map((f) => traceFile(f, basename(f))),
+      params.skb,
+    );
+    // The graph may have been swapped by a reindex while the files were read.
     const l = current();
-    const remarks: string[] = [];
-    const graph = buildPreset(l.presets, params.driver, params.direction, {
-      depth: params.depth,
-      expand: params.expand,
-      onReport: (missing, notes) => {
-        if (missing.length > 0)
-          remarks.push(
-            `the ${params.direction} path of ${params.driver} is partial: ${missing.join('; ')}`,
-          );
-        remarks.push(...notes);
-      },
+    const names = params.files.map((f) => basename(f));
+    const readText = kernelTextReader(l.root);
+    const joined = joinRead(l.graph, read, names, {
+      maxGap: params.maxGap ?? DEFAULT_MAX_GAP,
+      readText,
+      ...(params.skb !== undefined ? { skb: params.skb } : {}),
     });
-    return { graph, remarks };
+    const remarks = traceRemarks(joined);
+    if (!params.preset) {
+      joined.title = `trace of ${names.join(', ')}`;
+      return { graph: joined, remarks };
+    }
+    const preset = presetGraph(l, params.preset);
+    preset.graph.title ??= `${params.preset.driver} ${params.preset.direction}`;
+    return {
+      graph: overlayTrace(l.graph, preset.graph, joined, readText),
+      remarks: [...preset.remarks, ...remarks],
+    };
+  },
+  probeScript(params) {
+    return probeScript(params.graph, params.format, kernelTextReader(current().root));
   },
   neighbourhood(params) {
     return neighbourhood(current().graph, params.specs, params.depth, params.direction);

@@ -61,6 +61,18 @@ export function diagramCss(mono: string, sans: string): string {
     shapeRule('.np-current', 'stroke: var(--np-match) !important; stroke-width: 4px !important;'),
     `g.node.np-current { filter: drop-shadow(0 0 8px var(--np-match)); }`,
     shapeRule('.np-flash', 'stroke: var(--np-accent) !important; stroke-width: 4px !important;'),
+    // A trace on the graph: observed functions strong, inferred ones faint and dashed, a
+    // branch not taken fainter, a drop in red; the event stepped to glows.
+    shapeRule('.observed', 'stroke-width: 3px !important;'),
+    shapeRule(
+      '.inferred',
+      'fill: transparent !important; stroke: var(--np-muted) !important; stroke-dasharray: 4 3 !important;',
+    ),
+    shapeRule('.untaken', 'stroke-dasharray: 2 3 !important; opacity: 0.45;'),
+    `g.node:is(.inferred, .untaken) :is(.nodeLabel, span, p) { color: var(--np-muted) !important; }`,
+    shapeRule('.drop', 'stroke: var(--np-hardirq) !important; stroke-width: 3px !important;'),
+    shapeRule('.np-trace-at', 'stroke: var(--np-match) !important; stroke-width: 5px !important;'),
+    `g.node.np-trace-at { filter: drop-shadow(0 0 10px var(--np-match)); }`,
     // Edges: direct solid grey, indirect dashed purple, async thick orange.
     `path.flowchart-link { stroke: var(--np-line) !important; }`,
     `path.flowchart-link.np-edge-indirect { stroke: var(--np-indirect) !important; stroke-dasharray: 5 4 !important; stroke-width: 1.6px !important; }`,

@@ -37,6 +37,13 @@ export const dom = {
   timelineToggle: byId<HTMLButtonElement>('np-timeline-toggle'),
   timelinePanel: byId<HTMLElement>('np-timeline'),
   stepsList: byId<HTMLOListElement>('np-steps'),
+  tracePanel: byId<HTMLElement>('np-trace'),
+  traceSummary: byId<HTMLParagraphElement>('np-trace-summary'),
+  tracePrev: byId<HTMLButtonElement>('np-trace-prev'),
+  traceNext: byId<HTMLButtonElement>('np-trace-next'),
+  tracePosition: byId<HTMLSpanElement>('np-trace-pos'),
+  eventsList: byId<HTMLOListElement>('np-events'),
+  traceUnmatched: byId<HTMLDivElement>('np-trace-unmatched'),
   exportSelect: byId<HTMLSelectElement>('np-export'),
 };
 

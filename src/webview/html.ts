@@ -152,6 +152,19 @@ ${preloads}<title>${title}</title>
       </div>
       <ol id="np-steps" class="np-steps"></ol>
     </aside>
+    <aside id="np-trace" class="np-trace" aria-label="Trace events" hidden>
+      <div class="np-trace-head">
+        <h2>Trace</h2>
+        <p id="np-trace-summary" class="np-hint"></p>
+        <div class="np-trace-nav" role="group" aria-label="Step through the events">
+          <button type="button" id="np-trace-prev" class="np-button np-text" title="Previous event (↑ or k in the list)" aria-label="Previous event">‹</button>
+          <span id="np-trace-pos" class="np-readout" aria-live="polite">–</span>
+          <button type="button" id="np-trace-next" class="np-button np-text" title="Next event (↓ or j in the list)" aria-label="Next event">›</button>
+        </div>
+      </div>
+      <ol id="np-events" class="np-events" tabindex="0" aria-label="Events in order: click one to show its function, double-click or Enter to open it"></ol>
+      <div id="np-trace-unmatched" class="np-trace-unmatched"></div>
+    </aside>
   </main>
   <footer class="np-legend" aria-label="Legend">
     <span class="np-chip np-ctx-hardirq">hard IRQ</span>

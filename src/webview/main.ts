@@ -10,6 +10,7 @@
 //   interactions.ts   clicks and hovers on the graph, selection
 //   search-view.ts    the "Find function" box
 //   timeline-panel.ts the skb timeline panel
+//   trace-panel.ts    a trace's events, stepped through on the graph
 //   toolbar.ts        the toolbar's actions and export
 //   toolbar-fold.ts   the toolbar on one row, folding into a menu when narrow
 //   messages.ts       messages from the host
@@ -43,6 +44,7 @@ import { onSearchInput, onSearchKey } from './search-view';
 import { post, state } from './state';
 import { onStepClick, onStepHover, onStepKey, onStepsLeave } from './timeline-panel';
 import { hideTooltip } from './tooltip-view';
+import { onEventClick, onEventDoubleClick, onEventKey, stepEvent } from './trace-panel';
 import { onCollapse, onExpand, onExportChosen, onMessageAction, onTimelineToggle } from './toolbar';
 import { fitToolbar, onMenuKey, onMoreClick, onPagePointerDown } from './toolbar-fold';
 
@@ -92,6 +94,13 @@ function listen(): void {
   dom.stepsList.addEventListener('keydown', onStepKey);
   dom.stepsList.addEventListener('mouseover', onStepHover);
   dom.stepsList.addEventListener('mouseleave', onStepsLeave);
+
+  // A trace's events (the list is redrawn with each graph, so it delegates).
+  dom.eventsList.addEventListener('click', onEventClick);
+  dom.eventsList.addEventListener('dblclick', onEventDoubleClick);
+  dom.eventsList.addEventListener('keydown', onEventKey);
+  dom.tracePrev.addEventListener('click', () => stepEvent(-1));
+  dom.traceNext.addEventListener('click', () => stepEvent(1));
 
   // The host, and the page around us.
   window.addEventListener('message', (event: MessageEvent<unknown>) => {

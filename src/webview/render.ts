@@ -23,6 +23,7 @@ import type { Current } from './state';
 import { mermaidThemeVariables, themeKind } from './theme';
 import { renderTimeline, setTimelineOpen } from './timeline-panel';
 import { fitToolbar } from './toolbar-fold';
+import { reapplyTraceHighlight, renderTracePanel } from './trace-panel';
 import { hideTooltip } from './tooltip-view';
 import { initialView } from './viewport';
 
@@ -156,6 +157,7 @@ export async function drawGraph(message: GraphMessage, keepView: boolean): Promi
   const hasSkb = (graph.skb?.length ?? 0) > 0;
   dom.timelineToggle.disabled = !hasSkb;
   renderTimeline(graph);
+  if (!keepView) renderTracePanel(graph);
   dom.emptyBox.hidden = true;
   hideTooltip();
 
@@ -209,6 +211,7 @@ export async function drawGraph(message: GraphMessage, keepView: boolean): Promi
     runSearch(dom.searchBox.value, false);
     if (message.focus !== undefined) focusNode(message.focus);
     if (hasSkb && state.saved.timelineOpen) setTimelineOpen(true);
+    reapplyTraceHighlight();
     saveState();
     dom.app.dataset.state = 'drawn';
     post({

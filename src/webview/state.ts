@@ -9,6 +9,7 @@ import type { WebviewConfig } from './config';
 import { dom } from './dom';
 import type { GraphMessage, WebviewToHost } from './protocol';
 import type { TimelineStep } from './timeline';
+import type { EventRow } from './trace-events';
 import { parseView } from './viewport';
 import type { ViewTransform } from './viewport';
 
@@ -101,6 +102,9 @@ export interface WebviewState {
   matchIndex: number;
   /** The skb timeline's steps, in the order of its list items. */
   steps: TimelineStep[];
+  /** The rows of the trace panel's event list, and the one stepped to. */
+  traceRows: EventRow[];
+  traceAt: number | undefined;
   /** The graph id of the function highlighted while its timeline step is hovered. */
   flashed: string | undefined;
   /** The graph id of the selected function. */
@@ -130,6 +134,8 @@ export const state: WebviewState = {
   matches: [],
   matchIndex: -1,
   steps: [],
+  traceRows: [],
+  traceAt: undefined,
   flashed: undefined,
   selected: saved.selected,
   renderSeq: 0,
