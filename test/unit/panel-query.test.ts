@@ -33,9 +33,12 @@ const path: PanelQuery = {
   paths: 1,
 };
 
+const trace: PanelQuery = { kind: 'trace', files: ['/tmp/pwru.txt', '/tmp/b/ftrace.log'] };
+const overlaid: PanelQuery = { ...ingress, trace: ['/tmp/pwru.txt'] };
+
 describe('panel query', () => {
   it('round-trips through the webview state (JSON)', () => {
-    for (const q of [ingress, callers, path])
+    for (const q of [ingress, callers, path, trace, overlaid])
       assert.deepEqual(parsePanelQuery(JSON.parse(JSON.stringify(q))), q);
   });
 
@@ -57,6 +60,11 @@ describe('panel query', () => {
       { ...callers, specs: [] },
       { ...path, paths: 0 },
       { ...path, to: [] },
+      { ...trace, files: [] },
+      { ...trace, files: ['relative/pwru.txt'] },
+      { ...trace, files: ['/tmp/a\nb'] },
+      { ...overlaid, trace: ['pwru.txt'] },
+      { ...overlaid, trace: '/tmp/pwru.txt' },
     ];
     for (const b of bad) assert.equal(parsePanelQuery(b), undefined, JSON.stringify(b));
   });
@@ -65,6 +73,8 @@ describe('panel query', () => {
     assert.equal(panelTitle(ingress), 'e1000e ingress');
     assert.equal(panelTitle(callers), 'callers of e1000e_poll');
     assert.equal(panelTitle(path), 'tcp_sendmsg → e1000_xmit_frame');
+    assert.equal(panelTitle(trace), 'trace of pwru.txt, ftrace.log');
+    assert.equal(panelTitle(overlaid), 'e1000e ingress + trace of pwru.txt');
   });
 
   it('changes depth within its limits', () => {

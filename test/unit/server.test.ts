@@ -3,7 +3,7 @@
 // child process, real IPC, real indexing.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -124,6 +124,43 @@ describe('analysis server', () => {
     );
     const through = await names(['tcp_connect']);
     assert.ok(through.includes('tcp_connect'), through.join(' -> '));
+  });
+
+  it('joins a trace file with the graph, alone or on a preset, and writes the commands that trace a graph', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpaths-server-trace-'));
+    try {
+      const file = join(dir, 'pwru.txt');
+      const events = ['acme_intr', 'acme_poll', 'napi_gro_receive', 'not_in_this_tree'];
+      writeFileSync(file, events.map((f) => `0xffff888012345600 1 [nc] ${f}`).join('\n'));
+      const { graph } = await client.request('trace', { files: [file] });
+      assert.equal(graph.title, 'trace of pwru.txt');
+      assert.deepEqual(
+        graph.trace?.steps.map((s) => s.name),
+        events,
+      );
+      assert.deepEqual(
+        graph.trace?.unmatched.map((u) => u.name),
+        ['not_in_this_tree'],
+      );
+      const on = await client.request('trace', {
+        files: [file],
+        preset: { driver: 'acme', direction: 'ingress', depth: 1, expand: [] },
+      });
+      const hit = on.graph.trace?.overlay?.hit.map((id) => id.slice(id.lastIndexOf(':') + 1));
+      assert.ok(hit?.includes('acme_poll'), JSON.stringify(on.graph.trace?.overlay));
+      assert.ok(
+        on.remarks.some((r) => /1 traced function is not defined/.test(r)),
+        on.remarks.join('; '),
+      );
+      await assert.rejects(
+        client.request('trace', { files: [join(dir, 'missing.txt')] }),
+        /cannot read .*missing\.txt: no such file/,
+      );
+      const script = await client.request('probeScript', { graph, format: 'bpftrace' });
+      assert.match(script, /^kprobe:acme_poll/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('turns a bad query into one line, and keeps serving', async () => {
