@@ -11,12 +11,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { GraphJson } from '../../src/analysis/graph-json';
 import {
   E2E_SCOPE,
   FinalError,
+  ROOT,
   Timings,
   VsCode,
   cliJson,
@@ -34,6 +35,7 @@ import {
   INGRESS_STAGES,
   NOT_A_KERNEL,
   NOT_A_KERNEL_FILES,
+  PWRU_TRACE,
   SCENARIOS,
   type ScenarioId,
   definitionLines,
@@ -267,6 +269,100 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     assert.ok(text.includes(doc), `the hover lacks the kernel-doc "${doc}": ${text}`);
     assert.match(text, /sk_buff|skb->data/, `the hover does not say which struct: ${text}`);
     await vs.page.mouse.move(5, 500);
+  });
+
+  scenario('openTrace', async () => {
+    const file = join(ROOT, PWRU_TRACE);
+    const title = `trace of ${basename(file)}`;
+    const expected = cliJson<GraphJson>(['trace', file], cacheDir);
+    const steps = expected.trace?.steps ?? [];
+    await vs.runCommand('NetPaths: Open Trace…');
+    // code-server's open dialog is a quick input that takes a path.
+    const input = vs.quickInput().locator('input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(file);
+    await sleep(500);
+    await vs.screenshot('open-trace-dialog');
+    const asked = Date.now();
+    await waitFor(
+      'the open dialog to take the file',
+      async () => {
+        if (!(await vs.quickInput().isVisible())) return true;
+        await input.press('Enter');
+        await sleep(700);
+        return undefined;
+      },
+      15_000,
+      100,
+    );
+    const frame = await vs.graphFrame(title, 120_000);
+    timings.record(
+      'trace-graph',
+      'Open Trace: file chosen -> traced path drawn',
+      Date.now() - asked,
+    );
+    await vs.screenshot('trace-graph');
+    const texts = await vs.graphNodeTexts(frame);
+    const drawn = texts.join('\n');
+    const missing = expected.nodes.map((n) => n.name).filter((name) => !hasName(drawn, name));
+    assert.deepEqual(missing, [], 'functions of the CLI trace missing from the panel');
+    assert.equal(texts.length, expected.nodes.length, 'as many nodes as the CLI trace has');
+    // The event list beside the graph: one row per event of the trace.
+    assert.equal(await frame.locator('#np-events > li').count(), steps.length);
+    // Stepping through the events moves the highlight to each event's function, in order.
+    const names = new Map(expected.nodes.map((n) => [n.id, n.name]));
+    const highlighted = async (): Promise<string> =>
+      (await frame.locator('#np-canvas g.node.np-trace-at').allTextContents()).join(' | ');
+    for (const [i, s] of steps.slice(0, 4).entries()) {
+      await frame.locator('#np-trace-next').click();
+      const want = s.node ? (names.get(s.node) ?? '?') : undefined;
+      const shown = await waitFor(
+        `event ${i + 1} highlighted`,
+        async () => {
+          const h = await highlighted();
+          return want === undefined ? (h === '' ? h : undefined) : hasName(h, want) ? h : undefined;
+        },
+        10_000,
+        50,
+      );
+      assert.equal(
+        await frame.locator('#np-trace-pos').textContent(),
+        `${i + 1} / ${steps.length}`,
+        shown,
+      );
+      if (i === 1) await vs.screenshot('trace-step-2');
+    }
+    // A node click opens its definition's line, read from the source.
+    const ipRcv = expected.nodes.find((n) => n.name === 'ip_rcv' && n.observed);
+    assert.ok(ipRcv, 'the trace hits ip_rcv');
+    const defined = definitionLines(readSource(kernel, ipRcv.file), 'ip_rcv');
+    assert.equal(defined.length, 1, `${ipRcv.file} defines ip_rcv on lines ${defined.join(', ')}`);
+    const search = frame.locator('#np-search');
+    await search.fill('ip_rcv');
+    await search.press('Enter');
+    const node = frame.locator('#np-canvas g.node.np-current');
+    await node.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await node.textContent()) ?? '', /\bip_rcv\b/);
+    await sleep(300);
+    await node.click();
+    const base = basename(ipRcv.file);
+    await waitFor(
+      `${base} to be the active editor`,
+      async () => ((await vs.activeTabLabel()) === base ? true : undefined),
+      30_000,
+      50,
+    );
+    const cursor = await waitFor(
+      'the cursor to leave the first line',
+      async () => {
+        const c = await vs.cursor();
+        return c && c.line > 1 ? c : undefined;
+      },
+      10_000,
+      50,
+    );
+    await vs.screenshot('trace-node-source');
+    assert.equal(cursor.line, defined[0], `line ${cursor.line} is not the definition of ip_rcv`);
   });
 
   /** The drivers Show Egress Path offered while netdev.c was open, first first. */

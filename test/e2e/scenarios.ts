@@ -30,6 +30,8 @@ export const SCENARIOS = {
     "opening e1000e_poll from its graph puts the cursor on its definition's line in netdev.c (read from the source)",
   hover: 'hovering skb->data in net/core/dev.c explains the field with the kernel-doc of skbuff.h',
   egress: 'Show Egress Path… draws the e1000e transmit path',
+  openTrace:
+    'Open Trace… on a pwru receive trace draws the path the packet took; a node opens its source line',
   reindex: 'Reindex with nothing changed reuses the index',
   untouched: 'leaves the kernel tree untouched',
 } as const;
@@ -63,6 +65,9 @@ export const EGRESS_STAGES = [
   'dev_hard_start_xmit',
   'e1000_xmit_frame',
 ];
+
+/** The pwru trace Open Trace draws: a TCP receive (test/fixtures/traces, cited in its README). */
+export const PWRU_TRACE = 'test/fixtures/traces/pwru-tcp-receive-filtered.txt';
 
 /** Whether `name` occurs in `text` as a whole C identifier. */
 export function hasName(text: string, name: string): boolean {

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import RULE from '../../src/analysis/index/kernel-tree.json';
 import type { GraphJson } from '../../src/analysis/graph-json';
@@ -23,6 +23,7 @@ import {
   INGRESS_STAGES,
   NOT_A_KERNEL,
   NOT_A_KERNEL_FILES,
+  PWRU_TRACE,
   SCENARIOS,
   type ScenarioId,
   cliJson,
@@ -211,6 +212,37 @@ function kernelScenarios(): Record<ScenarioId, () => Promise<void>> {
       assert.match(line, /[1-9][\d,]* functions/, line);
     },
     ingress: () => preset('ingress', INGRESS_STAGES),
+    openTrace: async () => {
+      const file = join(root, PWRU_TRACE);
+      const title = `trace of ${basename(file)}`;
+      const expected = cli(['trace', file]);
+      await vscode.commands.executeCommand('netpaths.openTrace', vscode.Uri.file(file));
+      await until(
+        `a "${title}" panel`,
+        () => (graphTabs().includes(title) ? true : undefined),
+        60_000,
+      );
+      const drawn = await until(
+        `the ${title} panel to draw`,
+        () => drawnCount(netpathsLog(), title),
+        120_000,
+      );
+      assert.equal(drawn, expected.nodes.length, 'the panel draws as many functions as the CLI');
+      // A node of the trace opens its definition, as a click on it does.
+      const ipRcv = expected.nodes.find((n) => n.name === 'ip_rcv' && n.observed);
+      assert.ok(ipRcv, 'the trace hits ip_rcv');
+      await vscode.commands.executeCommand('netpaths.openFunction', ipRcv.id);
+      const editor = await until(
+        `${ipRcv.file} in the editor`,
+        () => {
+          const e = vscode.window.activeTextEditor;
+          return e?.document.uri.fsPath.endsWith(ipRcv.file) ? e : undefined;
+        },
+        30_000,
+      );
+      const defined = definitionLines(readSource(kernel, ipRcv.file), 'ip_rcv');
+      assert.deepEqual([editor.selection.active.line + 1], defined);
+    },
     openDefinition: async () => {
       const source = readSource(kernel, E1000E_NETDEV);
       const defined = definitionLines(source, 'e1000e_poll');
