@@ -248,7 +248,8 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'ingress',
-    usage: 'ingress --driver NAME [--expand FUNC]... [--depth N] [--trace FILE]...',
+    usage:
+      'ingress --driver NAME [--expand FUNC]... [--depth N] [--trace FILE]... [--skb ADDR] [--max-gap N]',
     summary: ['the annotated receive path of a driver, IRQ to socket'],
     options: ['driver', 'expand', 'depth', ...TRACE_OPTIONS, ...GRAPH_OPTIONS],
     output: 'graph',
@@ -256,7 +257,8 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'egress',
-    usage: 'egress --driver NAME [--expand FUNC]... [--depth N] [--trace FILE]...',
+    usage:
+      'egress --driver NAME [--expand FUNC]... [--depth N] [--trace FILE]... [--skb ADDR] [--max-gap N]',
     summary: ['the annotated transmit path, socket to the driver'],
     options: ['driver', 'expand', 'depth', ...TRACE_OPTIONS, ...GRAPH_OPTIONS],
     output: 'graph',
