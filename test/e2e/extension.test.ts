@@ -311,8 +311,18 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     assert.equal(await frame.locator('#np-events > li').count(), steps.length);
     // Stepping through the events moves the highlight to each event's function, in order.
     const names = new Map(expected.nodes.map((n) => [n.id, n.name]));
+    // The label lines of a node are elements of their own: join their texts with spaces.
     const highlighted = async (): Promise<string> =>
-      (await frame.locator('#np-canvas g.node.np-trace-at').allTextContents()).join(' | ');
+      (
+        await frame.$$eval('#np-canvas g.node.np-trace-at', (nodes) =>
+          nodes.map((n) => {
+            const walker = document.createTreeWalker(n, NodeFilter.SHOW_TEXT);
+            const parts: string[] = [];
+            while (walker.nextNode()) parts.push(walker.currentNode.textContent ?? '');
+            return parts.join(' ');
+          }),
+        )
+      ).join(' | ');
     for (const [i, s] of steps.slice(0, 4).entries()) {
       await frame.locator('#np-trace-next').click();
       const want = s.node ? (names.get(s.node) ?? '?') : undefined;

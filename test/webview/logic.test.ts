@@ -14,6 +14,7 @@ import { cycleIndex, findMatches } from '../../src/webview/search';
 import { mermaidThemeVariables, mix, normaliseColour, themeKind } from '../../src/webview/theme';
 import { classifyOp, computeTimeline, estimateLength } from '../../src/webview/timeline';
 import { edgeTooltip, nodeTooltip } from '../../src/webview/tooltip';
+import { eventRows, stepTo, traceSummary, unmatchedLines } from '../../src/webview/trace-events';
 import {
   centreOn,
   fitView,
@@ -377,5 +378,96 @@ describe('tooltips', () => {
       ['call site', `${edge.file}:${edge.line}`],
     ]);
     assert.equal(edgeTooltip(ingress, []), undefined);
+  });
+});
+
+describe('trace events', () => {
+  const node = (name: string): GraphJson['nodes'][number] => ({
+    id: `net/x.c:${name}`,
+    name,
+    file: 'net/x.c',
+    line: 1,
+  });
+  const at = { input: 0, line: 1 };
+  const graph: GraphJson = {
+    nodes: [node('a'), node('b'), node('c'), node('d')],
+    edges: [],
+    trace: {
+      format: 'pwru',
+      events: 6,
+      functions: 6,
+      matched: 5,
+      unmatched: [{ name: 'vendor_fn', reason: 'not defined' }],
+      packets: [{ id: 'p', events: 6, first: 1, last: 6 }],
+      steps: [
+        { event: 1, packet: 'p', name: 'a', node: 'net/x.c:a', at, cpu: 2, time: '1.5' },
+        {
+          event: 2,
+          packet: 'p',
+          name: 'b',
+          node: 'net/x.c:b',
+          at,
+          from: { node: 'net/x.c:a', link: 'inferred', through: ['net/x.c:d'] },
+        },
+        { event: 3, packet: 'p', name: 'vendor_fn', at },
+        {
+          event: 4,
+          packet: 'p',
+          name: 'c',
+          node: 'net/x.c:c',
+          at,
+          from: { node: 'net/x.c:b', link: 'gap', through: [] },
+        },
+        { event: 5, packet: 'p', name: 'off', node: 'net/y.c:off', at },
+        {
+          event: 6,
+          packet: 'p',
+          name: 'c',
+          node: 'net/x.c:c',
+          at,
+          drop: { reason: 'SKB_DROP_REASON_NO_SOCKET', note: 'no socket' },
+        },
+      ],
+      inputs: [{ name: 't', format: 'pwru', lines: 6 }],
+      skipped: { lines: 0, frames: 0, events: 0 },
+      notes: [],
+    },
+    drops: [
+      {
+        node: 'net/x.c:c',
+        reason: 'SKB_DROP_REASON_NO_SOCKET',
+        note: 'no socket',
+        event: 6,
+        packet: 'p',
+      },
+    ],
+  };
+
+  it('gives each event a kind that says how it joined, and what stands out', () => {
+    const rows = eventRows(graph);
+    assert.deepEqual(
+      rows.map((r) => r.kind),
+      ['start', 'inferred', 'unmatched', 'gap', 'undrawn', 'drop'],
+    );
+    assert.equal(rows[0]?.where, 'cpu 2 · 1.5');
+    assert.match(rows[1]?.note ?? '', /from a through d \(not traced\)/);
+    assert.equal(rows[2]?.note, 'not defined');
+    assert.equal(rows[2]?.node, undefined);
+    assert.match(rows[5]?.note ?? '', /SKB_DROP_REASON_NO_SOCKET — no socket/);
+    assert.match(
+      traceSummary(graph),
+      /6 events in 1 packet; 5 of 6 functions in the tree; 1 drop; 1 gap\./,
+    );
+    assert.deepEqual(unmatchedLines(graph), ['vendor_fn: not defined']);
+  });
+
+  it('steps within the list: the first or last when none is selected, clamped at the ends', () => {
+    const rows = eventRows(graph);
+    assert.equal(stepTo(rows, undefined, 1), 0);
+    assert.equal(stepTo(rows, undefined, -1), 5);
+    assert.equal(stepTo(rows, 0, -1), 0);
+    assert.equal(stepTo(rows, 4, 1), 5);
+    assert.equal(stepTo(rows, 5, 1), 5);
+    assert.equal(stepTo([], undefined, 1), undefined);
   });
 });
