@@ -115,12 +115,17 @@ const TRACE_LINK_STYLES: Record<TraceLink | 'untaken', string> = {
   gap: 'stroke:#cf222e,stroke-dasharray:2 4',
   untaken: 'stroke-dasharray:2 3,opacity:0.35',
 };
-/** The strongest of the trace links an edge group stands for. */
-function groupTrace(graph: GraphJson, group: EdgeGroup): TraceLink | undefined {
+/** The strongest of the trace links an edge group stands for, else whether it is a branch not taken. */
+function groupTrace(
+  graph: GraphJson,
+  group: EdgeGroup,
+  untaken: (from: string, to: string) => boolean,
+): TraceLink | 'untaken' | undefined {
   const links = group.indexes.map((i) => graph.edges[i]?.trace);
   if (links.includes('observed')) return 'observed';
   if (links.includes('inferred')) return 'inferred';
-  return links.includes('gap') ? 'gap' : undefined;
+  if (links.includes('gap')) return 'gap';
+  return untaken(group.from, group.to) ? 'untaken' : undefined;
 }
 
 /** Graph JSON -> a Mermaid `flowchart` with one subgraph per stage, in path order. */
@@ -192,8 +197,7 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
     const from = mermaidId.get(group.from);
     const to = mermaidId.get(group.to);
     if (!from || !to) return;
-    const link =
-      groupTrace(graph, group) ?? (untaken(group.from, group.to) ? 'untaken' : undefined);
+    const link = groupTrace(graph, group, untaken);
     const short = link === 'gap' ? 'gap' : shortVia({ kind: group.kind, via: group.first.via });
     const label = short ? `|"${escapeMermaid(short)}"|` : '';
     const id = forExport ? '' : `${eid}@`;
