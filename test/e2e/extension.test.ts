@@ -277,22 +277,36 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     const expected = cliJson<GraphJson>(['trace', file], cacheDir);
     const steps = expected.trace?.steps ?? [];
     await vs.runCommand('NetPaths: Open Trace…');
-    // code-server's open dialog is a quick input that takes a path.
+    // code-server's open dialog is a quick input that takes a path. It writes the folder it
+    // starts in once it has listed it: the file's path goes in after that, and again
+    // whenever the dialog has put its own back.
     const input = vs.quickInput().locator('input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(file);
-    await sleep(500);
-    await vs.screenshot('open-trace-dialog');
-    const asked = Date.now();
+    await waitFor(
+      'the open dialog to show its folder',
+      async () => ((await input.inputValue()).startsWith('/') ? true : undefined),
+      15_000,
+      100,
+    );
+    let asked = Date.now();
+    let shot = false;
     await waitFor(
       'the open dialog to take the file',
       async () => {
         if (!(await vs.quickInput().isVisible())) return true;
+        if ((await input.inputValue()) !== file) {
+          await input.fill(file);
+          await sleep(500);
+          return undefined;
+        }
+        if (!shot) await vs.screenshot('open-trace-dialog');
+        shot = true;
+        asked = Date.now();
         await input.press('Enter');
         await sleep(700);
         return undefined;
       },
-      15_000,
+      30_000,
       100,
     );
     const frame = await vs.graphFrame(title, 120_000);
