@@ -299,6 +299,38 @@ describe('paths a kernel developer means, on the real 6.12 tree', () => {
     }
   });
 
+  it("from __sys_recvfrom to skb_copy_datagram_iter through the address family and protocol the wrappers name, not another family's shorter recvmsg", () => {
+    // The candidates each INDIRECT_CALL_* wrapper names, read from the caller's source.
+    const candidates = (file: string, fn: string, field: string): string[] => {
+      const at = lines(file).findIndex((l) => new RegExp(`^\\S.*\\b${fn}\\(`).test(l));
+      assert.ok(at >= 0, `${fn} in ${file}`);
+      const { text } = definitionText(file, at + 1);
+      const m = new RegExp(`INDIRECT_CALL_\\w+\\([^,]*->${field},\\s*(\\w+),\\s*(\\w+)`).exec(text);
+      assert.ok(m, `no INDIRECT_CALL_* on ->${field} in ${fn}`);
+      return [m[1] as string, m[2] as string];
+    };
+    const families = candidates('net/socket.c', 'sock_recvmsg_nosec', 'recvmsg');
+    const protocols = candidates('net/ipv4/af_inet.c', 'inet_recvmsg', 'recvmsg');
+    assert.ok(families.includes('inet_recvmsg'), families.join(', '));
+    const found = paths(['--from', '__sys_recvfrom', '--to', 'skb_copy_datagram_iter']);
+    const hops = found.paths[0] ?? [];
+    assertThrough(hops, ['__sys_recvfrom', 'sock_recvmsg', 'inet_recvmsg']);
+    const protocol = hops[hops.indexOf('inet_recvmsg') + 1] ?? '';
+    assert.ok(protocols.includes(protocol), `${protocol} after inet_recvmsg: ${hops.join(' -> ')}`);
+    assert.equal(hops[hops.length - 1], 'skb_copy_datagram_iter');
+    // Each hop into a family or a protocol cites the binding of its ops field.
+    const into = (name: string): Edge | undefined =>
+      (found.edges[0] ?? []).find((e) => e.to.endsWith(`:${name}`));
+    assert.match(
+      into('inet_recvmsg')?.via ?? '',
+      /^INDIRECT_CALL_INET: proto_ops\.recvmsg = inet_recvmsg at /,
+    );
+    assert.match(
+      into(protocol)?.via ?? '',
+      new RegExp(`^INDIRECT_CALL_2: proto\\.recvmsg = ${protocol} at `),
+    );
+  });
+
   it('through --via: from __sys_recvfrom to skb_copy_datagram_iter through inet_recvmsg and udp_recvmsg', () => {
     // Without vias the socket layer's recvmsg reaches every protocol's, all bound far away.
     const found = paths([

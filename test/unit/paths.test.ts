@@ -360,6 +360,37 @@ describe('paths that follow the packet, on kernel-paths', () => {
     ]);
   });
 
+  it("goes from a socket system call through the address family the wrapper names, not another family's shorter recvmsg", () => {
+    // sock_recvmsg_nosec's INDIRECT_CALL_INET names inet_recvmsg; l2tp's recvmsg, bound in
+    // its own folder, copies to user memory two calls sooner.
+    const json = findPaths(g, ['__sys_recvfrom'], ['skb_copy_datagram_iter'], {
+      maxDepth: 30,
+      paths: 1,
+    });
+    assert.deepEqual(names('__sys_recvfrom', 'skb_copy_datagram_iter')[0], [
+      '__sys_recvfrom',
+      'sock_recvmsg',
+      'sock_recvmsg_nosec',
+      'inet_recvmsg',
+      'tcp_recvmsg',
+      'tcp_recvmsg_locked',
+      'skb_copy_datagram_msg',
+      'skb_copy_datagram_iter',
+    ]);
+    // The edges keep the bindings they went through, the wrapper's name before them.
+    const via = (to: string): string | undefined => json.edges.find((e) => e.to.endsWith(to))?.via;
+    assert.match(
+      via(':inet_recvmsg') ?? '',
+      /^INDIRECT_CALL_INET: proto_ops\.recvmsg = inet_recvmsg at net\/ipv4\/af_inet\.c:\d+$/,
+    );
+    assert.match(
+      via(':tcp_recvmsg') ?? '',
+      /^INDIRECT_CALL_2: proto\.recvmsg = tcp_recvmsg at net\/ipv4\/tcp_ipv4\.c:\d+$/,
+    );
+    // The other family stays a path when asked for.
+    assert.ok(names('__sys_recvfrom', 'pppol2tp_recvmsg')[0]?.includes('sock_recvmsg_nosec'));
+  });
+
   it('every row of SIDE_PATHS names the functions of its fixture, and no function of the data paths', () => {
     const rows = new Map(SIDE_PATHS.map((r) => [r.what, r.name]));
     const matches = (what: string, name: string): boolean => rows.get(what)?.test(name) ?? false;

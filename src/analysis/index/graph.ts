@@ -319,6 +319,15 @@ export class Graph {
     return `${wrapper ? `${wrapper}: ` : ''}${bindingText(this, viaBinding(v))}`;
   }
 
+  /**
+   * Whether an edge through a binding goes to a function its wrapper names at the call as
+   * well (NAMED_AT_CALL): the pointer is expected to hold it.
+   */
+  namedAtCall(edge: number): boolean {
+    const v = sparseValue(this.data.viaEdges, this.data.viaValues, edge);
+    return v <= -2 && ((-2 - v) & NAMED_AT_CALL) !== 0;
+  }
+
   /** The binding an indirect edge goes through (an index of the bind* columns), or -1. */
   binding(edge: number): number {
     return viaBinding(sparseValue(this.data.viaEdges, this.data.viaValues, edge));
@@ -361,17 +370,29 @@ const VIA_WRAPPERS = [...INDIRECT_CALL_WRAPPERS.keys()];
 
 /**
  * The `viaValues` entry of an edge through binding `b`, called through `wrapper`
- * (`INDIRECT_CALL_INET`) or not: `-2 - (b * 8 + w)`, w the wrapper's number or 0. Undefined
+ * (`INDIRECT_CALL_INET`) or not: `-2 - (b * 16 + w)`, w the wrapper's number or 0. Undefined
  * for a wrapper not in INDIRECT_CALL_WRAPPERS, whose edge keeps its via as a text.
  */
 export function bindingVia(b: number, wrapper?: string): number | undefined {
   const w = wrapper === undefined ? 0 : VIA_WRAPPERS.indexOf(wrapper) + 1;
-  return w < 0 || (wrapper !== undefined && w === 0) ? undefined : -2 - (b * 8 + w);
+  return w < 0 || (wrapper !== undefined && w === 0) ? undefined : -2 - (b * 16 + w);
+}
+
+/**
+ * The flag of a `bindingVia` value whose wrapper names the bound function among its
+ * candidates too (`INDIRECT_CALL_INET(sock->ops->recvmsg, inet6_recvmsg, inet_recvmsg, ...)`
+ * bound to inet_recvmsg): the call site itself expects that function.
+ */
+export const NAMED_AT_CALL = 8;
+
+/** A `bindingVia` value with the NAMED_AT_CALL flag set. */
+export function namedVia(value: number): number {
+  return value <= -2 ? -2 - ((-2 - value) | NAMED_AT_CALL) : value;
 }
 
 /** The binding of a `viaValues` entry, or -1 for a text. */
 function viaBinding(value: number): number {
-  return value <= -2 ? (-2 - value) >>> 3 : -1;
+  return value <= -2 ? (-2 - value) >>> 4 : -1;
 }
 
 /** The value of `edge` in a sparse column (sorted edge ids and their values), or -1. */

@@ -25,6 +25,8 @@ export interface PathOptions {
 export const NEAR = 0;
 export const SAME_FOLDER = 1;
 export const FAR = 2;
+/** FAR, but the `INDIRECT_CALL_*` wrapper of the call names the function too. */
+export const NAMED_FAR = 3;
 
 /**
  * How far from `endpoints` the binding an edge goes through was made: FAR outside their
@@ -35,7 +37,10 @@ export const FAR = 2;
  * interrupt handler, not process_backlog or another driver's poll; on the way to
  * tcp_v4_rcv the protocol handler is ip_rcv, registered in net/ipv4, not ipv6_rcv. Direct
  * and async edges, and edges that name their function at the call (`INDIRECT_CALL_2`
- * candidates, NF_HOOK's okfn), are NEAR.
+ * candidates, NF_HOOK's okfn), are NEAR. A FAR binding of a pointer whose
+ * `INDIRECT_CALL_*` wrapper names the function among its candidates too is NAMED_FAR: the
+ * call site expects it (`INDIRECT_CALL_INET(sock->ops->recvmsg, inet6_recvmsg,
+ * inet_recvmsg, ...)` in sock_recvmsg_nosec), where another family's recvmsg is not.
  * Each edge is looked at when first asked about: a search touches a small part of them.
  */
 export function remoteness(graph: Graph, endpoints: readonly number[]): (edge: number) => number {
@@ -55,6 +60,7 @@ export function remoteness(graph: Graph, endpoints: readonly number[]): (edge: n
       r = files.has(path) ? NEAR : folders.has(dirOf(path)) ? SAME_FOLDER : FAR;
       byFile.set(file, r);
     }
+    if (r === FAR && graph.namedAtCall(edge)) r = NAMED_FAR;
     known[edge] = r;
     return r;
   };
@@ -148,6 +154,15 @@ function sidePaths(graph: Graph): (node: number) => boolean {
   };
 }
 
+/**
+ * What a NAMED_FAR call costs, in calls: the function is bound far from the ends, but the
+ * wrapper at the call names it. From `__sys_recvfrom` to the copy to user memory the
+ * families and protocols the wrappers name (two such calls) come before another family's
+ * recvmsg (a detour), yet from tcp_sendmsg IPv4's ip_queue_xmit, bound beside tcp.c, comes
+ * before IPv6's inet6_csk_xmit, which the wrapper names too, unless that way were this
+ * many calls shorter.
+ */
+export const EXPECTED_DETOUR_COST = 12;
 /** What entering a SIDE_PATHS function adds to a path's cost, in calls. */
 export const SIDE_PATH_COST = 8;
 /**
@@ -163,7 +178,8 @@ export const DEFERRAL_COST = 4;
  * detour is a pointer call resolved FAR from the ends (`remoteness`), or a call that leaves
  * a dispatcher of the start's callbacks another way (`startCallbacks`); each costs more
  * than any path without one, so that part of the order is lexicographic. The rest: a call
- * costs 1, 2 through a binding made in the ends' folders but not their files, 1 +
+ * costs 1, 2 through a binding made in the ends' folders but not their files,
+ * EXPECTED_DETOUR_COST through a NAMED_FAR binding, 1 +
  * DEFERRAL_COST when deferred, and SIDE_PATH_COST more into a side path (SIDE_PATHS). A
  * target or via is never a detour or a side path: asked for, it is the way.
  */
@@ -174,9 +190,9 @@ function pathCosts(graph: Graph, ends: PathEnds, maxDepth: number): PathCosts {
   const named = new Set([...targets, ...viaNodes]);
   const { skips } = startCallbacks(graph, sources);
   const side = sidePaths(graph);
-  const maxCall = 2 + SIDE_PATH_COST + DEFERRAL_COST;
+  const maxCall = EXPECTED_DETOUR_COST + SIDE_PATH_COST + DEFERRAL_COST;
   const detour = maxCall * maxDepth + 1;
-  const prices = [1, 2, detour];
+  const prices = [1, 2, detour, EXPECTED_DETOUR_COST];
   // The part of a call's price its edge alone decides, worked out once per edge (0: not yet).
   const priced = new Int16Array(graph.edgeCount);
   const price = (e: number): number => {

@@ -128,10 +128,16 @@ export class EdgeTable {
     kind: number,
     via: number,
     args: number,
-  ): void {
-    if (via !== -1) this.via.push(this.table.size, via);
+  ): number {
+    const viaRow = via !== -1 ? this.via.push(this.table.size, via) : -1;
     if (args !== -1) this.args.push(this.table.size, args);
     this.table.push(from, to, line, col, kind);
+    return viaRow;
+  }
+
+  /** Rewrites the `via` of an edge, by the row `push` returned for it. */
+  updateVia(viaRow: number, update: (via: number) => number): void {
+    this.via.set(viaRow, 1, update(this.via.get(viaRow, 1)));
   }
 
   /** The edges sorted by caller, each column packed once (the table is empty after). */

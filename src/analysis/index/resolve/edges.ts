@@ -5,7 +5,7 @@
 // handlers of its key. Every indirect or async edge says why, in `via`.
 
 import type { CallFact, FileFacts, TypeChain } from '../facts';
-import { ARG_SEPARATOR, EDGE_KINDS, bindingVia, dirOf } from '../graph';
+import { ARG_SEPARATOR, EDGE_KINDS, bindingVia, dirOf, namedVia } from '../graph';
 import type { EdgeKind } from '../../graph-json';
 import { EVENT_SLOTS, TEXT_ARG_CALLS } from '../kernel-idioms';
 import type { Binding, BindingTable } from './binding-table';
@@ -55,8 +55,9 @@ class EdgeWriter {
   readonly table = new EdgeTable();
   readonly dispatchers = new Set<number>();
   unresolved = 0;
-  // A function's call sites are consecutive, so duplicates are looked for among its own edges only.
-  private readonly seen = new Set<number>();
+  // A function's call sites are consecutive, so duplicates are looked for among its own
+  // edges only; each with the row of its `via` (-1 without).
+  private readonly seen = new Map<number, number>();
   private seenFor = -1;
 
   constructor(private readonly ctx: EdgeContext) {}
@@ -67,10 +68,15 @@ class EdgeWriter {
       this.seenFor = from;
     }
     const key = (to * 4 + KIND(kind)) * 1_048_576 + call.line;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    const had = this.seen.get(key);
+    if (had !== undefined) {
+      // A wrapper's candidate that the pointer's bindings reached first: the edge keeps its
+      // binding and says the call names the function too.
+      if (had >= 0 && call.wrapper && 'n' in call.callee) this.table.updateVia(had, namedVia);
+      return;
+    }
     const argText = args ? this.ctx.strings.id(args.join(ARG_SEPARATOR)) : -1;
-    this.table.push(from, to, call.line, call.col, KIND(kind), via, argText);
+    this.seen.set(key, this.table.push(from, to, call.line, call.col, KIND(kind), via, argText));
   }
 
   /** `via` as GraphData.viaValues holds it: a text. */
