@@ -152,6 +152,11 @@ export interface SkbOp {
   /** What it does to `data`, `tail` and `len`, in words. */
   effect: string;
   /**
+   * Set on a call in the life of the skb rather than a move of its headers: allocated,
+   * user data copied in, cloned, copied, head reallocated, copied out to user memory, freed.
+   */
+  life?: 'alloc' | 'copy-in' | 'clone' | 'copy' | 'expand' | 'copy-out' | 'free';
+  /**
    * The choices the operation depends on, outermost first. Operations on different branches
    * of one choice never both happen to one packet: the arms of an if/else, a switch or a
    * `?:`, a branch that returns and the code after it, the targets of one pointer call.

@@ -179,13 +179,18 @@ describe('the skb timeline of the presets on kernel-paths', () => {
     const skb = buildPreset(new PresetContext(graph, readText), 'forky', 'ingress').skb ?? [];
     const build = skb.filter((op) => fnOf(op) === 'forky_build_skb');
     const construct = skb.filter((op) => fnOf(op) === 'forky_construct_skb');
+    // Each way allocates its skb (an entry of its life) before moving its headers.
     assert.deepEqual(
       build.map((op) => op.op),
-      ['skb_reserve', 'skb_put'],
+      ['napi_build_skb', 'skb_reserve', 'skb_put'],
     );
     assert.deepEqual(
       construct.map((op) => op.op),
-      ['skb_put'],
+      ['napi_alloc_skb', 'skb_put'],
+    );
+    assert.deepEqual(
+      [...build, ...construct].map((op) => op.life ?? ''),
+      ['alloc', '', '', 'alloc', ''],
     );
     const file = 'drivers/net/ethernet/forky/forky.c';
     const choice = {
@@ -243,6 +248,8 @@ describe('the skb timeline of the presets on kernel-paths', () => {
     assert.deepEqual(tags, [
       'forky_build_skb fresh-skb:0',
       'forky_build_skb fresh-skb:0',
+      'forky_build_skb fresh-skb:0',
+      'forky_construct_skb fresh-skb:1',
       'forky_construct_skb fresh-skb:1',
       'forky_process_skb_fields ',
     ]);

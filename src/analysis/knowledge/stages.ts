@@ -92,6 +92,12 @@ export const STAGES: readonly StageInfo[] = [
   { id: 'tcp', label: 'TCP', direction: 'both', note: 'TCP receive processing and transmission.' },
   { id: 'udp', label: 'UDP', direction: 'both', note: 'UDP receive and send.' },
   {
+    id: 'syscall',
+    label: 'User space · system call',
+    direction: 'both',
+    note: "Where an application's send(), recv(), read() or write() on a socket enters the kernel: the system call's body runs in the caller's process context (the presets mark these entries, not STAGE_RULES).",
+  },
+  {
     id: 'socket',
     label: 'Socket',
     direction: 'both',

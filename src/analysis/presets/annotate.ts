@@ -27,6 +27,7 @@ import {
   ROLE_NOTES,
   ROLE_STAGES,
   STAGE_FALLBACK_NOTE,
+  SYSCALL_STAGE,
   type Direction,
 } from './rows';
 import { skbTimeline } from './skb-timeline';
@@ -43,7 +44,7 @@ export function annotate(
   const g = ctx.graph;
   const order = packetOrder(g, chain, cut);
   const context = contexts(g, chain, cut, order);
-  const stage = stages(g, driver, direction, cut, order);
+  const stage = stages(g, driver, direction, chain, cut, order);
 
   const nodes: GraphNode[] = order.map((n) => {
     const node = nodeJson(g, n);
@@ -174,11 +175,15 @@ function stages(
   g: Graph,
   driver: Driver,
   direction: Direction,
+  chain: Chain,
   cut: Cut,
   order: readonly number[],
 ): Map<number, Stage> {
   const out = new Map<number, Stage>();
+  // A system call's entry is where user space enters the kernel: the lane above the others.
+  for (const leg of chain.order) if (leg.row.syscall) out.set(leg.end, SYSCALL_STAGE);
   for (const n of order) {
+    if (out.has(n)) continue;
     const role = cut.roles.get(n);
     if (role) out.set(n, ROLE_STAGES[role]);
     else if (!driver.owns(g.file(n))) {

@@ -8,7 +8,7 @@
 
 import type { Graph } from '../index/graph';
 import type { ExecContext } from '../graph-json';
-import { classifyStage, findSkbOp } from '../knowledge';
+import { classifyStage, findSkbLife, findSkbOp } from '../knowledge';
 import { QueryError } from '../query/query';
 import { type Chain, foreignCall, offPath } from './chain';
 import type { PresetContext } from './context';
@@ -230,6 +230,20 @@ function movesSkb(g: Graph, n: number): boolean {
   return false;
 }
 
+/** Does `n` allocate an skb or free one after use (SKB_LIFE, drops aside)? */
+function allocatesOrFrees(g: Graph, n: number): boolean {
+  for (const e of g.outgoing(n)) {
+    const row = findSkbLife(g.name(g.to(e)));
+    if (row && !row.drop && (row.life === 'alloc' || row.life === 'free')) return true;
+  }
+  return false;
+}
+
+/**
+ * Callees that move the skb, and the driver's own that allocate or free one (e1000e's TX
+ * completion frees what the NIC has sent in e1000_put_txbuf): nodes of their own, so the
+ * skb timeline shows where the packet's life begins and ends.
+ */
 function addHelpers(ctx: PresetContext, driver: Driver, direction: Direction, cut: Cut): void {
   const g = ctx.graph;
   for (const v of [...cut.main]) {
@@ -250,10 +264,12 @@ function addHelpers(ctx: PresetContext, driver: Driver, direction: Direction, cu
         continue;
       const stage = classifyStage(name, g.file(c))?.stage;
       const op = findSkbOp(name);
+      const own = driver.owns(g.file(c));
       const worthy = op
         ? stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage)
-        : (driver.owns(g.file(c)) || (stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage))) &&
-          movesSkb(g, c);
+        : ((own || (stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage))) &&
+            movesSkb(g, c)) ||
+          (own && allocatesOrFrees(g, c));
       if (worthy) cut.add([c], [e]);
     }
   }

@@ -161,7 +161,15 @@ export interface MilestoneRow {
    * per-CPU backlog, and the reader is told so (BACKLOG_REMARK).
    */
   backlog?: boolean;
+  /**
+   * A system call's entry, where user space enters the kernel: its function is drawn in
+   * the user-space lane (SYSCALL_STAGE) above the boundary.
+   */
+  syscall?: boolean;
 }
+
+/** The lane of the functions where a system call enters the kernel, drawn above the others. */
+export const SYSCALL_STAGE = 'syscall';
 
 /** Told to the reader of a route with a `backlog` row. */
 export const BACKLOG_REMARK =
@@ -307,7 +315,100 @@ export const INGRESS: readonly MilestoneRow[] = [
     label: 'the socket wake-up (sock_def_readable)',
     required: true,
   },
+  // The wake-up walks the socket's wait queue: each sleeper's entry has its own function
+  // (a reader in recvmsg: woken_wake_function; an epoll instance: ep_poll_callback, a side
+  // branch), which makes the sleeping task runnable. The scheduler switches to it later.
+  {
+    id: 'wait-queue',
+    after: 'tcp-wake',
+    names: ['__wake_up_common'],
+    hops: 5,
+    label: 'the wait-queue wake-up (__wake_up_common)',
+  },
+  {
+    id: 'wake-entry',
+    names: ['woken_wake_function', 'receiver_wake_function', 'autoremove_wake_function'],
+    hops: 2,
+    label: "the sleeping reader's wake function (woken_wake_function)",
+  },
+  {
+    id: 'wake-task',
+    names: ['try_to_wake_up'],
+    hops: 3,
+    label: 'the reader made runnable (try_to_wake_up)',
+  },
+  // The reader: a system call that receives on the socket, in the process's context. It
+  // sleeps on the wait queue until the wake-up above, then copies the data to user memory
+  // and frees the skb. read() reaches sock_read_iter through the VFS, which the network
+  // scope does not index.
+  ...readerRows(),
 ];
+
+/**
+ * The reader's side of INGRESS: the receive system calls joined in sock_recvmsg, the
+ * address family's and the protocol's recvmsg, the sleep, the copy to user memory and the
+ * free, for TCP and UDP.
+ */
+function readerRows(): MilestoneRow[] {
+  const entry = (id: string, name: string, join: string, hops: number): MilestoneRow[] => [
+    {
+      id,
+      root: true,
+      names: [name],
+      hops: 0,
+      label: `the ${name} system call`,
+      context: 'process',
+      syscall: true,
+    },
+    { id: join, names: ['sock_recvmsg'], hops, label: 'sock_recvmsg', optional: true },
+  ];
+  return [
+    ...entry('recvfrom', '__sys_recvfrom', 'sock-recv', 2),
+    { id: 'inet-recv', names: ['inet_recvmsg'], hops: 3, label: 'inet_recvmsg' },
+    { id: 'tcp-recv', names: ['tcp_recvmsg'], hops: 2, label: 'tcp_recvmsg' },
+    {
+      id: 'tcp-sleep',
+      after: 'tcp-recv',
+      names: ['wait_woken'],
+      hops: 4,
+      label: 'the reader sleeping on the wait queue (sk_wait_data)',
+      optional: true,
+    },
+    {
+      id: 'tcp-copy',
+      after: 'tcp-recv',
+      names: ['skb_copy_datagram_iter'],
+      hops: 4,
+      label: 'the copy to user memory (skb_copy_datagram_iter)',
+    },
+    {
+      id: 'tcp-free',
+      after: 'tcp-recv',
+      names: ['tcp_eat_recv_skb'],
+      hops: 3,
+      label: 'the free of a read skb (tcp_eat_recv_skb)',
+      optional: true,
+    },
+    { id: 'udp-recv', after: 'inet-recv', names: ['udp_recvmsg'], hops: 2, label: 'udp_recvmsg' },
+    {
+      id: 'udp-copy',
+      after: 'udp-recv',
+      names: ['skb_copy_datagram_iter'],
+      hops: 3,
+      label: 'the copy to user memory (skb_copy_datagram_iter)',
+    },
+    {
+      id: 'udp-free',
+      after: 'udp-recv',
+      names: ['skb_consume_udp'],
+      hops: 2,
+      label: 'the free of a read datagram (skb_consume_udp)',
+      optional: true,
+    },
+    ...entry('recvmsg', '__sys_recvmsg', 'sock-recvmsg', 4),
+    ...entry('read', 'sock_read_iter', 'sock-read', 2),
+  ];
+}
 
 /**
  * The receive path of a driver without NAPI: its IRQ handler builds the skb and queues it to
@@ -375,14 +476,64 @@ export const INGRESS_LEGACY: readonly MilestoneRow[] = [
   ...INGRESS.slice(INGRESS.findIndex((r) => r.id === 'ipv4')),
 ];
 
-/** The transmit path, from the socket send calls to the driver's descriptor ring. */
+/**
+ * The transmit path, from the send system calls to the driver's descriptor ring. The
+ * system calls join in __sock_sendmsg, which calls the address family's sendmsg
+ * (proto_ops.sendmsg), which calls the protocol's (proto.sendmsg). write() reaches
+ * sock_write_iter through the VFS, which the network scope does not index.
+ */
 export const EGRESS: readonly MilestoneRow[] = [
   {
-    id: 'tcp-send',
+    id: 'sendto',
     root: true,
-    names: ['tcp_sendmsg'],
+    names: ['__sys_sendto'],
     hops: 0,
+    label: 'the __sys_sendto system call',
+    context: 'process',
+    syscall: true,
+  },
+  { id: 'sock-send', names: ['__sock_sendmsg'], hops: 2, label: '__sock_sendmsg' },
+  {
+    id: 'sendmsg',
+    root: true,
+    names: ['__sys_sendmsg'],
+    hops: 0,
+    label: 'the __sys_sendmsg system call',
+    context: 'process',
+    syscall: true,
+  },
+  {
+    id: 'sock-sendmsg',
+    names: ['__sock_sendmsg'],
+    hops: 4,
+    label: '__sock_sendmsg',
+    optional: true,
+  },
+  {
+    id: 'write',
+    root: true,
+    names: ['sock_write_iter'],
+    hops: 0,
+    label: 'write() on a socket (sock_write_iter)',
+    context: 'process',
+    syscall: true,
+  },
+  { id: 'sock-write', names: ['__sock_sendmsg'], hops: 2, label: '__sock_sendmsg', optional: true },
+  {
+    id: 'inet-send',
+    after: 'sock-send',
+    names: ['inet_sendmsg'],
+    hops: 3,
+    label: 'inet_sendmsg',
+  },
+  // Without the socket layer (a tree indexed without net/socket.c), the path starts at the
+  // protocol's sendmsg.
+  {
+    id: 'tcp-send',
+    names: ['tcp_sendmsg'],
+    hops: 2,
     label: 'tcp_sendmsg',
+    restart: true,
     context: 'process',
     required: true,
   },
@@ -478,10 +629,11 @@ export const EGRESS: readonly MilestoneRow[] = [
   // UDP joins the IP output path.
   {
     id: 'udp-send',
-    root: true,
+    after: 'inet-send',
     names: ['udp_sendmsg'],
-    hops: 0,
+    hops: 2,
     label: 'udp_sendmsg',
+    restart: true,
     context: 'process',
   },
   {

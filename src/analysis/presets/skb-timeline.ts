@@ -13,7 +13,7 @@
 
 import type { Graph } from '../index/graph';
 import type { SkbChoice, SkbChoiceKind, SkbOp } from '../graph-json';
-import { findSkbOp, isSkbAllocator, skbOpEffect } from '../knowledge';
+import { findSkbLife, findSkbOp, isSkbAllocator, skbLifeEffect, skbOpEffect } from '../knowledge';
 import { edgeArgs } from '../query/query';
 import type { Chain } from './chain';
 import type { PresetContext } from './context';
@@ -171,9 +171,18 @@ function reachWithin(g: Graph, from: readonly number[], hops: number): Set<numbe
   return seen;
 }
 
+/**
+ * Is `name` an entry of the timeline: an skb operation, or a call in the skb's life? Drops
+ * are not: every check on the path has one, and the packet's way goes on past them.
+ */
+function isTimelineOp(name: string): boolean {
+  const life = findSkbLife(name);
+  return findSkbOp(name) !== undefined || (life !== undefined && !life.drop);
+}
+
 /** A function's skb operations and drawn callees, in call order. */
 function itemsOf(g: Graph, cut: Cut, n: number): Item[] {
-  if (findSkbOp(g.name(n))) return [];
+  if (isTimelineOp(g.name(n))) return [];
   const items: Item[] = [];
   const sitesOf = new Map<number, Site[]>();
   for (const e of g.outgoing(n)) {
@@ -182,7 +191,7 @@ function itemsOf(g: Graph, cut: Cut, n: number): Item[] {
     let sites = sitesOf.get(c);
     if (!sites) sitesOf.set(c, (sites = []));
     sites.push(site);
-    const op = findSkbOp(g.name(c)) !== undefined;
+    const op = isTimelineOp(g.name(c));
     if (op) items.push({ e, op, sites: [site] });
     else if (cut.edges.has(e) && cut.nodes.has(c)) items.push({ e, op, sites });
   }
@@ -295,6 +304,19 @@ function skbOp(g: Graph, e: number): SkbOp {
   const op = g.name(g.to(e));
   const row = findSkbOp(op);
   const args = edgeArgs(g, e);
+  const life = row ? undefined : findSkbLife(op);
+  if (life) {
+    const given = life.lenArg !== undefined ? args?.[life.lenArg] : undefined;
+    return {
+      node: g.nodeId(from),
+      op,
+      len: given ?? '',
+      file: g.file(from),
+      line: g.edgeLine(e),
+      effect: skbLifeEffect(life, given),
+      life: life.life,
+    };
+  }
   const given = row?.lenArg !== undefined ? args?.[row.lenArg] : undefined;
   const len = given ?? row?.fixedLen ?? '';
   return {

@@ -37,7 +37,7 @@ const STAGE_TITLES: Readonly<Record<string, string>> = {
   tcp: 'TCP',
   udp: 'UDP',
   socket: 'Socket',
-  syscall: 'System call',
+  syscall: 'User space · system call',
   neigh: 'Neighbour · ARP / ND',
   'core-tx': 'Core TX · dev_queue_xmit',
   gso: 'GSO · segmentation',
