@@ -27,6 +27,17 @@ function node(g: GraphJson, name: string): GraphNode {
   return n;
 }
 
+/** Asserts a way visits `expected` in this order (other functions may lie between). */
+function assertThroughWay(hops: string[] | undefined, expected: string[]): void {
+  assert.ok(hops, `no way to ${expected[expected.length - 1] ?? ''}`);
+  let at = 0;
+  for (const name of expected) {
+    const i = hops.indexOf(name, at);
+    assert.ok(i >= 0, `${name} missing in ${hops.join(' -> ')}`);
+    at = i + 1;
+  }
+}
+
 const DRIVERS = {
   e1000e: {
     dir: 'drivers/net/ethernet/intel/e1000e/',
@@ -57,7 +68,7 @@ describe('packet-path presets on the real 6.12 tree', () => {
 
       it('is a focused graph from the IRQ handler to TCP, UDP and the socket wake-up', () => {
         assert.equal(g.title, `${driver} ingress`);
-        assert.ok(g.nodes.length >= 20 && g.nodes.length <= 60, `${g.nodes.length} nodes`);
+        assert.ok(g.nodes.length >= 20 && g.nodes.length <= 100, `${g.nodes.length} nodes`);
         for (const name of [
           'net_rx_action',
           '__napi_poll',
@@ -176,7 +187,7 @@ describe('packet-path presets on the real 6.12 tree', () => {
       });
 
       it("reaches the driver's xmit through ndo_start_xmit, through the qdisc", () => {
-        assert.ok(g.nodes.length >= 20 && g.nodes.length <= 60, `${g.nodes.length} nodes`);
+        assert.ok(g.nodes.length >= 20 && g.nodes.length <= 100, `${g.nodes.length} nodes`);
         for (const name of [
           'ip_queue_xmit',
           'ip_output',
@@ -226,6 +237,156 @@ describe('packet-path presets on the real 6.12 tree', () => {
       });
     });
   }
+
+  describe('from the application to the wire and back', () => {
+    const E1000E = DRIVERS.e1000e.dir;
+    const IXGBE = DRIVERS.ixgbe.dir;
+    let egress: GraphJson;
+    let ingress: GraphJson;
+    before(() => {
+      egress = queryJson<GraphJson>(['egress', '--driver', 'e1000e']);
+      ingress = queryJson<GraphJson>(['ingress', '--driver', 'ixgbe']);
+    });
+
+    /** The names of the functions on a drawn way from `from` to `to`, or undefined. */
+    const way = (g: GraphJson, from: string, to: string): string[] | undefined => {
+      const start = node(g, from).id;
+      const goal = node(g, to).id;
+      const back = new Map<string, string>([[start, '']]);
+      const queue = [start];
+      while (queue.length > 0) {
+        const at = queue.shift() as string;
+        if (at === goal) {
+          const out: string[] = [];
+          for (let n = at; n !== ''; n = back.get(n) ?? '')
+            out.unshift(n.slice(n.lastIndexOf(':') + 1));
+          return out;
+        }
+        for (const e of g.edges)
+          if (e.from === at && !back.has(e.to)) {
+            back.set(e.to, at);
+            queue.push(e.to);
+          }
+      }
+      return undefined;
+    };
+
+    /** Asserts the edge into `to` goes through the binding of `slot` to it, as the tree's line says. */
+    const assertBinding = (g: GraphJson, to: string, slot: string): void => {
+      const e = g.edges.find((x) => x.to === node(g, to).id);
+      const m = new RegExp(`${slot.replace('.', '\\.')} = ${to} at (\\S+):(\\d+)`).exec(
+        e?.via ?? '',
+      );
+      assert.ok(m, `${to}: ${e?.via ?? 'no edge'}`);
+      const field = slot.split('.')[1] ?? '';
+      assert.match(
+        sourceLine(m[1] as string, Number(m[2])),
+        new RegExp(`\\.${field}\\s*=\\s*${to}\\b`),
+      );
+    };
+
+    /** The timeline entries of one kind of the skb's life, each checked against its source line. */
+    const life = (g: GraphJson, kind: NonNullable<SkbOp['life']>): SkbOp[] => {
+      const found = (g.skb ?? []).filter((op) => op.life === kind);
+      for (const op of found)
+        assert.match(
+          sourceLine(op.file, op.line),
+          new RegExp(`\\b${op.op}\\s*\\(`),
+          `${op.op} at ${op.file}:${op.line}`,
+        );
+      return found;
+    };
+    const fnOf = (op: SkbOp): string => op.node.slice(op.node.lastIndexOf(':') + 1);
+
+    it('egress --driver e1000e starts at the send system calls, in process context, in the user-space lane', () => {
+      for (const name of ['__sys_sendto', '__sys_sendmsg', 'sock_write_iter']) {
+        const n = node(egress, name);
+        assert.deepEqual([n.stage, n.context], ['syscall', 'process'], name);
+        assert.match(sourceLine(n.file, n.line), new RegExp(`\\b${name}\\(`));
+        assertThroughWay(way(egress, name, 'tcp_sendmsg'), [
+          name,
+          '__sock_sendmsg',
+          'inet_sendmsg',
+          'tcp_sendmsg',
+        ]);
+      }
+      assertBinding(egress, 'inet_sendmsg', 'proto_ops.sendmsg');
+      assertBinding(egress, 'tcp_sendmsg', 'proto.sendmsg');
+      assertBinding(egress, 'udp_sendmsg', 'proto.sendmsg');
+      assert.ok(way(egress, 'tcp_sendmsg', DRIVERS.e1000e.xmit), 'tcp_sendmsg reaches the xmit');
+    });
+
+    it("egress --driver e1000e: the skb is allocated, filled from user memory, cloned in __tcp_transmit_skb and freed in e1000e's TX completion", () => {
+      const skb = egress.skb ?? [];
+      const alloc = life(egress, 'alloc').find((op) => fnOf(op) === 'tcp_stream_alloc_skb');
+      assert.ok(alloc, 'no allocation in tcp_stream_alloc_skb');
+      const copy = life(egress, 'copy-in').find((op) => fnOf(op) === 'tcp_sendmsg_locked');
+      assert.ok(copy, 'no copy of user data in tcp_sendmsg_locked');
+      const clone = life(egress, 'clone').find((op) => fnOf(op) === '__tcp_transmit_skb');
+      assert.equal(clone?.op, 'skb_clone');
+      // The TX completion: the driver's function the NAPI poll runs in softirq.
+      const clean = egress.nodes.find((n) => n.stage === 'driver-tx' && n.context === 'softirq');
+      assert.ok(clean, 'no TX completion');
+      const free = life(egress, 'free').find(
+        (op) => op.file.startsWith(E1000E) && way(egress, clean.name, fnOf(op)) !== undefined,
+      );
+      assert.ok(free, `no free under ${clean.name}`);
+      const at = (op: SkbOp | undefined): number => skb.indexOf(op as SkbOp);
+      assert.ok(
+        at(alloc) < at(copy) && at(copy) < at(clone) && at(clone) < at(free),
+        'in packet order',
+      );
+    });
+
+    it('ingress --driver ixgbe goes on from the wake-up to the wait queue, and the reader from __sys_recvfrom to tcp_recvmsg and udp_recvmsg', () => {
+      const wake = way(ingress, 'sock_def_readable', '__wake_up_common');
+      assert.ok(wake, 'no wait-queue wake-up');
+      assert.equal(node(ingress, '__wake_up_common').context, 'softirq');
+      const reader = node(ingress, '__sys_recvfrom');
+      assert.deepEqual([reader.stage, reader.context], ['syscall', 'process']);
+      assertThroughWay(way(ingress, '__sys_recvfrom', 'tcp_recvmsg'), [
+        '__sys_recvfrom',
+        'sock_recvmsg',
+        'inet_recvmsg',
+        'tcp_recvmsg',
+      ]);
+      assertThroughWay(way(ingress, '__sys_recvfrom', 'udp_recvmsg'), [
+        '__sys_recvfrom',
+        'inet_recvmsg',
+        'udp_recvmsg',
+      ]);
+      assert.ok(
+        way(ingress, 'tcp_recvmsg', 'skb_copy_datagram_iter'),
+        'tcp_recvmsg copies to user memory',
+      );
+      assertBinding(ingress, 'inet_recvmsg', 'proto_ops.recvmsg');
+      assertBinding(ingress, 'tcp_recvmsg', 'proto.recvmsg');
+      assertBinding(ingress, 'udp_recvmsg', 'proto.recvmsg');
+      assert.equal(node(ingress, 'tcp_recvmsg').context, 'process');
+    });
+
+    it("ingress --driver ixgbe: the skb is allocated in ixgbe's RX path, copied to user memory and freed after the copy", () => {
+      const skb = ingress.skb ?? [];
+      const alloc = life(ingress, 'alloc').filter((op) => op.file.startsWith(IXGBE));
+      assert.ok(alloc.length > 0, 'no allocation in ixgbe');
+      for (const [protocol, freeIn] of [
+        ['tcp', 'tcp_eat_recv_skb'],
+        ['udp', 'skb_consume_udp'],
+      ] as const) {
+        const copy = life(ingress, 'copy-out').find((op) =>
+          way(ingress, `${protocol}_recvmsg`, fnOf(op)),
+        );
+        assert.ok(copy, `no copy to user memory under ${protocol}_recvmsg`);
+        const free = life(ingress, 'free').find((op) => fnOf(op) === freeIn);
+        assert.ok(free, `no free in ${freeIn}`);
+        assert.ok(
+          skb.indexOf(alloc[0] as SkbOp) < skb.indexOf(copy) &&
+            skb.indexOf(copy) < skb.indexOf(free),
+          protocol,
+        );
+      }
+    });
+  });
 
   describe('netpaths drivers', () => {
     let list: DriverSummary[];

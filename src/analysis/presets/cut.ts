@@ -246,10 +246,14 @@ function allocatesOrFrees(g: Graph, n: number): boolean {
  */
 function addHelpers(ctx: PresetContext, driver: Driver, direction: Direction, cut: Cut): void {
   const g = ctx.graph;
+  // The driver's functions that allocate or free skbs, with every drawn call to them: the
+  // free in e1000_put_txbuf belongs to the TX completion as much as to e1000_tx_map's error path.
+  const life = new Set<number>();
   for (const v of [...cut.main]) {
     if (findSkbOp(g.name(v))) continue;
     for (const e of g.outgoing(v)) {
       const c = g.to(e);
+      if (life.has(c) && g.kind(e) === 'direct') cut.add([], [e]);
       // Direct calls only: a pointer call's other targets belong to other drivers or protocols.
       if (
         cut.nodes.has(c) ||
@@ -265,12 +269,11 @@ function addHelpers(ctx: PresetContext, driver: Driver, direction: Direction, cu
       const stage = classifyStage(name, g.file(c))?.stage;
       const op = findSkbOp(name);
       const own = driver.owns(g.file(c));
-      const worthy = op
+      const moves = op
         ? stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage)
-        : ((own || (stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage))) &&
-            movesSkb(g, c)) ||
-          (own && allocatesOrFrees(g, c));
-      if (worthy) cut.add([c], [e]);
+        : (own || (stage !== undefined && !HELPER_STAGES_EXCLUDED.has(stage))) && movesSkb(g, c);
+      if (!moves && own && allocatesOrFrees(g, c)) life.add(c);
+      if (moves || life.has(c)) cut.add([c], [e]);
     }
   }
 }
