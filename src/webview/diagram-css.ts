@@ -34,6 +34,10 @@ export function diagramCss(mono: string, sans: string): string {
     `.cluster-label .nodeLabel, .cluster-label .nodeLabel p { font-family: ${s}; font-size: 12px; font-weight: 700; letter-spacing: 0.03em; color: var(--np-muted) !important; }`,
     `.cluster-label .nodeLabel p::first-line { color: var(--np-muted); font-weight: 700; font-size: 12px; }`,
     `.cluster rect { rx: 8px; ry: 8px; }`,
+    // The system-call boundary under the user-space lane.
+    `.np-user-lane > rect { stroke-dasharray: 4 3; }`,
+    `.np-boundary { stroke: var(--np-muted); stroke-width: 1.5px; stroke-dasharray: 8 4; }`,
+    `.np-boundary-label { fill: var(--np-muted); font-family: ${s}; font-size: 10px; }`,
     `.edgeLabel, .edgeLabel p, .edgeLabel span { font-family: ${m}; font-size: 11px; }`,
     // Execution contexts.
     shapeRule('', 'stroke-width: 1.2px;'),

@@ -293,6 +293,41 @@ function decorate(svg: SVGSVGElement, cur: Current): void {
     const kind = kindOf(label.getAttribute('data-id'));
     if (kind !== undefined) label.closest('.edgeLabel')?.classList.add(`np-label-${kind}`);
   }
+  markUserSpace(svg, cur);
+}
+
+/** The lane of the functions where a system call enters the kernel (presets' SYSCALL_STAGE). */
+const USER_LANE = 'syscall';
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * The user-space lane: the system calls' entries, with the system-call boundary drawn as a
+ * dashed line under it, user space above and the kernel below.
+ */
+function markUserSpace(svg: SVGSVGElement, cur: Current): void {
+  for (const cluster of Array.from(svg.querySelectorAll<SVGGElement>('g.cluster'))) {
+    const sid = /-(s\d+)$/.exec(cluster.id)?.[1];
+    if (sid === undefined || cur.mermaid.stageIds[sid] !== USER_LANE) continue;
+    cluster.classList.add('np-user-lane');
+    const rect = cluster.querySelector('rect');
+    if (!rect) continue;
+    const x = Number(rect.getAttribute('x'));
+    const y = Number(rect.getAttribute('y')) + Number(rect.getAttribute('height')) + 6;
+    const width = Number(rect.getAttribute('width'));
+    const line = document.createElementNS(SVG_NS, 'line');
+    line.setAttribute('class', 'np-boundary');
+    line.setAttribute('x1', String(x));
+    line.setAttribute('x2', String(x + width));
+    line.setAttribute('y1', String(y));
+    line.setAttribute('y2', String(y));
+    const text = document.createElementNS(SVG_NS, 'text');
+    text.setAttribute('class', 'np-boundary-label');
+    text.setAttribute('x', String(x + width));
+    text.setAttribute('y', String(y - 3));
+    text.setAttribute('text-anchor', 'end');
+    text.textContent = 'system call: user space ↑ kernel ↓';
+    cluster.append(line, text);
+  }
 }
 
 /** A copy of the edge's arrowhead that CSS can colour like the edge. */

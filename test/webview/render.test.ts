@@ -482,6 +482,36 @@ for (const [direction, graph] of [
       }
     });
 
+    it('draws the user-space lane of the system calls above every other lane', async () => {
+      const stageOf = toMermaid(graph).stageIds;
+      const lanes = await wp.page.$$eval('#np-canvas g.cluster', (els) =>
+        els.map((e) => ({ id: e.id, top: e.getBoundingClientRect().top })),
+      );
+      const top = (stage: string): number[] =>
+        lanes.filter((l) => stageOf[/-(s\d+)$/.exec(l.id)?.[1] ?? ''] === stage).map((l) => l.top);
+      const user = top('syscall');
+      assert.equal(user.length, 1, 'one user-space lane');
+      const others = lanes.map((l) => l.top).filter((t) => t !== user[0]);
+      assert.ok(
+        others.every((t) => (user[0] as number) < t),
+        `user-space lane at ${user[0]}, others from ${Math.min(...others)}`,
+      );
+      // The system-call boundary is drawn under it, user space above.
+      const boundary = await wp.page.$$eval('#np-canvas g.np-user-lane', (els) =>
+        els.map((e) => ({
+          lane: e.querySelector('rect')?.getBoundingClientRect().bottom ?? NaN,
+          line: e.querySelector('line.np-boundary')?.getBoundingClientRect().top ?? NaN,
+          label: e.querySelector('text.np-boundary-label')?.textContent ?? '',
+        })),
+      );
+      assert.equal(boundary.length, 1, 'the user-space lane is marked');
+      assert.ok((boundary[0]?.line ?? NaN) >= (boundary[0]?.lane ?? NaN), JSON.stringify(boundary));
+      assert.match(boundary[0]?.label ?? '', /user space.*kernel/);
+      // Its functions are the system calls' entries, in process context.
+      const entries = graph.nodes.filter((n) => n.stage === 'syscall');
+      assert.ok(entries.length > 0 && entries.every((n) => n.context === 'process'));
+    });
+
     it('styles each function by its execution context, in the theme colours', async () => {
       const colour = {
         hardirq: themeColour('dark', 'charts-red'),

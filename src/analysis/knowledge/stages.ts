@@ -95,7 +95,13 @@ export const STAGES: readonly StageInfo[] = [
     id: 'syscall',
     label: 'User space · system call',
     direction: 'both',
-    note: "Where an application's send(), recv(), read() or write() on a socket enters the kernel: the system call's body runs in the caller's process context (the presets mark these entries, not STAGE_RULES).",
+    note: "Where an application's send(), recv(), read() or write() on a socket enters the kernel: the system call runs in the caller's process context and may sleep.",
+  },
+  {
+    id: 'reader',
+    label: 'Reader · receive system call',
+    direction: 'rx',
+    note: 'The receiving process: sleeps on the socket until data is queued, copies it to user memory and frees the skb, in process context.',
   },
   {
     id: 'socket',

@@ -27,7 +27,6 @@ import {
   ROLE_NOTES,
   ROLE_STAGES,
   STAGE_FALLBACK_NOTE,
-  SYSCALL_STAGE,
   type Direction,
 } from './rows';
 import { skbTimeline } from './skb-timeline';
@@ -180,8 +179,13 @@ function stages(
   order: readonly number[],
 ): Map<number, Stage> {
   const out = new Map<number, Stage>();
-  // A system call's entry is where user space enters the kernel: the lane above the others.
-  for (const leg of chain.order) if (leg.row.syscall) out.set(leg.end, SYSCALL_STAGE);
+  // Rows that name their lane (rows.ts `lane`): the functions their paths add.
+  for (const leg of chain.order) {
+    const lane = leg.row.lane;
+    if (lane === undefined) continue;
+    const added = leg.row.root || leg.restarted ? leg.path.nodes : leg.path.nodes.slice(1);
+    for (const n of added) if (!out.has(n)) out.set(n, lane);
+  }
   for (const n of order) {
     if (out.has(n)) continue;
     const role = cut.roles.get(n);

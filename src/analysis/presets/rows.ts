@@ -162,14 +162,17 @@ export interface MilestoneRow {
    */
   backlog?: boolean;
   /**
-   * A system call's entry, where user space enters the kernel: its function is drawn in
-   * the user-space lane (SYSCALL_STAGE) above the boundary.
+   * The lane of the functions this row's path adds, over their own stage: a system call's
+   * entry, where user space enters the kernel, is drawn in the user-space lane
+   * (SYSCALL_STAGE) above the others; the reader's side of a receive in READER_STAGE.
    */
-  syscall?: boolean;
+  lane?: Stage;
 }
 
 /** The lane of the functions where a system call enters the kernel, drawn above the others. */
 export const SYSCALL_STAGE = 'syscall';
+/** The lane of the reader's side of a receive, from the system call to the copy and the free. */
+export const READER_STAGE = 'reader';
 
 /** Told to the reader of a route with a `backlog` row. */
 export const BACKLOG_REMARK =
@@ -350,6 +353,7 @@ export const INGRESS: readonly MilestoneRow[] = [
  * free, for TCP and UDP.
  */
 function readerRows(): MilestoneRow[] {
+  const lane = READER_STAGE;
   const entry = (id: string, name: string, join: string, hops: number): MilestoneRow[] => [
     {
       id,
@@ -358,11 +362,11 @@ function readerRows(): MilestoneRow[] {
       hops: 0,
       label: `the ${name} system call`,
       context: 'process',
-      syscall: true,
+      lane: SYSCALL_STAGE,
     },
-    { id: join, names: ['sock_recvmsg'], hops, label: 'sock_recvmsg', optional: true },
+    { id: join, names: ['sock_recvmsg'], hops, label: 'sock_recvmsg', optional: true, lane },
   ];
-  return [
+  const rows: MilestoneRow[] = [
     ...entry('recvfrom', '__sys_recvfrom', 'sock-recv', 2),
     { id: 'inet-recv', names: ['inet_recvmsg'], hops: 3, label: 'inet_recvmsg' },
     { id: 'tcp-recv', names: ['tcp_recvmsg'], hops: 2, label: 'tcp_recvmsg' },
@@ -408,6 +412,8 @@ function readerRows(): MilestoneRow[] {
     ...entry('recvmsg', '__sys_recvmsg', 'sock-recvmsg', 4),
     ...entry('read', 'sock_read_iter', 'sock-read', 2),
   ];
+  // Everything after the system call's entry is the reader's side.
+  return rows.map((r) => (r.lane ? r : { ...r, lane }));
 }
 
 /**
@@ -490,7 +496,7 @@ export const EGRESS: readonly MilestoneRow[] = [
     hops: 0,
     label: 'the __sys_sendto system call',
     context: 'process',
-    syscall: true,
+    lane: SYSCALL_STAGE,
   },
   { id: 'sock-send', names: ['__sock_sendmsg'], hops: 2, label: '__sock_sendmsg' },
   {
@@ -500,7 +506,7 @@ export const EGRESS: readonly MilestoneRow[] = [
     hops: 0,
     label: 'the __sys_sendmsg system call',
     context: 'process',
-    syscall: true,
+    lane: SYSCALL_STAGE,
   },
   {
     id: 'sock-sendmsg',
@@ -516,7 +522,7 @@ export const EGRESS: readonly MilestoneRow[] = [
     hops: 0,
     label: 'write() on a socket (sock_write_iter)',
     context: 'process',
-    syscall: true,
+    lane: SYSCALL_STAGE,
   },
   { id: 'sock-write', names: ['__sock_sendmsg'], hops: 2, label: '__sock_sendmsg', optional: true },
   {
