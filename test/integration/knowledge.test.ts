@@ -15,6 +15,7 @@ import {
   NF_HOOKS,
   NF_PROTOS,
   SKB_FIELDS,
+  SKB_LIFE,
   SKB_OPS,
   explain,
   readSkbuffDoc,
@@ -169,6 +170,7 @@ function definitions(names: readonly string[]): Map<string, Definition[]> {
 const IDENTIFIERS = [
   ...FUNCTION_NOTES.map((n) => n.name),
   ...SKB_OPS.map((o) => o.name),
+  ...SKB_LIFE.map((o) => o.name),
   ...HOOK_CALLS.flatMap((h) => [h.function, ...(h.okfn ? [h.okfn] : [])]),
   ...SKB_FIELDS.flatMap((r) => r.seeAlso ?? []),
   ...CONCEPTS.flatMap((c) => c.seeAlso ?? []),
@@ -368,6 +370,20 @@ describe('identifiers named by the tables exist in the tree', () => {
         `${op.name} parameters at ${def.file}:${def.line}`,
       );
     }
+  });
+
+  test("every call in an skb's life is defined in its file with the parameters we list", () => {
+    const defs = definitions(IDENTIFIERS);
+    const wrong: string[] = [];
+    for (const row of SKB_LIFE) {
+      const def = (defs.get(row.name) ?? []).find(
+        (d) => d.file === row.file && d.params !== undefined,
+      );
+      if (!def) wrong.push(`${row.name} is not defined in ${row.file}`);
+      else if (def.params?.join() !== row.params.join())
+        wrong.push(`${row.name}(${def.params?.join(', ') ?? ''}) at ${def.file}:${def.line}`);
+    }
+    assert.deepEqual(wrong, []);
   });
 });
 

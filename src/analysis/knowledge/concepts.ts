@@ -6,6 +6,8 @@
 // names other topics that must resolve through `explain()` (unit-tested); `seeAlso` names
 // kernel identifiers that must be defined in a 6.12 tree (integration-tested).
 
+import { SOCKET_CONCEPTS } from './socket-concepts';
+
 export interface ConceptRow {
   id: string;
   title: string;
@@ -220,4 +222,6 @@ export const CONCEPTS: readonly ConceptRow[] = [
     related: ['dst', 'qdisc'],
     seeAlso: ['neigh_output', 'neigh_hh_output', 'neigh_resolve_output'],
   },
+  // The application's end: system calls, sockets, file descriptors, wait queues.
+  ...SOCKET_CONCEPTS,
 ];
