@@ -371,6 +371,40 @@ describe('packet-path presets on kernel-paths', () => {
     });
   });
 
+  describe('ingress --driver acme: the reader', () => {
+    let g: GraphJson;
+    before(() => {
+      g = buildPreset(ctx, 'acme', 'ingress');
+    });
+
+    it('runs from the receive system call through the family and protocol recvmsg to the copy to user memory', () => {
+      const entry = node(g, '__sys_recvfrom');
+      assert.deepEqual([entry.stage, entry.context], ['syscall', 'process']);
+      edge(g, '__sys_recvfrom', 'sock_recvmsg');
+      assert.match(
+        edge(g, 'sock_recvmsg_nosec', 'inet_recvmsg').via ?? '',
+        /^INDIRECT_CALL_INET: proto_ops\.recvmsg = inet_recvmsg at net\/ipv4\/af_inet\.c:\d+$/,
+      );
+      assert.match(
+        edge(g, 'inet_recvmsg', 'tcp_recvmsg').via ?? '',
+        /^INDIRECT_CALL_2: proto\.recvmsg = tcp_recvmsg at net\/ipv4\/tcp_ipv4\.c:\d+$/,
+      );
+      // The other family's recvmsg, shorter to the copy, is not the reader's way.
+      assert.ok(!g.nodes.some((n) => n.name === 'pppol2tp_recvmsg'));
+      for (const name of ['sock_recvmsg', 'inet_recvmsg', 'tcp_recvmsg', 'tcp_recvmsg_locked'])
+        assert.deepEqual([node(g, name).stage, node(g, name).context], ['reader', 'process'], name);
+      const copy = (g.skb ?? []).find((op) => op.life === 'copy-out');
+      assert.deepEqual(
+        [copy?.op, copy?.node, copy?.line],
+        [
+          'skb_copy_datagram_msg',
+          node(g, 'tcp_recvmsg_locked').id,
+          lineOf('net/ipv4/tcp.c', 'skb_copy_datagram_msg('),
+        ],
+      );
+    });
+  });
+
   describe('egress --driver acme', () => {
     let g: GraphJson;
     before(() => {
