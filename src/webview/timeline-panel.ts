@@ -2,7 +2,7 @@
 // the head/data/tail/end bar of src/webview/timeline.ts. A step opens its line and
 // highlights its function; the list's listeners are registered by src/webview/main.ts.
 
-import type { GraphJson } from '../analysis/graph-json';
+import type { GraphJson, SkbOp } from '../analysis/graph-json';
 import { dom, el } from './dom';
 import { flashNode, focusNode } from './interactions';
 import { post, saveState, state } from './state';
@@ -41,6 +41,12 @@ function stepItem(step: TimelineStep): HTMLLIElement {
     el('span', 'np-step-no', String(step.index + 1)),
     el('code', 'np-step-op', note.call),
   );
+  // A call in the skb's life (allocated, cloned, freed...) rather than a header move.
+  const life = step.op.life;
+  if (life !== undefined) {
+    li.classList.add('np-step-life', `np-life-${life}`);
+    head.append(el('span', 'np-step-life-tag', LIFE_LABELS[life]));
+  }
   li.append(head);
   const where = el('div', 'np-step-where');
   where.append(
@@ -53,6 +59,17 @@ function stepItem(step: TimelineStep): HTMLLIElement {
   if (note.words) li.append(el('div', 'np-step-effect', note.words));
   return li;
 }
+
+/** What each call in the life of an skb is called on its step. */
+const LIFE_LABELS: Readonly<Record<NonNullable<SkbOp['life']>, string>> = {
+  alloc: 'allocated',
+  'copy-in': 'user data copied in',
+  clone: 'cloned',
+  copy: 'copied',
+  expand: 'head reallocated',
+  'copy-out': 'copied to user memory',
+  free: 'freed',
+};
 
 function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);

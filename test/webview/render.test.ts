@@ -357,6 +357,16 @@ describe('drawing the e1000e ingress graph (dark theme)', () => {
       file: op.file,
       line: op.line,
     });
+    // The calls in the skb's life are steps too, tagged: the allocation and the copy to user memory.
+    for (const [life, tag] of [
+      ['alloc', 'allocated'],
+      ['copy-out', 'copied to user memory'],
+    ] as const) {
+      const at = ops.findIndex((o) => o.life === life);
+      assert.ok(at >= 0, `the ingress path has a ${life} step`);
+      const tagged = `#np-steps > li:nth-child(${at + 1}) .np-step-life-tag`;
+      assert.equal(await wp.page.textContent(tagged), tag);
+    }
     await wp.page.click('#np-timeline-toggle');
     assert.equal(await wp.page.isVisible('#np-timeline'), false);
   });
