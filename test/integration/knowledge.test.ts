@@ -17,6 +17,7 @@ import {
   SKB_FIELDS,
   SKB_LIFE,
   SKB_OPS,
+  SOCKET_NOTES,
   explain,
   readSkbuffDoc,
   readStructDoc,
@@ -169,6 +170,7 @@ function definitions(names: readonly string[]): Map<string, Definition[]> {
 
 const IDENTIFIERS = [
   ...FUNCTION_NOTES.map((n) => n.name),
+  ...SOCKET_NOTES.map((n) => n.name),
   ...SKB_OPS.map((o) => o.name),
   ...SKB_LIFE.map((o) => o.name),
   ...HOOK_CALLS.flatMap((h) => [h.function, ...(h.okfn ? [h.okfn] : [])]),
@@ -348,12 +350,14 @@ describe('identifiers named by the tables exist in the tree', () => {
 
   test('every FUNCTION_NOTES function is defined in its file', () => {
     const defs = definitions(IDENTIFIERS);
-    const wrong = FUNCTION_NOTES.filter(
-      (n) => !(defs.get(n.name) ?? []).some((d) => d.file === n.file && d.kind !== 'enumerator'),
-    ).map(
-      (n) =>
-        `${n.name} (said ${n.file}; found ${(defs.get(n.name) ?? []).map((d) => `${d.file}:${d.line}`).join(', ') || 'nowhere'})`,
-    );
+    const wrong = [...FUNCTION_NOTES, ...SOCKET_NOTES]
+      .filter(
+        (n) => !(defs.get(n.name) ?? []).some((d) => d.file === n.file && d.kind !== 'enumerator'),
+      )
+      .map(
+        (n) =>
+          `${n.name} (said ${n.file}; found ${(defs.get(n.name) ?? []).map((d) => `${d.file}:${d.line}`).join(', ') || 'nowhere'})`,
+      );
     assert.deepEqual(wrong, []);
   });
 

@@ -21,6 +21,7 @@ export {
   type HoverTarget,
 } from './hover';
 export { CONCEPTS, type ConceptRow } from './concepts';
+export { SOCKET_NOTES } from './socket-notes';
 export { SKB_LIFE, findSkbLife, skbLifeEffect, type SkbLife, type SkbLifeRow } from './skb-life';
 export {
   explain,

@@ -12,6 +12,7 @@
 // row is defined in its `file` in a real tree.
 
 import type { ExecContext, Stage } from '../graph-json';
+import { SOCKET_NOTES } from './socket-notes';
 
 export interface StageInfo {
   id: Stage;
@@ -1152,7 +1153,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
 ];
 
 const NOTES_BY_NAME: ReadonlyMap<string, FunctionNote> = new Map(
-  FUNCTION_NOTES.map((n) => [n.name, n]),
+  [...FUNCTION_NOTES, ...SOCKET_NOTES].map((n) => [n.name, n]),
 );
 
 /** Our one-line note on a well-known path function. */
