@@ -250,7 +250,7 @@ export const COMMANDS: readonly Command[] = [
     name: 'ingress',
     usage:
       'ingress --driver NAME [--expand FUNC]... [--depth N] [--trace FILE]... [--skb ADDR] [--max-gap N]',
-    summary: ['the annotated receive path of a driver, IRQ to socket'],
+    summary: ['the annotated receive path of a driver, IRQ to the reader'],
     options: ['driver', 'expand', 'depth', ...TRACE_OPTIONS, ...GRAPH_OPTIONS],
     output: 'graph',
     run: runPreset,
@@ -259,7 +259,7 @@ export const COMMANDS: readonly Command[] = [
     name: 'egress',
     usage:
       'egress --driver NAME [--expand FUNC]... [--depth N] [--trace FILE]... [--skb ADDR] [--max-gap N]',
-    summary: ['the annotated transmit path, socket to the driver'],
+    summary: ['the annotated transmit path, send system calls to the driver'],
     options: ['driver', 'expand', 'depth', ...TRACE_OPTIONS, ...GRAPH_OPTIONS],
     output: 'graph',
     run: runPreset,
