@@ -545,3 +545,15 @@ export const DEAD_ENDS: ReadonlySet<string> = new Set([
   'handle_softirqs',
   '__do_softirq',
 ]);
+
+/**
+ * Macros other than `CONFIG_` options whose value a configuration decides, so that a
+ * condition on them is recorded in the facts and evaluated (config/condition.ts):
+ * `__KERNEL__` is defined (as 1) for every file of the kernel, `__ASSEMBLY__` for none
+ * compiled as C, and `MODULE` for a file built into a module (`m`) and no other.
+ */
+export const DECIDED_MACROS: ReadonlyMap<string, 'defined' | 'undefined' | 'module'> = new Map([
+  ['__KERNEL__', 'defined'],
+  ['__ASSEMBLY__', 'undefined'],
+  ['MODULE', 'module'],
+]);
