@@ -7,7 +7,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { electronSuiteBuildOptions } from './lib/electron-build.mjs';
-import { INDEX_DIR, graphOnlyFilesParsingReads, indexVersions } from './lib/index-versions.mjs';
+import {
+  GRAPH_DIRS,
+  INDEX_DIR,
+  graphOnlyFilesParsingReads,
+  indexVersions,
+} from './lib/index-versions.mjs';
 import { webviewBuildOptions } from './lib/webview-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,7 +54,10 @@ async function versionsOfIndex() {
       `extraction imports ${read.join(', ')}, which the facts version leaves out: take it out of GRAPH_ONLY in scripts/lib/index-versions.mjs`,
     );
   }
-  return indexVersions(join(root, INDEX_DIR));
+  return indexVersions(
+    join(root, INDEX_DIR),
+    GRAPH_DIRS.map((d) => join(root, d)),
+  );
 }
 
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;

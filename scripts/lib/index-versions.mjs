@@ -11,6 +11,9 @@
 //   in it: walk, preprocess, parse, extract, facts, pool, the cache's facts and manifest
 //   files (cache.ts), the indexer, and kernel-idioms.ts, which extraction reads too. `checkFactsFiles` fails the build when
 //   the parse worker bundles a GRAPH_ONLY file: what extraction imports decides facts.
+// - The graph version also hashes GRAPH_DIRS: the configuration reader, the condition
+//   evaluator and the Kbuild reader (src/analysis/config) decide the graph of each
+//   configuration, never a file's facts; so does configured.ts, which applies one.
 // Queries, presets, knowledge and renderers read the index and change neither version.
 // The folder is the rule: a file moved in or out changes the hashes.
 import { createHash } from 'node:crypto';
@@ -27,7 +30,11 @@ export const GRAPH_ONLY = [
   /^graph\.ts$/,
   /^graph-file\.ts$/,
   /^kernel-layout\.ts$/,
+  /^configured\.ts$/,
 ];
+
+/** Folders of the project outside INDEX_DIR whose files the graph version hashes too. */
+export const GRAPH_DIRS = ['src/analysis/config'];
 
 const graphOnly = (name) => GRAPH_ONLY.some((re) => re.test(name));
 
@@ -45,15 +52,26 @@ function hashOf(dir, names) {
   return hash.digest('hex').slice(0, 12);
 }
 
-/** The facts and graph versions of the index folder `dir` (INDEX_DIR of the project). */
-export function indexVersions(dir) {
+/**
+ * The facts and graph versions of the index folder `dir` (INDEX_DIR of the project); the
+ * graph version hashes the folders `graphDirs` (GRAPH_DIRS, as absolute paths) too.
+ */
+export function indexVersions(dir, graphDirs = []) {
   const files = filesUnder(dir);
+  const graph = hashOf(dir, files);
+  const extra = graphDirs.map((d) => hashOf(d, filesUnder(d))).join('');
   return {
     facts: hashOf(
       dir,
       files.filter((f) => !graphOnly(f)),
     ),
-    graph: hashOf(dir, files),
+    graph:
+      extra === ''
+        ? graph
+        : createHash('sha256')
+            .update(graph + extra)
+            .digest('hex')
+            .slice(0, 12),
   };
 }
 

@@ -167,6 +167,38 @@ export class IndexCache {
     return join(this.dir, 'manifest.v8');
   }
 
+  /** Graphs of one configuration each, by key: they belong to the facts beside them. */
+  private get configsDir(): string {
+    return join(this.dir, 'configs');
+  }
+
+  private get optionsPath(): string {
+    return join(this.dir, 'condition-options.json');
+  }
+
+  /** The `CONFIG_` options the facts' conditions name, written with them; undefined when absent. */
+  readConditionOptions(): string[] | undefined {
+    try {
+      const value = JSON.parse(readFileSync(this.optionsPath, 'utf8')) as unknown;
+      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The graph of the configuration of `key`, resolved before from these facts. */
+  readConfiguredGraph(key: string): CacheRead<Graph> {
+    return this.readGraphFile(join(this.configsDir, `${key}.bin`));
+  }
+
+  writeConfiguredGraph(key: string, graph: GraphData): void {
+    mkdirSync(this.configsDir, { recursive: true });
+    writeAtomic(
+      join(this.configsDir, `${key}.bin`),
+      graphParts(graph, { version: this.versions.graph, root: resolve(this.root) }),
+    );
+  }
+
   private otherVersion(what: string, path: string): { problem: string; stale: true } {
     return {
       problem: `the ${what} cache ${path} is from another NetPaths version; rebuilding it`,
@@ -231,6 +263,7 @@ export class IndexCache {
         for (const f of value as CachedFile[]) {
           // Deserialized typed arrays are views into the record's buffer: a copy lets it go.
           f.facts.calls.ints = f.facts.calls.ints.slice();
+          if (f.facts.conditions) f.facts.conditions.regions = f.facts.conditions.regions.slice();
           internFacts(f.facts, strings);
           f.path = strings.get(f.path) ?? f.path;
           files.push(f);
@@ -251,9 +284,13 @@ export class IndexCache {
    * open until `close`; a reindex renames a new file over it, so the open one stays whole.
    */
   readGraph(): CacheRead<Graph> {
+    return this.readGraphFile(this.graphPath);
+  }
+
+  private readGraphFile(path: string): CacheRead<Graph> {
     let fd: number;
     try {
-      fd = openSync(this.graphPath, 'r');
+      fd = openSync(path, 'r');
     } catch {
       return { missing: true };
     }
@@ -267,20 +304,23 @@ export class IndexCache {
       if (header.root !== resolve(this.root)) {
         release();
         return {
-          problem: `the graph cache ${this.graphPath} belongs to ${header.root}; rebuilding it`,
+          problem: `the graph cache ${path} belongs to ${header.root}; rebuilding it`,
         };
       }
       return { value: new Graph(graph, edges, release) };
     } catch (e) {
       release();
-      if (e instanceof OtherVersion) return this.otherVersion('graph', this.graphPath);
-      return { problem: `the graph cache ${this.graphPath} is corrupt; rebuilding it` };
+      if (e instanceof OtherVersion) return this.otherVersion('graph', path);
+      return { problem: `the graph cache ${path} is corrupt; rebuilding it` };
     }
   }
 
-  write(files: CachedFile[], graph: GraphData): void {
+  write(files: CachedFile[], graph: GraphData, conditionOptions: string[] = []): void {
     mkdirSync(this.dir, { recursive: true });
     rmSync(this.manifestPath, { force: true });
+    // The graphs of each configuration were resolved from the facts being replaced.
+    rmSync(this.configsDir, { recursive: true, force: true });
+    writeAtomic(this.optionsPath, [Buffer.from(JSON.stringify(conditionOptions))]);
     const root = resolve(this.root);
     const { facts, graph: version } = this.versions;
     writeAtomic(

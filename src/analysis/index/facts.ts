@@ -110,11 +110,33 @@ export interface FileFacts {
   fieldMacros?: Record<string, string[]>;
   /** `#include` targets as written: `linux/skbuff.h`, or `"e1000.h"` with the quotes. */
   includes: string[];
+  /**
+   * The conditions parts of the file sit under (conditions.ts): a configuration applied
+   * at resolve time drops the functions, calls and stores inside a branch it makes false.
+   */
+  conditions?: ConditionFacts;
   /** Number of ERROR or MISSING nodes in the tree (kept, never a reason to drop the file). */
   errors: number;
   /** A reason the file was not parsed (binary, too large, unreadable, timed out). */
   skipped?: string;
 }
+
+/**
+ * A file's condition regions: REGION_WIDTH ints each, in `regions`: from line, from
+ * column, to line, to column (1-based, inclusive; column 0 to WHOLE_LINE for a branch of
+ * a preprocessor group, which covers whole lines), the condition's text id, its label's
+ * text id (`#ifdef CONFIG_RPS`, `#else of #ifdef CONFIG_RPS`, `if (IS_ENABLED(CONFIG_X))`),
+ * and the line of the directive or `if` that opens it. Regions nest; a position is under
+ * every region that covers it.
+ */
+export interface ConditionFacts {
+  texts: string[];
+  regions: Int32Array;
+}
+
+export const REGION_WIDTH = 7;
+/** The "to column" of a region that runs to the end of its last line. */
+export const WHOLE_LINE = 0x3fffffff;
 
 /** Call sites of one file in a compact form: integers plus a per-file string table. */
 export interface EncodedCalls {
@@ -345,4 +367,5 @@ export function internFacts(facts: FileFacts, pool: Map<string, string>): void {
   record(facts.typedefs);
   record(facts.globals);
   list(facts.includes);
+  if (facts.conditions) list(facts.conditions.texts);
 }

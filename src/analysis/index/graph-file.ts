@@ -9,7 +9,7 @@ import { readSync } from 'node:fs';
 import type { Column as GraphColumn, EdgeColumns, GraphData } from './graph';
 import { EDGE_COLUMNS, StringTable } from './graph';
 
-const MAGIC = 'NPG5';
+const MAGIC = 'NPG6';
 
 /** A graph file of another layout or NetPaths version: rebuilt, and said so. */
 export class OtherVersion extends Error {}
@@ -18,6 +18,8 @@ const COLUMNS = [
   'nodeFile',
   'nodeLine',
   'nodeFlags',
+  'nodeBuilt',
+  'nodeModule',
   'nodeByName',
   'edgeFrom',
   'edgeTo',
@@ -46,6 +48,7 @@ export interface GraphHeader {
   version: string;
   root: string;
   stats: GraphData['stats'];
+  config?: GraphData['config'];
   columns: Record<Column | 'stringOffsets', ColumnEntry>;
   strings: { offset: number; bytes: number; count: number };
 }
@@ -72,6 +75,7 @@ export function graphParts(
   const header: GraphHeader = {
     ...meta,
     stats: graph.stats,
+    ...(graph.config ? { config: graph.config } : {}),
     columns,
     strings: { offset, bytes: strings.byteLength, count: graph.strings.count },
   };
@@ -207,6 +211,7 @@ export function openGraphFile(
       : new Int32Array(bytes.buffer, bytes.byteOffset, length);
   };
   const graph = { stats: header.stats } as GraphData;
+  if (header.config) graph.config = header.config;
   for (const c of COLUMNS) lazy(graph, c, () => column(c));
   lazy(graph, 'strings', () => {
     const offsets = column('stringOffsets') as Int32Array;

@@ -84,6 +84,13 @@ export interface GraphData {
   nodeFile: Int32Array;
   nodeLine: Int32Array;
   nodeFlags: Uint8Array;
+  /**
+   * Per node, in a graph of one configuration: BUILT_Y (1) built in, BUILT_M (2) in a
+   * module, by its file (resolve/configure.ts); 0 in the union of every configuration.
+   */
+  nodeBuilt: Uint8Array;
+  /** Per node: the module's name (string id) when in a module, else -1. */
+  nodeModule: Int32Array;
   /** Node ids ordered by name (UTF-16 code units), for `Graph.lookup`. */
   nodeByName: Int32Array;
   /** Per edge: caller and callee node ids, call line and column, kind. Sorted by caller. */
@@ -120,6 +127,20 @@ export interface GraphData {
   bindVia: Int32Array;
   /** Index statistics, for `netpaths index`. */
   stats: IndexStats;
+  /** The configuration the graph is of; absent for the union of every configuration. */
+  config?: GraphConfig;
+}
+
+/** Which configuration a graph was resolved for. */
+export interface GraphConfig {
+  /** The file it was read from. */
+  source: string;
+  /** Its architecture folder (x86, arm64, ...). */
+  arch: string;
+  /** The key of its cache: a hash of the options that matter and the makefiles. */
+  key: string;
+  /** What applying it warned of (options the tree does not declare, another architecture). */
+  warnings?: string[];
 }
 
 export interface IndexStats {
@@ -213,6 +234,18 @@ export class Graph {
 
   line(node: number): number {
     return this.data.nodeLine[node] as number;
+  }
+
+  /** `y` built in, `m` in a module, or undefined in the union of every configuration. */
+  built(node: number): 'y' | 'm' | undefined {
+    const b = this.data.nodeBuilt[node];
+    return b === 1 ? 'y' : b === 2 ? 'm' : undefined;
+  }
+
+  /** The module a node is built into, when it is in one. */
+  module(node: number): string | undefined {
+    const m = this.data.nodeModule[node] as number;
+    return m >= 0 ? this.str(m) : undefined;
   }
 
   isMacro(node: number): boolean {

@@ -4,8 +4,10 @@
 
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { resolve as resolvePath } from 'node:path';
+import type { KernelConfig } from '../config/dotconfig';
 import type { CachedFile } from './cache';
 import { IndexCache, defaultCacheDir } from './cache';
+import { type ConfigReport, conditionOptions, configuredGraph } from './configured';
 import { Graph } from './graph';
 import { parseAll } from './pool';
 import { resolve } from './resolve';
@@ -27,6 +29,12 @@ export interface IndexOptions {
   onPhase?: (phase: IndexPhase, files: number) => void;
   /** One-line messages for the user (a rebuilt cache, unreadable folders). */
   log?: (line: string) => void;
+  /**
+   * A kernel configuration: the graph is then of the kernel it builds, resolved from the
+   * same parsed facts as the union (configured.ts) and cached apart. Without one, the
+   * graph is the union of every configuration.
+   */
+  config?: KernelConfig;
 }
 
 export interface IndexReport {
@@ -40,6 +48,8 @@ export interface IndexReport {
   cacheDir: string;
   /** Files that could not be parsed, with the reason. */
   skipped: { path: string; reason: string }[];
+  /** The configuration applied, when one was given. */
+  config?: ConfigReport;
 }
 
 function cacheFor(options: IndexOptions): IndexCache {
@@ -100,7 +110,8 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
     });
     const graph = same ? cache.readGraph() : undefined;
     if (graph && 'value' in graph) {
-      return report(graph.value, walked.files.length, 0, 0, started, cache, []);
+      const r = report(graph.value, walked.files.length, 0, 0, started, cache, []);
+      return options.config ? configure(r, cache, root, options.config) : r;
     }
   }
 
@@ -136,9 +147,9 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
   options.signal?.throwIfAborted();
   const writeStarted = Date.now();
   options.onPhase?.('write', all.length);
-  cache.write(all, graph);
+  cache.write(all, graph, conditionOptions(all.map((c) => c.facts)));
   timing('write', writeStarted);
-  return report(
+  const r = report(
     new Graph(graph),
     walked.files.length,
     toParse.length,
@@ -147,6 +158,27 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
     cache,
     all,
   );
+  return options.config ? configure(r, cache, root, options.config, all) : r;
+}
+
+/** The report with the configuration applied to the index just built or found. */
+function configure(
+  r: IndexReport,
+  cache: IndexCache,
+  root: string,
+  config: KernelConfig,
+  all?: CachedFile[],
+): IndexReport {
+  const started = Date.now();
+  const applied = configuredGraph(cache, root, config, all ? () => all : undefined);
+  if ('problem' in applied) throw new Error(applied.problem);
+  timing('configuration', started);
+  return {
+    ...r,
+    graph: applied.graph,
+    config: applied.report,
+    seconds: (Date.now() - started) / 1000 + r.seconds,
+  };
 }
 
 function report(
@@ -178,11 +210,26 @@ function report(
  * one, built first when there is none. `netpaths index` refreshes a stale one.
  */
 export async function openGraph(options: IndexOptions): Promise<Graph> {
+  return (await openIndex(options)).graph;
+}
+
+/** openGraph, with what applying the configuration did when there is one. */
+export async function openIndex(
+  options: IndexOptions,
+): Promise<{ graph: Graph; config?: ConfigReport }> {
   const root = resolvePath(options.root);
   assertKernelTree(root);
-  const cached = cacheFor(options).readGraph();
-  if ('value' in cached) return cached.value;
+  const cache = cacheFor(options);
+  const cached = cache.readGraph();
+  if ('value' in cached) {
+    if (!options.config) return { graph: cached.value };
+    // The union stays open only as long as applying the configuration needs to know it is there.
+    cached.value.close();
+    const applied = configuredGraph(cache, root, options.config);
+    if ('graph' in applied) return { graph: applied.graph, config: applied.report };
+  }
   // A graph of another version is buildIndex's to explain: it may reuse the cached facts.
   if ('problem' in cached && !cached.stale) options.log?.(cached.problem);
-  return (await buildIndex(options)).graph;
+  const built = await buildIndex(options);
+  return built.config ? { graph: built.graph, config: built.config } : { graph: built.graph };
 }

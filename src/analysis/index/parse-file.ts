@@ -8,6 +8,7 @@ import { Extractor, objectMacros } from './extract';
 import type { FileFacts } from './facts';
 import type { CParser } from './parser';
 import { lineEnd, skipCommentOrLiteral } from './c-text';
+import { recordConditions } from './conditions';
 import { preprocess } from './preprocess';
 
 export interface ParseLimits {
@@ -62,7 +63,8 @@ export function extractFacts(
   ) {
     return emptyFacts(path);
   }
-  const source = preprocess(text);
+  const firstOnly: number[] = [];
+  const source = preprocess(text, firstOnly);
   const deadline = Date.now() + limits.timeoutMs;
   let timedOut = false;
   const options = {
@@ -88,6 +90,8 @@ export function extractFacts(
   }
   const facts = extractor.finish(cparser.parser);
   if (macros.fields) facts.fieldMacros = macros.fields;
+  const conditions = recordConditions(text, firstOnly);
+  if (conditions) facts.conditions = conditions;
   return facts;
 }
 

@@ -71,9 +71,11 @@ function closingParen(text: string, open: number): number {
 
 /**
  * Blanks annotation macros and rewrites defining macros such as SYSCALL_DEFINEn so that
- * tree-sitter-c sees ordinary C. Returns the input itself when nothing matched.
+ * tree-sitter-c sees ordinary C. Returns the input itself when nothing matched. The
+ * offsets of the `#if` lines of groups kept at their first branch alone go to
+ * `firstOnly` when given (the conditions recorded in the facts leave those groups out).
  */
-export function preprocess(text: string): string {
+export function preprocess(text: string, firstOnly?: number[]): string {
   const edits: Edit[] = [];
 
   withArgsPattern.lastIndex = 0;
@@ -117,7 +119,7 @@ export function preprocess(text: string): string {
     }
   }
   edits.push(
-    ...conditionalEdits(text),
+    ...conditionalEdits(text, firstOnly),
     ...iteratorEdits(text),
     ...fileScopeMacroEdits(text),
     ...macroRunEdits(text),
@@ -211,7 +213,7 @@ const directiveInList = /[{,][ \t]*\n[ \t]*#[ \t]*(?:define|undef)\b/;
  * (`= {\n#define x(t, n) #t,\n\tBCH_COUNTERS()\n#undef x\n}`), where tree-sitter-c
  * allows no directive either.
  */
-export function conditionalEdits(text: string): Edit[] {
+export function conditionalEdits(text: string, firstOnly?: number[]): Edit[] {
   const edits: Edit[] = [];
   if (!/#[ \t]*if/.test(text) && !directiveInList.test(text)) return edits;
   let stack: number[] = [];
@@ -273,6 +275,7 @@ export function conditionalEdits(text: string): Edit[] {
           if (group.context === 'initializer') {
             for (const [from, to] of group.lines) edits.push({ from, to });
           } else if (group.context === 'expression' || isSplit(group, text, end)) {
+            firstOnly?.push((group.lines[0] as [number, number])[0]);
             edits.push({
               from: (group.lines[0] as [number, number])[0],
               to: (group.lines[0] as [number, number])[1],

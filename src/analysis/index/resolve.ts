@@ -15,7 +15,7 @@
 // Invariant: resolution never throws on odd facts; what it cannot resolve it counts.
 //
 // Each stage is a module of resolve/, run in this order (a later stage sees the bindings
-// an earlier one made): names (nodes, visibility), types, stores (bindings and copies),
+// an earlier one made): configure (with a configuration only), names (nodes, visibility), types, stores (bindings and copies),
 // params (the fixpoint), registrations (and deferred), edges, pack. What a stage builds
 // lives as long as the stages that read it: `link` returns only what packing needs, so
 // the type and binding tables are garbage before the graph's columns are made.
@@ -25,6 +25,7 @@ import type { GraphData } from './graph';
 import { BindingTable, bindingRank } from './resolve/binding-table';
 import { Strings } from './resolve/columns';
 import { DeferredCalls } from './resolve/deferred';
+import { type AppliedConfiguration, configure } from './resolve/configure';
 import { linkCalls } from './resolve/edges';
 import { NameResolver, Nodes, forEachCallSite } from './resolve/names';
 import type { Linked } from './resolve/pack';
@@ -35,11 +36,18 @@ import { bindStores } from './resolve/stores';
 import { TypeIndex } from './resolve/types';
 import { Values } from './resolve/values';
 
-export function resolve(files: FileFacts[]): GraphData {
+/**
+ * Resolves the facts of every file into one graph: the union of every configuration, or
+ * with `applied`, the kernel that configuration builds (configure.ts keeps its facts
+ * first; the nodes then know whether they are built in or a module).
+ */
+export function resolve(all: FileFacts[], applied?: AppliedConfiguration): GraphData {
+  const configured = applied ? configure(all, applied) : undefined;
+  const files = configured?.files ?? all;
   const strings = new Strings();
   const nodes = new Nodes(files);
   const linked = link(nodes, strings);
-  return pack(files, nodes, strings, linked);
+  return pack(files, nodes, strings, linked, configured);
 }
 
 /** The stages between the nodes and the packing: bindings, parameters, edges. */

@@ -16,6 +16,7 @@ import {
 import { DEAD_ENDS, SIDE_VARIANTS } from '../kernel-idioms';
 import type { Binding } from './binding-table';
 import type { EdgeTable, Strings } from './columns';
+import type { Configured } from './configure';
 import type { Nodes } from './names';
 
 /** The bindings as the graph holds them: one column per field, by binding index. */
@@ -50,6 +51,7 @@ export function pack(
   nodes: Nodes,
   strings: Strings,
   linked: Linked,
+  configured?: Configured,
 ): GraphData {
   const e = linked.edges.finish();
   const n = nodes.count;
@@ -59,6 +61,8 @@ export function pack(
     nodeFile: new Int32Array(n),
     nodeLine: new Int32Array(n),
     nodeFlags: new Uint8Array(n),
+    nodeBuilt: new Uint8Array(n),
+    nodeModule: new Int32Array(n).fill(-1),
     nodeByName: nodes.nameOrder(),
     edgeFrom: e.from,
     edgeTo: e.to,
@@ -86,6 +90,7 @@ export function pack(
     } satisfies IndexStats,
   };
   packNodes(data, nodes, strings, linked.dispatchers);
+  if (configured) packBuilt(data, nodes, strings, configured);
   data.strings = StringTable.from(strings.seal());
   return data;
 }
@@ -113,6 +118,16 @@ function packNodes(
       (Math.min(variants, 3) << NODE_SIDE_VARIANTS_SHIFT);
     if (fact.macro) data.stats.macros++;
     else data.stats.functions++;
+  }
+}
+
+/** Each node's build state (BUILT_Y or BUILT_M, by its file) and module. */
+function packBuilt(data: GraphData, nodes: Nodes, strings: Strings, configured: Configured): void {
+  for (let i = 0; i < nodes.count; i++) {
+    const fi = nodes.fileOf(i);
+    data.nodeBuilt[i] = configured.built[fi] as number;
+    const module = configured.modules[fi];
+    if (module !== undefined) data.nodeModule[i] = strings.id(module);
   }
 }
 

@@ -1,0 +1,163 @@
+// Applying a configuration to an index: the graph of the kernel one configuration builds,
+// resolved from the facts already parsed (never parsing a file again) and kept in the
+// cache under a key made of the options that matter (those the facts' conditions and the
+// makefiles name), their values, the architecture and the makefiles' text. Switching back
+// to a configuration applied before, or to one that differs only in options nothing
+// reads, loads its graph.
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { optionsOf } from '../config/condition';
+import type { KernelConfig } from '../config/dotconfig';
+import { unknownOptions, unknownOptionsWarning } from '../config/dotconfig';
+import { buildMap } from '../config/kbuild';
+import { treeKconfigSymbols } from '../config/load';
+import type { CachedFile, IndexCache } from './cache';
+import { GRAPH_VERSION } from './cache';
+import type { FileFacts } from './facts';
+import { Graph } from './graph';
+import { resolve } from './resolve';
+import type { AppliedConfiguration } from './resolve/configure';
+
+/** What applying a configuration did, for `netpaths index` and the one line a query logs. */
+export interface ConfigReport {
+  source: string;
+  arch: string;
+  key: string;
+  /** Whether the configured graph was in the cache (else it was resolved now). */
+  cached: boolean;
+  /** Seconds spent: the makefiles read, then the graph loaded or resolved. */
+  seconds: number;
+  /** Warnings: options the tree does not declare, another architecture. */
+  warnings: string[];
+}
+
+/** The options the facts' conditions name, sorted: what the configured graph's key reads. */
+export function conditionOptions(files: readonly FileFacts[]): string[] {
+  const options = new Set<string>();
+  const seen = new Set<string>();
+  for (const f of files)
+    for (const text of f.conditions?.texts ?? []) {
+      if (seen.has(text)) continue;
+      seen.add(text);
+      optionsOf(text, options);
+    }
+  return [...options].sort();
+}
+
+/** Reads files of the tree, hashing what it read (the makefiles decide the key too). */
+function hashingReader(root: string): {
+  read: (p: string) => string | undefined;
+  digest: () => string;
+} {
+  const hash = createHash('sha256');
+  return {
+    read: (p) => {
+      let text: string | undefined;
+      try {
+        text = readFileSync(join(root, p), 'utf8');
+      } catch {
+        text = undefined;
+      }
+      hash
+        .update(p)
+        .update('\0')
+        .update(text ?? '\u0001')
+        .update('\0');
+      return text;
+    },
+    digest: () => hash.digest('hex'),
+  };
+}
+
+/** The configuration's build map and its cache key. */
+function prepare(
+  root: string,
+  config: KernelConfig,
+  options: readonly string[],
+): { applied: AppliedConfiguration; key: string } {
+  const reader = hashingReader(root);
+  const build = buildMap(config, reader.read);
+  const relevant = [...new Set([...options, ...build.options])].sort();
+  const hash = createHash('sha256')
+    .update(GRAPH_VERSION)
+    .update('\0')
+    .update(config.arch ?? 'x86');
+  for (const o of relevant) hash.update(`\0${o}=${config.values.get(o) ?? 'n'}`);
+  hash.update('\0').update(reader.digest());
+  return { applied: { config, build }, key: hash.digest('hex').slice(0, 20) };
+}
+
+function warningsOf(root: string, config: KernelConfig): string[] {
+  const warnings: string[] = [];
+  const unknown = unknownOptions(config, treeKconfigSymbols(root));
+  if (unknown.length > 0) warnings.push(unknownOptionsWarning(config.source, unknown));
+  if (config.arch === undefined)
+    warnings.push(`${config.source} names no architecture; its makefiles are read as x86's`);
+  else if (config.arch !== 'x86')
+    warnings.push(
+      `${config.source} is a configuration for ${config.arch}: arch/${config.arch} is what it builds, and names still resolve to x86 definitions first`,
+    );
+  return warnings;
+}
+
+/**
+ * The graph of `config`: from the cache when it was applied before, else resolved from
+ * the cached facts (`facts` when the caller holds them already) and cached.
+ */
+export function configuredGraph(
+  cache: IndexCache,
+  root: string,
+  config: KernelConfig,
+  facts?: () => CachedFile[] | undefined,
+): { graph: Graph; report: ConfigReport } | { problem: string } {
+  const started = Date.now();
+  let options = cache.readConditionOptions();
+  let loaded: CachedFile[] | undefined;
+  const load = (): CachedFile[] | undefined => {
+    if (loaded) return loaded;
+    loaded = facts?.();
+    if (!loaded) {
+      const read = cache.readFacts();
+      if (!('value' in read)) return undefined;
+      loaded = read.value;
+    }
+    return loaded;
+  };
+  if (!options) {
+    const all = load();
+    if (!all)
+      return { problem: `the index in ${cache.dir} has no facts to apply a configuration to` };
+    options = conditionOptions(all.map((c) => c.facts));
+  }
+  const { applied, key } = prepare(root, config, options);
+  const report = (graph: Graph, cached: boolean): { graph: Graph; report: ConfigReport } => ({
+    graph,
+    report: {
+      source: config.source,
+      arch: config.arch ?? 'x86',
+      key,
+      cached,
+      seconds: (Date.now() - started) / 1000,
+      warnings: graph.data.config?.warnings ?? [],
+    },
+  });
+  const cached = cache.readConfiguredGraph(key);
+  if ('value' in cached) return report(cached.value, true);
+  const all = load();
+  if (!all)
+    return { problem: `the index in ${cache.dir} has no facts to apply a configuration to` };
+  const data = resolve(
+    all.map((c) => c.facts),
+    applied,
+  );
+  data.config = {
+    source: config.source,
+    arch: config.arch ?? 'x86',
+    key,
+    warnings: warningsOf(root, config),
+  };
+  cache.writeConfiguredGraph(key, data);
+  return report(new Graph(data), false);
+}

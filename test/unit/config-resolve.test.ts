@@ -1,0 +1,112 @@
+// A configuration applied when the graph is resolved, on the configuration fixture tree:
+// what each configuration builds, which branches hold, which calls are dead, a stub and
+// the real function never both; switching configurations parses nothing again.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Graph } from '../../src/analysis/index/graph';
+import { buildIndex, openIndex } from '../../src/analysis/index/indexer';
+import {
+  CONFIG_NAMES,
+  type ConfigName,
+  builtMarks,
+  configRoot,
+  fixtureConfig,
+  presenceMarks,
+} from '../helpers/config-fixture';
+
+let cacheDir: string;
+const graphs = new Map<ConfigName | 'union', Graph>();
+
+function defined(graph: Graph, name: string, file: string, line: number): boolean {
+  return graph.lookup(name).some((n) => graph.file(n) === file && graph.line(n) === line);
+}
+
+function called(graph: Graph, from: string, to: string, file: string, line: number): boolean {
+  return graph
+    .lookup(from)
+    .filter((n) => graph.file(n) === file)
+    .some((n) =>
+      [...graph.outgoing(n)].some(
+        (e) => graph.edgeLine(e) === line && graph.name(graph.to(e)) === to,
+      ),
+    );
+}
+
+describe('a configuration applied at resolve time (kernel-config fixture)', () => {
+  before(async () => {
+    cacheDir = mkdtempSync(join(tmpdir(), 'netpaths-config-'));
+    graphs.set('union', (await buildIndex({ root: configRoot, cacheDir, workers: 1 })).graph);
+    for (const name of CONFIG_NAMES)
+      graphs.set(
+        name,
+        (await openIndex({ root: configRoot, cacheDir, config: fixtureConfig(name) })).graph,
+      );
+  });
+  after(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+  it('without a configuration the graph is the union: every definition and call is there', () => {
+    const union = graphs.get('union') as Graph;
+    const marks = presenceMarks();
+    assert.ok(marks.length > 30);
+    for (const m of marks) {
+      const where = `${m.file}:${m.line}`;
+      if (m.kind === 'def') assert.ok(defined(union, m.name, m.file, m.line), where);
+      else assert.ok(called(union, m.name, m.to as string, m.file, m.line), where);
+    }
+    assert.equal(union.built(union.lookup('acme_xmit')[0] as number), undefined);
+  });
+
+  for (const name of CONFIG_NAMES) {
+    it(`with ${name}.config, each marked definition and call is there exactly when its mark says`, () => {
+      const graph = graphs.get(name) as Graph;
+      for (const m of presenceMarks()) {
+        const where = `${m.file}:${m.line} (${m.kind} ${m.name}${m.to ? ` -> ${m.to}` : ''})`;
+        const want = m.in.includes(name);
+        const got =
+          m.kind === 'def'
+            ? defined(graph, m.name, m.file, m.line)
+            : called(graph, m.name, m.to as string, m.file, m.line);
+        assert.equal(got, want, `${where} with ${name}`);
+      }
+    });
+
+    it(`with ${name}.config, each function knows whether it is built in or in which module`, () => {
+      const graph = graphs.get(name) as Graph;
+      let checked = 0;
+      for (const mark of builtMarks()) {
+        const want = mark.states[name];
+        if (!want) continue;
+        for (let n = 0; n < graph.nodeCount; n++) {
+          if (graph.file(n) !== mark.file) continue;
+          checked++;
+          assert.equal(graph.built(n) ?? 'n', want.built, `${graph.name(n)} in ${mark.file}`);
+          assert.equal(graph.module(n), want.module, `${graph.name(n)} in ${mark.file}`);
+        }
+      }
+      assert.ok(checked > 10);
+    });
+  }
+
+  it('a stub and the real function of one name: exactly one in each configuration', () => {
+    for (const name of CONFIG_NAMES) {
+      const graph = graphs.get(name) as Graph;
+      assert.equal(graph.lookup('rps_steer').length, 1, name);
+      assert.equal(graph.lookup('NF_HOOK').length, 1, name);
+    }
+    assert.equal(graphs.get('union')?.lookup('rps_steer').length, 2);
+  });
+
+  it('switching back to a configuration applied before loads its graph and parses nothing', async () => {
+    const again = await buildIndex({ root: configRoot, cacheDir, config: fixtureConfig('full') });
+    assert.equal(again.reparsed, 0);
+    assert.equal(again.config?.cached, true);
+    assert.equal(again.graph.data.config?.source, fixtureConfig('full').source);
+    const other = await openIndex({ root: configRoot, cacheDir, config: fixtureConfig('small') });
+    assert.equal(other.config?.cached, true);
+    assert.notEqual(other.config?.key, again.config?.key);
+  });
+});
