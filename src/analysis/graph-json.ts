@@ -38,7 +38,19 @@ export interface GraphNode {
    * number of the first. Absent on functions the join inferred between observed ones.
    */
   observed?: { count: number; first: number };
+  /**
+   * With a kernel configuration: `y` built in, `m` in a module, `n` not built (shown only
+   * with `--show-unbuilt`). Absent for the union of every configuration.
+   */
+  built?: Built;
+  /** The module the function is built into, when `built` is `m`. */
+  module?: string;
+  /** When `built` is `n`: the condition that leaves it out, e.g. `#ifdef CONFIG_RPS at net/core/dev.c:4810`. */
+  excludedBy?: string;
 }
+
+/** Whether a configuration builds a function: built in, a module, not at all. */
+export type Built = 'y' | 'm' | 'n';
 
 export interface GraphEdge {
   from: string;
@@ -59,6 +71,23 @@ export interface GraphEdge {
    * no call of the source (its `file` is '' and its `line` 0).
    */
   trace?: TraceLink;
+  /**
+   * With a kernel configuration: `live` when the call is in the kernel it builds, `dead`
+   * when it is not (shown only with `--show-unbuilt`). Absent for the union.
+   */
+  config?: 'live' | 'dead';
+  /** When `config` is `dead`: the condition that leaves the call out. */
+  excludedBy?: string;
+}
+
+/** The configuration a query applied (`GraphJson.configuration`). */
+export interface ConfigurationJson {
+  /** The configuration file read; absent when none was applied (the union of every configuration). */
+  source?: string;
+  /** How it was chosen (`--config`, `NETPATHS_CONFIG`, `the tree`), or why none was. */
+  chosen: string;
+  /** Its architecture folder (`x86`, `arm64`, ...). */
+  arch?: string;
 }
 
 /** How a trace's functions are joined (`GraphEdge.trace`). */
@@ -206,4 +235,6 @@ export interface GraphJson {
   trace?: TraceSummary;
   /** Only for `netpaths trace`: the drops the trace saw, in event order. */
   drops?: TraceDrop[];
+  /** The kernel configuration the query applied, or why none: set by `netpaths` on every query. */
+  configuration?: ConfigurationJson;
 }

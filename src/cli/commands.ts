@@ -3,6 +3,9 @@
 // Adding a command or an option to one is a change to its entry (and to OPTIONS for a
 // new option), not to the dispatcher in main.ts.
 
+import type { KernelConfig } from '../analysis/config/dotconfig';
+import type { BuildMap } from '../analysis/config/kbuild';
+import { markDrivers } from '../analysis/config/unbuilt';
 import type { Graph } from '../analysis/index/graph';
 import type { IndexReport } from '../analysis/index/indexer';
 import { explain, formatExplanation, listTopics, readSkbuffDoc } from '../analysis/knowledge';
@@ -13,7 +16,9 @@ import { QueryError, neighbourhood, where } from '../analysis/query/query';
 import { definitionsText } from '../analysis/render/text';
 import { FORMATS, type Format, isDrawnFormat, isFormat } from './format';
 import { COMMON_OPTIONS, type OptionName, UsageError, type Values, positiveInt } from './options';
+import type { CliConfiguration } from './indexing';
 import type { Output } from './output';
+import { runConfig } from './config-command';
 import { checkFiles, joinTraceFiles, logSkipped, runTrace } from './trace-command';
 
 /** What a handler gets: its arguments, the options, the output, and the tree and its index. */
@@ -28,6 +33,12 @@ export interface CommandContext {
   graph(): Promise<Graph>;
   /** Builds or refreshes the index. */
   buildIndex(): Promise<IndexReport>;
+  /** The kernel configuration the command applies, if any (read on first use). */
+  configuration(): CliConfiguration;
+  /** The call graph of every configuration at once, whatever the configuration. */
+  unionGraph(): Promise<Graph>;
+  /** What Kbuild builds of the tree with a configuration. */
+  buildMap(config: KernelConfig): BuildMap;
   /** Reads a file of the kernel tree (Makefiles, netfilter hook sites, skbuff.h). */
   readText(path: string): string | undefined;
   /** A one-line remark on stderr (silenced by --quiet). */
@@ -82,6 +93,10 @@ async function runIndex(ctx: CommandContext): Promise<void> {
     unresolvedPointerCalls: s.unresolvedPointerCalls,
     seconds: r.seconds,
     cacheDir: r.cacheDir,
+    configuration: r.config?.source ?? 'none',
+    ...(r.config
+      ? { configGraph: r.config.cached ? 'cached' : 'resolved', configSeconds: r.config.seconds }
+      : {}),
   };
   if (ctx.out.format === 'json') {
     ctx.out.json({ ...summary, skipped: r.skipped });
@@ -124,7 +139,18 @@ async function runPath(ctx: CommandContext): Promise<void> {
 
 async function runDrivers(ctx: CommandContext): Promise<void> {
   noArguments(ctx);
-  const list = listDrivers(new PresetContext(await ctx.graph(), (p) => ctx.readText(p)));
+  const { config } = ctx.configuration();
+  if (ctx.values.built && !config)
+    throw new UsageError(
+      "--built needs a kernel configuration (--config FILE, $NETPATHS_CONFIG or the tree's .config)",
+    );
+  // Every driver of the tree is listed, each with what the configuration builds of it.
+  const graph = config ? await ctx.unionGraph() : await ctx.graph();
+  let list = listDrivers(new PresetContext(graph, (p) => ctx.readText(p)));
+  if (config) {
+    markDrivers(list, config, ctx.buildMap(config), (p) => ctx.readText(p));
+    if (ctx.values.built) list = list.filter((d) => d.built !== 'n');
+  }
   if (ctx.out.format === 'json') ctx.out.json(list);
   else ctx.out.text(formatDriverTable(list));
 }
@@ -189,7 +215,7 @@ function runExplain(ctx: CommandContext): void {
   else ctx.out.text(`${explanations.map(formatExplanation).join('\n\n')}\n`);
 }
 
-const GRAPH_OPTIONS: readonly OptionName[] = ['link-template'];
+const GRAPH_OPTIONS: readonly OptionName[] = ['link-template', 'show-unbuilt'];
 /** A trace on a preset: the files, and the options `netpaths trace` reads them with. */
 const TRACE_OPTIONS: readonly OptionName[] = ['trace', 'skb', 'max-gap'];
 
@@ -237,12 +263,13 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'drivers',
-    usage: 'drivers',
+    usage: 'drivers [--built]',
     summary: [
-      'the network drivers found, their entry points and',
-      'whether their ingress/egress paths are complete',
+      'the network drivers found, their entry points,',
+      'whether their ingress/egress paths are complete and',
+      'what the configuration builds of them (y, m, n)',
     ],
-    options: [],
+    options: ['built'],
     output: 'data',
     run: runDrivers,
   },
@@ -275,6 +302,17 @@ export const COMMANDS: readonly Command[] = [
     options: ['skb', 'max-gap', ...GRAPH_OPTIONS],
     output: 'graph',
     run: runTrace,
+  },
+  {
+    name: 'config',
+    usage: 'config explain FUNC|FILE...',
+    summary: [
+      'why the kernel configuration builds a function or a file',
+      'or leaves it out: the makefile lines and the #if around it',
+    ],
+    options: [],
+    output: 'data',
+    run: runConfig,
   },
   {
     name: 'explain',

@@ -6,14 +6,18 @@
 // everything the default scope would); else NETWORK_SCOPE, what the demo indexes. So
 // every command after the demo, and after a whole-tree index, reuses what is there.
 
-import { resolve as resolvePath } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
+import type { KernelConfig } from '../analysis/config/dotconfig';
+import { chooseConfig, loadConfig } from '../analysis/config/load';
+import type { ConfigurationJson } from '../analysis/graph-json';
 import { IndexCache, defaultCacheDir } from '../analysis/index/cache';
 import type { Graph } from '../analysis/index/graph';
 import {
   type IndexOptions,
   type IndexReport,
   buildIndex,
-  openGraph,
+  openIndex,
 } from '../analysis/index/indexer';
 import { NETWORK_SCOPE } from '../analysis/index/kernel-layout';
 import { type Values, positiveInt } from './options';
@@ -62,10 +66,50 @@ export function chooseScope(
 export interface CliIndex {
   readonly options: IndexOptions;
   readonly scope: ScopeChoice;
-  /** The graph for a query: from the index, built first when there is none. */
+  /**
+   * The graph for a query: from the index, built first when there is none; of the kernel
+   * the configuration builds when there is one.
+   */
   graph(): Promise<Graph>;
-  /** Builds or refreshes the index. */
+  /** The graph of every configuration at once, whatever the configuration. */
+  union(): Promise<Graph>;
+  /** Builds or refreshes the index (and applies the configuration, when there is one). */
   build(): Promise<IndexReport>;
+  /** The configuration the command applies, read on first use; one line when it cannot be read. */
+  configuration(): CliConfiguration;
+}
+
+export interface CliConfiguration {
+  config?: KernelConfig;
+  /** What `--format json` says of it. */
+  json: ConfigurationJson;
+}
+
+/**
+ * The configuration of a command line: `--config`, else `$NETPATHS_CONFIG`, else the
+ * tree's `.config`, else none (load.ts, chooseConfig). A file that cannot be read or is
+ * not a configuration is an error of one line.
+ */
+export function cliConfiguration(
+  flag: string | undefined,
+  env: string | undefined,
+  root: string,
+): CliConfiguration {
+  const treeConfig = join(root, '.config');
+  const choice = chooseConfig(flag, env, existsSync(treeConfig) ? treeConfig : undefined);
+  if ('none' in choice) return { json: { chosen: choice.why } };
+  const read = loadConfig(choice.path);
+  if ('problem' in read) throw new Error(read.problem);
+  const json: ConfigurationJson = { source: read.config.source, chosen: choice.from };
+  if (read.config.arch !== undefined) json.arch = read.config.arch;
+  return { config: read.config, json };
+}
+
+/** The line a command logs of its configuration. */
+export function configurationLine(c: ConfigurationJson): string {
+  return c.source === undefined
+    ? `no kernel configuration (${c.chosen}): every file, both sides of every #if`
+    : `kernel configuration ${c.source} (from ${c.chosen}${c.arch ? `, ${c.arch}` : ''})`;
 }
 
 /** The index of a command line; `log` writes one line on stderr unless --quiet. */
@@ -87,6 +131,21 @@ export function cliIndex(values: Values, log: (line: string) => void): CliIndex 
     options.onPhase = (phase, files) => shown.phase(phase, files);
     options.onProgress = (done, total) => shown.progress(done, total);
   }
+  let configuration: CliConfiguration | undefined;
+  const configured = (): CliConfiguration => {
+    if (configuration) return configuration;
+    configuration = cliConfiguration(values.config, process.env.NETPATHS_CONFIG, root);
+    // The union is what NetPaths always drew: JSON and `netpaths index` say so, stderr stays quiet.
+    if (configuration.config) options.log?.(configurationLine(configuration.json));
+    return configuration;
+  };
+  const withConfig = (): IndexOptions => {
+    const { config } = configured();
+    return config ? { ...options, config } : options;
+  };
+  const warn = (warnings: readonly string[] | undefined): void => {
+    for (const w of warnings ?? []) options.log?.(w);
+  };
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   options.signal = controller.signal;
@@ -103,7 +162,17 @@ export function cliIndex(values: Values, log: (line: string) => void): CliIndex 
   return {
     options,
     scope,
-    graph: () => reporting(openGraph(options)),
-    build: () => reporting(buildIndex(options)),
+    graph: async () => {
+      const opened = await reporting(openIndex(withConfig()));
+      warn(opened.config?.warnings);
+      return opened.graph;
+    },
+    union: async () => (await reporting(openIndex(options))).graph,
+    build: async () => {
+      const built = await reporting(buildIndex(withConfig()));
+      warn(built.config?.warnings);
+      return built;
+    },
+    configuration: configured,
   };
 }

@@ -6,6 +6,8 @@
 // Layout: options.ts reads argv, commands.ts is the table of commands and their handlers,
 // output.ts writes what they answer, indexing.ts says where the index is, usage.ts --help.
 
+import { markUnbuilt } from '../analysis/config/unbuilt';
+import { treeBuildMap } from '../analysis/index/configured';
 import { NotKernelTreeError } from '../analysis/index/walk';
 import { kernelTextReader } from '../analysis/kernel-text';
 import { QueryError } from '../analysis/query/query';
@@ -32,13 +34,34 @@ async function main(argv: string[]): Promise<void> {
   };
   const index = cliIndex(values, log);
   const readText = kernelTextReader(index.options.root);
+  const out = makeOutput({ format, linkTemplate: values['link-template'], readText });
+  // --show-unbuilt answers on the union, then marks what the configuration leaves out.
+  const unbuilt = (): boolean => values['show-unbuilt'] === true && !!index.configuration().config;
   const ctx: CommandContext = {
     name,
     args,
     values,
-    out: makeOutput({ format, linkTemplate: values['link-template'], readText }),
-    graph: () => index.graph(),
+    out: {
+      ...out,
+      async graph(graph, title) {
+        const { config, json } = index.configuration();
+        graph.configuration = json;
+        if (config && unbuilt())
+          markUnbuilt(
+            graph,
+            await index.graph(),
+            config,
+            treeBuildMap(index.options.root, config),
+            readText,
+          );
+        await out.graph(graph, title);
+      },
+    },
+    graph: () => (unbuilt() ? index.union() : index.graph()),
     buildIndex: () => index.build(),
+    configuration: () => index.configuration(),
+    unionGraph: () => index.union(),
+    buildMap: (config) => treeBuildMap(index.options.root, config),
     readText,
     log,
   };
@@ -46,8 +69,18 @@ async function main(argv: string[]): Promise<void> {
     await command.run(ctx);
   } catch (e) {
     // A function outside the default scope is not unknown to the kernel: say where to look.
-    if (e instanceof QueryError && index.scope.network && e.message.startsWith('unknown function'))
-      throw new QueryError(`${e.message}; the index covers ${index.scope.description}`);
+    const unknown = e instanceof QueryError ? /^unknown function (\S+)/.exec(e.message) : null;
+    const { config } = unknown ? index.configuration() : {};
+    // A function the configuration does not build is in the union: say so, not "unknown".
+    if (unknown && config) {
+      const name = unknown[1] as string;
+      if ((await index.union()).lookup(name).length > 0)
+        throw new QueryError(
+          `${name} is not built by the configuration ${config.source} (netpaths config explain ${name} says why; --config none draws every configuration)`,
+        );
+    }
+    if (unknown && index.scope.network)
+      throw new QueryError(`${(e as Error).message}; the index covers ${index.scope.description}`);
     throw e;
   }
 }

@@ -26,6 +26,9 @@ export const OPTIONS = {
   trace: { type: 'string', multiple: true },
   skb: { type: 'string' },
   'max-gap': { type: 'string' },
+  config: { type: 'string' },
+  'show-unbuilt': { type: 'boolean' },
+  built: { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -83,6 +86,21 @@ export const OPTION_HELP: Readonly<Record<OptionName, OptionHelp>> = {
     arg: 'N',
     help: ['the most calls the join infers between two traced functions (default 8)'],
   },
+  config: {
+    arg: 'FILE',
+    help: [
+      'the kernel configuration (.config, .gz or .xz): draw the kernel it',
+      "builds (default: $NETPATHS_CONFIG, else the tree's .config, else",
+      'none); none: every branch of every #if, every file',
+    ],
+  },
+  'show-unbuilt': {
+    help: [
+      'also show, faint, what the configuration does not build, with',
+      'the condition or makefile line that leaves it out',
+    ],
+  },
+  built: { help: ['only the drivers the configuration builds (y or m)'] },
   quiet: { help: ['no progress on stderr'] },
   help: { help: ['this text; after a command, that command alone'] },
   version: { help: ['the version of netpaths'] },
@@ -95,6 +113,7 @@ export const COMMON_OPTIONS: readonly OptionName[] = [
   'cache-dir',
   'scope',
   'workers',
+  'config',
   'quiet',
   'help',
 ];

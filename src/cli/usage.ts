@@ -44,7 +44,7 @@ export function usage(): string {
     ...twoColumns('  --help, --version', OPTION_HELP.help.help, OPTION_COLUMN),
     '',
     `options of the graph commands (${graphCommands.join(', ')}):`,
-    ...optionLines(['link-template']),
+    ...optionLines(['link-template', 'show-unbuilt']),
     '',
     "'netpaths COMMAND --help' lists the options of one command.",
   ].join('\n');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { optionsOf } from '../config/condition';
 import type { KernelConfig } from '../config/dotconfig';
 import { unknownOptions, unknownOptionsWarning } from '../config/dotconfig';
-import { buildMap } from '../config/kbuild';
+import { type BuildMap, buildMap } from '../config/kbuild';
 import { treeKconfigSymbols } from '../config/load';
 import type { CachedFile, IndexCache } from './cache';
 import { GRAPH_VERSION } from './cache';
@@ -132,6 +132,8 @@ export function configuredGraph(
     options = conditionOptions(all.map((c) => c.facts));
   }
   const { applied, key } = prepare(root, config, options);
+  // Warnings are of the file read, not of the graph: two files may share one cached graph.
+  const warnings = warningsOf(root, config);
   const report = (graph: Graph, cached: boolean): { graph: Graph; report: ConfigReport } => ({
     graph,
     report: {
@@ -140,7 +142,7 @@ export function configuredGraph(
       key,
       cached,
       seconds: (Date.now() - started) / 1000,
-      warnings: graph.data.config?.warnings ?? [],
+      warnings,
     },
   });
   const cached = cache.readConfiguredGraph(key);
@@ -156,8 +158,12 @@ export function configuredGraph(
     source: config.source,
     arch: config.arch ?? 'x86',
     key,
-    warnings: warningsOf(root, config),
   };
   cache.writeConfiguredGraph(key, data);
   return report(new Graph(data), false);
+}
+
+/** What Kbuild builds of the tree at `root` with `config` (explanations, --show-unbuilt). */
+export function treeBuildMap(root: string, config: KernelConfig): BuildMap {
+  return buildMap(config, hashingReader(root).read);
 }

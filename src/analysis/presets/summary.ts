@@ -28,6 +28,9 @@ export interface DriverSummary {
   aliases: string[];
   /** Whether it drives a device or a virtual one (device-kind.ts); set by listDrivers. */
   device?: DeviceKind;
+  /** With a kernel configuration: built in (`y`), a module (`m`, and which) or not built (`n`). */
+  built?: 'y' | 'm' | 'n';
+  module?: string;
 }
 
 function ids(g: Graph, nodes: Iterable<number>): string[] {

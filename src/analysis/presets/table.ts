@@ -65,7 +65,16 @@ function families(
     .filter((f) => f.drivers.length > 0);
 }
 
+/** `y`, `n`, or `m` with its module when it is not named as the driver is: `m:e1000e`. */
+function builtCell(d: DriverSummary): string {
+  if (d.built === 'm' && d.module !== undefined && d.module !== d.name) return `m:${d.module}`;
+  return d.built ?? '';
+}
+
 function section(title: string, list: readonly DriverSummary[]): string[] {
+  // With a configuration, a column says what it builds of each driver.
+  const built = list.some((d) => d.built !== undefined);
+  const header: readonly string[] = built ? [...HEADER, 'built'] : HEADER;
   const rows = list.map((d) => [
     d.name,
     d.ingress,
@@ -73,8 +82,9 @@ function section(title: string, list: readonly DriverSummary[]): string[] {
     names(d.irq),
     names(d.poll),
     names(d.xmit),
+    ...(built ? [builtCell(d)] : []),
   ]);
-  const widths = HEADER.map((h, i) =>
+  const widths = header.map((h, i) =>
     Math.min(MAX_WIDTHS[i] ?? 20, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))),
   );
   const line = (cells: readonly string[]): string =>
@@ -82,7 +92,7 @@ function section(title: string, list: readonly DriverSummary[]): string[] {
       .map((c, i) => cut(c, widths[i] ?? 0).padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  const out = [...title.split('\n').flatMap((t) => (t ? wrap(t) : [''])), line(HEADER)];
+  const out = [...title.split('\n').flatMap((t) => (t ? wrap(t) : [''])), line(header)];
   list.forEach((d, i) => {
     out.push(line(rows[i] ?? []));
     for (const why of d.why ? d.why.split('; ') : [])

@@ -63,6 +63,10 @@ export function nodeJson(graph: Graph, n: number): GraphNode {
     line: graph.line(n),
   };
   if (graph.isMacro(n)) node.kind = 'macro';
+  const built = graph.built(n);
+  if (built) node.built = built;
+  const module = graph.module(n);
+  if (module !== undefined) node.module = module;
   return node;
 }
 
@@ -77,6 +81,8 @@ export function edgeJson(graph: Graph, e: number): GraphEdge {
   };
   const via = graph.via(e);
   if (via !== undefined) edge.via = via;
+  // A graph of one configuration holds only the calls of the kernel it builds.
+  if (graph.data.config) edge.config = 'live';
   return edge;
 }
 

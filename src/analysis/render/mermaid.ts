@@ -96,6 +96,11 @@ const CLASS_DEFS: readonly string[] = [
   'classDef omitted fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:3 3',
 ];
 
+/** What a configuration does not build, drawn only with --show-unbuilt: faint. */
+const UNBUILT_CLASS_DEF =
+  'classDef unbuilt fill:#f6f8fa,stroke:#afb8c1,color:#8c959f,stroke-dasharray:2 3';
+const UNBUILT_LINK_STYLE = 'stroke:#afb8c1,stroke-dasharray:2 3,opacity:0.5';
+
 const ARROWS: Record<EdgeGroup['kind'], string> = { direct: '-->', indirect: '-.->', async: '==>' };
 
 /**
@@ -190,6 +195,8 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
   const edgeIds: Record<string, MermaidEdgeRef> = {};
   const linkStyles = new Map<TraceLink | 'untaken', number[]>();
   const untaken = untakenCalls(graph);
+  // Calls a configuration leaves out (drawn with --show-unbuilt only): faint and dashed.
+  const deadLinks: number[] = [];
   let drawn = 0;
   prepared.edges.forEach((group, i) => {
     const eid = `e${i}`;
@@ -203,6 +210,7 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
     const id = forExport ? '' : `${eid}@`;
     lines.push(`  ${from} ${id}${ARROWS[group.kind]}${label} ${to}`);
     if (link) linkStyles.set(link, [...(linkStyles.get(link) ?? []), drawn]);
+    if (group.indexes.every((k) => graph.edges[k]?.config === 'dead')) deadLinks.push(drawn);
     drawn++;
   });
   for (const [link, indexes] of linkStyles) {
@@ -210,8 +218,12 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
       lines.push(`  linkStyle ${indexes.slice(i, i + 40).join(',')} ${TRACE_LINK_STYLES[link]}`);
   }
 
+  for (let i = 0; i < deadLinks.length; i += 40)
+    lines.push(`  linkStyle ${deadLinks.slice(i, i + 40).join(',')} ${UNBUILT_LINK_STYLE}`);
   lines.push(...CLASS_DEFS.map((l) => `  ${l}`));
   if (graph.trace) lines.push(...TRACE_CLASS_DEFS.map((l) => `  ${l}`));
+  const unbuilt = prepared.kept.some((n) => n.built === 'n');
+  if (unbuilt) lines.push(`  ${UNBUILT_CLASS_DEF}`);
   const byClass = new Map<string, string[]>();
   const marks = traceMarks(graph);
   const addClass = (cls: string, id: string): void => {
@@ -225,6 +237,7 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
     if (isExecContext(node.context)) addClass(node.context, id);
     if (node.collapsed) addClass('collapsed', id);
     if (prepared.markersByNode.has(node.id)) addClass('nfhook', id);
+    if (node.built === 'n') addClass('unbuilt', id);
     const mark = marks(node);
     if (mark) addClass(mark, id);
   }
@@ -283,6 +296,9 @@ function nodeLabel(
     badges.push(`● #${first}${count > 1 ? ` ×${count}` : ''}`);
   }
   for (const reason of drops ?? []) badges.push(`✖ ${escapeMermaid(truncate(reason, 34))}`);
+  if (node.built === 'm') badges.push(`▣ ${escapeMermaid(truncate(node.module ?? 'module', 34))}`);
+  if (node.built === 'n')
+    badges.push(`not built: ${escapeMermaid(truncate(node.excludedBy ?? '', 40))}`);
   if (node.collapsed) {
     const hidden = Number.isFinite(node.collapsed.hidden)
       ? Math.max(0, Math.floor(node.collapsed.hidden))

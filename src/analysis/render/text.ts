@@ -50,7 +50,18 @@ function where(node: GraphNode): string {
 
 /** `napi_schedule  include/linux/netdevice.h:519`, and `(macro)` after a macro. */
 function definitionLine(node: GraphNode): string {
-  return `${plainText(node.name)}  ${where(node)}${node.kind === 'macro' ? '  (macro)' : ''}`;
+  return `${plainText(node.name)}  ${where(node)}${node.kind === 'macro' ? '  (macro)' : ''}${builtTag(node)}`;
+}
+
+/**
+ * What a configuration makes of a function: `  [module e1000e]`, or `  (not built: #ifdef
+ * CONFIG_RPS at net/core/dev.c:4810)` with --show-unbuilt; nothing when built in.
+ */
+export function builtTag(node: GraphNode): string {
+  if (node.built === 'm') return `  [module${node.module ? ` ${plainText(node.module)}` : ''}]`;
+  if (node.built === 'n')
+    return `  (not built${node.excludedBy ? `: ${plainText(node.excludedBy)}` : ''})`;
+  return '';
 }
 
 /**
@@ -72,8 +83,12 @@ function calleeLabel(graph: GraphJson): (node: GraphNode | undefined, id: string
 /** `(indirect: napi_struct.poll = ... at ...; call at net/core/dev.c:6830)` */
 function edgeNote(edge: GraphEdge): string {
   const site = `call at ${plainText(edge.file)}:${edge.line}`;
-  if (edge.kind === 'direct') return `(${site})`;
-  return `(${edge.kind}${edge.via ? `: ${plainText(edge.via)}` : ''}; ${site})`;
+  const dead =
+    edge.config === 'dead'
+      ? `dead${edge.excludedBy ? `: ${plainText(edge.excludedBy)}` : ''}; `
+      : '';
+  if (edge.kind === 'direct') return `(${dead}${site})`;
+  return `(${dead}${edge.kind}${edge.via ? `: ${plainText(edge.via)}` : ''}; ${site})`;
 }
 
 function findEdge(graph: GraphJson, from: string, to: string): GraphEdge | undefined {
@@ -88,7 +103,9 @@ function pathsText(graph: GraphJson, byId: Map<string, GraphNode>, out: string[]
     );
     path.forEach((id, i) => {
       const node = byId.get(id);
-      const name = node ? `${plainText(node.name)}  ${where(node)}` : plainText(id);
+      const name = node
+        ? `${plainText(node.name)}  ${where(node)}${builtTag(node)}`
+        : plainText(id);
       if (i === 0) {
         out.push(`  ${name}`);
         return;
@@ -118,7 +135,7 @@ function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): v
       const seen = node.observed
         ? `  ● #${node.observed.first}${node.observed.count > 1 ? ` ×${node.observed.count}` : ''}`
         : '';
-      out.push(`  ${plainText(node.name)}  ${where(node)}${ctx}${macro}${seen}`);
+      out.push(`  ${plainText(node.name)}  ${where(node)}${ctx}${macro}${builtTag(node)}${seen}`);
       if (node.note) out.push(`      ${plainText(node.note)}`);
       for (const marker of prepared.markersByNode.get(node.id) ?? [])
         out.push(`      ◆ netfilter hook ${plainText(marker)}`);
