@@ -101,6 +101,14 @@ const UNBUILT_CLASS_DEF =
   'classDef unbuilt fill:#f6f8fa,stroke:#afb8c1,color:#8c959f,stroke-dasharray:2 3';
 const UNBUILT_LINK_STYLE = 'stroke:#afb8c1,stroke-dasharray:2 3,opacity:0.5';
 
+/** The style lines of the calls a configuration leaves out (by drawn link number): faint, dashed. */
+function unbuiltLinkStyles(dead: readonly number[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < dead.length; i += 40)
+    out.push(`  linkStyle ${dead.slice(i, i + 40).join(',')} ${UNBUILT_LINK_STYLE}`);
+  return out;
+}
+
 const ARROWS: Record<EdgeGroup['kind'], string> = { direct: '-->', indirect: '-.->', async: '==>' };
 
 /**
@@ -133,6 +141,18 @@ function groupTrace(
   return untaken(group.from, group.to) ? 'untaken' : undefined;
 }
 
+/** The drop reasons a trace saw, by node id, each once and without its SKB_DROP_REASON_ prefix. */
+function dropsByNode(graph: GraphJson): Map<string, string[]> {
+  const drops = new Map<string, string[]>();
+  for (const d of graph.drops ?? []) {
+    const list = drops.get(d.node) ?? [];
+    const reason = d.reason.replace(/^SKB_DROP_REASON_/, '') || 'drop';
+    if (!list.includes(reason)) list.push(reason);
+    drops.set(d.node, list);
+  }
+  return drops;
+}
+
 /** Graph JSON -> a Mermaid `flowchart` with one subgraph per stage, in path order. */
 export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): MermaidResult {
   const direction: MermaidDirection = options.direction === 'LR' ? 'LR' : 'TD';
@@ -155,13 +175,7 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
   }
   lines.push(`flowchart ${direction}`);
 
-  const drops = new Map<string, string[]>();
-  for (const d of graph.drops ?? []) {
-    const list = drops.get(d.node) ?? [];
-    const reason = d.reason.replace(/^SKB_DROP_REASON_/, '') || 'drop';
-    if (!list.includes(reason)) list.push(reason);
-    drops.set(d.node, list);
-  }
+  const drops = dropsByNode(graph);
   const nodeLine = (node: GraphNode, indent: string): string => {
     const id = mermaidId.get(node.id) ?? 'n0';
     const label = nodeLabel(
@@ -218,12 +232,10 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
       lines.push(`  linkStyle ${indexes.slice(i, i + 40).join(',')} ${TRACE_LINK_STYLES[link]}`);
   }
 
-  for (let i = 0; i < deadLinks.length; i += 40)
-    lines.push(`  linkStyle ${deadLinks.slice(i, i + 40).join(',')} ${UNBUILT_LINK_STYLE}`);
+  lines.push(...unbuiltLinkStyles(deadLinks));
   lines.push(...CLASS_DEFS.map((l) => `  ${l}`));
   if (graph.trace) lines.push(...TRACE_CLASS_DEFS.map((l) => `  ${l}`));
-  const unbuilt = prepared.kept.some((n) => n.built === 'n');
-  if (unbuilt) lines.push(`  ${UNBUILT_CLASS_DEF}`);
+  if (prepared.kept.some((n) => n.built === 'n')) lines.push(`  ${UNBUILT_CLASS_DEF}`);
   const byClass = new Map<string, string[]>();
   const marks = traceMarks(graph);
   const addClass = (cls: string, id: string): void => {
