@@ -3,11 +3,12 @@
 // the real function never both; switching configurations parses nothing again.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Graph } from '../../src/analysis/index/graph';
+import { loadConfig } from '../../src/analysis/config/load';
 import { buildIndex, openIndex } from '../../src/analysis/index/indexer';
 import {
   CONFIG_NAMES,
@@ -15,6 +16,7 @@ import {
   builtMarks,
   configRoot,
   fixtureConfig,
+  fixtureConfigPath,
   presenceMarks,
 } from '../helpers/config-fixture';
 
@@ -108,5 +110,29 @@ describe('a configuration applied at resolve time (kernel-config fixture)', () =
     const other = await openIndex({ root: configRoot, cacheDir, config: fixtureConfig('small') });
     assert.equal(other.config?.cached, true);
     assert.notEqual(other.config?.key, again.config?.key);
+  });
+
+  it('keeps the graphs of the four configurations used last, and resolves an evicted one again', async () => {
+    const text = readFileSync(fixtureConfigPath('full'), 'utf8');
+    const variant = (queues: number) => {
+      const path = join(cacheDir, `queues-${queues}.config`);
+      writeFileSync(path, text.replace(/^CONFIG_NR_QUEUES=.*$/m, `CONFIG_NR_QUEUES=${queues}`));
+      const r = loadConfig(path);
+      if ('problem' in r) throw new Error(r.problem);
+      return r.config;
+    };
+    const keys = new Set<string>();
+    for (const queues of [2, 3, 4, 5, 6]) {
+      const r = await openIndex({ root: configRoot, cacheDir, config: variant(queues) });
+      assert.equal(r.config?.cached, false, `${queues} queues is a configuration of its own`);
+      keys.add(r.config?.key ?? '');
+      r.graph.close();
+    }
+    assert.equal(keys.size, 5);
+    assert.equal(readdirSync(join(cacheDir, 'configs')).length, 4);
+    const last = await openIndex({ root: configRoot, cacheDir, config: variant(6) });
+    assert.equal(last.config?.cached, true);
+    const first = await openIndex({ root: configRoot, cacheDir, config: variant(2) });
+    assert.equal(first.config?.cached, false, 'the least recently used was evicted');
   });
 });

@@ -6,7 +6,7 @@
 // reads, loads its graph.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { optionsOf } from '../config/condition';
 import type { KernelConfig } from '../config/dotconfig';
@@ -146,7 +146,10 @@ export function configuredGraph(
     },
   });
   const cached = cache.readConfiguredGraph(key);
-  if ('value' in cached) return report(cached.value, true);
+  if ('value' in cached) {
+    touch(join(cache.dir, 'configs', `${key}.bin`));
+    return report(cached.value, true);
+  }
   const all = load();
   if (!all)
     return { problem: `the index in ${cache.dir} has no facts to apply a configuration to` };
@@ -160,7 +163,43 @@ export function configuredGraph(
     key,
   };
   cache.writeConfiguredGraph(key, data);
+  evict(join(cache.dir, 'configs'), key);
   return report(new Graph(data), false);
+}
+
+/** How many configurations' graphs a cache keeps: the most recently used. */
+const KEPT_CONFIGURATIONS = 4;
+
+/** Marks a configuration's graph as used now (eviction keeps the most recently used). */
+function touch(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // A graph that cannot be touched is only evicted sooner.
+  }
+}
+
+/** Removes all but the KEPT_CONFIGURATIONS most recently used graphs, never `keep`'s. */
+function evict(dir: string, keep: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.bin'));
+  } catch {
+    return;
+  }
+  const used = names
+    .map((n) => {
+      try {
+        return { n, t: statSync(join(dir, n)).mtimeMs };
+      } catch {
+        return { n, t: 0 };
+      }
+    })
+    .sort((a, b) => b.t - a.t);
+  // A graph open in another process stays readable: removing a file leaves an open one whole.
+  for (const { n } of used.slice(KEPT_CONFIGURATIONS))
+    if (n !== `${keep}.bin`) rmSync(join(dir, n), { force: true });
 }
 
 /** What Kbuild builds of the tree at `root` with `config` (explanations, --show-unbuilt). */
