@@ -11,13 +11,12 @@
 #      extracted into that cache folder;
 #   4. on Debian/Ubuntu, that package installed with apt-get (as root, or through
 #      sudo when it needs no password), then step 3.
+# --version V asks for another release the same way (steps 2 to 4, with V for 6.12), as
+# the knowledge check does for Debian's 6.1 (scripts/knowledge-check.mjs); it ignores
+# $NETPATHS_KERNEL, which names the 6.12 tree.
 set -euo pipefail
 
-readonly VERSION=6.12
-readonly NAME="linux-source-${VERSION}"
-readonly TARBALL="/usr/src/${NAME}.tar.xz"
-readonly MARKER=".netpaths-extracted"
-readonly APT_PACKAGES=("${NAME}" xz-utils)
+VERSION=6.12
 
 log() { printf 'kernel.sh: %s\n' "$*" >&2; }
 die() {
@@ -27,12 +26,13 @@ die() {
 
 usage() {
   cat >&2 <<EOF
-Usage: bash scripts/kernel.sh [--kernel DIR]
+Usage: bash scripts/kernel.sh [--kernel DIR | --version V]
 
 Prints the absolute path of a Linux ${VERSION} source tree on stdout.
   --kernel DIR   use this tree (also: NETPATHS_KERNEL=DIR)
-Otherwise the tree is extracted once from ${TARBALL} into
-\${XDG_CACHE_HOME:-\$HOME/.cache}/netpaths/kernel/${NAME}.
+  --version V    another release, from /usr/src/linux-source-V.tar.xz (e.g. 6.1)
+Otherwise the tree is extracted once from /usr/src/linux-source-${VERSION}.tar.xz into
+\${XDG_CACHE_HOME:-\$HOME/.cache}/netpaths/kernel/linux-source-${VERSION}.
 EOF
 }
 
@@ -50,6 +50,7 @@ looks_like_kernel() {
 command -v node >/dev/null 2>&1 || die "node is needed (Node.js 20, as the README says)"
 
 explicit=""
+other_version=""
 explicit_from=""
 while (($#)); do
   case $1 in
@@ -64,6 +65,13 @@ while (($#)); do
       explicit_from="--kernel"
       shift
       ;;
+    --version)
+      (($# >= 2)) || die "--version needs a release such as 6.1"
+      [[ $2 =~ ^[0-9]+\.[0-9]+$ ]] || die "--version $2 is not a release such as 6.1"
+      VERSION=$2
+      other_version=1
+      shift 2
+      ;;
     -h | --help)
       usage
       exit 0
@@ -74,7 +82,13 @@ while (($#)); do
       ;;
   esac
 done
-if [[ -z $explicit && -n ${NETPATHS_KERNEL:-} ]]; then
+readonly VERSION
+readonly NAME="linux-source-${VERSION}"
+readonly TARBALL="/usr/src/${NAME}.tar.xz"
+readonly MARKER=".netpaths-extracted"
+readonly APT_PACKAGES=("${NAME}" xz-utils)
+
+if [[ -z $explicit && -z $other_version && -n ${NETPATHS_KERNEL:-} ]]; then
   explicit=$NETPATHS_KERNEL
   explicit_from="NETPATHS_KERNEL"
 fi
