@@ -8,7 +8,14 @@ import type { BuildMap } from '../analysis/config/kbuild';
 import { markDrivers } from '../analysis/config/unbuilt';
 import type { Graph } from '../analysis/index/graph';
 import type { IndexReport } from '../analysis/index/indexer';
-import { explain, formatExplanation, listTopics, readSkbuffDoc } from '../analysis/knowledge';
+import {
+  checkRows,
+  explain,
+  formatExplanation,
+  knowledgeCitations,
+  listTopics,
+  readSkbuffDoc,
+} from '../analysis/knowledge';
 import { PresetContext, buildPreset, formatDriverTable, listDrivers } from '../analysis/presets';
 import { findPaths } from '../analysis/query/paths';
 import { overlayTrace } from '../analysis/trace';
@@ -205,7 +212,8 @@ function runExplain(ctx: CommandContext): void {
       `'${cut}' is ${cut}>FIELD cut short by the shell, which read > as a redirection: quote it ('${cut}>data') or write ${cut.slice(0, -1)}.data`,
     );
   const explanations = ctx.args.map((topic) => {
-    const e = explain(topic, doc);
+    // The user's tree also gives the lines of the place each explanation cites.
+    const e = explain(topic, doc, (file) => ctx.readText(file));
     if (!e)
       throw new QueryError(`nothing known about ${topic} (netpaths explain lists the topics)`);
     return e;
@@ -213,6 +221,39 @@ function runExplain(ctx: CommandContext): void {
   if (ctx.out.format === 'json')
     ctx.out.json(explanations.length === 1 ? explanations[0] : explanations);
   else ctx.out.text(`${explanations.map(formatExplanation).join('\n\n')}\n`);
+}
+
+/**
+ * Finds the place each knowledge row cites in the tree and says which no longer hold there
+ * (another release, a patched tree): the list on stdout, then an error when any fails.
+ */
+function runCheckKnowledge(ctx: CommandContext): void {
+  noArguments(ctx);
+  const rows = checkRows(knowledgeCitations(), (file) => ctx.readText(file));
+  const failed = rows.filter((r) => !r.check.ok);
+  if (ctx.out.format === 'json')
+    ctx.out.json(
+      rows.map((r) => ({
+        table: r.table,
+        row: r.row,
+        file: r.cite.file,
+        symbol: r.cite.symbol,
+        ...(r.check.place ? { line: r.check.place.line } : {}),
+        holds: r.check.ok,
+        ...(r.check.ok ? {} : { reason: r.check.reason }),
+      })),
+    );
+  else
+    ctx.out.text(
+      [
+        ...failed.map((r) => `${r.table}  ${r.row}: ${r.check.ok ? '' : r.check.reason}\n`),
+        `${rows.length - failed.length} of ${rows.length} knowledge rows hold in this tree${
+          failed.length > 0 ? `; ${failed.length} do not (listed above)` : ''
+        }\n`,
+      ].join(''),
+    );
+  if (failed.length > 0)
+    throw new QueryError(`${failed.length} knowledge rows do not hold in this tree`);
 }
 
 const GRAPH_OPTIONS: readonly OptionName[] = ['link-template', 'show-unbuilt'];
@@ -324,6 +365,17 @@ export const COMMANDS: readonly Command[] = [
     options: [],
     output: 'data',
     run: runExplain,
+  },
+  {
+    name: 'check-knowledge',
+    usage: 'check-knowledge',
+    summary: [
+      'find the place in the tree each explanation cites; list the',
+      'statements that no longer hold there (another release)',
+    ],
+    options: [],
+    output: 'data',
+    run: runCheckKnowledge,
   },
 ];
 

@@ -8,7 +8,9 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import {
   MAX_HOVER_LINE,
+  findHoverTarget,
   hoverAt,
+  hoverCitation,
   readSkbuffDoc,
   surroundingLines,
   type SkbFieldDoc,
@@ -27,6 +29,7 @@ const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 
 export function register(ctx: HoverContext): void {
   const headers = new SkbuffDocCache(ctx.log);
+  const sources = new SourceCache();
   const root = ctx.kernelRoot();
   // Parse the header ahead of the first hover (about 10 ms), off the hover's path.
   if (root && ctx.config().hover) void headers.get(root);
@@ -35,7 +38,7 @@ export function register(ctx: HoverContext): void {
       { language: 'c', scheme: 'file' },
       {
         provideHover: (document, position, token) =>
-          provideHover(ctx, headers, document, position, token),
+          provideHover(ctx, headers, sources, document, position, token),
       },
     ),
   );
@@ -44,6 +47,7 @@ export function register(ctx: HoverContext): void {
 async function provideHover(
   ctx: HoverContext,
   headers: SkbuffDocCache,
+  sources: SourceCache,
   document: vscode.TextDocument,
   position: vscode.Position,
   token: vscode.CancellationToken,
@@ -73,6 +77,14 @@ async function provideHover(
   };
   if (doc) options.doc = doc;
   if (file !== undefined) options.file = file;
+  // The file the hover's statement cites, read ahead so the builder can link its line.
+  const target = findHoverTarget(line, position.character, options);
+  const cite = target ? hoverCitation(target) : undefined;
+  if (root && cite) {
+    const source = await sources.get(root, cite.file);
+    if (token.isCancellationRequested) return undefined;
+    if (source !== undefined) options.readSource = (f) => (f === cite.file ? source : undefined);
+  }
   const result = hoverAt(line, position.character, options);
   if (!result) return undefined;
   // Untrusted, no HTML, no theme icons: the text is escaped by the builder and links open files only.
@@ -134,5 +146,24 @@ class SkbuffDocCache {
       });
     this.loading = { key, promise };
     return promise;
+  }
+}
+
+/** The files hovers cite (a handful of headers and net/core sources), read once per tree. */
+class SourceCache {
+  private readonly texts = new Map<string, Promise<string | undefined>>();
+
+  get(root: string, file: string): Promise<string | undefined> {
+    const key = join(root, ...file.split('/'));
+    let text = this.texts.get(key);
+    if (!text) {
+      if (this.texts.size > 32) this.texts.clear();
+      text = fs.readFile(key, 'utf8').then(
+        (t) => (t.length > MAX_HEADER_BYTES ? undefined : t),
+        () => undefined,
+      );
+      this.texts.set(key, text);
+    }
+    return text;
   }
 }

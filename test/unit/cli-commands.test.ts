@@ -81,6 +81,7 @@ describe('the command table', () => {
       'trace',
       'config',
       'explain',
+      'check-knowledge',
     ]);
     for (const c of COMMANDS) {
       assert.ok(c.usage.startsWith(c.name), `${c.name}: usage starts with its name`);

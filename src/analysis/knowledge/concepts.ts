@@ -4,7 +4,10 @@
 // One row per concept. `id` is the canonical topic key (lower case, unique across this table
 // and SKB_FIELDS); `aliases` are extra lower-case spellings `explain()` accepts; `related`
 // names other topics that must resolve through `explain()` (unit-tested); `seeAlso` names
-// kernel identifiers that must be defined in a 6.12 tree (integration-tested).
+// kernel identifiers that must be defined in a 6.12 tree (integration-tested); `source`
+// names the definition that backs the text and what it must hold (sources.ts).
+
+import type { Citation } from './sources';
 
 import { SOCKET_CONCEPTS } from './socket-concepts';
 
@@ -16,6 +19,8 @@ export interface ConceptRow {
   aliases?: readonly string[];
   related?: readonly string[];
   seeAlso?: readonly string[];
+  /** The place in the tree that backs the text (sources.ts), checked by the integration tests. */
+  source?: Citation;
 }
 
 export const CONCEPTS: readonly ConceptRow[] = [
@@ -27,6 +32,11 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['skb', 'socket buffer', 'struct sk_buff'],
     related: ['data', 'headroom', 'frags'],
     seeAlso: ['alloc_skb', 'kfree_skb', 'skb_shinfo'],
+    source: {
+      file: 'include/linux/skbuff.h',
+      symbol: 'struct sk_buff',
+      holds: ['unsigned char *head', 'sk_buff_data_t end'],
+    },
   },
   // Hardware side: DMA and descriptor rings.
   {
@@ -36,6 +46,11 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['direct memory access', 'dma mapping'],
     related: ['rx-ring', 'tx-ring'],
     seeAlso: ['dma_map_single', 'dma_unmap_single', 'dma_sync_single_for_cpu'],
+    source: {
+      file: 'include/linux/dma-mapping.h',
+      symbol: 'dma_map_single',
+      holds: ['dma_map_single_attrs'],
+    },
   },
   {
     id: 'rx-ring',
@@ -51,14 +66,16 @@ export const CONCEPTS: readonly ConceptRow[] = [
     ],
     related: ['dma', 'ring-refill', 'napi'],
     seeAlso: ['napi_build_skb', 'napi_alloc_skb'],
+    source: { file: 'net/core/skbuff.c', symbol: 'napi_build_skb', holds: ['__napi_build_skb'] },
   },
   {
     id: 'tx-ring',
     title: 'TX descriptor ring',
-    text: "A circular array of transmit descriptors. ndo_start_xmit maps the skb's buffers, fills descriptors and writes the NIC's tail (doorbell) register; once the NIC reports them sent, the driver frees the skbs, usually from its NAPI poll (TX completion).",
+    text: "A circular array of transmit descriptors. ndo_start_xmit maps the skb's buffers for DMA, fills descriptors, reports the bytes to BQL and writes the NIC's tail (doorbell) register, skipping that write while netdev_xmit_more() says more packets follow; once the NIC reports them sent, the driver frees the skbs, usually from its NAPI poll (TX completion), and reports the completed bytes to BQL.",
     aliases: ['tx ring', 'transmit ring', 'tx descriptor ring', 'tx descriptors', 'tx completion'],
     related: ['dma', 'napi'],
-    seeAlso: ['napi_consume_skb', 'netif_tx_stop_queue', 'netif_tx_wake_queue'],
+    seeAlso: ['napi_consume_skb', 'netif_tx_stop_queue', 'netif_tx_wake_queue', 'netdev_xmit_more'],
+    source: { file: 'net/core/dev.c', symbol: 'xmit_one', holds: ['netdev_start_xmit'] },
   },
   {
     id: 'ring-refill',
@@ -67,6 +84,11 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['refill', 'rx refill', 'ring refill', 'page_pool', 'page pool'],
     related: ['rx-ring', 'dma'],
     seeAlso: ['page_pool_dev_alloc_pages'],
+    source: {
+      file: 'include/net/page_pool/helpers.h',
+      symbol: 'page_pool_dev_alloc_pages',
+      holds: ['page_pool_alloc_pages'],
+    },
   },
   // Interrupts and deferred work.
   {
@@ -76,6 +98,11 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['hard irq', 'hard interrupt', 'irq', 'interrupt', 'irq handler', 'interrupt handler'],
     related: ['top-half', 'napi'],
     seeAlso: ['request_irq', 'napi_schedule'],
+    source: {
+      file: 'include/linux/interrupt.h',
+      symbol: 'request_irq',
+      holds: ['request_threaded_irq(irq, handler, NULL'],
+    },
   },
   {
     id: 'top-half',
@@ -84,6 +111,11 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['top half'],
     related: ['hardirq', 'bottom-half'],
     seeAlso: ['napi_schedule'],
+    source: {
+      file: 'include/linux/netdevice.h',
+      symbol: 'napi_schedule',
+      holds: ['napi_schedule_prep', '__napi_schedule'],
+    },
   },
   {
     id: 'bottom-half',
@@ -92,6 +124,11 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['bottom half', 'bh', 'bottom halves'],
     related: ['softirq', 'top-half'],
     seeAlso: ['local_bh_disable', 'local_bh_enable'],
+    source: {
+      file: 'include/linux/bottom_half.h',
+      symbol: 'local_bh_disable',
+      holds: ['__local_bh_disable_ip'],
+    },
   },
   {
     id: 'softirq',
@@ -100,6 +137,11 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['softirqs', 'soft irq', 'softirq context'],
     related: ['net_rx_softirq', 'net_tx_softirq', 'ksoftirqd'],
     seeAlso: ['open_softirq', 'raise_softirq_irqoff', 'handle_softirqs'],
+    source: {
+      file: 'kernel/softirq.c',
+      symbol: 'handle_softirqs',
+      holds: ['h->action()', 'wakeup_softirqd'],
+    },
   },
   {
     id: 'net_rx_softirq',
@@ -108,6 +150,15 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['net rx softirq', 'net_rx', 'rx softirq'],
     related: ['napi', 'softirq', 'ksoftirqd'],
     seeAlso: ['net_rx_action', 'NET_RX_SOFTIRQ'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'net_rx_action',
+      holds: [
+        'net_hotdata.netdev_budget_usecs',
+        'net_hotdata.netdev_budget',
+        '__raise_softirq_irqoff(NET_RX_SOFTIRQ)',
+      ],
+    },
   },
   {
     id: 'net_tx_softirq',
@@ -116,6 +167,11 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['net tx softirq', 'net_tx', 'tx softirq'],
     related: ['qdisc', 'softirq'],
     seeAlso: ['net_tx_action', '__netif_schedule', 'NET_TX_SOFTIRQ'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'net_tx_action',
+      holds: ['completion_queue', 'output_queue', 'qdisc_run'],
+    },
   },
   {
     id: 'ksoftirqd',
@@ -123,23 +179,39 @@ export const CONCEPTS: readonly ConceptRow[] = [
     text: 'A per-CPU kernel thread (ksoftirqd/N) that runs pending softirqs when they keep coming back, so a packet flood cannot starve ordinary tasks. Receive work that outlasts its budget often finishes here: the handlers still run as softirqs, but the thread is scheduled like any other task.',
     related: ['softirq', 'net_rx_softirq'],
     seeAlso: ['run_ksoftirqd'],
+    source: { file: 'kernel/softirq.c', symbol: 'run_ksoftirqd', holds: ['handle_softirqs(true)'] },
   },
   // Receive batching.
   {
     id: 'napi',
     title: 'NAPI',
-    text: "The interrupt-mitigation polling scheme for receive (and TX completion). The IRQ handler schedules the driver's napi_struct; NET_RX_SOFTIRQ then calls its poll() with a budget, and the driver re-enables the interrupt with napi_complete_done() only after it runs out of work.",
+    text: "The interrupt-mitigation polling scheme for receive (and TX completion): the IRQ handler masks the device interrupt and schedules the driver's napi_struct, and NET_RX_SOFTIRQ (or the instance's thread when threaded) calls its poll() with a budget. A poll that used less than its budget calls napi_complete_done(), which never touches the interrupt: it flushes GRO and returns whether the driver may unmask it, false while a busy poller owns the instance, when a new schedule arrived (the poll runs again), or when napi_defer_hard_irqs defers it to a gro_flush_timeout timer.",
     aliases: ['napi_struct', 'new api', 'napi poll', 'poll'],
     related: ['net_rx_softirq', 'gro', 'hardirq'],
     seeAlso: ['napi_schedule', 'napi_complete_done', 'netif_napi_add', '__napi_poll'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'napi_complete_done',
+      holds: [
+        'NAPIF_STATE_IN_BUSY_POLL',
+        'napi_defer_hard_irqs',
+        'NAPIF_STATE_MISSED',
+        'return ret',
+      ],
+    },
   },
   {
     id: 'gro',
     title: 'GRO (generic receive offload)',
-    text: 'Inside the NAPI poll, napi_gro_receive() merges consecutive packets of the same flow into one large skb, so the layers above handle fewer, bigger packets. Held packets are flushed to the stack when a flow stops matching and at the end of the poll (napi_complete_done()).',
+    text: 'Inside the NAPI poll, napi_gro_receive() merges packets of the same flow into one large skb. A held packet goes up the stack when a packet of its flow cannot merge into it, when its bucket already holds 8 flows (the oldest goes), when the poll spends its whole budget (then only packets older than a jiffy, with HZ >= 1000) and when napi_complete_done() ends the poll (only older ones when gro_flush_timeout is set). Packets GRO lets through are batched by gro_normal_one() and delivered in lists of gro_normal_batch segments.',
     aliases: ['generic receive offload'],
     related: ['napi', 'gso'],
     seeAlso: ['napi_gro_receive', 'dev_gro_receive', 'napi_gro_flush'],
+    source: {
+      file: 'net/core/gro.c',
+      symbol: 'dev_gro_receive',
+      holds: ['if (pp)', 'MAX_GRO_SKBS', 'gro_flush_oldest'],
+    },
   },
   {
     id: 'gso',
@@ -148,6 +220,11 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['generic segmentation offload', 'segmentation'],
     related: ['tso', 'gso_size', 'gro'],
     seeAlso: ['skb_gso_segment', 'validate_xmit_skb'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'validate_xmit_skb',
+      holds: ['netif_needs_gso', 'skb_gso_segment'],
+    },
   },
   {
     id: 'tso',
@@ -156,6 +233,7 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['tcp segmentation offload'],
     related: ['gso', 'gso_size'],
     seeAlso: ['NETIF_F_TSO'],
+    source: { file: 'include/linux/netdev_features.h', symbol: 'NETIF_F_TSO' },
   },
   {
     id: 'rps',
@@ -164,14 +242,24 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['receive packet steering', 'rfs', 'receive flow steering'],
     related: ['backlog', 'hash'],
     seeAlso: ['get_rps_cpu', 'enqueue_to_backlog'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'netif_receive_skb_internal',
+      holds: ['get_rps_cpu', 'enqueue_to_backlog'],
+    },
   },
   {
     id: 'backlog',
     title: 'Per-CPU backlog',
-    text: 'A per-CPU input queue (softnet_data.input_pkt_queue) fed by netif_rx() and by RPS. A built-in NAPI instance drains it with process_backlog() in NET_RX_SOFTIRQ; packets are dropped once it holds more than net.core.netdev_max_backlog (1000).',
+    text: 'A per-CPU input queue (softnet_data.input_pkt_queue) fed by netif_rx() and by RPS. A built-in NAPI instance drains it with process_backlog(), in NET_RX_SOFTIRQ, or in a per-CPU backlog_napi thread on PREEMPT_RT kernels and with the thread_backlog_napi boot option; packets are dropped once it holds more than net.core.netdev_max_backlog (1000).',
     aliases: ['input_pkt_queue', 'softnet_data', 'netdev_max_backlog'],
-    related: ['rps', 'napi'],
+    related: ['rps', 'napi', 'backlog-threads'],
     seeAlso: ['enqueue_to_backlog', 'process_backlog', 'netif_rx'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'enqueue_to_backlog',
+      holds: ['net_hotdata.max_backlog', 'input_pkt_queue'],
+    },
   },
   {
     id: 'xdp',
@@ -180,6 +268,7 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['express data path', 'bpf_prog_run_xdp'],
     related: ['napi', 'rx-ring'],
     seeAlso: ['bpf_prog_run_xdp', 'xdp_do_redirect'],
+    source: { file: 'include/net/xdp.h', symbol: 'bpf_prog_run_xdp', holds: ['bpf_prog_run'] },
   },
   // Transmit queueing.
   {
@@ -189,6 +278,11 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['queueing discipline', 'queuing discipline', 'traffic control', 'tc', 'sch'],
     related: ['net_tx_softirq', 'tx-ring'],
     seeAlso: ['__dev_xmit_skb', '__qdisc_run', 'sch_direct_xmit'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: '__dev_xmit_skb',
+      holds: ['dev_qdisc_enqueue', '__qdisc_run', 'sch_direct_xmit'],
+    },
   },
   // Filtering.
   {
@@ -204,6 +298,7 @@ export const CONCEPTS: readonly ConceptRow[] = [
       'NF_INET_POST_ROUTING',
     ],
     seeAlso: ['NF_HOOK', 'nf_hook_slow'],
+    source: { file: 'include/linux/netfilter.h', symbol: 'NF_HOOK', holds: ['okfn(net, sk, skb)'] },
   },
   // Routing and next hop.
   {
@@ -213,6 +308,11 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['routing', 'route', 'dst_entry', 'rtable', 'route lookup', 'fib'],
     related: ['neighbour'],
     seeAlso: ['skb_dst', 'dst_input', 'dst_output', 'ip_route_input_noref'],
+    source: {
+      file: 'include/net/dst.h',
+      symbol: 'dst_input',
+      holds: ['skb_dst(skb)->input', 'ip_local_deliver'],
+    },
   },
   {
     id: 'neighbour',
@@ -221,6 +321,103 @@ export const CONCEPTS: readonly ConceptRow[] = [
     aliases: ['neighbor', 'neigh', 'arp', 'ndisc', 'neighbour output', 'neighbor output'],
     related: ['dst', 'qdisc'],
     seeAlso: ['neigh_output', 'neigh_hh_output', 'neigh_resolve_output'],
+    source: {
+      file: 'include/net/neighbour.h',
+      symbol: 'neigh_output',
+      holds: ['neigh_hh_output', 'n->output)(n, skb)'],
+    },
+  },
+  // What drivers and tuning guides ask about beyond the main path.
+  {
+    id: 'xmit_more',
+    title: 'xmit_more and doorbell batching',
+    text: "When the stack hands a driver a list of packets (a qdisc dequeuing in bulk, GSO segments), dev_hard_start_xmit() sets a per-CPU flag for every packet but the last, read with netdev_xmit_more(). A driver may then skip the MMIO write of its tail register, one of the most expensive steps of a transmit, and ring the doorbell once for the batch; it must still ring it when the queue stops, and __netdev_tx_sent_queue() combines the check with BQL's.",
+    aliases: ['xmit more', 'netdev_xmit_more', 'doorbell', 'doorbell batching', 'tail register'],
+    related: ['tx-ring', 'bql'],
+    seeAlso: ['netdev_xmit_more', '__netdev_tx_sent_queue', 'dev_hard_start_xmit'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'xmit_one',
+      holds: ['netdev_start_xmit(skb, dev, txq, more)'],
+    },
+  },
+  {
+    id: 'bql',
+    title: 'BQL (byte queue limits)',
+    text: 'Byte queue limits bound how many bytes sit in a TX ring, so packets wait in the qdisc, where they can be scheduled, rather than in hardware. The driver reports bytes it queued with netdev_tx_sent_queue() in its xmit and bytes the NIC finished with netdev_tx_completed_queue() in its TX completion; dynamic_queue_limits adapts the limit and stops the queue (__QUEUE_STATE_STACK_XOFF) when it is reached.',
+    aliases: ['byte queue limits', 'netdev_tx_sent_queue', 'netdev_tx_completed_queue', 'dql'],
+    related: ['tx-ring', 'xmit_more', 'qdisc'],
+    seeAlso: ['netdev_tx_sent_queue', 'netdev_tx_completed_queue', 'netdev_sent_queue'],
+    source: {
+      file: 'include/linux/netdevice.h',
+      symbol: 'netdev_tx_sent_queue',
+      holds: ['dql_queued', '__QUEUE_STATE_STACK_XOFF'],
+    },
+  },
+  {
+    id: 'busy-polling',
+    title: 'Busy polling',
+    text: 'A socket call (recvmsg, poll, epoll with SO_BUSY_POLL or net.core.busy_read/busy_poll) polls the NAPI instance that last fed the socket itself, from process context with bottom halves disabled, instead of sleeping until an interrupt. While it owns the instance (NAPI_STATE_IN_BUSY_POLL), napi_complete_done() returns false so the driver keeps its interrupt masked.',
+    aliases: [
+      'busy poll',
+      'busy_poll',
+      'busy read',
+      'so_busy_poll',
+      'napi_busy_loop',
+      'sk_busy_loop',
+    ],
+    related: ['napi', 'bottom-half'],
+    seeAlso: ['napi_busy_loop', 'sk_busy_loop', 'napi_complete_done'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: '__napi_busy_loop',
+      holds: ['local_bh_disable', 'napi_poll(napi, budget)'],
+    },
+  },
+  {
+    id: 'threaded-napi',
+    title: 'Threaded NAPI',
+    text: 'With threaded NAPI (echo 1 > /sys/class/net/DEV/threaded), each NAPI instance gets a kernel thread (napi/DEV-ID): scheduling wakes the thread instead of raising NET_RX_SOFTIRQ, and the thread runs the poll with bottom halves disabled, so the scheduler, CPU affinity and priorities apply to receive work.',
+    aliases: ['napi threaded', 'napi thread', 'napi kthread', 'napi_threaded_poll'],
+    related: ['napi', 'ksoftirqd', 'backlog-threads'],
+    seeAlso: ['napi_threaded_poll', 'dev_set_threaded'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'napi_threaded_poll_loop',
+      holds: ['local_bh_disable', '__napi_poll'],
+    },
+  },
+  {
+    id: 'gro_flush_timeout',
+    title: 'gro_flush_timeout and deferred hard IRQs',
+    text: 'Two per-device settings (/sys/class/net/DEV/gro_flush_timeout in ns and napi_defer_hard_irqs) that trade latency for fewer interrupts: when a poll completes, napi_complete_done() keeps GRO packets held since this jiffy, and while the deferral count lasts it arms a timer of gro_flush_timeout that reschedules the poll, returning false so the driver leaves its interrupt masked.',
+    aliases: [
+      'gro flush timeout',
+      'napi_defer_hard_irqs',
+      'defer hard irqs',
+      'deferred hard irqs',
+      'irq deferral',
+    ],
+    related: ['napi', 'gro', 'busy-polling'],
+    seeAlso: ['napi_complete_done', 'napi_watchdog'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'napi_complete_done',
+      holds: ['napi_defer_hard_irqs', 'napi_gro_flush(n, !!timeout)', 'hrtimer_start'],
+    },
+  },
+  {
+    id: 'backlog-threads',
+    title: 'Backlog threads',
+    text: "On PREEMPT_RT kernels (and with the thread_backlog_napi boot option) the per-CPU backlog NAPI that drains netif_rx() and RPS queues runs in a per-CPU kernel thread, backlog_napi/N, instead of in NET_RX_SOFTIRQ; RPS then wakes the target CPU's thread rather than sending an IPI.",
+    aliases: ['backlog thread', 'backlog_napi', 'thread_backlog_napi', 'use_backlog_threads'],
+    related: ['backlog', 'threaded-napi', 'rps'],
+    seeAlso: ['process_backlog', 'enqueue_to_backlog'],
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'run_backlog_napi',
+      holds: ['napi_threaded_poll_loop'],
+    },
   },
   // The application's end: system calls, sockets, file descriptors, wait queues.
   ...SOCKET_CONCEPTS,

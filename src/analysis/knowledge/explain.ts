@@ -9,11 +9,13 @@
 // notes, skb operations, netfilter constants), case-sensitive; then case-insensitive topics
 // (fields, concepts and their aliases, hook labels, function names); then the kernel-doc.
 
+import { functionNoteCitations, skbFieldCitation, skbOpCitation } from './citations';
 import { CONCEPTS } from './concepts';
 import { HOOK_CALLS, NF_HOOKS, NF_PROTOS, findHook, hooksInvokedBy } from './netfilter';
 import { SKB_FIELDS, type SkbFieldRow } from './skb-fields';
 import { SKB_OPS, describeSkbOp, findSkbOp, skbOpChanges } from './skb-ops';
 import type { SkbFieldDoc } from './skbuff-doc';
+import { type Citation, type ReadSource, checkCitation } from './sources';
 import type { ExecContext, Stage } from '../graph-json';
 import { FUNCTION_NOTES, classifyStage, functionNote } from './stages';
 
@@ -39,6 +41,22 @@ export interface Explanation {
   context?: ExecContext;
   related?: string[];
   seeAlso?: string[];
+  /** The place in the tree that backs the text; its lines when the tree was read. */
+  source?: ExplanationSource;
+}
+
+/** Where an explanation's statement is backed in the tree (sources.ts). */
+export interface ExplanationSource {
+  file: string;
+  /** The definition cited: a function, macro, struct or `struct.member`. */
+  symbol: string;
+  /** 1-based first and last line of the definition, when the tree was read and holds it. */
+  line?: number;
+  endLine?: number;
+  /** The texts it must hold, with their line when found. */
+  holds?: { text: string; line?: number }[];
+  /** Why the citation does not hold in the tree read, when it does not. */
+  problem?: string;
 }
 
 export interface TopicSummary {
@@ -156,6 +174,7 @@ function fromFunction(name: string): Explanation | undefined {
   const changes = op ? skbOpChanges(name) : undefined;
   if (op && !note) parts.push(`${describeSkbOp(name)}.`);
   else if (changes) parts.push(`Buffer effect: ${changes}.`);
+  if (op?.caveat) parts.push(op.caveat);
   const hooks = hooksInvokedBy(name);
   if (hooks.length > 0 && !(note?.note ?? '').includes('NF_INET_')) {
     const labels = [...new Set(hooks.map((h) => findHook(h.hook)?.label ?? h.hook))];
@@ -211,9 +230,82 @@ const NF_HOOKS_CALLERS: ReadonlyMap<string, string[]> = new Map(
 /**
  * Explains a topic: an sk_buff member, a concept, a path function, an skb operation or a
  * netfilter constant. `doc` is the user's `struct sk_buff` kernel-doc (readSkbuffDoc), merged
- * into field explanations. Undefined when nothing matches.
+ * into field explanations; with `read`, the source citation is found in the user's tree and
+ * carries its lines (or why it does not hold there). Undefined when nothing matches.
  */
-export function explain(topic: string, doc?: readonly SkbFieldDoc[]): Explanation | undefined {
+export function explain(
+  topic: string,
+  doc?: readonly SkbFieldDoc[],
+  read?: ReadSource,
+): Explanation | undefined {
+  const e = explainTopic(topic, doc);
+  if (!e) return undefined;
+  const cite = explanationCitation(e);
+  if (cite) e.source = locateSource(cite, read);
+  return e;
+}
+
+/** The citation that backs an explanation, from the row it was made of. */
+export function explanationCitation(e: Explanation): Citation | undefined {
+  switch (e.kind) {
+    case 'skb-field': {
+      const row = SKB_FIELDS.find((r) => r.field === e.topic);
+      if (row) return skbFieldCitation(row);
+      return { file: SKBUFF_H, symbol: `sk_buff.${e.topic}` };
+    }
+    case 'concept':
+      return CONCEPTS.find((c) => c.id === e.topic)?.source;
+    case 'function': {
+      const note = functionNote(e.topic);
+      if (!note) return undefined;
+      const cites = functionNoteCitations(note);
+      return cites[cites.length - 1];
+    }
+    case 'skb-op': {
+      const op = findSkbOp(e.topic);
+      return op ? skbOpCitation(op) : undefined;
+    }
+    case 'netfilter':
+      return { file: 'include/uapi/linux/netfilter.h', symbol: e.topic };
+  }
+}
+
+/** The citation as an explanation shows it: with its lines when `read` finds it. */
+export function locateSource(cite: Citation, read: ReadSource | undefined): ExplanationSource {
+  const out: ExplanationSource = { file: cite.file, symbol: cite.symbol };
+  if (cite.holds) out.holds = cite.holds.map((text) => ({ text }));
+  if (!read) return out;
+  const check = checkCitation(read, cite);
+  const place = check.place;
+  if (place) {
+    out.line = place.line;
+    out.endLine = place.endLine;
+    place.holdLines.forEach((line, i) => {
+      const h = out.holds?.[i];
+      if (h) h.line = line;
+    });
+  }
+  if (!check.ok) out.problem = check.reason;
+  return out;
+}
+
+/** `include/linux/skbuff.h:2798-2812 (pskb_may_pull_reason: __pskb_pull_tail at 2808)`. */
+export function formatSource(src: ExplanationSource): string {
+  const lines =
+    src.line === undefined
+      ? ''
+      : src.endLine !== undefined && src.endLine !== src.line
+        ? `:${src.line}-${src.endLine}`
+        : `:${src.line}`;
+  const holds = (src.holds ?? []).map((h) =>
+    h.line !== undefined ? `${h.text} at ${h.line}` : h.text,
+  );
+  const what = holds.length > 0 ? `${src.symbol}: ${holds.join(', ')}` : src.symbol;
+  const problem = src.problem ? ` — does not hold in this tree: ${src.problem}` : '';
+  return `${src.file}${lines} (${what})${problem}`;
+}
+
+function explainTopic(topic: string, doc?: readonly SkbFieldDoc[]): Explanation | undefined {
   const raw = topic
     .trim()
     .replace(/\(\s*\)$/, '')
@@ -285,6 +377,7 @@ export function formatExplanation(e: Explanation): string {
   if (e.kernelDoc) lines.push(wrap(`Kernel-doc: ${e.kernelDoc}`));
   if (e.related && e.related.length > 0) lines.push(`Related: ${e.related.join(', ')}`);
   if (e.seeAlso && e.seeAlso.length > 0) lines.push(`See also: ${e.seeAlso.join(', ')}`);
+  if (e.source) lines.push(wrap(`Source: ${formatSource(e.source)}`));
   return lines.join('\n');
 }
 

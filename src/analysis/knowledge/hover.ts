@@ -9,10 +9,13 @@
 // result needs neither HTML nor trusted (command) links.
 
 import { NOT_FOUND, maskComments, openingBracket, splitArguments } from '../index/c-text';
-import { explain } from './explain';
+import { functionNoteCitations, skbOpCitation } from './citations';
+import { CONCEPTS } from './concepts';
+import { explain, explanationCitation, formatSource, locateSource } from './explain';
 import { SKB_FIELDS } from './skb-fields';
 import { findSkbOp, type SkbOpRow } from './skb-ops';
 import type { SkbFieldDoc } from './skbuff-doc';
+import type { Citation, ReadSource } from './sources';
 import { STAGES, classifyStage, functionNote } from './stages';
 
 /** What the cursor is on. Columns are 0-based offsets in the hovered line, `end` exclusive. */
@@ -55,6 +58,8 @@ export interface HoverOptions {
   file?: string;
   /** Makes a link target a URI for the Markdown; without it, or when it returns undefined, no link. */
   linkTo?: (file: string, line: number) => string | undefined;
+  /** Reads a file of the user's tree: the place each statement cites is found there and linked. */
+  readSource?: ReadSource;
 }
 
 /** A definition to link to: a kernel-relative file and a 1-based line. */
@@ -392,6 +397,44 @@ export function hoverAt(
 ): HoverResult | undefined {
   const target = findHoverTarget(line, column, options);
   if (!target) return undefined;
+  const result = hoverContent(target, options);
+  if (!result) return undefined;
+  const cite = hoverCitation(target);
+  if (cite && !(result.link?.file === cite.file && cite.symbol.startsWith('sk_buff.')))
+    result.markdown += `\n\n${sourceMarkdown(cite, options)}`;
+  return result;
+}
+
+/** The citation behind what a hover says: the row's own, or the concept's for a function it names. */
+export function hoverCitation(target: HoverTarget): Citation | undefined {
+  switch (target.kind) {
+    case 'skb-field': {
+      const e = explain(
+        target.struct === 'sk_buff' ? `skb->${target.field}` : `skb_shinfo(skb)->${target.field}`,
+      );
+      return e ? explanationCitation(e) : undefined;
+    }
+    case 'skb-op': {
+      const row = findSkbOp(target.name);
+      return row ? skbOpCitation(row) : undefined;
+    }
+    case 'function': {
+      const note = functionNote(target.name);
+      if (note) return functionNoteCitations(note).at(-1);
+      return CONCEPTS.find((c) => c.source?.symbol === target.name)?.source;
+    }
+  }
+}
+
+/** `*Source:* [include/linux/skbuff.h:2798 ...](uri)`: the cited place, linked when the tree has it. */
+function sourceMarkdown(cite: Citation, options: HoverOptions): string {
+  const src = locateSource(cite, options.readSource);
+  const label = text(formatSource(src));
+  const uri = src.line !== undefined ? options.linkTo?.(src.file, src.line) : undefined;
+  return `*Source:* ${uri && !src.problem ? link(formatSource(src), uri) : label}`;
+}
+
+function hoverContent(target: HoverTarget, options: HoverOptions): HoverResult | undefined {
   switch (target.kind) {
     case 'skb-field':
       return fieldHover(target, options);
@@ -442,7 +485,10 @@ export function skbOpMarkdown(row: SkbOpRow, lenText?: string): string {
   const changes = Object.entries(row.effect).map(([field, value]) =>
     code(`${field} ${withLen(value, operand(len))}`),
   );
-  parts.push(changes.length > 0 ? changes.join(' · ') : 'data, tail and len do not change');
+  // A may-pull or copy-on-write moves nothing it names, yet may move the head: its caveat says so.
+  if (changes.length > 0) parts.push(changes.join(' · '));
+  else if (!row.caveat) parts.push('data, tail and len do not change');
+  if (row.caveat) parts.push(text(row.caveat));
   const diagram = skbOpDiagram(row, len);
   if (diagram) parts.push(codeBlock(diagram));
   return parts.join('\n\n');
@@ -610,10 +656,10 @@ function link(label: string, uri: string): string {
   return `[${text(label)}](${dest})`;
 }
 
-/** One line without control characters, at most 300 characters. */
+/** One line without control characters, at most 640 characters (our longest explanation fits whole). */
 function clean(s: string): string {
   const one = withoutControls(s, false).replace(/\s+/g, ' ').trim();
-  return one.length > 300 ? `${one.slice(0, 299)}…` : one;
+  return one.length > 640 ? `${one.slice(0, 639)}…` : one;
 }
 
 /** Control characters become spaces (newlines too unless kept): they have no place in a hover. */

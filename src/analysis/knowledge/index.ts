@@ -14,6 +14,7 @@ export {
   MAX_HOVER_LINE,
   findHoverTarget,
   hoverAt,
+  hoverCitation,
   surroundingLines,
   type HoverLink,
   type HoverOptions,
@@ -26,6 +27,9 @@ export { SKB_LIFE, findSkbLife, skbLifeEffect, type SkbLife, type SkbLifeRow } f
 export {
   explain,
   formatExplanation,
+  formatSource,
+  locateSource,
+  type ExplanationSource,
   listTopics,
   type Explanation,
   type ExplanationKind,
@@ -56,6 +60,25 @@ export {
   type StageInfo,
   type StageRule,
 } from './stages';
+export {
+  checkCitation,
+  formatCitation,
+  formatPlace,
+  locateCitation,
+  type Citation,
+  type CitationCheck,
+  type CitedPlace,
+  type ReadSource,
+} from './sources';
+export {
+  checkRows,
+  functionNoteCitations,
+  knowledgeCitations,
+  skbFieldCitation,
+  skbOpCitation,
+  type CitedRow,
+  type RowCheck,
+} from './citations';
 export {
   HOOK_CALLS,
   NF_HOOKS,

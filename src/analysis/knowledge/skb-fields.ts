@@ -8,6 +8,8 @@
 // checked instead). `seeAlso` lists kernel identifiers (helpers, macros) that must be
 // defined in the tree; `related` lists other topics that `explain()` resolves.
 
+import type { Citation } from './sources';
+
 export interface SkbFieldRow {
   /** The member name, or the name of a derived idea such as `headroom`. */
   field: string;
@@ -20,6 +22,11 @@ export interface SkbFieldRow {
   seeAlso?: readonly string[];
   /** Extra spellings accepted by `explain()`, lower case. */
   aliases?: readonly string[];
+  /**
+   * What backs the text beyond the member's declaration (sources.ts). Absent on a member:
+   * its declaration in include/linux/skbuff.h; a derived idea always names its helper.
+   */
+  source?: Citation;
 }
 
 export const SKB_FIELDS: readonly SkbFieldRow[] = [
@@ -27,9 +34,10 @@ export const SKB_FIELDS: readonly SkbFieldRow[] = [
   {
     field: 'head',
     struct: 'sk_buff',
-    text: 'Start of the allocated linear buffer. It stays fixed for the life of the buffer; the bytes between head and data are the headroom.',
+    text: 'Start of the allocated linear buffer; the bytes between head and data are the headroom. It is not fixed: pskb_expand_head() (run by pskb_may_pull(), skb_cow_head() and other helpers that need room or a private copy) moves the packet to a new buffer and replaces head, data and every pointer derived from them.',
     related: ['data', 'headroom', 'end'],
-    seeAlso: ['skb_headroom'],
+    seeAlso: ['skb_headroom', 'pskb_expand_head'],
+    source: { file: 'net/core/skbuff.c', symbol: 'pskb_expand_head', holds: ['skb->head = data'] },
   },
   {
     field: 'data',
@@ -59,6 +67,11 @@ export const SKB_FIELDS: readonly SkbFieldRow[] = [
     related: ['head', 'data'],
     seeAlso: ['skb_headroom', 'skb_reserve', 'skb_cow_head', 'NET_SKB_PAD'],
     aliases: ['skb headroom', 'sk_buff headroom'],
+    source: {
+      file: 'include/linux/skbuff.h',
+      symbol: 'skb_headroom',
+      holds: ['skb->data - skb->head'],
+    },
   },
   {
     field: 'tailroom',
@@ -67,6 +80,11 @@ export const SKB_FIELDS: readonly SkbFieldRow[] = [
     related: ['tail', 'end'],
     seeAlso: ['skb_tailroom', 'skb_put'],
     aliases: ['skb tailroom'],
+    source: {
+      file: 'include/linux/skbuff.h',
+      symbol: 'skb_tailroom',
+      holds: ['skb_is_nonlinear(skb) ? 0 : skb->end - skb->tail'],
+    },
   },
   // Lengths.
   {
@@ -173,7 +191,7 @@ export const SKB_FIELDS: readonly SkbFieldRow[] = [
   {
     field: 'ip_summed',
     struct: 'sk_buff',
-    text: 'Checksum state: CHECKSUM_NONE (nothing verified), CHECKSUM_UNNECESSARY (hardware verified it), CHECKSUM_COMPLETE (csum holds the hardware sum of the packet) or, on transmit, CHECKSUM_PARTIAL (someone must still fill in the checksum at csum_start + csum_offset).',
+    text: "Checksum state. On receive: CHECKSUM_NONE (not verified, the stack checks), CHECKSUM_UNNECESSARY (the device verified it), CHECKSUM_COMPLETE (csum holds the device's sum of the packet) or CHECKSUM_PARTIAL (a local packet looped back or forwarded, its checksum not yet filled in). On transmit: CHECKSUM_PARTIAL asks the device, or skb_checksum_help() when it cannot, to fill in the checksum at csum_start + csum_offset, and CHECKSUM_NONE means it is done or not needed.",
     related: ['csum'],
     seeAlso: ['CHECKSUM_PARTIAL', 'skb_checksum_help'],
   },

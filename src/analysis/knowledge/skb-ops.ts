@@ -9,6 +9,8 @@
 // for the length argument as written at the call site. Operations that only read the skb
 // (skb_header_pointer) or change ownership (skb_orphan) are not buffer operations: no row.
 
+import type { Citation } from './sources';
+
 export type SkbOpField =
   | 'data'
   | 'tail'
@@ -48,8 +50,16 @@ export interface SkbOpRow {
   effect: Readonly<Partial<Record<SkbOpField, string>>>;
   /** What it is for, in a few words (printed after the effect). */
   summary: string;
+  /** What a caller must know beyond the summary (explain and the hovers show it). */
+  caveat?: string;
   /** Where Linux 6.12 defines it, relative to the kernel root. */
   file: string;
+  /**
+   * What backs the summary when the definition of `name` in `file` alone does not: the
+   * function that does the work and the text it must hold (sources.ts). Absent: the
+   * definition of `name` in `file` is the citation.
+   */
+  source?: Citation;
 }
 
 export const SKB_OPS: readonly SkbOpRow[] = [
@@ -61,8 +71,15 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     lenMeaning: 'delta',
     effect: { data: '+= LEN', len: '-= LEN' },
     summary:
-      'strips a header from the front; returns NULL without changing anything if the packet is shorter',
+      'strips a header from the front; NULL only if LEN exceeds skb->len, so the bytes must already be linear',
+    caveat:
+      'skb_pull() compares the length with skb->len only: when the bytes are not all in the linear part (skb_headlen()), __skb_pull() hits BUG(), so receive code calls pskb_may_pull() first.',
     file: 'net/core/skbuff.c',
+    source: {
+      file: 'include/linux/skbuff.h',
+      symbol: 'skb_pull_inline',
+      holds: ['len > skb->len', '__skb_pull'],
+    },
   },
   {
     name: '__skb_pull',
@@ -71,8 +88,15 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     lenMeaning: 'delta',
     effect: { data: '+= LEN', len: '-= LEN' },
     summary:
-      'strips a header from the front without a length check (BUG if it would eat paged data)',
+      'strips a header from the front without checking skb->len (BUG if it reaches paged data)',
+    caveat:
+      'It only checks that the pull does not reach into paged data (skb->len would fall below data_len), and then calls BUG().',
     file: 'include/linux/skbuff.h',
+    source: {
+      file: 'include/linux/skbuff.h',
+      symbol: '__skb_pull',
+      holds: ['skb->len < skb->data_len', 'BUG()'],
+    },
   },
   {
     name: 'skb_pull_inline',
@@ -80,8 +104,14 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     lenArg: 1,
     lenMeaning: 'delta',
     effect: { data: '+= LEN', len: '-= LEN' },
-    summary: 'the inline skb_pull: strips a header from the front, NULL if the packet is shorter',
+    summary:
+      'the inline skb_pull: strips a header from the front, NULL only if LEN exceeds skb->len',
     file: 'include/linux/skbuff.h',
+    source: {
+      file: 'include/linux/skbuff.h',
+      symbol: 'skb_pull_inline',
+      holds: ['len > skb->len'],
+    },
   },
   {
     name: 'skb_pull_data',
@@ -89,8 +119,14 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     lenArg: 1,
     lenMeaning: 'delta',
     effect: { data: '+= LEN', len: '-= LEN' },
-    summary: 'strips a header from the front and returns a pointer to the removed bytes',
+    summary:
+      'strips a header from the front and returns a pointer to the removed bytes (NULL if the packet is shorter)',
     file: 'net/core/skbuff.c',
+    source: {
+      file: 'net/core/skbuff.c',
+      symbol: 'skb_pull_data',
+      holds: ['skb->len < len', 'skb_pull'],
+    },
   },
   {
     name: 'pskb_pull',
@@ -99,8 +135,9 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     lenMeaning: 'delta',
     effect: { data: '+= LEN', len: '-= LEN' },
     summary:
-      'makes LEN bytes linear (copying from fragments if needed), then strips them from the front',
+      'makes LEN bytes linear (may reallocate the head), then strips them from the front; NULL if it cannot',
     file: 'include/linux/skbuff.h',
+    source: { file: 'include/linux/skbuff.h', symbol: 'pskb_pull', holds: ['pskb_may_pull'] },
   },
   {
     name: 'skb_pull_rcsum',
@@ -110,6 +147,7 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     effect: { data: '+= LEN', len: '-= LEN', csum: '-= sum(pulled bytes)' },
     summary: 'strips a header and keeps a CHECKSUM_COMPLETE sum valid',
     file: 'net/core/skbuff.c',
+    source: { file: 'net/core/skbuff.c', symbol: 'skb_pull_rcsum', holds: ['skb_postpull_rcsum'] },
   },
   {
     name: 'udp_csum_pull_header',
@@ -119,6 +157,11 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     effect: { data: '+= LEN', len: '-= LEN', csum: '-= sum(pulled bytes)' },
     summary: 'strips the UDP header before the datagram is queued to its socket',
     file: 'include/net/udp.h',
+    source: {
+      file: 'include/net/udp.h',
+      symbol: 'udp_csum_pull_header',
+      holds: ['skb_pull_rcsum'],
+    },
   },
   {
     name: 'eth_type_trans',
@@ -129,6 +172,11 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     summary:
       'marks and strips the Ethernet header, sets skb->dev and pkt_type, and returns the EtherType for skb->protocol',
     file: 'net/ethernet/eth.c',
+    source: {
+      file: 'net/ethernet/eth.c',
+      symbol: 'eth_type_trans',
+      holds: ['skb->dev = dev', 'skb_reset_mac_header', 'eth_skb_pull_mac', 'pkt_type'],
+    },
   },
   {
     name: 'eth_skb_pull_mac',
@@ -147,6 +195,7 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     effect: { gro_offset: '+= LEN' },
     summary: "advances GRO's parse offset past a header; skb->data and len do not move",
     file: 'include/net/gro.h',
+    source: { file: 'include/net/gro.h', symbol: 'skb_gro_pull', holds: ['data_offset += len'] },
   },
   // Make sure bytes are linear without consuming them.
   {
@@ -156,8 +205,15 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     lenMeaning: 'linear-bytes',
     effect: {},
     summary:
-      'ensures the first LEN bytes are in the linear area (may copy them from fragments); data and len do not change, false if the packet is shorter',
+      'makes the first LEN bytes linear, possibly in a new head: reload header pointers after it; false if the packet is shorter or memory runs out',
+    caveat:
+      'When the linear part is too short, __pskb_pull_tail() copies bytes from the fragments into it: tail moves, data_len shrinks, and pskb_expand_head() may move the packet to a new head, so skb->data and every header pointer taken before the call (the classic stale iph) must be read again. skb->len does not change. It returns false when the packet is shorter than the length and when an allocation fails.',
     file: 'include/linux/skbuff.h',
+    source: {
+      file: 'include/linux/skbuff.h',
+      symbol: 'pskb_may_pull_reason',
+      holds: ['len > skb->len', '__pskb_pull_tail', 'SKB_DROP_REASON_NOMEM'],
+    },
   },
   {
     name: 'pskb_network_may_pull',
@@ -165,8 +221,16 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     lenArg: 1,
     lenMeaning: 'linear-bytes',
     effect: {},
-    summary: 'ensures LEN bytes after the network header are linear; data and len do not change',
+    summary:
+      'makes LEN bytes past the network header linear, possibly in a new head: reload header pointers after it',
+    caveat:
+      'It is pskb_may_pull() counted from the network header: the head may be reallocated, so header pointers taken before it must be read again, and it fails when the packet is too short or memory runs out.',
     file: 'include/linux/skbuff.h',
+    source: {
+      file: 'include/linux/skbuff.h',
+      symbol: 'pskb_network_may_pull_reason',
+      holds: ['pskb_may_pull_reason(skb, skb_network_offset(skb) + len)'],
+    },
   },
   // Add bytes at the front (transmit: prepend a header).
   {
@@ -177,6 +241,7 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     effect: { data: '-= LEN', len: '+= LEN' },
     summary: 'prepends room for a header into the headroom (panics if the headroom is too small)',
     file: 'net/core/skbuff.c',
+    source: { file: 'net/core/skbuff.c', symbol: 'skb_push', holds: ['skb_under_panic'] },
   },
   {
     name: '__skb_push',
@@ -204,7 +269,10 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     effect: {},
     summary:
       'makes sure LEN bytes of private, writable headroom exist, reallocating the head if needed',
+    caveat:
+      'When the headroom is short or shared with a clone, pskb_expand_head() copies the head: pointers into the packet taken before the call must be read again.',
     file: 'include/linux/skbuff.h',
+    source: { file: 'include/linux/skbuff.h', symbol: '__skb_cow', holds: ['pskb_expand_head'] },
   },
   // Add bytes at the end (build a packet).
   {
@@ -215,6 +283,7 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     effect: { tail: '+= LEN', len: '+= LEN' },
     summary: 'appends room at the end of a linear skb (panics if the tailroom is too small)',
     file: 'net/core/skbuff.c',
+    source: { file: 'net/core/skbuff.c', symbol: 'skb_put', holds: ['skb_over_panic'] },
   },
   {
     name: '__skb_put',
@@ -289,6 +358,11 @@ export const SKB_OPS: readonly SkbOpRow[] = [
     effect: { len: '= LEN', tail: '= data + LEN' },
     summary: 'cuts a linear skb down to LEN bytes (no-op if already shorter)',
     file: 'net/core/skbuff.c',
+    source: {
+      file: 'net/core/skbuff.c',
+      symbol: 'skb_trim',
+      holds: ['skb->len > len', '__skb_trim'],
+    },
   },
   {
     name: '__skb_trim',

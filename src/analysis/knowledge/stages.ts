@@ -13,6 +13,7 @@
 
 import type { ExecContext, Stage } from '../graph-json';
 import { SOCKET_NOTES } from './socket-notes';
+import type { Citation } from './sources';
 
 export interface StageInfo {
   id: Stage;
@@ -440,6 +441,13 @@ export interface FunctionNote {
   /** Where Linux 6.12 defines it (relative to the kernel root). */
   file: string;
   note: string;
+  /**
+   * Text the definition of `name` in `file` must hold for the note to be true (a call it
+   * makes, a test): the row's citation is that definition with these (sources.ts).
+   */
+  holds?: readonly string[];
+  /** A citation elsewhere when the note's claim lives in another function (a helper it calls). */
+  source?: Citation;
 }
 
 export const FUNCTION_NOTES: readonly FunctionNote[] = [
@@ -493,7 +501,8 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: '__napi_poll',
     file: 'net/core/dev.c',
-    note: "Calls the driver's poll() with the NAPI weight (usually 64); if the driver used it all, flushes old GRO packets and the pending receive list.",
+    note: "Calls the driver's poll() with the NAPI weight (usually 64); if the driver used it all, flushes GRO packets held since before this jiffy (on HZ >= 1000 kernels; all of them otherwise) and the pending receive list, and keeps the instance scheduled.",
+    holds: ['n->poll(n, weight)', 'napi_gro_flush(n, HZ >= 1000)', 'gro_normal_list'],
   },
   {
     name: 'napi_threaded_poll',
@@ -503,7 +512,14 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: 'napi_complete_done',
     file: 'net/core/dev.c',
-    note: 'Driver reports it finished under budget: flushes GRO, clears the scheduled bit and says whether the IRQ may be re-enabled.',
+    note: 'Ends a poll that used less than its budget: flushes GRO (only older packets with gro_flush_timeout) and the receive list, clears the scheduled state and returns whether the driver may unmask its interrupt, which it never touches itself: false under busy polling, after a missed schedule, or while hard IRQs are deferred.',
+    holds: [
+      'NAPIF_STATE_IN_BUSY_POLL',
+      'napi_gro_flush(n, !!timeout)',
+      'gro_normal_list',
+      'NAPIF_STATE_MISSED',
+      'hrtimer_start',
+    ],
   },
   {
     name: 'process_backlog',
@@ -539,12 +555,19 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: 'napi_gro_flush',
     file: 'net/core/gro.c',
-    note: 'Completes held GRO packets (all, or only older ones) and sends them up the stack.',
+    note: 'Completes held GRO packets and sends them up the stack: all of them, or with flush_old only those held since before this jiffy.',
+    holds: ['__napi_gro_flush_chain'],
+    source: {
+      file: 'net/core/gro.c',
+      symbol: '__napi_gro_flush_chain',
+      holds: ['flush_old && NAPI_GRO_CB(skb)->age == jiffies', 'napi_gro_complete'],
+    },
   },
   {
     name: 'gro_normal_one',
     file: 'include/net/gro.h',
-    note: 'Adds an skb to the NAPI receive list and delivers the list once it reaches gro_normal_batch (8).',
+    note: 'Adds an skb GRO let through to the NAPI receive list, counting its segments (a merged skb counts each), and delivers the list once the count reaches gro_normal_batch (8).',
+    holds: ['napi->rx_count += segs', 'gro_normal_batch', 'gro_normal_list'],
   },
   {
     name: 'gro_normal_list',
@@ -673,7 +696,13 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: 'tcp_v4_do_rcv',
     file: 'net/ipv4/tcp_ipv4.c',
-    note: 'Processes a segment for a socket: the established fast path or the state machine; also run from release_sock() for backlogged segments.',
+    note: 'Processes a segment for a socket: the established fast path or the state machine. Runs in softirq from tcp_v4_rcv() when no task owns the socket, and in process context from release_sock() for segments that waited on the socket backlog.',
+    holds: ['tcp_rcv_established', 'tcp_rcv_state_process'],
+    source: {
+      file: 'net/core/sock.c',
+      symbol: '__release_sock',
+      holds: ['spin_unlock_bh', 'sk_backlog_rcv(sk, skb)'],
+    },
   },
   {
     name: 'tcp_add_backlog',
@@ -708,7 +737,8 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: 'sock_def_readable',
     file: 'net/core/sock.c',
-    note: 'Default sk_data_ready: wakes tasks waiting in recvmsg, poll or epoll on the socket.',
+    note: 'Default sk_data_ready: wakes tasks waiting in recvmsg, poll or epoll on the socket. Called in softirq when a packet is queued, and in process context when release_sock() processes the socket backlog.',
+    holds: ['wake_up_interruptible_sync_poll'],
   },
   // UDP receive.
   {
@@ -719,7 +749,14 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: '__udp4_lib_rcv',
     file: 'net/ipv4/udp.c',
-    note: 'Validates length and checksum, finds the socket (multicast goes to every match) or replies ICMP port unreachable.',
+    note: "Checks the length, sets up checksum state (udp4_csum_init), finds the socket (multicast: every match) or, with none, verifies the checksum and replies ICMP port unreachable; a queued datagram's checksum is usually verified later, by udp_recvmsg() while copying.",
+    holds: [
+      'udp4_csum_init',
+      'udp_unicast_rcv_skb',
+      '__udp4_lib_mcast_deliver',
+      'udp_lib_checksum_complete',
+      'ICMP_PORT_UNREACH',
+    ],
   },
   {
     name: 'udp_unicast_rcv_skb',
@@ -760,7 +797,8 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: 'inet_sendmsg',
     file: 'net/ipv4/af_inet.c',
-    note: "IPv4/IPv6 socket send: autobinds if needed and calls the protocol's sendmsg (tcp_sendmsg, udp_sendmsg).",
+    note: "IPv4 socket send (IPv6 sockets use inet6_sendmsg()): autobinds if needed and calls the protocol's sendmsg (tcp_sendmsg, udp_sendmsg).",
+    holds: ['inet_send_prepare', 'sk->sk_prot->sendmsg', 'tcp_sendmsg', 'udp_sendmsg'],
   },
   // TCP transmit.
   {
@@ -786,7 +824,8 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: 'tcp_write_xmit',
     file: 'net/ipv4/tcp_output.c',
-    note: 'Sends as many queued skbs as congestion window, receive window, pacing and TSQ allow.',
+    note: 'Sends as many queued skbs as congestion window, receive window, pacing and TSQ allow. Runs in process context from sendmsg, and in softirq when an incoming ACK opens the window (tcp_data_snd_check()) or a timer fires.',
+    holds: ['tcp_cwnd_test', 'tcp_snd_wnd_test', 'tcp_transmit_skb'],
   },
   {
     name: '__tcp_transmit_skb',
@@ -890,7 +929,8 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: '__dev_queue_xmit',
     file: 'net/core/dev.c',
-    note: 'Disables bottom halves, runs netfilter/tc egress, picks the TX queue and enqueues to its qdisc; queueless devices transmit directly.',
+    note: "Disables bottom halves (rcu_read_lock_bh()) for the rest of the transmit, runs netfilter/tc egress, picks the TX queue and enqueues to its qdisc; queueless devices transmit directly. Everything below it, down to the driver's ndo_start_xmit, runs with bottom halves off and must not sleep.",
+    holds: ['rcu_read_lock_bh', 'netdev_core_pick_tx', '__dev_xmit_skb', 'rcu_read_unlock_bh'],
   },
   {
     name: 'netdev_core_pick_tx',
@@ -910,7 +950,13 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: '__qdisc_run',
     file: 'net/sched/sch_generic.c',
-    note: 'Dequeues and transmits until the qdisc is empty or its quota is used, then reschedules into NET_TX_SOFTIRQ.',
+    note: 'Dequeues and transmits while the qdisc yields packets; when its quota (dev_tx_weight, 64) runs out first, reschedules the rest into NET_TX_SOFTIRQ with __netif_schedule() (a lockless qdisc marks itself MISSED instead, and qdisc_run_end() reschedules it).',
+    holds: [
+      'net_hotdata.dev_tx_weight',
+      'qdisc_restart',
+      '__netif_schedule',
+      '__QDISC_STATE_MISSED',
+    ],
   },
   {
     name: 'qdisc_restart',
@@ -935,7 +981,8 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: 'dev_hard_start_xmit',
     file: 'net/core/dev.c',
-    note: 'Sends each skb of a list (e.g. GSO segments) through xmit_one(), stopping if the driver is busy.',
+    note: 'Sends each skb of a list (e.g. GSO segments or a bulk dequeue) through xmit_one(), telling the driver more packets follow (xmit_more) for all but the last, and stops if the driver is busy.',
+    holds: ['xmit_one(skb, dev, txq, next != NULL)'],
   },
   {
     name: 'xmit_one',
@@ -945,12 +992,19 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: 'netdev_start_xmit',
     file: 'include/linux/netdevice.h',
-    note: "Calls the driver's ndo_start_xmit and updates the queue's transmit timestamp on success.",
+    note: "Records whether more packets follow (netdev_xmit_more() for the driver), calls the driver's ndo_start_xmit and updates the queue's transmit timestamp on success.",
+    holds: ['__netdev_start_xmit(ops, skb, dev, more)', 'txq_trans_update'],
+    source: {
+      file: 'include/linux/netdevice.h',
+      symbol: '__netdev_start_xmit',
+      holds: ['netdev_xmit_set_more(more)', 'ops->ndo_start_xmit(skb, dev)'],
+    },
   },
   {
     name: '__netdev_start_xmit',
     file: 'include/linux/netdevice.h',
-    note: 'Thin wrapper that calls ops->ndo_start_xmit(skb, dev): the hand-off to the driver.',
+    note: 'Records whether more packets follow (what the driver reads with netdev_xmit_more()), then calls ops->ndo_start_xmit(skb, dev): the hand-off to the driver.',
+    holds: ['netdev_xmit_set_more(more)', 'ops->ndo_start_xmit(skb, dev)'],
   },
   // IPv6.
   {
@@ -1118,7 +1172,8 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
   {
     name: 'napi_complete',
     file: 'include/linux/netdevice.h',
-    note: 'napi_complete_done() with no packet count: the poll is done and the interrupt may be re-enabled.',
+    note: 'napi_complete_done() with no packet count: ends the poll and returns whether the driver may unmask its interrupt.',
+    holds: ['napi_complete_done(n, 0)'],
   },
   {
     name: 'netif_receive_skb_list',

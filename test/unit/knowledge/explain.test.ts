@@ -10,9 +10,9 @@ import { readSkbuffDoc } from '../../../src/analysis/knowledge/skbuff-doc';
 const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'knowledge', 'mini-skbuff.h');
 const doc = readSkbuffDoc(readFileSync(FIXTURE, 'utf8'));
 
-/** Hover-sized: one to three sentences, no line breaks, not too long. */
+/** Hover-sized: one to three sentences, no line breaks, not too long (a correct statement of when NAPI or GRO lets go needs a few hundred characters). */
 function assertHoverText(text: string, what: string): void {
-  assert.ok(text.length >= 30 && text.length <= 420, `${what}: ${text.length} characters`);
+  assert.ok(text.length >= 30 && text.length <= 600, `${what}: ${text.length} characters`);
   assert.doesNotMatch(text, /\n/, `${what}: one paragraph`);
   const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z(])/).length;
   assert.ok(sentences >= 1 && sentences <= 3, `${what}: ${sentences} sentences`);
@@ -250,7 +250,9 @@ describe('formatExplanation() and listTopics()', () => {
     assert.match(rest.join(' '), /First byte of the packet/);
     assert.match(out, /\nKernel-doc: Packet start\n/);
     assert.match(out, /\nRelated: head, tail, len, headroom\n/);
-    assert.match(out, /\nSee also: skb_pull, skb_push, skb_reserve$/);
+    assert.match(out, /\nSee also: skb_pull, skb_push, skb_reserve\n/);
+    // Without a tree the source is named, not located.
+    assert.match(out, /\nSource: include\/linux\/skbuff\.h \(sk_buff\.data\)$/);
     for (const line of out.split('\n')) assert.ok(line.length <= 100, line);
     assert.match(
       formatExplanation(explain('ip_rcv') ?? { title: '', text: '', kind: 'function', topic: '' }),

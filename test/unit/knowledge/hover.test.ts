@@ -323,7 +323,13 @@ describe('hover targets and content: skb operations', () => {
       'a compound length is parenthesised after an operator',
     );
     const still = at('\tif (!pskb_may_pull(skb, ETH_HLEN))', 'pskb_may_pull')?.markdown ?? '';
-    assert.match(still, /data, tail and len do not change/);
+    // pskb_may_pull moves no member it names, but may move the packet to a new head.
+    assert.doesNotMatch(still, /data, tail and len do not change/);
+    assert.match(still, /may move the packet to a new head/);
+    assert.match(
+      still,
+      /\*Source:\* include\\\/linux\\\/skbuff\\\.h \\\(pskb\\_may\\_pull\\_reason/,
+    );
     assert.doesNotMatch(still, /```/, 'no diagram when nothing moves');
   });
 

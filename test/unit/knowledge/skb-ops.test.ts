@@ -105,7 +105,7 @@ describe('describeSkbOp()', () => {
   test('the documented example', () => {
     assert.equal(
       describeSkbOp('skb_pull', 'ETH_HLEN'),
-      'skb_pull(skb, ETH_HLEN): data += ETH_HLEN, len -= ETH_HLEN — strips a header from the front; returns NULL without changing anything if the packet is shorter',
+      'skb_pull(skb, ETH_HLEN): data += ETH_HLEN, len -= ETH_HLEN — strips a header from the front; NULL only if ETH_HLEN exceeds skb->len, so the bytes must already be linear',
     );
   });
 
@@ -153,7 +153,7 @@ describe('describeSkbOp()', () => {
     assert.equal(skbOpChanges('pskb_may_pull', 'iph->ihl*4'), '');
     assert.equal(
       skbOpEffect('pskb_may_pull', 'iph->ihl*4'),
-      'ensures the first iph->ihl*4 bytes are in the linear area (may copy them from fragments); data and len do not change, false if the packet is shorter',
+      'makes the first iph->ihl*4 bytes linear, possibly in a new head: reload header pointers after it; false if the packet is shorter or memory runs out',
     );
     assert.equal(
       describeSkbOp('skb_reset_network_header'),

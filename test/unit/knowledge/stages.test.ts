@@ -244,7 +244,8 @@ describe('FUNCTION_NOTES', () => {
       assert.ok(classifyStage(n.name, n.file), `${n.name} in ${n.file} has no stage`);
       assert.match(n.file, /^(?:net|include|kernel)\/[\w/.-]+\.[ch]$/, n.name);
       assert.ok(
-        n.note.length >= 20 && n.note.length <= 220,
+        // Room for the conditions a correct note needs (when napi_complete_done lets go).
+        n.note.length >= 20 && n.note.length <= 320,
         `${n.name}: ${n.note.length} characters`,
       );
       assert.match(n.note, /[.)]$/, `${n.name}: a sentence`);

@@ -1,0 +1,92 @@
+// The citation of every knowledge row, in one list: what `netpaths knowledge-sources` and
+// the integration tests check against a tree, and what explain() and the hovers show as the
+// source of a statement. A row that carries no explicit `source` is backed by the
+// definition it names (a function note by its function in its file, an skb member by its
+// declaration in include/linux/skbuff.h).
+
+import { CONCEPTS } from './concepts';
+import { HOOK_CALLS, NF_HOOKS, NF_PROTOS } from './netfilter';
+import { SKB_FIELDS, type SkbFieldRow } from './skb-fields';
+import { SKB_ALLOCATORS, SKB_OPS, type SkbOpRow } from './skb-ops';
+import { type Citation, type CitationCheck, type ReadSource, checkCitation } from './sources';
+import { FUNCTION_NOTES, type FunctionNote } from './stages';
+
+/** One row of a knowledge table with the place that backs it. */
+export interface CitedRow {
+  /** The table, e.g. `skb-ops`, `concepts`, `function-notes`, `role-notes`. */
+  table: string;
+  /** The row's key in its table: a name, a topic id, a role. */
+  row: string;
+  cite: Citation;
+}
+
+const SKBUFF_H = 'include/linux/skbuff.h';
+const NF_UAPI = 'include/uapi/linux/netfilter.h';
+
+export function skbFieldCitation(row: SkbFieldRow): Citation | undefined {
+  if (row.source) return row.source;
+  return row.struct === 'derived'
+    ? undefined
+    : { file: SKBUFF_H, symbol: `${row.struct}.${row.field}` };
+}
+
+export function skbOpCitation(row: SkbOpRow): Citation {
+  return row.source ?? { file: row.file, symbol: row.name };
+}
+
+/** A note's own function with what it must hold; its `source` when the claim lives elsewhere. */
+export function functionNoteCitations(row: FunctionNote): Citation[] {
+  const own: Citation = { file: row.file, symbol: row.name };
+  if (row.holds) own.holds = row.holds;
+  return row.source ? [own, row.source] : [own];
+}
+
+/** Every row of the knowledge tables with its citation; a row with two citations appears twice. */
+export function knowledgeCitations(): CitedRow[] {
+  const out: CitedRow[] = [];
+  for (const r of SKB_FIELDS) {
+    const cite = skbFieldCitation(r);
+    // A derived row with no source is reported by the tests, never dropped silently.
+    out.push({ table: 'skb-fields', row: r.field, cite: cite ?? { file: '', symbol: '' } });
+  }
+  for (const r of SKB_OPS) out.push({ table: 'skb-ops', row: r.name, cite: skbOpCitation(r) });
+  for (const r of SKB_ALLOCATORS)
+    out.push({ table: 'skb-allocators', row: r.name, cite: { file: r.file, symbol: r.name } });
+  for (const r of CONCEPTS)
+    out.push({ table: 'concepts', row: r.id, cite: r.source ?? { file: '', symbol: '' } });
+  for (const r of FUNCTION_NOTES)
+    for (const cite of functionNoteCitations(r))
+      out.push({ table: 'function-notes', row: r.name, cite });
+  for (const r of NF_HOOKS)
+    out.push({ table: 'nf-hooks', row: r.id, cite: { file: NF_UAPI, symbol: r.id } });
+  for (const r of NF_PROTOS)
+    out.push({ table: 'nf-protos', row: r.id, cite: { file: NF_UAPI, symbol: r.id } });
+  for (const r of HOOK_CALLS)
+    out.push({
+      table: 'nf-hook-calls',
+      row: `${r.function} ${r.hook}`,
+      // The device-level hooks run through a wrapper that names the hook inside it.
+      cite: {
+        file: r.file,
+        symbol: r.function,
+        holds: [r.macro.startsWith('nf_hook_') ? r.macro : r.hook],
+      },
+    });
+  return out;
+}
+
+/** A row checked against one tree. */
+export interface RowCheck extends CitedRow {
+  check: CitationCheck;
+}
+
+/** Checks each row's citation against a tree; rows with no citation fail with that reason. */
+export function checkRows(rows: readonly CitedRow[], read: ReadSource): RowCheck[] {
+  return rows.map((r) => ({
+    ...r,
+    check:
+      r.cite.file === ''
+        ? { ok: false, reason: `${r.table} row ${r.row} cites no source` }
+        : checkCitation(read, r.cite),
+  }));
+}
