@@ -5,8 +5,13 @@
 /** Where a node sits on the packet's journey, e.g. `driver-irq`, `napi-softirq`, `ipv4`. */
 export type Stage = string;
 
-/** The execution context a function runs in on the path. */
-export type ExecContext = 'hardirq' | 'softirq' | 'process';
+/**
+ * The execution context a function runs in on the path. `bh-disabled`: process context with
+ * bottom halves (softirqs) disabled on the CPU, entered after a `local_bh_disable()` or
+ * `rcu_read_lock_bh()` of a caller (the transmit path below `__dev_queue_xmit`), or reached
+ * both that way and from a softirq; such code must not sleep either.
+ */
+export type ExecContext = 'hardirq' | 'softirq' | 'process' | 'bh-disabled';
 
 /** How a call edge was found. */
 export type EdgeKind =
@@ -30,6 +35,11 @@ export interface GraphNode {
   /** Annotations of the packet-path presets (absent on plain call-graph queries). */
   stage?: Stage;
   context?: ExecContext;
+  /**
+   * Why the node runs in `context`, with the line that decides it: `bottom halves disabled by
+   * rcu_read_lock_bh() at net/core/dev.c:4520 in __dev_queue_xmit`, or each way it is entered.
+   */
+  contextReason?: string;
   note?: string;
   /** Set on a collapsed side branch that `--expand ID` opens. */
   collapsed?: { hidden: number };

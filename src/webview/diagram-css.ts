@@ -53,6 +53,10 @@ export function diagramCss(mono: string, sans: string): string {
       '.process',
       `fill: ${tint('--np-process')} !important; stroke: var(--np-process) !important;`,
     ),
+    shapeRule(
+      '.bhdisabled',
+      `fill: ${tint('--np-bhdisabled')} !important; stroke: var(--np-bhdisabled) !important;`,
+    ),
     shapeRule('.nfhook', 'stroke: var(--np-hook) !important; stroke-width: 2.5px !important;'),
     shapeRule('.omitted', 'fill: transparent !important; stroke: var(--np-muted) !important;'),
     `g.node { cursor: pointer; }`,

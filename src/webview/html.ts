@@ -170,6 +170,7 @@ ${preloads}<title>${title}</title>
     <span class="np-chip np-ctx-hardirq">hard IRQ</span>
     <span class="np-chip np-ctx-softirq">softirq</span>
     <span class="np-chip np-ctx-process">process</span>
+    <span class="np-chip np-ctx-bhdisabled">BH disabled</span>
     <span class="np-sep"></span>
     <span class="np-edge-key np-edge-direct">direct call</span>
     <span class="np-edge-key np-edge-indirect">indirect (fn pointer)</span>

@@ -22,7 +22,11 @@ export function nodeTooltip(graph: GraphJson, node: GraphNode): TooltipContent {
       'stage',
       `${stageTitle(node.stage)}${stageTitle(node.stage) !== node.stage ? ` (${node.stage})` : ''}`,
     ]);
-  if (isExecContext(node.context)) rows.push(['context', contextTitle(node.context)]);
+  if (isExecContext(node.context))
+    rows.push([
+      'context',
+      `${contextTitle(node.context)}${node.contextReason ? `: ${node.contextReason}` : ''}`,
+    ]);
   if (node.kind === 'macro') rows.push(['kind', 'function-like macro']);
   for (const marker of graph.markers ?? [])
     if (marker.node === node.id) rows.push(['netfilter hook', marker.label]);

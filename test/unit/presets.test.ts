@@ -441,14 +441,14 @@ describe('packet-path presets on kernel-paths', () => {
       );
     });
 
-    it('runs in process context except the NET_TX softirq and TX completion', () => {
+    it('runs in process context down to __dev_queue_xmit, below it with bottom halves disabled', () => {
       const expect: Record<string, [string, string]> = {
         tcp_sendmsg: ['tcp', 'process'],
-        __dev_queue_xmit: ['core-tx', 'process'],
-        __dev_xmit_skb: ['qdisc', 'process'],
-        sch_direct_xmit: ['qdisc', 'process'],
-        acme_xmit_frame: ['driver-tx', 'process'],
-        acme_tx_queue: ['driver-tx', 'process'],
+        __dev_queue_xmit: ['core-tx', 'bh-disabled'],
+        __dev_xmit_skb: ['qdisc', 'bh-disabled'],
+        sch_direct_xmit: ['qdisc', 'bh-disabled'],
+        acme_xmit_frame: ['driver-tx', 'bh-disabled'],
+        acme_tx_queue: ['driver-tx', 'bh-disabled'],
         net_tx_action: ['qdisc', 'softirq'],
         acme_poll: ['driver-rx', 'softirq'],
         acme_clean_tx_irq: ['driver-tx', 'softirq'],
@@ -458,6 +458,51 @@ describe('packet-path presets on kernel-paths', () => {
         assert.deepEqual([n.stage, n.context], [stage, context], name);
       }
       assert.equal(edge(g, '__netif_schedule', 'net_tx_action').kind, 'async');
+    });
+
+    it('puts the doorbell note on the function that writes the tail, not on the one named for the ring', () => {
+      const lines = readFileSync(join(root, 'drivers/net/ethernet/acme/acme_main.c'), 'utf8').split(
+        '\n',
+      );
+      const lineOf = (text: string): number => lines.findIndex((l) => l.includes(text)) + 1;
+      const xmit = node(g, 'acme_xmit_frame').note ?? '';
+      assert.match(
+        xmit,
+        new RegExp(`doorbell.*\\(writel, line ${lineOf('writel(count, adapter')}\\)`),
+      );
+      assert.match(
+        xmit,
+        new RegExp(`BQL \\(netdev_sent_queue, line ${lineOf('netdev_sent_queue(')}\\)`),
+      );
+      assert.match(xmit, /skipped while more packets follow \(netdev_xmit_more/);
+      const map = node(g, 'acme_tx_map').note ?? '';
+      assert.match(
+        map,
+        new RegExp(
+          `^Maps the packet for DMA \\(dma_map_single, line ${lineOf('dma_map_single(')}\\)\\.$`,
+        ),
+      );
+      const queue = node(g, 'acme_tx_queue').note ?? '';
+      assert.match(queue, /^Fills the descriptors \(tx_desc->buffer_addr =, line \d+\)\.$/);
+      for (const n of [map, queue]) assert.doesNotMatch(n, /doorbell|tail/);
+    });
+
+    it('says which call and line disable bottom halves, read from the source', () => {
+      const lines = readFileSync(join(root, 'net/core/dev.c'), 'utf8').split('\n');
+      const at = lines.findIndex((l) => l.includes('rcu_read_lock_bh();')) + 1;
+      assert.ok(at > 0);
+      assert.equal(
+        node(g, '__dev_queue_xmit').contextReason,
+        `bottom halves disabled by its own rcu_read_lock_bh() at net/core/dev.c:${at}`,
+      );
+      assert.match(
+        node(g, 'acme_xmit_frame').contextReason ?? '',
+        new RegExp(
+          `^bottom halves disabled by rcu_read_lock_bh\\(\\) at net/core/dev\\.c:${at} in __dev_queue_xmit`,
+        ),
+      );
+      // netdev_core_pick_tx is called after the lock too; tcp_sendmsg's path above it is not.
+      assert.equal(node(g, 'tcp_sendmsg').context, 'process');
     });
 
     it('shows the headers pushed on the way down', () => {

@@ -11,6 +11,14 @@ export {
 } from './skbuff-doc';
 export { SKB_FIELDS, type SkbFieldRow } from './skb-fields';
 export {
+  BH_DISABLE_CALLS,
+  BH_ENABLE_CALLS,
+  bhRegion,
+  inBhRegion,
+  type BhRegion,
+  type BodyCall,
+} from './contexts';
+export {
   MAX_HOVER_LINE,
   findHoverTarget,
   hoverAt,
@@ -62,6 +70,7 @@ export {
 } from './stages';
 export {
   checkCitation,
+  definitionText,
   formatCitation,
   formatPlace,
   locateCitation,

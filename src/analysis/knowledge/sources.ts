@@ -181,6 +181,20 @@ function findDefinition(
   return undefined;
 }
 
+/**
+ * The definition of `symbol` in a file's text, as written (comments kept): its text and the
+ * line it starts on; undefined when the file does not define it.
+ */
+export function definitionText(
+  text: string,
+  symbol: string,
+): { body: string; firstLine: number } | undefined {
+  const p = prepared(text);
+  const def = findDefinition(p, symbol);
+  if (!def) return undefined;
+  return { body: text.slice(def.start, def.end), firstLine: lineOf(p.lineStarts, def.start) };
+}
+
 /** The text with runs of white space folded to one space. */
 function fold(s: string): { text: string; offsets: number[] } {
   let text = '';

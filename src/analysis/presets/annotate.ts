@@ -9,8 +9,15 @@ import type { Graph } from '../index/graph';
 import type { ExecContext, GraphEdge, GraphJson, GraphNode, Stage } from '../graph-json';
 import { DEFERRED_MECHANISMS } from '../index/kernel-idioms';
 import {
+  BH_DISABLE_CALLS,
+  BH_ENABLE_CALLS,
   STAGES,
+  bhRegion,
   classifyStage,
+  definitionText,
+  inBhRegion,
+  type BhRegion,
+  type BodyCall,
   findSkbOp,
   functionNote,
   hooksInvokedBy,
@@ -29,6 +36,7 @@ import {
   STAGE_FALLBACK_NOTE,
   type Direction,
 } from './rows';
+import { driverWork, receiveWork, transmitWork, type WorkFinding } from './driver-work';
 import { skbTimeline } from './skb-timeline';
 
 const STAGE_INFO = new Map(STAGES.map((s) => [s.id, s]));
@@ -44,13 +52,17 @@ export function annotate(
   const order = packetOrder(g, chain, cut);
   const context = contexts(g, chain, cut, order);
   const stage = stages(g, driver, direction, chain, cut, order);
+  const work = workReader(ctx, driver);
 
   const nodes: GraphNode[] = order.map((n) => {
     const node = nodeJson(g, n);
     node.stage = stage.get(n) ?? 'core';
     const c = context.get(n);
-    if (c) node.context = c;
-    node.note = noteFor(g, chain, cut, n, node.stage);
+    if (c) {
+      node.context = c.context;
+      if (c.reason) node.contextReason = c.reason;
+    }
+    node.note = noteFor(g, chain, cut, n, node.stage, work);
     const hidden = cut.collapsed.get(n);
     if (hidden) {
       const count = hidden.nodes.filter((h) => !cut.nodes.has(h)).length;
@@ -125,47 +137,123 @@ function deferredContext(via: string | undefined): ExecContext {
   return DEFERRED_MECHANISMS.find((m) => m.label === label)?.runsIn ?? 'softirq';
 }
 
+/** A node's context and the reason for it (the call and line that decide it). */
+interface ContextFinding {
+  context: ExecContext;
+  reason?: string;
+}
+
+const CONTEXT_TITLES: Readonly<Record<ExecContext, string>> = {
+  hardirq: 'hard IRQ',
+  softirq: 'softirq',
+  process: 'process context',
+  'bh-disabled': 'bottom halves disabled',
+};
+
+/** How strict a context is: several of them on one function combine to the strictest. */
+const STRICTNESS: Readonly<Record<ExecContext, number>> = {
+  process: 0,
+  softirq: 1,
+  'bh-disabled': 2,
+  hardirq: 3,
+};
+
+/** The region of a body where bottom halves are disabled, from its calls in the graph. */
+function bhRegionOf(g: Graph, n: number): BhRegion | undefined {
+  const calls: BodyCall[] = [];
+  for (const e of g.outgoing(n)) {
+    const name = g.name(g.to(e));
+    if (BH_DISABLE_CALLS.has(name) || BH_ENABLE_CALLS.has(name))
+      calls.push({ name, line: g.edgeLine(e) });
+  }
+  return bhRegion(calls);
+}
+
 /**
- * Execution contexts from the path: a root's own (the IRQ handler's hardirq, tcp_sendmsg's
- * process), carried along calls and switched by an async edge to where its handler runs
- * (softirq; a work item in process context).
- * Main-path edges are followed first, so a branch never decides a main-path function.
+ * Execution contexts found from the code. Each drawn function collects the contexts it is
+ * entered in along the drawn calls: a root's own (the IRQ handler's hard IRQ, tcp_sendmsg's
+ * process context), an async edge's handler's (softirq; a work item in process context),
+ * and bottom halves disabled for a call its caller makes after a `local_bh_disable()` or
+ * `rcu_read_lock_bh()` (BH_DISABLE_CALLS). A function that disables them itself is labelled
+ * so by that call. Several contexts on one function combine to the strictest (a qdisc run
+ * from __dev_queue_xmit and from net_tx_action has bottom halves disabled either way), and
+ * the reason names each. Functions no drawn call reaches take their stage's usual context.
  */
 function contexts(
   g: Graph,
   chain: Chain,
   cut: Cut,
   order: readonly number[],
-): Map<number, ExecContext> {
-  const out = new Map<number, ExecContext>();
-  const mainEdges = new Set(chain.order.flatMap((l) => l.path.edges));
-  const spread = (edgeOk: (e: number) => boolean): void => {
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const n of order) {
-        const c = out.get(n);
-        if (!c) continue;
-        for (const e of drawnOut(g, cut, n)) {
-          if (!edgeOk(e)) continue;
-          const m = g.to(e);
-          if (out.has(m)) continue;
-          out.set(m, g.kind(e) === 'async' ? deferredContext(g.via(e)) : c);
-          changed = true;
+): Map<number, ContextFinding> {
+  const found = new Map<number, Map<ExecContext, string>>();
+  const add = (n: number, c: ExecContext, reason: string): boolean => {
+    let m = found.get(n);
+    if (!m) found.set(n, (m = new Map<ExecContext, string>()));
+    if (m.has(c)) return false;
+    m.set(c, reason);
+    return true;
+  };
+  const regions = new Map<number, BhRegion | undefined>();
+  const regionOf = (n: number): BhRegion | undefined => {
+    if (!regions.has(n)) regions.set(n, bhRegionOf(g, n));
+    return regions.get(n);
+  };
+  const bhReason = (n: number, r: BhRegion): string =>
+    `bottom halves disabled by ${r.disable.name}() at ${g.file(n)}:${r.disable.line} in ${g.name(n)}`;
+
+  for (const r of chain.roots) {
+    const c = r.context ?? classifyStage(g.name(r.node), g.file(r.node))?.context;
+    if (c) add(r.node, c, `${g.name(r.node)} starts the path in ${CONTEXT_TITLES[c]}`);
+  }
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const n of order) {
+      const here = found.get(n);
+      if (!here) continue;
+      for (const e of drawnOut(g, cut, n)) {
+        const m = g.to(e);
+        if (g.kind(e) === 'async') {
+          const via = g.via(e)?.split(':', 1)[0] ?? 'deferred';
+          const reason = `${via} raised by ${g.name(n)} at ${g.file(n)}:${g.edgeLine(e)}`;
+          changed = add(m, deferredContext(g.via(e)), reason) || changed;
+          continue;
+        }
+        const region = regionOf(n);
+        for (const [c, reason] of [...here]) {
+          const off = c === 'process' && inBhRegion(region, g.edgeLine(e)) && region;
+          changed = (off ? add(m, 'bh-disabled', bhReason(n, off)) : add(m, c, reason)) || changed;
         }
       }
     }
-  };
-  for (const r of chain.roots) {
-    const c = r.context ?? classifyStage(g.name(r.node), g.file(r.node))?.context;
-    if (c && !out.has(r.node)) out.set(r.node, c);
   }
-  spread((e) => mainEdges.has(e));
-  spread(() => true);
+
+  const out = new Map<number, ContextFinding>();
   for (const n of order) {
-    if (out.has(n)) continue;
-    const c = classifyStage(g.name(n), g.file(n))?.context;
-    if (c) out.set(n, c);
+    const m = found.get(n);
+    if (!m) {
+      const c = classifyStage(g.name(n), g.file(n))?.context;
+      if (c) out.set(n, { context: c });
+      continue;
+    }
+    // A function entered in process context that disables bottom halves itself, and whose
+    // drawn continuation runs inside that region (__dev_queue_xmit, not a brief _bh lock).
+    const own = regionOf(n);
+    const through = drawnOut(g, cut, n).some((e) => inBhRegion(own, g.edgeLine(e)));
+    if (m.has('process') && own && through && !m.has('bh-disabled')) {
+      m.set(
+        'bh-disabled',
+        `bottom halves disabled by its own ${own.disable.name}() at ${g.file(n)}:${own.disable.line}`,
+      );
+      m.delete('process');
+    }
+    const entries = [...m].sort((a, b) => STRICTNESS[b[0]] - STRICTNESS[a[0]]);
+    const [first] = entries;
+    if (!first) continue;
+    let context = first[0];
+    // Entered both from process and from softirq: it must be written as bottom-half code.
+    if (context === 'softirq' && m.has('process')) context = 'bh-disabled';
+    out.set(n, { context, reason: entries.map(([, r]) => r).join('; ') });
   }
   return out;
 }
@@ -217,21 +305,94 @@ function stages(
   return out;
 }
 
-function noteFor(g: Graph, chain: Chain, cut: Cut, n: number, stage: Stage): string {
+/** What a drawn driver function does, read from its body (and, for the fields it fills in the skb, its own helpers'). */
+type WorkOf = (n: number) => WorkFinding[] | undefined;
+
+function workReader(ctx: PresetContext, driver: Driver): WorkOf {
+  const g = ctx.graph;
+  const cache = new Map<number, WorkFinding[] | undefined>();
+  const own = (n: number): WorkFinding[] | undefined => {
+    if (!cache.has(n)) {
+      const text = ctx.readText?.(g.file(n));
+      const def = text === undefined ? undefined : definitionText(text, g.name(n));
+      cache.set(n, def ? driverWork(def.body, def.firstLine) : undefined);
+    }
+    return cache.get(n);
+  };
+  return (n) => {
+    const found = own(n);
+    if (!found) return undefined;
+    // The skb fields a hand-off helper fills through helpers of its own (ixgbe_rx_checksum).
+    if (!found.some((f) => RECEIVE_FIELDS.has(f.kind))) return found;
+    const more: WorkFinding[] = [];
+    for (const e of g.outgoing(n)) {
+      const m = g.to(e);
+      if (!driver.owns(g.file(m))) continue;
+      for (const f of own(m) ?? [])
+        if (RECEIVE_FIELDS.has(f.kind) && !found.some((x) => x.kind === f.kind))
+          more.push({ ...f, what: `${g.name(m)}: ${f.what}` });
+    }
+    return [...found, ...more];
+  };
+}
+
+const RECEIVE_FIELDS: ReadonlySet<string> = new Set([
+  'hash',
+  'checksum',
+  'vlan',
+  'rx-queue',
+  'protocol',
+]);
+
+function capital(s: string): string {
+  return `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}`;
+}
+
+/** `calls e1000_tx_map, e1000_tx_queue and writel`: what a function with no telling work calls. */
+function callsText(g: Graph, n: number): string | undefined {
+  const names: string[] = [];
+  for (const e of [...g.outgoing(n)].sort((a, b) => byCallOrder(g, a, b))) {
+    const name = g.name(g.to(e));
+    if (!names.includes(name)) names.push(name);
+  }
+  if (names.length === 0) return undefined;
+  const shown = names.slice(0, 4);
+  const rest = names.length - shown.length;
+  return `it calls ${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+}
+
+function noteFor(g: Graph, chain: Chain, cut: Cut, n: number, stage: Stage, work: WorkOf): string {
   const name = g.name(n);
   const role = cut.roles.get(n);
+  const findings = stage.startsWith('driver-') || role ? work(n) : undefined;
+  const tx = findings && transmitWork(findings);
+  const rx = findings && receiveWork(findings);
   if (role) {
     const site = chain.sites.get(n);
     const text = ROLE_NOTES[role];
-    return site ? text.replace('SITE', site) : text.replace(/,? registered SITE/, '');
+    const base = site ? text.replace('SITE', site) : text.replace(/,? registered SITE/, '');
+    // The transmit and hand-off roles say what the body does, read from it.
+    // Read but showing no transmit work: say what it calls; not read: the role's note.
+    const calls = findings ? callsText(g, n) : undefined;
+    if (role === 'xmit')
+      return tx || calls ? base.replace(/: [^:]*$/, `: ${tx ?? calls ?? ''}.`) : base;
+    if (role === 'tx-ring')
+      return tx
+        ? `${capital(tx)}.`
+        : calls
+          ? `A step of the driver's TX ring work, found by its name: ${calls}.`
+          : base;
+    if (role === 'rx-handoff') return rx ? `${capital(rx)}.` : base;
+    return base;
   }
   const known = functionNote(name)?.note ?? classifyStage(name, g.file(n))?.note;
   if (known) return known;
   const op = findSkbOp(name);
   if (op) return `${op.summary[0]?.toUpperCase() ?? ''}${op.summary.slice(1)}.`;
   const info = STAGE_INFO.get(stage);
-  if (stage.startsWith('driver-'))
-    return DRIVER_HELPER_NOTE.replace(
+  if (stage.startsWith('driver-')) {
+    const did = stage === 'driver-tx' ? (tx ?? rx) : (rx ?? tx);
+    const helper = DRIVER_HELPER_NOTE.replace(
       'SIDE',
       stage === 'driver-irq'
         ? 'interrupt handling'
@@ -239,6 +400,9 @@ function noteFor(g: Graph, chain: Chain, cut: Cut, n: number, stage: Stage): str
           ? 'receive path'
           : 'transmit path',
     );
+    const calls = callsText(g, n);
+    return did ? `${capital(did)}.` : calls ? `${helper.replace(/\.$/, '')}: ${calls}.` : helper;
+  }
   return STAGE_FALLBACK_NOTE.replace('STAGE', info?.label ?? stage).replace(
     'NOTE',
     info?.note ?? 'on the packet path.',

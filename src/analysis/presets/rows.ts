@@ -822,7 +822,11 @@ export const ROLE_STAGES: Readonly<Record<DriverRole, Stage>> = {
   'tx-ring': 'driver-tx',
 };
 
-/** Our one-line notes on the driver roles; `SITE` becomes where the driver registered it. */
+/**
+ * Our one-line notes on the driver roles; `SITE` becomes where the driver registered it. The
+ * xmit, TX ring and hand-off notes are rewritten from what the function's body does
+ * (driver-work.ts) when the source is at hand; these are what is said without it.
+ */
 export const ROLE_NOTES: Readonly<Record<DriverRole, string>> = {
   irq: 'The NIC interrupt handler (hard IRQ), registered SITE: acknowledges the device and schedules NAPI instead of processing packets here.',
   poll: "The driver's NAPI poll, registered SITE: run from the NET_RX softirq with a budget, it receives up to that many packets (a NIC's also reclaims finished TX descriptors).",
@@ -834,9 +838,9 @@ export const ROLE_NOTES: Readonly<Record<DriverRole, string>> = {
     'RX ring refill: allocates fresh buffers, maps them for DMA and returns the descriptors to the NIC.',
   'tx-clean':
     'TX completion: frees the skbs of descriptors the NIC has sent, unmaps their DMA and wakes a stopped queue.',
-  xmit: "The driver's ndo_start_xmit, registered SITE: maps the skb for DMA and fills TX descriptors.",
+  xmit: "The driver's ndo_start_xmit, registered SITE: hands the skb to the TX ring (what it does itself is read from its body when the source is at hand).",
   'tx-ring':
-    'Fills the TX descriptors and writes the tail register (the doorbell) so the NIC fetches the frame.',
+    "A step of the driver's TX ring work, found by its name; its body was not read, so what it does (descriptors, doorbell) is not said.",
 };
 
 /** Notes for functions in a driver's files that have no role, by the stage they inherit. */

@@ -21,6 +21,7 @@ const CONTEXT_COLOURS = {
   hardirq: { fill: '#fde8e8', line: '#c62828' },
   softirq: { fill: '#fff4d6', line: '#b26a00' },
   process: { fill: '#e6f0ff', line: '#1f6feb' },
+  'bh-disabled': { fill: '#e3f6f1', line: '#1a7f64' },
 } as const;
 
 /** Graph JSON -> a DOT `digraph` with one `cluster_N` per stage. */

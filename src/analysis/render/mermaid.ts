@@ -12,7 +12,7 @@ import type { GraphJson, GraphNode, TraceLink } from '../graph-json';
 import { escapeMermaid, singleLine, truncate } from './escape';
 import { prepareGraph, shortPath } from './model';
 import type { EdgeGroup } from './model';
-import { isExecContext } from './stages';
+import { contextClass, isExecContext } from './stages';
 import { traceMarks, untakenCalls } from './trace-marks';
 import { shortVia } from './via';
 
@@ -91,6 +91,7 @@ const CLASS_DEFS: readonly string[] = [
   'classDef hardirq fill:#fde8e8,stroke:#c62828,color:#24292f',
   'classDef softirq fill:#fff4d6,stroke:#b26a00,color:#24292f',
   'classDef process fill:#e6f0ff,stroke:#1f6feb,color:#24292f',
+  'classDef bhdisabled fill:#e3f6f1,stroke:#1a7f64,color:#24292f',
   'classDef collapsed stroke-dasharray:6 3,stroke-width:2px',
   'classDef nfhook stroke:#8250df,stroke-width:2.5px',
   'classDef omitted fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:3 3',
@@ -246,7 +247,7 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
   for (const node of prepared.kept) {
     const id = mermaidId.get(node.id);
     if (!id || nodeIds[id] !== node.id) continue;
-    if (isExecContext(node.context)) addClass(node.context, id);
+    if (isExecContext(node.context)) addClass(contextClass(node.context), id);
     if (node.collapsed) addClass('collapsed', id);
     if (prepared.markersByNode.has(node.id)) addClass('nfhook', id);
     if (node.built === 'n') addClass('unbuilt', id);

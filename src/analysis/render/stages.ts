@@ -54,6 +54,7 @@ const CONTEXT_TITLES: Readonly<Record<ExecContext, string>> = {
   hardirq: 'hard IRQ',
   softirq: 'softirq',
   process: 'process context',
+  'bh-disabled': 'bottom halves disabled',
 };
 
 /** A human title for a stage, e.g. `driver-irq` -> `Driver · hard IRQ`; unknown stages keep their raw name. */
@@ -70,5 +71,12 @@ export function contextTitle(context: ExecContext): string {
 
 /** Whether `value` is one of the execution contexts of the contract (graph JSON is read from files). */
 export function isExecContext(value: unknown): value is ExecContext {
-  return value === 'hardirq' || value === 'softirq' || value === 'process';
+  return (
+    value === 'hardirq' || value === 'softirq' || value === 'process' || value === 'bh-disabled'
+  );
+}
+
+/** The CSS and Mermaid class of a context: its name without the hyphen (`bhdisabled`). */
+export function contextClass(context: ExecContext): string {
+  return context.replace(/-/g, '');
 }

@@ -137,6 +137,9 @@ function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): v
         : '';
       out.push(`  ${plainText(node.name)}  ${where(node)}${ctx}${macro}${builtTag(node)}${seen}`);
       if (node.note) out.push(`      ${plainText(node.note)}`);
+      // Why a function may not sleep although the path began in a system call.
+      if (node.context === 'bh-disabled' && node.contextReason)
+        out.push(`      ◇ ${plainText(node.contextReason)}`);
       for (const marker of prepared.markersByNode.get(node.id) ?? [])
         out.push(`      ◆ netfilter hook ${plainText(marker)}`);
       for (const op of prepared.skbByNode.get(node.id) ?? []) {

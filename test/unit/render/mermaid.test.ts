@@ -155,7 +155,19 @@ describe('toMermaid on the e1000e ingress fixture', () => {
     assert.equal(classes.softirq?.length, 30);
     assert.equal(classes.nfhook?.length, 2);
     assert.equal(classes.collapsed?.length, 1);
-    assert.equal(linesMatching(result.text, /^classDef /).length, 6);
+    assert.equal(linesMatching(result.text, /^classDef /).length, 7);
+  });
+
+  it('classes a node with bottom halves disabled as bhdisabled (a class name without a hyphen)', () => {
+    const first = graph.nodes[0];
+    assert.ok(first);
+    const text = toMermaid({
+      ...graph,
+      nodes: [{ ...first, context: 'bh-disabled' }, ...graph.nodes.slice(1)],
+    }).text;
+    assert.ok(text.includes('classDef bhdisabled '), 'its colours are defined');
+    assert.match(text, /^\s*class \S+ bhdisabled$/m);
+    assert.doesNotMatch(text, /bh-disabled/);
   });
 
   it('shows the stage instead of the file with showFiles: false', () => {
