@@ -19,7 +19,8 @@ import {
   type ExplanationSource,
 } from '../../src/analysis/knowledge';
 import { kernelTreeProblem } from '../../src/analysis/index/walk';
-import { cli, kernelRoot, repoRoot } from '../helpers/kernel';
+import type { GraphJson, GraphNode } from '../../src/analysis/graph-json';
+import { cli, kernelRoot, queryJson, repoRoot } from '../helpers/kernel';
 
 function reader(root: string): (file: string) => string | undefined {
   const cache = new Map<string, string | undefined>();
@@ -147,6 +148,72 @@ describe('knowledge sources on the 6.12 tree', () => {
     assert.equal(bad.status, 1);
     assert.match(bad.stdout, /skb-ops {2}pskb_may_pull: /);
     assert.match(bad.stderr, /knowledge rows do not hold in this tree/);
+  });
+});
+
+/** The node named `name`, drawn. */
+function drawn(g: GraphJson, name: string): GraphNode {
+  const n = g.nodes.find((x) => x.name === name);
+  assert.ok(n, `${name} is drawn in ${g.title ?? ''}`);
+  return n;
+}
+
+/** Line `line` of a file of the tree, and the few after it (a call split over lines). */
+function linesAt(file: string, line: number, count = 1): string {
+  const lines = readFileSync(join(kernelRoot(), file), 'utf8').split('\n');
+  return lines.slice(line - 1, line - 1 + count).join('\n');
+}
+
+describe('transmit contexts and driver notes, read from the source they cite', () => {
+  for (const { driver, xmit, doorbell, notDoorbell } of [
+    {
+      driver: 'e1000e',
+      xmit: 'e1000_xmit_frame',
+      doorbell: 'e1000_xmit_frame',
+      notDoorbell: ['e1000_tx_map', 'e1000_tx_queue'],
+    },
+    { driver: 'ixgbe', xmit: 'ixgbe_xmit_frame', doorbell: 'ixgbe_tx_map', notDoorbell: [] },
+  ]) {
+    test(`${driver} egress: __dev_queue_xmit and ${xmit} run with bottom halves disabled, by the line cited`, () => {
+      const g = queryJson<GraphJson>(['egress', '--driver', driver]);
+      const dev = drawn(g, '__dev_queue_xmit');
+      assert.equal(dev.context, 'bh-disabled');
+      const m = /rcu_read_lock_bh\(\) at (net\/core\/dev\.c):(\d+)/.exec(dev.contextReason ?? '');
+      assert.ok(m, dev.contextReason);
+      assert.match(linesAt(m[1] as string, Number(m[2])), /^\s*rcu_read_lock_bh\(\);/);
+      const x = drawn(g, xmit);
+      assert.equal(x.context, 'bh-disabled');
+      assert.ok(
+        (x.contextReason ?? '').includes(
+          `rcu_read_lock_bh() at ${m[1]}:${m[2]} in __dev_queue_xmit`,
+        ),
+        x.contextReason,
+      );
+      assert.equal(drawn(g, 'tcp_sendmsg').context, 'process');
+      assert.equal(drawn(g, 'net_tx_action').context, 'softirq');
+    });
+
+    test(`${driver} egress: the doorbell note is on ${doorbell}, which writes the tail at the line it cites`, () => {
+      const g = queryJson<GraphJson>(['egress', '--driver', driver]);
+      const bell = drawn(g, doorbell);
+      const m = /doorbell[^(]*\(writel, line (\d+)\)/.exec(bell.note ?? '');
+      assert.ok(m, bell.note);
+      assert.match(linesAt(bell.file, Number(m[1]), 2), /writel\([^;]*tail\)/s);
+      for (const other of notDoorbell)
+        assert.doesNotMatch(drawn(g, other).note ?? '', /doorbell|tail/);
+    });
+  }
+
+  test('ixgbe ingress: the checksum and VLAN note is on ixgbe_process_skb_fields, not ixgbe_rx_skb', () => {
+    const g = queryJson<GraphJson>(['ingress', '--driver', 'ixgbe']);
+    const fields = drawn(g, 'ixgbe_process_skb_fields');
+    const vlan = /the VLAN tag \(__vlan_hwaccel_put_tag, line (\d+)\)/.exec(fields.note ?? '');
+    assert.ok(vlan, fields.note);
+    assert.match(linesAt(fields.file, Number(vlan[1])), /__vlan_hwaccel_put_tag\(/);
+    assert.match(fields.note ?? '', /the checksum result \(ixgbe_rx_checksum: /);
+    const handoff = drawn(g, 'ixgbe_rx_skb').note ?? '';
+    assert.match(handoff, /^Hands the skb to the stack \(napi_gro_receive, line \d+\)\.$/);
+    assert.doesNotMatch(handoff, /checksum|VLAN/);
   });
 });
 

@@ -206,7 +206,7 @@ describe('packet-path presets on the real 6.12 tree', () => {
           last?.via ?? '',
           new RegExp(`^net_device_ops\\.ndo_start_xmit = ${want.xmit} at ${want.dir}`),
         );
-        assert.deepEqual([xmit.stage, xmit.context], ['driver-tx', 'process']);
+        assert.deepEqual([xmit.stage, xmit.context], ['driver-tx', 'bh-disabled']);
         assert.equal(node(g, '__dev_xmit_skb').stage, 'qdisc');
         assert.equal(node(g, 'sch_direct_xmit').stage, 'qdisc');
         assert.deepEqual(
