@@ -16,7 +16,13 @@ import {
   listTopics,
   readSkbuffDoc,
 } from '../analysis/knowledge';
-import { PresetContext, buildPreset, formatDriverTable, listDrivers } from '../analysis/presets';
+import {
+  PresetContext,
+  buildPreset,
+  formatDriverTable,
+  listDrivers,
+  roleCitations,
+} from '../analysis/presets';
 import { findPaths } from '../analysis/query/paths';
 import { overlayTrace } from '../analysis/trace';
 import { QueryError, neighbourhood, where } from '../analysis/query/query';
@@ -229,7 +235,9 @@ function runExplain(ctx: CommandContext): void {
  */
 function runCheckKnowledge(ctx: CommandContext): void {
   noArguments(ctx);
-  const rows = checkRows(knowledgeCitations(), (file) => ctx.readText(file));
+  const rows = checkRows([...knowledgeCitations(), ...roleCitations()], (file) =>
+    ctx.readText(file),
+  );
   const failed = rows.filter((r) => !r.check.ok);
   if (ctx.out.format === 'json')
     ctx.out.json(

@@ -19,6 +19,7 @@ import {
   type ExplanationSource,
 } from '../../src/analysis/knowledge';
 import { kernelTreeProblem } from '../../src/analysis/index/walk';
+import { roleCitations } from '../../src/analysis/presets';
 import type { GraphJson, GraphNode } from '../../src/analysis/graph-json';
 import { cli, kernelRoot, queryJson, repoRoot } from '../helpers/kernel';
 
@@ -52,7 +53,7 @@ function heldLine(root: string, src: ExplanationSource | undefined, text: string
 describe('knowledge sources on the 6.12 tree', () => {
   test('every row of every table cites a place, and each holds', () => {
     const root = kernelRoot();
-    const rows = checkRows(knowledgeCitations(), reader(root));
+    const rows = checkRows([...knowledgeCitations(), ...roleCitations()], reader(root));
     assert.ok(rows.length >= 280, `${rows.length} rows`);
     const failed = rows
       .filter((r) => !r.check.ok)
@@ -60,7 +61,14 @@ describe('knowledge sources on the 6.12 tree', () => {
     assert.deepEqual(failed, []);
     // Each table is represented, so a table dropped from the list would show.
     const tables = new Set(rows.map((r) => r.table));
-    for (const t of ['skb-fields', 'skb-ops', 'concepts', 'function-notes', 'nf-hook-calls'])
+    for (const t of [
+      'skb-fields',
+      'skb-ops',
+      'concepts',
+      'function-notes',
+      'nf-hook-calls',
+      'role-notes',
+    ])
       assert.ok(tables.has(t), t);
     assert.ok(SKB_FIELDS.length + CONCEPTS.length <= rows.length);
   });
@@ -231,7 +239,7 @@ describe('knowledge sources on another release', () => {
       }
     }
     assert.equal(kernelTreeProblem(other), undefined, `${other} is a kernel tree`);
-    const rows = checkRows(knowledgeCitations(), reader(other));
+    const rows = checkRows([...knowledgeCitations(), ...roleCitations()], reader(other));
     const failed = rows.filter((r) => !r.check.ok);
     console.log(
       `# ${rows.length - failed.length} of ${rows.length} knowledge rows hold in ${other}`,

@@ -304,9 +304,10 @@ export const STAGE_RULES: readonly StageRule[] = [
   // Routing: calls through skb_dst().
   { name: ['dst_input', 'dst_output'], stage: 'routing' },
   { file: '{include/net/dst.h,net/core/dst.c}', stage: 'routing' },
-  // Socket wake-up from the receive path.
-  { name: ['sock_def_readable', 'sk_data_ready'], stage: 'socket', context: 'softirq' },
-  // TCP: receive side runs in softirq; send/receive system calls in process context.
+  // Socket wake-up: from the receive softirq, and in process context from release_sock()
+  // (__release_sock runs the backlog with bottom halves enabled), so no fixed context.
+  { name: ['sock_def_readable', 'sk_data_ready'], stage: 'socket' },
+  // TCP: the protocol handler runs in softirq; send/receive system calls in process context.
   {
     name: ['tcp_sendmsg*', 'tcp_recvmsg*', 'tcp_splice_read', 'tcp_sendpage*'],
     stage: 'tcp',
@@ -316,6 +317,17 @@ export const STAGE_RULES: readonly StageRule[] = [
     name: [
       'tcp_v4_rcv',
       'tcp_v6_rcv',
+      'tcp_add_backlog',
+      'tcp_v4_early_demux',
+      'tcp_v6_early_demux',
+    ],
+    stage: 'tcp',
+    context: 'softirq',
+  },
+  // Segment processing for a socket: from tcp_v4_rcv in softirq, or from release_sock() in
+  // process context for segments that waited on the socket backlog.
+  {
+    name: [
       'tcp_v4_do_rcv',
       'tcp_v6_do_rcv',
       'tcp_rcv_established',
@@ -324,12 +336,8 @@ export const STAGE_RULES: readonly StageRule[] = [
       'tcp_queue_rcv',
       'tcp_data_ready',
       'tcp_ack',
-      'tcp_add_backlog',
-      'tcp_v4_early_demux',
-      'tcp_v6_early_demux',
     ],
     stage: 'tcp',
-    context: 'softirq',
   },
   { file: '{net/ipv4/tcp*.c,net/ipv6/tcp*.c,include/net/tcp.h,include/linux/tcp.h}', stage: 'tcp' },
   // UDP: same split.
@@ -471,6 +479,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: '____napi_schedule',
     file: 'net/core/dev.c',
     note: "Adds the NAPI instance to this CPU's poll list and raises NET_RX_SOFTIRQ, or wakes its kthread when threaded.",
+    holds: ['NET_RX_SOFTIRQ'],
   },
   {
     name: 'raise_softirq_irqoff',
@@ -492,6 +501,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'net_rx_action',
     file: 'net/core/dev.c',
     note: 'NET_RX_SOFTIRQ handler: polls each queued NAPI instance until the packet budget or time limit is spent.',
+    holds: ['NET_RX_SOFTIRQ'],
   },
   {
     name: 'napi_poll',
@@ -525,6 +535,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'process_backlog',
     file: 'net/core/dev.c',
     note: 'Poll function of the per-CPU backlog NAPI: feeds skbs queued by netif_rx() or RPS to __netif_receive_skb().',
+    holds: ['__netif_receive_skb'],
   },
   // GRO.
   {
@@ -541,6 +552,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'dev_gro_receive',
     file: 'net/core/gro.c',
     note: 'Looks for a held packet of the same flow and runs the protocol gro_receive callbacks to merge, hold or pass the skb.',
+    holds: ['gro_receive'],
   },
   {
     name: 'inet_gro_receive',
@@ -573,12 +585,14 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'gro_normal_list',
     file: 'include/net/gro.h',
     note: "Hands the NAPI instance's batched skbs to the stack with netif_receive_skb_list_internal().",
+    holds: ['netif_receive_skb_list_internal'],
   },
   // Link layer.
   {
     name: 'eth_type_trans',
     file: 'net/ethernet/eth.c',
     note: 'Marks the MAC header, pulls the 14-byte Ethernet header, sets skb->dev and pkt_type, and returns the EtherType.',
+    holds: ['pkt_type'],
   },
   // Core receive.
   {
@@ -590,11 +604,13 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'netif_receive_skb_internal',
     file: 'net/core/dev.c',
     note: "With RPS, may queue the skb to another CPU's backlog; otherwise runs __netif_receive_skb() here.",
+    holds: ['__netif_receive_skb'],
   },
   {
     name: 'netif_receive_skb_list_internal',
     file: 'net/core/dev.c',
     note: 'List version: RPS steering for a batch, then __netif_receive_skb_list() for the skbs that stay on this CPU.',
+    holds: ['__netif_receive_skb_list'],
   },
   {
     name: 'netif_rx',
@@ -620,11 +636,13 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: '__netif_receive_skb_one_core',
     file: 'net/core/dev.c',
     note: 'Runs the core receive and calls the chosen protocol handler, e.g. ip_rcv().',
+    holds: ['ip_rcv'],
   },
   {
     name: '__netif_receive_skb_core',
     file: 'net/core/dev.c',
     note: 'Heart of receive: sets header offsets, runs generic XDP, feeds packet taps, tc and netfilter ingress, VLAN and rx_handler (bridge, bond), then picks the handler by skb->protocol.',
+    holds: ['rx_handler'],
   },
   {
     name: '__netif_receive_skb_list_core',
@@ -641,11 +659,13 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'ip_rcv',
     file: 'net/ipv4/ip_input.c',
     note: 'IPv4 receive entry: validates the header, then runs NF_INET_PRE_ROUTING with ip_rcv_finish() as continuation.',
+    holds: ['NF_INET_PRE_ROUTING', 'ip_rcv_finish'],
   },
   {
     name: 'ip_list_rcv',
     file: 'net/ipv4/ip_input.c',
     note: 'List version of ip_rcv(): validates each packet and runs PRE_ROUTING per sub-list.',
+    holds: ['ip_rcv'],
   },
   {
     name: 'ip_rcv_core',
@@ -656,6 +676,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'ip_rcv_finish',
     file: 'net/ipv4/ip_input.c',
     note: 'After PRE_ROUTING: early demux and route lookup, then dst_input() to deliver or forward.',
+    holds: ['dst_input'],
   },
   {
     name: 'ip_rcv_finish_core',
@@ -671,6 +692,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'ip_local_deliver',
     file: 'net/ipv4/ip_input.c',
     note: 'For packets to this host: reassembles fragments, then runs NF_INET_LOCAL_IN.',
+    holds: ['NF_INET_LOCAL_IN'],
   },
   {
     name: 'ip_local_deliver_finish',
@@ -681,11 +703,13 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'ip_protocol_deliver_rcu',
     file: 'net/ipv4/ip_input.c',
     note: "Gives raw sockets a copy, then calls the protocol's handler (tcp_v4_rcv, udp_rcv) by IP protocol number.",
+    holds: ['tcp_v4_rcv', 'udp_rcv'],
   },
   {
     name: 'ip_forward',
     file: 'net/ipv4/ip_forward.c',
     note: 'For packets routed through this host: checks TTL and MTU, then runs NF_INET_FORWARD.',
+    holds: ['NF_INET_FORWARD'],
   },
   // TCP receive.
   {
@@ -728,11 +752,13 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'tcp_queue_rcv',
     file: 'net/ipv4/tcp_input.c',
     note: 'Appends in-order data to sk_receive_queue (coalescing into the last skb when possible) and advances rcv_nxt.',
+    holds: ['sk_receive_queue', 'rcv_nxt'],
   },
   {
     name: 'tcp_data_ready',
     file: 'net/ipv4/tcp_input.c',
     note: 'Signals the reader through sk->sk_data_ready when enough data is queued.',
+    holds: ['sk_data_ready'],
   },
   {
     name: 'sock_def_readable',
@@ -745,6 +771,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'udp_rcv',
     file: 'net/ipv4/udp.c',
     note: 'UDP/IPv4 protocol handler; calls __udp4_lib_rcv() with the UDP socket table.',
+    holds: ['__udp4_lib_rcv'],
   },
   {
     name: '__udp4_lib_rcv',
@@ -782,6 +809,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: '__udp_enqueue_schedule_skb',
     file: 'net/ipv4/udp.c',
     note: "Charges the skb to the socket's receive memory, adds it to sk_receive_queue and calls sk_data_ready.",
+    holds: ['sk_receive_queue', 'sk_data_ready'],
   },
   // Socket layer (send).
   {
@@ -805,6 +833,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'tcp_sendmsg',
     file: 'net/ipv4/tcp.c',
     note: 'Locks the socket and runs tcp_sendmsg_locked().',
+    holds: ['tcp_sendmsg_locked'],
   },
   {
     name: 'tcp_sendmsg_locked',
@@ -815,6 +844,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'tcp_push',
     file: 'net/ipv4/tcp.c',
     note: 'Applies PSH/MSG_MORE and autocork rules, then asks TCP to transmit pending data.',
+    holds: ['MSG_MORE'],
   },
   {
     name: '__tcp_push_pending_frames',
@@ -831,32 +861,38 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: '__tcp_transmit_skb',
     file: 'net/ipv4/tcp_output.c',
     note: "Clones the skb (the original stays for retransmission), pushes the TCP header and calls the address family's queue_xmit (ip_queue_xmit).",
+    holds: ['queue_xmit', 'ip_queue_xmit'],
   },
   // IPv4 transmit.
   {
     name: 'ip_queue_xmit',
     file: 'net/ipv4/ip_output.c',
     note: 'TCP/IPv4 transmit entry: wraps __ip_queue_xmit() with the socket TOS.',
+    holds: ['__ip_queue_xmit'],
   },
   {
     name: '__ip_queue_xmit',
     file: 'net/ipv4/ip_output.c',
     note: "Uses the socket's cached route or looks one up, pushes and fills the IP header, then ip_local_out().",
+    holds: ['ip_local_out'],
   },
   {
     name: 'ip_local_out',
     file: 'net/ipv4/ip_output.c',
     note: 'Runs __ip_local_out() and, if netfilter accepted the packet, dst_output().',
+    holds: ['__ip_local_out', 'dst_output'],
   },
   {
     name: '__ip_local_out',
     file: 'net/ipv4/ip_output.c',
     note: 'Sets the IP total length and header checksum, then runs NF_INET_LOCAL_OUT.',
+    holds: ['NF_INET_LOCAL_OUT'],
   },
   {
     name: 'ip_send_skb',
     file: 'net/ipv4/ip_output.c',
     note: 'Sends a fully built datagram through ip_local_out() and counts errors.',
+    holds: ['ip_local_out'],
   },
   {
     name: 'ip_make_skb',
@@ -867,42 +903,50 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'dst_output',
     file: 'include/net/dst.h',
     note: "Calls the route's output function: ip_output() for IPv4 unicast, ip6_output() for IPv6.",
+    holds: ['ip_output', 'ip6_output'],
   },
   {
     name: 'dst_input',
     file: 'include/net/dst.h',
     note: "Calls the route's input function: ip_local_deliver() for this host, ip_forward() for forwarding.",
+    holds: ['ip_local_deliver'],
   },
   {
     name: 'ip_output',
     file: 'net/ipv4/ip_output.c',
     note: 'Sets the output device and protocol, then runs NF_INET_POST_ROUTING with ip_finish_output() as continuation.',
+    holds: ['NF_INET_POST_ROUTING', 'ip_finish_output'],
   },
   {
     name: 'ip_finish_output',
     file: 'net/ipv4/ip_output.c',
     note: 'Runs the cgroup BPF egress program, then __ip_finish_output().',
+    holds: ['__ip_finish_output'],
   },
   {
     name: '__ip_finish_output',
     file: 'net/ipv4/ip_output.c',
     note: 'Fragments packets larger than the MTU (GSO packets are checked per segment), then ip_finish_output2().',
+    holds: ['ip_finish_output2'],
   },
   {
     name: 'ip_finish_output2',
     file: 'net/ipv4/ip_output.c',
     note: 'Makes room for the link header, finds the next-hop neighbour and calls neigh_output().',
+    holds: ['neigh_output'],
   },
   // UDP transmit.
   {
     name: 'udp_sendmsg',
     file: 'net/ipv4/udp.c',
     note: 'UDP send: resolves destination and route, then builds the datagram with ip_make_skb() or appends to a corked one.',
+    holds: ['ip_make_skb'],
   },
   {
     name: 'udp_send_skb',
     file: 'net/ipv4/udp.c',
     note: 'Fills the UDP header and checksum (or sets up offload) and sends with ip_send_skb().',
+    holds: ['ip_send_skb'],
   },
   // Neighbour.
   {
@@ -914,17 +958,20 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'neigh_hh_output',
     file: 'include/net/neighbour.h',
     note: 'Copies the cached link-layer header in front of the packet and calls dev_queue_xmit().',
+    holds: ['dev_queue_xmit'],
   },
   {
     name: 'neigh_resolve_output',
     file: 'net/core/neighbour.c',
     note: 'Starts or waits for ARP/NDISC resolution (queuing the packet), then builds the header and calls dev_queue_xmit().',
+    holds: ['dev_queue_xmit'],
   },
   // Core transmit and qdisc.
   {
     name: 'dev_queue_xmit',
     file: 'include/linux/netdevice.h',
     note: 'Entry to device transmit: wraps __dev_queue_xmit().',
+    holds: ['__dev_queue_xmit'],
   },
   {
     name: '__dev_queue_xmit',
@@ -936,11 +983,13 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'netdev_core_pick_tx',
     file: 'net/core/dev.c',
     note: 'Chooses the TX queue (driver ndo_select_queue, XPS or hash) and records it in skb->queue_mapping.',
+    holds: ['ndo_select_queue', 'queue_mapping'],
   },
   {
     name: '__dev_xmit_skb',
     file: 'net/core/dev.c',
     note: 'Enqueues to the qdisc and runs it; an empty qdisc that allows bypass sends directly with sch_direct_xmit().',
+    holds: ['sch_direct_xmit'],
   },
   {
     name: 'qdisc_run',
@@ -962,11 +1011,13 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'qdisc_restart',
     file: 'net/sched/sch_generic.c',
     note: 'Dequeues one skb (or a bulk list) and sends it with sch_direct_xmit().',
+    holds: ['sch_direct_xmit'],
   },
   {
     name: 'sch_direct_xmit',
     file: 'net/sched/sch_generic.c',
     note: 'Validates the skb (software GSO, checksum), takes the TX queue lock and calls dev_hard_start_xmit(); requeues if the driver is busy.',
+    holds: ['dev_hard_start_xmit'],
   },
   {
     name: 'net_tx_action',
@@ -988,6 +1039,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'xmit_one',
     file: 'net/core/dev.c',
     note: 'Gives packet taps (tcpdump) a copy, then calls netdev_start_xmit().',
+    holds: ['netdev_start_xmit'],
   },
   {
     name: 'netdev_start_xmit',
@@ -1011,26 +1063,31 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'ipv6_rcv',
     file: 'net/ipv6/ip6_input.c',
     note: 'IPv6 receive entry: validates the header, then runs NF_INET_PRE_ROUTING with ip6_rcv_finish().',
+    holds: ['NF_INET_PRE_ROUTING', 'ip6_rcv_finish'],
   },
   {
     name: 'ip6_rcv_finish',
     file: 'net/ipv6/ip6_input.c',
     note: 'After PRE_ROUTING: early demux and route lookup, then dst_input().',
+    holds: ['dst_input'],
   },
   {
     name: 'ip6_input',
     file: 'net/ipv6/ip6_input.c',
     note: 'For packets to this host: runs NF_INET_LOCAL_IN with ip6_input_finish().',
+    holds: ['NF_INET_LOCAL_IN', 'ip6_input_finish'],
   },
   {
     name: 'ip6_input_finish',
     file: 'net/ipv6/ip6_input.c',
     note: 'Hands the packet to ip6_protocol_deliver_rcu() under RCU.',
+    holds: ['ip6_protocol_deliver_rcu'],
   },
   {
     name: 'ip6_protocol_deliver_rcu',
     file: 'net/ipv6/ip6_input.c',
     note: 'Walks extension headers and calls the upper-layer handler (tcp_v6_rcv, udpv6_rcv).',
+    holds: ['tcp_v6_rcv', 'udpv6_rcv'],
   },
   {
     name: 'tcp_v6_rcv',
@@ -1041,21 +1098,25 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'udpv6_rcv',
     file: 'net/ipv6/udp.c',
     note: 'UDP/IPv6 protocol handler; calls __udp6_lib_rcv().',
+    holds: ['__udp6_lib_rcv'],
   },
   {
     name: 'ip6_xmit',
     file: 'net/ipv6/ip6_output.c',
     note: 'TCP/IPv6 transmit: pushes the IPv6 header and runs NF_INET_LOCAL_OUT with dst_output().',
+    holds: ['NF_INET_LOCAL_OUT', 'dst_output'],
   },
   {
     name: 'ip6_output',
     file: 'net/ipv6/ip6_output.c',
     note: 'Sets device and protocol, then runs NF_INET_POST_ROUTING with ip6_finish_output().',
+    holds: ['NF_INET_POST_ROUTING', 'ip6_finish_output'],
   },
   {
     name: 'ip6_finish_output2',
     file: 'net/ipv6/ip6_output.c',
     note: 'Finds the next-hop neighbour and calls neigh_output().',
+    holds: ['neigh_output'],
   },
   // Variants the presets draw: list receive, the netfilter wrappers, the *_irqoff
   // schedules, GRO's frag helpers and the qdisc reschedule.
@@ -1073,6 +1134,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'napi_skb_finish',
     file: 'net/core/gro.c',
     note: "Acts on GRO's verdict: a packet GRO did not hold goes on to the stack through gro_normal_one().",
+    holds: ['gro_normal_one'],
   },
   {
     name: '__netif_receive_skb_list',
@@ -1083,11 +1145,13 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: '__netif_receive_skb_list_ptype',
     file: 'net/core/dev.c',
     note: 'Delivers a run of skbs to one protocol: its list handler (ip_list_rcv) if it has one, else one skb at a time.',
+    holds: ['ip_list_rcv'],
   },
   {
     name: 'ip_sublist_rcv',
     file: 'net/ipv4/ip_input.c',
     note: 'Runs NF_INET_PRE_ROUTING over a list of IPv4 packets, then routes and delivers the survivors.',
+    holds: ['NF_INET_PRE_ROUTING'],
   },
   {
     name: 'ip_list_rcv_finish',
@@ -1098,6 +1162,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'ip_sublist_rcv_finish',
     file: 'net/ipv4/ip_input.c',
     note: 'Calls dst_input() for each packet of a group that shares a route.',
+    holds: ['dst_input'],
   },
   {
     name: 'ipv6_list_rcv',
@@ -1108,6 +1173,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'ip6_sublist_rcv',
     file: 'net/ipv6/ip6_input.c',
     note: 'Runs NF_INET_PRE_ROUTING over a list of IPv6 packets, then routes and delivers the survivors.',
+    holds: ['NF_INET_PRE_ROUTING'],
   },
   {
     name: 'ip6_list_rcv_finish',
@@ -1118,6 +1184,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'ip6_sublist_rcv_finish',
     file: 'net/ipv6/ip6_input.c',
     note: 'Calls dst_input() for each IPv6 packet of a group that shares a route.',
+    holds: ['dst_input'],
   },
   {
     name: 'NF_HOOK',
@@ -1138,6 +1205,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'nf_hook',
     file: 'include/linux/netfilter.h',
     note: 'Looks up the hook functions registered for this family and hook point and runs them (nf_hook_slow) if there are any.',
+    holds: ['nf_hook_slow'],
   },
   {
     name: 'nf_hook_slow',
@@ -1148,6 +1216,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'nf_hook_slow_list',
     file: 'net/netfilter/core.c',
     note: 'nf_hook_slow() for each packet of a list, keeping the accepted ones.',
+    holds: ['nf_hook_slow'],
   },
   {
     name: 'napi_schedule_rps',
@@ -1184,16 +1253,19 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: 'tcp_stream_alloc_skb',
     file: 'net/ipv4/tcp.c',
     note: 'Allocates a transmit skb for the write queue, reserving MAX_TCP_HEADER of headroom for the headers pushed later.',
+    holds: ['MAX_TCP_HEADER'],
   },
   {
     name: 'tcp_transmit_skb',
     file: 'net/ipv4/tcp_output.c',
     note: 'Transmits one segment: __tcp_transmit_skb() with a clone, so the original stays queued for retransmission.',
+    holds: ['__tcp_transmit_skb'],
   },
   {
     name: 'validate_xmit_skb_list',
     file: 'net/core/dev.c',
     note: 'Runs validate_xmit_skb() on each skb of a list before the driver sees it: software GSO, checksums, VLAN tags.',
+    holds: ['validate_xmit_skb'],
   },
   {
     name: '__netif_schedule',
@@ -1204,6 +1276,7 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     name: '__netif_reschedule',
     file: 'net/core/dev.c',
     note: "Adds the qdisc to the CPU's softnet output_queue and raises NET_TX_SOFTIRQ.",
+    holds: ['output_queue', 'NET_TX_SOFTIRQ'],
   },
 ];
 

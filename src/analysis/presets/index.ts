@@ -36,11 +36,13 @@ export {
   INGRESS,
   INGRESS_BRANCHES,
   INGRESS_LEGACY,
+  ROLE_CITATIONS,
   ROLE_NAMES,
   ROLE_NOTES,
   ROLE_SLOTS,
   ROLE_STAGES,
   type BranchRow,
   type DriverRole,
+  roleCitations,
   type MilestoneRow,
 } from './rows';

@@ -9,6 +9,7 @@
 
 import type { ExecContext, Stage } from '../graph-json';
 import { SIDE_VARIANTS } from '../index/kernel-idioms';
+import type { Citation, CitedRow } from '../knowledge';
 
 /** Ingress is the receive path, egress the transmit path. */
 export type Direction = 'ingress' | 'egress';
@@ -842,6 +843,55 @@ export const ROLE_NOTES: Readonly<Record<DriverRole, string>> = {
   'tx-ring':
     "A step of the driver's TX ring work, found by its name; its body was not read, so what it does (descriptors, doorbell) is not said.",
 };
+
+/**
+ * The place in the tree that backs each role note (knowledge/sources.ts): the kernel side of
+ * the contract the driver's function plays its part in. `netpaths check-knowledge` and the
+ * integration tests check them with the knowledge tables' rows.
+ */
+export const ROLE_CITATIONS: Readonly<Record<DriverRole, Citation>> = {
+  irq: {
+    file: 'net/core/dev.c',
+    symbol: '____napi_schedule',
+    holds: ['list_add_tail(&napi->poll_list', 'raise_softirq_irqoff(NET_RX_SOFTIRQ)'],
+  },
+  poll: { file: 'net/core/dev.c', symbol: '__napi_poll', holds: ['n->poll(n, weight)'] },
+  'rx-clean': { file: 'net/core/gro.c', symbol: 'napi_gro_receive', holds: ['dev_gro_receive'] },
+  'rx-handoff': {
+    file: 'net/ethernet/eth.c',
+    symbol: 'eth_type_trans',
+    holds: ['skb->dev = dev', 'eth_skb_pull_mac'],
+  },
+  refill: {
+    file: 'include/linux/dma-mapping.h',
+    symbol: 'dma_map_single',
+    holds: ['dma_map_single_attrs'],
+  },
+  'tx-clean': {
+    file: 'include/linux/netdevice.h',
+    symbol: 'netdev_tx_completed_queue',
+    holds: ['dql_completed', 'netif_schedule_queue'],
+  },
+  xmit: {
+    file: 'include/linux/netdevice.h',
+    symbol: '__netdev_start_xmit',
+    holds: ['ops->ndo_start_xmit(skb, dev)'],
+  },
+  'tx-ring': {
+    file: 'include/linux/netdevice.h',
+    symbol: '__netdev_tx_sent_queue',
+    holds: ['netdev_tx_sent_queue', 'netif_tx_queue_stopped'],
+  },
+};
+
+/** The role notes as rows of the knowledge check (knowledge/citations.ts). */
+export function roleCitations(): CitedRow[] {
+  return (Object.keys(ROLE_CITATIONS) as DriverRole[]).map((role) => ({
+    table: 'role-notes',
+    row: role,
+    cite: ROLE_CITATIONS[role],
+  }));
+}
 
 /** Notes for functions in a driver's files that have no role, by the stage they inherit. */
 export const DRIVER_HELPER_NOTE = "A helper of the driver's SIDE.";

@@ -527,3 +527,36 @@ describe('surroundingLines', () => {
     });
   });
 });
+
+describe('hover sources', () => {
+  const skbuffH = [
+    'static inline enum skb_drop_reason',
+    'pskb_may_pull_reason(struct sk_buff *skb, unsigned int len)',
+    '{',
+    '\tif (unlikely(len > skb->len))',
+    '\t\treturn SKB_DROP_REASON_PKT_TOO_SMALL;',
+    '\tif (unlikely(!__pskb_pull_tail(skb, len - skb_headlen(skb))))',
+    '\t\treturn SKB_DROP_REASON_NOMEM;',
+    '\treturn SKB_NOT_DROPPED_YET;',
+    '}',
+  ].join('\n');
+  const readSource = (file: string): string | undefined =>
+    file === 'include/linux/skbuff.h' ? skbuffH : undefined;
+
+  test('an skb operation links the definition it cites, at its line in the tree read', () => {
+    const md =
+      at('\tif (!pskb_may_pull(skb, ETH_HLEN))', 'pskb_may_pull', { readSource })?.markdown ?? '';
+    assert.match(md, /\*Source:\* \[include\\\/linux\\\/skbuff\\\.h\\:2\\-9 /);
+    assert.match(md, /\\_\\_pskb\\_pull\\_tail at 6/);
+    assert.match(md, /\]\(file:\/\/\/src\/linux\/include\/linux\/skbuff\.h#L2\)$/);
+  });
+
+  test('a citation that does not hold in the tree read is said so, without a link', () => {
+    const md =
+      at('\tif (!pskb_may_pull(skb, ETH_HLEN))', 'pskb_may_pull', {
+        readSource: () => 'int other(void)\n{\n}\n',
+      })?.markdown ?? '';
+    assert.match(md, /does not hold in this tree/);
+    assert.doesNotMatch(md, /\*Source:\* \[/);
+  });
+});

@@ -87,13 +87,14 @@ const PINNED: [string, string, string, ExecContext | null][] = [
   ['ip6_xmit', 'net/ipv6/ip6_output.c', 'ipv6', null],
   ['ip6_finish_output2', 'net/ipv6/ip6_output.c', 'ipv6', null],
   ['ip6_route_input', 'net/ipv6/route.c', 'ipv6', 'softirq'],
-  // TCP and UDP.
+  // TCP and UDP. Segment processing and the socket wake-up also run in process context, from
+  // release_sock() (the socket backlog): no fixed context.
   ['tcp_v4_rcv', 'net/ipv4/tcp_ipv4.c', 'tcp', 'softirq'],
-  ['tcp_v4_do_rcv', 'net/ipv4/tcp_ipv4.c', 'tcp', 'softirq'],
-  ['tcp_rcv_established', 'net/ipv4/tcp_input.c', 'tcp', 'softirq'],
-  ['tcp_data_queue', 'net/ipv4/tcp_input.c', 'tcp', 'softirq'],
-  ['tcp_queue_rcv', 'net/ipv4/tcp_input.c', 'tcp', 'softirq'],
-  ['tcp_data_ready', 'net/ipv4/tcp_input.c', 'tcp', 'softirq'],
+  ['tcp_v4_do_rcv', 'net/ipv4/tcp_ipv4.c', 'tcp', null],
+  ['tcp_rcv_established', 'net/ipv4/tcp_input.c', 'tcp', null],
+  ['tcp_data_queue', 'net/ipv4/tcp_input.c', 'tcp', null],
+  ['tcp_queue_rcv', 'net/ipv4/tcp_input.c', 'tcp', null],
+  ['tcp_data_ready', 'net/ipv4/tcp_input.c', 'tcp', null],
   ['tcp_v6_rcv', 'net/ipv6/tcp_ipv6.c', 'tcp', 'softirq'],
   ['tcp_sendmsg', 'net/ipv4/tcp.c', 'tcp', 'process'],
   ['tcp_sendmsg_locked', 'net/ipv4/tcp.c', 'tcp', 'process'],
@@ -110,7 +111,7 @@ const PINNED: [string, string, string, ExecContext | null][] = [
   ['udp_send_skb', 'net/ipv4/udp.c', 'udp', 'process'],
   ['udp_lib_lookup', 'net/ipv4/udp.c', 'udp', null],
   // Socket.
-  ['sock_def_readable', 'net/core/sock.c', 'socket', 'softirq'],
+  ['sock_def_readable', 'net/core/sock.c', 'socket', null],
   ['sock_sendmsg', 'net/socket.c', 'socket', 'process'],
   ['__sys_sendto', 'net/socket.c', 'socket', 'process'],
   ['inet_sendmsg', 'net/ipv4/af_inet.c', 'socket', null],
