@@ -111,7 +111,11 @@ describe('preset milestone rows on kernel-paths', () => {
     const g = buildPreset(ctx, 'acme', 'ingress');
     // acme_poll -> acme_clean_rx_irq (walks the ring) -> acme_receive_skb -> napi_gro_receive.
     assert.match(node(g, 'acme_clean_rx_irq').note ?? '', /^RX clean: /);
-    assert.match(node(g, 'acme_receive_skb').note ?? '', /hands it to the stack\.$/);
+    // The hand-off's note says what its body does, with the line of the call.
+    assert.match(
+      node(g, 'acme_receive_skb').note ?? '',
+      /hands the skb to the stack \(napi_gro_receive, line \d+\)\.$/,
+    );
     assert.doesNotMatch(node(g, 'acme_receive_skb').note ?? '', /^RX clean: /);
   });
 
