@@ -657,7 +657,8 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assert.equal(r.status, 0, r.stderr);
       const text = r.stdout;
       assert.match(text, /^flowchart TD$/m);
-      // The driver's xmit: its line in the source, inside the driver TX lane, in process context.
+      // The driver's xmit: its line in the source, inside the driver TX lane, with bottom
+      // halves disabled (below __dev_queue_xmit's rcu_read_lock_bh).
       const xmit = /^\s*(n\d+)\["e1000_xmit_frame<br\/>…\/e1000e\/netdev\.c:(\d+)/m.exec(text);
       assert.ok(xmit, 'e1000_xmit_frame node with its line');
       const id = xmit[1] as string;
@@ -669,7 +670,7 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assert.match(text.slice(lane, xmit.index), /^subgraph s\d+\["Driver · TX"\]/);
       const inClass = (cls: string, n: string): boolean =>
         new RegExp(`^\\s*class (?:n\\d+,)*${n}(?:,n\\d+)* ${cls}$`, 'm').test(text);
-      assert.ok(inClass('process', id), `${id} in process context`);
+      assert.ok(inClass('bhdisabled', id), `${id} with bottom halves disabled`);
       // Its edge in: dashed, labelled with the slot it is bound to.
       assert.match(text, new RegExp(`^\\s*n\\d+ -\\.->\\|"ndo_start_xmit"\\| ${id}$`, 'm'));
       // The softirq hand-off: thick, and net_tx_action drawn in softirq context.
