@@ -2,7 +2,8 @@
 // enters the kernel, the socket and the file descriptor it is reached by, the wait queue a
 // reader sleeps on and the context switch that runs it again. Rows of CONCEPTS
 // (concepts.ts), with the same rules: `seeAlso` names kernel identifiers a 6.12 tree
-// defines (integration-tested), `related` topics explain() resolves (unit-tested).
+// defines (integration-tested), `related` topics explain() resolves (unit-tested), and
+// `source` the definition that backs the text (sources.ts).
 
 import type { ConceptRow } from './concepts';
 
@@ -28,6 +29,11 @@ export const SOCKET_CONCEPTS: readonly ConceptRow[] = [
       'sock_write_iter',
       'sock_read_iter',
     ],
+    source: {
+      file: 'net/socket.c',
+      symbol: '__sys_sendto',
+      holds: ['sock_from_file', '__sock_sendmsg'],
+    },
   },
   {
     id: 'context-switch',
@@ -36,6 +42,7 @@ export const SOCKET_CONCEPTS: readonly ConceptRow[] = [
     aliases: ['context switches', 'task switch', 'scheduling', 'wake-up latency'],
     related: ['wait-queue', 'syscall', 'softirq'],
     seeAlso: ['try_to_wake_up', 'wait_woken', 'sk_wait_data', 'sk_busy_loop'],
+    source: { file: 'kernel/sched/wait.c', symbol: 'wait_woken', holds: ['schedule_timeout'] },
   },
   {
     id: 'socket',
@@ -51,14 +58,24 @@ export const SOCKET_CONCEPTS: readonly ConceptRow[] = [
       'udp_recvmsg',
       'sock_alloc_file',
     ],
+    source: {
+      file: 'net/ipv4/af_inet.c',
+      symbol: 'inet_recvmsg',
+      holds: ['sk->sk_prot->recvmsg', 'tcp_recvmsg', 'udp_recvmsg'],
+    },
   },
   {
     id: 'file-descriptor',
     title: 'File descriptor',
-    text: "The small integer a process names an open file by; socket() returns one whose struct file points at the struct socket. Each socket system call first turns the descriptor back into the socket (a lookup in the process's file table that takes a reference), and read() and write() reach the socket through the file's operations, sock_read_iter and sock_write_iter.",
+    text: "The small integer a process names an open file by; socket() returns one whose struct file points at the struct socket. Each socket system call first turns the descriptor back into the socket (a lookup in the process's file table: fdget or fget, then sock_from_file), and read() and write() reach the socket through the file's operations, sock_read_iter and sock_write_iter.",
     aliases: ['fd', 'file descriptors', 'struct file', 'descriptor'],
     related: ['socket', 'syscall'],
     seeAlso: ['sockfd_lookup', 'sock_from_file', 'sock_alloc_file'],
+    source: {
+      file: 'net/socket.c',
+      symbol: 'sockfd_lookup',
+      holds: ['fget(fd)', 'sock_from_file(file)'],
+    },
   },
   {
     id: 'wait-queue',
@@ -73,5 +90,10 @@ export const SOCKET_CONCEPTS: readonly ConceptRow[] = [
       'try_to_wake_up',
       'sk_wait_data',
     ],
+    source: {
+      file: 'net/core/sock.c',
+      symbol: 'sock_def_readable',
+      holds: ['skwq_has_sleeper', 'wake_up_interruptible_sync_poll'],
+    },
   },
 ];
