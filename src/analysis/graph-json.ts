@@ -57,6 +57,29 @@ export interface GraphNode {
   module?: string;
   /** When `built` is `n`: the condition that leaves it out, e.g. `#ifdef CONFIG_RPS at net/core/dev.c:4810`. */
   excludedBy?: string;
+  /** Only on presets: where this function can drop the packet, in line order (absent when nowhere). */
+  drops?: DropPoint[];
+}
+
+/** A place a preset's function can drop the packet (`GraphNode.drops`). */
+export interface DropPoint {
+  /** The reason in short form (`NO_SOCKET` for SKB_DROP_REASON_NO_SOCKET), or `?` when the source does not tell one. */
+  reason: string;
+  /** Whether the source tells the reason (false exactly when `reason` is `?`). */
+  known: boolean;
+  file: string;
+  /** 1-based line: the dropping call, or the `goto` that jumps to it. */
+  line: number;
+  /**
+   * What the reason means, from the kernel-doc of the tree's include/net/dropreason-core.h
+   * ('' when it has none); when the reason is not told, why not.
+   */
+  note: string;
+  /**
+   * How the packet is dropped there: `kfree_skb_reason at line 612`, `goto drop: kfree_skb_reason
+   * at line 612`, or a call that drops inside another function, `NF_HOOK: ... in nf_hook_slow at FILE:LINE`.
+   */
+  how: string;
 }
 
 /** Whether a configuration builds a function: built in, a module, not at all. */

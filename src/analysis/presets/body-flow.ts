@@ -43,6 +43,37 @@ export class BodyReader {
       this.lineStarts.push(i + 1);
   }
 
+  /** The masked text (comments, literals and preprocessor lines blanked; offsets kept). */
+  get text(): string {
+    return this.masked;
+  }
+
+  /** Offset of 1-based `line` and `col`. */
+  offset(line: number, col = 1): number {
+    return (this.lineStarts[line - 1] ?? this.masked.length) + col - 1;
+  }
+
+  /** 1-based line of `offset`. */
+  lineOf(offset: number): number {
+    return upperBound(this.lineStarts, offset);
+  }
+
+  /**
+   * The statement graph of the function whose definition starts on `defLine`, with its
+   * body's extent; undefined when no body starts there.
+   */
+  statements(defLine: number): { graph: StatementGraph; body: Range } | undefined {
+    const from = this.lineStarts[defLine - 1];
+    if (from === undefined) return undefined;
+    const body = findBody(this.masked, from);
+    if (!body) return undefined;
+    const tokens = tokenize(this.masked, body.start + 1, body.end - 1);
+    return {
+      graph: new StatementGraph(new Parser(tokens, body.end - 1).block(0, tokens.length)),
+      body,
+    };
+  }
+
   /** The flow of the function whose definition starts on `defLine`; undefined when no body starts there. */
   flow(defLine: number, items: readonly (readonly Site[])[]): BodyFlow | undefined {
     const from = this.lineStarts[defLine - 1];
@@ -72,12 +103,110 @@ interface Context {
   cases?: number[];
 }
 
-/** The body as a graph of statements (one node per simple statement, condition or loop head). */
+/**
+ * The body as a graph of statements: one node per simple statement, condition or loop
+ * head, each with the successors a pass through the body may take. A `goto` goes to its
+ * label (or to the end when the label is missing); a loop's body runs once or not at all.
+ */
+export class StatementGraph {
+  readonly succ: number[][] = [];
+  /** Each node's statement (or condition, or loop head); the end node has none. */
+  readonly ranges: (Range | undefined)[] = [];
+  /** The statement each node stands for (an `if` or loop node: that if or loop). */
+  readonly stmts: (Stmt | undefined)[] = [];
+  readonly labels = new Map<string, number>();
+  readonly gotos: { from: number; label: string }[] = [];
+  /** The node a pass through the body starts at, and the one past its last statement. */
+  readonly entry: number;
+  readonly end: number;
+
+  constructor(stmts: readonly Stmt[]) {
+    this.end = this.node(undefined, undefined, []);
+    this.entry = this.sequence(stmts, this.end, {});
+    for (const g of this.gotos) this.succ[g.from] = [this.labels.get(g.label) ?? this.end];
+  }
+
+  /** The node whose statement, condition or head holds `offset` (the innermost). */
+  nodeAt(offset: number): number | undefined {
+    let best: number | undefined;
+    this.ranges.forEach((r, n) => {
+      if (
+        r &&
+        within(offset, r) &&
+        (best === undefined || r.start >= (this.ranges[best] as Range).start)
+      )
+        best = n;
+    });
+    return best;
+  }
+
+  private node(range: Range | undefined, stmt: Stmt | undefined, succ: number[]): number {
+    this.ranges.push(range);
+    this.stmts.push(stmt);
+    this.succ.push(succ);
+    return this.succ.length - 1;
+  }
+
+  /** Builds `stmts` in order, the last going on to `next`; returns the first's node. */
+  private sequence(stmts: readonly Stmt[], next: number, ctx: Context): number {
+    let entry = next;
+    for (let i = stmts.length - 1; i >= 0; i--) entry = this.build(stmts[i] as Stmt, entry, ctx);
+    return entry;
+  }
+
+  private build(s: Stmt, next: number, ctx: Context): number {
+    switch (s.kind) {
+      case 'block':
+        return this.sequence(s.body, next, ctx);
+      case 'if': {
+        const then = this.sequence(s.body.slice(0, 1), next, ctx);
+        const otherwise = this.sequence(s.body.slice(1, 2), next, ctx);
+        return this.node(s.head, s, [then, otherwise]);
+      }
+      case 'loop':
+        return s.isSwitch ? this.switchOf(s, next, ctx) : this.loop(s, next, ctx);
+      case 'return':
+        return this.node(s, s, []);
+      case 'goto': {
+        const id = this.node(s, s, []);
+        this.gotos.push({ from: id, label: s.label ?? '' });
+        return id;
+      }
+      case 'jump':
+        return this.node(s, s, [(s.label === 'break' ? ctx.brk : ctx.cont) ?? next]);
+      case 'label': {
+        const id = this.node(s, s, [next]);
+        this.labels.set(s.label ?? '', id);
+        return id;
+      }
+      case 'case': {
+        const id = this.node(s, s, [next]);
+        ctx.cases?.push(id);
+        return id;
+      }
+      default:
+        return this.node(s, s, [next]);
+    }
+  }
+
+  /** A loop in one pass: its head may run the body once or skip it; either way it goes on. */
+  private loop(s: Stmt, next: number, ctx: Context): number {
+    const tail = s.tail ? this.node(s.tail, s, [next]) : next;
+    const body = this.sequence(s.body, tail, { ...ctx, brk: next, cont: tail });
+    return this.node(s.head, s, [body, tail]);
+  }
+
+  /** A switch goes to one of its cases, or past them all. */
+  private switchOf(s: Stmt, next: number, ctx: Context): number {
+    const cases: number[] = [];
+    const body = this.sequence(s.body, next, { ...ctx, brk: next, cases });
+    return this.node(s.head, s, cases.length > 0 ? [...cases, next] : [body, next]);
+  }
+}
+
+/** Which calls of the body exclude each other, read from its statement graph. */
 class Flow implements BodyFlow {
-  private readonly succ: number[][] = [];
-  private readonly ranges: (Range | undefined)[] = [];
-  private readonly labels = new Map<string, number>();
-  private readonly gotos: { from: number; label: string }[] = [];
+  private readonly graph: StatementGraph;
   private readonly reached = new Map<number, Set<number>>();
 
   constructor(
@@ -86,9 +215,7 @@ class Flow implements BodyFlow {
     private readonly offsets: readonly (readonly number[])[],
     private readonly lineOf: (offset: number) => number,
   ) {
-    const end = this.node(undefined, []);
-    this.sequence(stmts, end, {});
-    for (const g of this.gotos) this.succ[g.from] = [this.labels.get(g.label) ?? end];
+    this.graph = new StatementGraph(stmts);
   }
 
   exclusive(i: number, j: number): boolean {
@@ -126,8 +253,8 @@ class Flow implements BodyFlow {
   }
 
   private sitesExclusive(x: number, y: number): boolean {
-    const nx = this.nodeAt(x);
-    const ny = this.nodeAt(y);
+    const nx = this.graph.nodeAt(x);
+    const ny = this.graph.nodeAt(y);
     if (nx === undefined || ny === undefined) return false;
     if (nx === ny) return this.ternaryParting(x, y) !== undefined;
     return !this.reach(nx).has(ny) && !this.reach(ny).has(nx);
@@ -141,95 +268,19 @@ class Flow implements BodyFlow {
     );
   }
 
-  /** The node whose statement, condition or head holds `offset`. */
-  private nodeAt(offset: number): number | undefined {
-    let best: number | undefined;
-    this.ranges.forEach((r, n) => {
-      if (
-        r &&
-        within(offset, r) &&
-        (best === undefined || r.start >= (this.ranges[best] as Range).start)
-      )
-        best = n;
-    });
-    return best;
-  }
-
   private reach(from: number): Set<number> {
     let seen = this.reached.get(from);
     if (seen) return seen;
     seen = new Set<number>();
-    const todo = [...(this.succ[from] ?? [])];
+    const todo = [...(this.graph.succ[from] ?? [])];
     while (todo.length > 0) {
       const n = todo.pop() as number;
       if (seen.has(n)) continue;
       seen.add(n);
-      todo.push(...(this.succ[n] ?? []));
+      todo.push(...(this.graph.succ[n] ?? []));
     }
     this.reached.set(from, seen);
     return seen;
-  }
-
-  private node(range: Range | undefined, succ: number[]): number {
-    this.ranges.push(range);
-    this.succ.push(succ);
-    return this.succ.length - 1;
-  }
-
-  /** Builds `stmts` in order, the last going on to `next`; returns the first's node. */
-  private sequence(stmts: readonly Stmt[], next: number, ctx: Context): number {
-    let entry = next;
-    for (let i = stmts.length - 1; i >= 0; i--) entry = this.build(stmts[i] as Stmt, entry, ctx);
-    return entry;
-  }
-
-  private build(s: Stmt, next: number, ctx: Context): number {
-    switch (s.kind) {
-      case 'block':
-        return this.sequence(s.body, next, ctx);
-      case 'if': {
-        const then = this.sequence(s.body.slice(0, 1), next, ctx);
-        const otherwise = this.sequence(s.body.slice(1, 2), next, ctx);
-        return this.node(s.head, [then, otherwise]);
-      }
-      case 'loop':
-        return s.isSwitch ? this.switchOf(s, next, ctx) : this.loop(s, next, ctx);
-      case 'return':
-        return this.node(s, []);
-      case 'goto': {
-        const id = this.node(s, []);
-        this.gotos.push({ from: id, label: s.label ?? '' });
-        return id;
-      }
-      case 'jump':
-        return this.node(s, [(s.label === 'break' ? ctx.brk : ctx.cont) ?? next]);
-      case 'label': {
-        const id = this.node(s, [next]);
-        this.labels.set(s.label ?? '', id);
-        return id;
-      }
-      case 'case': {
-        const id = this.node(s, [next]);
-        ctx.cases?.push(id);
-        return id;
-      }
-      default:
-        return this.node(s, [next]);
-    }
-  }
-
-  /** A loop in one pass: its head may run the body once or skip it; either way it goes on. */
-  private loop(s: Stmt, next: number, ctx: Context): number {
-    const tail = s.tail ? this.node(s.tail, [next]) : next;
-    const body = this.sequence(s.body, tail, { ...ctx, brk: next, cont: tail });
-    return this.node(s.head, [body, tail]);
-  }
-
-  /** A switch goes to one of its cases, or past them all. */
-  private switchOf(s: Stmt, next: number, ctx: Context): number {
-    const cases: number[] = [];
-    const body = this.sequence(s.body, next, { ...ctx, brk: next, cases });
-    return this.node(s.head, cases.length > 0 ? [...cases, next] : [body, next]);
   }
 }
 

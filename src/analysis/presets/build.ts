@@ -13,6 +13,7 @@ import { annotate } from './annotate';
 import { walkChain } from './chain';
 import type { PresetContext } from './context';
 import { cutGraph } from './cut';
+import { addDrops } from './drops';
 import { type Driver, findDriver, unknownDriverMessage } from './drivers';
 import {
   EGRESS,
@@ -99,5 +100,7 @@ export function buildPreset(
     depth: options.depth ?? 1,
     expand: options.expand ?? [],
   });
-  return annotate(ctx, driver, direction, chain, cut);
+  const json = annotate(ctx, driver, direction, chain, cut);
+  addDrops(ctx, json);
+  return json;
 }
