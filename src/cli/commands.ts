@@ -20,7 +20,9 @@ import {
   PresetContext,
   buildPreset,
   formatDriverTable,
+  formatDropList,
   listDrivers,
+  listDrops,
   roleCitations,
 } from '../analysis/presets';
 import { findPaths } from '../analysis/query/paths';
@@ -202,6 +204,16 @@ async function runPreset(ctx: CommandContext): Promise<void> {
   await ctx.out.graph(graph, title);
 }
 
+async function runDrops(ctx: CommandContext): Promise<void> {
+  noArguments(ctx, '--driver NAME');
+  const driver = ctx.values.driver;
+  if (!driver) throw new UsageError('drops needs --driver NAME (netpaths drivers lists them)');
+  const presets = new PresetContext(await ctx.graph(), (p) => ctx.readText(p));
+  const list = listDrops(presets, driver, (direction) => buildPreset(presets, driver, direction));
+  if (ctx.out.format === 'json') ctx.out.json(list);
+  else ctx.out.text(formatDropList(list));
+}
+
 function runExplain(ctx: CommandContext): void {
   if (ctx.args.length === 0) {
     const topics = listTopics();
@@ -339,6 +351,17 @@ export const COMMANDS: readonly Command[] = [
     options: ['driver', 'expand', 'depth', ...TRACE_OPTIONS, ...GRAPH_OPTIONS],
     output: 'graph',
     run: runPreset,
+  },
+  {
+    name: 'drops',
+    usage: 'drops --driver NAME',
+    summary: [
+      'where the ingress and egress paths of a driver can drop',
+      'the packet, in path order, with each drop reason',
+    ],
+    options: ['driver'],
+    output: 'data',
+    run: runDrops,
   },
   {
     name: 'trace',

@@ -19,7 +19,10 @@ import { DROP_REASON_HEADER, type DropReasons, readDropReasons } from '../trace/
 import { BodyReader, type StatementGraph } from './body-flow';
 import type { Stmt } from './c-body';
 import type { Range } from './body-flow';
+import { QueryError } from '../query/query';
 import type { PresetContext } from './context';
+import { findDriver, unknownDriverMessage } from './drivers';
+import type { Direction } from './rows';
 import { DROP_CALLS, type DropCall, NOT_DROPS, REASON_PREFIX } from './drop-calls';
 
 export type { DropPoint } from '../graph-json';
@@ -498,4 +501,68 @@ export function assigned(text: string, v: string, values: Values): Set<string> {
   const byRef = new RegExp(`(\\w+)\\s*\\([^;]*&\\s*${v}\\b`).exec(text);
   if (byRef) return set(`${UNKNOWN}\`${v}\` is set by ${byRef[1]}()`);
   return new Set(values);
+}
+
+/** A drop point of `netpaths drops`: the path and function it is on, in path order. */
+export interface ListedDrop extends DropPoint {
+  direction: Direction;
+  /** The node id and name of the function it is in. */
+  node: string;
+  function: string;
+}
+
+/** Every drop point of a driver's ingress and egress paths, and why a path could not be drawn. */
+export interface DropList {
+  driver: string;
+  drops: ListedDrop[];
+  /** One line per path that could not be drawn. */
+  problems: string[];
+}
+
+/** The drop points of a driver's paths, each path in packet order (`netpaths drops`). */
+export function listDrops(
+  ctx: PresetContext,
+  driverName: string,
+  build: (direction: Direction) => GraphJson,
+): DropList {
+  if (!findDriver(ctx.drivers(), driverName))
+    throw new QueryError(unknownDriverMessage(ctx.drivers(), driverName));
+  const list: DropList = { driver: driverName, drops: [], problems: [] };
+  for (const direction of ['ingress', 'egress'] as const) {
+    let json: GraphJson;
+    try {
+      json = build(direction);
+    } catch (e) {
+      // A path the driver does not have (no ndo_start_xmit) is a remark, not a failure.
+      if (!(e instanceof QueryError)) throw e;
+      list.problems.push(e.message);
+      continue;
+    }
+    for (const node of json.nodes)
+      for (const d of node.drops ?? [])
+        list.drops.push({ direction, node: node.id, function: node.name, ...d });
+  }
+  return list;
+}
+
+/** `netpaths drops` as text: per path, each function with its drop points. */
+export function formatDropList(list: DropList): string {
+  const out: string[] = [];
+  for (const direction of ['ingress', 'egress'] as const) {
+    const drops = list.drops.filter((d) => d.direction === direction);
+    if (drops.length === 0) continue;
+    out.push(`== ${list.driver} ${direction}: ${drops.length} drop points ==`);
+    let fn = '';
+    for (const d of drops) {
+      if (d.node !== fn) {
+        fn = d.node;
+        out.push(`  ${d.function}`);
+      }
+      out.push(`    ${d.reason.padEnd(16)}  ${d.file}:${d.line}  (${d.how})`);
+      if (d.note) out.push(`      ${d.note}`);
+    }
+    out.push('');
+  }
+  for (const p of list.problems) out.push(`(${p})`);
+  return `${out.join('\n').trimEnd()}\n`;
 }

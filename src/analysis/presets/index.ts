@@ -4,6 +4,14 @@
 export { walkChain, type Chain, type Leg } from './chain';
 export { PresetContext } from './context';
 export {
+  addDrops,
+  dropPoints,
+  formatDropList,
+  listDrops,
+  type DropList,
+  type ListedDrop,
+} from './drops';
+export {
   buildPreset,
   milestonesFor,
   requireDriver,

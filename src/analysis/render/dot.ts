@@ -64,6 +64,8 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     for (const d of graph.drops ?? [])
       if (d.node === node.id)
         lines.push(`✖ ${d.reason.replace(/^SKB_DROP_REASON_/, '') || 'drop'}`);
+    const dropPoints = node.drops?.length ?? 0;
+    if (dropPoints > 0) lines.push(`⊘ ${dropPoints} drop${dropPoints === 1 ? '' : 's'}`);
     const attrs = [`label="${lines.map(escapeDot).join('\\n')}"`];
     const tooltip = [`${node.file}:${node.line}`];
     if (isExecContext(node.context)) {

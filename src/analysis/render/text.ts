@@ -147,6 +147,12 @@ function presetText(graph: GraphJson, prepared: PreparedGraph, out: string[]): v
           `      ⇄ ${plainText(op.op)}(${plainText(op.len)})  ${plainText(op.file)}:${op.line}`,
         );
       }
+      for (const drop of node.drops ?? []) {
+        const why = drop.known ? '' : `  ${plainText(drop.note)}`;
+        out.push(
+          `      ⊘ drop ${plainText(drop.reason)}  ${plainText(drop.file)}:${drop.line}  (${plainText(drop.how)})${why}`,
+        );
+      }
       if (node.collapsed)
         out.push(
           `      ⊕ ${node.collapsed.hidden} more functions collapsed (expand with --expand ${plainText(node.id)})`,
