@@ -78,6 +78,7 @@ describe('the command table', () => {
       'drivers',
       'ingress',
       'egress',
+      'drops',
       'trace',
       'config',
       'explain',
