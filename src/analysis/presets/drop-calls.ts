@@ -32,6 +32,7 @@ export const DROP_CALLS: readonly DropCall[] = [
   { name: 'NF_HOOK_LIST', dropsIn: 'nf_hook_slow' },
   { name: 'nf_hook', dropsIn: 'nf_hook_slow' },
   { name: 'nf_hook_slow_list', dropsIn: 'nf_hook_slow' },
+  { name: 'nf_hook_slow', dropsIn: 'nf_hook_slow' },
 ];
 
 /**

@@ -215,6 +215,7 @@ interface Found {
 /** One drop call in a function's body: where it is, what its reason holds on each way to it. */
 class Site {
   private readonly text: string;
+  private main: Set<number> | undefined;
 
   constructor(
     private readonly reader: BodyReader,
@@ -332,6 +333,7 @@ class Site {
 
   /** Nodes a pass reaches from the body's start without a jump: the normal flow. */
   private mainFlow(): Set<number> {
+    if (this.main) return this.main;
     const jumps = new Set(this.graph.gotos.map((j) => j.from));
     const seen = new Set<number>();
     const todo = [this.graph.entry];
@@ -341,6 +343,7 @@ class Site {
       seen.add(n);
       if (!jumps.has(n)) todo.push(...(this.graph.succ[n] ?? []));
     }
+    this.main = seen;
     return seen;
   }
 
@@ -358,12 +361,17 @@ class Site {
     return false;
   }
 
-  /** Successors of `n`, without backward jumps (a retry is not a way to the drop). */
+  /**
+   * Successors of `n`, without a jump back into the normal flow (`goto lookup`: a retry is
+   * not a way to the drop). A jump back within the code after the return is one: its labels
+   * share one tail (`discard_and_relse: ...; goto discard_it;` with discard_it above).
+   */
   forward(n: number): number[] {
     const succ = this.graph.succ[n] ?? [];
     const at = this.graph.ranges[n]?.start ?? 0;
     if (this.graph.stmts[n]?.kind !== 'goto') return succ;
-    return succ.filter((s) => (this.graph.ranges[s]?.start ?? Infinity) > at);
+    const main = this.mainFlow();
+    return succ.filter((s) => !main.has(s) || (this.graph.ranges[s]?.start ?? Infinity) > at);
   }
 
   get statementGraph(): StatementGraph {
@@ -405,7 +413,7 @@ class ReasonFlow {
       ? `${UNKNOWN}\`${v}\` is the caller's`
       : `${UNKNOWN}\`${v}\` is not set on the way`;
     const g = site.statementGraph;
-    this.run(g.entry, new Set([start]), this.into, (n) => g.succ[n] ?? []);
+    this.run(g.entry, new Set([start]), this.into, (n) => site.forward(n));
   }
 
   /** What `v` holds on entering node `n`. */
