@@ -109,7 +109,7 @@ describe('drops --driver e1000e on the real 6.12 tree', () => {
     assert.ok(seen.every((i) => i !== undefined));
     assert.deepEqual(
       seen,
-      [...seen].sort((a, b) => (a) - (b)),
+      [...seen].sort((a, b) => a - b),
     );
     const firstEgress = list.drops.findIndex((d) => d.direction === 'egress');
     assert.ok(firstEgress > 0, 'no egress drop point');
