@@ -8,6 +8,7 @@ import * as commands from './commands';
 import { affectsIndex, readConfig } from './config';
 import type { FeatureContext } from './context';
 import * as driversView from './drivers-view';
+import * as dropReasonHover from './drop-reason-hover';
 import { runExport } from './export-command';
 import * as hover from './hover';
 import { IndexClient } from '../server/client';
@@ -38,6 +39,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     panel.register(ctx, runExport(ctx));
     driversView.register(ctx);
     hover.register(ctx);
+    dropReasonHover.register(ctx);
     callHierarchy.register(ctx);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
