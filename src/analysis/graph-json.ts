@@ -77,7 +77,7 @@ export interface DropPoint {
   note: string;
   /**
    * How the packet is dropped there: `kfree_skb_reason at line 612`, `goto drop: kfree_skb_reason
-   * at line 612`, or a call that drops inside another function, `NF_HOOK: ... in nf_hook_slow at FILE:LINE`.
+   * at line 612`, or a call that drops inside another function, `NF_HOOK: in nf_hook_slow, kfree_skb_reason at line 631 of net/netfilter/core.c`.
    */
   how: string;
 }

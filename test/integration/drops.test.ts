@@ -92,10 +92,10 @@ describe('drops --driver e1000e on the real 6.12 tree', () => {
         /\b(NF_HOOK\w*|nf_hook\w*)\s*\(/,
         `${p.file}:${p.line}`,
       );
-      const inside = /in nf_hook_slow at (\S+):(\d+)$/.exec(p.how);
+      const inside = /in nf_hook_slow, kfree_skb_reason at line (\d+) of (\S+)$/.exec(p.how);
       assert.ok(inside, p.how);
       assert.match(
-        sourceLine(inside[1] as string, Number(inside[2])),
+        sourceLine(inside[2] as string, Number(inside[1])),
         /kfree_skb_reason\s*\(\s*skb\s*,\s*$|SKB_DROP_REASON_NETFILTER_DROP/,
       );
     }

@@ -109,7 +109,7 @@ describe('drop points on test/fixtures/drops', () => {
     const [hook] = pointsOf('net/core/drops.c', 'hooked');
     assert.match(
       hook?.how ?? '',
-      /^NF_HOOK: kfree_skb_reason .* in nf_hook_slow at net\/netfilter\/core\.c:\d+$/,
+      /^NF_HOOK: in nf_hook_slow, kfree_skb_reason at line \d+ of net\/netfilter\/core\.c$/,
     );
   });
 

@@ -124,7 +124,7 @@ export function dropPoints(
           ...p,
           file,
           line,
-          how: `${callee}: ${p.how} in ${row.dropsIn} at ${p.file}:${p.line}`,
+          how: `${callee}: in ${row.dropsIn}, ${p.how} of ${p.file}`,
         });
       continue;
     }
@@ -132,7 +132,8 @@ export function dropPoints(
       for (const p of points(ctx, file, line, reasonOfRow(row), callee)) add(p);
       continue;
     }
-    const site = new Site(reader, body.graph, body.body.start, callee, line, g.edgeCol(e));
+    const head = { start: reader.offset(g.line(n)), end: body.body.start };
+    const site = new Site(reader, body.graph, head, callee, line, g.edgeCol(e));
     for (const f of site.points(row))
       for (const p of points(ctx, file, f.line, f.values, f.how)) add(p);
   }
@@ -220,7 +221,8 @@ class Site {
   constructor(
     private readonly reader: BodyReader,
     private readonly graph: StatementGraph,
-    private readonly bodyStart: number,
+    /** The function's head: from its definition's line to its body's `{`. */
+    private readonly head: Range,
     private readonly callee: string,
     private readonly line: number,
     private readonly col: number,
@@ -388,10 +390,9 @@ class Site {
     return this.graph.stmts[n];
   }
 
-  /** The parameter list of the function: from its definition's line to its body. */
+  /** The function's head, its parameters with it. */
   params(): string {
-    const from = this.text.lastIndexOf('(', this.bodyStart);
-    return from < 0 ? '' : this.text.slice(from, this.bodyStart);
+    return this.text.slice(this.head.start, this.head.end);
   }
 }
 
