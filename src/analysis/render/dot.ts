@@ -55,6 +55,8 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     if (showFiles) lines.push(`${shortPath(node.file)}:${node.line}`);
     for (const op of prepared.skbByNode.get(node.id) ?? [])
       lines.push(`⇄ ${truncate(`${op.op}(${op.len})`, 34)}`);
+    const dropPoints = node.drops?.length ?? 0;
+    if (dropPoints > 0) lines.push(`⊘ ${dropPoints} drop${dropPoints === 1 ? '' : 's'}`);
     for (const marker of prepared.markersByNode.get(node.id) ?? []) lines.push(`◆ ${marker}`);
     if (node.collapsed) lines.push(`⊕ +${node.collapsed.hidden} hidden`);
     if (node.observed)
@@ -64,8 +66,6 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     for (const d of graph.drops ?? [])
       if (d.node === node.id)
         lines.push(`✖ ${d.reason.replace(/^SKB_DROP_REASON_/, '') || 'drop'}`);
-    const dropPoints = node.drops?.length ?? 0;
-    if (dropPoints > 0) lines.push(`⊘ ${dropPoints} drop${dropPoints === 1 ? '' : 's'}`);
     const attrs = [`label="${lines.map(escapeDot).join('\\n')}"`];
     const tooltip = [`${node.file}:${node.line}`];
     if (isExecContext(node.context)) {

@@ -303,6 +303,9 @@ function nodeLabel(
     const more = skb.length > 1 ? ` +${skb.length - 1}` : '';
     if (first) badges.push(`⇄ ${escapeMermaid(truncate(`${first.op}(${first.len})`, 34))}${more}`);
   }
+  // A preset's drop points: places the packet can be dropped, counted (the list is in the JSON and text).
+  const dropPoints = node.drops?.length ?? 0;
+  if (dropPoints > 0) badges.push(`⊘ ${dropPoints} drop${dropPoints === 1 ? '' : 's'}`);
   for (const marker of markers ?? []) badges.push(`◆ ${escapeMermaid(truncate(marker, 34))}`);
   if (node.observed) {
     const { first, count } = node.observed;
@@ -312,9 +315,6 @@ function nodeLabel(
   if (node.built === 'm') badges.push(`▣ ${escapeMermaid(truncate(node.module ?? 'module', 34))}`);
   if (node.built === 'n')
     badges.push(`not built: ${escapeMermaid(truncate(node.excludedBy ?? '', 40))}`);
-  // A preset's drop points: places the packet can be dropped, counted (the list is in the JSON and text).
-  const dropPoints = node.drops?.length ?? 0;
-  if (dropPoints > 0) badges.push(`⊘ ${dropPoints} drop${dropPoints === 1 ? '' : 's'}`);
   if (node.collapsed) {
     const hidden = Number.isFinite(node.collapsed.hidden)
       ? Math.max(0, Math.floor(node.collapsed.hidden))
