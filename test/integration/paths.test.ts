@@ -7,25 +7,15 @@
 // calls, read from its files with a regex.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { GraphJson } from '../../src/analysis/graph-json';
-import { kernelRoot, queryJson, runCli } from '../helpers/kernel';
+import { queryJson, runCli } from '../helpers/kernel';
+import { treeLines } from '../helpers/source';
 
 type Edge = GraphJson['edges'][number];
 type Node = GraphJson['nodes'][number];
 
-const files = new Map<string, string[]>();
-/** The lines of a file of the tree. */
-function lines(file: string): string[] {
-  let l = files.get(file);
-  if (!l) {
-    l = readFileSync(join(kernelRoot(), file), 'utf8').split('\n');
-    files.set(file, l);
-  }
-  return l;
-}
+const lines = treeLines;
 
 /**
  * The text of the definition at `file:line` (1-based): a function to the first `}` in

@@ -29,20 +29,12 @@ import {
   testCacheDir,
   testScope,
 } from '../helpers/kernel';
+import { treeLines } from '../helpers/source';
 
 const TRACES = join(repoRoot, 'test/fixtures/traces');
 const fixture = (name: string): string => join(TRACES, name);
 
-const files = new Map<string, string[]>();
-/** The lines of a file of the tree. */
-function lines(file: string): string[] {
-  let l = files.get(file);
-  if (!l) {
-    l = readFileSync(join(kernelRoot(), file), 'utf8').split('\n');
-    files.set(file, l);
-  }
-  return l;
-}
+const lines = treeLines;
 
 /** The text of the definition at `file:line`: to the first `}` in column 0 after it. */
 function definitionText(file: string, line: number): string {
