@@ -538,23 +538,23 @@ export class VsCode {
   /** Opens the quick input with `prefix` ('>' commands, '' files, ':' go to line). */
   async openPalette(prefix: string): Promise<void> {
     const input = this.quickInput().locator('input');
-    // F1 now and then opens nothing (focus in a tree view that just took it, say): try
-    // again, with the other key binding of the palette last.
+    // F1 now and then opens nothing (focus in a tree view that just took it, say), and a
+    // webview that takes the focus a moment after its tab was clicked closes a palette that
+    // just opened: try again until the prefix is typed, with the other key binding last.
     const keys = ['F1', 'F1', 'Control+Shift+P'];
     for (const [attempt, key] of keys.entries()) {
+      const last = attempt === keys.length - 1;
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press(key);
-      const shown = await input
-        .waitFor({ state: 'visible', timeout: attempt === keys.length - 1 ? 15_000 : 5_000 })
-        .then(() => true)
-        .catch((e: unknown) => {
-          if (attempt === keys.length - 1) throw e;
-          return false;
-        });
-      if (shown) break;
-      log(`the command palette did not open with ${key}; trying again`);
+      try {
+        await input.waitFor({ state: 'visible', timeout: last ? 15_000 : 5_000 });
+        await input.fill(prefix, { timeout: last ? 15_000 : 5_000 });
+        return;
+      } catch (e) {
+        if (last) throw e;
+        log(`the command palette did not open (or closed again) with ${key}; trying again`);
+      }
     }
-    await input.fill(prefix);
   }
 
   /** Types into the open quick input (after what is there). */
