@@ -194,10 +194,13 @@ export async function drawGraph(message: GraphMessage, keepView: boolean): Promi
     state.current = current;
     decorate(svgEl, current);
     // Same graph as before hide/show (or a theme redraw): keep the view; otherwise start
-    // at the top of the path, its first function in view.
+    // at the top of the path, its first function in view. The graph lists its functions in
+    // packet order, so that is its first node (the IRQ handler of an ingress path), which
+    // Mermaid may draw elsewhere than first (the reader's lanes come before it).
     if (!keepView) {
       const rect = dom.viewport.getBoundingClientRect();
-      const first = current.elements.get('n0');
+      const firstId = graph.nodes[0] ? current.drawn.get(graph.nodes[0].id) : undefined;
+      const first = current.elements.get(firstId ?? 'n0');
       const anchorX = first ? contentCentre(first)?.x : undefined;
       state.view =
         state.saved.graphKey === key && state.saved.view
