@@ -145,15 +145,15 @@ ${preloads}<title>${title}</title>
       <div id="np-message" class="np-message" role="alert" hidden></div>
       <div id="np-empty" class="np-empty">Waiting for a graph…</div>
     </div>
-    <aside id="np-timeline" class="np-timeline" aria-label="skb timeline" hidden>
-      <div class="np-timeline-head">
+    <aside id="np-timeline" class="np-side np-timeline" aria-label="skb timeline" hidden>
+      <div class="np-side-head">
         <h2>skb timeline</h2>
         <p class="np-hint">Each call's effect on the buffer pointers, in path order. Bars are schematic, not to scale.</p>
       </div>
       <ol id="np-steps" class="np-steps"></ol>
     </aside>
-    <aside id="np-trace" class="np-trace" aria-label="Trace events" hidden>
-      <div class="np-trace-head">
+    <aside id="np-trace" class="np-side np-trace" aria-label="Trace events" hidden>
+      <div class="np-side-head">
         <h2>Trace</h2>
         <p id="np-trace-summary" class="np-hint"></p>
         <div class="np-trace-nav" role="group" aria-label="Step through the events">

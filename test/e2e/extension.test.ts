@@ -218,21 +218,7 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     await vs.screenshot('ingress-search-e1000e_poll');
     const clicked = Date.now();
     await node.click();
-    await waitFor(
-      'netdev.c to be the active editor',
-      async () => ((await vs.activeTabLabel()) === 'netdev.c' ? true : undefined),
-      30_000,
-      50,
-    );
-    const cursor = await waitFor(
-      'the cursor to leave the first line',
-      async () => {
-        const c = await vs.cursor();
-        return c && c.line > 1 ? c : undefined;
-      },
-      10_000,
-      50,
-    );
+    const cursor = await vs.editorOpenedAt('netdev.c');
     timings.record(
       'open-node',
       'click a graph node -> its definition in the editor',
@@ -376,21 +362,7 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
     await sleep(300);
     await node.click();
     const base = basename(ipRcv.file);
-    await waitFor(
-      `${base} to be the active editor`,
-      async () => ((await vs.activeTabLabel()) === base ? true : undefined),
-      30_000,
-      50,
-    );
-    const cursor = await waitFor(
-      'the cursor to leave the first line',
-      async () => {
-        const c = await vs.cursor();
-        return c && c.line > 1 ? c : undefined;
-      },
-      10_000,
-      50,
-    );
+    const cursor = await vs.editorOpenedAt(base);
     await vs.screenshot('trace-node-source');
     assert.equal(cursor.line, defined[0], `line ${cursor.line} is not the definition of ip_rcv`);
   });

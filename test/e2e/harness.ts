@@ -679,6 +679,28 @@ export class VsCode {
     return m ? { line: Number(m[1]), column: Number(m[2]) } : undefined;
   }
 
+  /**
+   * Waits for `label` to be the active editor with its cursor moved off the first line, as
+   * opening a definition from the graph leaves it, and returns the cursor.
+   */
+  async editorOpenedAt(label: string): Promise<{ line: number; column: number }> {
+    await waitFor(
+      `${label} to be the active editor`,
+      async () => ((await this.activeTabLabel()) === label ? true : undefined),
+      30_000,
+      50,
+    );
+    return waitFor(
+      'the cursor to leave the first line',
+      async () => {
+        const c = await this.cursor();
+        return c && c.line > 1 ? c : undefined;
+      },
+      10_000,
+      50,
+    );
+  }
+
   /** Opens `relPath` (relative to the folder) through Quick Open, and moves the cursor to `line`. */
   async openFile(relPath: string, line?: number): Promise<void> {
     await this.openPalette('');
