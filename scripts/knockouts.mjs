@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Scripted knock-outs: proof that the unit tests guard the rules. Each knock-out is one small
 // edit of the source that breaks one resolution rule of ARCHITECTURE.md, one kind of preset
-// milestone row, or one kernel knowledge table. The script copies src/ and test/ to a
-// temporary folder, applies one knock-out at a time there (the worktree is never touched),
-// runs the unit test files that knock-out names, and reports each as killed (a test failed)
-// or survived (every test passed: the rule is not guarded). It first checks that the chosen
-// test files pass without any edit, and that every edit still finds its text exactly once.
+// milestone row, one kernel knowledge table, or one row of the table of calls that drop.
+// The script copies src/ and test/ to a temporary folder, applies one knock-out at a time
+// there (the worktree is never touched), runs the unit test files that knock-out names,
+// and reports each as killed (a test failed) or survived (every test passed: the rule is
+// not guarded). It first checks that the chosen test files pass without any edit, and that
+// every edit still finds its text exactly once.
 //
 //   node scripts/knockouts.mjs                 every knock-out
 //   node scripts/knockouts.mjs --group rule    one group: rule, milestone or table
@@ -44,6 +45,7 @@ const emptied = (file, declaration) =>
   );
 
 const R = 'src/analysis/index/resolve/';
+const DROP_CALLS_FILE = 'src/analysis/presets/drop-calls.ts';
 const P = 'src/analysis/presets/';
 const K = 'src/analysis/knowledge/';
 const IDIOMS = 'src/analysis/index/kernel-idioms.ts';
@@ -512,6 +514,49 @@ const KNOCKOUTS = [
   })),
 ];
 
+/**
+ * The table of calls that drop (drop-calls.ts), one knock-out per row, read from the file so
+ * that a row added there is guarded here at once: each row removed, and each reason of
+ * NOT_DROPS taken out of the set (a free with that reason then counts as a drop).
+ */
+function dropCallKnockouts() {
+  const text = readFileSync(join(repo, DROP_CALLS_FILE), 'utf8');
+  const tests = ['test/unit/presets-drops.test.ts'];
+  const rows = [...text.matchAll(/^ {2}\{ name: '(\w+)'.*\},\n/gm)].map(([line, name]) => ({
+    id: `drop-call-${name}`,
+    group: /** @type {const} */ ('table'),
+    what: `DROP_CALLS: the row of ${name} removed`,
+    edits: [edit(DROP_CALLS_FILE, line, '')],
+    tests,
+  }));
+  const set = /NOT_DROPS: ReadonlySet<string> = new Set\(\[([^\]]*)\]\)/.exec(text);
+  const reasons = set?.[1] ? [...set[1].matchAll(/'(\w+)'/g)].map((m) => m[1]) : [];
+  const notDrops = reasons.map((reason) => ({
+    id: `not-drop-${reason.toLowerCase().replace(/_/g, '-')}`,
+    group: /** @type {const} */ ('table'),
+    what: `NOT_DROPS: ${reason} counted as a drop`,
+    edits: [
+      edit(
+        DROP_CALLS_FILE,
+        set?.[0] ?? '',
+        (set?.[0] ?? '').replace(
+          set?.[1] ?? '',
+          reasons
+            .filter((r) => r !== reason)
+            .map((r) => `'${r}'`)
+            .join(', '),
+        ),
+      ),
+    ],
+    tests,
+  }));
+  // No row found means the file changed shape: a stale script, not a guarded table.
+  if (rows.length === 0 || notDrops.length === 0)
+    throw new Error(`knockouts: cannot read the rows of ${DROP_CALLS_FILE}`);
+  return [...rows, ...notDrops];
+}
+KNOCKOUTS.push(...dropCallKnockouts());
+
 function parseArgs(argv) {
   const o = { group: undefined, only: undefined, list: false };
   for (let i = 0; i < argv.length; i++) {
@@ -543,7 +588,7 @@ function main() {
     (k) => (!opts.group || k.group === opts.group) && (!opts.only || opts.only.includes(k.id)),
   );
   if (opts.list) {
-    for (const k of chosen) console.log(`${k.group.padEnd(9)} ${k.id.padEnd(26)} ${k.what}`);
+    for (const k of chosen) console.log(`${k.group.padEnd(9)} ${k.id.padEnd(36)} ${k.what}`);
     return 0;
   }
   if (chosen.length === 0) {
@@ -592,7 +637,7 @@ function main() {
       const seconds = ((Date.now() - t0) / 1000).toFixed(1);
       const verdict = r.passed ? 'SURVIVED' : 'killed';
       console.log(
-        `${verdict.padEnd(8)} ${k.group.padEnd(9)} ${k.id.padEnd(26)} ${seconds.padStart(5)} s  ${k.what}`,
+        `${verdict.padEnd(8)} ${k.group.padEnd(9)} ${k.id.padEnd(36)} ${seconds.padStart(5)} s  ${k.what}`,
       );
       // Which test noticed: the first failure the runner lists.
       const by = /^✖ (.+?)(?: \([\d.]+m?s\))?$/m.exec(r.output)?.[1];
