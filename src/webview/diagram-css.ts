@@ -78,6 +78,11 @@ export function diagramCss(mono: string, sans: string): string {
     ),
     shapeRule('.untaken', 'stroke-dasharray: 2 3 !important; opacity: 0.45;'),
     `g.node:is(.inferred, .untaken) :is(.nodeLabel, span, p) { color: var(--np-muted) !important; }`,
+    // A function's drop badge is a button (src/webview/drops-panel.ts): red, underlined.
+    `g.node .nodeLabel span.np-drop-badge { color: var(--np-hardirq) !important; text-decoration: underline dotted; text-underline-offset: 2px; cursor: pointer; border-radius: 3px; padding: 0 2px; }`,
+    `g.node .nodeLabel span.np-drop-badge:hover { background: color-mix(in srgb, var(--np-hardirq) 16%, transparent); }`,
+    `g.node .nodeLabel span.np-drop-badge:focus-visible { outline: 2px solid var(--np-accent); outline-offset: 1px; }`,
+    `g.node .nodeLabel span.np-drop-badge[aria-expanded='true'] { background: color-mix(in srgb, var(--np-hardirq) 24%, transparent); }`,
     shapeRule('.drop', 'stroke: var(--np-hardirq) !important; stroke-width: 3px !important;'),
     shapeRule('.np-trace-at', 'stroke: var(--np-match) !important; stroke-width: 5px !important;'),
     `g.node.np-trace-at { filter: drop-shadow(0 0 10px var(--np-match)); }`,

@@ -45,6 +45,11 @@ export const dom = {
   eventsList: byId<HTMLOListElement>('np-events'),
   traceUnmatched: byId<HTMLDivElement>('np-trace-unmatched'),
   exportSelect: byId<HTMLSelectElement>('np-export'),
+  dropsPanel: byId<HTMLElement>('np-drops'),
+  dropsFunction: byId<HTMLElement>('np-drops-fn'),
+  dropsSummary: byId<HTMLParagraphElement>('np-drops-summary'),
+  dropsClose: byId<HTMLButtonElement>('np-drops-close'),
+  dropsList: byId<HTMLOListElement>('np-drops-list'),
 };
 
 /** A new element with an optional class and text (set as `textContent`, never as HTML). */

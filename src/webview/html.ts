@@ -70,6 +70,43 @@ function icon(path: string): string {
   return `<svg class="np-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" fill="currentColor">${path}</svg>`;
 }
 
+/**
+ * The panels beside the graph, hidden until used: a function's drop points, the skb
+ * timeline, a trace's events. Static markup: their content is set as text by
+ * drops-panel.ts, timeline-panel.ts and trace-panel.ts.
+ */
+const SIDE_PANELS = `    <aside id="np-drops" class="np-side np-drops" aria-labelledby="np-drops-title" hidden>
+      <div class="np-side-head">
+        <div class="np-drops-title-row">
+          <h2 id="np-drops-title">Drop points <code id="np-drops-fn" class="np-drops-fn"></code></h2>
+          <button type="button" id="np-drops-close" class="np-button np-text" title="Close (Escape)" aria-label="Close the drop points">×</button>
+        </div>
+        <p id="np-drops-summary" class="np-hint"></p>
+      </div>
+      <ol id="np-drops-list" class="np-drops-list"></ol>
+    </aside>
+    <aside id="np-timeline" class="np-side np-timeline" aria-label="skb timeline" hidden>
+      <div class="np-side-head">
+        <h2>skb timeline</h2>
+        <p class="np-hint">Each call's effect on the buffer pointers, in path order. Bars are schematic, not to scale.</p>
+      </div>
+      <ol id="np-steps" class="np-steps"></ol>
+    </aside>
+    <aside id="np-trace" class="np-side np-trace" aria-label="Trace events" hidden>
+      <div class="np-side-head">
+        <h2>Trace</h2>
+        <p id="np-trace-summary" class="np-hint"></p>
+        <div class="np-trace-nav" role="group" aria-label="Step through the events">
+          <button type="button" id="np-trace-prev" class="np-button np-text" title="Previous event (↑ or k in the list)" aria-label="Previous event">‹</button>
+          <span id="np-trace-pos" class="np-readout" aria-live="polite">–</span>
+          <button type="button" id="np-trace-next" class="np-button np-text" title="Next event (↓ or j in the list)" aria-label="Next event">›</button>
+        </div>
+      </div>
+      <ol id="np-events" class="np-events" tabindex="0" aria-label="Events in order: click one to show its function, double-click or Enter to open it"></ol>
+      <div id="np-trace-unmatched" class="np-trace-unmatched"></div>
+    </aside>
+`;
+
 /** The complete HTML page of the graph webview. Throws if `nonce` or `cspSource` could break out of the CSP. */
 export function buildWebviewHtml(options: WebviewHtmlOptions): string {
   checkToken('nonce', options.nonce, /^[A-Za-z0-9+/=_-]{16,}$/);
@@ -145,27 +182,7 @@ ${preloads}<title>${title}</title>
       <div id="np-message" class="np-message" role="alert" hidden></div>
       <div id="np-empty" class="np-empty">Waiting for a graph…</div>
     </div>
-    <aside id="np-timeline" class="np-side np-timeline" aria-label="skb timeline" hidden>
-      <div class="np-side-head">
-        <h2>skb timeline</h2>
-        <p class="np-hint">Each call's effect on the buffer pointers, in path order. Bars are schematic, not to scale.</p>
-      </div>
-      <ol id="np-steps" class="np-steps"></ol>
-    </aside>
-    <aside id="np-trace" class="np-side np-trace" aria-label="Trace events" hidden>
-      <div class="np-side-head">
-        <h2>Trace</h2>
-        <p id="np-trace-summary" class="np-hint"></p>
-        <div class="np-trace-nav" role="group" aria-label="Step through the events">
-          <button type="button" id="np-trace-prev" class="np-button np-text" title="Previous event (↑ or k in the list)" aria-label="Previous event">‹</button>
-          <span id="np-trace-pos" class="np-readout" aria-live="polite">–</span>
-          <button type="button" id="np-trace-next" class="np-button np-text" title="Next event (↓ or j in the list)" aria-label="Next event">›</button>
-        </div>
-      </div>
-      <ol id="np-events" class="np-events" tabindex="0" aria-label="Events in order: click one to show its function, double-click or Enter to open it"></ol>
-      <div id="np-trace-unmatched" class="np-trace-unmatched"></div>
-    </aside>
-  </main>
+${SIDE_PANELS}  </main>
   <footer class="np-legend" aria-label="Legend">
     <span class="np-chip np-ctx-hardirq">hard IRQ</span>
     <span class="np-chip np-ctx-softirq">softirq</span>
@@ -178,6 +195,7 @@ ${preloads}<title>${title}</title>
     <span class="np-sep"></span>
     <span class="np-badge-key">⇄ skb op</span>
     <span class="np-badge-key">◆ netfilter hook</span>
+    <span class="np-badge-key">⊘ drop points (click)</span>
     <span class="np-badge-key">⊕ collapsed</span>
   </footer>
   <div id="np-tooltip" class="np-tooltip" role="tooltip" hidden></div>

@@ -11,6 +11,7 @@
 //   search-view.ts    the "Find function" box
 //   timeline-panel.ts the skb timeline panel
 //   trace-panel.ts    a trace's events, stepped through on the graph
+//   drops-panel.ts    a function's drop points, opened from its badge
 //   toolbar.ts        the toolbar's actions and export
 //   toolbar-fold.ts   the toolbar on one row, folding into a menu when narrow
 //   messages.ts       messages from the host
@@ -19,6 +20,14 @@
 // modules those import, unit-tested without a browser.
 
 import { dom } from './dom';
+import {
+  closeDrops,
+  onBadgeClick,
+  onBadgeFocus,
+  onBadgeKey,
+  onDropsClick,
+  onDropsEscape,
+} from './drops-panel';
 import {
   onCanvasClick,
   onCanvasDoubleClick,
@@ -82,7 +91,12 @@ function listen(): void {
   }
 
   // The graph itself, and the message shown instead of it.
-  dom.canvas.addEventListener('click', onCanvasClick);
+  // A click on a function's drop badge lists its drop points instead of opening it.
+  dom.canvas.addEventListener('click', (event) => {
+    if (!onBadgeClick(event)) onCanvasClick(event);
+  });
+  dom.canvas.addEventListener('keydown', onBadgeKey);
+  dom.canvas.addEventListener('focusin', onBadgeFocus);
   dom.canvas.addEventListener('dblclick', onCanvasDoubleClick);
   dom.canvas.addEventListener('mouseover', onCanvasMouseOver);
   dom.canvas.addEventListener('mousemove', onCanvasMouseMove);
@@ -101,6 +115,11 @@ function listen(): void {
   dom.eventsList.addEventListener('keydown', onEventKey);
   dom.tracePrev.addEventListener('click', () => stepEvent(-1));
   dom.traceNext.addEventListener('click', () => stepEvent(1));
+
+  // The drop points of one function.
+  dom.dropsList.addEventListener('click', onDropsClick);
+  dom.dropsClose.addEventListener('click', closeDrops);
+  document.addEventListener('keydown', onDropsEscape);
 
   // The host, and the page around us.
   window.addEventListener('message', (event: MessageEvent<unknown>) => {

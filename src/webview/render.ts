@@ -15,6 +15,7 @@ import { edgeRef, invertNodeIds, mermaidNodeId } from './id-map';
 import { focusNode, updateSelection } from './interactions';
 import { checkLimits } from './limits';
 import type { LimitCheck } from './limits';
+import { markDropBadges, refreshDrops } from './drops-panel';
 import { applyView, contentCentre } from './panzoom';
 import type { GraphMessage } from './protocol';
 import { runSearch } from './search-view';
@@ -193,6 +194,8 @@ export async function drawGraph(message: GraphMessage, keepView: boolean): Promi
     };
     state.current = current;
     decorate(svgEl, current);
+    markDropBadges(current);
+    refreshDrops();
     // Same graph as before hide/show (or a theme redraw): keep the view; otherwise start
     // at the top of the path, its first function in view. The graph lists its functions in
     // packet order, so that is its first node (the IRQ handler of an ingress path), which

@@ -8,6 +8,7 @@ import { parseConfigAttribute } from './config';
 import type { WebviewConfig } from './config';
 import { dom } from './dom';
 import type { GraphMessage, WebviewToHost } from './protocol';
+import type { DropRow } from './drop-points';
 import type { TimelineStep } from './timeline';
 import type { EventRow } from './trace-events';
 import { parseView } from './viewport';
@@ -105,6 +106,9 @@ export interface WebviewState {
   /** The rows of the trace panel's event list, and the one stepped to. */
   traceRows: EventRow[];
   traceAt: number | undefined;
+  /** The graph id of the function whose drop points the panel lists, and their rows. */
+  dropsNode: string | undefined;
+  dropRows: DropRow[];
   /** The graph id of the function highlighted while its timeline step is hovered. */
   flashed: string | undefined;
   /** The graph id of the selected function. */
@@ -136,6 +140,8 @@ export const state: WebviewState = {
   steps: [],
   traceRows: [],
   traceAt: undefined,
+  dropsNode: undefined,
+  dropRows: [],
   flashed: undefined,
   selected: saved.selected,
   renderSeq: 0,

@@ -32,6 +32,12 @@ export function nodeTooltip(graph: GraphJson, node: GraphNode): TooltipContent {
     if (marker.node === node.id) rows.push(['netfilter hook', marker.label]);
   for (const op of graph.skb ?? [])
     if (op.node === node.id) rows.push(['skb', `${op.op}(${op.len}) at line ${op.line}`]);
+  const drops = node.drops?.length ?? 0;
+  if (drops > 0)
+    rows.push([
+      'drops',
+      `${drops} place${drops === 1 ? '' : 's'} the packet can be dropped (click ⊘ to list them)`,
+    ]);
   if (node.collapsed)
     rows.push([
       'collapsed',

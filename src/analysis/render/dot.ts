@@ -2,6 +2,7 @@
 // and edge styles as the Mermaid renderer; node ids are generated, all text is escaped.
 
 import type { GraphJson, GraphNode } from '../graph-json';
+import { dropBadge } from './drop-badge';
 import { escapeDot, truncate } from './escape';
 import { prepareGraph, shortPath } from './model';
 import { contextTitle, isExecContext, stageTitle } from './stages';
@@ -56,7 +57,7 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     for (const op of prepared.skbByNode.get(node.id) ?? [])
       lines.push(`⇄ ${truncate(`${op.op}(${op.len})`, 34)}`);
     const dropPoints = node.drops?.length ?? 0;
-    if (dropPoints > 0) lines.push(`⊘ ${dropPoints} drop${dropPoints === 1 ? '' : 's'}`);
+    if (dropPoints > 0) lines.push(dropBadge(dropPoints));
     for (const marker of prepared.markersByNode.get(node.id) ?? []) lines.push(`◆ ${marker}`);
     if (node.collapsed) lines.push(`⊕ +${node.collapsed.hidden} hidden`);
     if (node.observed)

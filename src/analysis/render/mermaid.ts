@@ -9,6 +9,7 @@
 // security refuses only `call` callbacks and `javascript:` URLs.
 
 import type { GraphJson, GraphNode, TraceLink } from '../graph-json';
+import { dropBadge } from './drop-badge';
 import { escapeMermaid, singleLine, truncate } from './escape';
 import { prepareGraph, shortPath } from './model';
 import type { EdgeGroup } from './model';
@@ -305,7 +306,7 @@ function nodeLabel(
   }
   // A preset's drop points: places the packet can be dropped, counted (the list is in the JSON and text).
   const dropPoints = node.drops?.length ?? 0;
-  if (dropPoints > 0) badges.push(`⊘ ${dropPoints} drop${dropPoints === 1 ? '' : 's'}`);
+  if (dropPoints > 0) badges.push(dropBadge(dropPoints));
   for (const marker of markers ?? []) badges.push(`◆ ${escapeMermaid(truncate(marker, 34))}`);
   if (node.observed) {
     const { first, count } = node.observed;
