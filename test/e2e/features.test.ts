@@ -1,9 +1,10 @@
 // End-to-end tests of the features extension.test.ts leaves out, in the same real VS Code
 // (code-server 4.100.3 with the packaged .vsix) on the same Linux 6.12 tree and scope:
 // the panel's − and + buttons, Export Diagram through VS Code's own save dialog, the call
-// hierarchy through function pointers, Show Callers Of Here at the cursor, and a window
-// reload that brings the graph panels back from their saved queries. One window for the
-// whole file; the tests run in order and build on each other (the ingress panel first).
+// hierarchy through function pointers, Show Callers Of Here at the cursor, a function's
+// drop points opened from its badge, and a window reload that brings the graph panels back
+// from their saved queries. One window for the whole file; the tests run in order and
+// build on each other (the ingress panel first).
 // Expectations come from the CLI on the same tree and scope, never from hard-coded lines.
 //
 // Run: NETPATHS_KERNEL=$(bash scripts/kernel.sh) npm run test:e2e (screenshots in test-results/e2e/features-*.png).
@@ -167,6 +168,54 @@ describe('NetPaths in VS Code: depth, export, call hierarchy, callers, reload', 
       const back = await waitForDepth(frame, 1, ingress1.nodes.length);
       await vs.screenshot('ingress-depth-1-again');
       assert.equal(back.nodes, before.nodes);
+    },
+  );
+
+  ui(
+    "ip_rcv_core's drop badge lists its drop points; a drop's link opens its line (read from the source)",
+    async () => {
+      const core = ingress1.nodes.find((n) => n.name === 'ip_rcv_core');
+      const drops = core?.drops ?? [];
+      assert.ok(core && drops.length > 1, 'the CLI gives ip_rcv_core no drop points');
+      const frame = await vs.graphFrame('e1000e ingress');
+      // The search box centres the match, so the badge is on screen for a real mouse click.
+      const search = frame.locator('#np-search');
+      await search.fill('ip_rcv_core');
+      await search.press('Enter');
+      await sleep(300); // the pan to the match is applied on the next animation frame
+      const badge = frame.locator(`#np-canvas .np-drop-badge[data-node="${core.id}"]`);
+      await badge.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.equal((await badge.textContent())?.trim(), `⊘ ${drops.length} drops`);
+      await badge.click();
+      await frame.locator('#np-drops').waitFor({ state: 'visible', timeout: 10_000 });
+      const items = frame.locator('#np-drops-list > li');
+      assert.equal(await items.count(), drops.length);
+      const reasons = await items.locator('.np-drop-reason').allTextContents();
+      assert.deepEqual(
+        reasons,
+        drops.map((p) => (p.known ? p.reason : 'reason not told')),
+      );
+      await vs.screenshot('drops-ip_rcv_core');
+
+      // A drop reached by a jump to the drop label: its line is that `goto`, in the tree.
+      const index = drops.findIndex((p) => p.how.startsWith('goto '));
+      const point = drops[index];
+      assert.ok(point, `no drop of ip_rcv_core is a goto: ${drops.map((p) => p.how).join('; ')}`);
+      const label = /^goto (\w+):/.exec(point.how)?.[1] ?? '';
+      const source = readFileSync(join(kernel, point.file), 'utf8').split('\n');
+      assert.match(source[point.line - 1] ?? '', new RegExp(`\\bgoto\\s+${label}\\s*;`));
+      await items.nth(index).locator('.np-drop-link').click();
+      const cursor = await vs.editorOpenedAt(point.file.split('/').pop() ?? '');
+      await vs.screenshot('drops-line-in-editor');
+      assert.equal(cursor.line, point.line, `the editor opened line ${cursor.line}`);
+
+      // Back in the panel, Escape closes the list; the search is cleared for the next tests.
+      await vs.page.locator('.part.editor .tab', { hasText: 'e1000e ingress' }).first().click();
+      await frame.locator('#np-drops-close').waitFor({ state: 'visible' });
+      await frame.locator('#np-drops-list .np-drop-link').first().focus();
+      await frame.locator('#np-drops-list .np-drop-link').first().press('Escape');
+      await frame.locator('#np-drops').waitFor({ state: 'hidden', timeout: 10_000 });
+      await search.fill('');
     },
   );
 
