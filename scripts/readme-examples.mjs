@@ -84,6 +84,19 @@ const EXAMPLES = {
       return wrap(text.split(' '), 90).join('\n');
     },
   },
+  'drops-e1000e': {
+    args: ['drops', '--driver', 'e1000e'],
+    // Every function's points would be some 200 lines: the example keeps the blocks of a
+    // few functions whole (a header check's jumps, a netfilter verdict, a route lookup)
+    // and marks each run of the others left out with `...`.
+    render: (out) =>
+      [
+        '```console',
+        '$ netpaths drops --driver e1000e',
+        ...excerpt(out, ['ip_rcv_core', 'ip_local_deliver', '__ip_queue_xmit']),
+        '```',
+      ].join('\n'),
+  },
   'json-contract': {
     args: ['path', '--from', '__napi_poll', '--to', `${E1000E}:e1000e_poll`, '--format', 'json'],
     render: (out) => {
@@ -106,6 +119,42 @@ const EXAMPLES = {
     },
   },
 };
+
+/**
+ * The lines of a `drops` text output that keep the heading of each path and the blocks of
+ * the functions named (a block is a function's line, indented by two, and the lines under
+ * it); each run of other blocks becomes one `  ...` line. Fails when a function named is
+ * not in the output, so the example never silently loses what it shows.
+ */
+function excerpt(out, functions) {
+  const lines = [];
+  const shown = new Set();
+  let keep = false;
+  let skipped = false;
+  const flush = () => {
+    if (skipped) lines.push('  ...');
+    skipped = false;
+  };
+  for (const line of out.trimEnd().split('\n')) {
+    const fn = /^ {2}(\S+)$/.exec(line)?.[1];
+    if (line.startsWith('==') || line === '') {
+      flush();
+      keep = false;
+      lines.push(line);
+    } else if (fn !== undefined) {
+      keep = functions.includes(fn);
+      if (keep) {
+        flush();
+        shown.add(fn);
+        lines.push(line);
+      } else skipped = true;
+    } else if (keep) lines.push(line);
+  }
+  flush();
+  const missing = functions.filter((f) => !shown.has(f));
+  if (missing.length > 0) fail(`netpaths drops --driver e1000e lists no ${missing.join(', ')}`);
+  return lines;
+}
 
 /** Joins `parts` with spaces into lines of at most `width` characters. */
 function wrap(parts, width) {
