@@ -140,6 +140,8 @@ describe('what a statement does to the reason variable', () => {
     ['SKB_DR(reason);', ['NOT_SPECIFIED']],
     ['reason = check(skb);', ['?`reason` is what check() returns']],
     ['fill(skb, &reason);', ['?`reason` is set by fill()']],
+    ['if (add_backlog(sk, skb, &reason))', ['?`reason` is set by add_backlog()']],
+    ['if (unlikely(check(skb, size(skb), &reason)))', ['?`reason` is set by check()']],
     ['if (reason == SKB_DROP_REASON_NOT_SPECIFIED)', ['NOT_SPECIFIED']],
     ['other_reason = SKB_DROP_REASON_NO_SOCKET;', ['NOT_SPECIFIED']],
   ];

@@ -507,9 +507,35 @@ export function assigned(text: string, v: string, values: Values): Set<string> {
     const call = /^(\w+)\s*\(/.exec(rhs);
     return set(`${UNKNOWN}\`${v}\` is ${call ? `what ${call[1]}() returns` : `set to \`${rhs}\``}`);
   }
-  const byRef = new RegExp(`(\\w+)\\s*\\([^;]*&\\s*${v}\\b`).exec(text);
-  if (byRef) return set(`${UNKNOWN}\`${v}\` is set by ${byRef[1]}()`);
+  const setter = callTaking(text, v);
+  if (setter) return set(`${UNKNOWN}\`${v}\` is set by ${setter}()`);
   return new Set(values);
+}
+
+const NOT_CALLS: ReadonlySet<string> = new Set([
+  'if',
+  'while',
+  'for',
+  'switch',
+  'return',
+  'sizeof',
+]);
+
+/**
+ * The function whose argument list holds `&v` in `text` (the innermost call still open at
+ * `&v`): `if (tcp_add_backlog(sk, skb, &drop_reason))` is tcp_add_backlog, not `if`.
+ */
+function callTaking(text: string, v: string): string | undefined {
+  const at = new RegExp(`&\\s*${v}\\b`).exec(text)?.index;
+  if (at === undefined) return undefined;
+  const open: (string | undefined)[] = [];
+  for (let i = 0; i < at; i++) {
+    if (text[i] === '(') {
+      const name = /(\w+)\s*$/.exec(text.slice(0, i))?.[1];
+      open.push(name && !NOT_CALLS.has(name) ? name : undefined);
+    } else if (text[i] === ')') open.pop();
+  }
+  return open.reverse().find((n) => n !== undefined);
 }
 
 /** A drop point of `netpaths drops`: the path and function it is on, in path order. */
