@@ -3,7 +3,15 @@
 // the real function never both; switching configurations parses nothing again.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -129,10 +137,45 @@ describe('a configuration applied at resolve time (kernel-config fixture)', () =
       r.graph.close();
     }
     assert.equal(keys.size, 5);
-    assert.equal(readdirSync(join(cacheDir, 'configs')).length, 4);
+    assert.equal(
+      readdirSync(join(cacheDir, 'configs')).filter((n) => n.endsWith('.bin')).length,
+      4,
+    );
     const last = await openIndex({ root: configRoot, cacheDir, config: variant(6) });
     assert.equal(last.config?.cached, true);
     const first = await openIndex({ root: configRoot, cacheDir, config: variant(2) });
     assert.equal(first.config?.cached, false, 'the least recently used was evicted');
+  });
+
+  it('reads a makefile changed since the last configuration again: what it builds and the key follow it', async () => {
+    // A copy of the tree, so that its makefile can change; the first configuration keeps
+    // the makefiles' statements, the second finds one changed on disk.
+    const tree = mkdtempSync(join(tmpdir(), 'netpaths-config-tree-'));
+    const dir = mkdtempSync(join(tmpdir(), 'netpaths-config-cache-'));
+    try {
+      cpSync(configRoot, tree, { recursive: true });
+      await buildIndex({ root: tree, cacheDir: dir, workers: 1 });
+      const config = fixtureConfig('full');
+      const before = await openIndex({ root: tree, cacheDir: dir, config });
+      const tiny = before.graph.lookup('tiny_xmit');
+      assert.equal(tiny.length, 1);
+      assert.equal(before.graph.built(tiny[0] as number), 'y');
+      before.graph.close();
+      const makefile = join(tree, 'drivers/net/Makefile');
+      writeFileSync(
+        makefile,
+        readFileSync(makefile, 'utf8').replace(/^obj-\$\(subst m,y,\$\(CONFIG_TINY\)\).*$/m, ''),
+      );
+      const later = new Date(Date.now() + 5000);
+      utimesSync(makefile, later, later);
+      const after = await openIndex({ root: tree, cacheDir: dir, config });
+      assert.equal(after.config?.cached, false, 'a changed makefile is another configured graph');
+      assert.notEqual(after.config?.key, before.config?.key);
+      assert.deepEqual(after.graph.lookup('tiny_xmit'), [], 'tiny.c is no longer built');
+      after.graph.close();
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,8 +6,18 @@
 // reads, loads its graph.
 
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { optionsOf } from '../config/condition';
 import type { KernelConfig } from '../config/dotconfig';
 import { unknownOptions, unknownOptionsWarning } from '../config/dotconfig';
@@ -46,6 +56,9 @@ export function conditionOptions(files: readonly FileFacts[]): string[] {
   return [...options].sort();
 }
 
+/** The tree file (`treeFile`) of the Kconfig symbols. */
+const KCONFIG_FILE = 'kconfig-symbols.v8';
+
 /** Reads files of the tree, hashing what it read (the makefiles decide the key too). */
 function hashingReader(root: string): {
   read: (p: string) => string | undefined;
@@ -71,6 +84,38 @@ function hashingReader(root: string): {
   };
 }
 
+/**
+ * What applying a configuration reads of the whole tree besides the facts (the Kconfig
+ * symbols, a walk of every folder) is kept in `configs/tree/`, so the next configuration
+ * reads it from one file: it belongs to the index beside it, and a new index drops it
+ * with the configured graphs.
+ */
+function treeFile(cache: IndexCache, name: string): string {
+  return join(cache.dir, 'configs', 'tree', name);
+}
+
+/** A value kept by `keepTreeFile`, undefined when absent or unreadable. */
+function readTreeFile(cache: IndexCache, name: string): unknown {
+  try {
+    return deserialize(readFileSync(treeFile(cache, name)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps a value in a tree file; a cache that cannot take it only reads the tree again next time. */
+function keepTreeFile(cache: IndexCache, name: string, value: unknown): void {
+  const path = treeFile(cache, name);
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, serialize(value));
+    renameSync(tmp, path);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
 /** The configuration's build map and its cache key. */
 function prepare(
   root: string,
@@ -89,9 +134,21 @@ function prepare(
   return { applied: { config, build }, key: hash.digest('hex').slice(0, 20) };
 }
 
-function warningsOf(root: string, config: KernelConfig): string[] {
+/**
+ * The `CONFIG_` symbols the tree's Kconfig files declare: read once per index (a walk of
+ * the whole tree), then from the cache beside it.
+ */
+function kconfigSymbols(cache: IndexCache, root: string): Set<string> {
+  const kept = readTreeFile(cache, KCONFIG_FILE);
+  if (Array.isArray(kept)) return new Set(kept as string[]);
+  const symbols = treeKconfigSymbols(root);
+  keepTreeFile(cache, KCONFIG_FILE, [...symbols]);
+  return symbols;
+}
+
+function warningsOf(cache: IndexCache, root: string, config: KernelConfig): string[] {
   const warnings: string[] = [];
-  const unknown = unknownOptions(config, treeKconfigSymbols(root));
+  const unknown = unknownOptions(config, kconfigSymbols(cache, root));
   if (unknown.length > 0) warnings.push(unknownOptionsWarning(config.source, unknown));
   if (config.arch === undefined)
     warnings.push(`${config.source} names no architecture; its makefiles are read as x86's`);
@@ -113,6 +170,13 @@ export function configuredGraph(
   facts?: () => CachedFile[] | undefined,
 ): { graph: Graph; report: ConfigReport } | { problem: string } {
   const started = Date.now();
+  let since = started;
+  // With NETPATHS_TIMING=1, where applying spends its time goes to stderr, as indexing's does.
+  const step = (name: string): void => {
+    if (process.env.NETPATHS_TIMING)
+      process.stderr.write(`netpaths: ${name} ${((Date.now() - since) / 1000).toFixed(2)} s\n`);
+    since = Date.now();
+  };
   let options = cache.readConditionOptions();
   let loaded: CachedFile[] | undefined;
   const load = (): CachedFile[] | undefined => {
@@ -132,8 +196,10 @@ export function configuredGraph(
     options = conditionOptions(all.map((c) => c.facts));
   }
   const { applied, key } = prepare(root, config, options);
+  step('configuration: makefiles');
   // Warnings are of the file read, not of the graph: two files may share one cached graph.
-  const warnings = warningsOf(root, config);
+  const warnings = warningsOf(cache, root, config);
+  step('configuration: Kconfig symbols');
   const report = (graph: Graph, cached: boolean): { graph: Graph; report: ConfigReport } => ({
     graph,
     report: {
@@ -153,10 +219,12 @@ export function configuredGraph(
   const all = load();
   if (!all)
     return { problem: `the index in ${cache.dir} has no facts to apply a configuration to` };
+  step('configuration: facts read');
   const data = resolve(
     all.map((c) => c.facts),
     applied,
   );
+  step('configuration: resolve');
   data.config = {
     source: config.source,
     arch: config.arch ?? 'x86',
@@ -164,6 +232,7 @@ export function configuredGraph(
   };
   cache.writeConfiguredGraph(key, data);
   evict(join(cache.dir, 'configs'), key);
+  step('configuration: write');
   return report(new Graph(data), false);
 }
 
