@@ -14,6 +14,7 @@ export const COMMANDS = [
   'netpaths.openTrace',
   'netpaths.overlayTrace',
   'netpaths.copyTracingCommand',
+  'netpaths.selectConfig',
 ] as const;
 
 export type CommandId = (typeof COMMANDS)[number];

@@ -11,6 +11,7 @@ import { RequestError } from '../server/client';
 import { GraphPanel } from './panel';
 import type { PanelQuery } from './panel-query';
 import type { GraphNode } from '../analysis/graph-json';
+import { selectConfig } from './select-config';
 import { copyTracingCommand, openTrace, overlayTrace } from './trace-commands';
 
 function warn(e: unknown): void {
@@ -200,6 +201,7 @@ export function register(ctx: FeatureContext): void {
     'netpaths.openTrace': indexed(openTrace((q) => show(q))),
     'netpaths.overlayTrace': indexed(overlayTrace()),
     'netpaths.copyTracingCommand': indexed(copyTracingCommand(ctx)),
+    'netpaths.selectConfig': selectConfig(ctx),
     'netpaths.openFunction': indexed(async (arg) => {
       if (typeof arg !== 'string') return;
       const { file, name } = splitNodeId(arg);

@@ -24,6 +24,13 @@ export interface NetpathsConfig {
   workers: number;
   /** Heap of the analysis server in MiB. */
   serverMemoryMiB: number;
+  /**
+   * The kernel configuration: a .config/.gz/.xz file (absolute, or relative to the first
+   * workspace folder), `none` for every configuration, empty for the default order.
+   */
+  config: string;
+  /** Dim the code the configuration leaves out. */
+  dimExcluded: boolean;
 }
 
 const EXPORT_FORMATS: readonly ExportFormatSetting[] = ['markdown', 'svg', 'html', 'mermaid'];
@@ -53,7 +60,14 @@ export function readConfig(scope?: vscode.ConfigurationScope): NetpathsConfig {
     hover: c.get<boolean>('hover.enabled', true) !== false,
     workers: clamp(c.get<number>('workers', 0), 0, 16, 0),
     serverMemoryMiB: clamp(c.get<number>('serverMemoryMiB', 6144), 1024, 65536, 6144),
+    config: String(c.get<string>('config', '') ?? '').trim(),
+    dimExcluded: c.get<boolean>('dimExcluded', true) !== false,
   };
+}
+
+/** Whether a settings change chooses another kernel configuration (applied without parsing again). */
+export function affectsKernelConfig(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SECTION}.config`);
 }
 
 /** Whether a configuration change touches settings that need a new index. */

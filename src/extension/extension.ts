@@ -5,9 +5,11 @@
 import * as vscode from 'vscode';
 import * as callHierarchy from './call-hierarchy';
 import * as commands from './commands';
-import { affectsIndex, readConfig } from './config';
+import { affectsIndex, affectsKernelConfig, readConfig } from './config';
+import * as configHover from './config-hover';
 import type { FeatureContext } from './context';
 import * as driversView from './drivers-view';
+import * as dimExcluded from './dim-excluded';
 import * as dropReasonHover from './drop-reason-hover';
 import { runExport } from './export-command';
 import * as hover from './hover';
@@ -41,6 +43,8 @@ export function activate(extension: vscode.ExtensionContext): void {
     hover.register(ctx);
     dropReasonHover.register(ctx);
     callHierarchy.register(ctx);
+    configHover.register(ctx);
+    dimExcluded.register(ctx);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     log.error(`activation failed: ${message}`);
@@ -49,9 +53,13 @@ export function activate(extension: vscode.ExtensionContext): void {
   }
   extension.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!affectsIndex(e)) return;
-      index.reset();
-      void index.index();
+      if (affectsIndex(e)) {
+        index.reset();
+        void index.index();
+      } else if (affectsKernelConfig(e)) {
+        // Another configuration: the index is opened again, reparsing nothing.
+        index.reconfigure();
+      }
     }),
   );
   // Opened on a kernel tree (activation by workspaceContains): index now, so the first

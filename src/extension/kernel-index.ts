@@ -3,11 +3,12 @@
 // bar. The indexing itself runs in the analysis server (src/server.ts), never here.
 
 import { createHash } from 'node:crypto';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { type NetpathsConfig, readConfig } from './config';
 import { type IndexClient, RequestError } from '../server/client';
-import type { IndexSummary } from '../server/protocol';
+import type { ConfigurationSummary, IndexSummary } from '../server/protocol';
 import { NotKernelTreeError, assertKernelTree } from '../analysis/index/walk';
 
 type State =
@@ -21,6 +22,8 @@ export class KernelIndex implements vscode.Disposable {
   private readonly status: vscode.StatusBarItem;
   private state: State = { kind: 'idle' };
   private running: Promise<boolean> | undefined;
+  /** Another run is due when the one under way ends (the configuration changed meanwhile). */
+  private again = false;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when an index was loaded (or lost): views refresh. */
   readonly onDidChange = this.changed.event;
@@ -55,6 +58,38 @@ export class KernelIndex implements vscode.Disposable {
     return folder?.uri.fsPath;
   }
 
+  /**
+   * The `netpaths.config` setting as the analysis server takes it: empty for the default
+   * order, `none`, or an absolute path (`~/` is the home folder, a relative path is of the
+   * first workspace folder).
+   */
+  configSetting(config: NetpathsConfig = readConfig()): string {
+    const c = config.config;
+    if (c === '' || c === 'none') return c;
+    if (c === '~' || c.startsWith('~/')) return join(homedir(), c.slice(1));
+    if (isAbsolute(c)) return resolve(c);
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+    return folder ? resolve(folder.uri.fsPath, c) : resolve(c);
+  }
+
+  /** The configuration of the loaded graph, once one is loaded. */
+  configuration(): ConfigurationSummary | undefined {
+    return this.state.kind === 'ready' ? this.state.summary.configuration : undefined;
+  }
+
+  /**
+   * Applies the configuration the settings now name: the index is opened again, which
+   * reparses nothing and swaps the graph when the configured one is ready. A run under way
+   * is followed by another.
+   */
+  reconfigure(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.index();
+  }
+
   /** `file` relative to the kernel root with `/` separators, or undefined when outside it. */
   relativePath(uri: vscode.Uri): string | undefined {
     const root = this.root();
@@ -84,6 +119,10 @@ export class KernelIndex implements vscode.Disposable {
   index(): Promise<boolean> {
     this.running ??= this.run().finally(() => {
       this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.index();
+      }
     });
     return this.running;
   }
@@ -125,6 +164,7 @@ export class KernelIndex implements vscode.Disposable {
       this.fail(notKernelMessage(e.message), true);
       return false;
     }
+    const reconfiguring = this.state.kind === 'ready';
     this.setState({ kind: 'indexing' });
     this.status.text = '$(sync~spin) NetPaths: indexing…';
     const started = Date.now();
@@ -133,7 +173,7 @@ export class KernelIndex implements vscode.Disposable {
     const outcome = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: 'NetPaths: indexing the kernel',
+        title: reconfiguring ? 'NetPaths: refreshing the index' : 'NetPaths: indexing the kernel',
         cancellable: true,
       },
       (progress, token) => this.open(root, config, progress, token),
@@ -143,6 +183,7 @@ export class KernelIndex implements vscode.Disposable {
         `indexed ${root}: ${outcome.summary.files} files (${outcome.summary.reparsed} parsed, ${outcome.summary.reused} from the cache), ${outcome.summary.functions} functions, ${outcome.summary.edges} calls in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
       this.setState({ kind: 'ready', summary: outcome.summary });
+      this.reportConfiguration(outcome.summary.configuration);
       return true;
     }
     const e = outcome.error;
@@ -181,6 +222,7 @@ export class KernelIndex implements vscode.Disposable {
           cacheDir: this.cacheDir(root, config),
           scope: config.scope,
           ...(config.workers > 0 ? { workers: config.workers } : {}),
+          config: this.configSetting(config),
         },
         {
           signal: controller.signal,
@@ -201,6 +243,24 @@ export class KernelIndex implements vscode.Disposable {
     } finally {
       sub.dispose();
     }
+  }
+
+  /** Logs the configuration applied; a file that could not be used is one error line. */
+  private reportConfiguration(c: ConfigurationSummary | undefined): void {
+    if (!c) return;
+    this.log.info(
+      c.source !== undefined
+        ? `kernel configuration ${c.source} (from ${c.chosen}${c.arch ? `, ${c.arch}` : ''})`
+        : `no kernel configuration (${c.problem ?? c.chosen}): every file, both sides of every #if`,
+    );
+    for (const w of c.warnings) this.log.warn(w);
+    if (c.problem === undefined) return;
+    const action = 'Select Kernel Configuration…';
+    void vscode.window
+      .showErrorMessage(`NetPaths: ${c.problem}; drawing every configuration.`, action)
+      .then((choice) => {
+        if (choice === action) void vscode.commands.executeCommand('netpaths.selectConfig');
+      });
   }
 
   private fail(message: string, offerSetting: boolean): void {
@@ -241,8 +301,8 @@ export class KernelIndex implements vscode.Disposable {
         break;
       case 'ready': {
         const m = s.summary;
-        this.status.text = `$(circuit-board) NetPaths: ${compact(m.functions)} functions`;
-        this.status.tooltip = `NetPaths index of ${m.root}\n${m.files.toLocaleString('en-US')} files, ${m.functions.toLocaleString('en-US')} functions, ${m.edges.toLocaleString('en-US')} calls (${m.indirectEdges.toLocaleString('en-US')} through pointers)\nClick to show an ingress path.`;
+        this.status.text = `$(circuit-board) NetPaths: ${compact(m.functions)} functions${configurationTag(m.configuration)}`;
+        this.status.tooltip = `NetPaths index of ${m.root}\n${m.files.toLocaleString('en-US')} files, ${m.functions.toLocaleString('en-US')} functions, ${m.edges.toLocaleString('en-US')} calls (${m.indirectEdges.toLocaleString('en-US')} through pointers)\n${configurationTooltip(m.configuration)}\nClick to show an ingress path; NetPaths: Select Kernel Configuration… chooses another configuration.`;
         this.status.command = 'netpaths.showIngress';
         break;
       }
@@ -270,6 +330,29 @@ function sleep(ms: number): Promise<void> {
 /** The one-line error for a folder that is not a kernel tree, with what to do about it. */
 function notKernelMessage(reason: string): string {
   return `${reason}. Open a Linux source folder, or set netpaths.kernelRoot to one.`;
+}
+
+/** The file name without its compression suffix: `config.amd64_none_amd64`, `.config`. */
+function configName(source: string): string {
+  return basename(source).replace(/\.(xz|gz)$/, '');
+}
+
+/** What the status bar's text adds for the configuration: nothing for every configuration, as before there were any. */
+function configurationTag(c: ConfigurationSummary | undefined): string {
+  if (c?.problem !== undefined) return ' · $(warning) configuration';
+  return c?.source !== undefined ? ` · ${configName(c.source)}` : '';
+}
+
+/** The tooltip's line for the configuration: the file, its option count, or why none. */
+export function configurationTooltip(c: ConfigurationSummary | undefined): string {
+  if (!c) return 'Kernel configuration: none (every configuration).';
+  if (c.problem !== undefined)
+    return `Kernel configuration: ${c.problem}; every configuration is drawn instead.`;
+  if (c.source === undefined)
+    return `Kernel configuration: none, every configuration is drawn (${c.chosen}).`;
+  const count = (n: number | undefined): string => (n ?? 0).toLocaleString('en-US');
+  const warnings = c.warnings.length > 0 ? `\n${c.warnings.join('\n')}` : '';
+  return `Kernel configuration: ${c.source} (from ${c.chosen}${c.arch ? `, ${c.arch}` : ''}): ${count(c.set)} options set, ${count(c.unset)} not set.${warnings}`;
 }
 
 function compact(n: number): string {

@@ -6,6 +6,8 @@
 // both live in the server process, so the editor stays responsive and a crash or an
 // out-of-memory there costs a restart of the server, never of the extension host.
 
+import type { ExcludedCode } from '../analysis/config/excluded';
+import type { OptionInfo } from '../analysis/config/option-info';
 import type { GraphEdge, GraphJson, GraphNode } from '../analysis/graph-json';
 import type { Direction, DriverEntryPoints } from '../analysis/presets';
 import type { ProbeFormat } from '../analysis/trace';
@@ -16,6 +18,29 @@ export interface OpenParams {
   cacheDir: string;
   scope: string[];
   workers?: number;
+  /**
+   * The kernel configuration to apply (the `netpaths.config` setting, as an absolute path):
+   * a file, `none` for every configuration, or empty/absent for the CLI's default order
+   * ($NETPATHS_CONFIG, else the tree's own .config, else none).
+   */
+  config?: string;
+}
+
+/** The configuration an `open` applied, or why none. */
+export interface ConfigurationSummary {
+  /** The file applied; absent when every configuration is drawn. */
+  source?: string;
+  /** Why this one, or none: `netpaths.config`, `NETPATHS_CONFIG`, `the tree`, or the reason for none. */
+  chosen: string;
+  /** The architecture it is for (`x86`). */
+  arch?: string;
+  /** Options it sets (`=y`, `=m`, a value) and those it writes `is not set`. */
+  set?: number;
+  unset?: number;
+  /** One line each: options the tree does not declare, another architecture. */
+  warnings: string[];
+  /** The file could not be used, in one line: every configuration is drawn instead. */
+  problem?: string;
 }
 
 /** What `open` reports: the same numbers as `netpaths index`. */
@@ -30,6 +55,8 @@ export interface IndexSummary {
   indirectEdges: number;
   filesSkipped: number;
   seconds: number;
+  /** The configuration applied (see ConfigurationSummary). */
+  configuration?: ConfigurationSummary;
 }
 
 /** A function with the calls that link it to the function asked about (call hierarchy). */
@@ -78,6 +105,19 @@ export interface Requests {
   };
   /** The pwru, ftrace or bpftrace commands that trace a graph's functions (Copy Tracing Command). */
   probeScript: { params: { graph: GraphJson; format: ProbeFormat }; result: string };
+  /**
+   * A `CONFIG_` option (as written, `CONFIG_X_MODULE` too) in the configuration of the last
+   * `open` (`source` absent: none, every configuration), and in the tree's Kconfig.
+   */
+  configOption: {
+    params: { name: string };
+    result: { info: OptionInfo; source?: string; kconfigRead: boolean };
+  };
+  /**
+   * What the configuration leaves out of a file (relative path) whose text is `text` (the
+   * editor's, saved or not); null when no configuration is applied.
+   */
+  excludedCode: { params: { file: string; text: string }; result: ExcludedCode | null };
 }
 
 /** What draws a preset. */

@@ -23,6 +23,7 @@ import { basename } from 'node:path';
 import type { GraphJson } from '../analysis/graph-json';
 import { DEFAULT_MAX_GAP, overlayTrace, probeScript } from '../analysis/trace';
 import { checkTraceFile, joinRead, readTraces, traceFile } from '../analysis/trace-files';
+import { type ServerConfiguration, chooseConfiguration } from './configuration';
 import type {
   CallGroup,
   HostToServer,
@@ -37,11 +38,15 @@ interface Loaded {
   root: string;
   graph: Graph;
   presets: PresetContext;
+  /** The kernel configuration the graph is of (or none: every configuration). */
+  configuration: ServerConfiguration;
   /** Nodes of each file, by line: built on first use. */
   byFile?: Map<string, number[]>;
 }
 
 let loaded: Loaded | undefined;
+/** The configuration an `open` under way applies: hovers answer from it before its graph is loaded. */
+let opening: ServerConfiguration | undefined;
 const running = new Map<number, AbortController>();
 
 function send(message: ServerToHost): void {
@@ -53,6 +58,13 @@ class NotIndexed extends Error {}
 function current(): Loaded {
   if (!loaded) throw new NotIndexed('the kernel is not indexed yet');
   return loaded;
+}
+
+/** The configuration of the `open` under way (the one the user chose last), else of the graph loaded. */
+function configuration(): ServerConfiguration {
+  const c = opening ?? loaded?.configuration;
+  if (!c) throw new NotIndexed('the kernel is not indexed yet');
+  return c;
 }
 
 function nodesOfFile(l: Loaded, file: string): number[] {
@@ -152,6 +164,12 @@ const handlers: Handlers = {
   async open(params, id) {
     const controller = new AbortController();
     running.set(id, controller);
+    const configuration = chooseConfiguration(
+      params.root,
+      params.config,
+      process.env.NETPATHS_CONFIG,
+    );
+    opening = configuration;
     try {
       let last = 0;
       const report = await buildIndex({
@@ -159,6 +177,7 @@ const handlers: Handlers = {
         cacheDir: params.cacheDir,
         scope: params.scope,
         ...(params.workers !== undefined ? { workers: params.workers } : {}),
+        ...(configuration.config ? { config: configuration.config } : {}),
         signal: controller.signal,
         log: (line) => send({ type: 'log', line }),
         onProgress: (done, total) => {
@@ -171,10 +190,12 @@ const handlers: Handlers = {
       const graph = report.graph;
       // The graph it replaces may read its cache file a page at a time: let the file go.
       loaded?.graph.close();
+      configuration.summary.warnings.push(...(report.config?.warnings ?? []));
       loaded = {
         root: params.root,
         graph,
         presets: new PresetContext(graph, kernelTextReader(params.root)),
+        configuration,
       };
       warmUp(loaded);
       const s = graph.data.stats;
@@ -189,10 +210,12 @@ const handlers: Handlers = {
         indirectEdges: s.indirectEdges,
         filesSkipped: s.filesSkipped,
         seconds: report.seconds,
+        configuration: configuration.summary,
       };
       return summary;
     } finally {
       running.delete(id);
+      if (opening === configuration) opening = undefined;
     }
   },
   drivers() {
@@ -268,6 +291,12 @@ const handlers: Handlers = {
     const owners = l.presets.drivers().filter((d) => d.owns(params.file));
     owners.sort((a, b) => b.dir.length - a.dir.length);
     return owners[0]?.name ?? null;
+  },
+  configOption(params) {
+    return configuration().option(params.name);
+  },
+  excludedCode(params) {
+    return configuration().excluded(params.file, params.text);
   },
   calls(params) {
     const g = current().graph;
