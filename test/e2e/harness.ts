@@ -259,6 +259,11 @@ export interface StartOptions {
   name: string;
   /** The folder the window opens. */
   folder: string;
+  /**
+   * A .code-workspace file to open instead, holding `folder`: what the extension writes
+   * to workspace settings then goes into this file, never into the folder (the kernel tree).
+   */
+  workspace?: string;
   /** User settings added to (or overriding) the harness's defaults. */
   settings?: Record<string, unknown>;
   /** Install the packaged extension (default true). */
@@ -376,7 +381,7 @@ export class VsCode {
       '--disable-workspace-trust',
       '--disable-getting-started-override',
       '--ignore-last-opened',
-      options.folder,
+      options.workspace ?? options.folder,
     ];
     // detached: its own process group, which stopGroup() ends as a whole.
     const server = spawn(process.execPath, args, {
@@ -432,7 +437,10 @@ export class VsCode {
         if (m.type() === 'error')
           vs.consoleErrors.push(`${m.location().url.split('/').pop() ?? ''}: ${m.text()}`);
       });
-      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.folder)}`);
+      const opened = options.workspace
+        ? `workspace=${encodeURIComponent(options.workspace)}`
+        : `folder=${encodeURIComponent(options.folder)}`;
+      await page.goto(`http://127.0.0.1:${port}/?${opened}`);
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
       // The explorer shows the folder once the window is connected to its server.
       await page

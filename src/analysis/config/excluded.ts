@@ -67,8 +67,8 @@ export function excludedCode(
     };
     const whole = (r[o + 1] as number) === 0 && (r[o + 3] as number) === WHOLE_LINE;
     if (!whole) {
-      range.fromColumn = r[o + 1] as number;
-      range.toColumn = r[o + 3] as number;
+      range.fromColumn = r[o + 1];
+      range.toColumn = r[o + 3];
     }
     found.push(range);
   }
