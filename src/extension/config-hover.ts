@@ -1,11 +1,11 @@
 // Hovers on `CONFIG_X` in C files and Kbuild makefiles: the option's value in the active
 // kernel configuration and its Kconfig entry, asked of the analysis server (which read
 // the configuration and the tree's Kconfig files); the text is built by
-// src/analysis/config/option-info.ts.
+// src/analysis/editor/option-info.ts.
 
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { optionAt, optionMarkdown } from '../analysis/config/option-info';
+import { optionAt, optionMarkdown } from '../analysis/editor/option-info';
 import type { FeatureContext } from './context';
 
 /** C sources and headers (VS Code calls `.h` C++), and Kbuild makefiles, which have no language of their own. */

@@ -1,11 +1,11 @@
 // Dims, in the editor, the code the active kernel configuration leaves out: a file its
 // makefiles do not build, the `#if` branches it makes false, the bodies of C `if`s over
 // options it makes false. The ranges come from the analysis server (computed by
-// src/analysis/config/excluded.ts from the editor's text); a hover on them says why. Off
+// src/analysis/editor/excluded.ts from the editor's text); a hover on them says why. Off
 // with `netpaths.dimExcluded`.
 
 import * as vscode from 'vscode';
-import type { ExcludedCode } from '../analysis/config/excluded';
+import type { ExcludedCode } from '../analysis/editor/excluded';
 import { affectsKernelConfig } from './config';
 import type { FeatureContext } from './context';
 

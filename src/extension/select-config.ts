@@ -1,11 +1,11 @@
 // NetPaths: Select Kernel Configuration…: a quick pick of the configurations the machine
 // offers (the tree's .config, /proc/config.gz, /boot/config-*, installed linux-config-*
-// packages; src/analysis/config/candidates.ts finds them), a file chosen by hand, or none
+// packages; src/analysis/editor/candidates.ts finds them), a file chosen by hand, or none
 // (every configuration). It writes the `netpaths.config` setting of the workspace; the
 // settings listener in extension.ts then applies it.
 
 import * as vscode from 'vscode';
-import { type ConfigCandidate, configCandidates } from '../analysis/config/candidates';
+import { type ConfigCandidate, configCandidates } from '../analysis/editor/candidates';
 import { SECTION } from './config';
 import type { FeatureContext } from './context';
 

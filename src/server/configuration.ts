@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelConfig } from '../analysis/config/dotconfig';
-import { type ExcludedCode, excludedCode } from '../analysis/config/excluded';
+import { type ExcludedCode, excludedCode } from '../analysis/editor/excluded';
 import { explainFile } from '../analysis/config/explain';
 import type { BuildMap, ReadText } from '../analysis/config/kbuild';
 import { chooseConfig, loadConfig } from '../analysis/config/load';
@@ -15,7 +15,7 @@ import {
   type KconfigDeclaration,
   kconfigDeclarations,
   optionInfo,
-} from '../analysis/config/option-info';
+} from '../analysis/editor/option-info';
 import { treeBuildMap } from '../analysis/index/configured';
 import type { ConfigurationSummary, Requests } from './protocol';
 

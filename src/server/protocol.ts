@@ -6,8 +6,8 @@
 // both live in the server process, so the editor stays responsive and a crash or an
 // out-of-memory there costs a restart of the server, never of the extension host.
 
-import type { ExcludedCode } from '../analysis/config/excluded';
-import type { OptionInfo } from '../analysis/config/option-info';
+import type { ExcludedCode } from '../analysis/editor/excluded';
+import type { OptionInfo } from '../analysis/editor/option-info';
 import type { GraphEdge, GraphJson, GraphNode } from '../analysis/graph-json';
 import type { Direction, DriverEntryPoints } from '../analysis/presets';
 import type { ProbeFormat } from '../analysis/trace';

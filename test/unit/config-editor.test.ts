@@ -1,5 +1,5 @@
 // What the editor shows of a kernel configuration, from the core: the ranges it dims
-// (src/analysis/config/excluded.ts, on test/fixtures/config-editor/dim.c's inline marks and
+// (src/analysis/editor/excluded.ts, on test/fixtures/config-editor/dim.c's inline marks and
 // the kernel-config fixture tree's makefiles), an option's value and Kconfig entry for a
 // hover (option-info.ts), and the configurations a machine offers (candidates.ts, on a
 // fake filesystem root).
@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { configCandidates } from '../../src/analysis/config/candidates';
-import { type ExcludedCode, excludedCode } from '../../src/analysis/config/excluded';
+import { configCandidates } from '../../src/analysis/editor/candidates';
+import { type ExcludedCode, excludedCode } from '../../src/analysis/editor/excluded';
 import { explainFile } from '../../src/analysis/config/explain';
 import {
   kconfigDeclarations,
@@ -18,7 +18,7 @@ import {
   optionInfo,
   optionMarkdown,
   readKconfigDeclarations,
-} from '../../src/analysis/config/option-info';
+} from '../../src/analysis/editor/option-info';
 import { treeBuildMap } from '../../src/analysis/index/configured';
 import { CONFIG_NAMES, configRoot, fixtureConfig } from '../helpers/config-fixture';
 

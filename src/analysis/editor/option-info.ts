@@ -6,7 +6,7 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KernelConfig } from './dotconfig';
+import type { KernelConfig } from '../config/dotconfig';
 
 /** A `config X` entry of a Kconfig file. */
 export interface KconfigDeclaration {

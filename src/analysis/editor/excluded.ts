@@ -4,12 +4,16 @@
 // (`if (IS_ENABLED(CONFIG_X))`) it makes false. The same condition regions and evaluator the
 // resolver applies (index/conditions.ts, condition.ts), read from the text the editor holds,
 // so unsaved edits are dimmed as they are typed. Pure.
+//
+// src/analysis/editor holds what an editor shows of the analysis. It stays apart from
+// src/analysis/config, whose files version the graph cache (scripts/lib/index-versions.mjs):
+// what a hover or a dimmed line shows changes no graph.
 
 import { recordConditions } from '../index/conditions';
 import { REGION_WIDTH, WHOLE_LINE } from '../index/facts';
-import { evaluateText } from './condition';
-import type { KernelConfig } from './dotconfig';
-import { type FileVerdict, optionValues } from './explain';
+import { evaluateText } from '../config/condition';
+import type { KernelConfig } from '../config/dotconfig';
+import { type FileVerdict, optionValues } from '../config/explain';
 
 /** A range of a file the configuration leaves out; lines and columns 1-based, inclusive. */
 export interface ExcludedRange {
