@@ -15,6 +15,7 @@ import {
   surroundingLines,
   type SkbFieldDoc,
 } from '../analysis/knowledge';
+import { optionAt } from '../analysis/editor/option-info';
 
 /** What this feature uses of the extension's FeatureContext. */
 interface HoverContext {
@@ -55,6 +56,8 @@ async function provideHover(
   if (!ctx.config().hover) return undefined;
   const line = document.lineAt(position.line).text;
   if (line.length > MAX_HOVER_LINE) return undefined;
+  // A `CONFIG_` option is config-hover.ts's, not a function of the packet path.
+  if (optionAt(line, position.character)) return undefined;
   const root = ctx.kernelRoot();
   const doc = root ? await headers.get(root) : undefined;
   if (token.isCancellationRequested) return undefined;

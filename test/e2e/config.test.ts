@@ -28,6 +28,8 @@ import {
 
 const DEBIAN_AMD64 = '/usr/src/linux-config-6.12/config.amd64_none_amd64.xz';
 const FILE = 'net/core/dev.c';
+/** The first bytes of every .xz file: a file that has them and nothing valid after is damaged. */
+const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
 
 /** The options of a configuration file as it writes them: CONFIG_X -> value. */
 function readOptions(path: string): Map<string, string> {
@@ -201,6 +203,32 @@ describe('NetPaths in VS Code: choosing a kernel configuration', () => {
       // The directive itself is code of this kernel.
       await vs.goToLine(off.line);
       assert.equal(await opacity(off.line), 1, `the #ifdef line ${off.line} is dimmed`);
+    },
+  );
+
+  ui(
+    'a damaged configuration file is one error line, and every configuration is drawn',
+    async () => {
+      // The workspace file holds the setting: edited as a user edits it, VS Code applies it.
+      const broken = join(dir, 'broken-config.xz');
+      writeFileSync(broken, Buffer.concat([XZ_MAGIC, Buffer.from('not xz data at all')]));
+      const workspace = JSON.parse(readFileSync(workspaceFile, 'utf8')) as {
+        settings?: Record<string, unknown>;
+      };
+      workspace.settings = { ...workspace.settings, 'netpaths.config': broken };
+      writeFileSync(workspaceFile, `${JSON.stringify(workspace, null, 2)}\n`);
+      const error = await waitFor(
+        'the error about the damaged file',
+        async () => (await vs.notifications()).find((n) => n.includes('broken-config.xz')),
+        5 * 60_000,
+      );
+      await vs.screenshot('damaged-configuration');
+      assert.match(
+        error,
+        /broken-config\.xz is a damaged \.xz file .*; drawing every configuration\./,
+      );
+      assert.ok(!error.includes('\n'), error);
+      await vs.waitForStatusBar(/^NetPaths: [\d,.]+k? functions · configuration$/, 60_000);
     },
   );
 });
