@@ -153,6 +153,8 @@ describe('NetPaths in VS Code: choosing a kernel configuration', () => {
     const text = ((await hover.first().textContent()) ?? '').replace(/\s+/g, ' ');
     assert.ok(text.includes(`${on.option} = y (built in) in config.amd64_none_amd64.xz`), text);
     assert.match(text, /Kconfig: .*declared in/, `the hover does not cite Kconfig: ${text}`);
+    // No other hover takes the option for a function of the packet path.
+    assert.ok(!text.includes(`${on.option}()`), `the option is hovered as a function: ${text}`);
     await vs.page.mouse.move(5, 500);
   });
 
