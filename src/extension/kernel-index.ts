@@ -183,7 +183,7 @@ export class KernelIndex implements vscode.Disposable {
         `indexed ${root}: ${outcome.summary.files} files (${outcome.summary.reparsed} parsed, ${outcome.summary.reused} from the cache), ${outcome.summary.functions} functions, ${outcome.summary.edges} calls in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
       this.setState({ kind: 'ready', summary: outcome.summary });
-      this.reportConfiguration(outcome.summary.configuration);
+      reportConfiguration(this.log, outcome.summary.configuration);
       return true;
     }
     const e = outcome.error;
@@ -245,24 +245,6 @@ export class KernelIndex implements vscode.Disposable {
     }
   }
 
-  /** Logs the configuration applied; a file that could not be used is one error line. */
-  private reportConfiguration(c: ConfigurationSummary | undefined): void {
-    if (!c) return;
-    this.log.info(
-      c.source !== undefined
-        ? `kernel configuration ${c.source} (from ${c.chosen}${c.arch ? `, ${c.arch}` : ''})`
-        : `no kernel configuration (${c.problem ?? c.chosen}): every file, both sides of every #if`,
-    );
-    for (const w of c.warnings) this.log.warn(w);
-    if (c.problem === undefined) return;
-    const action = 'Select Kernel Configuration…';
-    void vscode.window
-      .showErrorMessage(`NetPaths: ${c.problem}; drawing every configuration.`, action)
-      .then((choice) => {
-        if (choice === action) void vscode.commands.executeCommand('netpaths.selectConfig');
-      });
-  }
-
   private fail(message: string, offerSetting: boolean): void {
     this.log.error(message);
     this.setState({ kind: 'failed', message });
@@ -318,6 +300,27 @@ export class KernelIndex implements vscode.Disposable {
         break;
     }
   }
+}
+
+/** Logs the configuration applied; a file that could not be used is one error line. */
+function reportConfiguration(
+  log: vscode.LogOutputChannel,
+  c: ConfigurationSummary | undefined,
+): void {
+  if (!c) return;
+  log.info(
+    c.source !== undefined
+      ? `kernel configuration ${c.source} (from ${c.chosen}${c.arch ? `, ${c.arch}` : ''})`
+      : `no kernel configuration (${c.problem ?? c.chosen}): every file, both sides of every #if`,
+  );
+  for (const w of c.warnings) log.warn(w);
+  if (c.problem === undefined) return;
+  const action = 'Select Kernel Configuration…';
+  void vscode.window
+    .showErrorMessage(`NetPaths: ${c.problem}; drawing every configuration.`, action)
+    .then((choice) => {
+      if (choice === action) void vscode.commands.executeCommand('netpaths.selectConfig');
+    });
 }
 
 /** How long VS Code keeps a progress notification up at least, with a margin (see run()). */
