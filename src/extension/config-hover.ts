@@ -33,7 +33,8 @@ async function provideHover(
   if (!ctx.config().hover) return undefined;
   const line = document.lineAt(position.line).text;
   const at = optionAt(line, position.character);
-  if (!at) return undefined;
+  // Only a server that has opened the index knows the configuration (and this starts none).
+  if (!at || !ctx.client.isReady()) return undefined;
   let answer;
   try {
     answer = await ctx.client.request('configOption', { name: at.name });
