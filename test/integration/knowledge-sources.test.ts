@@ -212,6 +212,24 @@ describe('transmit contexts and driver notes, read from the source they cite', (
     });
   }
 
+  test('r8169 egress: the xmit note names the doorbell its helper writes through the driver macro RTL_W16, at the line cited', () => {
+    const g = queryJson<GraphJson>(['egress', '--driver', 'r8169']);
+    const x = drawn(g, 'rtl8169_start_xmit');
+    const m = /doorbell[^(]*\((\w+): (RTL_W\d+) → (write\w), line (\d+)\)/.exec(x.note ?? '');
+    assert.ok(m, x.note);
+    const [, helper, macro, mmio, line] = m as unknown as [string, string, string, string, string];
+    assert.equal(helper, 'rtl8169_doorbell');
+    assert.match(linesAt(x.file, Number(line)), new RegExp(`^\\s*${macro}\\(tp, TxPoll\\w*,`));
+    // The macro is the driver's own, and writes through the MMIO call the note names.
+    const text = readFileSync(join(kernelRoot(), x.file), 'utf8');
+    assert.match(text, new RegExp(`#define ${macro}\\([^)]*\\)\\s+${mmio}\\(`));
+    const bell = drawn(g, 'rtl8169_doorbell');
+    assert.match(
+      bell.note ?? '',
+      new RegExp(`doorbell[^(]*\\(${macro} → ${mmio}, line ${line}\\)`),
+    );
+  });
+
   test('ixgbe ingress: the checksum and VLAN note is on ixgbe_process_skb_fields, not ixgbe_rx_skb', () => {
     const g = queryJson<GraphJson>(['ingress', '--driver', 'ixgbe']);
     const fields = drawn(g, 'ixgbe_process_skb_fields');

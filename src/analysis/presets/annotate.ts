@@ -36,7 +36,14 @@ import {
   STAGE_FALLBACK_NOTE,
   type Direction,
 } from './rows';
-import { driverWork, receiveWork, transmitWork, type WorkFinding } from './driver-work';
+import {
+  driverWork,
+  parseFunctionMacro,
+  receiveWork,
+  transmitWork,
+  type FunctionMacro,
+  type WorkFinding,
+} from './driver-work';
 import { skbTimeline } from './skb-timeline';
 
 const STAGE_INFO = new Map(STAGES.map((s) => [s.id, s]));
@@ -311,30 +318,63 @@ type WorkOf = (n: number) => WorkFinding[] | undefined;
 function workReader(ctx: PresetContext, driver: Driver): WorkOf {
   const g = ctx.graph;
   const cache = new Map<number, WorkFinding[] | undefined>();
+  const macroCache = new Map<number, FunctionMacro | undefined>();
+  const macroOf = (m: number): FunctionMacro | undefined => {
+    if (!macroCache.has(m)) {
+      const text = ctx.readText?.(g.file(m));
+      const def = text === undefined ? undefined : definitionText(text, g.name(m));
+      macroCache.set(m, def ? parseFunctionMacro(def.body) : undefined);
+    }
+    return macroCache.get(m);
+  };
+  /** The driver's own function-like macros a body calls, and those they call in turn. */
+  const macrosCalledBy = (n: number): Map<string, FunctionMacro> => {
+    const out = new Map<string, FunctionMacro>();
+    const visit = (from: number, depth: number): void => {
+      for (const e of g.outgoing(from)) {
+        const m = g.to(e);
+        if (!g.isMacro(m) || !driver.owns(g.file(m)) || out.has(g.name(m))) continue;
+        const macro = macroOf(m);
+        if (!macro) continue;
+        out.set(macro.name, macro);
+        if (depth < 3) visit(m, depth + 1);
+      }
+    };
+    visit(n, 0);
+    return out;
+  };
   const own = (n: number): WorkFinding[] | undefined => {
     if (!cache.has(n)) {
       const text = ctx.readText?.(g.file(n));
       const def = text === undefined ? undefined : definitionText(text, g.name(n));
-      cache.set(n, def ? driverWork(def.body, def.firstLine) : undefined);
+      cache.set(n, def ? driverWork(def.body, def.firstLine, macrosCalledBy(n)) : undefined);
     }
     return cache.get(n);
   };
   return (n) => {
     const found = own(n);
     if (!found) return undefined;
-    // The skb fields a hand-off helper fills through helpers of its own (ixgbe_rx_checksum).
-    if (!found.some((f) => RECEIVE_FIELDS.has(f.kind))) return found;
+    // What the function does through helpers of the driver's own: the skb fields a hand-off
+    // helper fills (ixgbe_rx_checksum), the doorbell a transmit function rings through a
+    // helper (rtl8169_doorbell).
+    const wanted = (kind: WorkFinding['kind']): boolean =>
+      !found.some((x) => x.kind === kind) &&
+      ((RECEIVE_FIELDS.has(kind) && found.some((f) => RECEIVE_FIELDS.has(f.kind))) ||
+        (kind === 'doorbell' && found.some((f) => TRANSMIT_KINDS.has(f.kind))));
     const more: WorkFinding[] = [];
     for (const e of g.outgoing(n)) {
       const m = g.to(e);
-      if (!driver.owns(g.file(m))) continue;
+      if (g.isMacro(m) || !driver.owns(g.file(m))) continue;
       for (const f of own(m) ?? [])
-        if (RECEIVE_FIELDS.has(f.kind) && !found.some((x) => x.kind === f.kind))
+        if (wanted(f.kind) && !more.some((x) => x.kind === f.kind))
           more.push({ ...f, what: `${g.name(m)}: ${f.what}` });
     }
     return [...found, ...more];
   };
 }
+
+/** Work that shows a transmit function: its doorbell may be rung by a helper it calls. */
+const TRANSMIT_KINDS: ReadonlySet<string> = new Set(['bql', 'xmit-more', 'descriptors', 'dma-map']);
 
 const RECEIVE_FIELDS: ReadonlySet<string> = new Set([
   'hash',

@@ -5,10 +5,15 @@
 // doorbell note lands on e1000_xmit_frame (which writes the tail) and not on e1000_tx_map
 // (which only maps), and the checksum-and-VLAN note on ixgbe_process_skb_fields.
 //
-// Invariant: pure; the body text comes in (masked of comments and literals by the caller's
-// citation reader, sources.ts), each finding carries the line that shows it.
+// A driver often writes its registers through function-like macros of its own (r8169's
+// `RTL_W16(tp, TxPoll_8125, BIT(0))` for `writew(...)`): the caller hands in the macros the
+// body calls that the driver defines, and a call of one is read as its expansion, arguments
+// put in for the parameters, at the line of the call.
+//
+// Invariant: pure; the body text comes in (masked of comments and literals here), each
+// finding carries the line that shows it.
 
-import { NOT_FOUND, maskComments, matchingBracket } from '../index/c-text';
+import { NOT_FOUND, maskComments, matchingBracket, splitArguments } from '../index/c-text';
 
 export type WorkKind =
   | 'dma-map'
@@ -45,8 +50,86 @@ interface WorkRow {
 
 /** MMIO writes: a doorbell when the address names a tail, doorbell or producer index. */
 const MMIO_WRITE =
-  /\b(?:writel|writel_relaxed|writeq|writeq_relaxed|writew|iowrite32|iowrite64|iowrite16|iowrite32be|__raw_writel)\s*\(/g;
-const DOORBELL_ADDRESS = /tail|doorbell|\bdb\b|_db\b|db_|tdt|\bprod|kick|notify/i;
+  /\b(?:writel|writel_relaxed|writeq|writeq_relaxed|writew|writew_relaxed|writeb|writeb_relaxed|iowrite32|iowrite64|iowrite16|iowrite8|iowrite32be|__raw_writel)\s*\(/g;
+/** Register names of a doorbell; `TxPoll` is the Realtek name of the transmit-poll register. */
+const DOORBELL_ADDRESS = /tail|doorbell|\bdb\b|_db\b|db_|tdt|\bprod|kick|notify|tx_?poll/i;
+
+/** A function-like macro of the driver: `#define RTL_W16(tp, reg, val16) writew(...)`. */
+export interface FunctionMacro {
+  name: string;
+  params: readonly string[];
+  /** The replacement text, continuation lines joined. */
+  body: string;
+}
+
+/** Expansions nest at most this deep (a macro written with another of the driver's macros). */
+const MACRO_DEPTH = 4;
+
+/** A `#define` of a function-like macro, as written, parsed; undefined for an object-like one. */
+export function parseFunctionMacro(define: string): FunctionMacro | undefined {
+  const m = maskComments(define, { literals: false });
+  const head = /^[ \t]*#[ \t]*define[ \t]+(\w+)\(/.exec(m);
+  if (!head) return undefined;
+  const open = head[0].length - 1;
+  const close = matchingBracket(m, open);
+  if (close === NOT_FOUND) return undefined;
+  const params = m
+    .slice(open + 1, close)
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const body = m
+    .slice(close + 1)
+    .replace(/\\\r?\n/g, ' ')
+    .trim();
+  return { name: head[1] as string, params, body };
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A macro's body with `args` put in for its parameters, `a##b` pasted (`#x` left as written). */
+function substitute(macro: FunctionMacro, args: readonly string[]): string {
+  if (macro.params.length === 0) return macro.body;
+  const byName = new Map(macro.params.map((p, i) => [p, args[i]?.trim() ?? '']));
+  const re = new RegExp(`\\b(?:${macro.params.map(escapeRe).join('|')})\\b`, 'g');
+  return macro.body.replace(re, (p) => byName.get(p) ?? p).replace(/\s*##\s*/g, '');
+}
+
+/**
+ * Each call of one of `macros` in masked text, expanded: the call's offset, the macro names
+ * from the outermost in, and the text it stands for (nested macros expanded in turn).
+ */
+function macroExpansions(
+  m: string,
+  macros: ReadonlyMap<string, FunctionMacro>,
+): { offset: number; names: string[]; text: string }[] {
+  if (macros.size === 0) return [];
+  const out: { offset: number; names: string[]; text: string }[] = [];
+  const call = new RegExp(
+    `(?<![\\w.>])(${[...macros.keys()].map(escapeRe).join('|')})\\s*\\(`,
+    'g',
+  );
+  const expand = (text: string, offset: number, names: string[], depth: number): void => {
+    for (const hit of text.matchAll(call)) {
+      const macro = macros.get(hit[1] as string) as FunctionMacro;
+      const open = hit.index + hit[0].length - 1;
+      const { args, close } = splitArguments(text, open);
+      if (close === NOT_FOUND) continue;
+      const expanded = substitute(
+        macro,
+        args.map((a) => text.slice(a.from, a.to)),
+      );
+      const at = depth === 0 ? hit.index : offset;
+      const chain = [...names, macro.name];
+      out.push({ offset: at, names: chain, text: expanded });
+      if (depth + 1 < MACRO_DEPTH) expand(expanded, at, chain, depth + 1);
+    }
+  };
+  expand(m, 0, [], 0);
+  return out;
+}
 
 /** What a body may do, in the order a note tells it. Kernel knowledge as data. */
 export const DRIVER_WORK: readonly WorkRow[] = [
@@ -123,12 +206,30 @@ function lineAt(text: string, offset: number): number {
   return n;
 }
 
+/** The MMIO writes of `text` whose address names a doorbell register: the call's name and offset. */
+function doorbellWrites(text: string): { call: string; offset: number }[] {
+  const out: { call: string; offset: number }[] = [];
+  for (const hit of text.matchAll(MMIO_WRITE)) {
+    const open = hit.index + hit[0].length - 1;
+    const close = matchingBracket(text, open);
+    const args = close === NOT_FOUND ? '' : text.slice(open + 1, close);
+    if (DOORBELL_ADDRESS.test(args))
+      out.push({ call: hit[0].replace(/[\s(]+$/, ''), offset: hit.index });
+  }
+  return out;
+}
+
 /**
  * What the body does, in DRIVER_WORK's order, each kind once (its first occurrence).
  * `body` is the function's text from its name to its closing brace; `firstLine` the line of
- * its first character in the file.
+ * its first character in the file; `macros` the driver's function-like macros, whose calls
+ * are read as what they expand to (`RTL_W16 → writew`).
  */
-export function driverWork(body: string, firstLine: number): WorkFinding[] {
+export function driverWork(
+  body: string,
+  firstLine: number,
+  macros: ReadonlyMap<string, FunctionMacro> = new Map(),
+): WorkFinding[] {
   const m = maskComments(body, { literals: true });
   const at = (offset: number): number => firstLine + lineAt(m, offset) - 1;
   const out: WorkFinding[] = [];
@@ -150,13 +251,11 @@ export function driverWork(body: string, firstLine: number): WorkFinding[] {
             .trim(),
           hit.index,
         );
-    if (row.kind === 'doorbell')
-      for (const hit of m.matchAll(MMIO_WRITE)) {
-        const open = hit.index + hit[0].length - 1;
-        const close = matchingBracket(m, open);
-        const args = close === NOT_FOUND ? '' : m.slice(open + 1, close);
-        if (DOORBELL_ADDRESS.test(args)) take(hit[0].replace(/[\s(]+$/, ''), hit.index);
-      }
+    if (row.kind === 'doorbell') {
+      for (const w of doorbellWrites(m)) take(w.call, w.offset);
+      for (const x of macroExpansions(m, macros))
+        for (const w of doorbellWrites(x.text)) take([...x.names, w.call].join(' → '), x.offset);
+    }
     if (best) out.push(best);
   }
   return out;
