@@ -67,6 +67,7 @@ describe('knowledge sources on the 6.12 tree', () => {
       'concepts',
       'function-notes',
       'nf-hook-calls',
+      'softirq-entries',
       'role-notes',
     ])
       assert.ok(tables.has(t), t);
@@ -211,6 +212,38 @@ describe('transmit contexts and driver notes, read from the source they cite', (
         assert.doesNotMatch(drawn(g, other).note ?? '', /doorbell|tail/);
     });
   }
+
+  test('e1000e egress: tcp_write_xmit is also entered from the NET_RX softirq, by a chain of calls whose lines the tree shows', () => {
+    const g = queryJson<GraphJson>(['egress', '--driver', 'e1000e']);
+    const x = drawn(g, 'tcp_write_xmit');
+    assert.equal(x.context, 'bh-disabled');
+    const reason = x.contextReason ?? '';
+    assert.match(reason, /process context/, 'still entered from the send system calls');
+    // The chain is told once, on the drawn function where the softirq enters the path.
+    const through = /entered from NET_RX softirq through (\w+)/.exec(reason);
+    const entry = through ? drawn(g, through[1] as string) : x;
+    const chain = /entered from NET_RX softirq: net_rx_action ((?:[→⇢] \w+ \([^)]+\) ?)+)/.exec(
+      entry.contextReason ?? '',
+    );
+    assert.ok(chain, entry.contextReason);
+    const hops = [...(chain[1] as string).matchAll(/([→⇢]) (\w+) \(([^:]+):(\d+)\)/g)];
+    assert.ok(hops.length >= 8, `${hops.length} calls`);
+    assert.equal(hops.at(-1)?.[2], entry.name);
+    const names = hops.map((h) => h[2]);
+    assert.ok(names.includes('tcp_v4_rcv'), names.join(' '));
+    // The first call is net_rx_action's, in net/core/dev.c.
+    assert.equal(hops[0]?.[3], 'net/core/dev.c');
+    for (const [, kind, name, file, line] of hops) {
+      const text = linesAt(file as string, Number(line), 2);
+      // A direct call names its callee at the line; a call through a pointer is a call there.
+      if (kind === '→')
+        assert.match(text, new RegExp(`\\b${name as string}\\s*\\(`), `${file}:${line}`);
+      else assert.match(text, /\(/, `${file}:${line}`);
+    }
+    // The send system calls stay in process context: the softirq does not enter above TCP.
+    assert.equal(drawn(g, 'tcp_sendmsg').context, 'process');
+    assert.equal(drawn(g, '__sys_sendto').context, 'process');
+  });
 
   test('r8169 egress: the xmit note names the doorbell its helper writes through the driver macro RTL_W16, at the line cited', () => {
     const g = queryJson<GraphJson>(['egress', '--driver', 'r8169']);

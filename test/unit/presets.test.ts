@@ -492,7 +492,7 @@ describe('packet-path presets on kernel-paths', () => {
       const at = lines.findIndex((l) => l.includes('rcu_read_lock_bh();')) + 1;
       assert.ok(at > 0);
       assert.equal(
-        node(g, '__dev_queue_xmit').contextReason,
+        node(g, '__dev_queue_xmit').contextReason?.split('; ')[0],
         `bottom halves disabled by its own rcu_read_lock_bh() at net/core/dev.c:${at}`,
       );
       assert.match(
@@ -502,6 +502,37 @@ describe('packet-path presets on kernel-paths', () => {
         ),
       );
       // netdev_core_pick_tx is called after the lock too; tcp_sendmsg's path above it is not.
+      assert.equal(node(g, 'tcp_sendmsg').context, 'process');
+    });
+
+    it('says where the NET_RX softirq enters the transmit path, by the chain of calls and their lines', () => {
+      // The fixture's TCP receive acknowledges from the softirq: tcp_rcv_established ->
+      // __tcp_ack_snd_check -> tcp_send_ack -> __tcp_transmit_skb.
+      const t = node(g, '__tcp_transmit_skb');
+      assert.equal(t.context, 'bh-disabled');
+      const reason = t.contextReason ?? '';
+      const m = /entered from NET_RX softirq: net_rx_action ([^;]*)/.exec(reason);
+      assert.ok(m, reason);
+      const hops = [...(m[1] as string).matchAll(/([→⇢]) (\w+) \(([^:]+):(\d+)\)/g)];
+      const names = hops.map((h) => h[2]);
+      assert.deepEqual(names.slice(-4), [
+        'tcp_rcv_established',
+        '__tcp_ack_snd_check',
+        'tcp_send_ack',
+        '__tcp_transmit_skb',
+      ]);
+      for (const [, kind, name, file, line] of hops) {
+        const text = readFileSync(join(root, file as string), 'utf8').split('\n')[Number(line) - 1];
+        if (kind === '→')
+          assert.match(text ?? '', new RegExp(`\\b${name as string}\\(`), `${file}:${line}`);
+      }
+      assert.match(reason, /tcp_sendmsg starts the path in process context/);
+      // Its drawn callees say where the softirq entered, without the chain again.
+      assert.match(
+        node(g, 'ip_queue_xmit').contextReason ?? '',
+        /entered from NET_RX softirq through __tcp_transmit_skb/,
+      );
+      // The system call above it is entered from process context only.
       assert.equal(node(g, 'tcp_sendmsg').context, 'process');
     });
 

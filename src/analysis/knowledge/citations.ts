@@ -5,6 +5,7 @@
 // declaration in include/linux/skbuff.h).
 
 import { CONCEPTS } from './concepts';
+import { SOFTIRQ_ENTRIES } from './contexts';
 import { HOOK_CALLS, NF_HOOKS, NF_PROTOS } from './netfilter';
 import { SKB_FIELDS, type SkbFieldRow } from './skb-fields';
 import { SKB_ALLOCATORS, SKB_OPS, type SkbOpRow } from './skb-ops';
@@ -57,6 +58,8 @@ export function knowledgeCitations(): CitedRow[] {
   for (const r of FUNCTION_NOTES)
     for (const cite of functionNoteCitations(r))
       out.push({ table: 'function-notes', row: r.name, cite });
+  for (const r of SOFTIRQ_ENTRIES)
+    out.push({ table: 'softirq-entries', row: r.name, cite: r.source });
   for (const r of NF_HOOKS)
     out.push({ table: 'nf-hooks', row: r.id, cite: { file: NF_UAPI, symbol: r.id } });
   for (const r of NF_PROTOS)

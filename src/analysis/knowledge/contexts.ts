@@ -6,6 +6,8 @@
 // lines, not control flow: a body that enables and disables again in between counts as
 // disabled throughout, which is what the transmit and socket-lock code does.
 
+import type { Citation } from './sources';
+
 /** Calls after which bottom halves are disabled on this CPU. */
 export const BH_DISABLE_CALLS: ReadonlySet<string> = new Set([
   'local_bh_disable',
@@ -63,3 +65,39 @@ export function inBhRegion(region: BhRegion | undefined, line: number): boolean 
     (region.enableLine === undefined || line < region.enableLine)
   );
 }
+
+/**
+ * The networking softirqs' handlers: code reached from one runs in that softirq, whatever
+ * else calls it (TCP transmits from the receive softirq when an ACK opens the window:
+ * tcp_rcv_established -> tcp_data_snd_check -> ... -> tcp_write_xmit). Each row cites the
+ * `open_softirq` that registers the handler.
+ */
+export interface SoftirqEntry {
+  /** The handler function. */
+  name: string;
+  /** How a reason names the softirq: `NET_RX softirq`. */
+  label: string;
+  /** The registration, with the text it must hold. */
+  source: Citation;
+}
+
+export const SOFTIRQ_ENTRIES: readonly SoftirqEntry[] = [
+  {
+    name: 'net_rx_action',
+    label: 'NET_RX softirq',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'net_dev_init',
+      holds: ['open_softirq(NET_RX_SOFTIRQ, net_rx_action)'],
+    },
+  },
+  {
+    name: 'net_tx_action',
+    label: 'NET_TX softirq',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'net_dev_init',
+      holds: ['open_softirq(NET_TX_SOFTIRQ, net_tx_action)'],
+    },
+  },
+];

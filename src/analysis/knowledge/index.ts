@@ -13,10 +13,12 @@ export { SKB_FIELDS, type SkbFieldRow } from './skb-fields';
 export {
   BH_DISABLE_CALLS,
   BH_ENABLE_CALLS,
+  SOFTIRQ_ENTRIES,
   bhRegion,
   inBhRegion,
   type BhRegion,
   type BodyCall,
+  type SoftirqEntry,
 } from './contexts';
 export {
   MAX_HOVER_LINE,

@@ -57,7 +57,7 @@ export function annotate(
 ): GraphJson {
   const g = ctx.graph;
   const order = packetOrder(g, chain, cut);
-  const context = contexts(g, chain, cut, order);
+  const context = contexts(ctx, chain, cut, order);
   const stage = stages(g, driver, direction, chain, cut, order);
   const work = workReader(ctx, driver);
 
@@ -187,11 +187,12 @@ function bhRegionOf(g: Graph, n: number): BhRegion | undefined {
  * the reason names each. Functions no drawn call reaches take their stage's usual context.
  */
 function contexts(
-  g: Graph,
+  ctx: PresetContext,
   chain: Chain,
   cut: Cut,
   order: readonly number[],
 ): Map<number, ContextFinding> {
+  const g = ctx.graph;
   const found = new Map<number, Map<ExecContext, string>>();
   const add = (n: number, c: ExecContext, reason: string): boolean => {
     let m = found.get(n);
@@ -212,6 +213,12 @@ function contexts(
     const c = r.context ?? classifyStage(g.name(r.node), g.file(r.node))?.context;
     if (c) add(r.node, c, `${g.name(r.node)} starts the path in ${CONTEXT_TITLES[c]}`);
   }
+  // What the drawn calls pass on of a long reason: the softirq chain once, then its entry.
+  const relay = new Map<string, string>();
+  for (const [n, reason, short] of softirqEntries(ctx, cut, order)) {
+    add(n, 'softirq', reason);
+    relay.set(reason, short);
+  }
   let changed = true;
   while (changed) {
     changed = false;
@@ -229,7 +236,10 @@ function contexts(
         const region = regionOf(n);
         for (const [c, reason] of [...here]) {
           const off = c === 'process' && inBhRegion(region, g.edgeLine(e)) && region;
-          changed = (off ? add(m, 'bh-disabled', bhReason(n, off)) : add(m, c, reason)) || changed;
+          changed =
+            (off
+              ? add(m, 'bh-disabled', bhReason(n, off))
+              : add(m, c, relay.get(reason) ?? reason)) || changed;
         }
       }
     }
@@ -261,6 +271,44 @@ function contexts(
     // Entered both from process and from softirq: it must be written as bottom-half code.
     if (context === 'softirq' && m.has('process')) context = 'bh-disabled';
     out.set(n, { context, reason: entries.map(([, r]) => r).join('; ') });
+  }
+  return out;
+}
+
+/**
+ * The drawn functions the call graph also reaches from a networking softirq's handler
+ * (PresetContext.softirqReach) where the drawing does not show it: each one no drawn caller
+ * of which is reached, with the chain from the handler, each call with its line
+ * (`entered from NET_RX softirq: net_rx_action → napi_poll (net/core/dev.c:7048) ⇢ ...`,
+ * ⇢ for a call through a pointer), and the shorter reason its drawn callees inherit.
+ */
+function softirqEntries(
+  ctx: PresetContext,
+  cut: Cut,
+  order: readonly number[],
+): [node: number, reason: string, short: string][] {
+  const g = ctx.graph;
+  const reach = ctx.softirqReach();
+  const out: [number, string, string][] = [];
+  for (const n of order) {
+    if (!reach.has(n)) continue;
+    let drawnCallerReached = false;
+    for (const e of g.incoming(n))
+      if (cut.edges.has(e) && cut.nodes.has(g.from(e)) && reach.has(g.from(e)))
+        drawnCallerReached = true;
+    if (drawnCallerReached) continue;
+    const found = ctx.softirqChain(n);
+    if (!found || found.edges.length === 0) continue;
+    const hops = found.edges.map(
+      (e) =>
+        `${g.kind(e) === 'indirect' ? '⇢' : '→'} ${g.name(g.to(e))} (${g.file(g.from(e))}:${g.edgeLine(e)})`,
+    );
+    const label = found.entry.label;
+    out.push([
+      n,
+      `entered from ${label}: ${found.entry.name} ${hops.join(' ')}`,
+      `entered from ${label} through ${g.name(n)}`,
+    ]);
   }
   return out;
 }

@@ -4,9 +4,17 @@
 
 import { type Graph, lowerBound } from '../index/graph';
 import { DRIVERS_DIR } from '../index/kernel-layout';
+import { SOFTIRQ_ENTRIES, type SoftirqEntry, classifyStage } from '../knowledge';
 import { type Driver, type ReadText, discoverDrivers } from './drivers';
 import { DETOUR_COST, ROLE_SLOTS } from './rows';
 import { type DistanceMap, distancesTo } from './search';
+
+/** How a function is reached from a networking softirq's handler (PresetContext.softirqReach). */
+export interface SoftirqStep {
+  entry: SoftirqEntry;
+  /** The call into the function on a shortest chain from the handler; undefined for the handler. */
+  edge?: number;
+}
 
 /**
  * Per-graph state shared by every preset and the driver list: the drivers, and distance
@@ -16,6 +24,7 @@ export class PresetContext {
   private driverList: Driver[] | undefined;
   private readonly maps = new Map<string, DistanceMap>();
   private irqHandlers: Map<number, string> | undefined;
+  private softirqReached: Map<number, SoftirqStep> | undefined;
   private bindingsByFile:
     { byFile: Map<string, number[]>; sorted: string[]; order: Map<string, number> } | undefined;
 
@@ -98,5 +107,64 @@ export class PresetContext {
       }
     }
     return this.irqHandlers;
+  }
+
+  /**
+   * Every core-stack function the call graph reaches from a networking softirq's handler
+   * (SOFTIRQ_ENTRIES), with the call it is reached by on a shortest chain: a breadth-first
+   * walk of direct and indirect calls (a deferred call runs elsewhere). The walk stays in
+   * the core stack (functions the stage rules know), out of the softirq machinery (which
+   * would lead from one softirq to every other) and out of functions the rules put in
+   * process context (system calls), so a chain is one the packet path can take: from
+   * net_rx_action through the receive path into TCP's transmit when an ACK opens the window.
+   */
+  softirqReach(): Map<number, SoftirqStep> {
+    if (this.softirqReached) return this.softirqReached;
+    const g = this.graph;
+    const reached = new Map<number, SoftirqStep>();
+    const allowed = new Map<number, boolean>();
+    const may = (n: number): boolean => {
+      let ok = allowed.get(n);
+      if (ok === undefined) {
+        const c = classifyStage(g.name(n), g.file(n));
+        ok = c !== undefined && c.stage !== 'softirq' && c.context !== 'process';
+        allowed.set(n, ok);
+      }
+      return ok;
+    };
+    let frontier: number[] = [];
+    for (const entry of SOFTIRQ_ENTRIES)
+      for (const n of g.lookup(entry.name))
+        if (!reached.has(n)) {
+          reached.set(n, { entry });
+          frontier.push(n);
+        }
+    while (frontier.length > 0) {
+      const next: number[] = [];
+      for (const n of frontier) {
+        const entry = (reached.get(n) as SoftirqStep).entry;
+        for (const e of g.outgoing(n)) {
+          const m = g.to(e);
+          if (reached.has(m) || g.kind(e) === 'async' || !may(m)) continue;
+          reached.set(m, { entry, edge: e });
+          next.push(m);
+        }
+      }
+      frontier = next;
+    }
+    this.softirqReached = reached;
+    return reached;
+  }
+
+  /** The calls from the softirq handler to `node`, in call order; undefined when it is not reached. */
+  softirqChain(node: number): { entry: SoftirqEntry; edges: number[] } | undefined {
+    const reach = this.softirqReach();
+    const edges: number[] = [];
+    // Every step but the handler's names a reached caller, so the walk ends at the handler.
+    for (let step = reach.get(node); step; step = reach.get(this.graph.from(step.edge))) {
+      if (step.edge === undefined) return { entry: step.entry, edges: edges.reverse() };
+      edges.push(step.edge);
+    }
+    return undefined;
   }
 }
