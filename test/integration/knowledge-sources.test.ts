@@ -67,6 +67,7 @@ describe('knowledge sources on the 6.12 tree', () => {
       'concepts',
       'function-notes',
       'nf-hook-calls',
+      'stage-rules',
       'softirq-entries',
       'role-notes',
     ])
@@ -124,6 +125,30 @@ describe('knowledge sources on the 6.12 tree', () => {
     assert.match(
       heldLine(root, flush?.source, 'napi_gro_flush(n, !!timeout)'),
       /napi_gro_flush\(n, !!timeout\)/,
+    );
+  });
+
+  test('explain of a path function cites the line that backs its stage and context', () => {
+    const root = kernelRoot();
+    // net_rx_action runs in softirq because net_dev_init registers it as NET_RX's handler;
+    // tcp_sendmsg in process context because it takes the socket lock, which may sleep.
+    const rx = explain('net_rx_action', undefined, reader(root));
+    assert.equal(rx?.context, 'softirq');
+    assert.match(
+      heldLine(root, rx?.stageSource, 'open_softirq(NET_RX_SOFTIRQ, net_rx_action)'),
+      /^\s*open_softirq\(NET_RX_SOFTIRQ, net_rx_action\);/,
+    );
+    const tx = explain('tcp_sendmsg', undefined, reader(root));
+    assert.equal(tx?.context, 'process');
+    assert.match(heldLine(root, tx?.stageSource, 'lock_sock(sk)'), /^\s*lock_sock\(sk\);/);
+    const r = spawnSync(process.execPath, [cli, 'explain', 'net_rx_action', '--kernel', root], {
+      encoding: 'utf8',
+      cwd: repoRoot,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /\nStage source: net\/core\/dev\.c:\d+-\d+ \(net_dev_init: open_softirq/,
     );
   });
 

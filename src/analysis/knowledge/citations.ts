@@ -10,11 +10,11 @@ import { HOOK_CALLS, NF_HOOKS, NF_PROTOS } from './netfilter';
 import { SKB_FIELDS, type SkbFieldRow } from './skb-fields';
 import { SKB_ALLOCATORS, SKB_OPS, type SkbOpRow } from './skb-ops';
 import { type Citation, type CitationCheck, type ReadSource, checkCitation } from './sources';
-import { FUNCTION_NOTES, type FunctionNote } from './stages';
+import { FUNCTION_NOTES, STAGE_RULES, type FunctionNote, stageRuleLabel } from './stages';
 
 /** One row of a knowledge table with the place that backs it. */
 export interface CitedRow {
-  /** The table, e.g. `skb-ops`, `concepts`, `function-notes`, `role-notes`. */
+  /** The table, e.g. `skb-ops`, `concepts`, `function-notes`, `stage-rules`, `role-notes`. */
   table: string;
   /** The row's key in its table: a name, a topic id, a role. */
   row: string;
@@ -58,6 +58,8 @@ export function knowledgeCitations(): CitedRow[] {
   for (const r of FUNCTION_NOTES)
     for (const cite of functionNoteCitations(r))
       out.push({ table: 'function-notes', row: r.name, cite });
+  for (const r of STAGE_RULES)
+    out.push({ table: 'stage-rules', row: stageRuleLabel(r), cite: r.source });
   for (const r of SOFTIRQ_ENTRIES)
     out.push({ table: 'softirq-entries', row: r.name, cite: r.source });
   for (const r of NF_HOOKS)

@@ -43,6 +43,8 @@ export interface Explanation {
   seeAlso?: string[];
   /** The place in the tree that backs the text; its lines when the tree was read. */
   source?: ExplanationSource;
+  /** For a function: the place that backs its stage and context (the stage rule's citation). */
+  stageSource?: ExplanationSource;
 }
 
 /** Where an explanation's statement is backed in the tree (sources.ts). */
@@ -242,6 +244,9 @@ export function explain(
   if (!e) return undefined;
   const cite = explanationCitation(e);
   if (cite) e.source = locateSource(cite, read);
+  const file = e.kind === 'function' ? functionNote(e.topic)?.file : undefined;
+  const rule = file === undefined ? undefined : classifyStage(e.topic, file);
+  if (rule) e.stageSource = locateSource(rule.source, read);
   return e;
 }
 
@@ -378,6 +383,7 @@ export function formatExplanation(e: Explanation): string {
   if (e.related && e.related.length > 0) lines.push(`Related: ${e.related.join(', ')}`);
   if (e.seeAlso && e.seeAlso.length > 0) lines.push(`See also: ${e.seeAlso.join(', ')}`);
   if (e.source) lines.push(wrap(`Source: ${formatSource(e.source)}`));
+  if (e.stageSource) lines.push(wrap(`Stage source: ${formatSource(e.stageSource)}`));
   return lines.join('\n');
 }
 

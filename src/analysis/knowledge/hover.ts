@@ -402,6 +402,8 @@ export function hoverAt(
   const cite = hoverCitation(target);
   if (cite && !(result.link?.file === cite.file && cite.symbol.startsWith('sk_buff.')))
     result.markdown += `\n\n${sourceMarkdown(cite, options)}`;
+  const stage = target.kind === 'function' ? stageCitation(target, options) : undefined;
+  if (stage) result.markdown += `\n\n${sourceMarkdown(stage, options, 'Stage source')}`;
   return result;
 }
 
@@ -426,12 +428,21 @@ export function hoverCitation(target: HoverTarget): Citation | undefined {
   }
 }
 
+/** The citation of the stage rule that gives a function its stage and context in the hover. */
+function stageCitation(
+  target: Extract<HoverTarget, { kind: 'function' }>,
+  options: HoverOptions,
+): Citation | undefined {
+  const file = functionNote(target.name)?.file ?? (target.definition ? options.file : undefined);
+  return classifyStage(target.name, file ?? '')?.source;
+}
+
 /** `*Source:* [include/linux/skbuff.h:2798 ...](uri)`: the cited place, linked when the tree has it. */
-function sourceMarkdown(cite: Citation, options: HoverOptions): string {
+function sourceMarkdown(cite: Citation, options: HoverOptions, title = 'Source'): string {
   const src = locateSource(cite, options.readSource);
   const label = text(formatSource(src));
   const uri = src.line !== undefined ? options.linkTo?.(src.file, src.line) : undefined;
-  return `*Source:* ${uri && !src.problem ? link(formatSource(src), uri) : label}`;
+  return `*${title}:* ${uri && !src.problem ? link(formatSource(src), uri) : label}`;
 }
 
 function hoverContent(target: HoverTarget, options: HoverOptions): HoverResult | undefined {

@@ -63,6 +63,7 @@ export {
   STAGES,
   STAGE_RULES,
   classifyStage,
+  stageRuleLabel,
   functionNote,
   globToRegExp,
   matchStageRule,

@@ -7,9 +7,12 @@
 // `file` is a glob on the kernel-relative path (`*` within one path segment, `**` across
 // segments, `{a,b}` alternatives), `name` one glob or a list of globs on the function name.
 // Driver roles (IRQ handler, NAPI poll, ndo_start_xmit) are found from the code elsewhere, so
-// drivers/ has no rows here. test/unit/knowledge/stages.test.ts pins the rows with
-// (name, file) -> stage cases; test/integration/knowledge.test.ts checks every FUNCTION_NOTES
-// row is defined in its `file` in a real tree.
+// drivers/ has no rows here. Each rule cites the place in the tree that backs what it says
+// (`source`: the registration of a softirq handler, the socket lock of a system call, the
+// caller that runs the functions from the receive softirq), shown by hovers and `explain`
+// as the stage source. test/unit/knowledge/stages.test.ts pins the rules with (name, file)
+// -> stage cases; test/integration/knowledge-sources.test.ts checks every rule's and every
+// FUNCTION_NOTES row's citation holds in a real tree.
 
 import type { ExecContext, Stage } from '../graph-json';
 import { SOCKET_NOTES } from './socket-notes';
@@ -159,6 +162,13 @@ export interface StageRule {
   context?: ExecContext;
   /** Shown when the function has no entry in FUNCTION_NOTES. */
   note?: string;
+  /**
+   * The place that backs the rule's statement (sources.ts): the context it gives (the
+   * `open_softirq` of a handler, the `lock_sock` of a system call, the caller that runs the
+   * functions from the receive softirq) or, for a rule that gives only a stage, a definition
+   * of that stage doing its work.
+   */
+  source: Citation;
 }
 
 export const STAGE_RULES: readonly StageRule[] = [
@@ -167,6 +177,11 @@ export const STAGE_RULES: readonly StageRule[] = [
     name: ['napi_schedule*', '__napi_schedule*', '____napi_schedule', 'napi_schedule_prep'],
     stage: 'napi-softirq',
     context: 'hardirq',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: '____napi_schedule',
+      holds: ['lockdep_assert_irqs_disabled()'],
+    },
   },
   // NAPI polling, run by NET_RX_SOFTIRQ (or a NAPI kthread when threaded).
   {
@@ -180,18 +195,33 @@ export const STAGE_RULES: readonly StageRule[] = [
     ],
     stage: 'napi-softirq',
     context: 'softirq',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'net_dev_init',
+      holds: ['open_softirq(NET_RX_SOFTIRQ, net_rx_action)'],
+    },
   },
   {
     name: ['napi_busy_loop*', 'sk_busy_loop'],
     stage: 'napi-softirq',
     context: 'process',
     note: 'Busy polling: a socket system call polls the NAPI instance itself with bottom halves disabled.',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: '__napi_busy_loop',
+      holds: ['local_bh_disable()', 'napi_poll(napi, budget)'],
+    },
   },
   {
     name: ['napi_threaded_poll*'],
     stage: 'napi-softirq',
     context: 'process',
     note: 'Threaded NAPI: the poll loop runs in a per-NAPI kernel thread.',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'napi_kthread_create',
+      holds: ['kthread_run(napi_threaded_poll'],
+    },
   },
   // GRO, in the driver's poll; protocol callbacks live in *_offload.c and af_inet*.c.
   {
@@ -206,28 +236,64 @@ export const STAGE_RULES: readonly StageRule[] = [
     ],
     stage: 'gro',
     context: 'softirq',
+    source: {
+      file: 'net/core/gro.c',
+      symbol: 'napi_gro_receive',
+      holds: ['dev_gro_receive(napi, skb)'],
+    },
   },
   {
     file: '{net/core/gro.c,net/core/gro_cells.c,include/net/gro.h}',
     stage: 'gro',
     context: 'softirq',
+    source: { file: 'net/core/gro.c', symbol: 'dev_gro_receive', holds: ['MAX_GRO_SKBS'] },
   },
   // GSO: software segmentation on transmit.
-  { name: ['*_gso_segment', 'skb_gso_segment', '__skb_gso_segment', 'skb_segment*'], stage: 'gso' },
-  { file: '{net/core/gso.c,include/net/gso.h}', stage: 'gso' },
+  {
+    name: ['*_gso_segment', 'skb_gso_segment', '__skb_gso_segment', 'skb_segment*'],
+    stage: 'gso',
+    source: {
+      file: 'net/core/gso.c',
+      symbol: '__skb_gso_segment',
+      holds: ['skb_mac_gso_segment(skb, features)'],
+    },
+  },
+  {
+    file: '{net/core/gso.c,include/net/gso.h}',
+    stage: 'gso',
+    source: {
+      file: 'include/net/gso.h',
+      symbol: 'skb_gso_segment',
+      holds: ['__skb_gso_segment(skb, features, true)'],
+    },
+  },
   // Link layer: eth_type_trans runs in the driver's poll.
   {
     name: 'eth_type_trans',
     stage: 'link',
     context: 'softirq',
     note: 'Strips the Ethernet header and returns the protocol.',
+    source: { file: 'net/ethernet/eth.c', symbol: 'eth_type_trans', holds: ['eth_skb_pull_mac'] },
   },
-  { file: '{net/ethernet/**,include/linux/etherdevice.h,include/linux/if_ether.h}', stage: 'link' },
+  {
+    file: '{net/ethernet/**,include/linux/etherdevice.h,include/linux/if_ether.h}',
+    stage: 'link',
+    source: {
+      file: 'net/ethernet/eth.c',
+      symbol: 'eth_header',
+      holds: ['skb_push(skb, ETH_HLEN)'],
+    },
+  },
   // Netfilter, wherever the hook runner is defined.
-  { name: ['nf_hook*', 'NF_HOOK*', 'nf_ingress', 'nf_egress'], stage: 'netfilter' },
+  {
+    name: ['nf_hook*', 'NF_HOOK*', 'nf_ingress', 'nf_egress'],
+    stage: 'netfilter',
+    source: { file: 'include/linux/netfilter.h', symbol: 'nf_hook', holds: ['nf_hook_slow('] },
+  },
   {
     file: '{net/netfilter/**,net/ipv4/netfilter/**,net/ipv6/netfilter/**,net/bridge/netfilter/**,include/linux/netfilter*.h,include/linux/netfilter*/**,include/net/netfilter/**}',
     stage: 'netfilter',
+    source: { file: 'net/netfilter/core.c', symbol: 'nf_hook_slow', holds: ['NF_DROP'] },
   },
   // tc hooks in the core device code.
   {
@@ -235,19 +301,42 @@ export const STAGE_RULES: readonly StageRule[] = [
     stage: 'qdisc',
     context: 'softirq',
     note: 'tc ingress: clsact/ingress classifiers and tcx BPF programs.',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: '__netif_receive_skb_core',
+      holds: ['sch_handle_ingress(skb, &pt_prev, &ret, orig_dev'],
+    },
   },
   {
     name: ['sch_handle_egress'],
     stage: 'qdisc',
     note: 'tc egress: clsact classifiers and tcx BPF programs.',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'sch_handle_egress',
+      holds: ['tcx_run(entry, skb, false)'],
+    },
   },
   // Core receive in net/core/dev.c.
   {
     name: ['netif_rx', '__netif_rx', 'netif_rx_internal', 'netif_rx_any_context'],
     stage: 'core-rx',
     note: 'Queues the skb to a per-CPU backlog; callable from any context.',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'netif_rx_internal',
+      holds: ['enqueue_to_backlog(skb'],
+    },
   },
-  { name: ['enqueue_to_backlog', 'get_rps_cpu', 'rps_*'], stage: 'core-rx' },
+  {
+    name: ['enqueue_to_backlog', 'get_rps_cpu', 'rps_*'],
+    stage: 'core-rx',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'enqueue_to_backlog',
+      holds: ['__skb_queue_tail(&sd->input_pkt_queue, skb)'],
+    },
+  },
   {
     name: [
       '__netif_receive_skb*',
@@ -260,6 +349,11 @@ export const STAGE_RULES: readonly StageRule[] = [
     ],
     stage: 'core-rx',
     context: 'softirq',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'process_backlog',
+      holds: ['__netif_receive_skb(skb)'],
+    },
   },
   // Core transmit in net/core/dev.c and include/linux/netdevice.h.
   {
@@ -278,9 +372,24 @@ export const STAGE_RULES: readonly StageRule[] = [
       'dev_direct_xmit',
     ],
     stage: 'core-tx',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: '__dev_queue_xmit',
+      holds: ['dev_hard_start_xmit(skb, dev, txq, &rc)'],
+    },
   },
   // Qdisc layer: enqueue and run queues; NET_TX_SOFTIRQ.
-  { name: 'net_tx_action', stage: 'qdisc', context: 'softirq', note: 'NET_TX_SOFTIRQ handler.' },
+  {
+    name: 'net_tx_action',
+    stage: 'qdisc',
+    context: 'softirq',
+    note: 'NET_TX_SOFTIRQ handler.',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'net_dev_init',
+      holds: ['open_softirq(NET_TX_SOFTIRQ, net_tx_action)'],
+    },
+  },
   {
     name: [
       '__dev_xmit_skb',
@@ -296,22 +405,41 @@ export const STAGE_RULES: readonly StageRule[] = [
       'netif_wake_subqueue',
     ],
     stage: 'qdisc',
+    source: { file: 'net/core/dev.c', symbol: '__dev_xmit_skb', holds: ['__qdisc_run(q)'] },
   },
   {
     file: '{net/sched/**,include/net/pkt_sched.h,include/net/sch_generic.h,include/net/pkt_cls.h}',
     stage: 'qdisc',
+    source: { file: 'net/sched/sch_generic.c', symbol: '__qdisc_run', holds: ['qdisc_restart(q'] },
   },
   // Routing: calls through skb_dst().
-  { name: ['dst_input', 'dst_output'], stage: 'routing' },
-  { file: '{include/net/dst.h,net/core/dst.c}', stage: 'routing' },
+  {
+    name: ['dst_input', 'dst_output'],
+    stage: 'routing',
+    source: { file: 'include/net/dst.h', symbol: 'dst_output', holds: ['skb_dst(skb)->output'] },
+  },
+  {
+    file: '{include/net/dst.h,net/core/dst.c}',
+    stage: 'routing',
+    source: { file: 'include/net/dst.h', symbol: 'dst_input', holds: ['skb_dst(skb)->input'] },
+  },
   // Socket wake-up: from the receive softirq, and in process context from release_sock()
   // (__release_sock runs the backlog with bottom halves enabled), so no fixed context.
-  { name: ['sock_def_readable', 'sk_data_ready'], stage: 'socket' },
+  {
+    name: ['sock_def_readable', 'sk_data_ready'],
+    stage: 'socket',
+    source: {
+      file: 'net/core/sock.c',
+      symbol: 'sock_def_readable',
+      holds: ['wake_up_interruptible_sync_poll'],
+    },
+  },
   // TCP: the protocol handler runs in softirq; send/receive system calls in process context.
   {
     name: ['tcp_sendmsg*', 'tcp_recvmsg*', 'tcp_splice_read', 'tcp_sendpage*'],
     stage: 'tcp',
     context: 'process',
+    source: { file: 'net/ipv4/tcp.c', symbol: 'tcp_sendmsg', holds: ['lock_sock(sk)'] },
   },
   {
     name: [
@@ -323,6 +451,11 @@ export const STAGE_RULES: readonly StageRule[] = [
     ],
     stage: 'tcp',
     context: 'softirq',
+    source: {
+      file: 'net/ipv4/ip_input.c',
+      symbol: 'ip_protocol_deliver_rcu',
+      holds: ['tcp_v4_rcv'],
+    },
   },
   // Segment processing for a socket: from tcp_v4_rcv in softirq, or from release_sock() in
   // process context for segments that waited on the socket backlog.
@@ -338,8 +471,21 @@ export const STAGE_RULES: readonly StageRule[] = [
       'tcp_ack',
     ],
     stage: 'tcp',
+    source: {
+      file: 'net/core/sock.c',
+      symbol: '__release_sock',
+      holds: ['sk_backlog_rcv(sk, skb)'],
+    },
   },
-  { file: '{net/ipv4/tcp*.c,net/ipv6/tcp*.c,include/net/tcp.h,include/linux/tcp.h}', stage: 'tcp' },
+  {
+    file: '{net/ipv4/tcp*.c,net/ipv6/tcp*.c,include/net/tcp.h,include/linux/tcp.h}',
+    stage: 'tcp',
+    source: {
+      file: 'net/ipv4/tcp_output.c',
+      symbol: 'tcp_write_xmit',
+      holds: ['tcp_transmit_skb(sk, skb, 1, gfp)'],
+    },
+  },
   // UDP: same split.
   {
     name: [
@@ -353,6 +499,7 @@ export const STAGE_RULES: readonly StageRule[] = [
     ],
     stage: 'udp',
     context: 'process',
+    source: { file: 'net/ipv4/udp.c', symbol: 'udp_sendmsg', holds: ['lock_sock(sk)'] },
   },
   {
     name: [
@@ -372,12 +519,22 @@ export const STAGE_RULES: readonly StageRule[] = [
     ],
     stage: 'udp',
     context: 'softirq',
+    source: { file: 'net/ipv4/ip_input.c', symbol: 'ip_protocol_deliver_rcu', holds: ['udp_rcv'] },
   },
-  { file: '{net/ipv4/udp*.c,net/ipv6/udp*.c,include/net/udp.h,include/linux/udp.h}', stage: 'udp' },
+  {
+    file: '{net/ipv4/udp*.c,net/ipv6/udp*.c,include/net/udp.h,include/linux/udp.h}',
+    stage: 'udp',
+    source: { file: 'net/ipv4/udp.c', symbol: 'udp_rcv', holds: ['__udp4_lib_rcv('] },
+  },
   // Neighbour layer (ARP, NDISC).
   {
     file: '{net/core/neighbour.c,include/net/neighbour.h,net/ipv4/arp.c,include/net/arp.h,net/ipv6/ndisc.c,include/net/ndisc.h}',
     stage: 'neigh',
+    source: {
+      file: 'net/core/neighbour.c',
+      symbol: 'neigh_resolve_output',
+      holds: ['dev_hard_header(skb'],
+    },
   },
   // IPv4 receive runs in softirq; output inherits its caller's context.
   {
@@ -393,10 +550,12 @@ export const STAGE_RULES: readonly StageRule[] = [
     ],
     stage: 'ipv4',
     context: 'softirq',
+    source: { file: 'net/core/dev.c', symbol: '__netif_receive_skb_one_core', holds: ['ip_rcv'] },
   },
   {
     file: '{net/ipv4/ip_*.c,net/ipv4/route.c,net/ipv4/fib*.c,net/ipv4/icmp.c,net/ipv4/igmp.c,net/ipv4/inetpeer.c,include/net/ip.h,include/net/route.h,include/net/ip_fib.h,include/linux/ip.h}',
     stage: 'ipv4',
+    source: { file: 'net/ipv4/ip_output.c', symbol: 'ip_output', holds: ['NF_INET_POST_ROUTING'] },
   },
   // IPv6 receive runs in softirq.
   {
@@ -412,16 +571,32 @@ export const STAGE_RULES: readonly StageRule[] = [
     ],
     stage: 'ipv6',
     context: 'softirq',
+    source: { file: 'net/core/dev.c', symbol: '__netif_receive_skb_one_core', holds: ['ipv6_rcv'] },
   },
   {
     file: '{net/ipv6/**,include/net/ipv6.h,include/net/ip6_*.h,include/linux/ipv6.h}',
     stage: 'ipv6',
+    source: {
+      file: 'net/ipv6/ip6_output.c',
+      symbol: 'ip6_output',
+      holds: ['NF_INET_POST_ROUTING'],
+    },
   },
   // Socket layer: system calls and generic socket code.
-  { file: '{net/socket.c,net/compat.c}', stage: 'socket', context: 'process' },
+  {
+    file: '{net/socket.c,net/compat.c}',
+    stage: 'socket',
+    context: 'process',
+    source: {
+      file: 'net/socket.c',
+      symbol: '__sys_sendto',
+      holds: ['import_ubuf(ITER_SOURCE, buff, len, &msg.msg_iter)'],
+    },
+  },
   {
     file: '{net/core/sock.c,net/core/datagram.c,net/core/stream.c,net/ipv4/af_inet.c,net/ipv6/af_inet6.c,include/net/sock.h,include/linux/net.h}',
     stage: 'socket',
+    source: { file: 'net/core/sock.c', symbol: 'lock_sock_nested', holds: ['might_sleep()'] },
   },
   // Softirq machinery.
   {
@@ -430,15 +605,29 @@ export const STAGE_RULES: readonly StageRule[] = [
     stage: 'softirq',
     context: 'process',
     note: 'ksoftirqd thread: runs softirqs that kept re-raising themselves.',
+    source: { file: 'kernel/softirq.c', symbol: 'run_ksoftirqd', holds: ['handle_softirqs(true)'] },
   },
   {
     file: '{kernel/softirq.c,include/linux/interrupt.h,include/linux/bottom_half.h}',
     stage: 'softirq',
+    source: { file: 'kernel/softirq.c', symbol: 'handle_softirqs', holds: ['h->action()'] },
   },
   // sk_buff helpers.
-  { file: '{net/core/skbuff.c,include/linux/skbuff.h,include/linux/skbuff_ref.h}', stage: 'skb' },
+  {
+    file: '{net/core/skbuff.c,include/linux/skbuff.h,include/linux/skbuff_ref.h}',
+    stage: 'skb',
+    source: { file: 'net/core/skbuff.c', symbol: '__alloc_skb', holds: ['kmem_cache_alloc_node'] },
+  },
   // Remaining networking core.
-  { file: '{net/core/**,include/linux/netdevice.h,include/net/dev.h}', stage: 'core' },
+  {
+    file: '{net/core/**,include/linux/netdevice.h,include/net/dev.h}',
+    stage: 'core',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: 'register_netdevice',
+      holds: ['netdev_register_kobject(dev)'],
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -1338,6 +1527,17 @@ function normalisePath(file: string): string {
   return file.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
+/** How a check names a rule: its stage and its name patterns (the first few) or its files. */
+export function stageRuleLabel(rule: StageRule): string {
+  const names =
+    rule.name === undefined ? [] : typeof rule.name === 'string' ? [rule.name] : rule.name;
+  const what =
+    names.length > 0
+      ? `${names.slice(0, 3).join(' ')}${names.length > 3 ? ` (+${names.length - 3})` : ''}`
+      : (rule.file ?? '');
+  return `${rule.stage}: ${what}`;
+}
+
 /** The first rule matching the function; exposed for tests and for explaining a result. */
 export function matchStageRule(name: string, file: string): StageRule | undefined {
   const path = normalisePath(file);
@@ -1354,10 +1554,13 @@ export function matchStageRule(name: string, file: string): StageRule | undefine
 export function classifyStage(
   name: string,
   file: string,
-): { stage: Stage; context?: ExecContext; note?: string } | undefined {
+): { stage: Stage; context?: ExecContext; note?: string; source: Citation } | undefined {
   const rule = matchStageRule(name, file);
   if (!rule) return undefined;
-  const out: { stage: Stage; context?: ExecContext; note?: string } = { stage: rule.stage };
+  const out: { stage: Stage; context?: ExecContext; note?: string; source: Citation } = {
+    stage: rule.stage,
+    source: rule.source,
+  };
   if (rule.context) out.context = rule.context;
   const note = NOTES_BY_NAME.get(name)?.note ?? rule.note;
   if (note) out.note = note;

@@ -19,7 +19,9 @@ import {
   type BhRegion,
   type BodyCall,
   findSkbOp,
+  formatSource,
   functionNote,
+  locateSource,
   hooksInvokedBy,
   scanHookCalls,
   type HookCallSite,
@@ -249,8 +251,15 @@ function contexts(
   for (const n of order) {
     const m = found.get(n);
     if (!m) {
-      const c = classifyStage(g.name(n), g.file(n))?.context;
-      if (c) out.set(n, { context: c });
+      // No drawn call brings it a context: its stage rule's, with the place that backs it.
+      const rule = classifyStage(g.name(n), g.file(n));
+      if (rule?.context)
+        out.set(n, {
+          context: rule.context,
+          reason: `${CONTEXT_TITLES[rule.context]} by its stage rule: ${formatSource(
+            locateSource(rule.source, ctx.readText),
+          )}`,
+        });
       continue;
     }
     // A function entered in process context that disables bottom halves itself, and whose

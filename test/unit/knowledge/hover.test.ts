@@ -551,6 +551,32 @@ describe('hover sources', () => {
     assert.match(md, /\]\(file:\/\/\/src\/linux\/include\/linux\/skbuff\.h#L2\)$/);
   });
 
+  test('a path function links the place that backs its stage and context, found in the tree read', () => {
+    // net_rx_action is a softirq by its stage rule, backed by its registration in net_dev_init.
+    const devC = [
+      'static int __init net_dev_init(void)', // 1
+      '{', // 2
+      '\topen_softirq(NET_TX_SOFTIRQ, net_tx_action);', // 3
+      '\topen_softirq(NET_RX_SOFTIRQ, net_rx_action);', // 4
+      '\treturn 0;', // 5
+      '}', // 6
+    ].join('\n');
+    const md =
+      at('\tnet_rx_action(h);', 'net_rx_action', {
+        readSource: (file) => (file === 'net/core/dev.c' ? devC : undefined),
+      })?.markdown ?? '';
+    assert.match(md, /softirq context/);
+    assert.match(md, /\*Stage source:\* \[net\\\/core\\\/dev\\\.c\\:1\\-6 \\\(net\\_dev\\_init\\: open/);
+    assert.match(md, /net\\_rx\\_action\\\) at 4/);
+    assert.match(md, /\]\(file:\/\/\/src\/linux\/net\/core\/dev\.c#L1\)$/);
+    // A tree where the registration is gone says so, without a link.
+    const gone =
+      at('\tnet_rx_action(h);', 'net_rx_action', {
+        readSource: () => 'static int __init net_dev_init(void)\n{\n}\n',
+      })?.markdown ?? '';
+    assert.match(gone, /\*Stage source:\* net.*does not hold in this tree/);
+  });
+
   test('a citation that does not hold in the tree read is said so, without a link', () => {
     const md =
       at('\tif (!pskb_may_pull(skb, ETH_HLEN))', 'pskb_may_pull', {
