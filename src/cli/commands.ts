@@ -15,7 +15,9 @@ import {
   knowledgeCitations,
   listTopics,
   readSkbuffDoc,
+  releaseNote,
 } from '../analysis/knowledge';
+import { kernelVersion } from '../analysis/render/links';
 import {
   PresetContext,
   buildPreset,
@@ -263,17 +265,20 @@ function runCheckKnowledge(ctx: CommandContext): void {
         ...(r.check.ok ? {} : { reason: r.check.reason }),
       })),
     );
-  else
+  const makefile = ctx.readText('Makefile');
+  // Another release is named, so a user reads the list as differences, not as breakage.
+  const release = releaseNote(makefile === undefined ? undefined : kernelVersion(makefile));
+  if (ctx.out.format !== 'json')
     ctx.out.text(
       [
         ...failed.map((r) => `${r.table}  ${r.row}: ${r.check.ok ? '' : r.check.reason}\n`),
-        `${rows.length - failed.length} of ${rows.length} knowledge rows hold in this tree${
+        `${rows.length - failed.length} of ${rows.length} knowledge rows hold in this tree${release}${
           failed.length > 0 ? `; ${failed.length} do not (listed above)` : ''
         }\n`,
       ].join(''),
     );
   if (failed.length > 0)
-    throw new QueryError(`${failed.length} knowledge rows do not hold in this tree`);
+    throw new QueryError(`${failed.length} knowledge rows do not hold in this tree${release}`);
 }
 
 const GRAPH_OPTIONS: readonly OptionName[] = ['link-template', 'show-unbuilt'];

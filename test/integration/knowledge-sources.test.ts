@@ -325,5 +325,26 @@ describe('knowledge sources on another release', () => {
     // Most of the knowledge holds across one LTS step; a tree where almost nothing does is
     // not the release we mean (or the reader is broken).
     assert.ok(failed.length < rows.length / 4, `${failed.length} of ${rows.length} fail`);
+    // What a user of that tree sees: one line per row that does not hold, then a summary
+    // naming the tree's release beside the one the knowledge is written for.
+    const r = spawnSync(process.execPath, [cli, 'check-knowledge', '--kernel', other], {
+      encoding: 'utf8',
+    });
+    const lines = r.stdout.trimEnd().split('\n');
+    const summary = lines.pop() ?? '';
+    if (failed.length === 0) return;
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      summary,
+      new RegExp(
+        `^${rows.length - failed.length} of ${rows.length} knowledge rows hold in this tree \\(Linux \\d+\\.\\d+[.\\d]*; the knowledge is written for 6\\.12\\); ${failed.length} do not \\(listed above\\)$`,
+      ),
+    );
+    assert.deepEqual(
+      lines,
+      failed.map((f) => `${f.table}  ${f.row}: ${f.check.ok ? '' : f.check.reason}`),
+    );
+    for (const line of lines) assert.doesNotMatch(line, /no longer/, 'the tree may be older');
+    assert.match(r.stderr, /knowledge rows do not hold in this tree \(Linux /);
   });
 });

@@ -12,6 +12,20 @@ import { SKB_ALLOCATORS, SKB_OPS, type SkbOpRow } from './skb-ops';
 import { type Citation, type CitationCheck, type ReadSource, checkCitation } from './sources';
 import { FUNCTION_NOTES, STAGE_RULES, type FunctionNote, stageRuleLabel } from './stages';
 
+/** The release the knowledge is written for and checked against; another release may differ. */
+export const KNOWLEDGE_RELEASE = '6.12';
+
+/**
+ * How a check names the tree beside the release the knowledge is written for:
+ * ` (Linux 6.1.192; the knowledge is written for 6.12)`, '' for a tree of that release or
+ * of no known version.
+ */
+export function releaseNote(version: string | undefined): string {
+  if (version === undefined) return '';
+  if (version === KNOWLEDGE_RELEASE || version.startsWith(`${KNOWLEDGE_RELEASE}.`)) return '';
+  return ` (Linux ${version}; the knowledge is written for ${KNOWLEDGE_RELEASE})`;
+}
+
 /** One row of a knowledge table with the place that backs it. */
 export interface CitedRow {
   /** The table, e.g. `skb-ops`, `concepts`, `function-notes`, `stage-rules`, `role-notes`. */

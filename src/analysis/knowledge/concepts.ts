@@ -140,7 +140,7 @@ export const CONCEPTS: readonly ConceptRow[] = [
     source: {
       file: 'kernel/softirq.c',
       symbol: 'handle_softirqs',
-      holds: ['h->action()', 'wakeup_softirqd'],
+      holds: ['h->action(', 'wakeup_softirqd'],
     },
   },
   {

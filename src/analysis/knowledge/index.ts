@@ -83,7 +83,9 @@ export {
   type ReadSource,
 } from './sources';
 export {
+  KNOWLEDGE_RELEASE,
   checkRows,
+  releaseNote,
   functionNoteCitations,
   knowledgeCitations,
   skbFieldCitation,

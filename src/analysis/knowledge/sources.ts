@@ -239,7 +239,7 @@ export function locateCitation(text: string, cite: Citation): CitationCheck {
     if (at < 0)
       return {
         ok: false,
-        reason: `${cite.symbol} (${cite.file}:${place.line}) no longer holds \`${h}\``,
+        reason: `${cite.symbol} (${cite.file}:${place.line}) does not contain \`${h}\``,
         place,
       };
     place.holdLines.push(lineOf(p.lineStarts, def.start + (body.offsets[at] as number)));

@@ -590,7 +590,7 @@ export const STAGE_RULES: readonly StageRule[] = [
     source: {
       file: 'net/socket.c',
       symbol: '__sys_sendto',
-      holds: ['import_ubuf(ITER_SOURCE, buff, len, &msg.msg_iter)'],
+      holds: ['move_addr_to_kernel(addr, addr_len, &address)'],
     },
   },
   {
@@ -610,7 +610,7 @@ export const STAGE_RULES: readonly StageRule[] = [
   {
     file: '{kernel/softirq.c,include/linux/interrupt.h,include/linux/bottom_half.h}',
     stage: 'softirq',
-    source: { file: 'kernel/softirq.c', symbol: 'handle_softirqs', holds: ['h->action()'] },
+    source: { file: 'kernel/softirq.c', symbol: 'handle_softirqs', holds: ['h->action('] },
   },
   // sk_buff helpers.
   {
@@ -1527,7 +1527,7 @@ function normalisePath(file: string): string {
   return file.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
-/** How a check names a rule: its stage and its name patterns (the first few) or its files. */
+/** How a check names a rule: `gso rule for *_gso_segment ...`, its name patterns (the first few) or its files. */
 export function stageRuleLabel(rule: StageRule): string {
   const names =
     rule.name === undefined ? [] : typeof rule.name === 'string' ? [rule.name] : rule.name;
@@ -1535,7 +1535,7 @@ export function stageRuleLabel(rule: StageRule): string {
     names.length > 0
       ? `${names.slice(0, 3).join(' ')}${names.length > 3 ? ` (+${names.length - 3})` : ''}`
       : (rule.file ?? '');
-  return `${rule.stage}: ${what}`;
+  return `${rule.stage} rule for ${what}`;
 }
 
 /** The first rule matching the function; exposed for tests and for explaining a result. */

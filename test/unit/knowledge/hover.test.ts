@@ -566,7 +566,10 @@ describe('hover sources', () => {
         readSource: (file) => (file === 'net/core/dev.c' ? devC : undefined),
       })?.markdown ?? '';
     assert.match(md, /softirq context/);
-    assert.match(md, /\*Stage source:\* \[net\\\/core\\\/dev\\\.c\\:1\\-6 \\\(net\\_dev\\_init\\: open/);
+    assert.match(
+      md,
+      /\*Stage source:\* \[net\\\/core\\\/dev\\\.c\\:1\\-6 \\\(net\\_dev\\_init\\: open/,
+    );
     assert.match(md, /net\\_rx\\_action\\\) at 4/);
     assert.match(md, /\]\(file:\/\/\/src\/linux\/net\/core\/dev\.c#L1\)$/);
     // A tree where the registration is gone says so, without a link.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CONCEPTS } from '../../../src/analysis/knowledge/concepts';
-import { knowledgeCitations } from '../../../src/analysis/knowledge/citations';
+import { knowledgeCitations, releaseNote } from '../../../src/analysis/knowledge/citations';
 import { SKB_FIELDS } from '../../../src/analysis/knowledge/skb-fields';
 import { locateCitation } from '../../../src/analysis/knowledge/sources';
 
@@ -65,7 +65,7 @@ describe('locateCitation()', () => {
     assert.equal(r.ok, false);
     assert.match(
       r.ok ? '' : r.reason,
-      /pskb_may_pull_reason \(x\.h:14\) no longer holds `__pskb_pull_tail`/,
+      /pskb_may_pull_reason \(x\.h:14\) does not contain `__pskb_pull_tail`/,
     );
   });
 
@@ -122,5 +122,16 @@ describe('knowledge citations', () => {
       );
       assert.ok(r.cite.symbol.length > 0, `${r.table} ${r.row}`);
     }
+  });
+});
+
+describe('releaseNote()', () => {
+  test('names another release beside the one the knowledge is written for, and says nothing for that one', () => {
+    assert.equal(releaseNote('6.1.192'), ' (Linux 6.1.192; the knowledge is written for 6.12)');
+    assert.equal(releaseNote('6.13-rc3'), ' (Linux 6.13-rc3; the knowledge is written for 6.12)');
+    assert.equal(releaseNote('6.12.118'), '');
+    assert.equal(releaseNote('6.12'), '');
+    assert.equal(releaseNote('6.120'), ' (Linux 6.120; the knowledge is written for 6.12)');
+    assert.equal(releaseNote(undefined), '');
   });
 });
