@@ -270,6 +270,15 @@ describe('transmit contexts and driver notes, read from the source they cite', (
     assert.equal(drawn(g, '__sys_sendto').context, 'process');
   });
 
+  test('e1000e ingress: no softirq chain is told where the drawing already runs in NET_RX', () => {
+    // napi_gro_receive is reached from net_rx_action through gro_cell_poll too, but the
+    // drawing already enters it from the driver's poll in the softirq.
+    const g = queryJson<GraphJson>(['ingress', '--driver', 'e1000e']);
+    assert.equal(drawn(g, 'napi_gro_receive').context, 'softirq');
+    for (const n of g.nodes)
+      assert.doesNotMatch(n.contextReason ?? '', /entered from NET_RX softirq/, n.name);
+  });
+
   test('r8169 egress: the xmit note names the doorbell its helper writes through the driver macro RTL_W16, at the line cited', () => {
     const g = queryJson<GraphJson>(['egress', '--driver', 'r8169']);
     const x = drawn(g, 'rtl8169_start_xmit');

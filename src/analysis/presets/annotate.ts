@@ -217,13 +217,9 @@ function contexts(
   }
   // What the drawn calls pass on of a long reason: the softirq chain once, then its entry.
   const relay = new Map<string, string>();
-  for (const [n, reason, short] of softirqEntries(ctx, cut, order)) {
-    add(n, 'softirq', reason);
-    relay.set(reason, short);
-  }
-  let changed = true;
-  while (changed) {
-    changed = false;
+  /** One pass over the drawn calls; true when a function gained a context. */
+  const propagateOnce = (): boolean => {
+    let changed = false;
     for (const n of order) {
       const here = found.get(n);
       if (!here) continue;
@@ -245,7 +241,22 @@ function contexts(
         }
       }
     }
+    return changed;
+  };
+  const propagate = (): void => {
+    let again = true;
+    while (again) again = propagateOnce();
+  };
+  propagate();
+  // Then the softirq the drawing does not show: where the call graph also reaches a drawn
+  // function, entered only in process context or with bottom halves off, from a softirq.
+  const drawnSoftirq = (n: number): boolean =>
+    found.get(n)?.has('softirq') === true || found.get(n)?.has('hardirq') === true;
+  for (const [n, reason, short] of softirqEntries(ctx, cut, order, drawnSoftirq)) {
+    add(n, 'softirq', reason);
+    relay.set(reason, short);
   }
+  propagate();
 
   const out = new Map<number, ContextFinding>();
   for (const n of order) {
@@ -286,8 +297,8 @@ function contexts(
 
 /**
  * The drawn functions the call graph also reaches from a networking softirq's handler
- * (PresetContext.softirqReach) where the drawing does not show it: each one no drawn caller
- * of which is reached, with the chain from the handler, each call with its line
+ * (PresetContext.softirqReach) where the drawing does not show it (`drawnSoftirq` false):
+ * each one no drawn caller of which is reached, with the chain from the handler, each call with its line
  * (`entered from NET_RX softirq: net_rx_action → napi_poll (net/core/dev.c:7048) ⇢ ...`,
  * ⇢ for a call through a pointer), and the shorter reason its drawn callees inherit.
  */
@@ -295,12 +306,13 @@ function softirqEntries(
   ctx: PresetContext,
   cut: Cut,
   order: readonly number[],
+  drawnSoftirq: (n: number) => boolean,
 ): [node: number, reason: string, short: string][] {
   const g = ctx.graph;
   const reach = ctx.softirqReach();
   const out: [number, string, string][] = [];
   for (const n of order) {
-    if (!reach.has(n)) continue;
+    if (!reach.has(n) || drawnSoftirq(n)) continue;
     let drawnCallerReached = false;
     for (const e of g.incoming(n))
       if (cut.edges.has(e) && cut.nodes.has(g.from(e)) && reach.has(g.from(e)))
