@@ -170,6 +170,36 @@ describe('extract', () => {
     );
   });
 
+  it('records both functions a conditional argument may pass, as a local of the function', () => {
+    const f = facts(
+      [
+        'static int gve_request(struct gve_priv *priv, struct nfp_net_dp *dp, int i)',
+        '{',
+        '\tnetif_napi_add(dp->netdev, &dp->napi, i ? dp->ops->xsk_poll : dp->ops->poll);',
+        '\treturn request_irq(1, gve_is_gqi(priv) ? gve_intr : gve_intr_dqo, 0, "x", priv);',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const [napi, irq] = calls(f).filter((c) => 'n' in c.callee && c.callee.n !== 'gve_is_gqi');
+    const local = (arg: unknown): string => {
+      assert.ok(
+        arg && typeof arg === 'object' && 'l' in arg,
+        `not a local: ${JSON.stringify(arg)}`,
+      );
+      return String(arg.l);
+    };
+    const on = { root: { t: 'nfp_net_dp' }, path: ['ops'] };
+    assert.deepEqual(f.funcs[0]?.aliases?.[local(napi?.args[2])], [
+      { f: 'xsk_poll', on },
+      { f: 'poll', on },
+    ]);
+    assert.deepEqual(f.funcs[0]?.aliases?.[local(irq?.args[1])], [
+      { n: 'gve_intr' },
+      { n: 'gve_intr_dqo' },
+    ]);
+  });
+
   it('keeps local function-pointer aliases and the functions a function returns', () => {
     const f = facts(
       'int r(void)\n{\n\tirq_handler_t handler = my_intr;\n\treturn request_irq(1, handler, 0, "x", NULL);\n}\nrx_handler_func_t *get(void)\n{\n\treturn my_rx;\n}\n',

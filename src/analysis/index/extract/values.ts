@@ -53,10 +53,33 @@ export function fieldRead(state: FileState, node: Node, scope: Scope): ValueRef 
  * is no function.
  */
 export function argRef(state: FileState, node: Node, scope: Scope): ValueRef | null {
+  const choice = unwrap(node);
+  if (choice?.type === 'conditional_expression') return choiceArg(state, choice, scope);
   const value = valueRef(node, scope);
   if (value || (node.type === 'pointer_expression' && node.child(0)?.type === '&')) return value;
   const read = fieldRead(state, node, scope);
   return read && 'f' in read && !('none' in read.on.root) ? read : null;
+}
+
+/**
+ * An argument chosen by a condition (`request_irq(irq, gqi ? gve_intr : gve_intr_dqo, ...)`,
+ * `netif_napi_add(dev, napi, xsk ? dp->ops->xsk_poll : dp->ops->poll)`): either branch. Two
+ * or more candidates become a local of the function's own (an alias named after the
+ * expression's offset, which no C identifier can spell), so the resolver reads them as it
+ * reads a local that holds one of several functions.
+ */
+function choiceArg(state: FileState, choice: Node, scope: Scope): ValueRef | null {
+  const refs: ValueRef[] = [];
+  for (const branch of ['consequence', 'alternative'] as const) {
+    const b = choice.childForFieldName(branch);
+    const ref = b ? argRef(state, b, scope) : null;
+    if (ref) refs.push(ref);
+  }
+  if (refs.length <= 1) return refs[0] ?? null;
+  const name = `?${choice.startIndex}`;
+  const aliases = (scope.fact.aliases ??= {});
+  aliases[name] = refs;
+  return { l: name };
 }
 
 /** The struct type of an expression as far as this file can tell. */

@@ -25,9 +25,13 @@ export interface RegistrationContext {
   flow: ParamFlowResult;
 }
 
-/** One pass over every call that may hand a function on (by name or through a field). */
+/**
+ * One pass over every call that may hand a function on (by name or through a field), then
+ * once more over those that hand on what a field holds (`rebindFieldReads`).
+ */
 export function bindRegistrations(ctx: RegistrationContext): void {
   const { nodes, values, strings } = ctx;
+  const fieldReads: FieldRead[] = [];
   forEachCallSite(nodes, (call, caller, fi) => {
     if ('p' in call.callee || 'l' in call.callee || !call.args.some((a) => a !== null)) return;
     const name = 'n' in call.callee ? call.callee.n : undefined;
@@ -38,9 +42,32 @@ export function bindRegistrations(ctx: RegistrationContext): void {
       const stores = ctx.flow.paramStores.get(g);
       if (!stores) continue;
       const site = { caller, fi, fileId, g, name };
-      for (const ps of stores) bindParamStore(ctx, call, site, ps);
+      for (const ps of stores) {
+        bindParamStore(ctx, call, site, ps);
+        const arg = call.args[ps.param];
+        if (arg && ('f' in arg || 'l' in arg)) fieldReads.push({ call, site, ps });
+      }
     }
   });
+  rebindFieldReads(ctx, fieldReads);
+}
+
+/** A registration that hands on what a field (or a local) holds, kept for `rebindFieldReads`. */
+interface FieldRead {
+  call: CallFact;
+  site: Site;
+  ps: ParamStore;
+}
+
+/**
+ * A field may be bound by a registration the pass meets after the call that hands it on:
+ * i40e stores its ring handler with `i40e_vsi_setup_irqhandler(vsi, i40e_msix_clean_rings)`
+ * (`vsi->irq_handler = handler`) in a function after the one that calls
+ * `request_irq(irq, vsi->irq_handler, ...)`. Those calls are bound again once every
+ * registration is in; the table keeps a binding made twice once.
+ */
+function rebindFieldReads(ctx: RegistrationContext, reads: readonly FieldRead[]): void {
+  for (const { call, site, ps } of reads) bindParamStore(ctx, call, site, ps);
 }
 
 /** Where a call is and what it enters: its caller, file, the callee `g` and its name if called by one. */
