@@ -81,6 +81,7 @@ describe('packet-path presets on kernel-paths', () => {
         'acme',
         'blinky',
         'busnet',
+        'chippy',
         'forky',
         'oldie',
         'quietnet',
@@ -89,8 +90,10 @@ describe('packet-path presets on kernel-paths', () => {
         'sunny',
         'tully',
         'twoq',
+        'vecto',
         'vnet',
         'vringnet',
+        'worky',
       ]);
       assert.equal(find('quietnet').dir, 'drivers/net/ethernet/quiet');
       assert.deepEqual(find('quietnet').aliases, ['quiet']);
@@ -117,6 +120,7 @@ describe('packet-path presets on kernel-paths', () => {
         acme: 'complete/complete',
         blinky: 'none/complete',
         busnet: 'complete/none',
+        chippy: 'complete/partial',
         forky: 'complete/partial',
         oldie: 'complete/complete',
         quietnet: 'partial/none',
@@ -125,8 +129,10 @@ describe('packet-path presets on kernel-paths', () => {
         sunny: 'complete/complete',
         tully: 'complete/complete',
         twoq: 'complete/complete',
+        vecto: 'complete/partial',
         vnet: 'complete/partial',
         vringnet: 'complete/none',
+        worky: 'complete/partial',
       });
       assert.match(find('blinky').why, /ingress: no NAPI poll and no IRQ handler registered/);
       assert.match(find('quietnet').why, /ingress: no IRQ handler registered/);
@@ -145,6 +151,47 @@ describe('packet-path presets on kernel-paths', () => {
     it('finds an IRQ handler the driver keeps in a field of its own', () => {
       assert.deepEqual(find('ringo').irq, [
         'drivers/net/ethernet/ringo/ringo.c:ringo_msix_clean_rings',
+      ]);
+    });
+
+    it('finds an IRQ handler stored into a field by a setup function, from what is passed to request_irq', () => {
+      const vecto = 'drivers/net/ethernet/vecto/vecto.c';
+      const d = ctx.drivers().find((x) => x.name === 'vecto');
+      assert.ok(d);
+      assert.deepEqual(
+        d.irq.map((r) => `${ctx.graph.name(r.node)} ${r.site}`),
+        [
+          `vecto_ring_service by request_irq from vecto_vsi.ring_handler at ${vecto}:${lineOf(vecto, 'request_irq(')}`,
+        ],
+      );
+      // The timer callback named like an interrupt handler is never taken for one.
+      assert.deepEqual(find('vecto').irq, [`${vecto}:vecto_ring_service`]);
+    });
+
+    it('finds the NAPI poll and the IRQ handler a condition chooses, the poll from an operations table', () => {
+      const chippy = 'drivers/net/ethernet/chippy/chippy.c';
+      const d = ctx.drivers().find((x) => x.name === 'chippy');
+      assert.ok(d);
+      const sites = (role: 'irq' | 'poll'): string[] =>
+        d[role].map((r) => `${ctx.graph.name(r.node)} ${r.site}`).sort();
+      const napiLine = lineOf(chippy, 'netif_napi_add(');
+      assert.deepEqual(sites('poll'), [
+        `chippy_gen1_poll by netif_napi_add at ${chippy}:${napiLine}`,
+        `chippy_gen2_poll by netif_napi_add at ${chippy}:${napiLine}`,
+        `chippy_xsk_poll by netif_napi_add at ${chippy}:${napiLine}`,
+      ]);
+      const irqLine = lineOf(chippy, 'request_irq(');
+      assert.deepEqual(sites('irq'), [
+        `chippy_gen1_handler by request_irq at ${chippy}:${irqLine}`,
+        `chippy_gen2_handler by request_irq at ${chippy}:${irqLine}`,
+      ]);
+      assert.equal(find('chippy').ingress, 'complete');
+    });
+
+    it("takes for the refill the poll's own, which a refill work item calls, before the work item", () => {
+      assert.deepEqual(find('worky').refill, [
+        'drivers/net/worky.c:worky_try_fill_recv',
+        'drivers/net/worky.c:worky_refill_work',
       ]);
     });
 

@@ -311,12 +311,16 @@ class ChainWalk {
 }
 
 /**
- * A driver's interrupt handlers: those it passes to request_irq and kin, then those it stores
- * in a struct of its own first (IRQ_NAMES), which the bindings table sees as that field.
+ * A driver's interrupt handlers: those it passes to request_irq and kin, by name or from a
+ * field of its own struct it stored them into (the resolver binds what the field holds to
+ * irqaction.handler). Only a driver with none of those is guessed one by name (IRQ_NAMES)
+ * among the functions it binds to any field: a handler handed on where the resolver cannot
+ * follow it.
  */
 function irqCandidates(ctx: PresetContext, driver: Driver, chain: Chain): number[] {
   const g = ctx.graph;
   const out = driver.irq.map((r) => r.node);
+  if (out.length > 0) return out;
   const seen = new Set(out);
   for (const b of ctx.driverBindings(driver)) {
     const fn = g.data.bindFn[b] as number;

@@ -230,6 +230,7 @@ export function reachedRole(
     found.push(...tail);
     frontier = next;
   }
+  if (role === 'refill') return directRefillsFirst(graph, driver, from, found, hops);
   if (role !== 'tx-clean') return found;
   // Of the TX completions by name, those that tell the queue first. With none by name: the
   // poll or interrupt handler that tells it itself (tulip; a PIO NIC such as 3c509 frees
@@ -252,6 +253,62 @@ export function reachedRole(
       !isDetour(graph, n) &&
       (from.includes(n) || reaches(graph, driver, n, calls.frees)),
   );
+}
+
+/**
+ * The refills found, with the poll's own refill first when a deferred one leads to it: a
+ * refill reached only through a work item (or another deferral, an `async` edge) that
+ * retries when memory ran short, calls the function that refills the ring; that function,
+ * when the poll reaches it by plain calls too, is the poll's own refill, whatever its name
+ * (virtio_net's refill_work and try_fill_recv).
+ */
+function directRefillsFirst(
+  graph: Graph,
+  driver: Driver,
+  from: readonly number[],
+  found: readonly number[],
+  hops: number,
+): number[] {
+  const near = syncReach(graph, driver, from, hops);
+  const direct: number[] = [];
+  for (const f of found) {
+    if (near.has(f)) continue;
+    for (const e of graph.outgoing(f)) {
+      const m = graph.to(e);
+      if (
+        graph.kind(e) === 'direct' &&
+        near.has(m) &&
+        !from.includes(m) &&
+        !direct.includes(m) &&
+        !isDetour(graph, m)
+      )
+        direct.push(m);
+    }
+  }
+  return [...direct, ...found.filter((n) => !direct.includes(n))];
+}
+
+/** The driver's functions `from` reach within `hops` plain or pointer calls (no deferral), `from` included. */
+function syncReach(
+  graph: Graph,
+  driver: Driver,
+  from: readonly number[],
+  hops: number,
+): Set<number> {
+  const seen = new Set<number>(from);
+  let frontier = [...from];
+  for (let depth = 0; depth < hops && frontier.length > 0; depth++) {
+    const next: number[] = [];
+    for (const n of frontier)
+      for (const e of graph.outgoing(n)) {
+        const m = graph.to(e);
+        if (graph.kind(e) === 'async' || seen.has(m) || !driver.owns(graph.file(m))) continue;
+        seen.add(m);
+        next.push(m);
+      }
+    frontier = next;
+  }
+  return seen;
 }
 
 /** Whether a function's name or file says it is a special-purpose variant (DETOURS): never a role's. */
