@@ -83,9 +83,11 @@ export const SKB_FREE_CALLS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Interrupt handlers a driver stores in a struct of its own before handing them to
- * request_irq (`vsi->irq_handler = ice_msix_clean_rings`, bnxt's `irq->handler`): recognised
- * by name among the driver's functions bound to any field.
+ * The last resort for a driver whose interrupt handlers the resolver cannot see handed to
+ * request_irq and kin (by name, a local, a parameter, a field of its own struct such as
+ * ice's `vsi->irq_handler`, or a condition's branch): its functions bound to any field
+ * whose names say they handle an interrupt (chain.ts irqCandidates). Never used beside a
+ * handler seen: tasklets, work items and notifiers are named so too.
  */
 export const IRQ_NAMES =
   /(?:^|_)(?:irq|intr|isr|interrupt|msix|msi|int)(?:_|$)|interrupt|_intr|_isr|clean_rings/;
