@@ -40,12 +40,14 @@ export function statementAt(file: string, line: number): string {
 /**
  * Whether the statement at `line` hands `fn` over: it names `fn`, or its last argument is a
  * variable that one of the 30 lines before sets to `fn` (`napi_handler = ena_io_poll;`), or
- * it reads the ops field `from` that the binding copies (`rtwdev->hci.ops->napi_poll`).
+ * it reads the ops field `from` that the binding copies (`rtwdev->hci.ops->napi_poll`), as its
+ * last argument or a branch of a condition that is.
  */
 export function handsOver(file: string, line: number, fn: string, from?: string): boolean {
   const statement = statementAt(file, line);
   if (new RegExp(`\\b${fn}\\b`).test(statement)) return true;
-  if (from && new RegExp(`(?:->|\\.)${from}\\s*\\)\\s*;`).test(statement)) return true;
+  // The field is the last argument, or a branch of the condition that is (`xsk ? ops->xsk_poll : ops->poll`).
+  if (from && new RegExp(`(?:->|\\.)${from}\\s*(?:\\)\\s*;|:)`).test(statement)) return true;
   const variable = /(\w+)\s*\)\s*;/.exec(statement)?.[1];
   if (!variable) return false;
   const set = new RegExp(`\\b${variable}\\b.*=\\s*${fn}\\s*;`);

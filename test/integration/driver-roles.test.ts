@@ -71,14 +71,20 @@ describe('driver roles registered indirectly, on the real 6.12 tree', () => {
     const line = lineOf(file, 'netif_napi_add(dp->netdev, &r_vec->napi,');
     assert.match(statementAt(file, line), /dp->ops->poll\)/);
     const nfp = find('nfp');
-    for (const poll of ['nfd3/dp.c:nfp_nfd3_poll', 'nfdk/dp.c:nfp_nfdk_poll']) {
+    for (const [poll, field] of [
+      ['nfd3/dp.c:nfp_nfd3_poll', 'poll'],
+      ['nfdk/dp.c:nfp_nfdk_poll', 'poll'],
+      ['nfd3/xsk.c:nfp_nfd3_xsk_poll', 'xsk_poll'],
+    ] as const) {
       const id = `drivers/net/ethernet/netronome/nfp/${poll}`;
       assert.ok(nfp.poll.includes(id), nfp.poll.join(' '));
       const name = poll.split(':')[1] ?? '';
+      const via = boundAs(id, 'napi_struct.poll');
       assert.ok(
-        boundAs(id, 'napi_struct.poll').includes(
-          `napi_struct.poll = ${name} at ${file}:${line} (netif_napi_add)`,
+        via.includes(
+          `napi_struct.poll = ${name} at ${file}:${line} (netif_napi_add from nfp_dp_ops.${field})`,
         ),
+        via.join('\n'),
       );
     }
     assert.equal(nfp.ingress, 'complete', nfp.why);

@@ -176,9 +176,9 @@ describe('packet-path presets on kernel-paths', () => {
         d[role].map((r) => `${ctx.graph.name(r.node)} ${r.site}`).sort();
       const napiLine = lineOf(chippy, 'netif_napi_add(');
       assert.deepEqual(sites('poll'), [
-        `chippy_gen1_poll by netif_napi_add at ${chippy}:${napiLine}`,
-        `chippy_gen2_poll by netif_napi_add at ${chippy}:${napiLine}`,
-        `chippy_xsk_poll by netif_napi_add at ${chippy}:${napiLine}`,
+        `chippy_gen1_poll by netif_napi_add from chippy_dp_ops.poll at ${chippy}:${napiLine}`,
+        `chippy_gen2_poll by netif_napi_add from chippy_dp_ops.poll at ${chippy}:${napiLine}`,
+        `chippy_xsk_poll by netif_napi_add from chippy_dp_ops.xsk_poll at ${chippy}:${napiLine}`,
       ]);
       const irqLine = lineOf(chippy, 'request_irq(');
       assert.deepEqual(sites('irq'), [

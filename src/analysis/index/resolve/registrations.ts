@@ -96,12 +96,13 @@ function bindParamStore(
   const source = 'f' in arg ? ctx.types.chainStruct(arg.on, site.fi) : undefined;
   // A slot handed its own functions (`req->base.complete` into a crypto subrequest's) learns nothing.
   if (source && `${source.key}.${field}` === ps.slotKey) return;
+  const registrar = site.name ?? ctx.nodes.fact(site.g).name;
+  if ('l' in arg) bindLocalFieldReads(ctx, call, site, ps, arg.l, registrar);
   const fns = new Set<number>();
   if (field !== undefined) ctx.table.slotFns(source, field, fns);
   else ctx.values.fns(arg, site.caller, fns, undefined);
   // Through a pointer, the function entered names the registration; a function
   // pointer read from a field says which (`vp_setup_vq from virtqueue_info.callback`).
-  const registrar = site.name ?? ctx.nodes.fact(site.g).name;
   const via = source ? `${registrar} from ${source.name}.${field}` : registrar;
   for (const fn of fns) {
     ctx.table.add(slotKey === '?' ? undefined : slotKey, slotField, {
@@ -111,6 +112,38 @@ function bindParamStore(
       slot: ps.slot,
       via,
     });
+  }
+}
+
+/**
+ * A local that holds what fields of a known struct hold (a condition's branches:
+ * `xsk ? dp->ops->xsk_poll : dp->ops->poll`) binds those functions first, saying which
+ * field each came from (`netif_napi_add from nfp_dp_ops.poll`); the table keeps that
+ * binding when the local's other values bind the same function after.
+ */
+function bindLocalFieldReads(
+  ctx: RegistrationContext,
+  call: CallFact,
+  site: Site,
+  ps: ParamStore,
+  local: string,
+  registrar: string,
+): void {
+  const [slotKey, slotField] = splitSlot(ps.slotKey);
+  for (const ref of ctx.nodes.fact(site.caller).aliases?.[local] ?? []) {
+    if (!('f' in ref)) continue;
+    const source = ctx.types.chainStruct(ref.on, site.fi);
+    if (!source || `${source.key}.${ref.f}` === ps.slotKey) continue;
+    const fns = new Set<number>();
+    ctx.table.slotFns(source, ref.f, fns);
+    for (const fn of fns)
+      ctx.table.add(slotKey === '?' ? undefined : slotKey, slotField, {
+        fn,
+        file: site.fileId,
+        line: call.line,
+        slot: ps.slot,
+        via: `${registrar} from ${source.name}.${ref.f}`,
+      });
   }
 }
 
