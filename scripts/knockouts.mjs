@@ -476,14 +476,14 @@ const KNOCKOUTS = [
     id: 'branches-ingress',
     group: 'milestone',
     what: 'the side branch rows of ingress emptied (INGRESS_BRANCHES)',
-    edits: [emptied(`${P}rows.ts`, 'INGRESS_BRANCHES: readonly BranchRow[]')],
+    edits: [emptied(`${P}segments.ts`, 'INGRESS_BRANCHES: readonly BranchRow[]')],
     tests: T.presets,
   },
   {
     id: 'branches-egress',
     group: 'milestone',
     what: 'the side branch rows of egress emptied (EGRESS_BRANCHES)',
-    edits: [emptied(`${P}rows.ts`, 'EGRESS_BRANCHES: readonly BranchRow[]')],
+    edits: [emptied(`${P}segments.ts`, 'EGRESS_BRANCHES: readonly BranchRow[]')],
     tests: T.presets,
   },
 

@@ -20,6 +20,7 @@ import {
 import { kernelVersion } from '../analysis/render/links';
 import {
   PresetContext,
+  ROUTES,
   buildPreset,
   formatDriverTable,
   formatDropList,
@@ -183,16 +184,20 @@ async function runPreset(ctx: CommandContext): Promise<void> {
     throw new UsageError('--skb and --max-gap choose how --trace FILE is read: give --trace');
   if (ctx.values.trace) checkFiles(ctx.values.trace);
   const presets = new PresetContext(await ctx.graph(), (p) => ctx.readText(p));
+  const route = ctx.values.route;
   const preset = buildPreset(presets, driver, direction, {
     expand: ctx.values.expand ?? [],
     depth,
+    ...(route !== undefined ? { route } : {}),
     onReport: (missing, remarks) => {
       if (missing.length > 0)
-        ctx.log(`the ${direction} path of ${driver} is partial: ${missing.join('; ')}`);
+        ctx.log(
+          `the ${direction} path of ${driver}${route !== undefined ? ` on route ${route}` : ''} is partial: ${missing.join('; ')}`,
+        );
       for (const r of remarks) ctx.log(`${driver}: ${r}`);
     },
   });
-  const title = `${driver} ${direction}`;
+  const title = `${driver} ${direction}${route !== undefined ? ` ${route}` : ''}`;
   const traces = ctx.values.trace;
   if (!traces || traces.length === 0) {
     await ctx.out.graph(preset, title);
@@ -211,9 +216,23 @@ async function runDrops(ctx: CommandContext): Promise<void> {
   const driver = ctx.values.driver;
   if (!driver) throw new UsageError('drops needs --driver NAME (netpaths drivers lists them)');
   const presets = new PresetContext(await ctx.graph(), (p) => ctx.readText(p));
-  const list = listDrops(presets, driver, (direction) => buildPreset(presets, driver, direction));
+  const route = ctx.values.route;
+  const list = listDrops(presets, driver, (direction) =>
+    buildPreset(presets, driver, direction, route !== undefined ? { route } : {}),
+  );
   if (ctx.out.format === 'json') ctx.out.json(list);
   else ctx.out.text(formatDropList(list));
+}
+
+/** `netpaths routes`: every route of the presets with its one line; needs no tree. */
+function runRoutes(ctx: CommandContext): void {
+  noArguments(ctx);
+  const list = ROUTES.map((r) => ({ id: r.id, description: r.description }));
+  if (ctx.out.format === 'json') ctx.out.json(list);
+  else {
+    const width = Math.max(...list.map((r) => r.id.length));
+    ctx.out.text(list.map((r) => `${r.id.padEnd(width)}  ${r.description}\n`).join(''));
+  }
 }
 
 function runExplain(ctx: CommandContext): void {
@@ -342,31 +361,39 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'ingress',
     usage:
-      'ingress --driver NAME [--expand FUNC]... [--depth N] [--trace FILE]... [--skb ADDR] [--max-gap N]',
+      'ingress --driver D [--route R] [--expand F]... [--depth N] [--trace F]... [--skb A] [--max-gap N]',
     summary: ['the annotated receive path of a driver, IRQ to the reader'],
-    options: ['driver', 'expand', 'depth', ...TRACE_OPTIONS, ...GRAPH_OPTIONS],
+    options: ['driver', 'route', 'expand', 'depth', ...TRACE_OPTIONS, ...GRAPH_OPTIONS],
     output: 'graph',
     run: runPreset,
   },
   {
     name: 'egress',
     usage:
-      'egress --driver NAME [--expand FUNC]... [--depth N] [--trace FILE]... [--skb ADDR] [--max-gap N]',
+      'egress --driver D [--route R] [--expand F]... [--depth N] [--trace F]... [--skb A] [--max-gap N]',
     summary: ['the annotated transmit path, send system calls to the driver'],
-    options: ['driver', 'expand', 'depth', ...TRACE_OPTIONS, ...GRAPH_OPTIONS],
+    options: ['driver', 'route', 'expand', 'depth', ...TRACE_OPTIONS, ...GRAPH_OPTIONS],
     output: 'graph',
     run: runPreset,
   },
   {
     name: 'drops',
-    usage: 'drops --driver NAME',
+    usage: 'drops --driver NAME [--route R]',
     summary: [
       'where the ingress and egress paths of a driver can drop',
       'the packet, in path order, with each drop reason',
     ],
-    options: ['driver'],
+    options: ['driver', 'route'],
     output: 'data',
     run: runDrops,
+  },
+  {
+    name: 'routes',
+    usage: 'routes',
+    summary: ['the routes through the stack ingress, egress and drops', 'draw with --route'],
+    options: [],
+    output: 'data',
+    run: runRoutes,
   },
   {
     name: 'trace',

@@ -22,6 +22,7 @@ export const OPTIONS = {
   'max-depth': { type: 'string' },
   paths: { type: 'string' },
   driver: { type: 'string' },
+  route: { type: 'string' },
   expand: { type: 'string', multiple: true },
   trace: { type: 'string', multiple: true },
   skb: { type: 'string' },
@@ -76,6 +77,10 @@ export const OPTION_HELP: Readonly<Record<OptionName, OptionHelp>> = {
   'max-depth': { arg: 'N', help: ['the longest path looked for, in calls (default 40)'] },
   paths: { arg: 'K', help: ['how many paths, best first (default 1)'] },
   driver: { arg: 'NAME', help: ['the driver, by name, alias or folder (netpaths drivers)'] },
+  route: {
+    arg: 'R',
+    help: ['the route through the stack: tcp4 (default), udp4, tcp6, ... (netpaths routes)'],
+  },
   expand: { arg: 'FUNC', help: ['show the collapsed branch under FUNC (repeatable)'] },
   trace: {
     arg: 'FILE',

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { GraphJson } from '../../src/analysis/graph-json';
+import { ROUTES } from '../../src/analysis/presets';
 import { COMMANDS, type CommandContext, checkOptions, findCommand } from '../../src/cli/commands';
 import {
   COMMON_OPTIONS,
@@ -79,6 +80,7 @@ describe('the command table', () => {
       'ingress',
       'egress',
       'drops',
+      'routes',
       'trace',
       'config',
       'explain',
@@ -174,6 +176,27 @@ describe('the command table', () => {
         UsageError,
         name,
       );
+  });
+
+  it('lists every route with its one line, in text and JSON, without opening the index', async () => {
+    const text: string[] = [];
+    await findCommand('routes').run(bareContext('routes', [], text));
+    const lines = (text[0] ?? '').trimEnd().split('\n');
+    assert.deepEqual(
+      lines.map((l) => l.split(/\s+/, 1)[0]),
+      ROUTES.map((r) => r.id),
+    );
+    for (const [i, l] of lines.entries()) assert.ok(l.endsWith(ROUTES[i]?.description ?? '?'), l);
+    const json: string[] = [];
+    await findCommand('routes').run(bareContext('routes', [], json, 'json'));
+    assert.deepEqual(
+      JSON.parse(json[0] ?? '[]'),
+      ROUTES.map((r) => ({ id: r.id, description: r.description })),
+    );
+    await assert.rejects(
+      async () => findCommand('routes').run(bareContext('routes', ['x'])),
+      UsageError,
+    );
   });
 
   it('exits 2 with one line and a pointer to --help on a usage error', () => {

@@ -722,6 +722,36 @@ describe('packet-path presets on kernel-paths', () => {
       node(buildPreset(ctx, 'blinky', 'egress'), 'blinky_xmit');
     });
 
+    it('an unknown route, or one the driver cannot draw, is one line naming the routes it draws', () => {
+      // The miniature stack has TCP and UDP over IPv4 only: acme draws tcp4 and udp4.
+      assert.throws(
+        () => buildPreset(ctx, 'acme', 'ingress', { route: 'tcp7' }),
+        (e: unknown) =>
+          e instanceof QueryError &&
+          e.message ===
+            "unknown route 'tcp7' (routes: tcp4, udp4, tcp6, udp6, forward4, forward6); acme draws tcp4, udp4 completely",
+      );
+      assert.throws(
+        () => buildPreset(ctx, 'quiet', 'egress', { route: 'forward4' }),
+        (e: unknown) =>
+          e instanceof QueryError &&
+          e.message ===
+            'quietnet registers no ndo_start_xmit: no egress path to draw on route forward4; quietnet draws no route completely',
+      );
+      // A route the tree lacks a part of draws what it finds and says what is missing.
+      let missing: readonly string[] = [];
+      const g = buildPreset(ctx, 'acme', 'ingress', {
+        route: 'tcp6',
+        onReport: (m) => (missing = m),
+      });
+      assert.equal(g.title, 'acme ingress tcp6');
+      assert.deepEqual(missing, [
+        'no ip6_input (dst_entry.input) found within 2 calls of dst_input',
+      ]);
+      node(g, 'ipv6_rcv');
+      assert.equal(buildPreset(ctx, 'acme', 'ingress', { route: 'tcp4' }).title, 'acme ingress');
+    });
+
     it('an unknown driver is a one-line error naming the drivers command', () => {
       assert.throws(
         () => buildPreset(ctx, 'nosuch', 'ingress'),

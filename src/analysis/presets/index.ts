@@ -15,6 +15,9 @@ export {
   buildPreset,
   milestonesFor,
   requireDriver,
+  requireRoute,
+  routeLack,
+  takesBacklog,
   PRESET_ROWS,
   type Direction,
   type PresetOptions,
@@ -39,11 +42,24 @@ export {
 export { formatDriverTable } from './table';
 export { moduleOf, modulesOf, parseKbuild, type KbuildModules, type ModuleOf } from './kbuild';
 export {
+  DEFAULT_ROUTE,
+  ROUTES,
+  findRoute,
+  routeIds,
+  type Route,
+  type RouteDirection,
+} from './routes';
+export { drawnRoutes, routeComplete } from './route-coverage';
+export {
+  BACKLOG_RECEIVE,
   EGRESS,
   EGRESS_BRANCHES,
   INGRESS,
   INGRESS_BRANCHES,
   INGRESS_LEGACY,
+  NAPI_RECEIVE,
+} from './segments';
+export {
   ROLE_CITATIONS,
   ROLE_NAMES,
   ROLE_NOTES,
