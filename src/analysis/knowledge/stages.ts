@@ -94,6 +94,12 @@ export const STAGES: readonly StageInfo[] = [
     direction: 'both',
     note: 'IPv6 receive, routing, forwarding and output.',
   },
+  {
+    id: 'forward',
+    label: 'Forwarding',
+    direction: 'both',
+    note: 'Packets routed through this host: the forward function checks and updates the header, runs the FORWARD hook and hands the packet to the output route.',
+  },
   { id: 'tcp', label: 'TCP', direction: 'both', note: 'TCP receive processing and transmission.' },
   { id: 'udp', label: 'UDP', direction: 'both', note: 'UDP receive and send.' },
   {
@@ -536,6 +542,13 @@ export const STAGE_RULES: readonly StageRule[] = [
       holds: ['dev_hard_header(skb'],
     },
   },
+  // Forwarding: a received packet routed out again (dst_entry.input is the forward function),
+  // in the receive softirq.
+  {
+    name: ['ip_forward', 'ip_forward_finish', 'ip6_forward', 'ip6_forward_finish'],
+    stage: 'forward',
+    context: 'softirq',
+  },
   // IPv4 receive runs in softirq; output inherits its caller's context.
   {
     name: [
@@ -899,6 +912,12 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     file: 'net/ipv4/ip_forward.c',
     note: 'For packets routed through this host: checks TTL and MTU, then runs NF_INET_FORWARD.',
     holds: ['NF_INET_FORWARD'],
+  },
+  {
+    name: 'ip_forward_finish',
+    file: 'net/ipv4/ip_forward.c',
+    note: "After the FORWARD hook: handles IP options, clears the receive time stamp and sends the packet on through the route's output (dst_output).",
+    holds: ['ip_forward_options', 'dst_output'],
   },
   // TCP receive.
   {
@@ -1288,6 +1307,66 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     file: 'net/ipv6/udp.c',
     note: 'UDP/IPv6 protocol handler; calls __udp6_lib_rcv().',
     holds: ['__udp6_lib_rcv'],
+  },
+  {
+    name: 'ip6_rcv_core',
+    file: 'net/ipv6/ip6_input.c',
+    note: 'Checks the IPv6 header (version, length, source address), makes sure it is in the linear data and trims padding past the payload length.',
+    holds: ['pskb_may_pull(skb, sizeof(*hdr))', 'hdr->version != 6', 'pskb_trim_rcsum'],
+  },
+  {
+    name: 'ip6_forward',
+    file: 'net/ipv6/ip6_output.c',
+    note: 'For packets routed through this host: checks the hop limit and the path MTU, may send a redirect, decrements the hop limit and runs NF_INET_FORWARD.',
+    holds: ['hop_limit <= 1', 'ndisc_send_redirect', 'hdr->hop_limit--', 'NF_INET_FORWARD'],
+  },
+  {
+    name: 'ip6_forward_finish',
+    file: 'net/ipv6/ip6_output.c',
+    note: "After the FORWARD hook: clears the receive time stamp and sends the packet on through the route's output (dst_output).",
+    holds: ['skb_clear_tstamp', 'dst_output'],
+  },
+  {
+    name: 'inet6_sendmsg',
+    file: 'net/ipv6/af_inet6.c',
+    note: "The IPv6 socket's sendmsg (proto_ops): calls the protocol's, tcp_sendmsg or udpv6_sendmsg.",
+    holds: ['tcp_sendmsg', 'udpv6_sendmsg'],
+  },
+  {
+    name: 'inet6_recvmsg',
+    file: 'net/ipv6/af_inet6.c',
+    note: "The IPv6 socket's recvmsg (proto_ops): calls the protocol's, tcp_recvmsg or udpv6_recvmsg.",
+    holds: ['tcp_recvmsg', 'udpv6_recvmsg'],
+  },
+  {
+    name: 'inet6_csk_xmit',
+    file: 'net/ipv6/inet6_connection_sock.c',
+    note: "TCP/IPv6's queue_xmit: finds the socket's route and sends the segment with ip6_xmit().",
+    holds: ['ip6_xmit'],
+  },
+  {
+    name: 'ip6_send_skb',
+    file: 'net/ipv6/ip6_output.c',
+    note: 'Sends a built IPv6 datagram with ip6_local_out() and counts a failure.',
+    holds: ['ip6_local_out'],
+  },
+  {
+    name: 'ip6_local_out',
+    file: 'net/ipv6/output_core.c',
+    note: "Sets the payload length and runs NF_INET_LOCAL_OUT (__ip6_local_out), then sends through the route's output (dst_output).",
+    holds: ['__ip6_local_out', 'dst_output'],
+  },
+  {
+    name: 'udpv6_sendmsg',
+    file: 'net/ipv6/udp.c',
+    note: 'UDP/IPv6 send: resolves the destination and route, builds the datagram from user memory and sends it (udp_v6_send_skb).',
+    holds: ['udp_v6_send_skb'],
+  },
+  {
+    name: 'udpv6_recvmsg',
+    file: 'net/ipv6/udp.c',
+    note: "UDP/IPv6 receive system call side: takes a datagram off the socket's queue, copies it to user memory and frees it.",
+    holds: ['skb_consume_udp'],
   },
   {
     name: 'ip6_xmit',

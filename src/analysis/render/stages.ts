@@ -33,6 +33,7 @@ const STAGE_TITLES: Readonly<Record<string, string>> = {
   routing: 'Routing · dst',
   ipv4: 'IPv4',
   ipv6: 'IPv6',
+  forward: 'Forwarding · ip_forward',
   icmp: 'ICMP',
   tcp: 'TCP',
   udp: 'UDP',
