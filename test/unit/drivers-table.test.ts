@@ -12,6 +12,7 @@ import { buildIndex } from '../../src/analysis/index/indexer';
 import {
   type DriverSummary,
   PresetContext,
+  ROUTES,
   formatDriverTable,
   listDrivers,
 } from '../../src/analysis/presets';
@@ -184,6 +185,15 @@ describe('netpaths drivers as text', () => {
       text,
       /^\d+ of \d+ Ethernet drivers \(drivers\/net\/ethernet\) have a complete ingress path/m,
     );
+    // The routes column counts the routes each driver draws completely; the last line counts each route's drivers.
+    const acme = list.find((d) => d.name === 'acme');
+    assert.ok(acme);
+    const cells = lines[row('acme')]?.split(/\s+/) ?? [];
+    assert.equal(cells[3], `${acme.routes.length}/${ROUTES.length}`, lines[row('acme')]);
+    const counts = ROUTES.map(
+      (r) => `${r.id} ${list.filter((d) => d.routes.includes(r.id)).length}`,
+    ).join(', ');
+    assert.ok(text.replace(/\n/g, ' ').includes(counts), text);
   });
 
   it('groups the hardware by family, Ethernet first, each family and section by name', () => {
@@ -197,6 +207,7 @@ describe('netpaths drivers as text', () => {
       txClean: [],
       ingress: 'complete',
       egress: 'complete',
+      routes: ['tcp4'],
       why: '',
       aliases: [],
       device,
@@ -249,6 +260,7 @@ describe('netpaths drivers as text', () => {
       txClean: [],
       ingress: 'partial',
       egress: 'complete',
+      routes: [],
       why: `ingress: ${'no path from here to there because of reasons '.repeat(12)}; egress: fine`,
       aliases: [],
       device: 'hardware',

@@ -215,7 +215,7 @@ class ChainWalk {
   }
 
   /** Candidate functions of a row, as reached from `from` (for roles found by name from there). */
-  private candidates(row: MilestoneRow, from: readonly number[]): number[] {
+  private candidates(row: MilestoneRow, from: readonly number[]): readonly number[] {
     if (row.names) return this.ctx.named(row.names);
     switch (row.role) {
       case 'irq':

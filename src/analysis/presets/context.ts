@@ -23,6 +23,7 @@ export interface SoftirqStep {
 export class PresetContext {
   private driverList: Driver[] | undefined;
   private readonly maps = new Map<string, DistanceMap>();
+  private readonly namedNodes = new Map<string, readonly number[]>();
   private irqHandlers: Map<number, string> | undefined;
   private softirqReached: Map<number, SoftirqStep> | undefined;
   private bindingsByFile:
@@ -54,9 +55,15 @@ export class PresetContext {
     return map;
   }
 
-  /** Nodes named by any of `names`. */
-  named(names: readonly string[]): number[] {
-    return names.flatMap((n) => this.graph.lookup(n));
+  /** Nodes named by any of `names` (kept: every route of every driver asks for the same rows). */
+  named(names: readonly string[]): readonly number[] {
+    const key = names.join(' ');
+    let nodes = this.namedNodes.get(key);
+    if (!nodes) {
+      nodes = names.flatMap((n) => this.graph.lookup(n));
+      this.namedNodes.set(key, nodes);
+    }
+    return nodes;
   }
 
   /** Binding ids (rows of the bindings table) made in a driver's files. */

@@ -6,6 +6,8 @@ import { walkChain } from './chain';
 import type { PresetContext } from './context';
 import { type Driver, reachedRole, txCompletion } from './drivers';
 import { milestonesFor } from './build';
+import { drawnRoutes } from './route-coverage';
+import { DEFAULT_ROUTE } from './routes';
 import { type DeviceKind, deviceKinds } from './device-kind';
 import { ETHERNET_DRIVERS_DIR } from '../index/kernel-layout';
 
@@ -22,6 +24,8 @@ export interface DriverSummary {
   txClean: string[];
   ingress: Completeness;
   egress: Completeness;
+  /** The routes (routes.ts) whose ingress and egress it draws completely, in the table's order. */
+  routes: string[];
   /** Why a path is partial or missing, and other remarks; empty when there is nothing to say. */
   why: string;
   /** Other names `--driver` accepts. */
@@ -89,6 +93,10 @@ export function summarise(ctx: PresetContext, driver: Driver): DriverSummary {
     egress = chain.missing.length === 0 ? 'complete' : 'partial';
     for (const m of chain.missing) why.push(`egress: ${m}`);
   }
+  // The default route's walks are the two above: the other routes are walked here.
+  const known = new Map([
+    [DEFAULT_ROUTE, { ingress: ingress === 'complete', egress: egress === 'complete' }],
+  ]);
   return {
     name: driver.name,
     dir: driver.dir,
@@ -102,6 +110,7 @@ export function summarise(ctx: PresetContext, driver: Driver): DriverSummary {
     txClean: ids(g, txCompletion(g, driver)),
     ingress,
     egress,
+    routes: drawnRoutes(ctx, driver, known).map((r) => r.id),
     why: why.join('; '),
     aliases: driver.aliases,
   };

@@ -6,13 +6,19 @@
 
 import { type DriverSummary, countDrivers } from './summary';
 import { DRIVER_FAMILIES, NET_DRIVERS_DIR } from '../index/kernel-layout';
+import { ROUTES } from './routes';
 
 /** The width every line fits in. */
 export const TABLE_WIDTH = 100;
 
-const HEADER = ['driver', 'ingress', 'egress', 'irq', 'poll', 'xmit'] as const;
+const HEADER = ['driver', 'ingress', 'egress', 'routes', 'irq', 'poll', 'xmit'] as const;
 /** The widest each column may be; a longer cell is cut with an ellipsis. */
-const MAX_WIDTHS = [16, 8, 8, 20, 18, 20];
+const MAX_WIDTHS = [16, 8, 8, 6, 20, 14, 16];
+
+/** The routes column: how many of the routes the driver draws completely (JSON lists which). */
+function routesCell(d: DriverSummary): string {
+  return `${d.routes.length}/${ROUTES.length}`;
+}
 
 /** The first function of a list, with how many more: `e1000_intr_msi,+2`. */
 function names(ids: readonly string[]): string {
@@ -79,6 +85,7 @@ function section(title: string, list: readonly DriverSummary[]): string[] {
     d.name,
     d.ingress,
     d.egress,
+    routesCell(d),
     names(d.irq),
     names(d.poll),
     names(d.xmit),
@@ -125,6 +132,9 @@ export function formatDriverTable(list: readonly DriverSummary[]): string {
     ),
     ...wrap(
       `${all.complete} of ${all.total} drivers under drivers/net have a complete ingress path.`,
+    ),
+    ...wrap(
+      `Routes drawn completely, ingress and egress (netpaths routes; --format json lists each driver's): ${ROUTES.map((r) => `${r.id} ${list.filter((d) => d.routes.includes(r.id)).length}`).join(', ')} of ${list.length} drivers.`,
     ),
     '',
   ].join('\n');
