@@ -65,7 +65,7 @@ export function viaProblem(via: string | undefined, callee: string): string | un
   if (!new RegExp(`\\b${callee}\\b`).test(via)) return `${via} does not name ${callee}`;
   const at = / at ([\w/.+-]+\.[ch]):(\d+)/.exec(via);
   if (!at) return undefined;
-  const from = / from \w+\.(\w+)\)$/.exec(via)?.[1];
+  const from = /[ (]from \w+\.(\w+)\)$/.exec(via)?.[1];
   return handsOver(at[1] ?? '', Number(at[2]), callee, from)
     ? undefined
     : `${via}: ${at[1]}:${at[2]} does not hand ${callee} over`;
