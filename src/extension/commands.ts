@@ -105,6 +105,26 @@ async function functionAtCursor(ctx: FeatureContext): Promise<GraphNode | undefi
   return node ?? undefined;
 }
 
+/**
+ * A preset panel's query. A second argument of the command names a route (`netpaths
+ * routes`): `executeCommand('netpaths.showIngress', 'e1000e', 'tcp6')`.
+ */
+function presetQuery(
+  driver: string,
+  direction: 'ingress' | 'egress',
+  depth: number,
+  route: unknown,
+): PanelQuery {
+  return {
+    kind: 'preset',
+    driver,
+    direction,
+    depth,
+    expand: [],
+    ...(typeof route === 'string' ? { route } : {}),
+  };
+}
+
 export function register(ctx: FeatureContext): void {
   const show = (query: PanelQuery, focus?: string): void => {
     GraphPanel.show(ctx, runExport(ctx), query, focus);
@@ -120,10 +140,9 @@ export function register(ctx: FeatureContext): void {
       }
     };
   const preset = (direction: 'ingress' | 'egress') =>
-    indexed(async (arg) => {
+    indexed(async (arg, route) => {
       const driver = driverArgument(arg) ?? (await pickDriver(ctx, direction));
-      if (driver)
-        show({ kind: 'preset', driver, direction, depth: ctx.config().defaultDepth, expand: [] });
+      if (driver) show(presetQuery(driver, direction, ctx.config().defaultDepth, route));
     });
   const neighbourhood = (direction: 'callees' | 'callers') =>
     indexed(async () => {

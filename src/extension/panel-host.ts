@@ -65,7 +65,13 @@ export async function queryGraph(
   if (q.kind === 'preset' && q.trace)
     ({ graph, remarks } = await client.request('trace', {
       files: q.trace,
-      preset: { driver: q.driver, direction: q.direction, depth: q.depth, expand: q.expand },
+      preset: {
+        driver: q.driver,
+        direction: q.direction,
+        depth: q.depth,
+        expand: q.expand,
+        ...(q.route !== undefined ? { route: q.route } : {}),
+      },
     }));
   else if (q.kind === 'preset')
     ({ graph, remarks } = await client.request('preset', {
@@ -73,6 +79,7 @@ export async function queryGraph(
       direction: q.direction,
       depth: q.depth,
       expand: q.expand,
+      ...(q.route !== undefined ? { route: q.route } : {}),
     }));
   else if (q.kind === 'trace')
     ({ graph, remarks } = await client.request('trace', { files: q.files }));

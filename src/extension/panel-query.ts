@@ -15,6 +15,8 @@ export type PanelQuery =
       direction: 'ingress' | 'egress';
       depth: number;
       expand: string[];
+      /** The route through the stack (`netpaths routes`); tcp4 when absent. */
+      route?: string;
       /** Trace files put on the preset (Overlay Trace…), absolute paths. */
       trace?: string[];
     }
@@ -69,12 +71,15 @@ export function parsePanelQuery(x: unknown): PanelQuery | undefined {
         return undefined;
       const trace = r.trace === undefined ? undefined : files(r.trace);
       if (r.trace !== undefined && trace === undefined) return undefined;
+      const route = r.route === undefined ? undefined : name(r.route);
+      if (r.route !== undefined && route === undefined) return undefined;
       return {
         kind: 'preset',
         driver,
         direction: r.direction,
         depth: d,
         expand,
+        ...(route !== undefined ? { route } : {}),
         ...(trace ? { trace } : {}),
       };
     }
@@ -120,7 +125,7 @@ function fileName(path: string): string {
 export function panelTitle(q: PanelQuery): string {
   switch (q.kind) {
     case 'preset':
-      return `${q.driver} ${q.direction}${q.trace ? ` + trace of ${q.trace.map(fileName).join(', ')}` : ''}`;
+      return `${q.driver} ${q.direction}${q.route !== undefined ? ` ${q.route}` : ''}${q.trace ? ` + trace of ${q.trace.map(fileName).join(', ')}` : ''}`;
     case 'trace':
       return `trace of ${q.files.map(fileName).join(', ')}`;
     case 'neighbourhood':

@@ -126,6 +126,8 @@ export interface PresetParams {
   direction: Direction;
   depth: number;
   expand: string[];
+  /** The route through the stack (`netpaths routes`); tcp4 when absent. */
+  route?: string;
 }
 
 export type Method = keyof Requests;

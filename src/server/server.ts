@@ -126,6 +126,7 @@ function presetGraph(l: Loaded, params: PresetParams): { graph: GraphJson; remar
   const graph = buildPreset(l.presets, params.driver, params.direction, {
     depth: params.depth,
     expand: params.expand,
+    ...(params.route !== undefined ? { route: params.route } : {}),
     onReport: (missing, notes) => {
       if (missing.length > 0)
         remarks.push(

@@ -35,11 +35,13 @@ const path: PanelQuery = {
 
 const trace: PanelQuery = { kind: 'trace', files: ['/tmp/pwru.txt', '/tmp/b/ftrace.log'] };
 const overlaid: PanelQuery = { ...ingress, trace: ['/tmp/pwru.txt'] };
+const routed: PanelQuery = { ...ingress, route: 'tcp6' };
 
 describe('panel query', () => {
   it('round-trips through the webview state (JSON)', () => {
-    for (const q of [ingress, callers, path, trace, overlaid])
+    for (const q of [ingress, callers, path, trace, overlaid, routed])
       assert.deepEqual(parsePanelQuery(JSON.parse(JSON.stringify(q))), q);
+    assert.equal(panelTitle(routed), 'e1000e ingress tcp6');
   });
 
   it('refuses state it did not write', () => {
@@ -54,6 +56,9 @@ describe('panel query', () => {
       { ...ingress, depth: 1.5 },
       { ...ingress, driver: '' },
       { ...ingress, driver: 'a\nb' },
+      { ...ingress, route: '' },
+      { ...ingress, route: 7 },
+      { ...ingress, route: 'a\nb' },
       { ...ingress, driver: 'x'.repeat(600) },
       { ...ingress, expand: 'e1000e_poll' },
       { ...ingress, expand: [1] },

@@ -79,6 +79,17 @@ describe('analysis server', () => {
       expand: [],
     });
     assert.ok(graph.nodes.some((n) => n.name === 'acme_poll'));
+    // A route: UDP alone over IPv4 (the fixture's stack has no IPv6).
+    const udp = await client.request('preset', {
+      driver: 'acme',
+      direction: 'ingress',
+      depth: 1,
+      expand: [],
+      route: 'udp4',
+    });
+    assert.equal(udp.graph.title, 'acme ingress udp4');
+    assert.ok(udp.graph.nodes.some((n) => n.name === 'udp_rcv'));
+    assert.ok(!udp.graph.nodes.some((n) => n.name === 'tcp_v4_rcv'));
     assert.equal(
       await client.request('driverOf', { file: 'drivers/net/ethernet/acme/acme_main.c' }),
       'acme',
