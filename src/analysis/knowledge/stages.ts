@@ -548,6 +548,11 @@ export const STAGE_RULES: readonly StageRule[] = [
     name: ['ip_forward', 'ip_forward_finish', 'ip6_forward', 'ip6_forward_finish'],
     stage: 'forward',
     context: 'softirq',
+    source: {
+      file: 'net/ipv4/route.c',
+      symbol: '__mkroute_input',
+      holds: ['rth->dst.input = ip_forward'],
+    },
   },
   // IPv4 receive runs in softirq; output inherits its caller's context.
   {
