@@ -18,6 +18,7 @@ import {
   knowledgeCitations,
   type ExplanationSource,
 } from '../../src/analysis/knowledge';
+import { hoverAt } from '../../src/analysis/knowledge/hover';
 import { kernelTreeProblem } from '../../src/analysis/index/walk';
 import { roleCitations } from '../../src/analysis/presets';
 import type { GraphJson, GraphNode } from '../../src/analysis/graph-json';
@@ -63,6 +64,7 @@ describe('knowledge sources on the 6.12 tree', () => {
     const tables = new Set(rows.map((r) => r.table));
     for (const t of [
       'skb-fields',
+      'skb-field-events',
       'skb-ops',
       'concepts',
       'function-notes',
@@ -150,6 +152,48 @@ describe('knowledge sources on the 6.12 tree', () => {
       r.stdout,
       /\nStage source: net\/core\/dev\.c:\d+-\d+ \(net_dev_init: open_softirq/,
     );
+  });
+
+  test('hovers of skb->cloned, skb->users and dataref link each life event to its line', () => {
+    const root = kernelRoot();
+    const read = reader(root);
+    const linkTo = (file: string, line: number): string => `tree:${file}#${line}`;
+    /** The tree's line behind each event link of a hover, by the event's first words. */
+    const eventLines = (line: string, word: string): Map<string, string> => {
+      const md = hoverAt(line, line.lastIndexOf(word) + 1, { readSource: read, linkTo })?.markdown;
+      assert.ok(md, `a hover on ${word}`);
+      const out = new Map<string, string>();
+      for (const m of md.matchAll(/^- (.*?) \[.*\]\(tree:([^#]+)#(\d+)\)$/gm)) {
+        const src = readFileSync(join(root, m[2] ?? ''), 'utf8').split('\n');
+        out.set((m[1] ?? '').replace(/\\/g, ''), src[Number(m[3]) - 1] ?? '');
+      }
+      return out;
+    };
+    const find = (events: Map<string, string>, start: string): string => {
+      const hit = [...events].find(([what]) => what.startsWith(start));
+      assert.ok(hit, `an event ${start} in ${[...events.keys()].join(' | ')}`);
+      return hit[1];
+    };
+    const cloned = eventLines('\tif (skb->cloned)', 'cloned');
+    assert.equal(cloned.size, 3);
+    assert.match(find(cloned, 'skb_clone() sets it'), /\bn->cloned = 1;/);
+    assert.match(find(cloned, 'TCP sends a clone'), /skb = skb_clone\(oskb, gfp_mask\);/);
+    assert.match(find(cloned, 'pskb_expand_head() clears'), /skb->cloned\s*= 0;/);
+    const users = eventLines('\trefcount_read(&skb->users)', 'users');
+    assert.match(find(users, 'skb_get()'), /refcount_inc\(&skb->users\)/);
+    assert.match(find(users, 'skb_unref()'), /refcount_dec_and_test\(&skb->users\)/);
+    assert.match(find(users, 'consume_skb()'), /if \(!skb_unref\(skb\)\)/);
+    assert.match(find(users, 'kfree_skb_reason()'), /skb_unref\(skb\)/);
+    const dataref = eventLines('\tatomic_read(&skb_shinfo(skb)->dataref)', 'dataref');
+    assert.match(
+      find(dataref, 'skb_clone() takes'),
+      /atomic_inc\(&\(skb_shinfo\(skb\)->dataref\)\)/,
+    );
+    assert.match(
+      find(dataref, 'When an skb is freed'),
+      /atomic_sub_return\(bias, &shinfo->dataref\)/,
+    );
+    assert.match(find(dataref, 'An allocation'), /atomic_set\(&shinfo->dataref, 1\)/);
   });
 
   test('netpaths explain prints the source line it cites', () => {

@@ -63,6 +63,12 @@ export function knowledgeCitations(): CitedRow[] {
     const cite = skbFieldCitation(r);
     // A derived row with no source is reported by the tests, never dropped silently.
     out.push({ table: 'skb-fields', row: r.field, cite: cite ?? { file: '', symbol: '' } });
+    for (const ev of r.events ?? [])
+      out.push({
+        table: 'skb-field-events',
+        row: `${r.field} ${ev.source.symbol}`,
+        cite: ev.source,
+      });
   }
   for (const r of SKB_OPS) out.push({ table: 'skb-ops', row: r.name, cite: skbOpCitation(r) });
   for (const r of SKB_ALLOCATORS)

@@ -45,6 +45,8 @@ export interface Explanation {
   source?: ExplanationSource;
   /** For a function: the place that backs its stage and context (the stage rule's citation). */
   stageSource?: ExplanationSource;
+  /** For a member: the events that change it, each with its place (lines when read). */
+  events?: { what: string; source: ExplanationSource }[];
 }
 
 /** Where an explanation's statement is backed in the tree (sources.ts). */
@@ -247,6 +249,9 @@ export function explain(
   const file = e.kind === 'function' ? functionNote(e.topic)?.file : undefined;
   const rule = file === undefined ? undefined : classifyStage(e.topic, file);
   if (rule) e.stageSource = locateSource(rule.source, read);
+  const row = e.kind === 'skb-field' ? SKB_FIELDS.find((r) => r.field === e.topic) : undefined;
+  if (row?.events)
+    e.events = row.events.map((ev) => ({ what: ev.what, source: locateSource(ev.source, read) }));
   return e;
 }
 
@@ -384,7 +389,17 @@ export function formatExplanation(e: Explanation): string {
   if (e.seeAlso && e.seeAlso.length > 0) lines.push(`See also: ${e.seeAlso.join(', ')}`);
   if (e.source) lines.push(wrap(`Source: ${formatSource(e.source)}`));
   if (e.stageSource) lines.push(wrap(`Stage source: ${formatSource(e.stageSource)}`));
+  if (e.events && e.events.length > 0) {
+    lines.push('Changed by:');
+    for (const ev of e.events)
+      lines.push(indent(wrap(`- ${ev.what} ${formatSource(ev.source)}`, 86), '  '));
+  }
   return lines.join('\n');
+}
+
+/** Every line after the first indented, so a list item's continuation lines up under it. */
+function indent(text: string, by: string): string {
+  return text.replace(/\n/g, `\n${by}`);
 }
 
 function wrap(text: string, width = 88): string {

@@ -11,7 +11,13 @@
 import { NOT_FOUND, maskComments, openingBracket, splitArguments } from '../index/c-text';
 import { functionNoteCitations, skbOpCitation } from './citations';
 import { CONCEPTS } from './concepts';
-import { explain, explanationCitation, formatSource, locateSource } from './explain';
+import {
+  type ExplanationSource,
+  explain,
+  explanationCitation,
+  formatSource,
+  locateSource,
+} from './explain';
 import { SKB_FIELDS } from './skb-fields';
 import { findSkbOp, type SkbOpRow } from './skb-ops';
 import type { SkbFieldDoc } from './skbuff-doc';
@@ -439,10 +445,18 @@ function stageCitation(
 
 /** `*Source:* [include/linux/skbuff.h:2798 ...](uri)`: the cited place, linked when the tree has it. */
 function sourceMarkdown(cite: Citation, options: HoverOptions, title = 'Source'): string {
-  const src = locateSource(cite, options.readSource);
-  const label = text(formatSource(src));
-  const uri = src.line !== undefined ? options.linkTo?.(src.file, src.line) : undefined;
-  return `*${title}:* ${uri && !src.problem ? link(formatSource(src), uri) : label}`;
+  return `*${title}:* ${placeMarkdown(locateSource(cite, options.readSource), options, false)}`;
+}
+
+/**
+ * A located citation, linked when it holds: to its definition, or with `atHeld` to the line
+ * of the first text it holds (the statement an event names).
+ */
+function placeMarkdown(src: ExplanationSource, options: HoverOptions, atHeld: boolean): string {
+  const held = atHeld ? src.holds?.find((h) => h.line !== undefined)?.line : undefined;
+  const line = held ?? src.line;
+  const uri = line !== undefined ? options.linkTo?.(src.file, line) : undefined;
+  return uri && !src.problem ? link(formatSource(src), uri) : text(formatSource(src));
 }
 
 function hoverContent(target: HoverTarget, options: HoverOptions): HoverResult | undefined {
@@ -466,7 +480,7 @@ function fieldHover(
 ): HoverResult | undefined {
   const topic =
     target.struct === 'sk_buff' ? `skb->${target.field}` : `skb_shinfo(skb)->${target.field}`;
-  const e = explain(topic, options.doc);
+  const e = explain(topic, options.doc, options.readSource);
   if (!e) return undefined;
   const d =
     target.struct === 'sk_buff' ? options.doc?.find((f) => f.name === target.field) : undefined;
@@ -477,6 +491,13 @@ function fieldHover(
   if (e.kernelDoc !== undefined) parts.push(`*skbuff.h:* ${text(e.kernelDoc)}`);
   if (d?.conditions && d.conditions.length > 0)
     parts.push(`*Only with* ${d.conditions.map(code).join(', ')}`);
+  if (e.events && e.events.length > 0)
+    parts.push(
+      [
+        '*Changed by:*',
+        ...e.events.map((ev) => `- ${text(ev.what)} ${placeMarkdown(ev.source, options, true)}`),
+      ].join('\n'),
+    );
   const result: HoverResult = { target, markdown: '' };
   if (e.file === SKBUFF_H && e.line !== undefined) {
     result.link = { file: SKBUFF_H, line: e.line };

@@ -27,6 +27,19 @@ export interface SkbFieldRow {
    * its declaration in include/linux/skbuff.h; a derived idea always names its helper.
    */
   source?: Citation;
+  /**
+   * The events in an skb's life that change this member (a reference count, a flag): what
+   * happens, and the place in the tree where it happens. Hovers and `explain` list them.
+   */
+  events?: readonly SkbFieldEvent[];
+}
+
+/** One event that changes a member: e.g. skb_clone() sets `cloned` on both skbs. */
+export interface SkbFieldEvent {
+  /** What happens to the member, one short sentence. */
+  what: string;
+  /** Where it happens: the function and the statement that does it. */
+  source: Citation;
 }
 
 export const SKB_FIELDS: readonly SkbFieldRow[] = [
@@ -159,13 +172,81 @@ export const SKB_FIELDS: readonly SkbFieldRow[] = [
     text: 'Set when skb_clone() made another sk_buff that shares this data buffer. Before writing packet bytes, code checks skb_cloned() and makes a private copy if needed (skb_cow(), pskb_expand_head()).',
     related: ['users', 'frags'],
     seeAlso: ['skb_clone', 'skb_cloned', 'skb_cow'],
+    events: [
+      {
+        what: 'skb_clone() sets it on the original and on the clone.',
+        source: {
+          file: 'net/core/skbuff.c',
+          symbol: '__skb_clone',
+          holds: ['n->cloned = 1', 'skb->cloned = 1'],
+        },
+      },
+      {
+        what: 'TCP sends a clone of each segment and keeps the original for retransmission; a segment still cloned (its last clone not yet freed by the driver) is copied instead.',
+        source: {
+          file: 'net/ipv4/tcp_output.c',
+          symbol: '__tcp_transmit_skb',
+          holds: ['skb = skb_clone(oskb, gfp_mask)', 'skb = pskb_copy(oskb, gfp_mask)'],
+        },
+      },
+      {
+        what: 'pskb_expand_head() clears it: the skb has a private head again.',
+        source: {
+          file: 'net/core/skbuff.c',
+          symbol: 'pskb_expand_head',
+          holds: ['skb->cloned = 0'],
+        },
+      },
+    ],
   },
   {
     field: 'users',
     struct: 'sk_buff',
     text: 'Reference count of the sk_buff structure itself: skb_get() takes one, kfree_skb()/consume_skb() drop one and free at zero. References to the shared data buffer are counted separately in skb_shinfo(skb)->dataref.',
-    related: ['cloned'],
+    related: ['cloned', 'dataref'],
     seeAlso: ['skb_get', 'kfree_skb', 'consume_skb'],
+    events: [
+      {
+        what: 'An allocation sets it to 1 (and so does skb_clone() on the clone).',
+        source: {
+          file: 'net/core/skbuff.c',
+          symbol: '__finalize_skb_around',
+          holds: ['refcount_set(&skb->users, 1)'],
+        },
+      },
+      {
+        what: 'skb_get() takes one more reference.',
+        source: {
+          file: 'include/linux/skbuff.h',
+          symbol: 'skb_get',
+          holds: ['refcount_inc(&skb->users)'],
+        },
+      },
+      {
+        what: 'skb_unref() drops one and says whether it was the last: the free functions go on only then.',
+        source: {
+          file: 'include/linux/skbuff.h',
+          symbol: 'skb_unref',
+          holds: ['refcount_dec_and_test(&skb->users)'],
+        },
+      },
+      {
+        what: 'consume_skb() frees after use, not as a drop, once the last reference is gone.',
+        source: {
+          file: 'net/core/skbuff.c',
+          symbol: 'consume_skb',
+          holds: ['skb_unref(skb)', '__kfree_skb(skb)'],
+        },
+      },
+      {
+        what: 'kfree_skb_reason() (through sk_skb_reason_drop()) does the same as a drop, with its reason.',
+        source: {
+          file: 'net/core/skbuff.c',
+          symbol: '__sk_skb_reason_drop',
+          holds: ['skb_unref(skb)'],
+        },
+      },
+    ],
   },
   {
     field: 'truesize',
@@ -273,5 +354,46 @@ export const SKB_FIELDS: readonly SkbFieldRow[] = [
     text: 'For a large GSO/TSO packet, the payload size of each segment it will be cut into (the MSS for TCP); 0 for a normal packet. GRO sets it on merged packets so they can be re-segmented if forwarded.',
     related: ['gso', 'gro'],
     seeAlso: ['skb_is_gso'],
+  },
+  {
+    field: 'dataref',
+    struct: 'skb_shared_info',
+    text: 'Reference count of the data buffer (the linear head and the shared info behind it), shared by an skb and its clones; the buffer is freed when it drops to 0. Its upper half counts the references through which only the payload may be read (__skb_header_release()).',
+    related: ['users', 'cloned'],
+    seeAlso: ['skb_shinfo', 'skb_clone', 'skb_release_data'],
+    events: [
+      {
+        what: 'An allocation sets it to 1.',
+        source: {
+          file: 'net/core/skbuff.c',
+          symbol: '__finalize_skb_around',
+          holds: ['atomic_set(&shinfo->dataref, 1)'],
+        },
+      },
+      {
+        what: 'skb_clone() takes one more: the clone shares the buffer.',
+        source: {
+          file: 'net/core/skbuff.c',
+          symbol: '__skb_clone',
+          holds: ['atomic_inc(&(skb_shinfo(skb)->dataref))'],
+        },
+      },
+      {
+        what: 'When an skb is freed (consume_skb(), kfree_skb()), skb_release_data() drops its reference; a cloned skb subtracts and frees the buffer only at 0.',
+        source: {
+          file: 'include/linux/skbuff.h',
+          symbol: 'skb_data_unref',
+          holds: ['atomic_sub_return(bias, &shinfo->dataref)'],
+        },
+      },
+      {
+        what: 'pskb_expand_head() gives the skb a new buffer of its own: 1 again.',
+        source: {
+          file: 'net/core/skbuff.c',
+          symbol: 'pskb_expand_head',
+          holds: ['atomic_set(&skb_shinfo(skb)->dataref, 1)'],
+        },
+      },
+    ],
   },
 ];

@@ -51,9 +51,10 @@ function assertInert(markdown: string): void {
       fence = open[1];
       continue;
     }
-    // A link we made ourselves: label checked below, destination must stay in its parentheses.
+    // A link we made ourselves, ending its line (a whole line, or after a list item's text):
+    // label checked below, destination must stay in its parentheses.
     const rest = line.replace(
-      /^\[((?:\\.|[^\\\]])*)\]\(([^()\s]*)\)$/,
+      /(?<!\\)\[((?:\\.|[^\\\]])*)\]\(([^()\s]*)\)$/,
       (_m, label: string) => label,
     );
     let i = 0;
@@ -587,5 +588,46 @@ describe('hover sources', () => {
       })?.markdown ?? '';
     assert.match(md, /does not hold in this tree/);
     assert.doesNotMatch(md, /\*Source:\* \[/);
+  });
+});
+
+describe('hover of the members the skb life changes', () => {
+  const skbuffC = [
+    'static struct sk_buff *__skb_clone(struct sk_buff *n, struct sk_buff *skb)',
+    '{',
+    '\tn->cloned = 1;',
+    '\trefcount_set(&n->users, 1);',
+    '\tatomic_inc(&(skb_shinfo(skb)->dataref));',
+    '\tskb->cloned = 1;',
+    '\treturn n;',
+    '}',
+  ].join('\n');
+  const readSource = (file: string): string | undefined =>
+    file === 'net/core/skbuff.c' ? skbuffC : undefined;
+
+  test('skb_shinfo(skb)->dataref lists the events that change it, the clone linked at its line', () => {
+    const line = '\tatomic_read(&skb_shinfo(skb)->dataref);';
+    const md = at(line, 'dataref', { readSource })?.markdown ?? '';
+    assertInert(md);
+    assert.match(md, /\*Changed by:\*\n- /);
+    // The clone's increment is line 5 of the file read, linked there.
+    assert.match(
+      md,
+      /skb\\_clone\\\(\\\) takes one more.*\(file:\/\/\/src\/linux\/net\/core\/skbuff\.c#L5\)$/m,
+    );
+    // Events whose file the tree lacks are named without a link.
+    assert.match(
+      md,
+      /pskb\\_expand\\_head\\\(\\\) gives the skb a new buffer.*does not hold in this tree/,
+    );
+  });
+
+  test('skb->cloned and skb->users name clone, skb_get and the frees', () => {
+    const cloned = at('\tif (skb->cloned)', 'cloned')?.markdown ?? '';
+    assert.match(cloned, /\*Changed by:\*/);
+    assert.match(cloned, /\\_\\_tcp\\_transmit\\_skb/);
+    const users = at('\trefcount_read(&skb->users)', 'users')?.markdown ?? '';
+    for (const name of ['skb\\_get', 'consume\\_skb', 'kfree\\_skb\\_reason'])
+      assert.ok(users.includes(name), `${name} in ${users}`);
   });
 });
