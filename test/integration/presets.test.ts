@@ -291,7 +291,8 @@ describe('packet-path presets on the real 6.12 tree', () => {
       for (const op of found)
         assert.match(
           sourceLine(op.file, op.line),
-          new RegExp(`\\b${op.op}\\s*\\(`),
+          // A call, or a pointer call whose INDIRECT_CALL_* wrapper names the function.
+          new RegExp(`\\b${op.op}\\s*\\(|\\bINDIRECT_CALL_\\d\\([^)]*\\b${op.op}\\b`),
           `${op.op} at ${op.file}:${op.line}`,
         );
       return found;
@@ -336,6 +337,45 @@ describe('packet-path presets on the real 6.12 tree', () => {
         at(alloc) < at(copy) && at(copy) < at(clone) && at(clone) < at(free),
         'in packet order',
       );
+    });
+
+    it("egress --driver e1000e: UDP's skb is allocated in __ip_append_data under ip_make_skb and filled from user memory by ip_generic_getfrag", () => {
+      const skb = egress.skb ?? [];
+      assertThroughWay(way(egress, 'udp_sendmsg', '__ip_append_data'), [
+        'udp_sendmsg',
+        'ip_make_skb',
+        '__ip_append_data',
+      ]);
+      const allocs = life(egress, 'alloc').filter((op) => fnOf(op) === '__ip_append_data');
+      assert.deepEqual(
+        allocs.map((op) => op.op),
+        ['sock_alloc_send_skb', 'alloc_skb'],
+      );
+      // The getfrag callback is called through INDIRECT_CALL_1, which names it at the call.
+      const copies = skb.filter((op) => op.life === 'copy-in' && fnOf(op) === '__ip_append_data');
+      assert.ok(copies.length > 0, 'no copy of user data in __ip_append_data');
+      for (const op of copies) {
+        assert.equal(op.op, 'ip_generic_getfrag');
+        assert.match(
+          sourceLine(op.file, op.line),
+          /INDIRECT_CALL_1\(getfrag, ip_generic_getfrag,/,
+          `${op.file}:${op.line}`,
+        );
+      }
+      const at = (op: SkbOp | undefined): number => skb.indexOf(op as SkbOp);
+      assert.ok(at(allocs[0]) < at(copies[0]), 'allocated before the copy');
+      // Where udp_sendmsg hands ip_generic_getfrag to ip_make_skb, nothing is copied yet.
+      const make = egress.edges.find(
+        (e) => e.from === node(egress, 'udp_sendmsg').id && e.to === node(egress, 'ip_make_skb').id,
+      );
+      assert.ok(make, 'udp_sendmsg calls ip_make_skb');
+      assert.match(sourceLine(make.file ?? '', make.line ?? 0), /ip_make_skb\(sk, fl4, getfrag,/);
+      assert.ok(
+        !skb.some((op) => fnOf(op) === 'udp_sendmsg' && op.line === make.line),
+        'no copy where the callback is handed over',
+      );
+      // The error report of a datagram too long is not the packet's allocation.
+      assert.ok(!egress.nodes.some((n) => n.name === 'ip_local_error'), 'ip_local_error drawn');
     });
 
     it('ingress --driver ixgbe goes on from the wake-up to the wait queue, and the reader from __sys_recvfrom to tcp_recvmsg and udp_recvmsg', () => {

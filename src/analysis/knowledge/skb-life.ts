@@ -128,6 +128,17 @@ export const SKB_LIFE: readonly SkbLifeRow[] = [
       'copies[ LEN bytes of] user data to the tail of the linear area: tail and len grow by as much',
     file: 'include/net/sock.h',
   },
+  // UDP and raw IP sockets copy user data in through a getfrag callback, the generic one
+  // unless the protocol has its own (UDP-Lite's checksums the data it copies).
+  {
+    name: 'ip_generic_getfrag',
+    life: 'copy-in',
+    params: ['from', 'to', 'offset', 'len', 'odd', 'skb'],
+    lenArg: 3,
+    effect:
+      "copies[ LEN bytes of] the sender's user data into the skb (the linear area or a page fragment), adding their checksum to skb->csum when the device does not checksum",
+    file: 'net/ipv4/ip_output.c',
+  },
   {
     name: 'skb_clone',
     life: 'clone',

@@ -303,6 +303,8 @@ export const HELPER_STAGES_EXCLUDED: ReadonlySet<Stage> = new Set(['skb', 'core'
 export const HELPERS_EXCLUDED: ReadonlySet<string> = new Set([
   // TCP_REPAIR: queues data restored by checkpoint/restore, not sent data.
   'tcp_send_rcvq',
+  // Queues an error report (EMSGSIZE) to the sender's error queue, not the packet sent.
+  'ip_local_error',
 ]);
 
 /**

@@ -604,6 +604,30 @@ export const IPV6_TCP_OUT: readonly MilestoneRow[] = [
   },
 ];
 
+// UDP builds its skb in the sender's system call: ip_make_skb's __ip_append_data allocates
+// it (sock_alloc_send_skb, charged to the send buffer) and copies the user data in through
+// the getfrag callback (ip_generic_getfrag) that udp_sendmsg hands it.
+function udpMake(make: string, append: string): MilestoneRow[] {
+  return [
+    {
+      id: 'udp-make',
+      after: 'udp-send',
+      names: [make],
+      hops: 2,
+      label: `the UDP skb built (${make})`,
+      optional: true,
+    },
+    {
+      id: 'udp-append',
+      after: 'udp-make',
+      names: [append],
+      hops: 2,
+      label: `the skb allocated and the user data copied in (${append})`,
+      optional: true,
+    },
+  ];
+}
+
 /**
  * UDP's send side as a route of its own: the protocol's sendmsg (restarting there without
  * the socket layer), the send of the datagram and the IP output to the neighbour output.
@@ -614,6 +638,8 @@ function udpSend(fns: {
   localOut: string;
   output: string;
   finishOutput: string;
+  make: string;
+  append: string;
 }): MilestoneRow[] {
   return [
     {
@@ -626,7 +652,15 @@ function udpSend(fns: {
       context: 'process',
       required: true,
     },
-    { id: 'udp-out', names: [fns.send], hops: 4, label: fns.send, required: true },
+    ...udpMake(fns.make, fns.append),
+    {
+      id: 'udp-out',
+      after: 'udp-send',
+      names: [fns.send],
+      hops: 4,
+      label: fns.send,
+      required: true,
+    },
     { id: 'ip-local-out', names: [fns.localOut], hops: 2, label: fns.localOut, required: true },
     {
       id: 'ip-output',
@@ -651,6 +685,8 @@ export const UDP4_SEND: readonly MilestoneRow[] = udpSend({
   localOut: 'ip_local_out',
   output: 'ip_output',
   finishOutput: 'ip_finish_output2',
+  make: 'ip_make_skb',
+  append: '__ip_append_data',
 });
 export const UDP6_SEND: readonly MilestoneRow[] = udpSend({
   sendmsg: 'udpv6_sendmsg',
@@ -658,6 +694,8 @@ export const UDP6_SEND: readonly MilestoneRow[] = udpSend({
   localOut: 'ip6_local_out',
   output: 'ip6_output',
   finishOutput: 'ip6_finish_output2',
+  make: 'ip6_make_skb',
+  append: '__ip6_append_data',
 });
 
 /**
@@ -750,6 +788,7 @@ export const UDP4_BESIDE: readonly MilestoneRow[] = [
     label: 'ip_local_out',
     optional: true,
   },
+  ...udpMake('ip_make_skb', '__ip_append_data'),
 ];
 
 /** TX completion runs in the NAPI poll, in the NET_RX softirq. */

@@ -12,6 +12,7 @@
 // cannot be read: the source says whether both can run.
 
 import type { Graph } from '../index/graph';
+import { INDIRECT_CALL_WRAPPERS } from '../index/kernel-idioms';
 import type { SkbChoice, SkbChoiceKind, SkbOp } from '../graph-json';
 import { findSkbLife, findSkbOp, isSkbAllocator, skbLifeEffect, skbOpEffect } from '../knowledge';
 import { edgeArgs } from '../query/query';
@@ -185,6 +186,15 @@ function itemsOf(g: Graph, cut: Cut, n: number): Item[] {
   if (isTimelineOp(g.name(n))) return [];
   const items: Item[] = [];
   const sitesOf = new Map<number, Site[]>();
+  // A function handed to a callee (udp_sendmsg passes ip_generic_getfrag to ip_make_skb)
+  // is called in that callee's body, where the timeline finds it when the callee is drawn:
+  // the call that hands it over copies nothing yet. Such an edge shares its call site with
+  // the direct call of the callee; a pointer call through INDIRECT_CALL_* shares it only
+  // with the wrapper macro.
+  const directCalls = new Set<string>();
+  for (const e of g.outgoing(n))
+    if (g.kind(e) === 'direct' && !INDIRECT_CALL_WRAPPERS.has(g.name(g.to(e))))
+      directCalls.add(`${g.edgeLine(e)}:${g.edgeCol(e)}`);
   for (const e of g.outgoing(n)) {
     const c = g.to(e);
     const site = { line: g.edgeLine(e), col: g.edgeCol(e) };
@@ -192,6 +202,8 @@ function itemsOf(g: Graph, cut: Cut, n: number): Item[] {
     if (!sites) sitesOf.set(c, (sites = []));
     sites.push(site);
     const op = isTimelineOp(g.name(c));
+    const handedOver = g.kind(e) === 'indirect' && directCalls.has(`${site.line}:${site.col}`);
+    if (op && handedOver) continue;
     if (op) items.push({ e, op, sites: [site] });
     else if (cut.edges.has(e) && cut.nodes.has(c)) items.push({ e, op, sites });
   }
