@@ -20,7 +20,13 @@ export type EdgeKind =
   /** A call through a function pointer: an ops-table field, a registered callback, a parameter. */
   | 'indirect'
   /** Deferred execution: raising a softirq reaches its handler later, on another stack. */
-  | 'async';
+  | 'async'
+  /**
+   * Not a call: a wake-up makes a task sleeping elsewhere runnable (the socket's wait queue
+   * wakes the reader in wait_woken), which runs later in its own context. Presets draw it
+   * so the sleeper is placed after the wake-up; queries and traces never follow it.
+   */
+  | 'wakes';
 
 export interface GraphNode {
   /** Unique id: `FILE:NAME`, or `FILE:NAME:LINE` when one file defines NAME twice. */

@@ -86,13 +86,16 @@ export function diagramCss(mono: string, sans: string): string {
     shapeRule('.drop', 'stroke: var(--np-hardirq) !important; stroke-width: 3px !important;'),
     shapeRule('.np-trace-at', 'stroke: var(--np-match) !important; stroke-width: 5px !important;'),
     `g.node.np-trace-at { filter: drop-shadow(0 0 10px var(--np-match)); }`,
-    // Edges: direct solid grey, indirect dashed purple, async thick orange.
+    // Edges: direct solid grey, indirect dashed purple, async thick orange, wakes dotted.
     `path.flowchart-link { stroke: var(--np-line) !important; }`,
     `path.flowchart-link.np-edge-indirect { stroke: var(--np-indirect) !important; stroke-dasharray: 5 4 !important; stroke-width: 1.6px !important; }`,
     `path.flowchart-link.np-edge-async { stroke: var(--np-async) !important; stroke-width: 3.5px !important; }`,
+    // A wake-up is not a call: dotted and muted, so the eye follows the calls first.
+    `path.flowchart-link.np-edge-wakes { stroke: var(--np-muted) !important; stroke-dasharray: 2 4 !important; stroke-width: 1.6px !important; }`,
     `marker :is(path, polygon) { fill: var(--np-line) !important; stroke: var(--np-line) !important; }`,
     `marker.np-marker-indirect :is(path, polygon) { fill: var(--np-indirect) !important; stroke: var(--np-indirect) !important; }`,
     `marker.np-marker-async :is(path, polygon) { fill: var(--np-async) !important; stroke: var(--np-async) !important; }`,
+    `marker.np-marker-wakes :is(path, polygon) { fill: var(--np-muted) !important; stroke: var(--np-muted) !important; }`,
     `path.np-edge-hit { fill: none; stroke: transparent; stroke-width: 14px; pointer-events: stroke; cursor: pointer; }`,
     `path.np-edge-hit:hover { stroke: color-mix(in srgb, var(--np-accent) 25%, transparent); }`,
     `.edgeLabel { cursor: pointer; }`,
@@ -100,5 +103,6 @@ export function diagramCss(mono: string, sans: string): string {
     `.edgeLabel p, .edgeLabel span { background: var(--np-bg) !important; }`,
     `.np-label-indirect :is(span, p) { color: var(--np-indirect) !important; }`,
     `.np-label-async :is(span, p) { color: var(--np-async) !important; font-weight: 700; }`,
+    `.np-label-wakes :is(span, p) { color: var(--np-muted) !important; font-style: italic; }`,
   ].join('\n');
 }

@@ -192,6 +192,7 @@ ${SIDE_PANELS}  </main>
     <span class="np-edge-key np-edge-direct">direct call</span>
     <span class="np-edge-key np-edge-indirect">indirect (fn pointer)</span>
     <span class="np-edge-key np-edge-async">async (softirq, work)</span>
+    <span class="np-edge-key np-edge-wakes">wakes (a sleeping task)</span>
     <span class="np-sep"></span>
     <span class="np-badge-key">⇄ skb op</span>
     <span class="np-badge-key">◆ netfilter hook</span>

@@ -48,6 +48,14 @@ export function nodeTooltip(graph: GraphJson, node: GraphNode): TooltipContent {
   return out;
 }
 
+/** How the tooltip names each kind of edge. */
+const EDGE_KIND_TEXT: Record<GraphEdge['kind'], string> = {
+  direct: 'direct call',
+  indirect: 'indirect call (function pointer)',
+  async: 'asynchronous (deferred)',
+  wakes: 'wake-up of a sleeping task (not a call)',
+};
+
 export function edgeTooltip(
   graph: GraphJson,
   edges: readonly GraphEdge[],
@@ -55,20 +63,18 @@ export function edgeTooltip(
   const first = edges[0];
   if (!first) return undefined;
   const name = (id: string): string => graph.nodes.find((n) => n.id === id)?.name ?? id;
-  const kind =
-    first.kind === 'direct'
-      ? 'direct call'
-      : first.kind === 'indirect'
-        ? 'indirect call (function pointer)'
-        : 'asynchronous (deferred)';
+  const wakes = first.kind === 'wakes';
+  const kind = EDGE_KIND_TEXT[first.kind];
   const rows: [string, string][] = [['kind', kind]];
+  // A wake-up is not a call: its place is where the woken task sleeps.
+  const site = wakes ? 'sleeps at' : 'call site';
   edges.forEach((e, i) =>
-    rows.push([edges.length > 1 ? `call site ${i + 1}` : 'call site', `${e.file}:${e.line}`]),
+    rows.push([edges.length > 1 ? `${site} ${i + 1}` : site, `${e.file}:${e.line}`]),
   );
   const out: TooltipContent = {
     title: `${name(first.from)} → ${name(first.to)}`,
     rows,
-    hint: 'Click to open the call site',
+    hint: wakes ? 'Click to open where the task sleeps' : 'Click to open the call site',
   };
   if (first.via) out.note = first.via;
   return out;

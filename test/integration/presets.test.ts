@@ -405,6 +405,35 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assert.equal(node(ingress, 'tcp_recvmsg').context, 'process');
     });
 
+    it('ingress --driver ixgbe: the wake-up is drawn as a "wakes" edge to where the reader sleeps, after the IRQ path', () => {
+      const wakes = ingress.edges.filter((e) => e.kind === 'wakes');
+      assert.equal(wakes.length, 1, JSON.stringify(wakes));
+      const [edge] = wakes;
+      assert.ok(edge);
+      assert.equal(edge.from, node(ingress, 'try_to_wake_up').id);
+      const sleep = node(ingress, 'wait_woken');
+      assert.equal(edge.to, sleep.id);
+      assert.deepEqual([edge.file, edge.line], [sleep.file, sleep.line]);
+      assert.match(sourceLine(edge.file, edge.line), /^long wait_woken\(/);
+      // The reader reaches its sleep by calls of its own; the wake-up reaches it only by this edge.
+      assert.ok(way(ingress, 'tcp_recvmsg', 'wait_woken'), 'tcp_recvmsg sleeps in wait_woken');
+      const r = runCli(['ingress', '--driver', 'ixgbe', '--format', 'mermaid']);
+      assert.equal(r.status, 0, r.stderr);
+      const ids = new Map<string, string>();
+      for (const m of r.stdout.matchAll(/^ {4}(n\d+)\["([^<"]+)<br\/>/gm))
+        if (m[1] && m[2]) ids.set(m[2], m[1]);
+      // The CLI writes the export text: links without ids, counted in order by linkStyle.
+      const drawn = r.stdout.split('\n').filter((l) => /^ {2}n\d+ (?:-->|-\.->|==>)/.test(l));
+      const index = drawn.indexOf(
+        `  ${ids.get('try_to_wake_up') ?? '?'} -.->|"wakes"| ${ids.get('wait_woken') ?? '?'}`,
+      );
+      assert.ok(index >= 0, 'a dotted link labelled wakes');
+      assert.match(
+        r.stdout,
+        new RegExp(`^ {2}linkStyle ${index} stroke:#6e7781,stroke-dasharray:2 4$`, 'm'),
+      );
+    });
+
     it("ingress --driver ixgbe: the skb is allocated in ixgbe's RX path, copied to user memory and freed after the copy", () => {
       const skb = ingress.skb ?? [];
       const alloc = life(ingress, 'alloc').filter((op) => op.file.startsWith(IXGBE));

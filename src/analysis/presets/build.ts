@@ -14,6 +14,7 @@ import { walkChain } from './chain';
 import type { PresetContext } from './context';
 import { cutGraph } from './cut';
 import { addDrops } from './drops';
+import { addWakeEdges } from './wakes';
 import { type Driver, findDriver, unknownDriverMessage } from './drivers';
 import type { BranchRow, Direction, MilestoneRow } from './rows';
 import {
@@ -164,6 +165,7 @@ export function buildPreset(
   });
   const json = annotate(ctx, driver, direction, chain, cut);
   if (route.id !== DEFAULT_ROUTE) json.title = `${driver.name} ${direction} ${route.id}`;
+  addWakeEdges(ctx.graph, chain, json);
   addDrops(ctx, json);
   return json;
 }

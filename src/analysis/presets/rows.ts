@@ -316,3 +316,14 @@ export const JOIN_HOPS = 4;
 
 /** Default cap on nodes added by `--depth`. */
 export const WIDEN_LIMIT = 120;
+
+/**
+ * Wake-ups drawn as edges (kind `wakes`), for the layout: the milestone whose function makes
+ * a sleeping task runnable (the first of `from` found) and the milestone where that task
+ * sleeps. They are not calls: the reader woken in wait_woken runs later, on its own stack,
+ * but the diagram then places the reader's side after the wake-up rather than beside the
+ * interrupt.
+ */
+export const WAKES: readonly { from: readonly string[]; to: string }[] = [
+  { from: ['wake-task', 'wake-entry'], to: 'tcp-sleep' },
+];

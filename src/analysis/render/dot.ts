@@ -114,6 +114,7 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     const short = shortVia({ kind: group.kind, via: group.first.via });
     if (group.kind === 'indirect') attrs.push('style=dashed', 'color="#8250df"');
     if (group.kind === 'async') attrs.push('style=bold', 'penwidth=2.5', 'color="#b26a00"');
+    if (group.kind === 'wakes') attrs.push('style=dotted', 'color="#6e7781"');
     const links = group.indexes.map((i) => graph.edges[i]?.trace);
     if (links.includes('observed')) attrs.push('penwidth=2');
     else if (links.includes('inferred')) attrs.push('style=dashed', 'color="#8c959f"');

@@ -111,7 +111,14 @@ function unbuiltLinkStyles(dead: readonly number[]): string[] {
   return out;
 }
 
-const ARROWS: Record<EdgeGroup['kind'], string> = { direct: '-->', indirect: '-.->', async: '==>' };
+const ARROWS: Record<EdgeGroup['kind'], string> = {
+  direct: '-->',
+  indirect: '-.->',
+  async: '==>',
+  wakes: '-.->',
+};
+/** A wake-up (not a call): dotted finer than a pointer call, and grey. */
+const WAKES_LINK_STYLE = 'stroke:#6e7781,stroke-dasharray:2 4';
 
 /**
  * A trace drawn on the graph (`netpaths trace`): observed functions strong, the ones the
@@ -208,33 +215,8 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
     lines.push(`  omitted{{"… ${count} more function${count === 1 ? '' : 's'} not drawn"}}`);
   }
 
-  const edgeIds: Record<string, MermaidEdgeRef> = {};
-  const linkStyles = new Map<TraceLink | 'untaken', number[]>();
-  const untaken = untakenCalls(graph);
-  // Calls a configuration leaves out (drawn with --show-unbuilt only): faint and dashed.
-  const deadLinks: number[] = [];
-  let drawn = 0;
-  prepared.edges.forEach((group, i) => {
-    const eid = `e${i}`;
-    edgeIds[eid] = { from: group.from, to: group.to, edges: group.indexes };
-    const from = mermaidId.get(group.from);
-    const to = mermaidId.get(group.to);
-    if (!from || !to) return;
-    const link = groupTrace(graph, group, untaken);
-    const short = link === 'gap' ? 'gap' : shortVia({ kind: group.kind, via: group.first.via });
-    const label = short ? `|"${escapeMermaid(short)}"|` : '';
-    const id = forExport ? '' : `${eid}@`;
-    lines.push(`  ${from} ${id}${ARROWS[group.kind]}${label} ${to}`);
-    if (link) linkStyles.set(link, [...(linkStyles.get(link) ?? []), drawn]);
-    if (group.indexes.every((k) => graph.edges[k]?.config === 'dead')) deadLinks.push(drawn);
-    drawn++;
-  });
-  for (const [link, indexes] of linkStyles) {
-    for (let i = 0; i < indexes.length; i += 40)
-      lines.push(`  linkStyle ${indexes.slice(i, i + 40).join(',')} ${TRACE_LINK_STYLES[link]}`);
-  }
-
-  lines.push(...unbuiltLinkStyles(deadLinks));
+  const drawnEdges = edgeLines(graph, prepared.edges, mermaidId, forExport);
+  lines.push(...drawnEdges.lines);
   lines.push(...CLASS_DEFS.map((l) => `  ${l}`));
   if (graph.trace) lines.push(...TRACE_CLASS_DEFS.map((l) => `  ${l}`));
   if (prepared.kept.some((n) => n.built === 'n')) lines.push(`  ${UNBUILT_CLASS_DEF}`);
@@ -265,7 +247,7 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
   return {
     text: `${lines.join('\n')}\n`,
     nodeIds,
-    edgeIds,
+    edgeIds: drawnEdges.edgeIds,
     stageIds,
     stats: {
       nodes: prepared.kept.length,
@@ -274,6 +256,46 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
       totalNodes: prepared.order.length,
     },
   };
+}
+
+/** The edge lines (`n0 e0@--> n1`) with their link styles, and what each edge id draws. */
+function edgeLines(
+  graph: GraphJson,
+  groups: readonly EdgeGroup[],
+  mermaidId: ReadonlyMap<string, string>,
+  forExport: boolean,
+): { lines: string[]; edgeIds: Record<string, MermaidEdgeRef> } {
+  const lines: string[] = [];
+  const edgeIds: Record<string, MermaidEdgeRef> = {};
+  const linkStyles = new Map<TraceLink | 'untaken', number[]>();
+  const untaken = untakenCalls(graph);
+  // Calls a configuration leaves out (drawn with --show-unbuilt only): faint and dashed.
+  const deadLinks: number[] = [];
+  const wakes: number[] = [];
+  let drawn = 0;
+  groups.forEach((group, i) => {
+    const eid = `e${i}`;
+    edgeIds[eid] = { from: group.from, to: group.to, edges: group.indexes };
+    const from = mermaidId.get(group.from);
+    const to = mermaidId.get(group.to);
+    if (!from || !to) return;
+    const link = groupTrace(graph, group, untaken);
+    const short = link === 'gap' ? 'gap' : shortVia({ kind: group.kind, via: group.first.via });
+    const label = short ? `|"${escapeMermaid(short)}"|` : '';
+    const id = forExport ? '' : `${eid}@`;
+    lines.push(`  ${from} ${id}${ARROWS[group.kind]}${label} ${to}`);
+    if (link) linkStyles.set(link, [...(linkStyles.get(link) ?? []), drawn]);
+    if (group.indexes.every((k) => graph.edges[k]?.config === 'dead')) deadLinks.push(drawn);
+    if (group.kind === 'wakes') wakes.push(drawn);
+    drawn++;
+  });
+  for (const [link, indexes] of linkStyles) {
+    for (let i = 0; i < indexes.length; i += 40)
+      lines.push(`  linkStyle ${indexes.slice(i, i + 40).join(',')} ${TRACE_LINK_STYLES[link]}`);
+  }
+  if (wakes.length > 0) lines.push(`  linkStyle ${wakes.join(',')} ${WAKES_LINK_STYLE}`);
+  lines.push(...unbuiltLinkStyles(deadLinks));
+  return { lines, edgeIds };
 }
 
 /** A Markdown document fragment: the export text in a ```mermaid fence, titled by front matter. */

@@ -57,7 +57,8 @@ export function pathOrder(graph: GraphJson): GraphNode[] {
   const callees = new Map<string, string[]>();
   const called = new Set<string>();
   for (const edge of graph.edges) {
-    if (edge.from === edge.to) continue;
+    // A wake-up is not a call: the woken function keeps its place in the path order.
+    if (edge.from === edge.to || edge.kind === 'wakes') continue;
     let list = callees.get(edge.from);
     if (!list) callees.set(edge.from, (list = []));
     list.push(edge.to);

@@ -18,7 +18,12 @@ import type { PreparedGraph } from './model';
 import { contextTitle, isExecContext } from './stages';
 import { traceText } from './trace-text';
 
-const ARROW: Record<GraphEdge['kind'], string> = { direct: '→', indirect: '⇢', async: '⇒' };
+const ARROW: Record<GraphEdge['kind'], string> = {
+  direct: '→',
+  indirect: '⇢',
+  async: '⇒',
+  wakes: '⇝',
+};
 
 /** Graph JSON -> plain text (UTF-8, `\n` line ends, ending with a newline). */
 export function toText(graph: GraphJson): string {

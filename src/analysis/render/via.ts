@@ -20,7 +20,8 @@ const DEFERRED_BY_FIELD = new RegExp(
 const STRUCT_SUFFIXES = ['_operations', '_struct', '_entry', '_ops'];
 
 /**
- * The short label of an indirect or async edge, or `undefined` for a direct call.
+ * The short label of an indirect or async edge, or `undefined` for a direct call; a
+ * wake-up is labelled `wakes`.
  *
  * - `NET_RX_SOFTIRQ: open_softirq(...)` -> `NET_RX softirq`
  * - `work e1000_adapter.reset_task: INIT_WORK(...) at ...` -> `work reset_task` (tasklets, timers alike)
@@ -34,6 +35,7 @@ const STRUCT_SUFFIXES = ['_operations', '_struct', '_entry', '_ops'];
  */
 export function shortVia(edge: Pick<GraphEdge, 'kind' | 'via'>): string | undefined {
   if (edge.kind === 'direct') return undefined;
+  if (edge.kind === 'wakes') return 'wakes';
   const via = singleLine(edge.via ?? '');
   if (via === '') return edge.kind === 'async' ? 'async' : 'indirect';
 

@@ -274,3 +274,63 @@ describe('toMermaidMarkdown', () => {
     assert.equal(md.match(/```/g)?.length, 2);
   });
 });
+
+describe('toMermaid: a wake-up drawn as a "wakes" edge', () => {
+  const plain = fixture('e1000e-ingress');
+  const waker = plain.nodes.at(-1);
+  // A function no call reaches (a root), as a reader's sleep is before the wake-up's edge.
+  const sleeper = plain.nodes.find((n) => !plain.edges.some((e) => e.to === n.id));
+  assert.ok(waker && sleeper);
+  const graph = {
+    ...plain,
+    edges: [
+      ...plain.edges,
+      {
+        from: waker.id,
+        to: sleeper.id,
+        kind: 'wakes' as const,
+        file: sleeper.file,
+        line: sleeper.line,
+        via: `${waker.name} wakes the task sleeping in ${sleeper.name}`,
+      },
+    ],
+  };
+  const result = toMermaid(graph);
+
+  it('is a dotted, labelled link, styled apart from the calls', () => {
+    assertWellFormed(result.text.replace(/^ {2}linkStyle .*\n/gm, ''));
+    const [id, ref] =
+      Object.entries(result.edgeIds).find(([, r]) => r.edges.includes(plain.edges.length)) ?? [];
+    assert.ok(id && ref, 'the wake-up has an edge id');
+    const from = Object.keys(result.nodeIds).find((k) => result.nodeIds[k] === waker.id);
+    const to = Object.keys(result.nodeIds).find((k) => result.nodeIds[k] === sleeper.id);
+    assert.ok(result.text.includes(`  ${from} ${id}@-.->|"wakes"| ${to}\n`), result.text);
+    // The link's index among the drawn links is the last one: the style names it.
+    const index = plain.edges.length;
+    assert.match(
+      result.text,
+      new RegExp(`^ {2}linkStyle ${index} stroke:#6e7781,stroke-dasharray:2 4$`, 'm'),
+    );
+  });
+
+  it('changes neither the order of the nodes nor their lanes: it is not a call', () => {
+    const before = toMermaid(plain);
+    assert.deepEqual(result.nodeIds, before.nodeIds);
+    assert.deepEqual(result.stageIds, before.stageIds);
+    // A reader listed first and woken by the last call of an IRQ path stays first.
+    const node = (id: string, stage: string) => ({ id, name: id, file: 'f.c', line: 1, stage });
+    const calls = {
+      nodes: [node('reader', 'reader'), node('irq', 'driver-irq'), node('wake', 'socket')],
+      edges: [{ from: 'irq', to: 'wake', kind: 'direct' as const, file: 'f.c', line: 2 }],
+    };
+    const woken = {
+      ...calls,
+      edges: [
+        ...calls.edges,
+        { from: 'wake', to: 'reader', kind: 'wakes' as const, file: 'f.c', line: 1 },
+      ],
+    };
+    assert.deepEqual(toMermaid(woken).stageIds, toMermaid(calls).stageIds);
+    assert.deepEqual(Object.values(toMermaid(woken).stageIds), ['reader', 'driver-irq', 'socket']);
+  });
+});
