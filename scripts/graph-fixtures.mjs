@@ -17,17 +17,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/cli.js');
 const out = join(root, 'test/fixtures/graphs');
 
-/** What the integration tests and the demo index (test/helpers/kernel.ts). */
-const SCOPE = [
-  'net/**',
-  'drivers/net/**',
-  'drivers/hv/**',
-  'drivers/virtio/**',
-  'include/**',
-  'kernel/**',
-  'arch/x86/**',
-];
-
 const E1000E_NETDEV = 'drivers/net/ethernet/intel/e1000e/netdev.c';
 
 /** Fixture file, then the CLI arguments (before --format json). */
@@ -55,7 +44,8 @@ const kernel = args.kernel ?? process.env.NETPATHS_KERNEL;
 if (!kernel) fail('no kernel tree: pass --kernel DIR or set NETPATHS_KERNEL');
 if (!existsSync(cli)) fail(`${cli} is missing: run npm run build`);
 
-const common = ['--kernel', kernel, ...SCOPE.flatMap((g) => ['--scope', g])];
+// No --scope: the CLI's default, NETWORK_SCOPE, what the integration tests and the demo index.
+const common = ['--kernel', kernel];
 if (args['cache-dir']) common.push('--cache-dir', args['cache-dir']);
 
 for (const [file, ...query] of FIXTURES) {

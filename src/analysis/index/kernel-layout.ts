@@ -71,9 +71,12 @@ export const KERNEL_CORE_DIR = 'kernel/';
 /**
  * The folders a network packet's path touches: the network stack and its drivers, every
  * header, the softirq and IRQ core, x86, and the buses that deliver a NIC's interrupt
- * (Hyper-V's vmbus for hv_netvsc, virtio for virtio_net). About a quarter of the tree's
- * files: the CLI indexes these when no --scope is given, as the demo and the integration
- * tests do; every query of the README is answered inside it.
+ * (Hyper-V's vmbus for hv_netvsc, virtio for virtio_net); and of fs/, the two files an
+ * application's socket I/O crosses: read()/write() (read_write.c, which reach the socket
+ * through its file_operations) and epoll (eventpoll.c, whose wait-queue entry a socket's
+ * wake-up calls). About a quarter of the tree's files: the CLI indexes these when no
+ * --scope is given, as the demo and the integration tests do; every query of the README is
+ * answered inside it.
  */
 export const NETWORK_SCOPE: readonly string[] = [
   'net/**',
@@ -83,4 +86,6 @@ export const NETWORK_SCOPE: readonly string[] = [
   'include/**',
   'kernel/**',
   `arch/${PREFERRED_ARCH}/**`,
+  'fs/read_write.c',
+  'fs/eventpoll.c',
 ];
