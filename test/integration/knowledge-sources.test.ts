@@ -68,6 +68,7 @@ describe('knowledge sources on the 6.12 tree', () => {
       'skb-ops',
       'concepts',
       'function-notes',
+      'socket-notes',
       'nf-hook-calls',
       'stage-rules',
       'softirq-entries',

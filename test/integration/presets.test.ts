@@ -300,7 +300,7 @@ describe('packet-path presets on the real 6.12 tree', () => {
     const fnOf = (op: SkbOp): string => op.node.slice(op.node.lastIndexOf(':') + 1);
 
     it('egress --driver e1000e starts at the send system calls, in process context, in the user-space lane', () => {
-      for (const name of ['__sys_sendto', '__sys_sendmsg', 'sock_write_iter']) {
+      for (const name of ['__sys_sendto', '__sys_sendmsg', 'ksys_write']) {
         const n = node(egress, name);
         assert.deepEqual([n.stage, n.context], ['syscall', 'process'], name);
         assert.match(sourceLine(n.file, n.line), new RegExp(`\\b${name}\\(`));
@@ -403,6 +403,39 @@ describe('packet-path presets on the real 6.12 tree', () => {
       assertBinding(ingress, 'tcp_recvmsg', 'proto.recvmsg');
       assertBinding(ingress, 'udp_recvmsg', 'proto.recvmsg');
       assert.equal(node(ingress, 'tcp_recvmsg').context, 'process');
+    });
+
+    it('read() and write() enter at ksys_read and ksys_write, through the VFS to the socket file_operations', () => {
+      for (const [g, name, fop, slot, to] of [
+        [ingress, 'ksys_read', 'sock_read_iter', 'file_operations.read_iter', 'tcp_recvmsg'],
+        [egress, 'ksys_write', 'sock_write_iter', 'file_operations.write_iter', 'tcp_sendmsg'],
+      ] as const) {
+        const n = node(g, name);
+        assert.deepEqual([n.stage, n.context], ['syscall', 'process'], name);
+        assert.equal(n.file, 'fs/read_write.c');
+        assert.match(sourceLine(n.file, n.line), new RegExp(`\\b${name}\\(`));
+        assertThroughWay(way(g, name, to), [name, name.replace('ksys_', 'vfs_'), fop, to]);
+        assertBinding(g, fop, slot);
+      }
+    });
+
+    it('ingress --driver ixgbe: the wait-queue wake-up has the epoll side branch, collapsed, bound by init_waitqueue_func_entry', () => {
+      const ep = node(ingress, 'ep_poll_callback');
+      assert.equal(ep.file, 'fs/eventpoll.c');
+      assert.ok(ep.collapsed, 'the epoll branch is collapsed');
+      const e = ingress.edges.find((x) => x.to === ep.id);
+      assert.ok(e, 'an edge into ep_poll_callback');
+      assert.equal(e.from, node(ingress, '__wake_up_common').id);
+      assert.match(sourceLine(e.file, e.line), /->func\(/);
+      const m =
+        /^wait_queue_entry\.func = ep_poll_callback at (\S+):(\d+) \(init_waitqueue_func_entry\)$/.exec(
+          e.via ?? '',
+        );
+      assert.ok(m, e.via);
+      assert.match(
+        sourceLine(m[1] as string, Number(m[2])),
+        /init_waitqueue_func_entry\(&pwq->wait, ep_poll_callback\)/,
+      );
     });
 
     it('ingress --driver ixgbe: the wake-up is drawn as a "wakes" edge to where the reader sleeps, after the IRQ path', () => {

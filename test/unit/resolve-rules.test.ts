@@ -247,3 +247,75 @@ describe('resolution rules on C extracted from source', () => {
     );
   });
 });
+
+describe('a wait-queue entry bound through init_waitqueue_func_entry, on C extracted from source', () => {
+  let parsed: Graph;
+  before(async () => {
+    const cparser = await loadCParser();
+    const query = cparser.query(EXTRACT_QUERY);
+    // include/linux/wait.h stores its parameter in the entry's field; fs/eventpoll.c hands
+    // it ep_poll_callback; the wake-up calls the field of each entry on the queue.
+    const waitH = [
+      'typedef int (*wait_queue_func_t)(struct wait_queue_entry *wq_entry, unsigned mode, int flags, void *key);',
+      'struct wait_queue_entry {',
+      '\tunsigned int flags;',
+      '\tvoid *private;',
+      '\twait_queue_func_t func;',
+      '};',
+      'static inline void',
+      'init_waitqueue_func_entry(struct wait_queue_entry *wq_entry, wait_queue_func_t func)',
+      '{',
+      '\twq_entry->flags\t\t= 0;',
+      '\twq_entry->private\t= NULL;',
+      '\twq_entry->func\t\t= func;',
+      '}',
+      '',
+    ].join('\n');
+    const waitC = [
+      '#include <linux/wait.h>',
+      'static int __wake_up_common(struct wait_queue_head *wq_head, unsigned int mode, void *key)',
+      '{',
+      '\tstruct wait_queue_entry *curr, *next;',
+      '\tlist_for_each_entry_safe_from(curr, next, &wq_head->head, entry) {',
+      '\t\tint ret = curr->func(curr, mode, 0, key);',
+      '\t}',
+      '\treturn 0;',
+      '}',
+      '',
+    ].join('\n');
+    const eventpollC = [
+      '#include <linux/wait.h>',
+      'struct eppoll_entry { struct wait_queue_entry wait; };',
+      'static int ep_poll_callback(struct wait_queue_entry *wait, unsigned mode, int sync, void *key)',
+      '{',
+      '\treturn 1;',
+      '}',
+      'static void ep_ptable_queue_proc(struct file *file, struct wait_queue_head *whead)',
+      '{',
+      '\tstruct eppoll_entry *pwq = kmem_cache_alloc(pwq_cache, GFP_KERNEL);',
+      '\tinit_waitqueue_func_entry(&pwq->wait, ep_poll_callback);',
+      '}',
+      '',
+    ].join('\n');
+    const files = [
+      extractFacts('include/linux/wait.h', waitH, cparser, query),
+      extractFacts('kernel/sched/wait.c', waitC, cparser, query),
+      extractFacts('fs/eventpoll.c', eventpollC, cparser, query),
+    ];
+    query.delete();
+    parsed = new Graph(resolve(files));
+  });
+
+  it("binds the function to wait_queue_entry.func at the call, and the wake-up's pointer call reaches it", () => {
+    const [wake] = parsed.lookup('__wake_up_common');
+    assert.ok(wake !== undefined);
+    assert.deepEqual(
+      [...parsed.outgoing(wake)]
+        .filter((e) => parsed.kind(e) === 'indirect')
+        .map((e) => `${parsed.name(parsed.to(e))} ${parsed.via(e) ?? ''}`),
+      [
+        'ep_poll_callback wait_queue_entry.func = ep_poll_callback at fs/eventpoll.c:10 (init_waitqueue_func_entry)',
+      ],
+    );
+  });
+});

@@ -10,6 +10,7 @@ import { HOOK_CALLS, NF_HOOKS, NF_PROTOS } from './netfilter';
 import { SKB_FIELDS, type SkbFieldRow } from './skb-fields';
 import { SKB_ALLOCATORS, SKB_OPS, type SkbOpRow } from './skb-ops';
 import { type Citation, type CitationCheck, type ReadSource, checkCitation } from './sources';
+import { SOCKET_NOTES } from './socket-notes';
 import { FUNCTION_NOTES, STAGE_RULES, type FunctionNote, stageRuleLabel } from './stages';
 
 /** The release the knowledge is written for and checked against; another release may differ. */
@@ -82,6 +83,9 @@ export function knowledgeCitations(): CitedRow[] {
     out.push({ table: 'stage-rules', row: stageRuleLabel(r), cite: r.source });
   for (const r of SOFTIRQ_ENTRIES)
     out.push({ table: 'softirq-entries', row: r.name, cite: r.source });
+  for (const r of SOCKET_NOTES)
+    for (const cite of functionNoteCitations(r))
+      out.push({ table: 'socket-notes', row: r.name, cite });
   for (const r of NF_HOOKS)
     out.push({ table: 'nf-hooks', row: r.id, cite: { file: NF_UAPI, symbol: r.id } });
   for (const r of NF_PROTOS)

@@ -12,6 +12,12 @@ export const SOCKET_NOTES: readonly FunctionNote[] = [
     note: 'sendmsg() system call body: looks the socket up from the file descriptor and sends the user_msghdr.',
   },
   {
+    name: 'ksys_write',
+    file: 'fs/read_write.c',
+    note: "write() system call body: looks the file up from the descriptor and calls vfs_write(), which reaches a socket through the file's operations (write_iter: sock_write_iter).",
+    holds: ['fdget_pos(fd)', 'vfs_write('],
+  },
+  {
     name: 'sock_write_iter',
     file: 'net/socket.c',
     note: "write() on a socket, reached through the file's operations: wraps the data in a msghdr and calls __sock_sendmsg().",
@@ -35,6 +41,18 @@ export const SOCKET_NOTES: readonly FunctionNote[] = [
     name: '__sys_recvmsg',
     file: 'net/socket.c',
     note: 'recvmsg() system call body: looks the socket up from the file descriptor and receives into the user_msghdr.',
+  },
+  {
+    name: 'ksys_read',
+    file: 'fs/read_write.c',
+    note: "read() system call body: looks the file up from the descriptor and calls vfs_read(), which reaches a socket through the file's operations (read_iter: sock_read_iter).",
+    holds: ['fdget_pos(fd)', 'vfs_read('],
+  },
+  {
+    name: 'ep_poll_callback',
+    file: 'fs/eventpoll.c',
+    note: "epoll's entry on the socket's wait queue (init_waitqueue_func_entry): the wake-up runs it in the waker's context; it puts the ready file on the epoll instance's ready list and wakes a task sleeping in epoll_wait().",
+    holds: ['list_add_tail(&epi->rdllink, &ep->rdllist)', 'wake_up(&ep->wq)'],
   },
   {
     name: 'sock_read_iter',

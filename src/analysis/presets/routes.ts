@@ -15,6 +15,7 @@ import {
   DEVICE_TRANSMIT,
   DEVICE_TRANSMIT_BRANCHES,
   DRIVER_RECEIVE_BRANCHES,
+  EPOLL_BRANCH,
   EGRESS,
   EGRESS_BRANCHES,
   GSO_BRANCH,
@@ -80,6 +81,7 @@ function localBranches(
     groBranch(groProtocols),
     RPS_BRANCH,
     netfilterBranch(netfilter, list ? ['nf_hook_slow', 'nf_hook_slow_list'] : ['nf_hook_slow']),
+    EPOLL_BRANCH,
   ];
 }
 

@@ -329,8 +329,8 @@ export interface ReaderOf {
  * The reader: a system call that receives on the socket, in the process's context. It
  * sleeps on the wait queue until the wake-up, then copies the data to user memory and frees
  * the skb. The receive system calls join in sock_recvmsg, which calls the address family's
- * and the protocol's recvmsg. read() reaches sock_read_iter through the VFS, which the
- * network scope does not index.
+ * and the protocol's recvmsg. read() (ksys_read) reaches sock_read_iter through the
+ * VFS: the socket's file_operations.read_iter.
  */
 export function readerRows(of: ReaderOf): MilestoneRow[] {
   const lane = READER_STAGE;
@@ -396,7 +396,7 @@ export function readerRows(of: ReaderOf): MilestoneRow[] {
     ...(of.tcp ? tcp : []),
     ...(of.udp !== undefined ? udp(of.udp) : []),
     ...entry('recvmsg', '__sys_recvmsg', 'sock-recvmsg', 4),
-    ...entry('read', 'sock_read_iter', 'sock-read', 2),
+    ...entry('read', 'ksys_read', 'sock-read', 4),
   ];
   // Everything after the system call's entry is the reader's side.
   return rows.map((r) => (r.lane ? r : { ...r, lane }));
@@ -486,8 +486,8 @@ export const IPV6_FORWARD_OUT: readonly MilestoneRow[] = forwarding(FORWARD6, tr
 /**
  * The socket send side: the send system calls joined in __sock_sendmsg, which calls the
  * address family's sendmsg (proto_ops.sendmsg: inet_sendmsg, inet6_sendmsg), which calls
- * the protocol's (proto.sendmsg). write() reaches sock_write_iter through the VFS, which
- * the network scope does not index.
+ * the protocol's (proto.sendmsg). write() (ksys_write) reaches sock_write_iter through
+ * the VFS: the socket's file_operations.write_iter.
  */
 export function socketSend(family: string): MilestoneRow[] {
   return [
@@ -520,16 +520,16 @@ export function socketSend(family: string): MilestoneRow[] {
     {
       id: 'write',
       root: true,
-      names: ['sock_write_iter'],
+      names: ['ksys_write'],
       hops: 0,
-      label: 'write() on a socket (sock_write_iter)',
+      label: 'the write() system call (ksys_write)',
       context: 'process',
       lane: SYSCALL_STAGE,
     },
     {
       id: 'sock-write',
       names: ['__sock_sendmsg'],
-      hops: 2,
+      hops: 4,
       label: '__sock_sendmsg',
       optional: true,
     },
@@ -918,6 +918,19 @@ export function netfilterBranch(from: readonly string[], names: readonly string[
   };
 }
 
+/**
+ * An epoll instance's entry on the socket's wait queue: the wake-up calls its
+ * ep_poll_callback (init_waitqueue_func_entry in fs/eventpoll.c), which queues the ready
+ * file and wakes the task in epoll_wait.
+ */
+export const EPOLL_BRANCH: BranchRow = {
+  id: 'epoll',
+  label: 'epoll wake-up',
+  names: ['ep_poll_callback'],
+  hops: 2,
+  from: ['wait-queue'],
+};
+
 export const INGRESS_BRANCHES: readonly BranchRow[] = [
   ...DRIVER_RECEIVE_BRANCHES,
   groBranch(['tcp4_gro_receive', 'udp4_gro_receive']),
@@ -935,6 +948,7 @@ export const INGRESS_BRANCHES: readonly BranchRow[] = [
     ],
   },
   netfilterBranch(['dst-input', 'l4-deliver'], ['nf_hook_slow', 'nf_hook_slow_list']),
+  EPOLL_BRANCH,
 ];
 
 /** The side branches of the device queue and the driver's transmit. */
