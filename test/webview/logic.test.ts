@@ -379,6 +379,18 @@ describe('tooltips', () => {
     ]);
     assert.equal(edgeTooltip(ingress, []), undefined);
   });
+
+  it('says a wakes edge is no call, and opens where the task sleeps', () => {
+    const [a, b] = ingress.nodes;
+    assert.ok(a && b);
+    const wakes = { from: a.id, to: b.id, kind: 'wakes' as const, file: b.file, line: b.line };
+    const t = edgeTooltip(ingress, [wakes]);
+    assert.deepEqual(t?.rows, [
+      ['kind', 'wake-up of a sleeping task (not a call)'],
+      ['sleeps at', `${b.file}:${b.line}`],
+    ]);
+    assert.equal(t?.hint, 'Click to open where the task sleeps');
+  });
 });
 
 describe('trace events', () => {

@@ -832,6 +832,42 @@ describe('every Mermaid output parses and draws', () => {
   });
 });
 
+describe('a wake-up edge', () => {
+  it('draws a wakes edge dotted and muted, with its label, arrowhead and legend key marked', async () => {
+    const waker = node(ingress, 'sock_def_readable');
+    const sleeper = ingress.nodes[0];
+    assert.ok(sleeper);
+    const woken: GraphJson = {
+      ...ingress,
+      edges: [
+        ...ingress.edges,
+        {
+          from: waker.id,
+          to: sleeper.id,
+          kind: 'wakes',
+          file: sleeper.file,
+          line: sleeper.line,
+          via: `sock_def_readable wakes the task sleeping in ${sleeper.name}`,
+        },
+      ],
+    };
+    const wp = await harness.open({ theme: 'light' });
+    assert.equal(await wp.showGraph(woken), 'drawn');
+    const paths = wp.page.locator('#np-canvas path.flowchart-link.np-edge-wakes');
+    assert.equal(await paths.count(), 1);
+    const style = await paths.evaluate((p) => {
+      const s = getComputedStyle(p);
+      return { dash: s.strokeDasharray, marker: p.getAttribute('marker-end') ?? '' };
+    });
+    assert.notEqual(style.dash, 'none');
+    assert.match(style.marker, /-np-wakes\)$/);
+    assert.equal(await wp.page.locator('#np-canvas .edgeLabel.np-label-wakes').count(), 1);
+    assert.equal(await wp.page.locator('.np-edge-key.np-edge-wakes').count(), 1);
+    assert.deepEqual(wp.problems, []);
+    await wp.page.close();
+  });
+});
+
 describe('themes', () => {
   it('follow the body class VS Code swaps, redrawing with the new colours', async () => {
     const wp = await harness.open({ theme: 'light' });
