@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { NETWORK_SCOPE } from '../../src/analysis/index/kernel-layout';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import {
@@ -146,11 +147,14 @@ function walk(root: string, rel: string, out: string[]): void {
 
 let index: Map<string, Definition[]> | undefined;
 
-/** Definitions of `names` under net/, include/ and kernel/ of the tree. */
+/**
+ * Definitions of `names` under net/, include/ and kernel/ of the tree, and in the single
+ * files of the network scope (fs/read_write.c, fs/eventpoll.c).
+ */
 function definitions(names: readonly string[]): Map<string, Definition[]> {
   if (index) return index;
   const root = kernel();
-  const files: string[] = [];
+  const files: string[] = NETWORK_SCOPE.filter((g) => !g.includes('*'));
   for (const dir of ['net', 'include', 'kernel']) walk(root, dir, files);
   const unique = [...new Set(names)].sort((a, b) => b.length - a.length);
   const wanted = new RegExp(
