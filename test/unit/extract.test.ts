@@ -224,6 +224,26 @@ describe('extract', () => {
     );
   });
 
+  it('types what a macro yields when its body is one container_of or cast, nothing else', () => {
+    const f = facts(
+      [
+        '#define udp_sk(ptr) container_of_const(ptr, struct udp_sock, inet.sk)',
+        '#define priv_of(d) ((struct acme_priv *)netdev_priv(d))',
+        '#define two(p) do { container_of(p, struct a, b); helper(p); } while (0)',
+        '#define call_of(p) helper(p)',
+        '',
+      ].join('\n'),
+      'include/linux/udp.h',
+    );
+    const returns = Object.fromEntries(f.funcs.map((x) => [x.name, x.returns]));
+    assert.deepEqual(returns, {
+      udp_sk: 'udp_sock',
+      priv_of: 'acme_priv',
+      two: undefined,
+      call_of: undefined,
+    });
+  });
+
   it('keeps the calls of a function whose body holds an iterator macro', () => {
     const f = facts(
       'int f(void)\n{\n\tint i;\n\tfor_each_possible_cpu(i) {\n\t\tinit(i);\n\t}\n\tafter();\n\treturn 0;\n}\n',

@@ -15,6 +15,7 @@ import {
   typeName,
   unwrap,
 } from './syntax';
+import { chainOf } from './values';
 
 /** Opens the scope of a function definition, and records the function. */
 export function openFunction(state: FileState, node: Node): void {
@@ -60,7 +61,9 @@ export function openFunction(state: FileState, node: Node): void {
     params: paramNames,
   };
   if (state.macroMode) fact.macro = true;
-  const returns = typeName(node.childForFieldName('type'));
+  const returns = state.macroMode
+    ? macroResultType(state, node.childForFieldName('body'))
+    : typeName(node.childForFieldName('type'));
   if (returns) fact.returns = returns;
   const index = state.facts.funcs.length;
   state.facts.funcs.push(fact);
@@ -75,6 +78,20 @@ export function openFunction(state: FileState, node: Node): void {
     calls: [],
     stores: [],
   };
+}
+
+/**
+ * The struct a function-like macro's value points to, when its body is one expression of a
+ * known struct type: `#define udp_sk(ptr) container_of_const(ptr, struct udp_sock, inet.sk)`
+ * or a cast, `((struct foo *)(p))`. Then `udp_sk(sk)->encap_rcv = ...` stores into
+ * `udp_sock.encap_rcv`, as it would through a static inline returning `struct udp_sock *`.
+ */
+function macroResultType(state: FileState, body: Node | null): string | undefined {
+  const statements = body?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  const only = statements[0];
+  if (statements.length !== 1 || only?.type !== 'expression_statement') return undefined;
+  const chain = chainOf(state, only.namedChild(0), undefined);
+  return 't' in chain.root && chain.path.length === 0 ? chain.root.t : undefined;
 }
 
 /** Ends the current function: drops what refers to locals that never hold a function. */

@@ -4,7 +4,7 @@
 // edge", rule 7).
 
 import type { CallFact, FileFacts, FuncFact } from '../facts';
-import { forEachCall } from '../facts';
+import { REGION_WIDTH, forEachCall } from '../facts';
 import { dirOf, nameOrder } from '../graph';
 import { PREFERRED_ARCH_INCLUDE, fileTier } from '../kernel-layout';
 
@@ -16,14 +16,21 @@ export class Nodes {
   private readonly fileIndex: Int32Array;
   /** Per file: its first node. */
   private readonly base: Int32Array;
+  /**
+   * Per node: 1 when it is defined in a header inside a branch of a preprocessor group a
+   * configuration decides (`#ifdef CONFIG_BPF_SYSCALL ... #else static inline stub`).
+   */
+  private readonly inBranch: Uint8Array;
   /** Name -> its nodes, in node order; dropped by `nameOrder`. */
   private names: Map<string, number[]> | undefined = new Map();
 
   constructor(readonly files: readonly FileFacts[]) {
     this.base = new Int32Array(files.length);
     this.fileIndex = new Int32Array(files.reduce((n, f) => n + f.funcs.length, 0));
+    this.inBranch = new Uint8Array(this.fileIndex.length);
     files.forEach((f, fi) => {
       this.base[fi] = this.facts.length;
+      if (f.conditions && f.path.endsWith('.h')) markBranches(f, this.facts.length, this.inBranch);
       for (const fn of f.funcs) {
         const id = this.facts.length;
         this.facts.push(fn);
@@ -69,10 +76,32 @@ export class Nodes {
     return (this.files[this.fileIndex[node] as number] as FileFacts).path;
   }
 
+  /** Whether the node is defined in a header inside a branch a configuration decides. */
+  inConfigBranch(node: number): boolean {
+    return this.inBranch[node] === 1;
+  }
+
   /** The node of function `fn` (an index in its FileFacts.funcs) of file `fi`. */
   at(fi: number, fn: number): number {
     return (this.base[fi] as number) + fn;
   }
+}
+
+/**
+ * Marks the functions of header `f` (numbered from `first`) whose name stands in a branch
+ * of a preprocessor group (a region over whole lines, facts.ts ConditionFacts).
+ */
+function markBranches(f: FileFacts, first: number, out: Uint8Array): void {
+  const r = (f.conditions as NonNullable<FileFacts['conditions']>).regions;
+  f.funcs.forEach((fn, i) => {
+    for (let o = 0; o < r.length; o += REGION_WIDTH) {
+      if (r[o + 1] !== 0) continue;
+      if ((r[o] as number) <= fn.line && fn.line <= (r[o + 2] as number)) {
+        out[first + i] = 1;
+        return;
+      }
+    }
+  });
 }
 
 /**
@@ -86,6 +115,23 @@ export function forEachCallSite(
   nodes.files.forEach((f, fi) =>
     forEachCall(f.calls, (call) => visit(call, nodes.at(fi, call.fn), fi)),
   );
+}
+
+/** The candidates of the lowest rank that is at least `min`, and that rank. */
+function bestOf(
+  ranked: readonly { c: number; rank: number }[],
+  min: number,
+): { rank: number; nodes: number[] } {
+  let nodes: number[] = [];
+  let rank = Infinity;
+  for (const r of ranked) {
+    if (r.rank < min || r.rank > rank) continue;
+    if (r.rank < rank) {
+      rank = r.rank;
+      nodes = [r.c];
+    } else nodes.push(r.c);
+  }
+  return { rank, nodes };
 }
 
 /**
@@ -138,11 +184,17 @@ export class NameResolver {
     return best;
   }
 
-  /** The candidates of the best rank seen from file `fi`. */
+  /**
+   * The candidates of the best rank seen from file `fi`. When those are all in headers the
+   * file includes, each inside a branch a configuration decides, the definitions of the
+   * next rank elsewhere count too: `dev_map_enqueue` in bpf.h is the stub of
+   * `#else` of `#ifdef CONFIG_BPF_SYSCALL`, and kernel/bpf/devmap.c holds the function the other
+   * branch declares. Without a configuration every branch is taken; with one, configure
+   * drops the branch and the file it does not build.
+   */
   private best(candidates: number[], fi: number): number[] {
     const from = (this.files[fi] as FileFacts).path;
-    let best: number[] = [];
-    let bestRank = Infinity;
+    const ranked: { c: number; rank: number }[] = [];
     for (const c of candidates) {
       const cfi = this.nodes.fileOf(c);
       const path = (this.files[cfi] as FileFacts).path;
@@ -153,14 +205,12 @@ export class NameResolver {
       else if (this.includes(fi, path)) rank = 1;
       else if (dirOf(path) === dirOf(from)) rank = 2;
       else rank = 2 + fileTier(path);
-      if (rank < bestRank) {
-        bestRank = rank;
-        best = [c];
-      } else if (rank === bestRank) {
-        best.push(c);
-      }
+      ranked.push({ c, rank });
     }
-    return best;
+    const top = bestOf(ranked, 0);
+    if (top.rank === 1 && top.nodes.every((c) => this.nodes.inConfigBranch(c)))
+      top.nodes.push(...bestOf(ranked, 2).nodes);
+    return top.nodes;
   }
 
   /** Whether a static function of the .c file `path` (file `cfi`) is seen from file `fi`. */
