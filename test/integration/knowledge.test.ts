@@ -482,6 +482,9 @@ describe('netfilter against the tree', () => {
       assert.equal(dev.indexOf(h.id), h.value, h.id);
     for (const p of NF_PROTOS)
       assert.match(uapi, new RegExp(`\\b${p.id}\\s*=\\s*${p.value}\\s*,`), p.id);
+    const bridge = blankComments(read('include/uapi/linux/netfilter_bridge.h'));
+    for (const h of NF_HOOKS.filter((x) => x.family === 'bridge'))
+      assert.match(bridge, new RegExp(`#define ${h.id}\\s+${h.value}\\b`), h.id);
   });
 
   test('every HOOK_CALLS row is a real call site', () => {
@@ -496,10 +499,16 @@ describe('netfilter against the tree', () => {
       assert.ok(head >= 0, `${row.function} is not defined in ${row.file}`);
       const end = lines.findIndex((t, i) => i > head && t.startsWith('}'));
       const body = lines.slice(head, end).join(' ').replace(/\s+/g, ' ');
+      // A hook passed in a variable is one of the constants assigned to it in the body.
+      const hook = row.hookVariable ?? row.hook;
+      if (row.hookVariable)
+        assert.match(body, new RegExp(`\\b${row.hookVariable} = ${row.hook};`), row.function);
       const call =
         row.macro === 'nf_hook_ingress' || row.macro === 'nf_hook_egress'
           ? `\\b${row.macro}\\(`
-          : `\\b${row.macro}\\( ?${row.proto}, ?${row.hook},[^;]*\\b${row.okfn ?? ''}\\b`;
+          : row.macro === 'nf_hook_state_init'
+            ? `\\b${row.macro}\\(&\\w+, ?${hook}, ?${row.proto},[^;]*\\b${row.okfn ?? ''}\\b`
+            : `\\b${row.macro}\\( ?${row.proto}, ?${hook},[^;]*\\b${row.okfn ?? ''}\\b`;
       assert.match(body, new RegExp(call), `${row.function} in ${row.file}`);
     }
   });

@@ -38,6 +38,8 @@ export interface CitedRow {
 
 const SKBUFF_H = 'include/linux/skbuff.h';
 const NF_UAPI = 'include/uapi/linux/netfilter.h';
+/** The bridge's hooks are macros of their own header. */
+const NF_BRIDGE_UAPI = 'include/uapi/linux/netfilter_bridge.h';
 
 export function skbFieldCitation(row: SkbFieldRow): Citation | undefined {
   if (row.source) return row.source;
@@ -87,7 +89,11 @@ export function knowledgeCitations(): CitedRow[] {
     for (const cite of functionNoteCitations(r))
       out.push({ table: 'socket-notes', row: r.name, cite });
   for (const r of NF_HOOKS)
-    out.push({ table: 'nf-hooks', row: r.id, cite: { file: NF_UAPI, symbol: r.id } });
+    out.push({
+      table: 'nf-hooks',
+      row: r.id,
+      cite: { file: r.family === 'bridge' ? NF_BRIDGE_UAPI : NF_UAPI, symbol: r.id },
+    });
   for (const r of NF_PROTOS)
     out.push({ table: 'nf-protos', row: r.id, cite: { file: NF_UAPI, symbol: r.id } });
   for (const r of HOOK_CALLS)

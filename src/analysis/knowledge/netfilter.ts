@@ -14,8 +14,11 @@ export interface NfHookRow {
   value: number;
   /** Short label for a marker, e.g. `PRE_ROUTING`. */
   label: string;
-  /** `inet` hooks live in the IPv4/IPv6 stacks; `netdev` hooks at the device layer. */
-  family: 'inet' | 'netdev';
+  /**
+   * `inet` hooks live in the IPv4/IPv6 stacks; `netdev` hooks at the device layer; `bridge`
+   * hooks in the bridge's own receive and forward path (include/uapi/linux/netfilter_bridge.h).
+   */
+  family: 'inet' | 'netdev' | 'bridge';
   note: string;
 }
 
@@ -78,6 +81,42 @@ export const NF_HOOKS: readonly NfHookRow[] = [
     family: 'netdev',
     note: 'Per-device hook in __dev_queue_xmit(), run before tc egress and before the packet reaches the qdisc.',
   },
+  // The bridge's hooks (#define NF_BR_* in include/uapi/linux/netfilter_bridge.h).
+  {
+    id: 'NF_BR_PRE_ROUTING',
+    value: 0,
+    label: 'BR_PRE_ROUTING',
+    family: 'bridge',
+    note: "Every frame a bridge port receives, before the forwarding database decides where it goes; the bridge family's prerouting chain.",
+  },
+  {
+    id: 'NF_BR_LOCAL_IN',
+    value: 1,
+    label: 'BR_LOCAL_IN',
+    family: 'bridge',
+    note: "Frames for the bridge device itself, before they are received again on it as on any device; the bridge family's input chain.",
+  },
+  {
+    id: 'NF_BR_FORWARD',
+    value: 2,
+    label: 'BR_FORWARD',
+    family: 'bridge',
+    note: "Frames a port received and the bridge sends out of another port; the bridge family's forward chain.",
+  },
+  {
+    id: 'NF_BR_LOCAL_OUT',
+    value: 3,
+    label: 'BR_LOCAL_OUT',
+    family: 'bridge',
+    note: "Frames the host sends through the bridge device, before they leave by a port; the bridge family's output chain.",
+  },
+  {
+    id: 'NF_BR_POST_ROUTING',
+    value: 4,
+    label: 'BR_POST_ROUTING',
+    family: 'bridge',
+    note: "Every frame about to leave by a bridge port, forwarded or local; the bridge family's postrouting chain.",
+  },
 ];
 
 export interface NfProtoRow {
@@ -118,8 +157,18 @@ export const NF_PROTOS: readonly NfProtoRow[] = [
   { id: 'NFPROTO_IPV6', value: 10, label: 'ipv6', note: 'IPv6 stack hooks (ip6tables, nft ip6).' },
 ];
 
+/**
+ * How a hook is run: the macros, and `nf_hook_state_init(&state, hook, pf, ..., okfn)`,
+ * with which the bridge runs its PRE_ROUTING hooks itself (nf_hook_bridge_pre).
+ */
 export type NfHookMacro =
-  'NF_HOOK' | 'NF_HOOK_COND' | 'NF_HOOK_LIST' | 'nf_hook' | 'nf_hook_ingress' | 'nf_hook_egress';
+  | 'NF_HOOK'
+  | 'NF_HOOK_COND'
+  | 'NF_HOOK_LIST'
+  | 'nf_hook'
+  | 'nf_hook_ingress'
+  | 'nf_hook_egress'
+  | 'nf_hook_state_init';
 
 export interface HookCallRow {
   /** The function whose body runs the hook. */
@@ -133,6 +182,11 @@ export interface HookCallRow {
   okfn?: string;
   direction: 'ingress' | 'egress' | 'forward';
   note?: string;
+  /**
+   * When the call passes the hook in a variable (`NF_HOOK(NFPROTO_BRIDGE, br_hook, ...)` in
+   * __br_forward): its name; the row's hook is one of the constants assigned to it.
+   */
+  hookVariable?: string;
 }
 
 export const HOOK_CALLS: readonly HookCallRow[] = [
@@ -301,6 +355,66 @@ export const HOOK_CALLS: readonly HookCallRow[] = [
     direction: 'egress',
     note: 'Runs only when an egress hook is registered (nf_hook_egress_active()).',
   },
+  // Bridge.
+  {
+    function: 'nf_hook_bridge_pre',
+    file: 'net/bridge/br_input.c',
+    hook: 'NF_BR_PRE_ROUTING',
+    proto: 'NFPROTO_BRIDGE',
+    macro: 'nf_hook_state_init',
+    okfn: 'br_handle_frame_finish',
+    direction: 'ingress',
+    note: 'The bridge runs its PRE_ROUTING hooks in a loop of its own, then calls br_handle_frame_finish() directly.',
+  },
+  {
+    function: 'br_handle_frame',
+    file: 'net/bridge/br_input.c',
+    hook: 'NF_BR_LOCAL_IN',
+    proto: 'NFPROTO_BRIDGE',
+    macro: 'NF_HOOK',
+    okfn: 'br_handle_local_finish',
+    direction: 'ingress',
+    note: 'Link-local frames (STP and kin) only, handed to the bridge itself.',
+  },
+  {
+    function: 'br_pass_frame_up',
+    file: 'net/bridge/br_input.c',
+    hook: 'NF_BR_LOCAL_IN',
+    proto: 'NFPROTO_BRIDGE',
+    macro: 'NF_HOOK',
+    okfn: 'br_netif_receive_skb',
+    direction: 'ingress',
+  },
+  {
+    function: '__br_forward',
+    file: 'net/bridge/br_forward.c',
+    hook: 'NF_BR_FORWARD',
+    proto: 'NFPROTO_BRIDGE',
+    macro: 'NF_HOOK',
+    okfn: 'br_forward_finish',
+    direction: 'forward',
+    hookVariable: 'br_hook',
+  },
+  {
+    function: '__br_forward',
+    file: 'net/bridge/br_forward.c',
+    hook: 'NF_BR_LOCAL_OUT',
+    proto: 'NFPROTO_BRIDGE',
+    macro: 'NF_HOOK',
+    okfn: 'br_forward_finish',
+    direction: 'egress',
+    hookVariable: 'br_hook',
+    note: 'For a frame the host sends through the bridge device.',
+  },
+  {
+    function: 'br_forward_finish',
+    file: 'net/bridge/br_forward.c',
+    hook: 'NF_BR_POST_ROUTING',
+    proto: 'NFPROTO_BRIDGE',
+    macro: 'NF_HOOK',
+    okfn: 'br_dev_queue_push_xmit',
+    direction: 'forward',
+  },
 ];
 
 /** Hooks run by a function on the path (usually one). */
@@ -334,7 +448,7 @@ export interface HookCallSite {
 }
 
 const CALL_RE =
-  /\b(NF_HOOK_LIST|NF_HOOK_COND|NF_HOOK|nf_hook_ingress|nf_hook_egress|nf_hook)\s*\(/g;
+  /\b(NF_HOOK_LIST|NF_HOOK_COND|NF_HOOK|nf_hook_ingress|nf_hook_egress|nf_hook_state_init|nf_hook)\s*\(/g;
 
 /**
  * Finds netfilter hook invocations in a C file's text: `NF_HOOK(proto, hook, net, sk, skb,
@@ -364,21 +478,42 @@ export function scanHookCalls(text: string): HookCallSite[] {
     const args = argumentTexts(code, list.args);
     const line = lineOf(code, m.index);
     const fn = enclosingFunction(code, m.index);
-    let site: HookCallSite;
-    if (macro === 'nf_hook_ingress') site = { macro, hook: 'NF_NETDEV_INGRESS', line };
-    else if (macro === 'nf_hook_egress') site = { macro, hook: 'NF_NETDEV_EGRESS', line };
+    const found: HookCallSite[] = [];
+    if (macro === 'nf_hook_ingress') found.push({ macro, hook: 'NF_NETDEV_INGRESS', line });
+    else if (macro === 'nf_hook_egress') found.push({ macro, hook: 'NF_NETDEV_EGRESS', line });
     else {
-      const proto = args[0];
-      const hook = args[1];
+      // nf_hook_state_init(&state, hook, pf, indev, outdev, sk, net, okfn); the macros (pf, hook, ...).
+      const [proto, hook] =
+        macro === 'nf_hook_state_init' ? [args[2], args[1]] : [args[0], args[1]];
       if (!proto || !hook || !/^NFPROTO_\w+$/.test(proto)) continue;
-      site = { macro, proto, hook, line };
       const okfn = macro === 'NF_HOOK_COND' ? args[args.length - 2] : args[args.length - 1];
-      if (okfn && /^\w+$/.test(okfn)) site.okfn = okfn;
+      for (const h of hookConstants(code, hook, m.index)) {
+        const site: HookCallSite = { macro, proto, hook: h, line };
+        if (okfn && /^\w+$/.test(okfn)) site.okfn = okfn;
+        found.push(site);
+      }
     }
-    if (fn) site.function = fn;
-    sites.push(site);
+    for (const site of found) {
+      if (fn) site.function = fn;
+      sites.push(site);
+    }
   }
   return sites;
+}
+
+/**
+ * The hook constants an argument stands for: itself when it is one (`NF_INET_LOCAL_IN`),
+ * else those assigned to the variable it names earlier in its function (`br_hook =
+ * NF_BR_FORWARD;` and `br_hook = NF_BR_LOCAL_OUT;` in __br_forward). A parameter passed on
+ * (`hook` in nf_hook) names no hook.
+ */
+function hookConstants(code: string, hook: string, at: number): string[] {
+  if (/^NF_\w+$/.test(hook)) return [hook];
+  if (!/^[a-z_]\w*$/.test(hook)) return [];
+  const start = code.lastIndexOf('\n{', at);
+  const body = code.slice(start < 0 ? 0 : start, at);
+  const assigned = [...body.matchAll(new RegExp(`\\b${hook}\\s*=\\s*(NF_\\w+)\\s*;`, 'g'))];
+  return [...new Set(assigned.map((a) => a[1] as string))];
 }
 
 /** Each argument's text, trimmed and on one line; an empty last one (`f()`, `f(a,)`) is left out. */

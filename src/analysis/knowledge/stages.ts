@@ -65,10 +65,34 @@ export const STAGES: readonly StageInfo[] = [
     note: 'Ethernet header parsing and building.',
   },
   {
+    id: 'xdp',
+    label: 'XDP',
+    direction: 'both',
+    note: "The driver's XDP program run on the raw frame before any skb exists, and its verdicts: pass to the stack, transmit back out of the same port, redirect to another device, a CPU or an AF_XDP socket, or drop.",
+  },
+  {
     id: 'core-rx',
     label: 'Core receive',
     direction: 'rx',
     note: 'Device-independent receive: RPS/backlog, taps, tc/netfilter ingress, protocol dispatch.',
+  },
+  {
+    id: 'tc',
+    label: 'tc · classifiers and tcx',
+    direction: 'both',
+    note: 'Traffic control on the device: tcx BPF programs and clsact classifiers run at ingress and egress, and their verdict passes, drops or redirects the skb.',
+  },
+  {
+    id: 'bridge',
+    label: 'Bridge',
+    direction: 'both',
+    note: "A bridge port's receive handler: the forwarding database picks the port a frame leaves by, or hands it up to the bridge device itself.",
+  },
+  {
+    id: 'tunnel',
+    label: 'Tunnel · UDP encapsulation',
+    direction: 'both',
+    note: 'A VXLAN or Geneve device: the outer UDP header added on transmit, and on receive the UDP socket of the tunnel port hands the datagram to the device, which strips it.',
   },
   {
     id: 'netfilter',
@@ -301,6 +325,60 @@ export const STAGE_RULES: readonly StageRule[] = [
     stage: 'netfilter',
     source: { file: 'net/netfilter/core.c', symbol: 'nf_hook_slow', holds: ['NF_DROP'] },
   },
+  // The bridge (its netfilter code is matched above): a port's rx_handler, the FDB, forwarding.
+  {
+    name: [
+      'br_handle_frame',
+      'br_handle_frame_finish',
+      'nf_hook_bridge_pre',
+      'br_pass_frame_up',
+      'br_netif_receive_skb',
+      'br_handle_local_finish',
+    ],
+    file: 'net/bridge/**',
+    stage: 'bridge',
+    context: 'softirq',
+  },
+  { file: '{net/bridge/**,include/linux/if_bridge.h}', stage: 'bridge' },
+  // XDP: the program run and the redirect machinery (device and CPU maps, AF_XDP sockets).
+  {
+    name: [
+      'bpf_prog_run_xdp',
+      'xdp_do_redirect*',
+      '__xdp_do_redirect*',
+      'xdp_do_flush',
+      'xdp_master_redirect',
+      'bpf_warn_invalid_xdp_action',
+    ],
+    stage: 'xdp',
+    context: 'softirq',
+  },
+  {
+    file: '{net/xdp/**,kernel/bpf/devmap.c,kernel/bpf/cpumap.c,include/net/xdp.h,include/net/xdp_sock*.h}',
+    stage: 'xdp',
+  },
+  // UDP tunnels: the encapsulation helpers and the VXLAN and Geneve devices' receive and
+  // transmit (their other functions are the drivers' own).
+  {
+    name: [
+      'vxlan_rcv',
+      'vxlan_xmit',
+      'vxlan_xmit_one',
+      'geneve_udp_encap_recv',
+      'geneve_rx',
+      'geneve_xmit',
+      'geneve_xmit_skb',
+      'geneve6_xmit_skb',
+    ],
+    file: '{drivers/net/vxlan/**,drivers/net/geneve.c}',
+    stage: 'tunnel',
+  },
+  {
+    file: '{net/ipv4/udp_tunnel*.c,net/ipv4/ip_tunnel_core.c,net/ipv6/ip6_udp_tunnel.c,include/net/udp_tunnel.h,include/net/ip_tunnels.h}',
+    stage: 'tunnel',
+  },
+  // AF_PACKET sockets: a tap on every device's receive and transmit, and a sender of raw frames.
+  { file: 'net/packet/**', stage: 'socket' },
   // tc hooks in the core device code.
   {
     name: ['sch_handle_ingress', 'tcf_classify*', 'tcx_run'],
@@ -1550,6 +1628,131 @@ export const FUNCTION_NOTES: readonly FunctionNote[] = [
     file: 'net/core/dev.c',
     note: "Adds the qdisc to the CPU's softnet output_queue and raises NET_TX_SOFTIRQ.",
     holds: ['output_queue', 'NET_TX_SOFTIRQ'],
+  },
+  // XDP: the program run in the driver's poll and the redirect machinery.
+  {
+    name: 'bpf_prog_run_xdp',
+    file: 'include/net/xdp.h',
+    note: "Runs the device's XDP program on the frame in the driver's RX buffer, before any skb exists, and returns its verdict (XDP_PASS, XDP_TX, XDP_REDIRECT, XDP_DROP, XDP_ABORTED); a bond's slave may turn XDP_TX into a redirect to another slave.",
+    holds: ['__bpf_prog_run', 'xdp_master_redirect'],
+  },
+  {
+    name: 'xdp_do_redirect',
+    file: 'net/core/filter.c',
+    note: 'XDP_REDIRECT: sends the frame where the program chose with bpf_redirect_map() or bpf_redirect(): an AF_XDP socket, or as an xdp_frame to a device map, a CPU map or a device.',
+    holds: ['__xdp_do_redirect_xsk', '__xdp_do_redirect_frame'],
+  },
+  {
+    name: '__xdp_do_redirect_frame',
+    file: 'net/core/filter.c',
+    note: "Queues the xdp_frame by the redirect's target: a device map entry, every entry of a broadcast, a CPU map entry or a device by index; nothing is sent before the poll's xdp_do_flush().",
+    holds: ['dev_map_enqueue', 'dev_map_enqueue_multi', 'cpu_map_enqueue', 'dev_xdp_enqueue'],
+  },
+  {
+    name: 'xdp_do_flush',
+    file: 'net/core/filter.c',
+    note: "Called by the driver at the end of its poll when it redirected frames: transmits what the device maps queued, wakes the CPU maps' threads and the AF_XDP sockets.",
+    holds: ['__dev_flush', '__cpu_map_flush', '__xsk_map_flush'],
+  },
+  {
+    name: 'bq_xmit_all',
+    file: 'kernel/bpf/devmap.c',
+    note: "Hands the frames queued for one device to its driver's ndo_xdp_xmit in one batch (after the map's own XDP program, if any); the frames the driver refuses are freed.",
+    holds: ['ndo_xdp_xmit'],
+  },
+  // tc: tcx programs and clsact classifiers.
+  {
+    name: 'tcx_run',
+    file: 'net/core/dev.c',
+    note: "Runs the device's tcx BPF programs in order until one returns a verdict other than TCX_NEXT, with the MAC header pushed back for ingress.",
+    holds: ['bpf_prog_run', 'tcx_action_code'],
+  },
+  {
+    name: 'tc_run',
+    file: 'net/core/dev.c',
+    note: "Runs the clsact qdisc's filter chain (tcf_classify) when no tcx program decided; its TC_ACT_* result is the skb's fate.",
+    holds: ['tcf_classify'],
+  },
+  {
+    name: 'skb_do_redirect',
+    file: 'net/core/filter.c',
+    note: 'TC_ACT_REDIRECT from a BPF program: sends the skb to the device bpf_redirect() chose, out by dev_queue_xmit() or into its receive path, or through the neighbour layer with bpf_redirect_neigh().',
+    holds: ['__bpf_redirect', '__bpf_redirect_neigh'],
+  },
+  // UDP tunnels.
+  {
+    name: 'udp_tunnel_xmit_skb',
+    file: 'net/ipv4/udp_tunnel_core.c',
+    note: "Pushes the outer UDP header in front of the tunnel's header and sends the packet as IPv4 through iptunnel_xmit().",
+    holds: ['__skb_push', 'iptunnel_xmit'],
+  },
+  {
+    name: 'iptunnel_xmit',
+    file: 'net/ipv4/ip_tunnel_core.c',
+    note: 'Pushes the outer IPv4 header, scrubs what belonged to the inner packet and sends it out as a locally generated packet (ip_local_out()).',
+    holds: ['skb_push', 'ip_local_out'],
+  },
+  {
+    name: 'gro_cells_receive',
+    file: 'net/core/gro_cells.c',
+    note: "A tunnel device's receive: queues the decapsulated skb to a per-CPU NAPI of the device (or netif_rx() when it cannot), so the inner packet goes through GRO and the stack again.",
+    holds: ['napi_schedule', 'netif_rx'],
+  },
+  // The bridge.
+  {
+    name: 'br_handle_frame',
+    file: 'net/bridge/br_input.c',
+    note: "A bridge port's rx_handler: link-local frames go to the bridge itself, the others through the bridge's PRE_ROUTING hooks to br_handle_frame_finish(); it tells __netif_receive_skb_core() the frame is consumed.",
+    holds: ['nf_hook_bridge_pre', 'RX_HANDLER_CONSUMED'],
+  },
+  {
+    name: 'br_handle_frame_finish',
+    file: 'net/bridge/br_input.c',
+    note: 'Learns the source address into the forwarding database, looks the destination up in it, and forwards the frame to its port, floods it, or passes it up to the bridge device (or both).',
+    holds: ['br_fdb_update', 'br_fdb_find_rcu', 'br_forward', 'br_flood', 'br_pass_frame_up'],
+  },
+  {
+    name: 'br_forward',
+    file: 'net/bridge/br_forward.c',
+    note: 'Forwards a frame to the port the forwarding database chose, cloning it first when the bridge device receives it too.',
+    holds: ['deliver_clone', '__br_forward'],
+  },
+  {
+    name: 'br_dev_queue_push_xmit',
+    file: 'net/bridge/br_forward.c',
+    note: 'Puts the Ethernet header back in front of the frame and queues it on the outgoing port with dev_queue_xmit().',
+    holds: ['skb_push', 'dev_queue_xmit'],
+  },
+  {
+    name: 'br_pass_frame_up',
+    file: 'net/bridge/br_input.c',
+    note: "Local delivery: the frame is received again with the bridge device as its device, through the bridge's LOCAL_IN hooks and netif_receive_skb().",
+    holds: ['br_netif_receive_skb'],
+  },
+  // AF_PACKET sockets.
+  {
+    name: 'packet_rcv',
+    file: 'net/packet/af_packet.c',
+    note: "An AF_PACKET socket's tap: a clone of every matching frame, received or sent, passes the socket's filter and is queued to it; the original goes on.",
+    holds: ['run_filter', 'skb_clone'],
+  },
+  {
+    name: 'tpacket_rcv',
+    file: 'net/packet/af_packet.c',
+    note: "An AF_PACKET socket with a memory-mapped ring: copies the matching frame into the ring's next free slot that user space reads.",
+    holds: ['run_filter', 'skb_copy_bits'],
+  },
+  {
+    name: 'packet_sendmsg',
+    file: 'net/packet/af_packet.c',
+    note: "AF_PACKET's sendmsg: user space gives the whole frame, link-layer header included, sent from the mapped TX ring (tpacket_snd) or the message (packet_snd).",
+    holds: ['tpacket_snd', 'packet_snd'],
+  },
+  {
+    name: 'packet_xmit',
+    file: 'net/packet/af_packet.c',
+    note: "Sends a packet socket's frame: through the device's qdisc with dev_queue_xmit(), or straight to the driver with dev_direct_xmit() when the socket asked to bypass it.",
+    holds: ['dev_queue_xmit', 'dev_direct_xmit'],
   },
 ];
 

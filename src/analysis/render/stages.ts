@@ -28,6 +28,8 @@ const STAGE_TITLES: Readonly<Record<string, string>> = {
   link: 'Link layer · Ethernet',
   'core-rx': 'Core RX · __netif_receive_skb',
   bridge: 'Bridge',
+  tc: 'tc · classifiers and tcx',
+  tunnel: 'Tunnel · UDP encapsulation',
   vlan: 'VLAN',
   netfilter: 'Netfilter hooks',
   routing: 'Routing · dst',

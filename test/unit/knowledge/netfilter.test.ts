@@ -67,6 +67,12 @@ describe('netfilter tables', () => {
     assert.equal(first('ip6_xmit'), 'NF_INET_LOCAL_OUT');
     assert.equal(first('ip6_output'), 'NF_INET_POST_ROUTING');
     assert.deepEqual(hooksInvokedBy('tcp_v4_rcv'), []);
+    assert.equal(first('br_pass_frame_up'), 'NF_BR_LOCAL_IN');
+    assert.equal(first('br_forward_finish'), 'NF_BR_POST_ROUTING');
+    assert.deepEqual(
+      hooksInvokedBy('__br_forward').map((r) => r.hook),
+      ['NF_BR_FORWARD', 'NF_BR_LOCAL_OUT'],
+    );
   });
 
   test('findHook accepts ids, labels and loose spellings', () => {
@@ -127,6 +133,22 @@ describe('scanHookCalls()', () => {
         hook: 'NF_NETDEV_INGRESS',
         line: lineOf('return nf_hook_ingress('),
         function: 'demo_ingress',
+      },
+      ...['NF_BR_FORWARD', 'NF_BR_LOCAL_OUT'].map((hook) => ({
+        macro: 'NF_HOOK',
+        proto: 'NFPROTO_BRIDGE',
+        hook,
+        okfn: 'demo_br_forward_finish',
+        line: lineOf('NF_HOOK(NFPROTO_BRIDGE, br_hook'),
+        function: 'demo_br_forward',
+      })),
+      {
+        macro: 'nf_hook_state_init',
+        proto: 'NFPROTO_BRIDGE',
+        hook: 'NF_BR_PRE_ROUTING',
+        okfn: 'demo_br_frame_finish',
+        line: lineOf('nf_hook_state_init(&state'),
+        function: 'demo_br_pre',
       },
     ]);
   });
