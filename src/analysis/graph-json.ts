@@ -117,6 +117,11 @@ export interface GraphEdge {
   config?: 'live' | 'dead';
   /** When `config` is `dead`: the condition that leaves the call out. */
   excludedBy?: string;
+  /**
+   * Only on presets: the verdict the call runs under, from the `case` labels around it in
+   * the caller (`XDP_TX`, `TC_ACT_REDIRECT`; labels sharing the statements joined by ` / `).
+   */
+  verdict?: string;
 }
 
 /** The configuration a query applied (`GraphJson.configuration`). */

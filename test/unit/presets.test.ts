@@ -729,7 +729,7 @@ describe('packet-path presets on kernel-paths', () => {
         (e: unknown) =>
           e instanceof QueryError &&
           e.message ===
-            "unknown route 'tcp7' (routes: tcp4, udp4, tcp6, udp6, forward4, forward6); acme draws tcp4, udp4 completely",
+            "unknown route 'tcp7' (routes: tcp4, udp4, tcp6, udp6, forward4, forward6, xdp, bridge, tc, tunnel, packet); acme draws tcp4, udp4 completely",
       );
       assert.throws(
         () => buildPreset(ctx, 'quiet', 'egress', { route: 'forward4' }),

@@ -343,12 +343,13 @@ function stages(
   order: readonly number[],
 ): Map<number, Stage> {
   const out = new Map<number, Stage>();
-  // Rows that name their lane (rows.ts `lane`): the functions their paths add.
+  // Rows that name their lane (rows.ts `lane`): the functions their paths add, but for the
+  // driver's role functions, which keep their stage (an XDP run's path passes the RX clean).
   for (const leg of chain.order) {
     const lane = leg.row.lane;
     if (lane === undefined) continue;
     const added = leg.row.root || leg.restarted ? leg.path.nodes : leg.path.nodes.slice(1);
-    for (const n of added) if (!out.has(n)) out.set(n, lane);
+    for (const n of added) if (!out.has(n) && !cut.roles.has(n)) out.set(n, lane);
   }
   for (const n of order) {
     if (out.has(n)) continue;

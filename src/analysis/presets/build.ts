@@ -7,6 +7,7 @@
 // Invariants: pure (files are read through `ReadText`); every hop between two milestones is
 // kept; every indirect edge keeps its `via`; node and edge order follow the packet.
 
+import { addVerdicts } from './verdicts';
 import type { GraphJson } from '../graph-json';
 import { QueryError } from '../query/query';
 import { annotate } from './annotate';
@@ -153,6 +154,14 @@ export function buildPreset(
   if (lack !== undefined)
     throw new QueryError(asked ? `${lack} on route ${route.id}${drawnClause(ctx, driver)}` : lack);
   const chain = walkChain(ctx, milestonesFor(ctx, direction, driver, route), driver);
+  const gate = routeDirection(route, direction).gate;
+  if (gate && !chain.legs.has(gate.row)) {
+    const row = milestonesFor(ctx, direction, driver, route).find((r) => r.id === gate.row);
+    const why = chain.missing.find((m) => row !== undefined && m.includes(row.label));
+    throw new QueryError(
+      `${driver.name}: ${gate.says}${why ? ` (${why})` : ''}, so no ${direction} path on route ${route.id}${drawnClause(ctx, driver)}`,
+    );
+  }
   if (chain.order.length === 0)
     throw new QueryError(
       `no ${direction} path for driver ${driver.name}${asked ? ` on route ${route.id}` : ''}: ${chain.missing.join('; ') || 'nothing found'}${asked ? drawnClause(ctx, driver) : ''}`,
@@ -166,6 +175,7 @@ export function buildPreset(
   const json = annotate(ctx, driver, direction, chain, cut);
   if (route.id !== DEFAULT_ROUTE) json.title = `${driver.name} ${direction} ${route.id}`;
   addWakeEdges(ctx.graph, chain, json);
+  addVerdicts(ctx, json);
   addDrops(ctx, json);
   return json;
 }

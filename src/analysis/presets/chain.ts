@@ -217,6 +217,7 @@ class ChainWalk {
   /** Candidate functions of a row, as reached from `from` (for roles found by name from there). */
   private candidates(row: MilestoneRow, from: readonly number[]): readonly number[] {
     if (row.names) return this.ctx.named(row.names);
+    if (row.driverNames) return reachedNamed(this.g, this.driver, from, row.driverNames, row.hops);
     switch (row.role) {
       case 'irq':
         return irqCandidates(this.ctx, this.driver, this.chain);
@@ -249,6 +250,7 @@ class ChainWalk {
     if (!child) return 0;
     const targets = this.candidates(child, [candidate]);
     // A role found by name from the candidate: there or not. A registered one: how far.
+    if (child.driverNames) return targets.length > 0 ? 0 : Infinity;
     if (
       child.role &&
       !child.names &&
@@ -404,3 +406,33 @@ export function offPath(
 }
 
 export { pathFrom };
+
+/**
+ * The driver's functions reached from `from` within `hops` calls through its own files whose
+ * names match `pattern`, nearest first (a row's `driverNames`). Special-purpose variants are
+ * not left out: an XDP row names them.
+ */
+function reachedNamed(
+  g: Graph,
+  driver: Driver,
+  from: readonly number[],
+  pattern: RegExp,
+  hops: number,
+): number[] {
+  const seen = new Set<number>(from);
+  const found: number[] = [];
+  let frontier = [...from];
+  for (let depth = 0; depth < hops && frontier.length > 0; depth++) {
+    const next: number[] = [];
+    for (const n of frontier)
+      for (const e of g.outgoing(n)) {
+        const m = g.to(e);
+        if (seen.has(m) || !driver.owns(g.file(m))) continue;
+        seen.add(m);
+        next.push(m);
+        if (pattern.test(g.name(m))) found.push(m);
+      }
+    frontier = next;
+  }
+  return found;
+}

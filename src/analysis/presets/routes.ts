@@ -10,6 +10,19 @@
 // ports of one NIC model). Egress draws the way out alone: from the forward decision to the
 // driver's ndo_start_xmit and its TX completion, whichever device received the packet.
 
+import {
+  BRIDGE_RECEIVE,
+  BRIDGE_TRANSMIT,
+  DEVICE_QUEUE_BRANCHES,
+  PACKET_RECEIVE,
+  PACKET_SEND,
+  TC_EGRESS,
+  TC_INGRESS,
+  TUNNEL_RECEIVE,
+  TUNNEL_TRANSMIT,
+  XDP_RECEIVE,
+  XDP_TRANSMIT,
+} from './device-segments';
 import type { BranchRow, Direction, MilestoneRow } from './rows';
 import {
   DEVICE_TRANSMIT,
@@ -53,6 +66,12 @@ export interface RouteDirection {
   branches: readonly BranchRow[];
   /** Ingress only: start with the driver's receive part (default true). */
   driverReceive?: boolean;
+  /**
+   * A row without which the driver cannot draw this direction at all, and what its absence
+   * says (`no XDP support`): asked for, the route is then one line of error naming what is
+   * missing and the routes the driver draws, not a partial path.
+   */
+  gate?: { row: string; says: string };
 }
 
 export interface Route {
@@ -184,6 +203,67 @@ export const ROUTES: readonly Route[] = [
     egress: {
       rows: [...IPV6_FORWARD_OUT, ...DEVICE_TRANSMIT, ...TX_COMPLETION],
       branches: outputBranches(FORWARD_OUT),
+    },
+  },
+  {
+    id: 'xdp',
+    description:
+      "XDP in the driver's poll: XDP_TX, XDP_REDIRECT to ndo_xdp_xmit, XDP_PASS into the stack",
+    ingress: {
+      rows: XDP_RECEIVE,
+      branches: DRIVER_RECEIVE_BRANCHES,
+      gate: { row: 'xdp-run', says: 'no XDP support (its poll runs no XDP program)' },
+    },
+    egress: { rows: XDP_TRANSMIT, branches: [] },
+  },
+  {
+    id: 'bridge',
+    description:
+      'A bridge port: rx_handler br_handle_frame, the FDB, br_forward and br_pass_frame_up',
+    ingress: {
+      rows: BRIDGE_RECEIVE,
+      branches: [...DRIVER_RECEIVE_BRANCHES, ...DEVICE_QUEUE_BRANCHES],
+    },
+    egress: {
+      rows: [...BRIDGE_TRANSMIT, ...TX_COMPLETION],
+      branches: DEVICE_QUEUE_BRANCHES,
+    },
+  },
+  {
+    id: 'tc',
+    description: 'tc hooks at ingress and egress: tcx programs, clsact filters, TC_ACT_REDIRECT',
+    ingress: { rows: TC_INGRESS, branches: DRIVER_RECEIVE_BRANCHES },
+    egress: {
+      rows: [
+        ...socketSend('inet_sendmsg'),
+        ...UDP4_SEND,
+        ...DEVICE_TRANSMIT,
+        ...TC_EGRESS,
+        ...TX_COMPLETION,
+      ],
+      branches: outputBranches(LOCAL_OUT),
+    },
+  },
+  {
+    id: 'tunnel',
+    description:
+      "A UDP tunnel: the tunnel port's socket to vxlan_rcv/geneve, out through vxlan_xmit",
+    ingress: {
+      rows: [...IPV4_LOCAL_IN, ...TUNNEL_RECEIVE],
+      branches: localBranches(['udp4_gro_receive'], ['dst-input', 'l4-deliver']),
+    },
+    egress: {
+      rows: [...TUNNEL_TRANSMIT, ...TX_COMPLETION],
+      branches: outputBranches(LOCAL_OUT),
+    },
+  },
+  {
+    id: 'packet',
+    description: "An AF_PACKET socket: its tap on receive (packet_rcv), packet_sendmsg's frame out",
+    ingress: { rows: PACKET_RECEIVE, branches: DRIVER_RECEIVE_BRANCHES },
+    egress: {
+      rows: [...socketSend('packet_sendmsg'), ...PACKET_SEND, ...TX_COMPLETION],
+      branches: DEVICE_QUEUE_BRANCHES,
     },
   },
 ];

@@ -128,6 +128,12 @@ export interface MilestoneRow {
   root?: boolean;
   names?: readonly string[];
   role?: DriverRole;
+  /**
+   * The driver's own functions whose names match, reached from the parent within `hops`
+   * calls through the driver's files: what a driver names in its own way and registers
+   * nowhere the walk can read (an XDP run's transmit of XDP_TX, `ixgbe_xmit_xdp_ring`).
+   */
+  driverNames?: RegExp;
   hops: number;
   /** What the reader calls it, for "no path to ..." explanations. */
   label: string;

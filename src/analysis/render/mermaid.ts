@@ -280,7 +280,10 @@ function edgeLines(
     const to = mermaidId.get(group.to);
     if (!from || !to) return;
     const link = groupTrace(graph, group, untaken);
-    const short = link === 'gap' ? 'gap' : shortVia({ kind: group.kind, via: group.first.via });
+    const via = link === 'gap' ? 'gap' : shortVia({ kind: group.kind, via: group.first.via });
+    // A verdict (XDP_TX) names the branch before its binding.
+    const verdict = group.first.verdict;
+    const short = verdict ? (via ? `${verdict} · ${via}` : verdict) : via;
     const label = short ? `|"${escapeMermaid(short)}"|` : '';
     const id = forExport ? '' : `${eid}@`;
     lines.push(`  ${from} ${id}${ARROWS[group.kind]}${label} ${to}`);

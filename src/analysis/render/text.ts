@@ -92,8 +92,9 @@ function edgeNote(edge: GraphEdge): string {
     edge.config === 'dead'
       ? `dead${edge.excludedBy ? `: ${plainText(edge.excludedBy)}` : ''}; `
       : '';
-  if (edge.kind === 'direct') return `(${dead}${site})`;
-  return `(${dead}${edge.kind}${edge.via ? `: ${plainText(edge.via)}` : ''}; ${site})`;
+  const verdict = edge.verdict ? `${plainText(edge.verdict)}; ` : '';
+  if (edge.kind === 'direct') return `(${dead}${verdict}${site})`;
+  return `(${dead}${verdict}${edge.kind}${edge.via ? `: ${plainText(edge.via)}` : ''}; ${site})`;
 }
 
 function findEdge(graph: GraphJson, from: string, to: string): GraphEdge | undefined {
