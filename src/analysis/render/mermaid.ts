@@ -8,7 +8,7 @@
 // through `nodeIds`. Exports add `href` click lines or SVG links (render/links.ts); strict
 // security refuses only `call` callbacks and `javascript:` URLs.
 
-import type { GraphJson, GraphNode, TraceLink } from '../graph-json';
+import type { GraphEdge, GraphJson, GraphNode, TraceLink } from '../graph-json';
 import { dropBadge } from './drop-badge';
 import { escapeMermaid, singleLine, truncate } from './escape';
 import { prepareGraph, shortPath } from './model';
@@ -280,10 +280,7 @@ function edgeLines(
     const to = mermaidId.get(group.to);
     if (!from || !to) return;
     const link = groupTrace(graph, group, untaken);
-    const via = link === 'gap' ? 'gap' : shortVia({ kind: group.kind, via: group.first.via });
-    // A verdict (XDP_TX) names the branch before its binding.
-    const verdict = group.first.verdict;
-    const short = verdict ? (via ? `${verdict} · ${via}` : verdict) : via;
+    const short = edgeLabel(group.kind, group.first, link);
     const label = short ? `|"${escapeMermaid(short)}"|` : '';
     const id = forExport ? '' : `${eid}@`;
     lines.push(`  ${from} ${id}${ARROWS[group.kind]}${label} ${to}`);
@@ -356,4 +353,15 @@ function documentTitle(title: string): string {
     .replace(/[^\p{L}\p{N} _.,:/()+=*@!?~^'·→-]+/gu, ' ')
     .replace(/ {2,}/g, ' ')
     .trim();
+}
+
+/** An arrow's label: the verdict the call runs under (XDP_TX), then its binding in short. */
+function edgeLabel(
+  kind: GraphEdge['kind'],
+  edge: GraphEdge,
+  link: TraceLink | 'untaken' | undefined,
+): string | undefined {
+  const via = link === 'gap' ? 'gap' : shortVia({ kind, via: edge.via });
+  if (!edge.verdict) return via;
+  return via ? `${edge.verdict} · ${via}` : edge.verdict;
 }
