@@ -241,7 +241,8 @@ describe('FUNCTION_NOTES', () => {
   test('has one row per function, each classified in its own file', () => {
     const names = FUNCTION_NOTES.map((n) => n.name);
     assert.equal(new Set(names).size, names.length);
-    assert.ok(names.length >= 60 && names.length <= 160, `${names.length} notes`);
+    // The routes beside the IP path (XDP, the bridge, tc, tunnels, AF_PACKET) add their own.
+    assert.ok(names.length >= 60 && names.length <= 220, `${names.length} notes`);
     for (const n of FUNCTION_NOTES) {
       assert.ok(classifyStage(n.name, n.file), `${n.name} in ${n.file} has no stage`);
       assert.match(n.file, /^(?:net|include|kernel)\/[\w/.-]+\.[ch]$/, n.name);
