@@ -279,7 +279,7 @@ describe('routes of the presets on the real 6.12 tree', () => {
       const drawn = queryJson<DriverSummary[]>(['drivers']).find((d) => d.name === 'e1000e');
       assert.equal(
         r.stderr,
-        `netpaths: unknown route 'tcp7' (routes: tcp4, udp4, tcp6, udp6, forward4, forward6); e1000e draws ${drawn?.routes.join(', ') ?? '?'} completely\n`,
+        `netpaths: unknown route 'tcp7' (routes: tcp4, udp4, tcp6, udp6, forward4, forward6, xdp, bridge, tc, tunnel, packet); e1000e draws ${drawn?.routes.join(', ') ?? '?'} completely\n`,
       );
     });
 
