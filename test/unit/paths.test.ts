@@ -398,6 +398,7 @@ describe('paths that follow the packet, on kernel-paths', () => {
       assert.ok(matches('connection set-up and teardown', name), name);
     assert.ok(matches('error handling', 'tcp_v4_send_reset'));
     assert.ok(matches('the end of a NAPI poll', 'napi_complete_done'));
+    assert.ok(matches("the transmit taps' copy of a sent packet", 'dev_queue_xmit_nit'));
     const dataPaths = [
       ...names(`${PACME}:acme_intr`, 'tcp_v4_rcv').flat(),
       ...names('tcp_sendmsg', 'dev_hard_start_xmit').flat(),

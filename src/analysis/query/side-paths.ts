@@ -17,6 +17,9 @@
  * - The end of a NAPI poll: `napi_complete_done` hands on what the poll queued before
  *   (`gro_normal_list`), so through it a driver's poll reached the stack without its RX
  *   clean routine.
+ * - The transmit taps: `dev_queue_xmit_nit` hands a clone of each sent packet to the
+ *   sockets listening on every protocol (`packet_type.func`, which ip_rcv is too), so
+ *   through it r8169's interrupt reached ip_rcv by a queue wake-up and NET_TX, not its poll.
  */
 export const SIDE_PATHS: readonly { what: string; name: RegExp }[] = [
   {
@@ -28,4 +31,5 @@ export const SIDE_PATHS: readonly { what: string; name: RegExp }[] = [
     name: /(?:^|_)(?:err|error|abort|send_reset|send_active_reset)(?:_|$)|(?:^|_)icmp(?:v6|6)?_send$/,
   },
   { what: 'the end of a NAPI poll', name: /^napi_complete(?:_done)?$/ },
+  { what: "the transmit taps' copy of a sent packet", name: /^dev_queue_xmit_nit$/ },
 ];
