@@ -338,8 +338,21 @@ export const STAGE_RULES: readonly StageRule[] = [
     file: 'net/bridge/**',
     stage: 'bridge',
     context: 'softirq',
+    source: {
+      file: 'net/core/dev.c',
+      symbol: '__netif_receive_skb_core',
+      holds: ['rx_handler(&skb)'],
+    },
   },
-  { file: '{net/bridge/**,include/linux/if_bridge.h}', stage: 'bridge' },
+  {
+    file: '{net/bridge/**,include/linux/if_bridge.h}',
+    stage: 'bridge',
+    source: {
+      file: 'net/bridge/br_input.c',
+      symbol: 'br_handle_frame_finish',
+      holds: ['br_fdb_find_rcu'],
+    },
+  },
   // XDP: the program run and the redirect machinery (device and CPU maps, AF_XDP sockets).
   {
     name: [
@@ -352,10 +365,12 @@ export const STAGE_RULES: readonly StageRule[] = [
     ],
     stage: 'xdp',
     context: 'softirq',
+    source: { file: 'include/net/xdp.h', symbol: 'bpf_prog_run_xdp', holds: ['__bpf_prog_run'] },
   },
   {
     file: '{net/xdp/**,kernel/bpf/devmap.c,kernel/bpf/cpumap.c,include/net/xdp.h,include/net/xdp_sock*.h}',
     stage: 'xdp',
+    source: { file: 'kernel/bpf/devmap.c', symbol: 'bq_xmit_all', holds: ['ndo_xdp_xmit'] },
   },
   // UDP tunnels: the encapsulation helpers and the VXLAN and Geneve devices' receive and
   // transmit (their other functions are the drivers' own).
@@ -372,13 +387,27 @@ export const STAGE_RULES: readonly StageRule[] = [
     ],
     file: '{drivers/net/vxlan/**,drivers/net/geneve.c}',
     stage: 'tunnel',
+    source: {
+      file: 'net/ipv4/udp_tunnel_core.c',
+      symbol: 'setup_udp_tunnel_sock',
+      holds: ['encap_rcv'],
+    },
   },
   {
     file: '{net/ipv4/udp_tunnel*.c,net/ipv4/ip_tunnel_core.c,net/ipv6/ip6_udp_tunnel.c,include/net/udp_tunnel.h,include/net/ip_tunnels.h}',
     stage: 'tunnel',
+    source: {
+      file: 'net/ipv4/udp_tunnel_core.c',
+      symbol: 'udp_tunnel_xmit_skb',
+      holds: ['iptunnel_xmit'],
+    },
   },
   // AF_PACKET sockets: a tap on every device's receive and transmit, and a sender of raw frames.
-  { file: 'net/packet/**', stage: 'socket' },
+  {
+    file: 'net/packet/**',
+    stage: 'socket',
+    source: { file: 'net/packet/af_packet.c', symbol: 'packet_sendmsg', holds: ['packet_snd'] },
+  },
   // tc hooks in the core device code.
   {
     name: ['sch_handle_ingress', 'tcf_classify*', 'tcx_run'],
