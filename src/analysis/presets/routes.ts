@@ -88,19 +88,21 @@ export const DEFAULT_ROUTE = 'tcp4';
 
 /**
  * The ingress branches of a route that delivers locally over one IP version: the hook runner
- * is left from the milestones `netfilter` names (with the list runner for the list receive).
+ * is left from the milestones `netfilter` names (with the list runner for the list receive),
+ * and the epoll wake-up from the socket's wait queue when the route wakes a reader.
  */
 function localBranches(
   groProtocols: readonly string[],
   netfilter: readonly string[],
-  list = false,
+  options: { list?: boolean; reader?: boolean } = {},
 ): BranchRow[] {
+  const { list = false, reader = true } = options;
   return [
     ...DRIVER_RECEIVE_BRANCHES,
     groBranch(groProtocols),
     RPS_BRANCH,
     netfilterBranch(netfilter, list ? ['nf_hook_slow', 'nf_hook_slow_list'] : ['nf_hook_slow']),
-    EPOLL_BRANCH,
+    ...(reader ? [EPOLL_BRANCH] : []),
   ];
 }
 
@@ -138,7 +140,7 @@ export const ROUTES: readonly Route[] = [
         ...wakeUp('udp-wake'),
         ...readerRows({ family: 'inet_recvmsg', udp: 'udp_recvmsg' }),
       ],
-      branches: localBranches(['udp4_gro_receive'], ['dst-input', 'l4-deliver'], true),
+      branches: localBranches(['udp4_gro_receive'], ['dst-input', 'l4-deliver'], { list: true }),
     },
     egress: {
       rows: [...socketSend('inet_sendmsg'), ...UDP4_SEND, ...DEVICE_TRANSMIT, ...TX_COMPLETION],
@@ -250,7 +252,9 @@ export const ROUTES: readonly Route[] = [
       "A UDP tunnel: the tunnel port's socket to vxlan_rcv/geneve, out through vxlan_xmit",
     ingress: {
       rows: [...IPV4_LOCAL_IN, ...TUNNEL_RECEIVE],
-      branches: localBranches(['udp4_gro_receive'], ['dst-input', 'l4-deliver']),
+      branches: localBranches(['udp4_gro_receive'], ['dst-input', 'l4-deliver'], {
+        reader: false,
+      }),
     },
     egress: {
       rows: [...TUNNEL_TRANSMIT, ...TX_COMPLETION],
