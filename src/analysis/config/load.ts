@@ -63,9 +63,12 @@ export function loadConfig(path: string): ConfigRead {
   return parseDotConfig(read.text, path);
 }
 
-/** Every `CONFIG_` symbol the Kconfig files of the tree at `root` declare. */
-export function treeKconfigSymbols(root: string): Set<string> {
-  const known = new Set<string>();
+/**
+ * Calls `visit` with the path and text of every Kconfig file of the tree at `root`.
+ * Documentation/, tools/ and .git are not read: the kernel's own Kconfig never sources
+ * them. An unreadable folder or file is skipped: it only makes fewer options known.
+ */
+export function forEachKconfig(root: string, visit: (path: string, text: string) => void): void {
   const stack = [''];
   while (stack.length > 0) {
     const dir = stack.pop() as string;
@@ -80,14 +83,22 @@ export function treeKconfigSymbols(root: string): Set<string> {
       if (e.isDirectory()) {
         if (e.name !== '.git' && e.name !== 'Documentation' && e.name !== 'tools') stack.push(path);
       } else if (e.isFile() && e.name.startsWith('Kconfig')) {
+        let text;
         try {
-          kconfigSymbols(readFileSync(join(root, path), 'utf8'), known);
+          text = readFileSync(join(root, path), 'utf8');
         } catch {
-          // An unreadable Kconfig only means fewer known options, hence a longer warning.
+          continue;
         }
+        visit(path, text);
       }
     }
   }
+}
+
+/** Every `CONFIG_` symbol the Kconfig files of the tree at `root` declare. */
+export function treeKconfigSymbols(root: string): Set<string> {
+  const known = new Set<string>();
+  forEachKconfig(root, (_path, text) => kconfigSymbols(text, known));
   return known;
 }
 

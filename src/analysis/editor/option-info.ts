@@ -4,9 +4,8 @@
 // line of C or of a Kbuild makefile (`#ifdef CONFIG_X`, `IS_ENABLED(CONFIG_X)`,
 // `obj-$(CONFIG_X) += x.o`). Pure, but for kconfigDeclarations, which reads the tree.
 
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { KernelConfig } from '../config/dotconfig';
+import { forEachKconfig } from '../config/load';
 
 /** A `config X` entry of a Kconfig file. */
 export interface KconfigDeclaration {
@@ -190,33 +189,11 @@ export function readKconfigDeclarations(
 
 /**
  * Every Kconfig entry of the tree at `root`, by option; of several, those outside arch/
- * first, then by path. Documentation/, tools/ and .git are not read, as the kernel's
- * own Kconfig never sources them.
+ * first, then by path.
  */
 export function kconfigDeclarations(root: string): Map<string, KconfigDeclaration[]> {
   const found = new Map<string, KconfigDeclaration[]>();
-  const stack = [''];
-  while (stack.length > 0) {
-    const dir = stack.pop() as string;
-    let entries;
-    try {
-      entries = readdirSync(join(root, dir), { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const path = dir ? `${dir}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (e.name !== '.git' && path !== 'Documentation' && path !== 'tools') stack.push(path);
-      } else if (e.isFile() && e.name.startsWith('Kconfig')) {
-        try {
-          readKconfigDeclarations(readFileSync(join(root, path), 'utf8'), path, found);
-        } catch {
-          // An unreadable Kconfig only means an option is said to be undeclared.
-        }
-      }
-    }
-  }
+  forEachKconfig(root, (path, text) => readKconfigDeclarations(text, path, found));
   const rank = (d: KconfigDeclaration): string => `${d.file.startsWith('arch/') ? 1 : 0}${d.file}`;
   for (const list of found.values())
     list.sort((a, b) => rank(a).localeCompare(rank(b)) || a.line - b.line);
