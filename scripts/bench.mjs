@@ -1,9 +1,10 @@
 // Benchmark: NetPaths against universal-ctags and cscope on the same .c/.h files of a
 // kernel tree. It measures, each in a fresh temporary folder, the index build of ctags,
 // of cscope and of NetPaths (cold, then warm with its cache reused), and the latency of a
-// callers query, a path query and a trace of 100,000 lines as a user runs them (a whole
-// process, Node start-up included), a kernel configuration applied to the warm index and
-// switched back to, next to cscope's callers query and a ctags tag lookup.
+// callers query, a path query, `drivers` with every route checked, one route of a driver
+// and a trace of 100,000 lines as a user runs them (a whole process, Node start-up
+// included), a kernel configuration applied to the warm index and switched back to, next
+// to cscope's callers query and a ctags tag lookup.
 // Every step reports wall time and peak resident memory (worker threads included, via
 // GNU time).
 //
@@ -442,6 +443,35 @@ if (existsSync(cli)) {
       times: repeat,
       describe: (r) => `${countLines(r)} output lines`,
     });
+    // Every route of every driver checked (the routes column), and one route drawn.
+    const npQuery = (...args) => [
+      cli,
+      ...args,
+      '--kernel',
+      kernel,
+      '--cache-dir',
+      dirs.np,
+      ...scopeArgs,
+    ];
+    await step('NetPaths', 'drivers, every route checked', process.execPath, npQuery('drivers'), {
+      cwd: root,
+      work,
+      times: repeat,
+      describe: (r) => /^Routes drawn[^\n]*\n([^]*?)of \d+ drivers/m.exec(r.stdout)?.[1]?.trim(),
+    });
+    const route = ['ingress', '--driver', 'ixgbe', '--route', 'xdp', '--format', 'json'];
+    await step(
+      'NetPaths',
+      'ingress --driver ixgbe --route xdp',
+      process.execPath,
+      npQuery(...route),
+      {
+        cwd: root,
+        work,
+        times: repeat,
+        describe: graphSize,
+      },
+    );
     const tracePath = join(work, 'trace.txt');
     const packets = writeBenchTrace(tracePath, TRACE_LINES);
     const npTraceArgs = [
