@@ -17,7 +17,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Graph } from '../../src/analysis/index/graph';
 import { loadConfig } from '../../src/analysis/config/load';
+import { IndexCache } from '../../src/analysis/index/cache';
+import { treeBuildMap } from '../../src/analysis/index/configured';
 import { buildIndex, openIndex } from '../../src/analysis/index/indexer';
+import { resolve } from '../../src/analysis/index/resolve';
+import { BUILT_N, factsSource, fileStates } from '../../src/analysis/index/resolve/configure';
 import {
   CONFIG_NAMES,
   type ConfigName,
@@ -108,6 +112,84 @@ describe('a configuration applied at resolve time (kernel-config fixture)', () =
       assert.equal(graph.lookup('NF_HOOK').length, 1, name);
     }
     assert.equal(graphs.get('union')?.lookup('rps_steer').length, 2);
+  });
+
+  it('applying a configuration reads the facts of the files it builds, and of no other file', () => {
+    const open = new IndexCache(cacheDir, configRoot).openFacts({ share: false });
+    assert.ok('value' in open, 'the facts file opens');
+    const file = open.value;
+    try {
+      let leftOut = 0;
+      for (const name of CONFIG_NAMES) {
+        const config = fixtureConfig(name);
+        const applied = { config, build: treeBuildMap(configRoot, config) };
+        const asked = new Set<number>();
+        resolve(
+          {
+            paths: file.paths,
+            facts: (i) => {
+              asked.add(i);
+              return file.facts(i);
+            },
+          },
+          applied,
+        );
+        const all = factsSource(file.paths.map((_, i) => file.facts(i)));
+        const { built } = fileStates(all, applied);
+        const builtFiles = file.paths.flatMap((p, i) => (built[i] === BUILT_N ? [] : [p]));
+        leftOut += file.paths.length - builtFiles.length;
+        assert.deepEqual(
+          [...asked].map((i) => file.paths[i]).sort(),
+          [...builtFiles].sort(),
+          `${name}: the files read are the files built`,
+        );
+      }
+      assert.ok(leftOut > 0, 'a configuration leaves some file of the fixture out');
+    } finally {
+      file.close();
+    }
+  });
+
+  it('a damaged facts file: the configuration is applied after parsing again, with one line', async () => {
+    for (const damage of ['a record', 'the end'] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'netpaths-config-damaged-'));
+      try {
+        const first = await buildIndex({ root: configRoot, cacheDir: dir, workers: 1 });
+        first.graph.close();
+        const path = join(dir, 'facts.v8');
+        const bytes = readFileSync(path);
+        if (damage === 'the end') writeFileSync(path, bytes.subarray(0, bytes.length - 7));
+        else {
+          // The last record's own bytes, past its length: V8 refuses a value without its header.
+          let at = 0;
+          let last = 0;
+          while (at < bytes.length) {
+            last = at;
+            at += 4 + bytes.readUInt32LE(at);
+          }
+          bytes.fill(0, last + 4, last + 8);
+          writeFileSync(path, bytes);
+        }
+        const logged: string[] = [];
+        const r = await buildIndex({
+          root: configRoot,
+          cacheDir: dir,
+          workers: 1,
+          config: fixtureConfig('full'),
+          log: (line) => logged.push(line),
+        });
+        assert.ok(
+          logged.some((l) => /facts cache .* is corrupt; rebuilding it$/.test(l)),
+          `${damage}: ${logged.join(' | ')}`,
+        );
+        assert.equal(r.reparsed, r.files, `${damage}: every file parsed again`);
+        assert.equal(r.config?.cached, false);
+        assert.equal(r.graph.lookup('tiny_xmit').length, 1, damage);
+        r.graph.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 
   it('switching back to a configuration applied before loads its graph and parses nothing', async () => {

@@ -50,18 +50,16 @@ export interface CachedFile {
   facts: FileFacts;
 }
 
-/** The first record of the facts file; the files follow in records of `FACTS_PER_RECORD`. */
+/**
+ * The first record of the facts file: the path of each file whose record follows, one
+ * record per file, so that applying a configuration reads only the files it builds.
+ */
 interface FactsHeader {
   version: string;
   root: string;
   count: number;
+  paths: string[];
 }
-
-/**
- * Files per record of the facts file. Serializing the whole tree's facts at once needs a
- * buffer of 400 MB (and V8 doubles it as it grows): records keep the peak to a few MB.
- */
-const FACTS_PER_RECORD = 512;
 
 /** What the unchanged-tree check needs, small enough to load in milliseconds. */
 interface ManifestFile {
@@ -110,24 +108,86 @@ function* record(value: unknown): Generator<Uint8Array> {
   yield bytes;
 }
 
-/** Reads the records `record` wrote, one at a time. */
-function* readRecords(path: string): Generator<unknown> {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const length = Buffer.alloc(4);
-    for (let at = 0; ;) {
-      const got = readSync(fd, length, 0, 4, at);
-      if (got === 0) return;
-      if (got !== 4 || at + 4 + length.readUInt32LE(0) > size) throw new Error('truncated record');
-      const bytes = Buffer.alloc(length.readUInt32LE(0));
-      if (readSync(fd, bytes, 0, bytes.length, at + 4) !== bytes.length)
-        throw new Error('truncated record');
-      at += 4 + bytes.length;
-      yield deserialize(bytes);
+/** Where each record `record` wrote starts (after its length) and how long it is. */
+function recordSpans(fd: number): { at: Float64Array; length: Uint32Array } {
+  const size = fstatSync(fd).size;
+  const at: number[] = [];
+  const lengths: number[] = [];
+  const prefix = Buffer.alloc(4);
+  for (let offset = 0; offset < size;) {
+    if (readSync(fd, prefix, 0, 4, offset) !== 4) throw new Error('truncated record');
+    const length = prefix.readUInt32LE(0);
+    if (offset + 4 + length > size) throw new Error('truncated record');
+    at.push(offset + 4);
+    lengths.push(length);
+    offset += 4 + length;
+  }
+  return { at: Float64Array.from(at), length: Uint32Array.from(lengths) };
+}
+
+/** The value of the record at `at` of `length` bytes. */
+function readRecord(fd: number, at: number, length: number): unknown {
+  const bytes = Buffer.allocUnsafe(length);
+  if (readSync(fd, bytes, 0, length, at) !== length) throw new Error('truncated record');
+  return deserialize(bytes);
+}
+
+/**
+ * The cached facts, a file at a time: every path at once, a file's facts when asked.
+ * Applying a configuration asks only for the files it builds (about half of the tree for
+ * a distribution's); re-indexing asks for all of them. With `share`, a file's strings are
+ * shared with those of the files read before it (internFacts), as the parse pool shares
+ * those it receives: deserialized, each occurrence is a string of its own, and the whole
+ * tree's facts then held a fifth more memory through the resolve that follows. Sharing
+ * costs time (1.5 s of the 10 s a distribution's configuration takes on the whole tree),
+ * so the configuration's half of the tree is read without it. Close it when done.
+ */
+export class FactsFile {
+  private readonly read: (CachedFile | undefined)[];
+
+  constructor(
+    private fd: number | undefined,
+    private readonly file: string,
+    readonly paths: readonly string[],
+    private readonly spans: { at: Float64Array; length: Uint32Array },
+    /** The strings shared so far; undefined when strings are not shared. */
+    private readonly strings: Map<string, string> | undefined,
+  ) {
+    this.read = new Array<CachedFile | undefined>(paths.length);
+  }
+
+  /** The cached file `i` (in `paths` order); throws when its record is corrupt. */
+  cached(i: number): CachedFile {
+    const had = this.read[i];
+    if (had) return had;
+    if (this.fd === undefined) throw new Error(`${this.file} is closed`);
+    // Record 0 is the header.
+    const f = readRecord(
+      this.fd,
+      this.spans.at[i + 1] ?? 0,
+      this.spans.length[i + 1] ?? 0,
+    ) as CachedFile;
+    if (!f || typeof f !== 'object' || f.path !== this.paths[i] || !f.facts?.calls)
+      throw new Error(`${this.file}: the record of ${this.paths[i]} is corrupt`);
+    // Deserialized typed arrays are views into the record's buffer: a copy lets it go.
+    f.facts.calls.ints = f.facts.calls.ints.slice();
+    if (f.facts.conditions) f.facts.conditions.regions = f.facts.conditions.regions.slice();
+    if (this.strings) {
+      internFacts(f.facts, this.strings);
+      f.path = this.strings.get(f.path) ?? f.path;
     }
-  } finally {
-    closeSync(fd);
+    this.read[i] = f;
+    return f;
+  }
+
+  /** The facts of file `i`. */
+  facts(i: number): FileFacts {
+    return this.cached(i).facts;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 
@@ -238,44 +298,61 @@ export class IndexCache {
     return { value: { files, resolved } };
   }
 
-  /**
-   * Every cached file's facts, their strings shared (internFacts) as the parse pool shares
-   * those it receives: deserialized, each occurrence is a string of its own, and the whole
-   * tree's facts then held a fifth more memory through the resolve that follows.
-   */
-  readFacts(): CacheRead<CachedFile[]> {
-    const files: CachedFile[] = [];
-    let header: FactsHeader | undefined;
-    const strings = new Map<string, string>();
+  /** The facts file, open for reading a file at a time (see FactsFile). */
+  openFacts(options: { share: boolean }): CacheRead<FactsFile> {
+    const path = this.factsPath;
+    const corrupt = { problem: `the facts cache ${path} is corrupt; rebuilding it` };
+    let fd: number;
     try {
-      for (const value of readRecords(this.factsPath)) {
-        if (!header) {
-          header = value as FactsHeader;
-          if (!header || typeof header !== 'object' || header.version !== this.versions.facts)
-            return this.otherVersion('facts', this.factsPath);
-          if (header.root !== resolve(this.root))
-            return {
-              problem: `the facts cache ${this.factsPath} belongs to ${header.root}; rebuilding it`,
-            };
-          continue;
-        }
-        if (!Array.isArray(value)) throw new Error('not a record of files');
-        for (const f of value as CachedFile[]) {
-          // Deserialized typed arrays are views into the record's buffer: a copy lets it go.
-          f.facts.calls.ints = f.facts.calls.ints.slice();
-          if (f.facts.conditions) f.facts.conditions.regions = f.facts.conditions.regions.slice();
-          internFacts(f.facts, strings);
-          f.path = strings.get(f.path) ?? f.path;
-          files.push(f);
-        }
-      }
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
-      return { problem: `the facts cache ${this.factsPath} is corrupt; rebuilding it` };
+      fd = openSync(path, 'r');
+    } catch {
+      return { missing: true };
     }
-    if (!header || files.length !== header.count)
+    try {
+      const spans = recordSpans(fd);
+      const header = (
+        spans.at.length > 0
+          ? readRecord(fd, spans.at[0] as number, spans.length[0] as number)
+          : undefined
+      ) as FactsHeader | undefined;
+      if (!header || typeof header !== 'object' || header.version !== this.versions.facts) {
+        closeSync(fd);
+        return this.otherVersion('facts', path);
+      }
+      if (header.root !== resolve(this.root)) {
+        closeSync(fd);
+        return { problem: `the facts cache ${path} belongs to ${header.root}; rebuilding it` };
+      }
+      const paths = header.paths;
+      if (
+        !Array.isArray(paths) ||
+        paths.length !== header.count ||
+        spans.at.length !== paths.length + 1
+      ) {
+        closeSync(fd);
+        return corrupt;
+      }
+      return {
+        value: new FactsFile(fd, path, paths, spans, options.share ? new Map() : undefined),
+      };
+    } catch {
+      closeSync(fd);
+      return corrupt;
+    }
+  }
+
+  /** Every cached file's facts (see FactsFile). */
+  readFacts(): CacheRead<CachedFile[]> {
+    const open = this.openFacts({ share: true });
+    if (!('value' in open)) return open;
+    const file = open.value;
+    try {
+      return { value: file.paths.map((_, i) => file.cached(i)) };
+    } catch {
       return { problem: `the facts cache ${this.factsPath} is corrupt; rebuilding it` };
-    return { value: files };
+    } finally {
+      file.close();
+    }
   }
 
   /**
@@ -326,9 +403,9 @@ export class IndexCache {
     writeAtomic(
       this.factsPath,
       (function* () {
-        yield* record({ version: facts, root, count: files.length } satisfies FactsHeader);
-        for (let i = 0; i < files.length; i += FACTS_PER_RECORD)
-          yield* record(files.slice(i, i + FACTS_PER_RECORD));
+        const paths = files.map((f) => f.path);
+        yield* record({ version: facts, root, count: files.length, paths } satisfies FactsHeader);
+        for (const f of files) yield* record(f);
       })(),
     );
     writeAtomic(this.graphPath, graphParts(graph, { version, root }));

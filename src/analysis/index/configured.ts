@@ -23,12 +23,12 @@ import type { KernelConfig } from '../config/dotconfig';
 import { unknownOptions, unknownOptionsWarning } from '../config/dotconfig';
 import { type BuildMap, buildMap } from '../config/kbuild';
 import { treeKconfigSymbols } from '../config/load';
-import type { CachedFile, IndexCache } from './cache';
+import type { CachedFile, FactsFile, IndexCache } from './cache';
 import { GRAPH_VERSION } from './cache';
 import type { FileFacts } from './facts';
 import { Graph } from './graph';
 import { resolve } from './resolve';
-import type { AppliedConfiguration } from './resolve/configure';
+import { type AppliedConfiguration, type FactsSource, factsSource } from './resolve/configure';
 
 /** What applying a configuration did, for `netpaths index` and the one line a query logs. */
 export interface ConfigReport {
@@ -161,13 +161,44 @@ function warningsOf(cache: IndexCache, root: string, config: KernelConfig): stri
 
 /**
  * The graph of `config`: from the cache when it was applied before, else resolved from
- * the cached facts (`facts` when the caller holds them already) and cached.
+ * the facts (`facts` when the caller holds them already, else the cache's, read a file at
+ * a time: only the files the configuration builds) and cached.
  */
 export function configuredGraph(
   cache: IndexCache,
   root: string,
   config: KernelConfig,
   facts?: () => CachedFile[] | undefined,
+): { graph: Graph; report: ConfigReport } | { problem: string } {
+  const held = facts?.();
+  let opened: FactsFile | undefined;
+  const source = (): FactsSource | { problem: string } => {
+    if (held) return factsSource(held.map((c) => c.facts));
+    if (!opened) {
+      const open = cache.openFacts({ share: false });
+      if ('missing' in open)
+        return { problem: `the index in ${cache.dir} has no facts to apply a configuration to` };
+      if ('problem' in open) return open;
+      opened = open.value;
+    }
+    return opened;
+  };
+  try {
+    return applyConfiguration(cache, root, config, source);
+  } catch (e) {
+    if (!opened) throw e;
+    // A record that cannot be read: the facts cache is damaged; indexing parses again.
+    return { problem: `the facts cache in ${cache.dir} is corrupt; rebuilding it` };
+  } finally {
+    opened?.close();
+  }
+}
+
+function applyConfiguration(
+  cache: IndexCache,
+  root: string,
+  config: KernelConfig,
+  source: () => FactsSource | { problem: string },
 ): { graph: Graph; report: ConfigReport } | { problem: string } {
   const started = Date.now();
   let since = started;
@@ -178,22 +209,10 @@ export function configuredGraph(
     since = Date.now();
   };
   let options = cache.readConditionOptions();
-  let loaded: CachedFile[] | undefined;
-  const load = (): CachedFile[] | undefined => {
-    if (loaded) return loaded;
-    loaded = facts?.();
-    if (!loaded) {
-      const read = cache.readFacts();
-      if (!('value' in read)) return undefined;
-      loaded = read.value;
-    }
-    return loaded;
-  };
   if (!options) {
-    const all = load();
-    if (!all)
-      return { problem: `the index in ${cache.dir} has no facts to apply a configuration to` };
-    options = conditionOptions(all.map((c) => c.facts));
+    const all = source();
+    if ('problem' in all) return all;
+    options = conditionOptions(all.paths.map((_, i) => all.facts(i)));
   }
   const { applied, key } = prepare(root, config, options);
   step('configuration: makefiles');
@@ -216,15 +235,12 @@ export function configuredGraph(
     touch(join(cache.dir, 'configs', `${key}.bin`));
     return report(cached.value, true);
   }
-  const all = load();
-  if (!all)
-    return { problem: `the index in ${cache.dir} has no facts to apply a configuration to` };
-  step('configuration: facts read');
-  const data = resolve(
-    all.map((c) => c.facts),
-    applied,
-  );
-  step('configuration: resolve');
+  const all = source();
+  if ('problem' in all) return all;
+  step('configuration: facts opened');
+  // configure reads the facts of the files it builds as it goes: timed with the resolve.
+  const data = resolve(all, applied);
+  step('configuration: facts read and resolved');
   data.config = {
     source: config.source,
     arch: config.arch ?? 'x86',

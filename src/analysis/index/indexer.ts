@@ -111,7 +111,12 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
     const graph = same ? cache.readGraph() : undefined;
     if (graph && 'value' in graph) {
       const r = report(graph.value, walked.files.length, 0, 0, started, cache, []);
-      return options.config ? configure(r, cache, root, options.config) : r;
+      if (!options.config) return r;
+      const configured = configure(r, cache, root, options.config);
+      if (!('problem' in configured)) return configured;
+      // The facts the configuration is applied to are damaged: parse again what they held.
+      r.graph.close();
+      log(configured.problem);
     }
   }
 
@@ -158,7 +163,10 @@ export async function buildIndex(options: IndexOptions): Promise<IndexReport> {
     cache,
     all,
   );
-  return options.config ? configure(r, cache, root, options.config, all) : r;
+  if (!options.config) return r;
+  const configured = configure(r, cache, root, options.config, all);
+  if ('problem' in configured) throw new Error(configured.problem);
+  return configured;
 }
 
 /** The report with the configuration applied to the index just built or found. */
@@ -168,10 +176,10 @@ function configure(
   root: string,
   config: KernelConfig,
   all?: CachedFile[],
-): IndexReport {
+): IndexReport | { problem: string } {
   const started = Date.now();
   const applied = configuredGraph(cache, root, config, all ? () => all : undefined);
-  if ('problem' in applied) throw new Error(applied.problem);
+  if ('problem' in applied) return applied;
   timing('configuration', started);
   return {
     ...r,

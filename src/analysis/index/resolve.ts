@@ -25,7 +25,12 @@ import type { GraphData } from './graph';
 import { BindingTable, bindingRank } from './resolve/binding-table';
 import { Strings } from './resolve/columns';
 import { DeferredCalls } from './resolve/deferred';
-import { type AppliedConfiguration, configure } from './resolve/configure';
+import {
+  type AppliedConfiguration,
+  type FactsSource,
+  configure,
+  factsSource,
+} from './resolve/configure';
 import { linkCalls } from './resolve/edges';
 import { NameResolver, Nodes, forEachCallSite } from './resolve/names';
 import type { Linked } from './resolve/pack';
@@ -39,11 +44,14 @@ import { Values } from './resolve/values';
 /**
  * Resolves the facts of every file into one graph: the union of every configuration, or
  * with `applied`, the kernel that configuration builds (configure.ts keeps its facts
- * first; the nodes then know whether they are built in or a module).
+ * first, reading only those of the files it builds from a FactsSource; the nodes then
+ * know whether they are built in or a module).
  */
-export function resolve(all: FileFacts[], applied?: AppliedConfiguration): GraphData {
-  const configured = applied ? configure(all, applied) : undefined;
-  const files = configured?.files ?? all;
+export function resolve(all: FileFacts[] | FactsSource, applied?: AppliedConfiguration): GraphData {
+  const source = Array.isArray(all) ? factsSource(all) : all;
+  const configured = applied ? configure(source, applied) : undefined;
+  const files =
+    configured?.files ?? (Array.isArray(all) ? all : source.paths.map((_, i) => source.facts(i)));
   const strings = new Strings();
   const nodes = new Nodes(files);
   const linked = link(nodes, strings);

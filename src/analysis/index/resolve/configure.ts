@@ -40,16 +40,32 @@ export interface Configured {
   modules: (string | undefined)[];
 }
 
+/**
+ * The facts a configuration is applied to: every file's path, and a file's facts when
+ * asked. Only the files the configuration builds are asked for, so a cache read a file at
+ * a time (cache.ts, FactsFile) never reads the others.
+ */
+export interface FactsSource {
+  readonly paths: readonly string[];
+  facts(i: number): FileFacts;
+}
+
+/** Facts already in memory as a FactsSource. */
+export function factsSource(files: readonly FileFacts[]): FactsSource {
+  return { paths: files.map((f) => f.path), facts: (i) => files[i] as FileFacts };
+}
+
 /** What a configuration builds of each file (see the head of this file). */
 export function fileStates(
-  files: readonly FileFacts[],
+  source: FactsSource,
   applied: AppliedConfiguration,
 ): { built: Uint8Array; modules: (string | undefined)[] } {
   const arch = applied.config.arch ?? 'x86';
-  const built = new Uint8Array(files.length);
-  const modules: (string | undefined)[] = new Array<string | undefined>(files.length);
+  const paths = source.paths;
+  const built = new Uint8Array(paths.length);
+  const modules: (string | undefined)[] = new Array<string | undefined>(paths.length);
   const index = new Map<string, number>();
-  files.forEach((f, i) => index.set(f.path, i));
+  paths.forEach((p, i) => index.set(p, i));
   const pending: number[] = [];
   const reach = (i: number, state: number, module: string | undefined): void => {
     const had = built[i] as number;
@@ -62,8 +78,7 @@ export function fileStates(
     modules[i] = state === BUILT_M ? module : undefined;
     pending.push(i);
   };
-  files.forEach((f, i) => {
-    const path = f.path;
+  paths.forEach((path, i) => {
     if (path.endsWith('.c')) {
       const b = applied.build.files.get(path);
       if (b) reach(i, b.built === 'y' ? BUILT_Y : BUILT_M, b.modules[0]);
@@ -76,11 +91,11 @@ export function fileStates(
   });
   // Headers included by name from what is compiled, transitively.
   for (let i = pending.pop(); i !== undefined; i = pending.pop()) {
-    const f = files[i] as FileFacts;
-    for (const inc of f.includes) {
+    const path = paths[i] as string;
+    for (const inc of source.facts(i).includes) {
       if (!inc.startsWith('"')) continue;
       const name = inc.slice(1, -1);
-      for (let dir = dirOf(f.path), up = 0; up < 5; up++) {
+      for (let dir = dirOf(path), up = 0; up < 5; up++) {
         const target = index.get(normalize(dir ? `${dir}/${name}` : name));
         if (target !== undefined) {
           reach(target, built[i] as number, modules[i]);
@@ -223,18 +238,31 @@ function keep(f: FileFacts, spans: readonly number[]): FileFacts {
   };
 }
 
-/** The facts of the configured kernel (see the head of this file). */
-export function configure(files: readonly FileFacts[], applied: AppliedConfiguration): Configured {
-  const { built, modules } = fileStates(files, applied);
+/** What is left of a file the configuration does not build: its path. */
+function unbuilt(path: string): FileFacts {
+  return {
+    path,
+    funcs: [],
+    calls: { ints: new Int32Array(0), strings: [], chains: [], extras: [] },
+    stores: [],
+    structs: [],
+    typedefs: {},
+    globals: {},
+    includes: [],
+    errors: 0,
+  };
+}
+
+/**
+ * The facts of the configured kernel (see the head of this file). A file it does not
+ * build keeps nothing, not even its types: no compiled file can name them.
+ */
+export function configure(source: FactsSource, applied: AppliedConfiguration): Configured {
+  const { built, modules } = fileStates(source, applied);
   const cache = new ConditionCache(applied.config);
-  const out = files.map((f, i) => {
-    if (built[i] === BUILT_N)
-      return {
-        ...f,
-        funcs: [],
-        calls: { ints: new Int32Array(0), strings: [], chains: [], extras: [] },
-        stores: [],
-      };
+  const out = source.paths.map((path, i) => {
+    if (built[i] === BUILT_N) return unbuilt(path);
+    const f = source.facts(i);
     if (!f.conditions) return f;
     return keep(f, deadSpans(f.conditions, cache, built[i] === BUILT_M));
   });
