@@ -9,6 +9,7 @@
 import mermaid from 'mermaid';
 import type { MermaidConfig } from 'mermaid';
 import type { GraphEdge } from '../analysis/graph-json';
+import { USER_SPACE_STAGE } from '../analysis/render/stages';
 import { diagramCss } from './diagram-css';
 import { dom, el } from './dom';
 import { edgeRef, invertNodeIds, mermaidNodeId } from './id-map';
@@ -302,8 +303,6 @@ function decorate(svg: SVGSVGElement, cur: Current): void {
   markUserSpace(svg, cur);
 }
 
-/** The lane of the functions where a system call enters the kernel (presets' SYSCALL_STAGE). */
-const USER_LANE = 'syscall';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /**
@@ -313,7 +312,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 function markUserSpace(svg: SVGSVGElement, cur: Current): void {
   for (const cluster of Array.from(svg.querySelectorAll<SVGGElement>('g.cluster'))) {
     const sid = /-(s\d+)$/.exec(cluster.id)?.[1];
-    if (sid === undefined || cur.mermaid.stageIds[sid] !== USER_LANE) continue;
+    if (sid === undefined || cur.mermaid.stageIds[sid] !== USER_SPACE_STAGE) continue;
     cluster.classList.add('np-user-lane');
     const rect = cluster.querySelector('rect');
     if (!rect) continue;

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Frame } from 'playwright-core';
 import type { GraphJson } from '../../src/analysis/graph-json';
 import {
   E2E_SCOPE,
@@ -51,6 +52,53 @@ after(() => {
   const file = timings.write();
   log(`timings written to ${file}`);
 });
+
+/**
+ * Where a panel draws the user-space lane: its top and the tops of the other lanes (one
+ * transform holds them all, so the page's coordinates compare), and the boundary's label.
+ */
+async function userLaneLayout(
+  frame: Frame,
+): Promise<{ user: number[]; others: number[]; boundary: string }> {
+  // No named helpers inside evaluate: tsx wraps them in a __name() the page lacks.
+  return frame.evaluate(() => {
+    const lanes = Array.from(document.querySelectorAll('#np-canvas g.cluster')).map((g) => ({
+      user: g.classList.contains('np-user-lane'),
+      top: g.querySelector(':scope > rect')?.getBoundingClientRect().top ?? Number.NaN,
+      boundary: g.querySelector('text.np-boundary-label')?.textContent ?? '',
+    }));
+    return {
+      user: lanes.filter((l) => l.user).map((l) => l.top),
+      others: lanes.filter((l) => !l.user).map((l) => l.top),
+      boundary: lanes.find((l) => l.user)?.boundary ?? '',
+    };
+  });
+}
+
+/** The panel's user-space lane is above every other lane, marked as the system-call boundary. */
+async function assertUserLaneOnTop(vs: VsCode, title: string, entry: string): Promise<void> {
+  const frame = await vs.graphFrame(title);
+  // The search centres the system call's entry, so the screenshot shows the lane.
+  const search = frame.locator('#np-search');
+  await search.fill(entry);
+  await search.press('Enter');
+  await frame
+    .locator('#np-canvas g.node.np-current')
+    .waitFor({ state: 'visible', timeout: 10_000 });
+  await sleep(300); // the pan to the match is applied on the next animation frame
+  await vs.screenshot(`${title.replace(/\W+/g, '-')}-user-space-lane`);
+  await search.fill('');
+  await search.press('Escape');
+  const layout = await userLaneLayout(frame);
+  log(`${title}: user-space lane ${JSON.stringify(layout)}`);
+  assert.equal(layout.user.length, 1, `${title}: one user-space lane`);
+  const [user] = layout.user as [number];
+  assert.ok(
+    layout.others.length > 0 && layout.others.every((t) => user < t),
+    `${title}: the user-space lane (top ${user}) is not above the others (tops ${layout.others.join(', ')})`,
+  );
+  assert.match(layout.boundary, /user space.*kernel/, `${title}: the system-call boundary`);
+}
 
 /**
  * The panel's own account of its first drawing, from NetPaths' log: the time from the
@@ -198,6 +246,11 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
         absent.push('ip_rcv or ip_list_rcv');
       assert.deepEqual(absent, [], 'stages of the receive path missing from the ingress graph');
     },
+  );
+
+  ui(
+    "the ingress graph draws the reader's system calls in a user-space lane above the others",
+    () => assertUserLaneOnTop(vs, 'e1000e ingress', '__sys_recvfrom'),
   );
 
   scenario('openDefinition', async () => {
@@ -453,6 +506,10 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
       );
       assert.ok(legend.top >= viewport.bottom - 0.5, 'the legend covers the graph');
     },
+  );
+
+  ui('the egress graph draws the send system calls in a user-space lane above the others', () =>
+    assertUserLaneOnTop(vs, 'e1000e egress', '__sys_sendto'),
   );
 
   it('the driver QuickPick offers the driver of the open file (e1000e for its netdev.c) first', () => {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { GraphJson } from '../../../src/analysis/graph-json';
 import { toMermaid, toMermaidMarkdown } from '../../../src/analysis/render/mermaid';
 import { ALL_FIXTURES, fixture, linesMatching } from './fixtures';
 
@@ -10,7 +13,7 @@ const LABEL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 const NODE_LINE =
   /^(n\d+)(\[\["|\(\["|\[")((?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;|<br\/>|[⇄◆⊕…])*)("\]\]|"\]\)|"\])$/u;
 const EDGE_LINE =
-  /^(n\d+) (?:e\d+@)?(-->|-\.->|==>)(?:\|"((?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;)*)"\|)? (n\d+)$/u;
+  /^(n\d+) (?:e\d+@)?(-->|-\.->|==>|~~~)(?:\|"((?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;)*)"\|)? (n\d+)$/u;
 const SUBGRAPH_LINE =
   /^subgraph s\d+\["(?:[A-Za-z0-9 _.,:/()+=*@$!?~^\u00a1-\u2027\u202a-\uffff-]|#\d+;)*"\]$/u;
 
@@ -332,5 +335,59 @@ describe('toMermaid: a wake-up drawn as a "wakes" edge', () => {
     };
     assert.deepEqual(toMermaid(woken).stageIds, toMermaid(calls).stageIds);
     assert.deepEqual(Object.values(toMermaid(woken).stageIds), ['reader', 'driver-irq', 'socket']);
+  });
+});
+
+describe('the user-space lane', () => {
+  // The path the CLI draws today (the webview tests' fixture): the reader's system calls too.
+  const graph = JSON.parse(
+    readFileSync(join(__dirname, '../../fixtures/graphs/e1000e-ingress.json'), 'utf8'),
+  ) as GraphJson;
+  const result = toMermaid(graph);
+  const byMermaidId = new Map(
+    Object.entries(result.nodeIds).map(([m, id]) => [m, graph.nodes.find((n) => n.id === id)]),
+  );
+  const lines = result.text.split('\n');
+  const anchors = lines.flatMap((l) => {
+    const m = /^ {2}(n\d+) ~~~ (n\d+)$/.exec(l);
+    return m ? [{ from: m[1] as string, to: m[2] as string, at: lines.indexOf(l) }] : [];
+  });
+  const entered = new Set(
+    lines.flatMap((l) => {
+      const m = /^ {2}n\d+ (?:e\d+@)?(?:-->|-\.->|==>)(?:\|"[^"]*"\|)? (n\d+)$/.exec(l);
+      return m ? [m[1] as string] : [];
+    }),
+  );
+
+  it('is kept above the others: an invisible link from it to each function no call enters', () => {
+    assert.ok(anchors.length > 0, 'no invisible link');
+    for (const a of anchors) {
+      assert.equal(
+        byMermaidId.get(a.from)?.stage,
+        'syscall',
+        `${a.from} is in the user-space lane`,
+      );
+      assert.notEqual(byMermaidId.get(a.to)?.stage, 'syscall', `${a.to} is outside it`);
+      assert.ok(!entered.has(a.to), `${a.to} has a drawn edge into it`);
+    }
+    // The hard IRQ that starts the receive path is one of them.
+    const irq = anchors.map((a) => byMermaidId.get(a.to)?.stage);
+    assert.ok(irq.includes('driver-irq'), irq.join(', '));
+    // Every function outside the lane that no call enters has one.
+    const sources = [...byMermaidId]
+      .filter(([m, n]) => n?.stage !== 'syscall' && !entered.has(m))
+      .map(([m]) => m);
+    assert.deepEqual(anchors.map((a) => a.to).sort(), [...new Set(sources)].sort());
+  });
+
+  it('adds its links after every drawn edge, so the edges keep their indexes', () => {
+    const lastEdge = Math.max(...lines.flatMap((l, i) => (/ (?:e\d+@)/.test(l) ? [i] : [])));
+    assert.ok(anchors.every((a) => a.at > lastEdge));
+  });
+
+  it('adds nothing to a graph without it', () => {
+    const plain = fixture('path-napi-to-ip-rcv');
+    assert.ok(plain.nodes.every((n) => n.stage !== 'syscall'));
+    assert.doesNotMatch(toMermaid(plain).text, /~~~/);
   });
 });
