@@ -8,7 +8,7 @@ import type {
   FuncFact,
   ValueRef,
 } from '../../src/analysis/index/facts';
-import { encodeCalls } from '../../src/analysis/index/facts';
+import { emptyFacts, encodeCalls } from '../../src/analysis/index/facts';
 
 /** The facts of one file: what is not given is empty. */
 export function fileFacts(
@@ -16,18 +16,7 @@ export function fileFacts(
   parts: Partial<Omit<FileFacts, 'path' | 'calls'>> & { calls?: CallFact[] } = {},
 ): FileFacts {
   const { calls, ...rest } = parts;
-  return {
-    path,
-    funcs: [],
-    stores: [],
-    structs: [],
-    typedefs: {},
-    globals: {},
-    includes: [],
-    errors: 0,
-    ...rest,
-    calls: encodeCalls(calls ?? []),
-  };
+  return { ...emptyFacts(path), ...rest, calls: encodeCalls(calls ?? []) };
 }
 
 /** A function defined at `line`, with its parameters' names. */

@@ -170,6 +170,21 @@ const CALL = 4;
 const FIELD = 5;
 const FIELD_READ = 6;
 
+/** The facts of a file with nothing in it: where a file starts, or what is left of one. */
+export function emptyFacts(path: string): FileFacts {
+  return {
+    path,
+    funcs: [],
+    calls: { ints: new Int32Array(0), strings: [], chains: [], extras: [] },
+    stores: [],
+    structs: [],
+    typedefs: {},
+    globals: {},
+    includes: [],
+    errors: 0,
+  };
+}
+
 export function encodeCalls(calls: CallFact[]): EncodedCalls {
   const ints: number[] = [];
   const strings: string[] = [];

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Query } from 'web-tree-sitter';
 import { Extractor, objectMacros } from './extract';
 import type { FileFacts } from './facts';
+import { emptyFacts } from './facts';
 import type { CParser } from './parser';
 import { lineEnd, skipCommentOrLiteral } from './c-text';
 import { recordConditions } from './conditions';
@@ -29,18 +30,8 @@ export const DEFAULT_LIMITS: ParseLimits = {
   chunkLines: 100,
 };
 
-function emptyFacts(path: string, skipped?: string): FileFacts {
-  const facts: FileFacts = {
-    path,
-    funcs: [],
-    calls: { ints: new Int32Array(0), strings: [], chains: [], extras: [] },
-    stores: [],
-    structs: [],
-    typedefs: {},
-    globals: {},
-    includes: [],
-    errors: 0,
-  };
+function skippedFacts(path: string, skipped?: string): FileFacts {
+  const facts = emptyFacts(path);
   if (skipped) facts.skipped = skipped;
   return facts;
 }
@@ -61,7 +52,7 @@ export function extractFacts(
     !text.includes('{') &&
     !/#\s*define\s+\w+\([^)]*\)[^\n]*\w\s*\(/.test(text)
   ) {
-    return emptyFacts(path);
+    return skippedFacts(path);
   }
   const firstOnly: number[] = [];
   const source = preprocess(text, firstOnly);
@@ -78,7 +69,7 @@ export function extractFacts(
   for (const chunk of chunks(source, limits.chunkLines)) {
     const tree = cparser.parser.parse(chunk.text, null, options);
     if (!tree)
-      return emptyFacts(
+      return skippedFacts(
         path,
         timedOut ? `parse timed out after ${limits.timeoutMs} ms` : 'parser returned no tree',
       );
@@ -208,10 +199,10 @@ export function parseFile(
   try {
     bytes = readFileSync(join(root, path));
   } catch (e) {
-    return emptyFacts(path, `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    return skippedFacts(path, `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   if (bytes.length > limits.maxBytes)
-    return emptyFacts(path, `larger than ${limits.maxBytes} bytes`);
-  if (bytes.indexOf(0) >= 0) return emptyFacts(path, 'binary (contains NUL bytes)');
+    return skippedFacts(path, `larger than ${limits.maxBytes} bytes`);
+  if (bytes.indexOf(0) >= 0) return skippedFacts(path, 'binary (contains NUL bytes)');
   return extractFacts(path, bytes.toString('utf8'), cparser, query, limits);
 }

@@ -8,7 +8,7 @@
 
 import type { Node, Parser, Query, Tree } from 'web-tree-sitter';
 import type { FileFacts } from '../facts';
-import { encodeCalls } from '../facts';
+import { emptyFacts, encodeCalls } from '../facts';
 import { call } from './calls';
 import type { MacroSource } from './macros';
 import { extractMacros, macroSource } from './macros';
@@ -31,17 +31,7 @@ export class Extractor {
     initMacros?: Map<string, InitializerEntry[]>,
   ) {
     this.state = {
-      facts: {
-        path,
-        funcs: [],
-        calls: { ints: new Int32Array(0), strings: [], chains: [], extras: [] },
-        stores: [],
-        structs: [],
-        typedefs: {},
-        globals: {},
-        includes: [],
-        errors: 0,
-      },
+      facts: emptyFacts(path),
       calls: [],
       globalTypes: new Map(),
       initMacros,

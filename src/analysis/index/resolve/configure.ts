@@ -17,7 +17,7 @@ import { evaluate, parseCondition } from '../../config/condition';
 import type { KernelConfig } from '../../config/dotconfig';
 import type { BuildMap } from '../../config/kbuild';
 import type { ConditionFacts, FileFacts } from '../facts';
-import { REGION_WIDTH } from '../facts';
+import { REGION_WIDTH, emptyFacts } from '../facts';
 import { dirOf } from '../graph';
 
 /** A configuration as resolve applies it: the options, and what Kbuild builds with them. */
@@ -238,21 +238,6 @@ function keep(f: FileFacts, spans: readonly number[]): FileFacts {
   };
 }
 
-/** What is left of a file the configuration does not build: its path. */
-function unbuilt(path: string): FileFacts {
-  return {
-    path,
-    funcs: [],
-    calls: { ints: new Int32Array(0), strings: [], chains: [], extras: [] },
-    stores: [],
-    structs: [],
-    typedefs: {},
-    globals: {},
-    includes: [],
-    errors: 0,
-  };
-}
-
 /**
  * The facts of the configured kernel (see the head of this file). A file it does not
  * build keeps nothing, not even its types: no compiled file can name them.
@@ -261,7 +246,8 @@ export function configure(source: FactsSource, applied: AppliedConfiguration): C
   const { built, modules } = fileStates(source, applied);
   const cache = new ConditionCache(applied.config);
   const out = source.paths.map((path, i) => {
-    if (built[i] === BUILT_N) return unbuilt(path);
+    // What is left of a file the configuration does not build: its path.
+    if (built[i] === BUILT_N) return emptyFacts(path);
     const f = source.facts(i);
     if (!f.conditions) return f;
     return keep(f, deadSpans(f.conditions, cache, built[i] === BUILT_M));
