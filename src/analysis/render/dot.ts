@@ -4,7 +4,7 @@
 import type { GraphJson, GraphNode } from '../graph-json';
 import { dropBadge } from './drop-badge';
 import { escapeDot, truncate } from './escape';
-import { prepareGraph, shortPath } from './model';
+import { prepareGraph, shortPath, userSpaceAnchors } from './model';
 import { contextTitle, isExecContext, stageTitle } from './stages';
 import { traceMarks, untakenCalls } from './trace-marks';
 import { shortVia } from './via';
@@ -127,6 +127,9 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     );
     out.push(`  ${from} -> ${to} [${attrs.join(', ')}];`);
   }
+  const anchors = userSpaceAnchors(prepared);
+  for (const to of anchors?.to ?? [])
+    out.push(`  ${ids.get(anchors?.from ?? '')} -> ${ids.get(to)} [style=invis];`);
   out.push('}');
   return `${out.join('\n')}\n`;
 }

@@ -11,9 +11,9 @@
 import type { GraphEdge, GraphJson, GraphNode, TraceLink } from '../graph-json';
 import { dropBadge } from './drop-badge';
 import { escapeMermaid, singleLine, truncate } from './escape';
-import { prepareGraph, shortPath } from './model';
+import { prepareGraph, shortPath, userSpaceAnchors } from './model';
 import type { EdgeGroup } from './model';
-import { USER_SPACE_STAGE, contextClass, isExecContext } from './stages';
+import { contextClass, isExecContext } from './stages';
 import { traceMarks, untakenCalls } from './trace-marks';
 import { shortVia } from './via';
 
@@ -217,7 +217,10 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
 
   const drawnEdges = edgeLines(graph, prepared.edges, mermaidId, forExport);
   lines.push(...drawnEdges.lines);
-  lines.push(...userSpaceAnchors(prepared.kept, prepared.edges, mermaidId));
+  // Invisible links after every drawn edge, so the edges' indexes (linkStyle) stay as they are.
+  const anchors = userSpaceAnchors(prepared);
+  for (const to of anchors?.to ?? [])
+    lines.push(`  ${mermaidId.get(anchors?.from ?? '')} ~~~ ${mermaidId.get(to)}`);
   lines.push(...CLASS_DEFS.map((l) => `  ${l}`));
   if (graph.trace) lines.push(...TRACE_CLASS_DEFS.map((l) => `  ${l}`));
   if (prepared.kept.some((n) => n.built === 'n')) lines.push(`  ${UNBUILT_CLASS_DEF}`);
@@ -297,32 +300,6 @@ function edgeLines(
   if (wakes.length > 0) lines.push(`  linkStyle ${wakes.join(',')} ${WAKES_LINK_STYLE}`);
   lines.push(...unbuiltLinkStyles(deadLinks));
   return { lines, edgeIds };
-}
-
-/**
- * Invisible links that keep the user-space lane above every other: from its first function
- * to each function outside it that no drawn edge enters (the hard IRQ that starts a
- * receive path would otherwise share the top row with the reader's system calls). They
- * come after every drawn edge, so the edges' indexes (linkStyle) stay as they are.
- */
-function userSpaceAnchors(
-  kept: readonly GraphNode[],
-  edges: readonly EdgeGroup[],
-  mermaidId: ReadonlyMap<string, string>,
-): string[] {
-  const user = kept.find((n) => n.stage === USER_SPACE_STAGE);
-  const from = user && mermaidId.get(user.id);
-  if (!from) return [];
-  const entered = new Set(
-    edges.filter((e) => mermaidId.has(e.from)).map((e) => mermaidId.get(e.to)),
-  );
-  const anchors: string[] = [];
-  for (const node of kept) {
-    const id = mermaidId.get(node.id);
-    if (!id || node.stage === USER_SPACE_STAGE || entered.has(id) || anchors.includes(id)) continue;
-    anchors.push(id);
-  }
-  return anchors.map((id) => `  ${from} ~~~ ${id}`);
 }
 
 /** A Markdown document fragment: the export text in a ```mermaid fence, titled by front matter. */

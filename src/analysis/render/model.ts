@@ -3,7 +3,7 @@
 // node. Mermaid, DOT and text all render from this, so they agree on order and content.
 
 import type { GraphEdge, GraphJson, GraphNode, SkbOp, Stage } from '../graph-json';
-import { stageTitle } from './stages';
+import { USER_SPACE_STAGE, stageTitle } from './stages';
 
 /** A stage swimlane: the nodes of one stage, in path order. */
 export interface StageLane {
@@ -154,4 +154,23 @@ export function shortPath(file: string, max = 32): string {
   const parts = file.split('/');
   const tail = parts.slice(-2).join('/');
   return parts.length > 2 ? `…/${tail}` : tail;
+}
+
+/**
+ * The functions a renderer ties below the user-space lane with invisible links, so the
+ * lane stays above every other: from its first function to each function outside it that
+ * no drawn edge enters (the hard IRQ that starts a receive path would otherwise share the
+ * top row with the reader's system calls). Undefined without the lane. Node ids.
+ */
+export function userSpaceAnchors(
+  prepared: Pick<PreparedGraph, 'kept' | 'edges'>,
+): { from: string; to: string[] } | undefined {
+  const user = prepared.kept.find((n) => n.stage === USER_SPACE_STAGE);
+  if (!user) return undefined;
+  const kept = new Set(prepared.kept.map((n) => n.id));
+  const entered = new Set(prepared.edges.filter((e) => kept.has(e.from)).map((e) => e.to));
+  const to = new Set<string>();
+  for (const node of prepared.kept)
+    if (node.stage !== USER_SPACE_STAGE && !entered.has(node.id)) to.add(node.id);
+  return { from: user.id, to: [...to] };
 }

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { GraphJson } from '../../../src/analysis/graph-json';
 import { toDot } from '../../../src/analysis/render/dot';
 import { ALL_FIXTURES, fixture } from './fixtures';
 
@@ -92,5 +95,37 @@ describe('toDot', () => {
       toDot(fixture('large-150'), { maxNodes: 10 }),
       /omitted \[label="… 140 more functions not drawn"/,
     );
+  });
+});
+
+describe('toDot: the user-space lane', () => {
+  // The path the CLI draws today (the webview tests' fixture): the reader's system calls too.
+  const graph = JSON.parse(
+    readFileSync(join(__dirname, '../../fixtures/graphs/e1000e-ingress.json'), 'utf8'),
+  ) as GraphJson;
+  const dot = toDot(graph);
+
+  it('is kept above the others: an invisible edge from it to each function no call enters', () => {
+    assertWellFormed(dot);
+    const names = new Map(
+      [...dot.matchAll(/^\s+(n\d+) \[label="([^"\\]+)/gm)].map((m) => [m[1], m[2]]),
+    );
+    const stageOf = (id: string): string | undefined =>
+      graph.nodes.find((n) => n.name === names.get(id))?.stage;
+    const invisible = [...dot.matchAll(/^\s+(n\d+) -> (n\d+) \[style=invis\];$/gm)];
+    const entered = new Set(
+      [...dot.matchAll(/^\s+n\d+ -> (n\d+) \[(?!style=invis)/gm)].map((m) => m[1]),
+    );
+    assert.ok(invisible.length > 0, 'no invisible edge');
+    for (const [, from, to] of invisible) {
+      assert.equal(stageOf(from as string), 'syscall');
+      assert.notEqual(stageOf(to as string), 'syscall');
+      assert.ok(!entered.has(to), `${to} has a drawn edge into it`);
+    }
+    assert.ok(invisible.some(([, , to]) => stageOf(to as string) === 'driver-irq'));
+  });
+
+  it('adds nothing to a graph without it', () => {
+    assert.doesNotMatch(toDot(fixture('path-napi-to-ip-rcv')), /style=invis/);
   });
 });
