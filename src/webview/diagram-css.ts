@@ -37,7 +37,7 @@ export function diagramCss(mono: string, sans: string): string {
     // The system-call boundary under the user-space lane.
     `.np-user-lane > rect { stroke-dasharray: 4 3; }`,
     `.np-boundary { stroke: var(--np-muted); stroke-width: 1.5px; stroke-dasharray: 8 4; }`,
-    `.np-boundary-label { fill: var(--np-muted); font-family: ${s}; font-size: 10px; }`,
+    `.np-boundary-label { fill: var(--np-muted); font-family: ${s}; font-size: 11px; }`,
     `.edgeLabel, .edgeLabel p, .edgeLabel span { font-family: ${m}; font-size: 11px; }`,
     // Execution contexts.
     shapeRule('', 'stroke-width: 1.2px;'),

@@ -328,7 +328,8 @@ function markUserSpace(svg: SVGSVGElement, cur: Current): void {
     const text = document.createElementNS(SVG_NS, 'text');
     text.setAttribute('class', 'np-boundary-label');
     text.setAttribute('x', String(x + width));
-    text.setAttribute('y', String(y - 3));
+    // Under the line, in the gap before the next lane: above it, it would cross the lane's border.
+    text.setAttribute('y', String(y + 13));
     text.setAttribute('text-anchor', 'end');
     text.textContent = 'system call: user space ↑ kernel ↓';
     cluster.append(line, text);
