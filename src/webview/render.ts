@@ -9,7 +9,7 @@
 import mermaid from 'mermaid';
 import type { MermaidConfig } from 'mermaid';
 import type { GraphEdge } from '../analysis/graph-json';
-import { USER_SPACE_STAGE } from '../analysis/render/stages';
+import { SYSCALL_STAGE } from '../analysis/knowledge/stages';
 import { diagramCss } from './diagram-css';
 import { dom, el } from './dom';
 import { edgeRef, invertNodeIds, mermaidNodeId } from './id-map';
@@ -312,7 +312,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 function markUserSpace(svg: SVGSVGElement, cur: Current): void {
   for (const cluster of Array.from(svg.querySelectorAll<SVGGElement>('g.cluster'))) {
     const sid = /-(s\d+)$/.exec(cluster.id)?.[1];
-    if (sid === undefined || cur.mermaid.stageIds[sid] !== USER_SPACE_STAGE) continue;
+    if (sid === undefined || cur.mermaid.stageIds[sid] !== SYSCALL_STAGE) continue;
     cluster.classList.add('np-user-lane');
     const rect = cluster.querySelector('rect');
     if (!rect) continue;

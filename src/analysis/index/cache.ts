@@ -308,6 +308,7 @@ export class IndexCache {
     } catch {
       return { missing: true };
     }
+    let opened: FactsFile | undefined;
     try {
       const spans = recordSpans(fd);
       const header = (
@@ -315,29 +316,24 @@ export class IndexCache {
           ? readRecord(fd, spans.at[0] as number, spans.length[0] as number)
           : undefined
       ) as FactsHeader | undefined;
-      if (!header || typeof header !== 'object' || header.version !== this.versions.facts) {
-        closeSync(fd);
+      if (!header || typeof header !== 'object' || header.version !== this.versions.facts)
         return this.otherVersion('facts', path);
-      }
-      if (header.root !== resolve(this.root)) {
-        closeSync(fd);
+      if (header.root !== resolve(this.root))
         return { problem: `the facts cache ${path} belongs to ${header.root}; rebuilding it` };
-      }
       const paths = header.paths;
       if (
         !Array.isArray(paths) ||
         paths.length !== header.count ||
         spans.at.length !== paths.length + 1
-      ) {
-        closeSync(fd);
+      )
         return corrupt;
-      }
-      return {
-        value: new FactsFile(fd, path, paths, spans, options.share ? new Map() : undefined),
-      };
+      opened = new FactsFile(fd, path, paths, spans, options.share ? new Map() : undefined);
+      return { value: opened };
     } catch {
-      closeSync(fd);
       return corrupt;
+    } finally {
+      // Open only while the FactsFile that reads it is.
+      if (!opened) closeSync(fd);
     }
   }
 

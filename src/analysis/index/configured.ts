@@ -171,9 +171,10 @@ export function configuredGraph(
   facts?: () => CachedFile[] | undefined,
 ): { graph: Graph; report: ConfigReport } | { problem: string } {
   const held = facts?.();
+  const inMemory = held && factsSource(held.map((c) => c.facts));
   let opened: FactsFile | undefined;
   const source = (): FactsSource | { problem: string } => {
-    if (held) return factsSource(held.map((c) => c.facts));
+    if (inMemory) return inMemory;
     if (!opened) {
       const open = cache.openFacts({ share: false });
       if ('missing' in open)

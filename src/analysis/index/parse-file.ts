@@ -30,10 +30,8 @@ export const DEFAULT_LIMITS: ParseLimits = {
   chunkLines: 100,
 };
 
-function skippedFacts(path: string, skipped?: string): FileFacts {
-  const facts = emptyFacts(path);
-  if (skipped) facts.skipped = skipped;
-  return facts;
+function skippedFacts(path: string, skipped: string): FileFacts {
+  return { ...emptyFacts(path), skipped };
 }
 
 /** Parses `text` as the file `path` (relative to the kernel root). Never throws on bad C. */
@@ -52,7 +50,7 @@ export function extractFacts(
     !text.includes('{') &&
     !/#\s*define\s+\w+\([^)]*\)[^\n]*\w\s*\(/.test(text)
   ) {
-    return skippedFacts(path);
+    return emptyFacts(path);
   }
   const firstOnly: number[] = [];
   const source = preprocess(text, firstOnly);

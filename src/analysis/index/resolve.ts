@@ -48,10 +48,11 @@ import { Values } from './resolve/values';
  * know whether they are built in or a module).
  */
 export function resolve(all: FileFacts[] | FactsSource, applied?: AppliedConfiguration): GraphData {
-  const source = Array.isArray(all) ? factsSource(all) : all;
-  const configured = applied ? configure(source, applied) : undefined;
+  const configured = applied
+    ? configure(Array.isArray(all) ? factsSource(all) : all, applied)
+    : undefined;
   const files =
-    configured?.files ?? (Array.isArray(all) ? all : source.paths.map((_, i) => source.facts(i)));
+    configured?.files ?? (Array.isArray(all) ? all : all.paths.map((_, i) => all.facts(i)));
   const strings = new Strings();
   const nodes = new Nodes(files);
   const linked = link(nodes, strings);

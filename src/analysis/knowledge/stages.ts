@@ -26,6 +26,12 @@ export interface StageInfo {
   note: string;
 }
 
+/**
+ * The lane of the functions where a system call enters the kernel: the presets put them
+ * there, and the renderers draw it above every other lane, the system-call boundary under it.
+ */
+export const SYSCALL_STAGE = 'syscall';
+
 /** The stage vocabulary, in rough path order; renderers may use the order and labels. */
 export const STAGES: readonly StageInfo[] = [
   {

@@ -179,8 +179,7 @@ export interface MilestoneRow {
   lane?: Stage;
 }
 
-/** The lane of the functions where a system call enters the kernel, drawn above the others. */
-export const SYSCALL_STAGE = 'syscall';
+export { SYSCALL_STAGE } from '../knowledge/stages';
 /** The lane of the reader's side of a receive, from the system call to the copy and the free. */
 export const READER_STAGE = 'reader';
 

@@ -128,8 +128,9 @@ export function toDot(graph: GraphJson, options: DotOptions = {}): string {
     out.push(`  ${from} -> ${to} [${attrs.join(', ')}];`);
   }
   const anchors = userSpaceAnchors(prepared);
-  for (const to of anchors?.to ?? [])
-    out.push(`  ${ids.get(anchors?.from ?? '')} -> ${ids.get(to)} [style=invis];`);
+  if (anchors)
+    for (const to of anchors.to)
+      out.push(`  ${ids.get(anchors.from)} -> ${ids.get(to)} [style=invis];`);
   out.push('}');
   return `${out.join('\n')}\n`;
 }

@@ -219,8 +219,9 @@ export function toMermaid(graph: GraphJson, options: MermaidOptions = {}): Merma
   lines.push(...drawnEdges.lines);
   // Invisible links after every drawn edge, so the edges' indexes (linkStyle) stay as they are.
   const anchors = userSpaceAnchors(prepared);
-  for (const to of anchors?.to ?? [])
-    lines.push(`  ${mermaidId.get(anchors?.from ?? '')} ~~~ ${mermaidId.get(to)}`);
+  if (anchors)
+    for (const to of anchors.to)
+      lines.push(`  ${mermaidId.get(anchors.from)} ~~~ ${mermaidId.get(to)}`);
   lines.push(...CLASS_DEFS.map((l) => `  ${l}`));
   if (graph.trace) lines.push(...TRACE_CLASS_DEFS.map((l) => `  ${l}`));
   if (prepared.kept.some((n) => n.built === 'n')) lines.push(`  ${UNBUILT_CLASS_DEF}`);

@@ -3,7 +3,8 @@
 // node. Mermaid, DOT and text all render from this, so they agree on order and content.
 
 import type { GraphEdge, GraphJson, GraphNode, SkbOp, Stage } from '../graph-json';
-import { USER_SPACE_STAGE, stageTitle } from './stages';
+import { SYSCALL_STAGE } from '../knowledge/stages';
+import { stageTitle } from './stages';
 
 /** A stage swimlane: the nodes of one stage, in path order. */
 export interface StageLane {
@@ -165,12 +166,12 @@ export function shortPath(file: string, max = 32): string {
 export function userSpaceAnchors(
   prepared: Pick<PreparedGraph, 'kept' | 'edges'>,
 ): { from: string; to: string[] } | undefined {
-  const user = prepared.kept.find((n) => n.stage === USER_SPACE_STAGE);
+  const user = prepared.kept.find((n) => n.stage === SYSCALL_STAGE);
   if (!user) return undefined;
   const kept = new Set(prepared.kept.map((n) => n.id));
   const entered = new Set(prepared.edges.filter((e) => kept.has(e.from)).map((e) => e.to));
   const to = new Set<string>();
   for (const node of prepared.kept)
-    if (node.stage !== USER_SPACE_STAGE && !entered.has(node.id)) to.add(node.id);
+    if (node.stage !== SYSCALL_STAGE && !entered.has(node.id)) to.add(node.id);
   return { from: user.id, to: [...to] };
 }

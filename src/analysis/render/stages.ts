@@ -13,12 +13,6 @@ import type { ExecContext, Stage } from '../graph-json';
 import { STAGES } from '../knowledge/stages';
 
 /**
- * The lane of the functions where a system call enters the kernel (the presets'
- * SYSCALL_STAGE): drawn above every other lane, with the system-call boundary under it.
- */
-export const USER_SPACE_STAGE = 'syscall';
-
-/**
  * Lane titles for the diagrams: `Area · detail`, the detail saying what a kernel developer
  * would look for there. Stages of the analysis vocabulary (knowledge/stages.ts `STAGES`)
  * missing here get that table's label, anything else its raw name.
