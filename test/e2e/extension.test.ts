@@ -190,8 +190,7 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
   });
 
   scenario('ingress', async () => {
-    await vs.runCommand('NetPaths: Show Ingress Path…');
-    await vs.waitForQuickPick('Show Ingress Path');
+    await vs.runCommandForQuickPick('NetPaths: Show Ingress Path…', 'Show Ingress Path');
     await vs.typeInQuickInput('e1000e');
     await vs.screenshot('ingress-driver-pick');
     const chosen = Date.now();
@@ -425,8 +424,7 @@ describe('NetPaths in VS Code on the Linux 6.12 tree', () => {
 
   scenario('egress', async () => {
     await vs.openFile(E1000E_NETDEV);
-    await vs.runCommand('NetPaths: Show Egress Path…');
-    await vs.waitForQuickPick('Show Egress Path');
+    await vs.runCommandForQuickPick('NetPaths: Show Egress Path…', 'Show Egress Path');
     egressOffered = await vs.quickPickLabels();
     await vs.screenshot('egress-driver-pick');
     await vs.typeInQuickInput('e1000e');

@@ -130,8 +130,7 @@ describe('NetPaths in VS Code: depth, export, call hierarchy, callers, reload', 
 
   ui('indexes the tree and draws the e1000e ingress panel at depth 1', async () => {
     await vs.waitForStatusBar(/^NetPaths: [\d,.]+k? functions$/, 10 * 60_000);
-    await vs.runCommand('NetPaths: Show Ingress Path…');
-    await vs.waitForQuickPick('Show Ingress Path');
+    await vs.runCommandForQuickPick('NetPaths: Show Ingress Path…', 'Show Ingress Path');
     await vs.typeInQuickInput('e1000e');
     await vs.chooseQuickPickItem('e1000e', { exact: true });
     const frame = await vs.graphFrame('e1000e ingress', 120_000);
@@ -224,9 +223,8 @@ describe('NetPaths in VS Code: depth, export, call hierarchy, callers, reload', 
     async () => {
       const target = join(exportDir, 'e1000e-ingress.md');
       // The panel must be the active editor: Export Diagram exports the panel used last.
-      await vs.page.locator('.part.editor .tab', { hasText: 'e1000e ingress' }).first().click();
-      await vs.runCommand('NetPaths: Export Diagram…');
-      await vs.waitForQuickPick('Export e1000e ingress');
+      await vs.showWebviewTab('e1000e ingress');
+      await vs.runCommandForQuickPick('NetPaths: Export Diagram…', 'Export e1000e ingress');
       await vs.screenshot('export-format-pick');
       await vs.chooseQuickPickItem('Markdown', { exact: true });
 

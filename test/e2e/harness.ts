@@ -523,6 +523,48 @@ export class VsCode {
     return this.page.locator('.quick-input-widget');
   }
 
+  /**
+   * Clicks the editor tab titled `title` and, for a webview's tab, waits for its page to take
+   * the focus: VS Code focuses a webview a moment after its tab is shown, and a QuickPick
+   * opened in that moment closes when it loses the focus.
+   */
+  async showWebviewTab(title: string): Promise<void> {
+    await this.page.locator('.part.editor .tab', { hasText: title }).first().click();
+    // Held for half a second: a webview that had the focus before the click gets it back
+    // only after the tab has had it.
+    let since: number | undefined;
+    await waitFor(
+      `the ${title} webview to take the focus`,
+      async () => {
+        const webview = await this.page.evaluate(
+          () => document.activeElement?.tagName === 'IFRAME',
+        );
+        since = webview ? (since ?? Date.now()) : undefined;
+        return since !== undefined && Date.now() - since >= 500 ? true : undefined;
+      },
+      15_000,
+      50,
+    );
+  }
+
+  /**
+   * Runs `command` from the palette and waits for the QuickPick titled `pickTitle` that it
+   * opens; runs it again when that QuickPick did not show or closed at once (the focus
+   * taken away from it), up to three times.
+   */
+  async runCommandForQuickPick(command: string, pickTitle: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand(command);
+      try {
+        await this.waitForQuickPick(pickTitle, attempt < 3 ? 10_000 : 30_000);
+        return;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        log(`"${command}" did not leave its QuickPick "${pickTitle}" open; running it again`);
+      }
+    }
+  }
+
   /** Opens the command palette, types `title`, waits for the exact entry and runs it. */
   async runCommand(title: string): Promise<void> {
     // The palette lists the commands enabled when it opens: one that becomes enabled a
