@@ -99,7 +99,10 @@ describe('NetPaths in VS Code: choosing a kernel configuration', () => {
   ui(
     "Select Kernel Configuration… offers Debian's configurations and applies amd64's",
     async () => {
-      await vs.runCommandForQuickPick('NetPaths: Select Kernel Configuration…', 'Select Kernel Configuration');
+      await vs.runCommandForQuickPick(
+        'NetPaths: Select Kernel Configuration…',
+        'Select Kernel Configuration',
+      );
       const labels = await vs.quickPickLabels();
       await vs.screenshot('select-kernel-configuration');
       for (const label of ['config.amd64_none_amd64.xz', 'Browse…', 'None (every configuration)'])
