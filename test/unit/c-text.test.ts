@@ -8,6 +8,7 @@ import {
   lineCommentEnd,
   lineEnd,
   literalEnd,
+  maskCode,
   maskComments,
   matchingBracket,
   openingBracket,
@@ -238,5 +239,24 @@ describe('maskComments', () => {
   it('returns the text itself when there is nothing to mask', () => {
     const text = 'int a = b / c;';
     assert.equal(maskComments(text), text);
+  });
+
+  it('blanks a comment of several lines ending in CR LF to spaces, the newlines kept', () => {
+    const text = 'a /* b\r\n c\r\n */ d';
+    // The CR of each line is blanked with the comment: only the LF stays.
+    assert.equal(maskComments(text), `a${' '.repeat(6)}\n${' '.repeat(3)}\n${' '.repeat(4)}d`);
+  });
+});
+
+describe('maskCode', () => {
+  it('masks as maskComments with literals, for each text it is given, again and again', () => {
+    const texts = Array.from({ length: 80 }, (_, i) => `f(${i}, "s${i}"); /* c${i} */`);
+    for (const round of [1, 2])
+      for (const text of texts)
+        assert.equal(
+          maskCode(text),
+          maskComments(text, { literals: true }),
+          `round ${round}: ${text}`,
+        );
   });
 });

@@ -202,8 +202,31 @@ export interface MaskOptions {
 }
 
 /** Spaces for every character of `s` but newlines. */
-function blank(s: string): string {
-  return s.replace(/[^\n]/g, ' ');
+export function blank(s: string): string {
+  if (!s.includes('\n')) return ' '.repeat(s.length);
+  return s
+    .split('\n')
+    .map((line) => ' '.repeat(line.length))
+    .join('\n');
+}
+
+/** The last texts `maskCode` masked, and what it made of them. */
+const MASKED_CODE = new Map<string, string>();
+const MASKED_CODE_LIMIT = 32;
+
+/**
+ * `maskComments(text, { literals: true })`, kept for the last few texts: a query reads the
+ * same files for its notes, its hooks and its statement graphs. For the analysis of a few
+ * files at a time; the indexer masks each file once and calls maskComments.
+ */
+export function maskCode(text: string): string {
+  let masked = MASKED_CODE.get(text);
+  if (masked === undefined) {
+    masked = maskComments(text, { literals: true });
+    if (MASKED_CODE.size >= MASKED_CODE_LIMIT) MASKED_CODE.clear();
+    MASKED_CODE.set(text, masked);
+  }
+  return masked;
 }
 
 /** The text with each comment (and, with `literals`, each literal's inside) replaced by spaces, newlines kept, so every offset and line stays where it was. */

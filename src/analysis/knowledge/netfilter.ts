@@ -6,7 +6,7 @@
 // body, in `file`, calls `macro(proto, hook, ...)` with that `okfn`; constant values match the
 // uapi header. A newcomer adding a hook site adds one HOOK_CALLS row.
 
-import { type ArgumentSpan, NOT_FOUND, maskComments, splitArguments } from '../index/c-text';
+import { type ArgumentSpan, NOT_FOUND, maskCode, splitArguments } from '../index/c-text';
 
 export interface NfHookRow {
   /** Constant name, e.g. `NF_INET_PRE_ROUTING`. */
@@ -457,7 +457,7 @@ const CALL_RE =
  */
 export function scanHookCalls(text: string): HookCallSite[] {
   // Comments and the insides of literals blanked: no call is found in either.
-  const code = maskComments(text, { literals: true });
+  const code = maskCode(text);
   const sites: HookCallSite[] = [];
   CALL_RE.lastIndex = 0;
   for (let m = CALL_RE.exec(code); m; m = CALL_RE.exec(code)) {

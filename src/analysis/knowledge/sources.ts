@@ -5,7 +5,7 @@
 // found at run time in the user's own tree (locateCitation), and a citation whose
 // definition is gone or no longer holds its text says why. Pure: file text comes in.
 
-import { NOT_FOUND, maskComments, matchingBracket } from '../index/c-text';
+import { NOT_FOUND, maskCode, matchingBracket } from '../index/c-text';
 
 export interface Citation {
   /** The file, relative to the kernel root. */
@@ -47,7 +47,7 @@ const masked = new Map<string, { text: string; depth: Int32Array; lineStarts: nu
 function prepared(text: string): { text: string; depth: Int32Array; lineStarts: number[] } {
   let p = masked.get(text);
   if (!p) {
-    const m = maskComments(text, { literals: true });
+    const m = maskCode(text);
     // Brace depth before each character, so a definition is told from a call inside a body.
     const depth = new Int32Array(m.length + 1);
     let d = 0;

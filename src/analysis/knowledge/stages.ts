@@ -1833,16 +1833,36 @@ export function globToRegExp(glob: string): RegExp {
 interface CompiledRule {
   rule: StageRule;
   file?: RegExp;
-  names?: RegExp[];
+  /** The rule's name patterns as one alternation (each is anchored). */
+  names?: RegExp;
 }
 
 const COMPILED: readonly CompiledRule[] = STAGE_RULES.map((rule) => {
   const c: CompiledRule = { rule };
   if (rule.file !== undefined) c.file = globToRegExp(rule.file);
-  if (rule.name !== undefined)
-    c.names = (typeof rule.name === 'string' ? [rule.name] : rule.name).map(globToRegExp);
+  if (rule.name !== undefined) {
+    const globs = typeof rule.name === 'string' ? [rule.name] : rule.name;
+    c.names = new RegExp(globs.map((g) => `(?:${globToRegExp(g).source})`).join('|'));
+  }
   return c;
 });
+
+/**
+ * The rules that may match a function of each file, in rule order: a walk classifies tens
+ * of thousands of functions from a few thousand files. Bounded, for a long-lived server.
+ */
+const RULES_BY_FILE = new Map<string, readonly CompiledRule[]>();
+const RULES_BY_FILE_LIMIT = 100_000;
+
+function rulesForFile(path: string): readonly CompiledRule[] {
+  let rules = RULES_BY_FILE.get(path);
+  if (!rules) {
+    if (RULES_BY_FILE.size >= RULES_BY_FILE_LIMIT) RULES_BY_FILE.clear();
+    rules = COMPILED.filter((c) => !c.file || c.file.test(path));
+    RULES_BY_FILE.set(path, rules);
+  }
+  return rules;
+}
 
 /** Normalises a path to the kernel-relative form used by the rules. */
 function normalisePath(file: string): string {
@@ -1862,10 +1882,7 @@ export function stageRuleLabel(rule: StageRule): string {
 
 /** The first rule matching the function; exposed for tests and for explaining a result. */
 export function matchStageRule(name: string, file: string): StageRule | undefined {
-  const path = normalisePath(file);
-  return COMPILED.find(
-    (c) => (!c.file || c.file.test(path)) && (!c.names || c.names.some((n) => n.test(name))),
-  )?.rule;
+  return rulesForFile(normalisePath(file)).find((c) => !c.names || c.names.test(name))?.rule;
 }
 
 /**

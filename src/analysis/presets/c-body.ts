@@ -4,7 +4,7 @@
 // switches, jumps, labels). Bad or unusual C never throws: a statement that cannot be read
 // is taken as an expression.
 
-import { NOT_FOUND, lineEnd, maskComments, matchingBracket } from '../index/c-text';
+import { NOT_FOUND, blank, lineEnd, maskCode, matchingBracket } from '../index/c-text';
 import type { Range } from './body-flow';
 
 export interface Token {
@@ -47,12 +47,12 @@ export function upperBound(list: readonly number[], value: number): number {
  * (c-text.ts): same length, newlines kept, so offsets and lines stay those of the file.
  */
 export function maskC(text: string): string {
-  const masked = maskComments(text, { literals: true });
+  const masked = maskCode(text);
   const parts: string[] = [];
   let copied = 0;
   for (const m of masked.matchAll(/^[ \t]*#/gm)) {
     const end = lineEnd(masked, m.index);
-    parts.push(masked.slice(copied, m.index), masked.slice(m.index, end).replace(/[^\n]/g, ' '));
+    parts.push(masked.slice(copied, m.index), blank(masked.slice(m.index, end)));
     copied = end;
   }
   parts.push(masked.slice(copied));
