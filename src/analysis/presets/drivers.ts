@@ -8,7 +8,7 @@
 // Invariant: pure; Makefile text comes through `DriverSources.readText`. Without it, a
 // driver is its folder (a file directly in drivers/net or drivers/net/ethernet is its own).
 
-import { type Graph, dirOf } from '../index/graph';
+import { type Graph, dirOf, lowerBound } from '../index/graph';
 import { CONTAINER_DIRS, NET_DRIVERS_DIR } from '../index/kernel-layout';
 import { closestNames, didYouMean } from '../similar';
 import { type KbuildModules, modulesOf, parseKbuild } from './kbuild';
@@ -128,6 +128,9 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
   const drivers: Driver[] = [];
   const names = new Map<string, number>();
   for (const u of units.values()) names.set(u.name, (names.get(u.name) ?? 0) + 1);
+  const unitsInDir = new Map<string, number>();
+  for (const u of units.values()) unitsInDir.set(u.dir, (unitsInDir.get(u.dir) ?? 0) + 1);
+  const dirs = [...unitsInDir.keys()].sort();
   for (const u of [...units.values()].sort(
     (a, b) => a.dir.localeCompare(b.dir) || a.name.localeCompare(b.name),
   )) {
@@ -136,17 +139,19 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
     const folder = basename(u.dir);
     const sources = u.sources;
     const dir = u.dir;
-    const shared =
-      CONTAINER_DIRS.has(dir) || [...units.values()].some((o) => o !== u && o.dir === dir);
+    const shared = CONTAINER_DIRS.has(dir) || (unitsInDir.get(dir) ?? 0) > 1;
     // Folders of other drivers below this one (e100 in intel/ above e1000e in intel/e1000e/):
-    // their files are theirs.
-    const below = [
-      ...new Set(
-        [...units.values()].filter((o) => o.dir.startsWith(`${dir}/`)).map((o) => `${o.dir}/`),
-      ),
-    ];
+    // their files are theirs. They follow the folder's own prefix in the sorted folders.
+    const prefix = `${dir}/`;
+    const below: string[] = [];
+    for (
+      let i = lowerBound(dirs.length, (k) => (dirs[k] as string) < prefix);
+      i < dirs.length && (dirs[i] as string).startsWith(prefix);
+      i++
+    )
+      below.push(`${dirs[i] as string}/`);
     const inOwnFolder = (file: string): boolean =>
-      file.startsWith(`${dir}/`) && !below.some((b) => file.startsWith(b));
+      file.startsWith(prefix) && !below.some((b) => file.startsWith(b));
     drivers.push({
       name,
       dir,
