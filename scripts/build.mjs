@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import { electronSuiteBuildOptions } from './lib/electron-build.mjs';
 import {
   GRAPH_DIRS,
+  analysisVersion,
   INDEX_DIR,
   graphOnlyFilesParsingReads,
   indexVersions,
@@ -79,6 +80,7 @@ const node = {
   define: {
     NETPATHS_FACTS_HASH: JSON.stringify(versions.facts),
     NETPATHS_GRAPH_HASH: JSON.stringify(versions.graph),
+    NETPATHS_ANALYSIS_HASH: JSON.stringify(analysisVersion(join(root, 'src/analysis'))),
     NETPATHS_VERSION: JSON.stringify(version),
     NETPATHS_EXTRACT_QUERY: JSON.stringify(extractQuery),
   },

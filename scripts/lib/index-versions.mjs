@@ -76,6 +76,15 @@ export function indexVersions(dir, graphDirs = []) {
 }
 
 /**
+ * A hash of every file of the analysis core (`dir`, src/analysis): the version of what a
+ * program derives from a graph and keeps beside it (the CLI's driver list), which any
+ * change to the core may change.
+ */
+export function analysisVersion(dir) {
+  return hashOf(dir, filesUnder(dir));
+}
+
+/**
  * The GRAPH_ONLY files that the parse worker of project `root` bundles: none, or the
  * facts version would miss a change to how files are parsed.
  */

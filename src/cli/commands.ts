@@ -18,8 +18,8 @@ import {
   releaseNote,
 } from '../analysis/knowledge';
 import { kernelVersion } from '../analysis/render/links';
+import type { PresetContext } from '../analysis/presets';
 import {
-  PresetContext,
   ROUTES,
   buildPreset,
   formatDriverTable,
@@ -59,6 +59,8 @@ export interface CommandContext {
   buildMap(config: KernelConfig): BuildMap;
   /** Reads a file of the kernel tree (Makefiles, netfilter hook sites, skbuff.h). */
   readText(path: string): string | undefined;
+  /** The presets' state for `graph`, its drivers kept beside the graph file between commands. */
+  presets(graph: Graph): PresetContext;
   /** A one-line remark on stderr (silenced by --quiet). */
   log(line: string): void;
 }
@@ -164,7 +166,7 @@ async function runDrivers(ctx: CommandContext): Promise<void> {
     );
   // Every driver of the tree is listed, each with what the configuration builds of it.
   const graph = config ? await ctx.unionGraph() : await ctx.graph();
-  let list = listDrivers(new PresetContext(graph, (p) => ctx.readText(p)));
+  let list = listDrivers(ctx.presets(graph));
   if (config) {
     markDrivers(list, config, ctx.buildMap(config), (p) => ctx.readText(p));
     if (ctx.values.built) list = list.filter((d) => d.built !== 'n');
@@ -183,7 +185,7 @@ async function runPreset(ctx: CommandContext): Promise<void> {
   if (!ctx.values.trace && (ctx.values.skb !== undefined || ctx.values['max-gap'] !== undefined))
     throw new UsageError('--skb and --max-gap choose how --trace FILE is read: give --trace');
   if (ctx.values.trace) checkFiles(ctx.values.trace);
-  const presets = new PresetContext(await ctx.graph(), (p) => ctx.readText(p));
+  const presets = ctx.presets(await ctx.graph());
   const route = ctx.values.route;
   const preset = buildPreset(presets, driver, direction, {
     expand: ctx.values.expand ?? [],
@@ -215,7 +217,7 @@ async function runDrops(ctx: CommandContext): Promise<void> {
   noArguments(ctx, '--driver NAME');
   const driver = ctx.values.driver;
   if (!driver) throw new UsageError('drops needs --driver NAME (netpaths drivers lists them)');
-  const presets = new PresetContext(await ctx.graph(), (p) => ctx.readText(p));
+  const presets = ctx.presets(await ctx.graph());
   const route = ctx.values.route;
   const list = listDrops(presets, driver, (direction) =>
     buildPreset(presets, driver, direction, route !== undefined ? { route } : {}),

@@ -117,7 +117,8 @@ export function cliIndex(values: Values, log: (line: string) => void): CliIndex 
   const root = values.kernel ?? process.env.NETPATHS_KERNEL ?? process.cwd();
   const scope = chooseScope(values.scope, root, values['cache-dir'] !== undefined);
   const options: IndexOptions = { root, scope: scope.scope, log };
-  if (values['cache-dir']) options.cacheDir = values['cache-dir'];
+  // Named here, so that what commands keep beside the index goes to the same folder.
+  options.cacheDir = values['cache-dir'] ?? defaultCacheDir(resolvePath(root), scope.scope);
   if (values.workers !== undefined) options.workers = positiveInt(values.workers, 'workers', 1);
   let progress: IndexProgress | undefined;
   if (!values.quiet) {

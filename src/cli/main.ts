@@ -10,8 +10,10 @@ import { markUnbuilt } from '../analysis/config/unbuilt';
 import { treeBuildMap } from '../analysis/index/configured';
 import { NotKernelTreeError } from '../analysis/index/walk';
 import { kernelTextReader } from '../analysis/kernel-text';
+import { PresetContext } from '../analysis/presets';
 import { QueryError } from '../analysis/query/query';
 import { type CommandContext, checkOptions, findCommand } from './commands';
+import { fileDriverStore } from './driver-store';
 import { cliIndex } from './indexing';
 import { UsageError, parseCommandLine } from './options';
 import { makeOutput } from './output';
@@ -63,6 +65,12 @@ async function main(argv: string[]): Promise<void> {
     unionGraph: () => index.union(),
     buildMap: (config) => treeBuildMap(index.options.root, config),
     readText,
+    presets: (graph) =>
+      new PresetContext(
+        graph,
+        readText,
+        fileDriverStore(graph, index.options.root, index.options.cacheDir),
+      ),
     log,
   };
   try {

@@ -62,6 +62,9 @@ function bareContext(
       throw new Error('the makefiles must not be read');
     },
     readText: () => undefined,
+    presets: () => {
+      throw new Error('no preset expected');
+    },
     log: () => undefined,
   };
 }

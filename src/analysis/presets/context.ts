@@ -5,7 +5,7 @@
 import { type Graph, lowerBound } from '../index/graph';
 import { DRIVERS_DIR } from '../index/kernel-layout';
 import { SOFTIRQ_ENTRIES, type SoftirqEntry, classifyStage } from '../knowledge';
-import { type Driver, type ReadText, discoverDrivers } from './drivers';
+import { type Driver, type DriverDiscovery, type ReadText, driverOf, findDrivers } from './drivers';
 import { DETOUR_COST, ROLE_SLOTS } from './rows';
 import { type DistanceMap, distancesTo } from './search';
 
@@ -14,6 +14,16 @@ export interface SoftirqStep {
   entry: SoftirqEntry;
   /** The call into the function on a shortest chain from the handler; undefined for the handler. */
   edge?: number;
+}
+
+/**
+ * Where a program keeps the drivers found in a graph between runs (the CLI: beside the
+ * graph file). `load` answers undefined when it has none for this graph, or none that still
+ * holds; `save` may fail silently (the list is found again next time).
+ */
+export interface DriverStore {
+  load(): DriverDiscovery | undefined;
+  save(found: DriverDiscovery): void;
 }
 
 /**
@@ -32,10 +42,18 @@ export class PresetContext {
   constructor(
     readonly graph: Graph,
     readonly readText?: ReadText,
+    private readonly driverStore?: DriverStore,
   ) {}
 
   drivers(): Driver[] {
-    this.driverList ??= discoverDrivers(this.graph, this.readText);
+    if (!this.driverList) {
+      let found = this.driverStore?.load();
+      if (!found) {
+        found = findDrivers(this.graph, this.readText);
+        this.driverStore?.save(found);
+      }
+      this.driverList = found.drivers.map(driverOf);
+    }
     return this.driverList;
   }
 

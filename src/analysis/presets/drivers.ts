@@ -53,9 +53,70 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/**
+ * A driver as plain data, what `discoverDrivers` finds before it is made a Driver: what a
+ * program may keep beside the graph it was found in (`PresetContext`'s DriverStore).
+ */
+export interface DriverRecord {
+  name: string;
+  dir: string;
+  aliases: string[];
+  files: string[];
+  irq: Registration[];
+  poll: Registration[];
+  xmit: Registration[];
+  /** The module's source files, when its Makefile names them. */
+  sources?: string[];
+  /** Whether another driver is built from the same folder. */
+  shared: boolean;
+  /** Folders of other drivers below this one's, each ending in `/`. */
+  below: string[];
+}
+
+/** The drivers found, and the files read to find them (makefiles; found or not). */
+export interface DriverDiscovery {
+  drivers: DriverRecord[];
+  read: string[];
+}
+
 /** Finds every driver under drivers/net/ with at least one registered entry point. */
 export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
+  return findDrivers(graph, readText).drivers.map(driverOf);
+}
+
+/** The Driver a record describes. */
+export function driverOf(record: DriverRecord): Driver {
+  const { dir, shared, below } = record;
+  const sources = record.sources ? new Set(record.sources) : undefined;
+  const prefix = `${dir}/`;
+  const inOwnFolder = (file: string): boolean =>
+    file.startsWith(prefix) && !below.some((b) => file.startsWith(b));
+  return {
+    name: record.name,
+    dir,
+    aliases: record.aliases,
+    files: record.files,
+    irq: record.irq,
+    poll: record.poll,
+    xmit: record.xmit,
+    // A module's sources and the headers of its folder; a folder driver owns its whole folder.
+    owns: (file: string) =>
+      sources
+        ? sources.has(file) ||
+          (file.endsWith('.h') && dirOf(file) === dir) ||
+          (!shared && inOwnFolder(file))
+        : inOwnFolder(file),
+  };
+}
+
+/** `discoverDrivers` as data, with the makefiles it read. */
+export function findDrivers(graph: Graph, readText?: ReadText): DriverDiscovery {
   const d = graph.data;
+  const read: string[] = [];
+  const readMakefile = (path: string): string | undefined => {
+    read.push(path);
+    return readText?.(path);
+  };
   const slotRole = new Map<string, 'irq' | 'poll' | 'xmit'>();
   for (const [role, slots] of Object.entries(ROLE_SLOTS) as [
     'irq' | 'poll' | 'xmit',
@@ -65,7 +126,7 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
   const makefiles = new Map<string, KbuildModules | undefined>();
   const makefile = (dir: string): KbuildModules | undefined => {
     if (!makefiles.has(dir)) {
-      const text = readText?.(`${dir}/Makefile`) ?? readText?.(`${dir}/Kbuild`);
+      const text = readMakefile(`${dir}/Makefile`) ?? readMakefile(`${dir}/Kbuild`);
       makefiles.set(dir, text === undefined ? undefined : parseKbuild(text));
     }
     return makefiles.get(dir);
@@ -125,7 +186,7 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
     }
   }
 
-  const drivers: Driver[] = [];
+  const drivers: DriverRecord[] = [];
   const names = new Map<string, number>();
   for (const u of units.values()) names.set(u.name, (names.get(u.name) ?? 0) + 1);
   const unitsInDir = new Map<string, number>();
@@ -137,7 +198,6 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
     // Two folders building modules of the same name (rare): tell them apart by the parent folder.
     const name = (names.get(u.name) ?? 0) > 1 ? `${basename(dirOf(u.dir))}/${u.name}` : u.name;
     const folder = basename(u.dir);
-    const sources = u.sources;
     const dir = u.dir;
     const shared = CONTAINER_DIRS.has(dir) || (unitsInDir.get(dir) ?? 0) > 1;
     // Folders of other drivers below this one (e100 in intel/ above e1000e in intel/e1000e/):
@@ -150,9 +210,7 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
       i++
     )
       below.push(`${dirs[i] as string}/`);
-    const inOwnFolder = (file: string): boolean =>
-      file.startsWith(prefix) && !below.some((b) => file.startsWith(b));
-    drivers.push({
+    const record: DriverRecord = {
       name,
       dir,
       aliases: !shared && folder !== name ? [folder] : [],
@@ -160,16 +218,13 @@ export function discoverDrivers(graph: Graph, readText?: ReadText): Driver[] {
       irq: u.irq,
       poll: u.poll,
       xmit: u.xmit,
-      // A module's sources and the headers of its folder; a folder driver owns its whole folder.
-      owns: (file: string) =>
-        sources
-          ? sources.has(file) ||
-            (file.endsWith('.h') && dirOf(file) === dir) ||
-            (!shared && inOwnFolder(file))
-          : inOwnFolder(file),
-    });
+      shared,
+      below,
+    };
+    if (u.sources) record.sources = [...u.sources];
+    drivers.push(record);
   }
-  return drivers;
+  return { drivers, read };
 }
 
 /** The driver `--driver NAME` means: its name, an alias, or its folder. */

@@ -2,7 +2,7 @@
 // vscode, no DOM, no I/O of its own (kernel files are read through a ReadText callback).
 
 export { walkChain, type Chain, type Leg } from './chain';
-export { PresetContext } from './context';
+export { PresetContext, type DriverStore } from './context';
 export {
   addDrops,
   dropPoints,
@@ -27,6 +27,8 @@ export {
   findDriver,
   reachedRole,
   type Driver,
+  type DriverDiscovery,
+  type DriverRecord,
   type ReadText,
   type Registration,
 } from './drivers';
