@@ -33,7 +33,8 @@ export interface Registration {
   site: string;
 }
 
-export interface Driver {
+/** A driver as found: its name, its folder, its files and the functions it registered. */
+export interface DriverBase {
   /** The module name, e.g. `e1000e`, `virtio_net`. */
   name: string;
   /** The folder of the Makefile that builds it (relative to the kernel root). */
@@ -45,6 +46,9 @@ export interface Driver {
   irq: Registration[];
   poll: Registration[];
   xmit: Registration[];
+}
+
+export interface Driver extends DriverBase {
   /** Whether a file (relative path) belongs to the driver. */
   owns(file: string): boolean;
 }
@@ -57,14 +61,7 @@ function basename(path: string): string {
  * A driver as plain data, what `discoverDrivers` finds before it is made a Driver: what a
  * program may keep beside the graph it was found in (`PresetContext`'s DriverStore).
  */
-export interface DriverRecord {
-  name: string;
-  dir: string;
-  aliases: string[];
-  files: string[];
-  irq: Registration[];
-  poll: Registration[];
-  xmit: Registration[];
+export interface DriverRecord extends DriverBase {
   /** The module's source files, when its Makefile names them. */
   sources?: string[];
   /** Whether another driver is built from the same folder. */
