@@ -199,8 +199,9 @@ export function pathFrom(graph: Graph, map: DistanceMap, source: number): CallPa
     for (let e = outStart[n] as number, end = outStart[n + 1] as number; e < end; e++) {
       const m = graph.to(e);
       const dm = map.get(m);
+      if (dm === undefined) continue;
       const c = edgeCost(graph, e) + map.enter(m);
-      if (dm === undefined || dm + c !== d) continue;
+      if (dm + c !== d) continue;
       // Ties: the cheaper call kind, then the plainer (shorter) name: e1000_clean_rx_irq
       // before e1000_clean_rx_irq_ps, both bound to adapter->clean_rx.
       if (
