@@ -59,7 +59,7 @@ export interface CommandContext {
   buildMap(config: KernelConfig): BuildMap;
   /** Reads a file of the kernel tree (Makefiles, netfilter hook sites, skbuff.h). */
   readText(path: string): string | undefined;
-  /** The presets' state for `graph`, its drivers kept beside the graph file between commands. */
+  /** The presets' state for `graph`, its drivers kept in the index folder between commands. */
   presets(graph: Graph): PresetContext;
   /** A one-line remark on stderr (silenced by --quiet). */
   log(line: string): void;

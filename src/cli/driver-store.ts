@@ -9,16 +9,9 @@
 // core's version is unknown.
 
 import { createHash } from 'node:crypto';
-import {
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { keepFile, keepNewest } from '../analysis/index/cache';
 import type { Graph } from '../analysis/index/graph';
 import type { DriverDiscovery, DriverRecord, DriverStore, Registration } from '../analysis/presets';
 
@@ -91,28 +84,11 @@ export function fileDriverStore(
         makefiles: found.read.map(stamp),
         drivers: found.drivers,
       };
-      const target = pathOf();
-      const temp = `${target}.${process.pid}.tmp`;
-      try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(temp, JSON.stringify(stored));
-        renameSync(temp, target);
-        prune(dir);
-      } catch {
-        // A cache folder that cannot be written: the drivers are found again next time.
-        rmSync(temp, { force: true });
-      }
+      // A cache folder that cannot take it: the drivers are found again next time.
+      keepFile(pathOf(), Buffer.from(JSON.stringify(stored)));
+      keepNewest(dir, '.json', KEPT_LISTS, basename(pathOf()));
     },
   };
-}
-
-/** Removes all but the KEPT_LISTS newest lists of `dir`. */
-function prune(dir: string): void {
-  const lists = readdirSync(dir)
-    .filter((n) => n.endsWith('.json'))
-    .map((n) => ({ n, t: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
-    .sort((a, b) => b.t - a.t);
-  for (const { n } of lists.slice(KEPT_LISTS)) rmSync(join(dir, n), { force: true });
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';

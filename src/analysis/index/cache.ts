@@ -11,12 +11,14 @@ import {
   openSync,
   readFileSync,
   readSync,
+  readdirSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { FileFacts } from './facts';
 import { internFacts } from './facts';
@@ -97,6 +99,40 @@ function writeAtomic(path: string, parts: Iterable<Uint8Array>): void {
     closeSync(fd);
   }
   renameSync(tmp, path);
+}
+
+/**
+ * Keeps `bytes` in `path` (its folder made if need be), written whole or not at all; a
+ * cache folder that cannot take it only makes the value again next time.
+ */
+export function keepFile(path: string, bytes: Uint8Array): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeAtomic(path, [bytes]);
+  } catch {
+    rmSync(`${path}.${process.pid}.tmp`, { force: true });
+  }
+}
+
+/** Removes all but the `count` most recently modified files of `dir` named `*suffix`, never `keep`. */
+export function keepNewest(dir: string, suffix: string, count: number, keep?: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith(suffix));
+  } catch {
+    return;
+  }
+  const used = names
+    .map((n) => {
+      try {
+        return { n, t: statSync(join(dir, n)).mtimeMs };
+      } catch {
+        return { n, t: 0 };
+      }
+    })
+    .sort((a, b) => b.t - a.t);
+  // A file open in another process stays readable: removing a file leaves an open one whole.
+  for (const { n } of used.slice(count)) if (n !== keep) rmSync(join(dir, n), { force: true });
 }
 
 /** A v8-serialized value preceded by its length (uint32 LE). */

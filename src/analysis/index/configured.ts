@@ -6,17 +6,8 @@
 // reads, loads its graph.
 
 import { createHash } from 'node:crypto';
-import {
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { optionsOf } from '../config/condition';
 import type { KernelConfig } from '../config/dotconfig';
@@ -24,7 +15,7 @@ import { unknownOptions, unknownOptionsWarning } from '../config/dotconfig';
 import { type BuildMap, buildMap } from '../config/kbuild';
 import { treeKconfigSymbols } from '../config/load';
 import type { CachedFile, FactsFile, IndexCache } from './cache';
-import { GRAPH_VERSION } from './cache';
+import { GRAPH_VERSION, keepFile, keepNewest } from './cache';
 import type { FileFacts } from './facts';
 import { Graph } from './graph';
 import { resolve } from './resolve';
@@ -105,15 +96,7 @@ function readTreeFile(cache: IndexCache, name: string): unknown {
 
 /** Keeps a value in a tree file; a cache that cannot take it only reads the tree again next time. */
 function keepTreeFile(cache: IndexCache, name: string, value: unknown): void {
-  const path = treeFile(cache, name);
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, serialize(value));
-    renameSync(tmp, path);
-  } catch {
-    rmSync(tmp, { force: true });
-  }
+  keepFile(treeFile(cache, name), serialize(value));
 }
 
 /** The configuration's build map and its cache key. */
@@ -248,7 +231,7 @@ function applyConfiguration(
     key,
   };
   cache.writeConfiguredGraph(key, data);
-  evict(join(cache.dir, 'configs'), key);
+  keepNewest(join(cache.dir, 'configs'), '.bin', KEPT_CONFIGURATIONS, `${key}.bin`);
   step('configuration: write');
   return report(new Graph(data), false);
 }
@@ -264,28 +247,6 @@ function touch(path: string): void {
   } catch {
     // A graph that cannot be touched is only evicted sooner.
   }
-}
-
-/** Removes all but the KEPT_CONFIGURATIONS most recently used graphs, never `keep`'s. */
-function evict(dir: string, keep: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.bin'));
-  } catch {
-    return;
-  }
-  const used = names
-    .map((n) => {
-      try {
-        return { n, t: statSync(join(dir, n)).mtimeMs };
-      } catch {
-        return { n, t: 0 };
-      }
-    })
-    .sort((a, b) => b.t - a.t);
-  // A graph open in another process stays readable: removing a file leaves an open one whole.
-  for (const { n } of used.slice(KEPT_CONFIGURATIONS))
-    if (n !== `${keep}.bin`) rmSync(join(dir, n), { force: true });
 }
 
 /** What Kbuild builds of the tree at `root` with `config` (explanations, --show-unbuilt). */

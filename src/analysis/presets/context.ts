@@ -17,8 +17,8 @@ export interface SoftirqStep {
 }
 
 /**
- * Where a program keeps the drivers found in a graph between runs (the CLI: beside the
- * graph file). `load` answers undefined when it has none for this graph, or none that still
+ * Where a program keeps the drivers found in a graph between runs (the CLI: in the
+ * index folder). `load` answers undefined when it has none for this graph, or none that still
  * holds; `save` may fail silently (the list is found again next time).
  */
 export interface DriverStore {

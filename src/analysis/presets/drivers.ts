@@ -59,7 +59,7 @@ function basename(path: string): string {
 
 /**
  * A driver as plain data, what `discoverDrivers` finds before it is made a Driver: what a
- * program may keep beside the graph it was found in (`PresetContext`'s DriverStore).
+ * program may keep between runs for the graph it was found in (`PresetContext`'s DriverStore).
  */
 export interface DriverRecord extends DriverBase {
   /** The module's source files, when its Makefile names them. */
